@@ -1,0 +1,37 @@
+# 两条命令：`make demo` 安装并用演示数据跑主流程；`make test` 安装并跑全部检查。
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup demo test lint types pytest bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/jiaozao check
+	$(BIN)/jiaozao schedule --out out/schedule.xlsx
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check generator portal tests bench
+	$(BIN)/ruff check generator portal tests bench
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest -q
+
+test: lint types pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.schedule_bench
+
+clean:
+	rm -rf $(VENV) out site

@@ -1,0 +1,198 @@
+"""Load every department's 目录 from a catalogs/ folder, collecting every problem before failing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from generator.catalog.facts import DepartmentFacts, GuideEntry, load_department_facts, load_guides
+from generator.catalog.model import CatalogItem, Catalogs, Department, RenewalGuide
+from generator.catalog.schema import CATALOG_COLUMNS
+from generator.phrases import LeadTime, Validity, parse_lead_time, parse_validity
+from generator.problems import InputError, Level, PhraseError, Problem
+from generator.tabular import Table, cell_text, locate_header, read_sheet
+from generator.text import normalize_name
+
+CATALOG_NAMES = ("catalog.xlsx", "catalog.csv")
+_METHOD_SPLIT = re.compile(r"[、,，/；;]+")
+
+
+def department_dirs(root: Path) -> list[Path]:
+    """Return the department folders under root (folders starting with _ or . are not departments)."""
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+
+
+def load_catalogs(root: Path) -> tuple[Catalogs, list[Problem]]:
+    """Return every department's 目录 and all problems found; raise InputError if any is an error."""
+    if not root.is_dir():
+        raise InputError([Problem(str(root), "目录文件夹不存在", "请用 --catalogs 指定存放各部门目录的文件夹")])
+    problems: list[Problem] = []
+    departments = [d for d in (_load_department(p, root, problems) for p in department_dirs(root)) if d]
+    if not departments and not any(p.level is Level.ERROR for p in problems):
+        problems.append(Problem(str(root), "没有找到任何部门", "每个部门一个子文件夹，内含 catalog.xlsx 和 department.yaml"))
+    if any(p.level is Level.ERROR for p in problems):
+        raise InputError(problems)
+    return Catalogs(str(root), tuple(departments)), problems
+
+
+def _shown(path: Path, root: Path) -> str:
+    return str(Path(root.name) / path.relative_to(root))
+
+
+def _load_department(folder: Path, root: Path, problems: list[Problem]) -> Department | None:
+    facts = load_department_facts(folder / "department.yaml", _shown(folder / "department.yaml", root), problems)
+    default_guide, entries = load_guides(folder / "renewal.yaml", _shown(folder / "renewal.yaml", root), problems)
+    files = [folder / n for n in CATALOG_NAMES if (folder / n).exists()]
+    if len(files) != 1:
+        what = "既有 catalog.xlsx 又有 catalog.csv" if files else "缺少目录文件"
+        problems.append(Problem(_shown(folder, root), what, "每个部门文件夹放且只放一个 catalog.xlsx 或 catalog.csv"))
+        return None
+    if facts is None:
+        return None
+    shown = _shown(files[0], root)
+    try:
+        table = locate_header(read_sheet(files[0], shown), CATALOG_COLUMNS)
+    except InputError as error:
+        problems.extend(error.problems)
+        return None
+    if table is None:
+        names = "、".join(c.label for c in CATALOG_COLUMNS)
+        problems.append(Problem(shown, "找不到表头行", f"前 15 行中应有一行表头，列名如：{names}"))
+        return None
+    context = _RowContext(folder.name, shown, facts, table, problems)
+    items = [item for i in table.data_rows if (item := context.item(i)) is not None]
+    _check_duplicates(items, shown, problems)
+    guided = _attach_guides(items, default_guide, entries, _shown(folder / "renewal.yaml", root), problems)
+    return _department(folder.name, facts, table, shown, guided)
+
+
+def _department(slug: str, facts: DepartmentFacts, table: Table, shown: str, items: list[CatalogItem]) -> Department:
+    title = next((cell_text(r[0]) for r in table.sheet.rows[: table.header_row] if r and cell_text(r[0])), "")
+    return Department(
+        slug=slug,
+        name=facts.text("名称"),
+        full_name=facts.text("全称") or facts.text("名称"),
+        basis=facts.text("依据"),
+        address=facts.text("地址"),
+        phone=facts.text("电话"),
+        hours=facts.text("办公时间"),
+        website=facts.text("网站"),
+        online_url=facts.text("网上办理"),
+        methods=facts.methods(),
+        monthly_batch=bool(facts.values.get("每月叫早")),
+        first_default=facts.first_default,
+        second_default=facts.second_default,
+        catalog_file=shown,
+        title=title,
+        headers=tuple(h for h in table.headers if h),
+        items=tuple(items),
+    )
+
+
+@dataclass
+class _RowContext:
+    """What turning one 目录 row into a CatalogItem needs to know."""
+
+    slug: str
+    shown: str
+    facts: DepartmentFacts
+    table: Table
+    problems: list[Problem]
+
+    def text(self, row: int, field: str) -> str:
+        col = self.table.fields.get(field)
+        return self.table.sheet.cell_text(row, col) if col is not None else ""
+
+    def problem(self, row: int, field: str, message: str, fix: str, level: Level = Level.ERROR) -> None:
+        col = self.table.fields.get(field)
+        header = self.table.headers[col] if col is not None else None
+        value = self.text(row, field) if col is not None else None
+        self.problems.append(Problem(self.shown, message, fix, row + 1, header, col, value, self.table.sheet.name, level))
+
+    def item(self, row: int) -> CatalogItem | None:
+        before = len(self.problems)
+        matter, certificate = self.text(row, "matter"), self.text(row, "certificate")
+        if not matter and not certificate:
+            self.problem(row, "certificate", "证照名称和事项名称都为空", "请填写证照名称（或事项名称）")
+        validity = self._validity(row)
+        first, first_default = self._lead(row, "first_lead", self.facts.first_default, "首次提醒时限")
+        second, second_default = self._lead(row, "second_lead", self.facts.second_default, "二次提醒时限")
+        if first and second and second.approx_days() >= first.approx_days():
+            self.problem(row, "second_lead", "二次提醒时限不比首次提醒时限更接近期满日", "二次提醒应晚于首次提醒，如首次“到期前90个工作日”、二次“到期前10个工作日”")
+        if first and validity and validity.shortest_months and first.approx_days() >= validity.shortest_months * 30.4:
+            self.problem(row, "first_lead", f"提醒时限比证照有效期（{validity.text}）还长", "请核对提醒时限和有效期")
+        if len(self.problems) > before and any(p.level is Level.ERROR for p in self.problems[before:]):
+            return None
+        assert validity is not None and first is not None  # guaranteed by the checks above
+        methods = tuple(m for m in _METHOD_SPLIT.split(self.text(row, "method")) if m) or self.facts.methods()
+        cells = tuple(self.table.sheet.cell_text(row, i) for i, h in enumerate(self.table.headers) if h)
+        return CatalogItem(
+            self.slug, self.text(row, "seq"), matter or certificate, certificate or matter, self.text(row, "office"),
+            validity, first, second, methods, RenewalGuide(None, "", "", "", (), ""), row + 1, cells,
+            first_default, second_default,
+        )  # fmt: skip
+
+    def _validity(self, row: int) -> Validity | None:
+        text = self.text(row, "validity")
+        if "validity" not in self.table.fields:
+            self.problem(row, "validity", "目录缺少“证照法定有效期”列", "请在表头加上“证照法定有效期”（或“有效期”）列")
+            return None
+        if not text:
+            self.problem(row, "validity", "“证照法定有效期”为空", "请填写，如 5年、原证 3 年 新证 5 年、随公司许可时间而定")
+            return None
+        try:
+            return parse_validity(text)
+        except PhraseError as error:
+            self.problem(row, "validity", error.message, error.fix)
+            return None
+
+    def _lead(self, row: int, field: str, default: LeadTime | None, label: str) -> tuple[LeadTime | None, bool]:
+        text = self.text(row, field)
+        if text:
+            try:
+                return parse_lead_time(text), False
+            except PhraseError as error:
+                self.problem(row, field, error.message, error.fix)
+                return None, False
+        if default is None and field == "first_lead":
+            self.problem(row, field, f"没有{label}", f"请在目录中填写{label}，或在 department.yaml 中设置“{label}”默认值")
+        return default, default is not None
+
+
+def _check_duplicates(items: list[CatalogItem], shown: str, problems: list[Problem]) -> None:
+    seen: dict[tuple[str, str], CatalogItem] = {}
+    for item in items:
+        key = (normalize_name(item.certificate), normalize_name(item.matter))
+        if key in seen:
+            fix = f"与第 {seen[key].row} 行重复，请删除其中一行"
+            problems.append(Problem(shown, "事项重复", fix, item.row, "证照名称", None, item.certificate))
+        seen.setdefault(key, item)
+
+
+def _attach_guides(
+    items: list[CatalogItem], base: RenewalGuide, entries: list[GuideEntry], shown: str, problems: list[Problem]
+) -> list[CatalogItem]:
+    used: set[int] = set()
+    result = []
+    for item in items:
+        entry = _guide_for(item, entries)
+        if entry is not None:
+            used.add(entry.index)
+        result.append(_with_guide(item, entry.guide if entry else base))
+    for entry in entries:
+        if entry.index not in used:
+            fix = "请核对“证照名称”（和“事项名称”）与目录中的写法一致"
+            problems.append(Problem(shown, f"证照第 {entry.index} 项在目录中找不到", fix, None, "证照名称", None, entry.certificate, level=Level.WARNING))
+    return result
+
+
+def _guide_for(item: CatalogItem, entries: list[GuideEntry]) -> GuideEntry | None:
+    names = {normalize_name(item.certificate), normalize_name(item.matter)}
+    matches = [e for e in entries if normalize_name(e.certificate) in names]
+    exact = [e for e in matches if e.matter and normalize_name(e.matter) == normalize_name(item.matter)]
+    return (exact or [e for e in matches if not e.matter] or [None])[0]
+
+
+def _with_guide(item: CatalogItem, guide: RenewalGuide) -> CatalogItem:
+    return replace(item, guide=guide)

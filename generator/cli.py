@@ -1,0 +1,41 @@
+"""The jiaozao command line: thin wrappers that turn domain errors into Chinese lines and exit 1."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+
+from generator.commands import check, demo, reminder_date, schedule
+from generator.commands._common import console, print_problems
+from generator.problems import InputError, JiaozaoError, ProblemList
+
+COMMANDS = (check, reminder_date, schedule, demo)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one jiaozao command and return its exit code."""
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except InputError as error:
+        print_problems(ProblemList(error.problems))
+        console.print(f"发现 {len(error.problems)} 个问题，未能继续。请按上面的提示修改后重试。", markup=False)
+        return 1
+    except JiaozaoError as error:
+        console.print(f"错误：{error}", markup=False)
+        return 1
+    except KeyboardInterrupt:
+        console.print("已中断，输出文件未改动。")
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jiaozao",
+        description="叫早：证照到期提醒。读取各部门的《到期前提醒证照目录》和证照台账，算出每张证照的提醒日期。",
+    )
+    commands = parser.add_subparsers(title="命令", metavar="命令", required=True)
+    for module in COMMANDS:
+        module.register(commands)
+    return parser

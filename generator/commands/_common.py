@@ -1,0 +1,78 @@
+"""What the commands share: input options, date options, progress bars and the problem printer."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from generator.config import Settings
+from generator.problems import Level, PhraseError, ProblemList
+from generator.schedule import china_today
+
+console = Console(stderr=True, highlight=False, soft_wrap=True)
+Subparsers = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def add_command(subparsers: argparse._SubParsersAction, name: str, run: Callable[[argparse.Namespace], int], doc: str) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+    """Add a command whose help is its handler's docstring: first line the summary, the rest the description."""
+    summary, _, body = doc.strip().partition("\n")
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        name, help=summary, description=summary + "\n" + body, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.set_defaults(handler=run)
+    return parser
+
+
+def add_input_options(parser: argparse.ArgumentParser) -> None:
+    """Add the --catalogs and --ledgers options every data command takes."""
+    parser.add_argument("--catalogs", metavar="文件夹", help="各部门目录所在文件夹（默认：自带的演示数据 catalogs/）")
+    parser.add_argument("--ledgers", metavar="文件或文件夹", help="台账文件或文件夹（默认：目录文件夹下的 _ledgers/）")
+
+
+def settings_of(args: argparse.Namespace) -> Settings:
+    return Settings.read(args.catalogs, args.ledgers)
+
+
+def parse_day(text: str | None, option: str) -> date:
+    """Return a YYYY-MM-DD option value; None means today in China."""
+    if text is None:
+        return china_today()
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise PhraseError(f"{option} 的值“{text}”不是有效日期", "请写成 YYYY-MM-DD，如 2026-11-23") from None
+
+
+@contextmanager
+def progress_bar(label: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
+    """Yield an advance(n) callback that draws a progress bar on a terminal (nothing when piped)."""
+    bar = Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=True, disable=not console.is_terminal,
+    )  # fmt: skip
+    with bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def print_problems(problems: ProblemList, limit: int | None = None) -> None:
+    """Print problems to stderr, errors in red and warnings in yellow."""
+    shown = problems.items if limit is None else problems.items[:limit]
+    for problem in shown:
+        style = "red" if problem.level is Level.ERROR else "yellow"
+        console.print(str(problem), style=style, markup=False)
+    if limit is not None and len(problems) > limit:
+        console.print(f"……另有 {len(problems) - limit} 个问题未显示，完整清单请用 --problems 文件名 输出。")
+
+
+def summarize(rows_read: int, rows_done: int, rows_rejected: int, problems: ProblemList, done_word: str) -> str:
+    """Return the one-line account: rows in = rows done + rows reported."""
+    return (
+        f"台账共 {rows_read} 行：{done_word} {rows_done} 行，有错误未{done_word} {rows_rejected} 行；"
+        f"错误 {len(problems.errors)} 条，警告 {len(problems.warnings)} 条。"
+    )

@@ -1,0 +1,120 @@
+"""Staff outputs as files Excel opens: the schedule and the problem list, written whole or not at all."""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+from openpyxl import Workbook
+
+from generator.catalog.model import Catalogs
+from generator.ledger.model import Ledger
+from generator.problems import JiaozaoError, Problem, column_letter
+from generator.schedule import NO_DATE, Schedule, Status
+
+SCHEDULE_HEADERS = (
+    "部门", "证照编号", "证照名称", "审批事项名称", "持证单位", "期满日期", "首次提醒日期", "二次提醒日期",
+    "剩余天数", "状态", "估算", "法定申请截止日期", "提醒晚于申请期限", "已申请延续", "台账文件", "台账行号",
+)  # fmt: skip
+PROBLEM_HEADERS = ("级别", "文件", "工作表", "行", "列", "值", "问题", "处理办法")
+Progress = Callable[[int], None]
+
+
+class OutputError(JiaozaoError):
+    """An output file that cannot be written."""
+
+
+def schedule_rows(ledger: Ledger, schedule: Schedule, catalogs: Catalogs) -> Iterator[list[object]]:
+    """Yield one row per certificate, by department then expiry date."""
+    items = catalogs.items
+    names = {d.slug: d.name for d in catalogs.departments}
+    order = np.lexsort((ledger.expires, ledger.item))
+    for i in order.tolist():
+        item = items[ledger.item[i]]
+        estimated = [n for n, flag in (("首次提醒", schedule.first_estimated[i]), ("二次提醒", schedule.second_estimated[i])) if flag]
+        yield [
+            names[item.department], ledger.number[i], item.certificate, item.matter, ledger.holder[i],
+            _day(ledger.expires[i]), _day(schedule.first[i]), _day(schedule.second[i]),
+            int(schedule.days_left[i]), Status(schedule.status[i]).label, "、".join(estimated) and "估算：" + "、".join(estimated),
+            _day(schedule.deadline[i]), "是" if schedule.late[i] else "", "是" if ledger.applied[i] else "",
+            ledger.files[ledger.file[i]], int(ledger.row[i]),
+        ]  # fmt: skip
+
+
+def _day(ordinal: object) -> date | None:
+    value = int(ordinal)  # type: ignore[call-overload]
+    return date.fromordinal(value) if value != NO_DATE else None
+
+
+def problem_rows(problems: Iterable[Problem]) -> Iterator[list[object]]:
+    for problem in problems:
+        yield list(problem.as_dict().values())
+
+
+def write_table(path: Path, headers: Sequence[str], rows: Iterable[list[object]], progress: Progress | None = None) -> int:
+    """Write a .csv (UTF-8 with BOM, so Excel opens it) or .xlsx beside the target, then swap it in; return rows."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise OutputError(f"输出文件“{path}”的类型不支持：请用 .csv 或 .xlsx 结尾")
+    with _replacing(path) as temp:
+        writer = _write_csv if suffix == ".csv" else _write_xlsx
+        return writer(temp, headers, rows, progress)
+
+
+@contextmanager
+def _replacing(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside path; on success it replaces path, on any failure path is untouched."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+        os.close(handle)
+    except OSError as error:
+        raise OutputError(f"无法写入“{path}”：{error.strerror}。请检查文件夹是否存在、是否有写权限") from error
+    temp = Path(name)
+    try:
+        yield temp
+        os.replace(temp, path)
+    except OSError as error:
+        raise OutputError(f"写入“{path}”失败：{error.strerror}。原文件保持不变；请检查磁盘空间和权限") from error
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _write_csv(path: Path, headers: Sequence[str], rows: Iterable[list[object]], progress: Progress | None) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(headers)
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row])
+            count += 1
+            if progress is not None and count % 10_000 == 0:
+                progress(10_000)
+    if progress is not None:
+        progress(count % 10_000)
+    return count
+
+
+def _write_xlsx(path: Path, headers: Sequence[str], rows: Iterable[list[object]], progress: Progress | None) -> int:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("排期")
+    sheet.freeze_panes = "A2"
+    for index, header in enumerate(headers):
+        sheet.column_dimensions[column_letter(index)].width = max(10, len(header) * 2 + 2)
+    sheet.append(list(headers))
+    count = 0
+    for row in rows:
+        sheet.append(row)
+        count += 1
+        if progress is not None and count % 10_000 == 0:
+            progress(10_000)
+    book.save(path)
+    if progress is not None:
+        progress(count % 10_000)
+    return count

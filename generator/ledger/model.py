@@ -1,0 +1,79 @@
+"""The 台账 as data: every schedulable certificate, stored column by column so a million rows fit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass
+class LedgerColumns:
+    """Rows being collected from 台账 files, one Python list per field."""
+
+    item: list[int] = field(default_factory=list)
+    expires: list[int] = field(default_factory=list)  # date ordinals
+    issued: list[int] = field(default_factory=list)  # date ordinals, 0 when not given
+    applied: list[bool] = field(default_factory=list)
+    person: list[bool] = field(default_factory=list)
+    file: list[int] = field(default_factory=list)
+    row: list[int] = field(default_factory=list)
+    number: list[str] = field(default_factory=list)
+    holder: list[str] = field(default_factory=list)
+    contact: list[str] = field(default_factory=list)
+    phone: list[str] = field(default_factory=list)
+    email: list[str] = field(default_factory=list)
+    id_number: list[str] = field(default_factory=list)
+    credit_code: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Ledger:
+    """证照台账: the certificates in force, from every ledger file read."""
+
+    files: list[str]
+    item: IntArray  # index into Catalogs.items
+    expires: IntArray  # 期满日期 as date ordinals
+    issued: IntArray  # 颁发日期 as date ordinals, 0 when not given
+    applied: BoolArray  # the holder has applied for renewal (办理状态)
+    person: BoolArray  # the holder is a natural person (masked in public)
+    file: IntArray  # index into files
+    row: IntArray  # Excel row number
+    number: list[str]  # 证照编号
+    holder: list[str]
+    contact: list[str]
+    phone: list[str]
+    email: list[str]
+    id_number: list[str]
+    credit_code: list[str]
+    rows_read: int  # data rows in all files: scheduled + rejected
+    rows_rejected: int
+
+    def __len__(self) -> int:
+        return len(self.item)
+
+    @classmethod
+    def from_columns(cls, files: list[str], columns: LedgerColumns, rows_read: int, rejected: int) -> Ledger:
+        return cls(
+            files=files,
+            item=np.asarray(columns.item, dtype=np.int64),
+            expires=np.asarray(columns.expires, dtype=np.int64),
+            issued=np.asarray(columns.issued, dtype=np.int64),
+            applied=np.asarray(columns.applied, dtype=np.bool_),
+            person=np.asarray(columns.person, dtype=np.bool_),
+            file=np.asarray(columns.file, dtype=np.int64),
+            row=np.asarray(columns.row, dtype=np.int64),
+            number=columns.number,
+            holder=columns.holder,
+            contact=columns.contact,
+            phone=columns.phone,
+            email=columns.email,
+            id_number=columns.id_number,
+            credit_code=columns.credit_code,
+            rows_read=rows_read,
+            rows_rejected=rejected,
+        )

@@ -1,0 +1,137 @@
+"""Reminder dates for every certificate: first and second reminder, days left, status (提醒排期)."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+import numpy as np
+
+from generator.catalog.model import Catalogs, CatalogItem
+from generator.ledger.model import BoolArray, IntArray, Ledger
+from generator.phrases import LeadTime, Unit
+from generator.problems import Level, Problem
+from generator.workdays import WorkdayCalendar, months_before_ord
+
+NO_DATE = 0  # ordinal used where a certificate has no such date (date ordinals start at 1)
+_UNIT_CODES = {Unit.WORKDAY: 1, Unit.DAY: 2, Unit.MONTH: 3}
+
+
+class Status(enum.IntEnum):
+    """状态 of a certificate on a given day."""
+
+    VALID = 0
+    DUE_SOON = 1
+    EXPIRED = 2
+
+    @property
+    def label(self) -> str:
+        return ("有效", "即将到期", "已过期")[self.value]
+
+
+@dataclass
+class Schedule:
+    """The reminder schedule of a ledger on one day, aligned row for row with the Ledger."""
+
+    today: date
+    first: IntArray  # 首次提醒日期 (ordinal)
+    first_estimated: BoolArray
+    second: IntArray  # 二次提醒日期, NO_DATE where none is due (no rule, or renewal applied for)
+    second_estimated: BoolArray
+    deadline: IntArray  # 法定申请截止日期, NO_DATE where the guide gives none
+    days_left: IntArray  # 期满日期 − today; 0 is the last valid day
+    status: IntArray  # Status values
+    late: BoolArray  # a reminder falls after the statutory application deadline
+
+
+def reminder_date(calendar: WorkdayCalendar, expiry: date, rule: LeadTime) -> tuple[date, bool]:
+    """Return the reminder date for one expiry and one 提醒时限, and whether it is an estimate (估算)."""
+    dates, estimated = apply_rule(calendar, np.array([expiry.toordinal()]), np.array([rule.amount]), _unit(rule))
+    return date.fromordinal(int(dates[0])), bool(estimated[0])
+
+
+def _unit(rule: LeadTime | None) -> IntArray:
+    return np.array([_UNIT_CODES[rule.unit] if rule else 0])
+
+
+def apply_rule(
+    calendar: WorkdayCalendar, expires: IntArray, amounts: IntArray, units: IntArray
+) -> tuple[IntArray, BoolArray]:
+    """Return the dates a rule gives before each expiry: the Nth working day, or N days/months then a working day."""
+    units = np.broadcast_to(units, expires.shape)
+    dates = np.full(expires.shape, NO_DATE, dtype=np.int64)
+    estimated = np.zeros(expires.shape, dtype=np.bool_)
+    workday, day, month = units == 1, units == 2, units == 3
+    if workday.any():
+        dates[workday], estimated[workday] = calendar.nth_workday_before_ord(expires[workday], amounts[workday])
+    if day.any():
+        # A calendar-day rule landing on a rest day moves earlier: a reminder is never later than its rule.
+        dates[day], estimated[day] = calendar.workday_on_or_before_ord(expires[day] - amounts[day])
+    if month.any():
+        back = months_before_ord(expires[month], amounts[month])
+        dates[month], estimated[month] = calendar.workday_on_or_before_ord(back)
+    return dates, estimated
+
+
+def _rule_arrays(rules: Sequence[LeadTime | None], item: IntArray) -> tuple[IntArray, IntArray]:
+    amounts = np.array([r.amount if r else 0 for r in rules] or [0], dtype=np.int64)
+    units = np.array([_UNIT_CODES[r.unit] if r else 0 for r in rules] or [0], dtype=np.int64)
+    return amounts[item], units[item]
+
+
+def compute_schedule(ledger: Ledger, catalogs: Catalogs, calendar: WorkdayCalendar, today: date) -> Schedule:
+    """Return both reminder dates, the statutory deadline, days left and status for every ledger row."""
+    items = catalogs.items
+    first, first_est = apply_rule(calendar, ledger.expires, *_rule_arrays([i.first for i in items], ledger.item))
+    second, second_est = apply_rule(calendar, ledger.expires, *_rule_arrays([i.second for i in items], ledger.item))
+    # The second reminder is only for holders who have not applied for renewal yet.
+    second = np.where(ledger.applied, NO_DATE, second)
+    second_est &= second != NO_DATE
+    deadline, _ = apply_rule(calendar, ledger.expires, *_rule_arrays([i.guide.deadline for i in items], ledger.item))
+    has_deadline = deadline != NO_DATE
+    late = has_deadline & ((first > deadline) | (second > deadline))
+    days_left = ledger.expires - today.toordinal()
+    status = np.where(days_left < 0, Status.EXPIRED, np.where(today.toordinal() >= first, Status.DUE_SOON, Status.VALID))
+    return Schedule(today, first, first_est, second, second_est, deadline, days_left, status.astype(np.int64), late)
+
+
+def late_reminder_problems(catalogs: Catalogs, calendar: WorkdayCalendar, today: date) -> list[Problem]:
+    """Return a warning for each 目录 reminder that can fall after the statutory application deadline."""
+    expiries = np.arange(today.toordinal(), today.toordinal() + 366, dtype=np.int64)
+    problems = []
+    for item in catalogs.items:
+        deadline = item.guide.deadline
+        if deadline is None:
+            continue
+        limit, _ = apply_rule(calendar, expiries, np.full(expiries.shape, deadline.amount), _unit(deadline))
+        for label, rule in (("首次提醒", item.first), ("二次提醒", item.second)):
+            if rule is not None and _is_late(calendar, expiries, rule, limit):
+                problems.append(_late_problem(catalogs, item, label, rule, deadline))
+    return problems
+
+
+def _is_late(calendar: WorkdayCalendar, expiries: IntArray, rule: LeadTime, limit: IntArray) -> bool:
+    dates, _ = apply_rule(calendar, expiries, np.full(expiries.shape, rule.amount), _unit(rule))
+    return bool((dates > limit).any())
+
+
+def _late_problem(catalogs: Catalogs, item: CatalogItem, label: str, rule: LeadTime, deadline: LeadTime) -> Problem:
+    department = catalogs.department(item.department)
+    message = (
+        f"“{item.certificate}”的{label}（{rule.text}）晚于法定申请期限（{deadline.text}），"
+        "提醒时持证人已来不及按期申请延续"
+    )
+    fix = f"请把{label}时限提前到法定申请期限之前"
+    return Problem(department.catalog_file, message, fix, item.row, label + "时限", None, rule.text, level=Level.WARNING)
+
+
+def day_text(ordinal: int) -> str:
+    """Return an ordinal as YYYY-MM-DD, or '' for NO_DATE."""
+    return date.fromordinal(ordinal).isoformat() if ordinal != NO_DATE else ""
+
+
+def china_today() -> date:
+    """Return today's date in China (UTC+8 all year), whatever the server's own time zone."""
+    return datetime.now(timezone(timedelta(hours=8))).date()
