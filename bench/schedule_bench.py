@@ -103,14 +103,23 @@ def main() -> None:
         return
     path = ledger_file(args.rows)
     # A fresh process, so peak memory is the schedule run's own and not the generator's.
-    result = subprocess.run([sys.executable, "-m", "bench.schedule_bench", "--measure", str(path)], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.schedule_bench", "--measure", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     ratio = figures["ours_per_s"] / figures["baseline_per_s"]
-    print(f"台账行数            {figures['rows']:>12,.0f}  （排期 {figures['scheduled']:,.0f}，问题 {figures['problems']:,.0f}）")
+    print(
+        f"台账行数            {figures['rows']:>12,.0f}  （排期 {figures['scheduled']:,.0f}，问题 {figures['problems']:,.0f}）"
+    )
     print(f"读取 xlsx          {figures['read_s']:>12.2f} s   目标 ≤ 20 s")
     print(f"排期计算            {figures['schedule_s']:>12.3f} s   目标 ≤ 2 s（三次取中位数）")
     print(f"本项目              {figures['ours_per_s']:>12,.0f} 张/秒")
-    print(f"逐日步进基线         {figures['baseline_per_s']:>12,.0f} 张/秒（chinese_calendar.is_workday，{SAMPLE} 张样本）")
+    print(
+        f"逐日步进基线         {figures['baseline_per_s']:>12,.0f} 张/秒（chinese_calendar.is_workday，{SAMPLE} 张样本）"
+    )
     print(f"倍数                {ratio:>12,.0f} ×   目标 ≥ 1000 ×")
     print(f"峰值内存            {figures['peak_mb']:>12,.0f} MB  目标 ≤ 2048 MB")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable, Sequence
 
 from generator.commands import check, demo, reminder_date, schedule
@@ -20,7 +21,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except InputError as error:
         print_problems(ProblemList(error.problems))
-        console.print(f"发现 {len(error.problems)} 个问题，未能继续。请按上面的提示修改后重试。", markup=False)
+        console.print(
+            f"发现 {len(error.problems)} 个问题，未能继续。请按上面的提示修改后重试。", markup=False
+        )
         return 1
     except JiaozaoError as error:
         console.print(f"错误：{error}", markup=False)
@@ -28,6 +31,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         console.print("已中断，输出文件未改动。")
         return 130
+    except OSError as error:
+        where = f"“{error.filename}”" if error.filename else ""
+        console.print(
+            f"错误：无法读写文件{where}：{error.strerror}。请检查路径、权限和磁盘空间。", markup=False
+        )
+        return 1
+    except Exception as error:
+        if os.environ.get("JIAOZAO_DEBUG"):
+            raise
+        console.print(f"程序内部错误（{type(error).__name__}: {error}）。输出文件未改动；", markup=False)
+        console.print("请设置环境变量 JIAOZAO_DEBUG=1 重跑以获得详细信息，并报告给维护人员。", markup=False)
+        return 1
 
 
 def build_parser() -> argparse.ArgumentParser:

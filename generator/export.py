@@ -37,7 +37,14 @@ def schedule_rows(ledger: Ledger, schedule: Schedule, catalogs: Catalogs) -> Ite
     order = np.lexsort((ledger.expires, ledger.item))
     for i in order.tolist():
         item = items[ledger.item[i]]
-        estimated = [n for n, flag in (("首次提醒", schedule.first_estimated[i]), ("二次提醒", schedule.second_estimated[i])) if flag]
+        estimated = [
+            n
+            for n, flag in (
+                ("首次提醒", schedule.first_estimated[i]),
+                ("二次提醒", schedule.second_estimated[i]),
+            )
+            if flag
+        ]
         yield [
             names[item.department], ledger.number[i], item.certificate, item.matter, ledger.holder[i],
             _day(ledger.expires[i]), _day(schedule.first[i]), _day(schedule.second[i]),
@@ -57,7 +64,9 @@ def problem_rows(problems: Iterable[Problem]) -> Iterator[list[object]]:
         yield list(problem.as_dict().values())
 
 
-def write_table(path: Path, headers: Sequence[str], rows: Iterable[list[object]], progress: Progress | None = None) -> int:
+def write_table(
+    path: Path, headers: Sequence[str], rows: Iterable[list[object]], progress: Progress | None = None
+) -> int:
     """Write a .csv (UTF-8 with BOM, so Excel opens it) or .xlsx beside the target, then swap it in; return rows."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -75,18 +84,24 @@ def _replacing(path: Path) -> Iterator[Path]:
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
         os.close(handle)
     except OSError as error:
-        raise OutputError(f"无法写入“{path}”：{error.strerror}。请检查文件夹是否存在、是否有写权限") from error
+        raise OutputError(
+            f"无法写入“{path}”：{error.strerror}。请检查文件夹是否存在、是否有写权限"
+        ) from error
     temp = Path(name)
     try:
         yield temp
         os.replace(temp, path)
     except OSError as error:
-        raise OutputError(f"写入“{path}”失败：{error.strerror}。原文件保持不变；请检查磁盘空间和权限") from error
+        raise OutputError(
+            f"写入“{path}”失败：{error.strerror}。原文件保持不变；请检查磁盘空间和权限"
+        ) from error
     finally:
         temp.unlink(missing_ok=True)
 
 
-def _write_csv(path: Path, headers: Sequence[str], rows: Iterable[list[object]], progress: Progress | None) -> int:
+def _write_csv(
+    path: Path, headers: Sequence[str], rows: Iterable[list[object]], progress: Progress | None
+) -> int:
     count = 0
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
@@ -101,7 +116,9 @@ def _write_csv(path: Path, headers: Sequence[str], rows: Iterable[list[object]],
     return count
 
 
-def _write_xlsx(path: Path, headers: Sequence[str], rows: Iterable[list[object]], progress: Progress | None) -> int:
+def _write_xlsx(
+    path: Path, headers: Sequence[str], rows: Iterable[list[object]], progress: Progress | None
+) -> int:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("排期")
     sheet.freeze_panes = "A2"

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import numpy as np
 
-from generator.catalog.model import Catalogs, CatalogItem
+from generator.catalog.model import CatalogItem, Catalogs
 from generator.ledger.model import BoolArray, IntArray, Ledger
 from generator.phrases import LeadTime, Unit
 from generator.problems import Level, Problem
@@ -48,7 +48,9 @@ class Schedule:
 
 def reminder_date(calendar: WorkdayCalendar, expiry: date, rule: LeadTime) -> tuple[date, bool]:
     """Return the reminder date for one expiry and one 提醒时限, and whether it is an estimate (估算)."""
-    dates, estimated = apply_rule(calendar, np.array([expiry.toordinal()]), np.array([rule.amount]), _unit(rule))
+    dates, estimated = apply_rule(
+        calendar, np.array([expiry.toordinal()]), np.array([rule.amount]), _unit(rule)
+    )
     return date.fromordinal(int(dates[0])), bool(estimated[0])
 
 
@@ -57,7 +59,7 @@ def _unit(rule: LeadTime | None) -> IntArray:
 
 
 def apply_rule(
-    calendar: WorkdayCalendar, expires: IntArray, amounts: IntArray, units: IntArray
+    calendar: WorkdayCalendar, expires: IntArray, amounts: IntArray, units: IntArray, *, settle: bool = True
 ) -> tuple[IntArray, BoolArray]:
     """Return the dates a rule gives before each expiry: the Nth working day, or N days/months then a working day."""
     units = np.broadcast_to(units, expires.shape)
@@ -65,13 +67,22 @@ def apply_rule(
     estimated = np.zeros(expires.shape, dtype=np.bool_)
     workday, day, month = units == 1, units == 2, units == 3
     if workday.any():
-        dates[workday], estimated[workday] = calendar.nth_workday_before_ord(expires[workday], amounts[workday])
-    if day.any():
-        # A calendar-day rule landing on a rest day moves earlier: a reminder is never later than its rule.
-        dates[day], estimated[day] = calendar.workday_on_or_before_ord(expires[day] - amounts[day])
-    if month.any():
-        back = months_before_ord(expires[month], amounts[month])
-        dates[month], estimated[month] = calendar.workday_on_or_before_ord(back)
+        dates[workday], estimated[workday] = calendar.nth_workday_before_ord(
+            expires[workday], amounts[workday]
+        )
+    calendar_days = day | month
+    if calendar_days.any():
+        back = np.where(day, expires - amounts, 0)
+        back[month] = months_before_ord(expires[month], amounts[month])
+        # A reminder landing on a rest day moves earlier: it is never later than its rule.
+        # A statutory deadline is a plain date (settle=False): holidays do not move the law.
+        if settle:
+            dates[calendar_days], estimated[calendar_days] = calendar.workday_on_or_before_ord(
+                back[calendar_days]
+            )
+        else:
+            dates[calendar_days] = back[calendar_days]
+            estimated[calendar_days] = calendar.any_estimated_ord(back[calendar_days], back[calendar_days])
     return dates, estimated
 
 
@@ -84,17 +95,26 @@ def _rule_arrays(rules: Sequence[LeadTime | None], item: IntArray) -> tuple[IntA
 def compute_schedule(ledger: Ledger, catalogs: Catalogs, calendar: WorkdayCalendar, today: date) -> Schedule:
     """Return both reminder dates, the statutory deadline, days left and status for every ledger row."""
     items = catalogs.items
-    first, first_est = apply_rule(calendar, ledger.expires, *_rule_arrays([i.first for i in items], ledger.item))
-    second, second_est = apply_rule(calendar, ledger.expires, *_rule_arrays([i.second for i in items], ledger.item))
+    first, first_est = apply_rule(
+        calendar, ledger.expires, *_rule_arrays([i.first for i in items], ledger.item)
+    )
+    second, second_est = apply_rule(
+        calendar, ledger.expires, *_rule_arrays([i.second for i in items], ledger.item)
+    )
     # The second reminder is only for holders who have not applied for renewal yet.
     second = np.where(ledger.applied, NO_DATE, second)
     second_est &= second != NO_DATE
-    deadline, _ = apply_rule(calendar, ledger.expires, *_rule_arrays([i.guide.deadline for i in items], ledger.item))
+    deadlines = _rule_arrays([i.guide.deadline for i in items], ledger.item)
+    deadline, _ = apply_rule(calendar, ledger.expires, *deadlines, settle=False)
     has_deadline = deadline != NO_DATE
     late = has_deadline & ((first > deadline) | (second > deadline))
     days_left = ledger.expires - today.toordinal()
-    status = np.where(days_left < 0, Status.EXPIRED, np.where(today.toordinal() >= first, Status.DUE_SOON, Status.VALID))
-    return Schedule(today, first, first_est, second, second_est, deadline, days_left, status.astype(np.int64), late)
+    status = np.where(
+        days_left < 0, Status.EXPIRED, np.where(today.toordinal() >= first, Status.DUE_SOON, Status.VALID)
+    )
+    return Schedule(
+        today, first, first_est, second, second_est, deadline, days_left, status.astype(np.int64), late
+    )
 
 
 def late_reminder_problems(catalogs: Catalogs, calendar: WorkdayCalendar, today: date) -> list[Problem]:
@@ -105,26 +125,33 @@ def late_reminder_problems(catalogs: Catalogs, calendar: WorkdayCalendar, today:
         deadline = item.guide.deadline
         if deadline is None:
             continue
-        limit, _ = apply_rule(calendar, expiries, np.full(expiries.shape, deadline.amount), _unit(deadline))
+        amounts = np.full(expiries.shape, deadline.amount)
+        limit, _ = apply_rule(calendar, expiries, amounts, _unit(deadline), settle=False)
         for label, rule in (("首次提醒", item.first), ("二次提醒", item.second)):
-            if rule is not None and _is_late(calendar, expiries, rule, limit):
-                problems.append(_late_problem(catalogs, item, label, rule, deadline))
+            days = _days_late(calendar, expiries, rule, limit) if rule is not None else 0
+            if rule is not None and days > 0:
+                problems.append(_late_problem(catalogs, item, label, rule, deadline, days))
     return problems
 
 
-def _is_late(calendar: WorkdayCalendar, expiries: IntArray, rule: LeadTime, limit: IntArray) -> bool:
+def _days_late(calendar: WorkdayCalendar, expiries: IntArray, rule: LeadTime, limit: IntArray) -> int:
+    """Return by how many days, at most over a year of expiry dates, a reminder falls after the deadline."""
     dates, _ = apply_rule(calendar, expiries, np.full(expiries.shape, rule.amount), _unit(rule))
-    return bool((dates > limit).any())
+    return int((dates - limit).max())
 
 
-def _late_problem(catalogs: Catalogs, item: CatalogItem, label: str, rule: LeadTime, deadline: LeadTime) -> Problem:
+def _late_problem(
+    catalogs: Catalogs, item: CatalogItem, label: str, rule: LeadTime, deadline: LeadTime, days: int
+) -> Problem:
     department = catalogs.department(item.department)
     message = (
-        f"“{item.certificate}”的{label}（{rule.text}）晚于法定申请期限（{deadline.text}），"
-        "提醒时持证人已来不及按期申请延续"
+        f"“{item.certificate}”的{label}（{rule.text}）可能晚于法定申请期限（{deadline.text}）最多 {days} 天，"
+        "提醒时持证人可能已来不及按期申请延续"
     )
     fix = f"请把{label}时限提前到法定申请期限之前"
-    return Problem(department.catalog_file, message, fix, item.row, label + "时限", None, rule.text, level=Level.WARNING)
+    return Problem(
+        department.catalog_file, message, fix, item.row, label + "时限", None, rule.text, level=Level.WARNING
+    )
 
 
 def day_text(ordinal: int) -> str:

@@ -7,6 +7,7 @@ import io
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -34,14 +35,30 @@ class Column:
 
 @dataclass
 class Sheet:
-    """The rows of one spreadsheet as read, each cell as Excel or the CSV gave it."""
+    """One spreadsheet as read: a frame of raw cells whose index is the Excel row number − 1."""
 
     file: str
     name: str | None
-    rows: list[list[object]]  # rows[i] is Excel row i + 1
+    frame: pd.DataFrame  # object dtype; empty cells are None/NaN/""
+
+    @cached_property
+    def rows(self) -> list[list[object]]:
+        """Return the cells row by row (for small files: catalogues, holiday tables)."""
+        return [
+            [None if _is_blank(v) else v for v in row] for row in self.frame.to_numpy(dtype=object).tolist()
+        ]
 
     def cell_text(self, row: int, col: int) -> str:
-        return cell_text(self.rows[row][col]) if col < len(self.rows[row]) else ""
+        return cell_text(self.frame.iat[row, col]) if col < self.frame.shape[1] else ""
+
+    def column(self, col: int, rows: Sequence[int]) -> list[object]:
+        """Return the raw cells of one column at the given 0-based rows, fast enough for a million rows."""
+        values: list[object] = self.frame.iloc[:, col].to_numpy(dtype=object)[list(rows)].tolist()
+        return values
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
 
 
 @dataclass
@@ -52,7 +69,7 @@ class Table:
     header_row: int  # 0-based index into sheet.rows
     headers: list[str]  # header texts as written
     fields: dict[str, int]  # schema field → 0-based column index
-    data_rows: list[int]  # 0-based indices of non-empty rows below the header
+    data_rows: list[int]  # 0-based indices of data rows below the header (blank and note rows left out)
 
     def column_header(self, field: str) -> str:
         return self.headers[self.fields[field]]
@@ -79,10 +96,12 @@ def read_sheet(path: Path, shown_as: str) -> Sheet:
     """Return the first sheet of an .xlsx/.csv file; unreadable files raise InputError with the fix."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return Sheet(shown_as, None, _read_csv_rows(path, shown_as))
+        return Sheet(shown_as, None, pd.DataFrame(_read_csv_rows(path, shown_as), dtype=object))
     if suffix in (".xlsx", ".xlsm", ".xls"):
         return _read_excel(path, shown_as)
-    raise InputError([_file_problem(shown_as, f"不支持的文件类型“{path.suffix}”", "请另存为 .xlsx 或 .csv 文件")])
+    raise InputError(
+        [_file_problem(shown_as, f"不支持的文件类型“{path.suffix}”", "请另存为 .xlsx 或 .csv 文件")]
+    )
 
 
 def _read_excel(path: Path, shown_as: str) -> Sheet:
@@ -92,24 +111,13 @@ def _read_excel(path: Path, shown_as: str) -> Sheet:
         try:
             with pd.ExcelFile(path, engine=engine) as book:
                 name = str(book.sheet_names[0])
-                frame = book.parse(name, header=None, dtype=object)
-            break
+                frame = pd.read_excel(book, sheet_name=name, header=None, dtype=object)
+            return Sheet(shown_as, name, frame)
         except Exception as error:  # both engines raise their own, undocumented types
             failure = error
-    else:
-        reason = type(failure).__name__
-        fix = "请用 Excel 或 WPS 打开后另存为 .xlsx 再试"
-        raise InputError([_file_problem(shown_as, f"无法读取该表格文件（{reason}）", fix)]) from failure
-    rows = [[_plain(v) for v in row] for row in frame.itertuples(index=False, name=None)]
-    return Sheet(shown_as, name, rows)
-
-
-def _plain(value: object) -> object:
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    return value
+    reason = type(failure).__name__
+    fix = "请用 Excel 或 WPS 打开后另存为 .xlsx 再试"
+    raise InputError([_file_problem(shown_as, f"无法读取该表格文件（{reason}）", fix)]) from failure
 
 
 def _read_csv_rows(path: Path, shown_as: str) -> list[list[object]]:
@@ -121,19 +129,42 @@ def _read_csv_rows(path: Path, shown_as: str) -> list[list[object]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise InputError([_file_problem(shown_as, "文件编码无法识别", "请在 Excel/WPS 中另存为“CSV UTF-8”或 GBK 编码的 CSV")])
-    return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
+        raise InputError(
+            [
+                _file_problem(
+                    shown_as, "文件编码无法识别", "请在 Excel/WPS 中另存为“CSV UTF-8”或 GBK 编码的 CSV"
+                )
+            ]
+        )
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    width = max((len(r) for r in rows), default=0)
+    return [[*r, *[""] * (width - len(r))] for r in rows]
 
 
 def locate_header(sheet: Sheet, schema: Sequence[Column]) -> Table | None:
     """Return the table under the first row that names at least two schema columns, or None."""
-    for index, row in enumerate(sheet.rows[:_HEADER_SCAN_ROWS]):
+    for index, row in enumerate(sheet.frame.head(_HEADER_SCAN_ROWS).to_numpy(dtype=object).tolist()):
         headers = [cell_text(v) for v in row]
         fields = _match_fields(headers, schema)
         if len(fields) >= 2:
-            data = [i for i in range(index + 1, len(sheet.rows)) if _has_data(sheet.rows[i], fields)]
-            return Table(sheet, index, headers, fields, data)
+            return Table(sheet, index, headers, fields, _data_rows(sheet.frame, index, fields.get("seq")))
     return None
+
+
+def _data_rows(frame: pd.DataFrame, header: int, seq: int | None) -> list[int]:
+    """Return rows below the header holding data: not blank, not just a 序号, not a lone 注/说明 note line."""
+    body = frame.iloc[header + 1 :]
+    filled = body.notna() & (body != "")
+    counts = filled.sum(axis=1)
+    has_data = (filled.drop(columns=[body.columns[seq]]) if seq is not None else filled).any(axis=1)
+    rows = has_data.to_numpy().nonzero()[0] + header + 1
+    lone = set((counts == 1).to_numpy().nonzero()[0] + header + 1)
+    return [r for r in rows.tolist() if r not in lone or not _is_note(frame, r)]
+
+
+def _is_note(frame: pd.DataFrame, row: int) -> bool:
+    texts = [cell_text(v) for v in frame.iloc[row].tolist()]
+    return next(t for t in texts if t).startswith(_NOTE_MARKS)
 
 
 def _match_fields(headers: list[str], schema: Sequence[Column]) -> dict[str, int]:
@@ -146,15 +177,6 @@ def _match_fields(headers: list[str], schema: Sequence[Column]) -> dict[str, int
                 fields[column.field] = col_index
                 break
     return fields
-
-
-def _has_data(row: list[object], fields: dict[str, int]) -> bool:
-    """Return whether a row holds data: not blank, not just a 序号, not a lone 注/说明 note line."""
-    seq = fields.get("seq")
-    filled = [(i, cell_text(v)) for i, v in enumerate(row) if cell_text(v)]
-    if len(filled) == 1 and filled[0][1].startswith(_NOTE_MARKS):
-        return False
-    return any(i != seq for i, _ in filled)
 
 
 def _file_problem(shown_as: str, message: str, fix: str) -> Problem:

@@ -65,7 +65,9 @@ def read_yaml(path: Path, shown_as: str, problems: list[Problem]) -> dict[str, A
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         where = getattr(error, "problem_mark", None)
         line = f"第 {where.line + 1} 行附近" if where is not None else ""
-        problems.append(Problem(shown_as, f"YAML 格式错误{line}", "请检查缩进和冒号（冒号后要有空格），保存为 UTF-8"))
+        problems.append(
+            Problem(shown_as, f"YAML 格式错误{line}", "请检查缩进和冒号（冒号后要有空格），保存为 UTF-8")
+        )
         return None
     if data is None:
         return {}
@@ -80,16 +82,26 @@ def load_department_facts(path: Path, shown_as: str, problems: list[Problem]) ->
     data = read_yaml(path, shown_as, problems)
     if data is None:
         if not path.exists():
-            problems.append(Problem(shown_as, "缺少部门信息文件", "请复制其他部门的 department.yaml 并改成本部门的信息"))
+            problems.append(
+                Problem(shown_as, "缺少部门信息文件", "请复制其他部门的 department.yaml 并改成本部门的信息")
+            )
         return None
     for key in data:
         if key not in DEPARTMENT_KEYS:
             known = "、".join(DEPARTMENT_KEYS)
             problems.append(
-                Problem(shown_as, f"不认识的项目“{key}”", f"可用的项目有：{known}", column=str(key), level=Level.WARNING)
+                Problem(
+                    shown_as,
+                    f"不认识的项目“{key}”",
+                    f"可用的项目有：{known}",
+                    column=str(key),
+                    level=Level.WARNING,
+                )
             )
     if not str(data.get("名称") or "").strip():
-        problems.append(Problem(shown_as, "缺少“名称”", "请填写部门名称，如“名称: 鞍山市行政审批局”", column="名称"))
+        problems.append(
+            Problem(shown_as, "缺少“名称”", "请填写部门名称，如“名称: 鞍山市行政审批局”", column="名称")
+        )
     first = _lead_time(data, "首次提醒时限", shown_as, problems)
     second = _lead_time(data, "二次提醒时限", shown_as, problems)
     return DepartmentFacts(data, first, second)
@@ -114,10 +126,14 @@ def load_guides(path: Path, shown_as: str, problems: list[Problem]) -> tuple[Ren
     for index, raw in enumerate(data.get("证照") or [], start=1):
         where = f"证照第 {index} 项"
         if not isinstance(raw, dict) or not str(raw.get("证照名称") or "").strip():
-            problems.append(Problem(shown_as, f"{where}缺少“证照名称”", "每一项都要写“证照名称: ……”，与目录一致"))
+            problems.append(
+                Problem(shown_as, f"{where}缺少“证照名称”", "每一项都要写“证照名称: ……”，与目录一致")
+            )
             continue
         guide = _guide(raw, base, shown_as, where, problems)
-        entries.append(GuideEntry(str(raw["证照名称"]).strip(), str(raw.get("事项名称") or "").strip(), guide, index))
+        entries.append(
+            GuideEntry(str(raw["证照名称"]).strip(), str(raw.get("事项名称") or "").strip(), guide, index)
+        )
     return base, entries
 
 
@@ -134,7 +150,15 @@ def _guide(
         try:
             deadline = parse_lead_time(deadline_text, allow_range=True)
         except PhraseError as error:
-            problems.append(Problem(shown_as, f"{where}：{error.message}", error.fix, column="法定申请时限", value=deadline_text))
+            problems.append(
+                Problem(
+                    shown_as,
+                    f"{where}：{error.message}",
+                    error.fix,
+                    column="法定申请时限",
+                    value=deadline_text,
+                )
+            )
     materials = raw.get("提交材料")
     return RenewalGuide(
         deadline=deadline,

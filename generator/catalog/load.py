@@ -26,11 +26,17 @@ def department_dirs(root: Path) -> list[Path]:
 def load_catalogs(root: Path) -> tuple[Catalogs, list[Problem]]:
     """Return every department's 目录 and all problems found; raise InputError if any is an error."""
     if not root.is_dir():
-        raise InputError([Problem(str(root), "目录文件夹不存在", "请用 --catalogs 指定存放各部门目录的文件夹")])
+        raise InputError(
+            [Problem(str(root), "目录文件夹不存在", "请用 --catalogs 指定存放各部门目录的文件夹")]
+        )
     problems: list[Problem] = []
     departments = [d for d in (_load_department(p, root, problems) for p in department_dirs(root)) if d]
     if not departments and not any(p.level is Level.ERROR for p in problems):
-        problems.append(Problem(str(root), "没有找到任何部门", "每个部门一个子文件夹，内含 catalog.xlsx 和 department.yaml"))
+        problems.append(
+            Problem(
+                str(root), "没有找到任何部门", "每个部门一个子文件夹，内含 catalog.xlsx 和 department.yaml"
+            )
+        )
     if any(p.level is Level.ERROR for p in problems):
         raise InputError(problems)
     return Catalogs(str(root), tuple(departments)), problems
@@ -41,12 +47,18 @@ def _shown(path: Path, root: Path) -> str:
 
 
 def _load_department(folder: Path, root: Path, problems: list[Problem]) -> Department | None:
-    facts = load_department_facts(folder / "department.yaml", _shown(folder / "department.yaml", root), problems)
-    default_guide, entries = load_guides(folder / "renewal.yaml", _shown(folder / "renewal.yaml", root), problems)
+    facts = load_department_facts(
+        folder / "department.yaml", _shown(folder / "department.yaml", root), problems
+    )
+    default_guide, entries = load_guides(
+        folder / "renewal.yaml", _shown(folder / "renewal.yaml", root), problems
+    )
     files = [folder / n for n in CATALOG_NAMES if (folder / n).exists()]
     if len(files) != 1:
         what = "既有 catalog.xlsx 又有 catalog.csv" if files else "缺少目录文件"
-        problems.append(Problem(_shown(folder, root), what, "每个部门文件夹放且只放一个 catalog.xlsx 或 catalog.csv"))
+        problems.append(
+            Problem(_shown(folder, root), what, "每个部门文件夹放且只放一个 catalog.xlsx 或 catalog.csv")
+        )
         return None
     if facts is None:
         return None
@@ -67,7 +79,9 @@ def _load_department(folder: Path, root: Path, problems: list[Problem]) -> Depar
     return _department(folder.name, facts, table, shown, guided)
 
 
-def _department(slug: str, facts: DepartmentFacts, table: Table, shown: str, items: list[CatalogItem]) -> Department:
+def _department(
+    slug: str, facts: DepartmentFacts, table: Table, shown: str, items: list[CatalogItem]
+) -> Department:
     title = next((cell_text(r[0]) for r in table.sheet.rows[: table.header_row] if r and cell_text(r[0])), "")
     return Department(
         slug=slug,
@@ -108,7 +122,9 @@ class _RowContext:
         col = self.table.fields.get(field)
         header = self.table.headers[col] if col is not None else None
         value = self.text(row, field) if col is not None else None
-        self.problems.append(Problem(self.shown, message, fix, row + 1, header, col, value, self.table.sheet.name, level))
+        self.problems.append(
+            Problem(self.shown, message, fix, row + 1, header, col, value, self.table.sheet.name, level)
+        )
 
     def item(self, row: int) -> CatalogItem | None:
         before = len(self.problems)
@@ -119,9 +135,21 @@ class _RowContext:
         first, first_default = self._lead(row, "first_lead", self.facts.first_default, "首次提醒时限")
         second, second_default = self._lead(row, "second_lead", self.facts.second_default, "二次提醒时限")
         if first and second and second.approx_days() >= first.approx_days():
-            self.problem(row, "second_lead", "二次提醒时限不比首次提醒时限更接近期满日", "二次提醒应晚于首次提醒，如首次“到期前90个工作日”、二次“到期前10个工作日”")
-        if first and validity and validity.shortest_months and first.approx_days() >= validity.shortest_months * 30.4:
-            self.problem(row, "first_lead", f"提醒时限比证照有效期（{validity.text}）还长", "请核对提醒时限和有效期")
+            self.problem(
+                row,
+                "second_lead",
+                "二次提醒时限不比首次提醒时限更接近期满日",
+                "二次提醒应晚于首次提醒，如首次“到期前90个工作日”、二次“到期前10个工作日”",
+            )
+        if (
+            first
+            and validity
+            and validity.shortest_months
+            and first.approx_days() >= validity.shortest_months * 30.4
+        ):
+            self.problem(
+                row, "first_lead", f"提醒时限比证照有效期（{validity.text}）还长", "请核对提醒时限和有效期"
+            )
         if len(self.problems) > before and any(p.level is Level.ERROR for p in self.problems[before:]):
             return None
         assert validity is not None and first is not None  # guaranteed by the checks above
@@ -136,10 +164,17 @@ class _RowContext:
     def _validity(self, row: int) -> Validity | None:
         text = self.text(row, "validity")
         if "validity" not in self.table.fields:
-            self.problem(row, "validity", "目录缺少“证照法定有效期”列", "请在表头加上“证照法定有效期”（或“有效期”）列")
+            self.problem(
+                row, "validity", "目录缺少“证照法定有效期”列", "请在表头加上“证照法定有效期”（或“有效期”）列"
+            )
             return None
         if not text:
-            self.problem(row, "validity", "“证照法定有效期”为空", "请填写，如 5年、原证 3 年 新证 5 年、随公司许可时间而定")
+            self.problem(
+                row,
+                "validity",
+                "“证照法定有效期”为空",
+                "请填写，如 5年、原证 3 年 新证 5 年、随公司许可时间而定",
+            )
             return None
         try:
             return parse_validity(text)
@@ -147,7 +182,9 @@ class _RowContext:
             self.problem(row, "validity", error.message, error.fix)
             return None
 
-    def _lead(self, row: int, field: str, default: LeadTime | None, label: str) -> tuple[LeadTime | None, bool]:
+    def _lead(
+        self, row: int, field: str, default: LeadTime | None, label: str
+    ) -> tuple[LeadTime | None, bool]:
         text = self.text(row, field)
         if text:
             try:
@@ -156,7 +193,12 @@ class _RowContext:
                 self.problem(row, field, error.message, error.fix)
                 return None, False
         if default is None and field == "first_lead":
-            self.problem(row, field, f"没有{label}", f"请在目录中填写{label}，或在 department.yaml 中设置“{label}”默认值")
+            self.problem(
+                row,
+                field,
+                f"没有{label}",
+                f"请在目录中填写{label}，或在 department.yaml 中设置“{label}”默认值",
+            )
         return default, default is not None
 
 
@@ -171,7 +213,11 @@ def _check_duplicates(items: list[CatalogItem], shown: str, problems: list[Probl
 
 
 def _attach_guides(
-    items: list[CatalogItem], base: RenewalGuide, entries: list[GuideEntry], shown: str, problems: list[Problem]
+    items: list[CatalogItem],
+    base: RenewalGuide,
+    entries: list[GuideEntry],
+    shown: str,
+    problems: list[Problem],
 ) -> list[CatalogItem]:
     used: set[int] = set()
     result = []
@@ -183,7 +229,18 @@ def _attach_guides(
     for entry in entries:
         if entry.index not in used:
             fix = "请核对“证照名称”（和“事项名称”）与目录中的写法一致"
-            problems.append(Problem(shown, f"证照第 {entry.index} 项在目录中找不到", fix, None, "证照名称", None, entry.certificate, level=Level.WARNING))
+            problems.append(
+                Problem(
+                    shown,
+                    f"证照第 {entry.index} 项在目录中找不到",
+                    fix,
+                    None,
+                    "证照名称",
+                    None,
+                    entry.certificate,
+                    level=Level.WARNING,
+                )
+            )
     return result
 
 
@@ -191,7 +248,8 @@ def _guide_for(item: CatalogItem, entries: list[GuideEntry]) -> GuideEntry | Non
     names = {normalize_name(item.certificate), normalize_name(item.matter)}
     matches = [e for e in entries if normalize_name(e.certificate) in names]
     exact = [e for e in matches if e.matter and normalize_name(e.matter) == normalize_name(item.matter)]
-    return (exact or [e for e in matches if not e.matter] or [None])[0]
+    candidates = exact or [e for e in matches if not e.matter]
+    return candidates[0] if candidates else None
 
 
 def _with_guide(item: CatalogItem, guide: RenewalGuide) -> CatalogItem:

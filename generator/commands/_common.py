@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import TypeAlias
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -15,14 +16,19 @@ from generator.problems import Level, PhraseError, ProblemList
 from generator.schedule import china_today
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
-Subparsers = "argparse._SubParsersAction[argparse.ArgumentParser]"
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
-def add_command(subparsers: argparse._SubParsersAction, name: str, run: Callable[[argparse.Namespace], int], doc: str) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+def add_command(
+    subparsers: Subparsers, name: str, run: Callable[[argparse.Namespace], int], doc: str
+) -> argparse.ArgumentParser:
     """Add a command whose help is its handler's docstring: first line the summary, the rest the description."""
     summary, _, body = doc.strip().partition("\n")
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        name, help=summary, description=summary + "\n" + body, formatter_class=argparse.RawDescriptionHelpFormatter
+        name,
+        help=summary,
+        description=summary + "\n" + body,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.set_defaults(handler=run)
     return parser
@@ -30,8 +36,12 @@ def add_command(subparsers: argparse._SubParsersAction, name: str, run: Callable
 
 def add_input_options(parser: argparse.ArgumentParser) -> None:
     """Add the --catalogs and --ledgers options every data command takes."""
-    parser.add_argument("--catalogs", metavar="文件夹", help="各部门目录所在文件夹（默认：自带的演示数据 catalogs/）")
-    parser.add_argument("--ledgers", metavar="文件或文件夹", help="台账文件或文件夹（默认：目录文件夹下的 _ledgers/）")
+    parser.add_argument(
+        "--catalogs", metavar="文件夹", help="各部门目录所在文件夹（默认：自带的演示数据 catalogs/）"
+    )
+    parser.add_argument(
+        "--ledgers", metavar="文件或文件夹", help="台账文件或文件夹（默认：目录文件夹下的 _ledgers/）"
+    )
 
 
 def settings_of(args: argparse.Namespace) -> Settings:
@@ -70,7 +80,9 @@ def print_problems(problems: ProblemList, limit: int | None = None) -> None:
         console.print(f"……另有 {len(problems) - limit} 个问题未显示，完整清单请用 --problems 文件名 输出。")
 
 
-def summarize(rows_read: int, rows_done: int, rows_rejected: int, problems: ProblemList, done_word: str) -> str:
+def summarize(
+    rows_read: int, rows_done: int, rows_rejected: int, problems: ProblemList, done_word: str
+) -> str:
     """Return the one-line account: rows in = rows done + rows reported."""
     return (
         f"台账共 {rows_read} 行：{done_word} {rows_done} 行，有错误未{done_word} {rows_rejected} 行；"

@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 
 from generator.commands._common import (
-    add_command, add_input_options, console, parse_day, print_problems, progress_bar, settings_of, summarize,
+    Subparsers,
+    add_command,
+    add_input_options,
+    console,
+    parse_day,
+    print_problems,
+    progress_bar,
+    settings_of,
+    summarize,
 )  # fmt: skip
 from generator.pipeline import load_inputs
 
@@ -26,14 +34,18 @@ def run(args: argparse.Namespace) -> int:
     ledger, problems = inputs.ledger, inputs.problems
     departments = len(inputs.catalogs.departments)
     console.print(f"目录：{departments} 个部门，{len(inputs.catalogs.items)} 个事项。", markup=False)
-    console.print(summarize(ledger.rows_read, len(ledger), ledger.rows_rejected, problems, "可排期"), markup=False)
+    console.print(
+        summarize(ledger.rows_read, len(ledger), ledger.rows_rejected, problems, "可排期"), markup=False
+    )
     failed = bool(problems.errors) or (args.strict and bool(problems.warnings))
     console.print("检查未通过。" if failed else "检查通过。", markup=False)
     return 1 if failed else 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: Subparsers) -> None:
     parser = add_command(subparsers, "check", run, run.__doc__ or "")
     add_input_options(parser)
-    parser.add_argument("--today", metavar="YYYY-MM-DD", help="按哪一天检查提醒是否晚于法定申请期限（默认：今天）")
+    parser.add_argument(
+        "--today", metavar="YYYY-MM-DD", help="按哪一天检查提醒是否晚于法定申请期限（默认：今天）"
+    )
     parser.add_argument("--strict", action="store_true", help="警告也算检查不通过")

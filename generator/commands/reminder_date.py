@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from generator.commands._common import add_command, console, settings_of
+from generator.commands._common import Subparsers, add_command, console, settings_of
 from generator.ledger.cells import CellError, DateReader
 from generator.phrases import parse_lead_time
 from generator.pipeline import load_calendar
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: Subparsers) -> None:
     parser = add_command(subparsers, "date", run, run.__doc__ or "")
     parser.add_argument("expiry", metavar="期满日期", help="如 2026-10-09")
     parser.add_argument("rule", metavar="提醒时限", nargs="+", help="如 到期前90个工作日")

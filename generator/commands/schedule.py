@@ -6,9 +6,24 @@ import argparse
 from pathlib import Path
 
 from generator.commands._common import (
-    add_command, add_input_options, console, parse_day, print_problems, progress_bar, settings_of, summarize,
+    Subparsers,
+    add_command,
+    add_input_options,
+    console,
+    parse_day,
+    print_problems,
+    progress_bar,
+    settings_of,
+    summarize,
 )  # fmt: skip
-from generator.export import PROBLEM_HEADERS, SCHEDULE_HEADERS, OutputError, problem_rows, schedule_rows, write_table
+from generator.export import (
+    PROBLEM_HEADERS,
+    SCHEDULE_HEADERS,
+    OutputError,
+    problem_rows,
+    schedule_rows,
+    write_table,
+)
 from generator.pipeline import load_inputs
 from generator.schedule import Status, compute_schedule
 
@@ -41,12 +56,17 @@ def run(args: argparse.Namespace) -> int:
         write_table(problems_out, PROBLEM_HEADERS, problem_rows(problems))
     print_problems(problems, limit=None if problems_out is None else 50)
     counts = {s.label: int((schedule.status == s).sum()) for s in Status}
-    console.print(summarize(ledger.rows_read, len(ledger), ledger.rows_rejected, problems, "排期"), markup=False)
-    console.print(f"{today.isoformat()}：" + "，".join(f"{k} {v} 张" for k, v in counts.items()) + f"。已写入 {out}", markup=False)
+    console.print(
+        summarize(ledger.rows_read, len(ledger), ledger.rows_rejected, problems, "排期"), markup=False
+    )
+    console.print(
+        f"{today.isoformat()}：" + "，".join(f"{k} {v} 张" for k, v in counts.items()) + f"。已写入 {out}",
+        markup=False,
+    )
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: Subparsers) -> None:
     parser = add_command(subparsers, "schedule", run, run.__doc__ or "")
     add_input_options(parser)
     parser.add_argument("--today", metavar="YYYY-MM-DD", help="按哪一天计算剩余天数和状态（默认：今天）")

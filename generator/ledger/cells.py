@@ -8,7 +8,9 @@ from datetime import date, datetime, timedelta
 from generator.problems import JiaozaoError
 
 _EXCEL_EPOCH = date(1899, 12, 30)
-_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_DATE_TEXT = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"
+)
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d+$")
 FIRST_YEAR, LAST_YEAR = 2000, 2099
@@ -97,19 +99,22 @@ def text_of(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return str(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value != value:
+    if isinstance(value, int | float):
+        if value != value:  # NaN: an empty cell
             return ""
-        if value.is_integer() and abs(value) < 1e15:
+        # Excel keeps numbers as doubles: past 15 digits (身份证号, 信用代码) the last ones are gone.
+        if float(value).is_integer() and abs(value) < 1e15:
             return str(int(value))
-        raise CellError("长数字被 Excel 存成了数值，末几位已经丢失", "请把该列设为“文本”格式，从业务系统重新导出后再试")
+        raise CellError(
+            "长数字被 Excel 存成了数值，末几位已经丢失", "请把该列设为“文本”格式，从业务系统重新导出后再试"
+        )
     if isinstance(value, datetime | date):
         raise CellError("这里应是编号或号码，却是一个日期", "请核对该列内容")
     text = str(value).strip()
     if _SCIENTIFIC.match(text):
-        raise CellError("号码显示成了科学计数法，原值已经丢失", "请把该列设为“文本”格式，从业务系统重新导出后再试")
+        raise CellError(
+            "号码显示成了科学计数法，原值已经丢失", "请把该列设为“文本”格式，从业务系统重新导出后再试"
+        )
     return text
 
 

@@ -50,7 +50,10 @@ class ItemResolver:
                 f"目录中有 {len(candidates)} 个事项都颁发“{certificate}”",
                 "请在台账中增加“审批事项名称”列并填写，以区分是哪一项",
             )
-        return CellError(f"“{certificate or matter}”不在{self._department.name}的目录中", self._suggestion(certificate or matter))
+        return CellError(
+            f"“{certificate or matter}”不在{self._department.name}的目录中",
+            self._suggestion(certificate or matter),
+        )
 
     def _by_code(self, code: str) -> int | CellError:
         if code in self._by_seq:

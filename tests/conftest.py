@@ -1,0 +1,45 @@
+"""Shared fixtures: small real spreadsheets written with openpyxl, and a copy of the demo catalogs."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from generator.config import DEMO_CATALOGS
+
+WriteSheet = Callable[[Path, Sequence[Sequence[object]]], Path]
+
+
+def write_xlsx(path: Path, rows: Sequence[Sequence[object]]) -> Path:
+    """Write rows into the first sheet of a real .xlsx; None leaves a cell empty. Text stays text."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is not None:
+                cell = sheet.cell(r, c, value)
+                if isinstance(value, str):
+                    cell.number_format = "@"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def write_csv(path: Path, rows: Sequence[Sequence[object]], encoding: str = "utf-8-sig") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding=encoding, newline="") as handle:
+        csv.writer(handle).writerows([["" if v is None else v for v in row] for row in rows])
+    return path
+
+
+@pytest.fixture
+def catalogs_dir(tmp_path: Path) -> Path:
+    """A private copy of the shipped demo catalogs (without its ledgers), safe to edit."""
+    target = tmp_path / "catalogs"
+    shutil.copytree(DEMO_CATALOGS, target, ignore=shutil.ignore_patterns("_ledgers"))
+    return target

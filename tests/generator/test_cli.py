@@ -1,0 +1,149 @@
+"""The jiaozao command line: Chinese messages, exit codes, outputs written whole, never a traceback."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from generator.cli import COMMANDS, build_parser, main
+from generator.config import DEMO_CATALOGS, LEDGER_FOLDER
+from tests.conftest import write_xlsx
+
+
+def test_date_prints_the_reminder_date_first(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["date", "2026-02-25", "到期前5个工作日"]) == 0
+    assert capsys.readouterr().out == "2026-02-11\n"
+
+
+def test_date_marks_estimates(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["date", "2027-10-09", "到期前", "90", "个工作日"]) == 0
+    out = capsys.readouterr().out
+    assert out.endswith(" 估算\n") and out[:10] < "2027-10-09"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["date", "2026-02-30", "到期前5个工作日"], "不存在"),
+        (["date", "2026-02-25", "到期后三十天内"], "到期"),
+        (["date", "2026-02-25", "尽快"], "到期前90个工作日"),
+        (["schedule", "--out", "x.pdf"], ".csv 或 .xlsx"),
+        (["schedule", "--out", "x.csv", "--today", "明天"], "YYYY-MM-DD"),
+    ],
+)
+def test_bad_input_is_one_chinese_line_and_exit_1(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_check_passes_on_the_demo(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--today", "2026-11-23"]) == 0
+    err = capsys.readouterr().err
+    assert "检查通过" in err and "有错误未可排期 0 行" in err
+
+
+def test_check_fails_and_lists_every_problem(
+    tmp_path: Path, catalogs_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    header = ["证照持有单位（个人）", "证照名称", "期满日期"]
+    ledger = write_xlsx(
+        tmp_path / "ledgers" / "anshan.xlsx",
+        [header, ["甲公司", "采矿许可证", "2026-13-01"], ["", "采矿许可证", "2026-12-01"]],
+    )
+    assert main(["check", "--catalogs", str(catalogs_dir), "--ledgers", str(ledger.parent)]) == 1
+    err = capsys.readouterr().err
+    assert "第 2 行" in err and "第 3 行" in err and "检查未通过" in err
+    assert "台账共 2 行：可排期 0 行，有错误未可排期 2 行" in err
+
+
+def test_schedule_writes_csv_with_bom_and_every_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "schedule.csv"
+    assert main(["schedule", "--today", "2026-11-23", "--out", str(out)]) == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    for column in (
+        "证照编号",
+        "证照名称",
+        "持证单位",
+        "期满日期",
+        "首次提醒日期",
+        "二次提醒日期",
+        "剩余天数",
+        "状态",
+        "估算",
+    ):
+        assert column in rows[0]
+    assert {r["状态"] for r in rows} == {"有效", "即将到期", "已过期"}
+    assert any(r["估算"] for r in rows) and any(not r["估算"] for r in rows)
+    err = capsys.readouterr().err
+    assert f"排期 {len(rows)} 行" in err
+
+
+def test_schedule_xlsx_has_real_dates_and_a_problem_file(tmp_path: Path, catalogs_dir: Path) -> None:
+    header = ["证照持有单位（个人）", "证照名称", "证照编号", "期满日期"]
+    ledger = write_xlsx(
+        tmp_path / "anshan.xlsx",
+        [header, ["甲公司", "采矿许可证", "007", "2026-12-01"], ["乙公司", "采矿许可证", "008", "不知道"]],
+    )
+    out, problems = tmp_path / "out" / "排期.xlsx", tmp_path / "out" / "问题.csv"
+    args = ["schedule", "--catalogs", str(catalogs_dir), "--ledgers", str(ledger), "--today", "2026-11-23"]
+    assert main([*args, "--out", str(out), "--problems", str(problems)]) == 0
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet is not None
+    values = list(sheet.iter_rows(values_only=True))
+    assert len(values) == 2 and values[1][1] == "007"
+    assert values[1][5] is not None and values[1][5].year == 2026  # a real date cell
+    problem_rows = list(csv.DictReader(problems.read_text(encoding="utf-8-sig").splitlines()))
+    assert [(r["行"], r["列"], r["值"]) for r in problem_rows if r["级别"] == "错误"] == [
+        ("3", "期满日期", "不知道")
+    ]
+
+
+def test_a_failed_run_leaves_the_previous_output_alone(tmp_path: Path, catalogs_dir: Path) -> None:
+    out = tmp_path / "schedule.csv"
+    out.write_text("上一次的结果", encoding="utf-8")
+    (catalogs_dir / "anshan" / "department.yaml").write_text("名称: [坏\n", encoding="utf-8")
+    assert (
+        main(
+            [
+                "schedule",
+                "--catalogs",
+                str(catalogs_dir),
+                "--ledgers",
+                str(DEMO_CATALOGS / LEDGER_FOLDER),
+                "--out",
+                str(out),
+            ]
+        )
+        == 1
+    )
+    assert out.read_text(encoding="utf-8") == "上一次的结果"
+
+
+def test_every_command_has_chinese_help_with_an_example() -> None:
+    parser = build_parser()
+    for module in COMMANDS:
+        doc = module.run.__doc__ or ""
+        assert "示例" in doc and "jiaozao " in doc
+    assert "命令" in parser.format_help()
+
+
+def test_the_installed_command_runs_without_traceback(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "date", "2026-02-25", "到期后5天"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr and "到期" in result.stderr
