@@ -23,7 +23,7 @@ def load_ledgers(
     files, problems = find_ledger_files(path, catalogs)
     columns, shown_files = LedgerColumns(), list[str]()
     rows_read = rejected = 0
-    seen: dict[tuple[str, str], str] = {}
+    seen: dict[tuple[str, str], tuple[str, int]] = {}
     for file, slug in files:
         shown = _shown(file)
         try:

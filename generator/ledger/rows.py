@@ -26,7 +26,7 @@ class FileReader:
         department: Department,
         table: Table,
         file_index: int,
-        seen: dict[tuple[str, str], str],
+        seen: dict[tuple[str, str], tuple[str, int]],
     ):
         self.department, self.table, self.file_index, self.seen = department, table, file_index, seen
         self.resolver = ItemResolver(catalogs, department)
@@ -132,21 +132,24 @@ class FileReader:
 
     def _duplicates(self, number: list[str], holder: list[str], item: list[int], expires: list[int]) -> None:
         """Report the second and later rows of the same certificate (by 证照编号, else holder+item+expiry)."""
-        slug, file = self.department.slug, self.table.sheet.file
-        for position, (no, name, index, day) in enumerate(zip(number, holder, item, expires, strict=True)):
-            if self.bad[position]:
+        slug, seen, bad = self.department.slug, self.seen, self.bad
+        for position, no in enumerate(number):
+            if bad[position]:
                 continue
-            here = f"{file} 第 {self.rows[position] + 1} 行"
-            first = self.seen.setdefault((slug, no or f"{name}\x00{index}\x00{day}"), here)
-            if first != here:
+            key = (slug, no or f"{holder[position]}\x00{item[position]}\x00{expires[position]}")
+            first = seen.setdefault(key, (self.table.sheet.file, self.rows[position]))
+            if first[1] != self.rows[position] or first[0] != self.table.sheet.file:
                 what = "证照编号" if no else "持证单位、证照和期满日期"
-                fix = f"与 {first} 的{what}相同；如是重复录入请删除一行，如已换发新证请删除旧证记录"
+                where = f"{first[0]} 第 {first[1] + 1} 行"
+                fix = f"与 {where} 的{what}相同；如是重复录入请删除一行，如已换发新证请删除旧证记录"
                 self.report(position, "number" if no else "holder", "重复的证照记录", fix)
 
     def _applied(self) -> list[bool]:
         if "status" not in self.table.fields:
             return [False] * len(self.rows)
-        answers = [applied_for_renewal(t) for t in self._texts("status", Level.WARNING)]
+        texts = self._texts("status", Level.WARNING)
+        meaning = {text: applied_for_renewal(text) for text in set(texts)}  # a handful of distinct values
+        answers = [meaning[t] for t in texts]
         fix = "请填写“已申请延续”或“未申请”（也可留空表示未申请）"
         self._flag(
             "status", [a is None for a in answers], "看不懂的办理状态，按未申请处理", fix, Level.WARNING
