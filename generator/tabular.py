@@ -7,8 +7,8 @@ import io
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 from python_calamine import CalamineWorkbook
