@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import csv
 import gc
-import os
 import random
-import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,6 +13,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from generator.atomic import replacing
 from generator.ledger.identifiers import credit_code_check_char, id_check_char
 from generator.problems import column_letter
 
@@ -330,24 +329,13 @@ def write_ledger(
     """Write rows as a 台账 in layout (.xlsx, or .csv in encoding); path changes only once complete."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        _replace(path, lambda tmp: _write_xlsx(tmp, layout, rows))
+        with replacing(path) as temp:
+            _write_xlsx(temp, layout, rows)
     elif suffix == ".csv":
-        _replace(path, lambda tmp: _write_csv(tmp, layout, rows, encoding, varied_dates))
+        with replacing(path) as temp:
+            _write_csv(temp, layout, rows, encoding, varied_dates)
     else:
         raise ValueError(f"cannot write a ledger as {path.suffix!r}; use .xlsx or .csv")
-
-
-def _replace(path: Path, write: Callable[[Path], None]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
-    try:
-        write(Path(name))
-        os.chmod(name, 0o644)  # mkstemp makes it private; a ledger is an ordinary file
-        os.replace(name, path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
 
 
 def _write_xlsx(path: Path, layout: LedgerLayout, rows: Iterable[Mapping[str, object]]) -> None:

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 from openpyxl import Workbook
 
+from generator.atomic import OutputError, replacing
 from generator.catalog.model import Catalogs
 from generator.ledger.model import Ledger
-from generator.problems import JiaozaoError, Problem, column_letter
+from generator.problems import Problem, column_letter
 from generator.schedule import NO_DATE, Schedule, Status
 
 SCHEDULE_HEADERS = (
@@ -24,10 +22,6 @@ SCHEDULE_HEADERS = (
 )  # fmt: skip
 PROBLEM_HEADERS = ("级别", "文件", "工作表", "行", "列", "值", "问题", "处理办法")
 Progress = Callable[[int], None]
-
-
-class OutputError(JiaozaoError):
-    """An output file that cannot be written."""
 
 
 def schedule_rows(ledger: Ledger, schedule: Schedule, catalogs: Catalogs) -> Iterator[list[object]]:
@@ -71,32 +65,9 @@ def write_table(
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise OutputError(f"输出文件“{path}”的类型不支持：请用 .csv 或 .xlsx 结尾")
-    with _replacing(path) as temp:
+    with replacing(path) as temp:
         writer = _write_csv if suffix == ".csv" else _write_xlsx
         return writer(temp, headers, rows, progress)
-
-
-@contextmanager
-def _replacing(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside path; on success it replaces path, on any failure path is untouched."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-        os.close(handle)
-    except OSError as error:
-        raise OutputError(
-            f"无法写入“{path}”：{error.strerror}。请检查文件夹是否存在、是否有写权限"
-        ) from error
-    temp = Path(name)
-    try:
-        yield temp
-        os.replace(temp, path)
-    except OSError as error:
-        raise OutputError(
-            f"写入“{path}”失败：{error.strerror}。原文件保持不变；请检查磁盘空间和权限"
-        ) from error
-    finally:
-        temp.unlink(missing_ok=True)
 
 
 def _write_csv(

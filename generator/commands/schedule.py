@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from generator.atomic import OutputError
 from generator.commands._common import (
     Subparsers,
     add_command,
@@ -16,14 +17,7 @@ from generator.commands._common import (
     settings_of,
     summarize,
 )  # fmt: skip
-from generator.export import (
-    PROBLEM_HEADERS,
-    SCHEDULE_HEADERS,
-    OutputError,
-    problem_rows,
-    schedule_rows,
-    write_table,
-)
+from generator.export import PROBLEM_HEADERS, SCHEDULE_HEADERS, problem_rows, schedule_rows, write_table
 from generator.pipeline import load_inputs
 from generator.schedule import Status, compute_schedule
 
