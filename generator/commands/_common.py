@@ -85,6 +85,6 @@ def summarize(
 ) -> str:
     """Return the one-line account: rows in = rows done + rows reported."""
     return (
-        f"台账共 {rows_read} 行：{done_word} {rows_done} 行，有错误未{done_word} {rows_rejected} 行；"
+        f"台账共 {rows_read} 行：{done_word} {rows_done} 行，因错误未能{done_word} {rows_rejected} 行；"
         f"错误 {len(problems.errors)} 条，警告 {len(problems.warnings)} 条。"
     )

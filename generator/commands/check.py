@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     departments = len(inputs.catalogs.departments)
     console.print(f"目录：{departments} 个部门，{len(inputs.catalogs.items)} 个事项。", markup=False)
     console.print(
-        summarize(ledger.rows_read, len(ledger), ledger.rows_rejected, problems, "可排期"), markup=False
+        summarize(ledger.rows_read, len(ledger), ledger.rows_rejected, problems, "排期"), markup=False
     )
     failed = bool(problems.errors) or (args.strict and bool(problems.warnings))
     console.print("检查未通过。" if failed else "检查通过。", markup=False)

@@ -47,7 +47,7 @@ def test_bad_input_is_one_chinese_line_and_exit_1(
 def test_check_passes_on_the_demo(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--today", "2026-11-23"]) == 0
     err = capsys.readouterr().err
-    assert "检查通过" in err and "有错误未可排期 0 行" in err
+    assert "检查通过" in err and "因错误未能排期 0 行" in err
 
 
 def test_check_fails_and_lists_every_problem(
@@ -61,7 +61,7 @@ def test_check_fails_and_lists_every_problem(
     assert main(["check", "--catalogs", str(catalogs_dir), "--ledgers", str(ledger.parent)]) == 1
     err = capsys.readouterr().err
     assert "第 2 行" in err and "第 3 行" in err and "检查未通过" in err
-    assert "台账共 2 行：可排期 0 行，有错误未可排期 2 行" in err
+    assert "台账共 2 行：排期 0 行，因错误未能排期 2 行" in err
 
 
 def test_schedule_writes_csv_with_bom_and_every_row(
