@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint types pytest bench clean
+.PHONY: setup demo test lint types pytest browser bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,10 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+browser:
+	bash .ci/install-browser
+
+pytest: $(STAMP) browser
 	$(BIN)/pytest -q
 
 test: lint types pytest

@@ -1,0 +1,60 @@
+"""jiaozao build: the public site (目录, 办事指南, 即将到期公告, feeds) with mkdocs-material."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from generator.commands._common import (
+    Subparsers,
+    add_command,
+    add_input_options,
+    console,
+    parse_day,
+    print_problems,
+    settings_of,
+    summarize,
+)  # fmt: skip
+from generator.config import PROJECT_ROOT
+from generator.site.build import build_site
+
+DEFAULT_SITE = PROJECT_ROOT / "site"
+DEFAULT_SRC = PROJECT_ROOT / "site_src" / "generated"
+
+
+def run(args: argparse.Namespace) -> int:
+    """生成公开网站：目录公开、办事指南、即将到期公告（30/60/90 天）、订阅源。
+
+    先在旁边生成，全部成功后才替换已发布的网站；目录有错误时停止，已发布的网站保持不变。
+    同样的输入和 --today 生成的网站逐字节相同。修改目录后运行一次；每天由 cron 运行一次让公告滚动更新。
+
+    示例：
+      jiaozao build
+      jiaozao build --today 2026-11-23 --site /var/www/jiaozao
+      # crontab：每天 6:00 更新公告
+      0 6 * * * cd /opt/jiaozao && .venv/bin/jiaozao build --ledgers /data/台账 --site /var/www/jiaozao
+    """
+    today = parse_day(args.today, "--today")
+    site, src = Path(args.site or DEFAULT_SITE), Path(args.src or DEFAULT_SRC)
+    with console.status("正在生成网站……"):
+        result = build_site(settings_of(args), today, site, src)
+    ledger, problems = result.inputs.ledger, result.inputs.problems
+    print_problems(problems, limit=50)
+    console.print(
+        summarize(ledger.rows_read, len(ledger), ledger.rows_rejected, problems, "发布"), markup=False
+    )
+    size = result.bytes / 1024 / 1024
+    console.print(
+        f"网站已生成：{result.pages} 个页面，{result.files} 个文件，{size:.1f} MB，位于 {site}", markup=False
+    )
+    return 0
+
+
+def register(subparsers: Subparsers) -> None:
+    parser = add_command(subparsers, "build", run, run.__doc__ or "")
+    add_input_options(parser)
+    parser.add_argument("--today", metavar="YYYY-MM-DD", help="按哪一天生成公告（默认：今天）")
+    parser.add_argument("--site", metavar="文件夹", help="网站输出到哪里（默认：site/）")
+    parser.add_argument(
+        "--src", metavar="文件夹", help="生成的 Markdown 放在哪里（默认：site_src/generated/）"
+    )

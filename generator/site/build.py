@@ -1,0 +1,142 @@
+"""Build the public site beside the published one and swap it in only when everything succeeded."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from generator.config import PROJECT_ROOT, Settings
+from generator.pipeline import Inputs, load_inputs
+from generator.problems import JiaozaoError
+from generator.schedule import compute_schedule
+from generator.site.changes import change_log, read_history, update_history, write_history
+from generator.site.config import load_site_config
+from generator.site.model import SiteModel
+from generator.site.public import notice_rows
+
+MKDOCS_FILE = PROJECT_ROOT / "mkdocs.yml"
+_CHINA = timezone(timedelta(hours=8))
+
+
+class SiteBuildError(JiaozaoError):
+    """mkdocs refused the generated site (strict mode: a broken link, a missing page)."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build produced, for the command's summary line."""
+
+    site_dir: Path
+    pages: int
+    files: int
+    bytes: int
+    inputs: Inputs
+
+
+def build_site(settings: Settings, today: date, site_dir: Path, src_dir: Path) -> BuildResult:
+    """Load and check everything, render Markdown, run mkdocs, then swap site_src/ and site/ in whole."""
+    inputs = load_inputs(settings, today)  # catalogue errors stop here, before anything is written
+    schedule = compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, today)
+    history = update_history(read_history(site_dir), inputs.catalogs, today)
+    model = SiteModel(
+        today=today,
+        config=load_site_config(settings.catalogs),
+        catalogs=inputs.catalogs,
+        notices=notice_rows(inputs.ledger, schedule, inputs.catalogs),
+        changes=change_log(history),
+        updated_at=today.isoformat(),
+    )
+    with _workspace(site_dir) as work:
+        docs, out = work / "docs", work / "site"
+        docs.mkdir()
+        _render(model, docs)
+        write_history(docs, history)
+        _run_mkdocs(model, docs, out)
+        _swap(docs, src_dir)
+        _swap(out, site_dir)
+    files = [p for p in site_dir.rglob("*") if p.is_file()]
+    pages = sum(1 for p in files if p.suffix == ".html")
+    return BuildResult(site_dir, pages, len(files), sum(p.stat().st_size for p in files), inputs)
+
+
+def _render(model: SiteModel, docs: Path) -> None:
+    from generator.site.pages import render_docs
+
+    render_docs(model, docs)
+
+
+@contextmanager
+def _workspace(site_dir: Path) -> Iterator[Path]:
+    """Yield a scratch folder on the same disk as the site (so the final renames are atomic); always removed."""
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
+    try:
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _run_mkdocs(model: SiteModel, docs: Path, out: Path) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    from generator.site.pages import site_nav
+
+    # Pin every date mkdocs writes (sitemap) to --today, so the same inputs give the same bytes.
+    epoch = int(datetime.combine(model.today, datetime.min.time(), _CHINA).timestamp())
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    extra = {"jiaozao": {**asdict(model.config), "updated_at": model.updated_at}}
+    logging.getLogger("jieba").setLevel(logging.WARNING)  # its "Building prefix dict" chatter is not for staff
+    messages = _MessageCollector()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(messages)
+    try:
+        config = load_config(
+            str(MKDOCS_FILE), docs_dir=str(docs), site_dir=str(out), nav=site_nav(model), strict=True, extra=extra
+        )
+        build(config)
+    except (MkDocsException, SystemExit) as error:
+        details = "；".join(messages.lines) or str(error)
+        raise SiteBuildError(f"网站生成失败（已发布的网站保持不变）：{details}") from None
+    finally:
+        logger.removeHandler(messages)
+
+
+class _MessageCollector(logging.Handler):
+    """Keeps mkdocs' warnings so a failed strict build can say what was wrong."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put new in target's place: staged beside it, then two renames; the old one removed last."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staged, old = target.with_name(f".{target.name}-new"), target.with_name(f".{target.name}-old")
+    for leftover in (staged, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    try:
+        new.rename(staged)
+    except OSError:  # another disk: copy next to the target first, so the swap itself stays a rename
+        shutil.copytree(new, staged)
+    if target.exists():
+        target.rename(old)
+    try:
+        staged.rename(target)
+    except OSError:
+        if old.exists():
+            old.rename(target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,65 @@
+"""What the public site shows, and nothing more: the facts 双公示 already discloses, persons masked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from generator.catalog.model import Catalogs, CatalogItem, Department
+
+NOTICE_WINDOWS = (30, 60, 90)  # 即将到期 notices: certificates expiring within this many days
+NOTICE_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """catalogs/site.yaml: the site's name, base address and the footer facts government sites must show."""
+
+    name: str = "证照到期提醒"
+    base_url: str = "http://127.0.0.1:8000/"  # absolute links in feeds
+    portal_url: str = "/lookup"  # where the 证照编号 lookup box sends (the portal)
+    host: str = ""  # 主办单位
+    site_code: str = ""  # 网站标识码
+    icp: str = ""  # ICP备案号
+    icp_url: str = "https://beian.miit.gov.cn/"
+    police: str = ""  # 公安备案号
+    police_url: str = ""
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    """One certificate in a 即将到期 notice, as the public may see it (person holders and their numbers masked)."""
+
+    number: str
+    certificate: str
+    holder: str
+    expires_on: date
+    days_left: int
+    estimated: bool  # its reminder dates are estimates (估算)
+    item_seq: str  # the file name of its 办事指南 page (guides/<item_seq>.md)
+
+
+@dataclass(frozen=True)
+class CatalogChange:
+    """One line of a 目录's change log (变更记录)."""
+
+    on: date
+    kind: str  # 新增 / 删除 / 修改
+    seq: str
+    certificate: str
+    detail: str  # e.g. "首次提醒时限：到期前60个工作日 → 到期前90个工作日"
+
+
+@dataclass(frozen=True)
+class SiteModel:
+    """Everything the site generator renders."""
+
+    today: date
+    config: SiteConfig
+    catalogs: Catalogs
+    notices: dict[str, tuple[NoticeRow, ...]]  # department slug → certificates expiring within 90 days, by date
+    changes: dict[str, tuple[CatalogChange, ...]] = field(default_factory=dict)  # slug → log, newest first
+    updated_at: str = ""  # 数据更新于: the --today date (never the wall clock, so builds are reproducible)
+
+    def items_of(self, department: Department) -> tuple[CatalogItem, ...]:
+        return department.items

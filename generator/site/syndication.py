@@ -1,0 +1,98 @@
+"""Atom and JSON Feed of the 即将到期 notices, for 政务服务网 and 公众号 to syndicate."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from generator.site.model import NOTICE_WINDOWS, NoticeRow, SiteModel
+
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_WINDOW = min(NOTICE_WINDOWS)  # feeds carry the most urgent window only
+
+
+def write_feeds(model: SiteModel, docs_dir: Path) -> list[Path]:
+    """Write notices/<slug>/feed.{atom,json} per department and feed.{atom,json} for the whole site."""
+    written: list[Path] = []
+    everything: list[tuple[str, NoticeRow]] = []
+    for department in model.catalogs.departments:
+        rows = [(department.slug, r) for r in model.notices.get(department.slug, ()) if r.days_left <= FEED_WINDOW]
+        everything += rows
+        base = f"notices/{department.slug}/"
+        written += _write_pair(model, docs_dir / base, base, f"{department.name}：即将到期的证照", rows)
+    everything.sort(key=lambda pair: (pair[1].expires_on, pair[0], pair[1].number))
+    written += _write_pair(model, docs_dir, "", f"{model.config.name}：即将到期的证照", everything)
+    return written
+
+
+def _write_pair(model: SiteModel, folder: Path, base: str, title: str, rows: list[tuple[str, NoticeRow]]) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    atom, feed = folder / "feed.atom", folder / "feed.json"
+    atom.write_bytes(_atom(model, base, title, rows))
+    feed.write_text(_json_feed(model, base, title, rows), encoding="utf-8")
+    return [atom, feed]
+
+
+def _stamp(day: date) -> str:
+    return f"{day.isoformat()}T00:00:00+08:00"
+
+
+def _entry_id(slug: str, row: NoticeRow) -> str:
+    return f"tag:jiaozao,2026:{slug}/{row.number or row.holder}/{row.expires_on.isoformat()}"
+
+
+def _entry_text(row: NoticeRow) -> tuple[str, str]:
+    title = f"{row.holder}的{row.certificate}将于{row.expires_on.isoformat()}到期"
+    text = f"{title}（剩余 {row.days_left} 天），证照编号 {row.number or '—'}。请在法定申请期限前办理延续。"
+    return title, text
+
+
+def _page_url(model: SiteModel, slug: str) -> str:
+    return f"{model.config.base_url}notices/{slug}/{FEED_WINDOW}/index.html"
+
+
+def _atom(model: SiteModel, base: str, title: str, rows: list[tuple[str, NoticeRow]]) -> bytes:
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    _sub(feed, "id", f"{model.config.base_url}{base}feed.atom")
+    _sub(feed, "title", title)
+    _sub(feed, "updated", _stamp(model.today))
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=f"{model.config.base_url}{base}feed.atom")
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=f"{model.config.base_url}{base}")
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    _sub(author, "name", model.config.host or model.config.name)
+    for slug, row in rows:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        entry_title, text = _entry_text(row)
+        _sub(entry, "id", _entry_id(slug, row))
+        _sub(entry, "title", entry_title)
+        _sub(entry, "updated", _stamp(model.today))
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=_page_url(model, slug))
+        _sub(entry, "summary", text)
+    document: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return document + b"\n"
+
+
+def _sub(parent: ET.Element, tag: str, text: str) -> None:
+    ET.SubElement(parent, f"{{{ATOM}}}{tag}").text = text
+
+
+def _json_feed(model: SiteModel, base: str, title: str, rows: list[tuple[str, NoticeRow]]) -> str:
+    items = []
+    for slug, row in rows:
+        entry_title, text = _entry_text(row)
+        items.append(
+            {"id": _entry_id(slug, row), "title": entry_title, "content_text": text,
+             "url": _page_url(model, slug), "date_published": _stamp(model.today)}
+        )  # fmt: skip
+    data = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": title,
+        "home_page_url": f"{model.config.base_url}{base}",
+        "feed_url": f"{model.config.base_url}{base}feed.json",
+        "language": "zh-CN",
+        "items": items,
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"

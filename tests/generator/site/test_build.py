@@ -1,0 +1,148 @@
+"""jiaozao build on the demo: every 目录 row published, notices exact, privacy, reproducible, failures harmless."""
+
+from __future__ import annotations
+
+import filecmp
+import html
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.config import DEMO_CATALOGS, LEDGER_FOLDER, Settings
+from generator.ledger.identifiers import looks_like_person_name
+from generator.pipeline import load_inputs
+from generator.problems import InputError
+from generator.schedule import compute_schedule
+from generator.site.build import BuildResult, SiteBuildError, build_site
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    root = tmp_path_factory.mktemp("build")
+    return build_site(Settings.read(str(DEMO_CATALOGS)), TODAY, root / "site", root / "src")
+
+
+def _text(path: Path) -> str:
+    """Return a page's visible text, tags dropped and entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
+
+
+def _all_text(site: Path) -> str:
+    parts = []
+    for path in sorted(site.rglob("*")):
+        if path.is_file() and path.suffix in {".html", ".json", ".xml", ".atom", ".csv", ".txt", ".js", ".md"}:
+            parts.append(html.unescape(path.read_text(encoding="utf-8", errors="replace")))
+    return "\n".join(parts)
+
+
+def test_every_catalogue_row_is_on_its_department_page(built: BuildResult) -> None:
+    for department in built.inputs.catalogs.departments:
+        pages = list((built.site_dir / "departments" / department.slug).glob("index.html"))
+        assert pages, department.slug
+        text = " ".join(_text(pages[0]).split())
+        for item in department.items:
+            for cell in item.cells:
+                assert " ".join(cell.split()) in text, (department.slug, item.seq, cell)
+
+
+def test_notices_list_exactly_the_certificates_in_window(built: BuildResult) -> None:
+    inputs = built.inputs
+    schedule = compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, TODAY)
+    for department in inputs.catalogs.departments:
+        folder = built.site_dir / "notices" / department.slug / "30"
+        shown = " ".join(_text(p) for p in folder.glob("*.html")) if folder.exists() else ""
+        for i in range(len(inputs.ledger)):
+            item = inputs.catalogs.items[inputs.ledger.item[i]]
+            if item.department != department.slug or inputs.ledger.person[i]:
+                continue
+            number = inputs.ledger.number[i]
+            in_window = bool(0 <= schedule.days_left[i] <= 30)
+            assert (number in shown) is in_window, (department.slug, number, int(schedule.days_left[i]))
+
+
+def test_no_personal_data_anywhere_in_the_site(built: BuildResult) -> None:
+    ledger = built.inputs.ledger
+    text = _all_text(built.site_dir)
+    secrets = {*ledger.id_number, *ledger.phone, *ledger.contact, *ledger.email} - {""}
+    leaked = sorted(s for s in secrets if s in text)
+    assert leaked == []
+    persons = {h for h, p in zip(ledger.holder, ledger.person, strict=True) if p}
+    assert persons and all(looks_like_person_name(p) for p in persons)
+    assert sorted(p for p in persons if p in text) == []
+    assert re.search(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])", text) is None  # nothing shaped like a mobile number
+
+
+def test_feeds_and_downloads_are_published(built: BuildResult) -> None:
+    feed = json.loads((built.site_dir / "feed.json").read_text(encoding="utf-8"))
+    assert feed["version"].startswith("https://jsonfeed.org/version/1")
+    assert (built.site_dir / "departments" / "anshan" / "catalog.xlsx").exists()
+
+
+def test_the_same_inputs_give_the_same_bytes(built: BuildResult, tmp_path: Path) -> None:
+    again = build_site(Settings.read(str(DEMO_CATALOGS)), TODAY, tmp_path / "site", tmp_path / "src")
+    comparison = filecmp.dircmp(built.site_dir, again.site_dir)
+    assert _differences(comparison) == []
+
+
+def _differences(comparison: filecmp.dircmp[str]) -> list[str]:
+    found = [*comparison.left_only, *comparison.right_only]
+    _, mismatch, errors = filecmp.cmpfiles(comparison.left, comparison.right, comparison.common_files, shallow=False)
+    found += mismatch + errors
+    for sub in comparison.subdirs.values():
+        found += _differences(sub)
+    return found
+
+
+def test_a_failed_build_leaves_the_published_site_alone(catalogs_dir: Path, tmp_path: Path) -> None:
+    settings = Settings.read(str(catalogs_dir), str(DEMO_CATALOGS / LEDGER_FOLDER))
+    site = tmp_path / "site"
+    build_site(settings, TODAY, site, tmp_path / "src")
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    (catalogs_dir / "anshan" / "department.yaml").write_text("名称: [坏\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        build_site(settings, TODAY, site, tmp_path / "src")
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    assert not list(tmp_path.glob(".site-*"))  # no scratch folder left behind
+
+
+def test_a_broken_internal_link_fails_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.site.pages as render
+
+    original = render.render_docs
+
+    def with_broken_link(model: object, docs: Path) -> list[Path]:
+        written = original(model, docs)  # type: ignore[arg-type]
+        (docs / "about.md").write_text("[坏链接](no-such-page.md)\n", encoding="utf-8")
+        return written
+
+    monkeypatch.setattr(render, "render_docs", with_broken_link)
+    with pytest.raises(SiteBuildError):
+        build_site(Settings.read(str(DEMO_CATALOGS)), TODAY, tmp_path / "site", tmp_path / "src")
+    assert not (tmp_path / "site").exists()
+
+
+def test_the_change_log_records_catalogue_edits(catalogs_dir: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    settings = Settings.read(str(catalogs_dir), str(DEMO_CATALOGS / LEDGER_FOLDER))
+    site = tmp_path / "site"
+    build_site(settings, TODAY, site, tmp_path / "src")
+    path = catalogs_dir / "anshan" / "catalog.xlsx"
+    book = load_workbook(path)
+    sheet = book.active
+    assert sheet is not None
+    sheet["F4"] = "到期前 100 个工作日"  # 建筑业企业资质证书: first reminder edited
+    book.save(path)
+    build_site(settings, date(2026, 11, 24), site, tmp_path / "src")
+    text = _text(site / "departments" / "anshan" / "index.html")
+    assert "修改" in text and "到期前 100 个工作日" in text and "2026-11-24" in text
+
+
+def test_inputs_are_loaded_once_for_the_summary(built: BuildResult) -> None:
+    assert built.pages > 60 and built.bytes > 0
+    assert len(built.inputs.ledger) == load_inputs(Settings.read(str(DEMO_CATALOGS)), TODAY).ledger.rows_read
