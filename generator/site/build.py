@@ -19,6 +19,7 @@ from generator.schedule import compute_schedule
 from generator.site.changes import change_log, read_history, update_history, write_history
 from generator.site.config import load_site_config
 from generator.site.model import SiteModel
+from generator.site.notices import fill_notices
 from generator.site.public import notice_rows
 
 MKDOCS_FILE = PROJECT_ROOT / "mkdocs.yml"
@@ -59,6 +60,7 @@ def build_site(settings: Settings, today: date, site_dir: Path, src_dir: Path) -
         _render(model, docs)
         write_history(docs, history)
         _run_mkdocs(model, docs, out)
+        fill_notices(model, out)
         _swap(docs, src_dir)
         _swap(out, site_dir)
     files = [p for p in site_dir.rglob("*") if p.is_file()]

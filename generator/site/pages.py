@@ -13,9 +13,11 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from generator.catalog.model import CatalogItem, Department, is_sample
-from generator.site.model import NOTICE_PAGE_SIZE, NOTICE_WINDOWS, NoticeRow, SiteModel
+from generator.site.model import NOTICE_WINDOWS, SiteModel
+from generator.site.notices import PLACEHOLDER, in_window
 from generator.site.opendata import write_catalog_downloads
 from generator.site.syndication import write_feeds
+from generator.site.text import cell, fact, link
 
 _TEMPLATES = Path(__file__).resolve().parent / "markdown"
 _SAFE_NAME = re.compile(r"^[0-9A-Za-z-]{1,40}$")
@@ -30,54 +32,6 @@ def guide_name(item: CatalogItem, department: Department) -> str:
     return f"r{item.row}"
 
 
-def cell(value: object) -> str:
-    """Return text safe inside a Markdown table cell: HTML escaped (a holder named <script> stays text)."""
-    text = html.escape(str(value), quote=False).replace("|", "&#124;")
-    return " ".join(text.split())
-
-
-def fact(value: str) -> str:
-    """Return a fact for display; invented demo facts (【示例】) carry a visible badge."""
-    if not value:
-        return "（未提供）"
-    if is_sample(value):
-        return '<span class="jz-sample">示例</span> ' + cell(value.replace("【示例】", ""))
-    return cell(value)
-
-
-def link(url: str) -> str:
-    shown = cell(url)
-    return f'<a href="{html.escape(url)}">{shown}</a>'
-
-
-def notice_table(rows: Iterable[NoticeRow], slug: str, full: bool) -> str:
-    """Return a notice table as one raw HTML block.
-
-    Python-Markdown parses a Markdown table at a few thousand rows a second; a province's notices run to
-    hundreds of thousands of rows a day, which it passes through untouched when they come as one HTML block.
-    """
-    head = "<th>持证单位</th><th>证照名称</th><th>证照编号</th><th>期满日期</th>"
-    head += "<th>剩余天数</th><th>办事指南</th>" if full else ""
-    lines = [f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>"]
-    for row in rows:
-        expires = row.expires_on.isoformat() + (_ESTIMATE if row.estimated else "")
-        cells = f"<td>{cell(row.holder)}</td><td>{cell(row.certificate)}</td><td>{cell(row.number)}</td><td>{expires}</td>"
-        if full:
-            guide = f"../../../departments/{slug}/guides/{row.item_seq}.html"
-            cells += f'<td>{row.days_left}</td><td><a href="{guide}">查看</a></td>'
-        lines.append(f"<tr>{cells}</tr>")
-    lines.append("</tbody>\n</table>")
-    return "\n".join(lines)
-
-
-_ESTIMATE = ' <span class="jz-estimate" title="提醒日期按尚未公布的放假安排估算">估算</span>'
-
-
-def _groupby_month(rows: Iterable[NoticeRow]) -> Iterator[tuple[str, list[NoticeRow]]]:
-    for (year, month), group in groupby(rows, key=lambda r: (r.expires_on.year, r.expires_on.month)):
-        yield f"{year}年{month}月", list(group)
-
-
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(_TEMPLATES),
@@ -85,8 +39,8 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.filters.update(cell=cell, fact=fact, link=link, groupby_month=_groupby_month)
-    env.globals.update(guide_name=guide_name, notice_table=notice_table)
+    env.filters.update(cell=cell, fact=fact, link=link)
+    env.globals.update(guide_name=guide_name)
     return env
 
 
@@ -107,7 +61,7 @@ def render_docs(model: SiteModel, docs_dir: Path) -> list[Path]:
     writer.page("about.md", "about.md.j2")
     writer.page("departments/index.md", "departments_index.md.j2", departments=model.catalogs.departments)
     counts = {
-        d.slug: {w: len(_in_window(model.notices[d.slug], w)) for w in NOTICE_WINDOWS} for d in model.catalogs.departments
+        d.slug: {w: len(in_window(model.notices[d.slug], w)) for w in NOTICE_WINDOWS} for d in model.catalogs.departments
     }
     writer.page("notices/index.md", "notices_index.md.j2", departments=model.catalogs.departments, counts=counts)
     for department in model.catalogs.departments:
@@ -136,22 +90,11 @@ def _department_pages(writer: _Writer, d: Department) -> None:
     for item in d.items:
         writer.page(f"{base}/guides/{guide_name(item, d)}.md", "guide.md.j2", d=d, item=item)
     rows = writer.model.notices.get(d.slug, ())
-    for window in NOTICE_WINDOWS:
-        selected = _in_window(rows, window)
-        pages = max(1, math.ceil(len(selected) / NOTICE_PAGE_SIZE))
-        for page in range(1, pages + 1):
-            chunk = selected[(page - 1) * NOTICE_PAGE_SIZE : page * NOTICE_PAGE_SIZE]
-            name = "index" if page == 1 else str(page)
-            writer.page(
-                f"notices/{d.slug}/{window}/{name}.md", "notices.md.j2",
-                d=d, window=window, rows=chunk, page=page, pages=pages,
-            )  # fmt: skip
+    for window in NOTICE_WINDOWS:  # shells: notices.fill_notices adds the rows after mkdocs
+        count = len(in_window(rows, window))
+        writer.page(f"notices/{d.slug}/{window}/index.md", "notices.md.j2", d=d, window=window, count=count)
     widest = max(NOTICE_WINDOWS)
-    writer.page(f"notices/{d.slug}/print.md", "print.md.j2", d=d, rows=_in_window(rows, widest), window=widest)
-
-
-def _in_window(rows: tuple[NoticeRow, ...], window: int) -> tuple[NoticeRow, ...]:
-    return tuple(r for r in rows if 0 <= r.days_left <= window)
+    writer.page(f"notices/{d.slug}/print.md", "print.md.j2", d=d, window=widest, count=len(in_window(rows, widest)))
 
 
 class _Writer:
@@ -161,7 +104,8 @@ class _Writer:
         self.env, self.docs_dir, self.model = env, docs_dir, model
         self.written: list[Path] = []
         self.common = {
-            "config": model.config, "updated_at": model.updated_at, "notices": model.notices, "windows": NOTICE_WINDOWS,
+            "config": model.config, "updated_at": model.updated_at, "notices": model.notices,
+            "windows": NOTICE_WINDOWS, "placeholder": PLACEHOLDER,
         }  # fmt: skip
 
     def page(self, name: str, template: str, **values: Any) -> None:

@@ -1,0 +1,116 @@
+"""即将到期 notice pages: mkdocs renders one shell page per department and window; the rows are filled in after.
+
+A province's notices run to hundreds of thousands of rows a day. Through mkdocs every row would be parsed as
+Markdown and every tag re-parsed for link checks (minutes); filling the rows into the themed shell is the
+plain-template floor (seconds), and the pages still look exactly like the rest of the site.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+
+from generator.site.model import NOTICE_PAGE_SIZE, NOTICE_WINDOWS, NoticeRow, SiteModel
+from generator.site.text import cell
+
+PLACEHOLDER = '<div class="jz-notice-rows"></div>'
+_ESTIMATE = ' <span class="jz-estimate" title="提醒日期按尚未公布的放假安排估算">估算</span>'
+
+
+@dataclass(frozen=True)
+class NoticePage:
+    """One notice page to write into the built site, from its shell."""
+
+    shell: str  # the mkdocs-built page holding PLACEHOLDER, relative to the site
+    target: str  # where this page goes, relative to the site
+    body: str  # HTML replacing the placeholder
+    title_suffix: str  # e.g. "（第 2/3 页）"
+
+
+def in_window(rows: Iterable[NoticeRow], window: int) -> tuple[NoticeRow, ...]:
+    return tuple(r for r in rows if 0 <= r.days_left <= window)
+
+
+def notice_pages(model: SiteModel) -> Iterator[NoticePage]:
+    """Yield every notice page of every department: 30/60/90-day windows, 100 rows a page, and a print page."""
+    for department in model.catalogs.departments:
+        rows = model.notices.get(department.slug, ())
+        for window in NOTICE_WINDOWS:
+            yield from _window_pages(department.slug, window, in_window(rows, window))
+        widest = in_window(rows, max(NOTICE_WINDOWS))
+        shell = f"notices/{department.slug}/print.html"
+        yield NoticePage(shell, shell, _months(widest, department.slug, full=False) or _EMPTY, "")
+
+
+_EMPTY = "<p>目前没有即将到期的证照。</p>"
+
+
+def _window_pages(slug: str, window: int, rows: tuple[NoticeRow, ...]) -> Iterator[NoticePage]:
+    pages = max(1, math.ceil(len(rows) / NOTICE_PAGE_SIZE))
+    shell = f"notices/{slug}/{window}/index.html"
+    for page in range(1, pages + 1):
+        chunk = rows[(page - 1) * NOTICE_PAGE_SIZE : page * NOTICE_PAGE_SIZE]
+        body = (_months(chunk, slug, full=True) or _EMPTY) + _pager(page, pages)
+        target = shell if page == 1 else f"notices/{slug}/{window}/{page}.html"
+        yield NoticePage(shell, target, body, f"（第 {page}/{pages} 页）" if pages > 1 else "")
+
+
+def _pager(page: int, pages: int) -> str:
+    if pages == 1:
+        return ""
+    links = []
+    if page > 1:
+        links.append(f'<a href="{"index" if page == 2 else page - 1}.html" rel="prev">上一页</a>')
+    links.append(f"第 {page}/{pages} 页")
+    if page < pages:
+        links.append(f'<a href="{page + 1}.html" rel="next">下一页</a>')
+    return '<nav class="jz-pager" aria-label="分页">' + " · ".join(links) + "</nav>"
+
+
+def _months(rows: Iterable[NoticeRow], slug: str, full: bool) -> str:
+    parts = []
+    for (year, month), group in groupby(rows, key=lambda r: (r.expires_on.year, r.expires_on.month)):
+        parts.append(f"<h2>{year}年{month}月</h2>\n{_table(group, slug, full)}")
+    return "\n".join(parts)
+
+
+def _table(rows: Iterable[NoticeRow], slug: str, full: bool) -> str:
+    head = "<th>持证单位</th><th>证照名称</th><th>证照编号</th><th>期满日期</th>"
+    head += "<th>剩余天数</th><th>办事指南</th>" if full else ""
+    lines = [f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>"]
+    for row in rows:
+        expires = row.expires_on.isoformat() + (_ESTIMATE if row.estimated else "")
+        cells = f"<td>{cell(row.holder)}</td><td>{cell(row.certificate)}</td><td>{cell(row.number)}</td><td>{expires}</td>"
+        if full:
+            guide = f"../../../departments/{slug}/guides/{row.item_seq}.html"
+            cells += f'<td>{row.days_left}</td><td><a href="{guide}">查看</a></td>'
+        lines.append(f"<tr>{cells}</tr>")
+    lines.append("</tbody>\n</table>")
+    return "\n".join(lines)
+
+
+def fill_notices(model: SiteModel, site_dir: Path) -> list[Path]:
+    """Write every notice page into the built site from its shell; return the files written."""
+    shells: dict[str, str] = {}
+    written = []
+    for page in notice_pages(model):
+        if page.shell not in shells:
+            shells[page.shell] = (site_dir / page.shell).read_text(encoding="utf-8")
+        html = _fill(shells[page.shell], page)
+        target = site_dir / page.target
+        target.write_text(html, encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def _fill(shell: str, page: NoticePage) -> str:
+    if PLACEHOLDER not in shell:
+        raise ValueError(f"notice shell {page.shell} lost its placeholder")
+    html = shell.replace(PLACEHOLDER, f'<div class="jz-notice-rows">\n{page.body}\n</div>', 1)
+    if page.title_suffix:
+        html = html.replace("天内到期的证照</h1>", f"天内到期的证照{page.title_suffix}</h1>", 1)
+        html = html.replace("天内到期的证照 - ", f"天内到期的证照{page.title_suffix} - ", 1)
+    return html
