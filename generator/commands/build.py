@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     console.print(
         f"网站已生成：{result.pages} 个页面，{result.files} 个文件，{size:.1f} MB，位于 {site}", markup=False
     )
+    console.print("用时：" + "，".join(f"{k} {v:.1f} 秒" for k, v in result.seconds.items()), markup=False)
     return 0
 
 

@@ -6,6 +6,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -39,10 +40,12 @@ class BuildResult:
     files: int
     bytes: int
     inputs: Inputs
+    seconds: dict[str, float]  # time per stage: 读取, 页面, mkdocs, 公告
 
 
 def build_site(settings: Settings, today: date, site_dir: Path, src_dir: Path) -> BuildResult:
     """Load and check everything, render Markdown, run mkdocs, then swap site_src/ and site/ in whole."""
+    clock = _Stopwatch()
     inputs = load_inputs(settings, today)  # catalogue errors stop here, before anything is written
     schedule = compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, today)
     history = update_history(read_history(site_dir), inputs.catalogs, today)
@@ -54,18 +57,35 @@ def build_site(settings: Settings, today: date, site_dir: Path, src_dir: Path) -
         changes=change_log(history),
         updated_at=today.isoformat(),
     )
+    clock.lap("读取与排期")
     with _workspace(site_dir) as work:
         docs, out = work / "docs", work / "site"
         docs.mkdir()
         _render(model, docs)
         write_history(docs, history)
+        clock.lap("生成页面")
         _run_mkdocs(model, docs, out)
+        clock.lap("mkdocs")
         fill_notices(model, out)
+        clock.lap("填入公告")
         _swap(docs, src_dir)
         _swap(out, site_dir)
     files = [p for p in site_dir.rglob("*") if p.is_file()]
     pages = sum(1 for p in files if p.suffix == ".html")
-    return BuildResult(site_dir, pages, len(files), sum(p.stat().st_size for p in files), inputs)
+    return BuildResult(site_dir, pages, len(files), sum(p.stat().st_size for p in files), inputs, clock.laps)
+
+
+class _Stopwatch:
+    """Seconds spent in each stage of a build."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = now - self._last
+        self._last = now
 
 
 def _render(model: SiteModel, docs: Path) -> None:
@@ -96,7 +116,6 @@ def _run_mkdocs(model: SiteModel, docs: Path, out: Path) -> None:
     epoch = int(datetime.combine(model.today, datetime.min.time(), _CHINA).timestamp())
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     extra = {"jiaozao": {**asdict(model.config), "updated_at": model.updated_at}}
-    logging.getLogger("jieba").setLevel(logging.WARNING)  # its "Building prefix dict" chatter is not for staff
     messages = _MessageCollector()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(messages)
@@ -104,6 +123,8 @@ def _run_mkdocs(model: SiteModel, docs: Path, out: Path) -> None:
         config = load_config(
             str(MKDOCS_FILE), docs_dir=str(docs), site_dir=str(out), nav=site_nav(model), strict=True, extra=extra
         )
+        # jieba (loaded by the search plugin) resets its own logger on import; its chatter is not for staff.
+        logging.getLogger("jieba").setLevel(logging.WARNING)
         build(config)
     except (MkDocsException, SystemExit) as error:
         details = "；".join(messages.lines) or str(error)
