@@ -17,6 +17,7 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/jiaozao check
 	$(BIN)/jiaozao schedule --out out/schedule.xlsx
+	$(BIN)/jiaozao build
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check generator portal tests bench
