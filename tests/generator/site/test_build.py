@@ -77,10 +77,39 @@ def test_no_personal_data_anywhere_in_the_site(built: BuildResult) -> None:
     assert re.search(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])", text) is None  # nothing shaped like a mobile number
 
 
-def test_feeds_and_downloads_are_published(built: BuildResult) -> None:
-    feed = json.loads((built.site_dir / "feed.json").read_text(encoding="utf-8"))
-    assert feed["version"].startswith("https://jsonfeed.org/version/1")
-    assert (built.site_dir / "departments" / "anshan" / "catalog.xlsx").exists()
+def test_feeds_are_valid_and_carry_the_30_day_notices(built: BuildResult) -> None:
+    from xml.etree import ElementTree
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    for folder in [built.site_dir, *(built.site_dir / "notices" / d for d in built.inputs.catalogs.slugs)]:
+        feed = json.loads((folder / "feed.json").read_text(encoding="utf-8"))
+        assert feed["version"] == "https://jsonfeed.org/version/1.1" and feed["title"]
+        root = ElementTree.parse(folder / "feed.atom").getroot()
+        assert root.tag == f"{atom}feed" and root.find(f"{atom}id") is not None
+        entries = root.findall(f"{atom}entry")
+        assert len(entries) == len(feed["items"])
+        ids = [e.findtext(f"{atom}id") for e in entries]
+        assert len(set(ids)) == len(ids) and all(e.find(f"{atom}updated") is not None for e in entries)
+    site_feed = json.loads((built.site_dir / "feed.json").read_text(encoding="utf-8"))
+    assert site_feed["items"] and all("证照编号" in i["content_text"] for i in site_feed["items"])
+
+
+def test_catalogue_downloads_round_trip(built: BuildResult) -> None:
+    import csv
+
+    from openpyxl import load_workbook
+
+    for department in built.inputs.catalogs.departments:
+        folder = built.site_dir / "departments" / department.slug
+        expected = [list(department.headers), *(list(i.cells) for i in department.items)]
+        rows = list(csv.reader((folder / "catalog.csv").read_text(encoding="utf-8-sig").splitlines()))
+        assert rows == expected
+        data = json.loads((folder / "catalog.json").read_text(encoding="utf-8"))
+        assert [list(item.values()) for item in data["items"]] == expected[1:]
+        sheet = load_workbook(folder / "catalog.xlsx").active
+        assert sheet is not None
+        cells = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(min_row=2, values_only=True)]
+        assert cells == expected
 
 
 def test_the_same_inputs_give_the_same_bytes(built: BuildResult, tmp_path: Path) -> None:
