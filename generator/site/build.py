@@ -19,6 +19,7 @@ from generator.problems import JiaozaoError
 from generator.schedule import compute_schedule
 from generator.site.changes import change_log, read_history, update_history, write_history
 from generator.site.config import load_site_config
+from generator.site import pages as site_pages
 from generator.site.model import SiteModel
 from generator.site.notices import fill_notices
 from generator.site.public import notice_rows
@@ -61,7 +62,7 @@ def build_site(settings: Settings, today: date, site_dir: Path, src_dir: Path) -
     with _workspace(site_dir) as work:
         docs, out = work / "docs", work / "site"
         docs.mkdir()
-        _render(model, docs)
+        site_pages.render_docs(model, docs)
         write_history(docs, history)
         clock.lap("生成页面")
         _run_mkdocs(model, docs, out)
@@ -88,12 +89,6 @@ class _Stopwatch:
         self._last = now
 
 
-def _render(model: SiteModel, docs: Path) -> None:
-    from generator.site.pages import render_docs
-
-    render_docs(model, docs)
-
-
 @contextmanager
 def _workspace(site_dir: Path) -> Iterator[Path]:
     """Yield a scratch folder on the same disk as the site (so the final renames are atomic); always removed."""
@@ -110,8 +105,6 @@ def _run_mkdocs(model: SiteModel, docs: Path, out: Path) -> None:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from generator.site.pages import site_nav
-
     # Pin every date mkdocs writes (sitemap) to --today, so the same inputs give the same bytes.
     epoch = int(datetime.combine(model.today, datetime.min.time(), _CHINA).timestamp())
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
@@ -121,7 +114,7 @@ def _run_mkdocs(model: SiteModel, docs: Path, out: Path) -> None:
     logger.addHandler(messages)
     try:
         config = load_config(
-            str(MKDOCS_FILE), docs_dir=str(docs), site_dir=str(out), nav=site_nav(model), strict=True, extra=extra
+            str(MKDOCS_FILE), docs_dir=str(docs), site_dir=str(out), nav=site_pages.site_nav(model), strict=True, extra=extra
         )
         # jieba (loaded by the search plugin) resets its own logger on import; its chatter is not for staff.
         logging.getLogger("jieba").setLevel(logging.WARNING)
