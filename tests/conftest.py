@@ -43,3 +43,11 @@ def catalogs_dir(tmp_path: Path) -> Path:
     target = tmp_path / "catalogs"
     shutil.copytree(DEMO_CATALOGS, target, ignore=shutil.ignore_patterns("_ledgers"))
     return target
+
+
+@pytest.fixture(autouse=True)
+def private_ledger_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keep the parsed-ledger cache of every test in a temporary folder, never in the user's home."""
+    folder = tmp_path_factory.mktemp("ledger-cache")
+    monkeypatch.setenv("JIAOZAO_CACHE", str(folder))
+    return folder
