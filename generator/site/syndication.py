@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape
 
 from generator.site.model import NOTICE_WINDOWS, NoticeRow, SiteModel
 
-ATOM = "http://www.w3.org/2005/Atom"
 FEED_WINDOW = min(NOTICE_WINDOWS)  # feeds carry the most urgent window only
+SITE_FEED_LIMIT = 1000
 
 
 def write_feeds(model: SiteModel, docs_dir: Path) -> list[Path]:
@@ -23,7 +23,9 @@ def write_feeds(model: SiteModel, docs_dir: Path) -> list[Path]:
         base = f"notices/{department.slug}/"
         written += _write_pair(model, docs_dir / base, base, f"{department.name}：即将到期的证照", rows)
     everything.sort(key=lambda pair: (pair[1].expires_on, pair[0], pair[1].number))
-    written += _write_pair(model, docs_dir, "", f"{model.config.name}：即将到期的证照", everything)
+    # The site-wide feed carries the nearest expiries only; each department's feed carries all of its own.
+    nearest = everything[:SITE_FEED_LIMIT]
+    written += _write_pair(model, docs_dir, "", f"{model.config.name}：即将到期的证照", nearest)
     return written
 
 
@@ -54,29 +56,29 @@ def _page_url(model: SiteModel, slug: str) -> str:
 
 
 def _atom(model: SiteModel, base: str, title: str, rows: list[tuple[str, NoticeRow]]) -> bytes:
-    ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed")
-    _sub(feed, "id", f"{model.config.base_url}{base}feed.atom")
-    _sub(feed, "title", title)
-    _sub(feed, "updated", _stamp(model.today))
-    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=f"{model.config.base_url}{base}feed.atom")
-    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=f"{model.config.base_url}{base}")
-    author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    _sub(author, "name", model.config.host or model.config.name)
+    """Return an Atom 1.0 document, written as text: ElementTree took seconds for a province's entries."""
+    root, updated = model.config.base_url, _stamp(model.today)
+    author = escape(model.config.host or model.config.name)
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"<id>{escape(root + base)}feed.atom</id><title>{escape(title)}</title><updated>{updated}</updated>",
+        f'<link rel="self" href="{quoteattr_free(root + base)}feed.atom"/><link rel="alternate" href="{quoteattr_free(root + base)}"/>',
+        f"<author><name>{author}</name></author>",
+    ]
     for slug, row in rows:
-        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         entry_title, text = _entry_text(row)
-        _sub(entry, "id", _entry_id(slug, row))
-        _sub(entry, "title", entry_title)
-        _sub(entry, "updated", _stamp(model.today))
-        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=_page_url(model, slug))
-        _sub(entry, "summary", text)
-    document: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
-    return document + b"\n"
+        parts.append(
+            f"<entry><id>{escape(_entry_id(slug, row))}</id><title>{escape(entry_title)}</title>"
+            f'<updated>{updated}</updated><link rel="alternate" href="{quoteattr_free(_page_url(model, slug))}"/>'
+            f"<summary>{escape(text)}</summary></entry>"
+        )
+    parts.append("</feed>\n")
+    return "\n".join(parts).encode("utf-8")
 
 
-def _sub(parent: ET.Element, tag: str, text: str) -> None:
-    ET.SubElement(parent, f"{{{ATOM}}}{tag}").text = text
+def quoteattr_free(value: str) -> str:
+    """Return a value escaped for a double-quoted XML attribute."""
+    return escape(value, {'"': "&quot;"})
 
 
 def _json_feed(model: SiteModel, base: str, title: str, rows: list[tuple[str, NoticeRow]]) -> str:
@@ -95,4 +97,4 @@ def _json_feed(model: SiteModel, base: str, title: str, rows: list[tuple[str, No
         "language": "zh-CN",
         "items": items,
     }
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"  # no indent: C encoder, 10× faster
