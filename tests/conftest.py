@@ -37,6 +37,23 @@ def write_csv(path: Path, rows: Sequence[Sequence[object]], encoding: str = "utf
     return path
 
 
+ANSHAN_CATALOG_HEADER = (
+    "序号",
+    "审批事项名称",
+    "证照名称",
+    "审批科室",
+    "证照法定有效期",
+    "首次提醒时限",
+    "二次提醒时限",
+)
+
+
+def replace_anshan_catalog(catalogs_dir: Path, rows: Sequence[Sequence[object]]) -> None:
+    """Replace the 鞍山 目录 of a catalogs copy with these rows under its seed header."""
+    (catalogs_dir / "anshan" / "catalog.xlsx").unlink()
+    write_xlsx(catalogs_dir / "anshan" / "catalog.xlsx", [["标题"], list(ANSHAN_CATALOG_HEADER), *rows])
+
+
 @pytest.fixture
 def catalogs_dir(tmp_path: Path) -> Path:
     """A private copy of the shipped demo catalogs (without its ledgers), safe to edit."""

@@ -10,7 +10,7 @@ from generator.catalog.load import load_catalogs
 from generator.config import DEMO_CATALOGS
 from generator.phrases import Unit
 from generator.problems import InputError, Level
-from tests.conftest import write_csv, write_xlsx
+from tests.conftest import replace_anshan_catalog, write_csv
 
 SEED_ROWS = {"anshan": 17, "dongli": 14, "lvliang": 24, "anyang": 0, "anshan-weijian": 9}
 
@@ -68,22 +68,8 @@ def test_renewal_guides_are_attached_and_sample_facts_marked() -> None:
         assert ".example" in department.website
 
 
-def _catalog(catalogs_dir: Path, rows: list[list[object]]) -> None:
-    (catalogs_dir / "anshan" / "catalog.xlsx").unlink()
-    header = [
-        "序号",
-        "审批事项名称",
-        "证照名称",
-        "审批科室",
-        "证照法定有效期",
-        "首次提醒时限",
-        "二次提醒时限",
-    ]
-    write_xlsx(catalogs_dir / "anshan" / "catalog.xlsx", [["标题"], header, *rows])
-
-
 def test_every_bad_cell_is_reported_at_once(catalogs_dir: Path) -> None:
-    _catalog(
+    replace_anshan_catalog(
         catalogs_dir,
         [
             [1, "开采矿产资源审批", "采矿许可证", "科", "30 年以下", "到期后三十天内", "到期前 20 个工作日"],

@@ -12,7 +12,7 @@ import pytest
 import generator.ledger.load as load_module
 from generator.catalog.load import load_catalogs
 from generator.ledger.load import load_ledgers
-from tests.conftest import write_xlsx
+from tests.conftest import replace_anshan_catalog, write_xlsx
 
 HEADER = ["证照持有单位（个人）", "证照名称", "证照编号", "期满日期", "联系电话"]
 
@@ -56,19 +56,8 @@ def test_a_changed_file_or_catalogue_is_parsed_again(tmp_path: Path, catalogs_di
     ledger, _ = load_ledgers(path, catalogs)
     assert ledger.expires.tolist()[0] == date(2027, 12, 1).toordinal()
     # A renamed 目录 row changes what the ledger's certificate means: the cache must not answer.
-    (catalogs_dir / "anshan" / "catalog.xlsx").unlink()
-    header = [
-        "序号",
-        "审批事项名称",
-        "证照名称",
-        "审批科室",
-        "证照法定有效期",
-        "首次提醒时限",
-        "二次提醒时限",
-    ]
-    write_xlsx(
-        catalogs_dir / "anshan" / "catalog.xlsx",
-        [["标题"], header, [1, "采矿", "采矿证", "科", "5年", "到期前90个工作日", "到期前20个工作日"]],
+    replace_anshan_catalog(
+        catalogs_dir, [[1, "采矿", "采矿证", "科", "5年", "到期前90个工作日", "到期前20个工作日"]]
     )
     renamed, _ = load_catalogs(catalogs_dir)
     ledger, problems = load_ledgers(path, renamed)
