@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
 
     示例：
       jiaozao demo-data
-      jiaozao demo-data --per-item 20000 --out /tmp/bench-ledgers
+      jiaozao demo-data --per-item 20000 --ledgers /tmp/bench-ledgers
     """
     catalogs = Path(args.catalogs or DEMO_CATALOGS)
     out = Path(args.out) if args.out else catalogs / LEDGER_FOLDER
@@ -71,7 +71,13 @@ def run(args: argparse.Namespace) -> int:
 def register(subparsers: Subparsers) -> None:
     parser = add_command(subparsers, "demo-data", run, run.__doc__ or "")
     parser.add_argument("--catalogs", metavar="文件夹", help="读取哪些目录（默认：自带的演示目录）")
-    parser.add_argument("--out", metavar="文件夹", help="写到哪里（默认：目录文件夹下的 _ledgers/）")
+    parser.add_argument(
+        "--ledgers",
+        "--out",
+        dest="out",
+        metavar="文件夹",
+        help="台账写到哪里（默认：目录文件夹下的 _ledgers/）",
+    )
     parser.add_argument(
         "--per-item", type=int, default=40, metavar="N", help="每个目录事项生成多少张证照（默认 40）"
     )

@@ -41,4 +41,6 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument("expiry", metavar="期满日期", help="如 2026-10-09")
     parser.add_argument("rule", metavar="提醒时限", nargs="+", help="如 到期前90个工作日")
     parser.add_argument("--catalogs", metavar="文件夹", help="读取其中 holidays.csv 放假补充表的目录文件夹")
-    parser.set_defaults(ledgers=None)
+    parser.add_argument(
+        "--ledgers", metavar="文件或文件夹", help="与其他命令一致，可以给出；本命令不读取台账"
+    )
