@@ -50,19 +50,30 @@ def test_every_catalogue_row_is_on_its_department_page(built: BuildResult) -> No
                 assert " ".join(cell.split()) in text, (department.slug, item.seq, cell)
 
 
-def test_notices_list_exactly_the_certificates_in_window(built: BuildResult) -> None:
+@pytest.mark.parametrize("window", [30, 60, 90])
+def test_notices_list_exactly_the_certificates_in_window(built: BuildResult, window: int) -> None:
+    from generator.site.public import public_holder, public_number
+
     inputs = built.inputs
     schedule = compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, TODAY)
+    shown_rows = {}
     for department in inputs.catalogs.departments:
-        folder = built.site_dir / "notices" / department.slug / "30"
-        shown = " ".join(_text(p) for p in folder.glob("*.html")) if folder.exists() else ""
-        for i in range(len(inputs.ledger)):
-            item = inputs.catalogs.items[inputs.ledger.item[i]]
-            if item.department != department.slug or inputs.ledger.person[i]:
-                continue
-            number = inputs.ledger.number[i]
-            in_window = bool(0 <= schedule.days_left[i] <= 30)
-            assert (number in shown) is in_window, (department.slug, number, int(schedule.days_left[i]))
+        folder = built.site_dir / "notices" / department.slug / str(window)
+        rows = re.findall(r"<tr><td>(.*?)</td><td>.*?</td><td>(.*?)</td><td>(\d{4}-\d{2}-\d{2})", _raw(folder))
+        shown_rows[department.slug] = sorted(rows)
+    expected: dict[str, list[tuple[str, str, str]]] = {d.slug: [] for d in inputs.catalogs.departments}
+    ledger = inputs.ledger
+    for i in range(len(ledger)):
+        if 0 <= schedule.days_left[i] <= window:
+            person = bool(ledger.person[i])
+            expires = date.fromordinal(int(ledger.expires[i])).isoformat()
+            row = (html.escape(public_holder(ledger.holder[i], person), quote=False), public_number(ledger.number[i], person), expires)
+            expected[inputs.catalogs.items[ledger.item[i]].department].append(row)
+    assert shown_rows == {slug: sorted(rows) for slug, rows in expected.items()}
+
+
+def _raw(folder: Path) -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.html"))) if folder.exists() else ""
 
 
 def test_no_personal_data_anywhere_in_the_site(built: BuildResult) -> None:
