@@ -48,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
         f"网站已生成：{result.pages} 个页面，{result.files} 个文件，{size:.1f} MB，位于 {site}", markup=False
     )
     console.print("用时：" + "，".join(f"{k} {v:.1f} 秒" for k, v in result.seconds.items()), markup=False)
+    if result.reused:
+        console.print(f"其中 {result.reused} 个页面与上次相同，沿用上次生成的结果。", markup=False)
     return 0
 
 

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 from generator.config import PROJECT_ROOT, Settings
 from generator.pipeline import Inputs, load_inputs
@@ -20,6 +21,9 @@ from generator.schedule import compute_schedule
 from generator.site.changes import change_log, read_history, update_history, write_history
 from generator.site.config import load_site_config
 from generator.site import pages as site_pages
+from generator.site.incremental import (
+    Reuse, copy_reused, global_fingerprint, merge_search_index, notice_fingerprints, plan, write_manifest,
+)  # fmt: skip
 from generator.site.model import SiteModel
 from generator.site.notices import fill_notices
 from generator.site.public import notice_rows
@@ -42,10 +46,14 @@ class BuildResult:
     bytes: int
     inputs: Inputs
     seconds: dict[str, float]  # time per stage: 读取, 页面, mkdocs, 公告
+    reused: int = 0  # pages taken unchanged from the previous build
 
 
-def build_site(settings: Settings, today: date, site_dir: Path, src_dir: Path) -> BuildResult:
-    """Load and check everything, render Markdown, run mkdocs, then swap site_src/ and site/ in whole."""
+def build_site(settings: Settings, today: date, site_dir: Path, src_dir: Path, *, reuse: bool = True) -> BuildResult:
+    """Load and check everything, render Markdown, run mkdocs, then swap site_src/ and site/ in whole.
+
+    With reuse, pages whose Markdown did not change since the published build keep their HTML (incremental.py).
+    """
     clock = _Stopwatch()
     inputs = load_inputs(settings, today)  # catalogue errors stop here, before anything is written
     schedule = compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, today)
@@ -64,16 +72,23 @@ def build_site(settings: Settings, today: date, site_dir: Path, src_dir: Path) -
         docs.mkdir()
         site_pages.render_docs(model, docs)
         write_history(docs, history)
+        extra = {"jiaozao": {**asdict(model.config), "updated_at": model.updated_at}}
+        fingerprint, notice_hashes = global_fingerprint(MKDOCS_FILE, extra), notice_fingerprints(model)
+        reused = plan(site_dir, src_dir, docs, fingerprint, notice_hashes) if reuse else Reuse()
         clock.lap("生成页面")
-        _run_mkdocs(model, docs, out)
+        _run_mkdocs(model, docs, out, extra, exclude=reused.pages)
         clock.lap("mkdocs")
-        fill_notices(model, out)
+        copy_reused(reused, site_dir, out)
+        fill_notices(model, out, skip=reused.notices)
+        merge_search_index(out, site_dir, reused)
+        write_manifest(out, fingerprint, notice_hashes)
         clock.lap("填入公告")
         _swap(docs, src_dir)
         _swap(out, site_dir)
     files = [p for p in site_dir.rglob("*") if p.is_file()]
     pages = sum(1 for p in files if p.suffix == ".html")
-    return BuildResult(site_dir, pages, len(files), sum(p.stat().st_size for p in files), inputs, clock.laps)
+    size = sum(p.stat().st_size for p in files)
+    return BuildResult(site_dir, pages, len(files), size, inputs, clock.laps, len(reused.pages))
 
 
 class _Stopwatch:
@@ -100,7 +115,7 @@ def _workspace(site_dir: Path) -> Iterator[Path]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _run_mkdocs(model: SiteModel, docs: Path, out: Path) -> None:
+def _run_mkdocs(model: SiteModel, docs: Path, out: Path, extra: dict[str, Any], exclude: set[str]) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -108,14 +123,14 @@ def _run_mkdocs(model: SiteModel, docs: Path, out: Path) -> None:
     # Pin every date mkdocs writes (sitemap) to --today, so the same inputs give the same bytes.
     epoch = int(datetime.combine(model.today, datetime.min.time(), _CHINA).timestamp())
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
-    extra = {"jiaozao": {**asdict(model.config), "updated_at": model.updated_at}}
     messages = _MessageCollector()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(messages)
     try:
         config = load_config(
-            str(MKDOCS_FILE), docs_dir=str(docs), site_dir=str(out), nav=site_pages.site_nav(model), strict=True, extra=extra
-        )
+            str(MKDOCS_FILE), docs_dir=str(docs), site_dir=str(out), nav=site_pages.site_nav(model), strict=True,
+            extra=extra, exclude_docs="\n".join(f"/{name}" for name in sorted(exclude)),
+        )  # fmt: skip
         # jieba (loaded by the search plugin) resets its own logger on import; its chatter is not for staff.
         logging.getLogger("jieba").setLevel(logging.WARNING)
         build(config)

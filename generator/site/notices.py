@@ -92,11 +92,13 @@ def _table(rows: Iterable[NoticeRow], slug: str, full: bool) -> str:
     return "\n".join(lines)
 
 
-def fill_notices(model: SiteModel, site_dir: Path) -> list[Path]:
-    """Write every notice page into the built site from its shell; return the files written."""
+def fill_notices(model: SiteModel, site_dir: Path, skip: frozenset[str] | set[str] = frozenset()) -> list[Path]:
+    """Write every notice page into the built site from its shell (departments in skip are left as they are)."""
     shells: dict[str, str] = {}
     written = []
     for page in notice_pages(model):
+        if page.shell.split("/")[1] in skip:
+            continue
         if page.shell not in shells:
             shells[page.shell] = (site_dir / page.shell).read_text(encoding="utf-8")
         html = _fill(shells[page.shell], page)

@@ -186,3 +186,24 @@ def test_the_change_log_records_catalogue_edits(catalogs_dir: Path, tmp_path: Pa
 def test_inputs_are_loaded_once_for_the_summary(built: BuildResult) -> None:
     assert built.pages > 60 and built.bytes > 0
     assert len(built.inputs.ledger) == load_inputs(Settings.read(str(DEMO_CATALOGS)), TODAY).ledger.rows_read
+
+
+def test_a_rebuild_after_one_catalogue_edit_equals_a_full_build(catalogs_dir: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    settings = Settings.read(str(catalogs_dir), str(DEMO_CATALOGS / LEDGER_FOLDER))
+    quick, full = tmp_path / "quick", tmp_path / "full"
+    for root in (quick, full):
+        build_site(settings, TODAY, root / "site", root / "src")
+    path = catalogs_dir / "dongli" / "catalog.csv"
+    path.write_bytes(path.read_bytes().replace("有效期到期前2个月".encode("gbk"), "有效期到期前3个月".encode("gbk")))
+    book = load_workbook(catalogs_dir / "anshan" / "catalog.xlsx")
+    assert book.active is not None
+    book.active["E3"] = "31 年以下"
+    book.save(catalogs_dir / "anshan" / "catalog.xlsx")
+    result = build_site(settings, TODAY, quick / "site", quick / "src")
+    build_site(settings, TODAY, full / "site", full / "src", reuse=False)
+    assert _differences(filecmp.dircmp(quick / "site", full / "site")) == []
+    text = _text(quick / "site" / "departments" / "dongli" / "index.html")
+    assert "有效期到期前3个月" in text and "31 年以下" in _text(quick / "site" / "departments" / "anshan" / "index.html")
+    assert result.reused > 40  # the untouched departments' pages came from the previous build

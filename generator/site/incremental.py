@@ -1,0 +1,117 @@
+"""Rebuild only what changed: pages whose Markdown is the same as last build keep last build's HTML.
+
+After a staff member edits one department's 目录 (same day, same ledgers), mkdocs renders that department's pages
+and the top pages; every other page, and every notice page whose rows did not change, is taken from the
+published site. Anything global (theme, mkdocs.yml, site settings, the date, this program) differing from the
+last build means a full build. Either way the site is the same, byte for byte: the search index is put in one
+canonical order after every build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.site.model import SiteModel
+
+MANIFEST = "build-manifest.json"
+ALWAYS_REBUILT = frozenset({"index.md", "about.md", "departments/index.md", "notices/index.md"})
+_CODE = Path(__file__).resolve().parent  # this package: templates, theme and the code that fills pages
+
+
+@dataclass
+class Reuse:
+    """What this build takes from the previous one."""
+
+    pages: set[str] = field(default_factory=set)  # Markdown paths whose HTML is copied, not rendered
+    notices: set[str] = field(default_factory=set)  # department slugs whose notice pages are copied
+
+
+def global_fingerprint(mkdocs_file: Path, extra: dict[str, Any]) -> str:
+    """Return a hash of everything that shapes every page: config, theme, templates, code, footer facts, date."""
+    digest = hashlib.sha256(mkdocs_file.read_bytes())
+    for path in sorted(p for p in _CODE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(_CODE)).encode() + path.read_bytes())
+    digest.update(json.dumps(extra, sort_keys=True, ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def notice_fingerprints(model: SiteModel) -> dict[str, str]:
+    """Return, per department, a hash of its notice rows (the rows are not in any Markdown file)."""
+    return {slug: hashlib.sha256(repr(rows).encode()).hexdigest() for slug, rows in model.notices.items()}
+
+
+def plan(site: Path, src: Path, docs: Path, fingerprint: str, notices: dict[str, str]) -> Reuse:
+    """Return what can be reused from the published site and its sources; nothing when anything global changed."""
+    manifest = _read_manifest(site)
+    if manifest.get("global") != fingerprint:
+        return Reuse()
+    reuse = Reuse(notices={s for s, h in notices.items() if manifest.get("notices", {}).get(s) == h})
+    for page in docs.rglob("*.md"):
+        name = page.relative_to(docs).as_posix()
+        if name in ALWAYS_REBUILT or (_is_notice(name) and _slug(name) not in reuse.notices):
+            continue
+        before, html = src / name, site / _html(name)
+        if html.exists() and before.exists() and before.read_bytes() == page.read_bytes():
+            reuse.pages.add(name)
+    return reuse
+
+
+def _is_notice(name: str) -> bool:
+    return name.startswith("notices/") and name.count("/") >= 2
+
+
+def _slug(name: str) -> str:
+    return name.split("/")[1]
+
+
+def _html(name: str) -> str:
+    return name[: -len(".md")] + ".html"
+
+
+def _read_manifest(site: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def copy_reused(reuse: Reuse, previous: Path, out: Path) -> None:
+    """Copy the reused pages' HTML (and every filled page of reused notices) from the previous site."""
+    for name in sorted(reuse.pages):
+        folder = Path(_html(name)).parent
+        targets = [Path(_html(name))]
+        if _is_notice(name) and name.endswith("/index.md"):  # a notice window: all its filled pages
+            targets = [p.relative_to(previous) for p in (previous / folder).glob("*.html")]
+        for target in targets:
+            (out / target).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(previous / target, out / target)
+
+
+def merge_search_index(out: Path, previous: Path, reuse: Reuse) -> None:
+    """Add the reused pages' search entries to mkdocs' index, then put all entries in one canonical order."""
+    index_file = out / "search" / "search_index.json"
+    if not index_file.exists():
+        return
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    if reuse.pages:
+        reused = {_html(n) for n in reuse.pages}
+        old = json.loads((previous / "search" / "search_index.json").read_text(encoding="utf-8"))
+        index["docs"] += [d for d in old["docs"] if d["location"].split("#")[0] in reused]
+    index["docs"] = _canonical(index["docs"])
+    index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _canonical(docs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(docs, key=lambda d: (d["location"].split("#")[0], d["location"].count("#"), d["location"]))
+
+
+def write_manifest(out: Path, fingerprint: str, notices: dict[str, str]) -> None:
+    data = {"global": fingerprint, "notices": notices}
+    (out / MANIFEST).write_text(json.dumps(data, sort_keys=True, indent=1) + "\n", encoding="utf-8")
