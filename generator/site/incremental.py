@@ -9,6 +9,7 @@ canonical order after every build.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import shutil
@@ -38,18 +39,24 @@ def global_fingerprint(mkdocs_file: Path, extra: dict[str, Any]) -> str:
     for path in sorted(p for p in _CODE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         digest.update(str(path.relative_to(_CODE)).encode() + path.read_bytes())
     digest.update(json.dumps(extra, sort_keys=True, ensure_ascii=False).encode())
-    return digest.hexdigest()
+    return _text(digest)
+
+
+def _text(digest: hashlib._Hash) -> str:
+    # Base32 has no 0, 1, 8 or 9: no hash in the published site can look like a phone or ID number.
+    return base64.b32encode(digest.digest()).decode().rstrip("=")
 
 
 def notice_fingerprints(model: SiteModel) -> dict[str, str]:
     """Return, per department, a hash of its notice rows (the rows are not in any Markdown file)."""
-    return {slug: hashlib.sha256(repr(rows).encode()).hexdigest() for slug, rows in model.notices.items()}
+    return {slug: _text(hashlib.sha256(repr(rows).encode())) for slug, rows in model.notices.items()}
 
 
 def plan(site: Path, src: Path, docs: Path, fingerprint: str, notices: dict[str, str]) -> Reuse:
     """Return what can be reused from the published site and its sources; nothing when anything global changed."""
     manifest = _read_manifest(site)
-    if manifest.get("global") != fingerprint:
+    # The site and its sources are swapped in one after the other: reuse only when both are from one build.
+    if manifest.get("global") != fingerprint or _read_manifest(src) != manifest:
         return Reuse()
     reuse = Reuse(notices={s for s, h in notices.items() if manifest.get("notices", {}).get(s) == h})
     for page in docs.rglob("*.md"):
@@ -112,6 +119,7 @@ def _canonical(docs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(docs, key=lambda d: (d["location"].split("#")[0], d["location"].count("#"), d["location"]))
 
 
-def write_manifest(out: Path, fingerprint: str, notices: dict[str, str]) -> None:
+def write_manifest(docs: Path, fingerprint: str, notices: dict[str, str]) -> None:
+    """Write the manifest into the sources; mkdocs copies it into the site, so both carry the same one."""
     data = {"global": fingerprint, "notices": notices}
-    (out / MANIFEST).write_text(json.dumps(data, sort_keys=True, indent=1) + "\n", encoding="utf-8")
+    (docs / MANIFEST).write_text(json.dumps(data, sort_keys=True, indent=1) + "\n", encoding="utf-8")
