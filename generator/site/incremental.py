@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -66,6 +67,13 @@ def plan(site: Path, src: Path, docs: Path, fingerprint: str, notices: dict[str,
         before, html = src / name, site / _html(name)
         if html.exists() and before.exists() and before.read_bytes() == page.read_bytes():
             reuse.pages.add(name)
+    # A department's notices are reused whole or rebuilt whole: a changed shell (say, a new phone number)
+    # must be filled again even when the rows are the same.
+    for slug in list(reuse.notices):
+        shells = {p.relative_to(docs).as_posix() for p in (docs / "notices" / slug).rglob("*.md")}
+        if not shells <= reuse.pages:
+            reuse.notices.discard(slug)
+            reuse.pages -= shells
     return reuse
 
 
@@ -90,7 +98,7 @@ def _read_manifest(site: Path) -> dict[str, Any]:
 
 
 def copy_reused(reuse: Reuse, previous: Path, out: Path) -> None:
-    """Copy the reused pages' HTML (and every filled page of reused notices) from the previous site."""
+    """Bring the reused pages' HTML (and every filled page of reused notices) over from the previous site."""
     for name in sorted(reuse.pages):
         folder = Path(_html(name)).parent
         targets = [Path(_html(name))]
@@ -98,7 +106,15 @@ def copy_reused(reuse: Reuse, previous: Path, out: Path) -> None:
             targets = [p.relative_to(previous) for p in (previous / folder).glob("*.html")]
         for target in targets:
             (out / target).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(previous / target, out / target)
+            _link_or_copy(previous / target, out / target)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link a reused page (instant; pages are never changed in place, only replaced), else copy it."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def merge_search_index(out: Path, previous: Path, reuse: Reuse) -> None:

@@ -207,3 +207,17 @@ def test_a_rebuild_after_one_catalogue_edit_equals_a_full_build(catalogs_dir: Pa
     text = _text(quick / "site" / "departments" / "dongli" / "index.html")
     assert "有效期到期前3个月" in text and "31 年以下" in _text(quick / "site" / "departments" / "anshan" / "index.html")
     assert result.reused > 40  # the untouched departments' pages came from the previous build
+
+
+def test_a_changed_phone_refills_that_departments_notices(catalogs_dir: Path, tmp_path: Path) -> None:
+    settings = Settings.read(str(catalogs_dir), str(DEMO_CATALOGS / LEDGER_FOLDER))
+    quick, full = tmp_path / "quick", tmp_path / "full"
+    for root in (quick, full):
+        build_site(settings, TODAY, root / "site", root / "src")
+    yaml_file = catalogs_dir / "anshan" / "department.yaml"
+    yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace("0412-0000000", "0412-0000001"), encoding="utf-8")
+    build_site(settings, TODAY, quick / "site", quick / "src")
+    build_site(settings, TODAY, full / "site", full / "src", reuse=False)
+    assert _differences(filecmp.dircmp(quick / "site", full / "site")) == []
+    notice = (quick / "site" / "notices" / "anshan" / "30" / "index.html").read_text(encoding="utf-8")
+    assert "0412-0000001" in notice and "jz-notice-rows" in notice and "<tr><td>" in notice
