@@ -23,7 +23,7 @@ def load_ledgers(
 ) -> tuple[Ledger, list[Problem]]:
     """Return the ledger rows that can be scheduled and a problem for every row that cannot."""
     files, problems = find_ledger_files(path, catalogs)
-    columns, shown_files = LedgerColumns(), list[str]()
+    columns, shown_files, file_slugs = LedgerColumns(), list[str](), list[str]()
     rows_read = rejected = 0
     for file, slug in files:
         department = catalogs.department(slug)
@@ -34,9 +34,10 @@ def load_ledgers(
             offset = catalogs.items.index(department.items[0]) if department.items else 0
             _merge(columns, part.columns, offset, len(shown_files))
             shown_files.append(_shown(file))
+            file_slugs.append(slug)
         if progress is not None:
             progress(part.rows_read)
-    rejected += _drop_cross_file_duplicates(columns, catalogs, shown_files, problems)
+    rejected += _drop_cross_file_duplicates(columns, file_slugs, shown_files, problems)
     return Ledger.from_columns(shown_files, columns, rows_read, rejected), problems
 
 
@@ -80,13 +81,18 @@ def _merge(columns: LedgerColumns, part: LedgerColumns, offset: int, file_index:
 
 
 def _drop_cross_file_duplicates(
-    columns: LedgerColumns, catalogs: Catalogs, files: list[str], problems: list[Problem]
+    columns: LedgerColumns, slugs: list[str], files: list[str], problems: list[Problem]
 ) -> int:
     """Report and drop rows repeating a certificate of an earlier file of the same department."""
+    shared = {slug for slug in slugs if slugs.count(slug) > 1}
+    if not shared:  # one file per department: nothing to compare across files
+        return 0
     seen: dict[tuple[str, str], int] = {}
     drop = []
     for position, (item, number) in enumerate(zip(columns.item, columns.number, strict=True)):
-        slug = catalogs.items[item].department
+        slug = slugs[columns.file[position]]
+        if slug not in shared:
+            continue
         key = (slug, number or f"{columns.holder[position]}\x00{item}\x00{columns.expires[position]}")
         first = seen.setdefault(key, position)
         if first != position and columns.file[first] != columns.file[position]:

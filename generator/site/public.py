@@ -27,23 +27,23 @@ def public_number(number: str, person: bool) -> str:
 def notice_rows(ledger: Ledger, schedule: Schedule, catalogs: Catalogs) -> dict[str, tuple[NoticeRow, ...]]:
     """Return, per department, the certificates expiring within the widest notice window, nearest first."""
     within = np.flatnonzero((schedule.days_left >= 0) & (schedule.days_left <= max(NOTICE_WINDOWS)))
-    numbers = [ledger.number[i] for i in within.tolist()]
-    order = sorted(range(len(within)), key=lambda k: (int(ledger.expires[within[k]]), numbers[k]))
+    numbers = np.array([ledger.number[i] for i in within.tolist()], dtype=str)
+    ordered = within[np.lexsort((numbers, ledger.expires[within]))].tolist() if len(within) else []
+    guides = [guide_name(i, catalogs.department(i.department)) for i in catalogs.items]
+    estimated = (schedule.first_estimated | schedule.second_estimated).tolist()
+    items, persons, expires, days = ledger.item.tolist(), ledger.person.tolist(), ledger.expires.tolist(), schedule.days_left.tolist()
     rows: dict[str, list[NoticeRow]] = {d.slug: [] for d in catalogs.departments}
-    guides = {id(i): guide_name(i, d) for d in catalogs.departments for i in d.items}
-    for k in order:
-        i = int(within[k])
-        item = catalogs.items[ledger.item[i]]
-        person = bool(ledger.person[i])
+    for i in ordered:
+        item, person = catalogs.items[items[i]], persons[i]
         rows[item.department].append(
             NoticeRow(
                 number=public_number(ledger.number[i], person),
                 certificate=item.certificate,
                 holder=public_holder(ledger.holder[i], person),
-                expires_on=date.fromordinal(int(ledger.expires[i])),
-                days_left=int(schedule.days_left[i]),
-                estimated=bool(schedule.first_estimated[i] or schedule.second_estimated[i]),
-                item_seq=guides[id(item)],
+                expires_on=date.fromordinal(expires[i]),
+                days_left=days[i],
+                estimated=estimated[i],
+                item_seq=guides[items[i]],
             )
         )
     return {slug: tuple(found) for slug, found in rows.items()}
