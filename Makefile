@@ -18,6 +18,8 @@ demo: $(STAMP)
 	$(BIN)/jiaozao check
 	$(BIN)/jiaozao schedule --out out/schedule.xlsx
 	$(BIN)/jiaozao build
+	@echo "网站和查询门户：http://127.0.0.1:8000/  （按 Ctrl+C 停止）"
+	$(BIN)/jiaozao serve
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check generator portal tests bench
@@ -38,4 +40,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.schedule_bench
 
 clean:
-	rm -rf $(VENV) out site
+	rm -rf $(VENV) out site site-index

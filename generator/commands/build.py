@@ -16,6 +16,7 @@ from generator.commands._common import (
     summarize,
 )  # fmt: skip
 from generator.config import PROJECT_ROOT
+from generator.lookup.writer import default_index_dir
 from generator.site.build import build_site
 
 DEFAULT_SITE = PROJECT_ROOT / "site"
@@ -36,8 +37,9 @@ def run(args: argparse.Namespace) -> int:
     """
     today = parse_day(args.today, "--today")
     site, src = Path(args.site or DEFAULT_SITE), Path(args.src or DEFAULT_SRC)
+    index_dir = Path(args.index) if args.index else default_index_dir(site)
     with console.status("正在生成网站……"):
-        result = build_site(settings_of(args), today, site, src)
+        result = build_site(settings_of(args), today, site, src, index_dir=index_dir)
     ledger, problems = result.inputs.ledger, result.inputs.problems
     print_problems(problems, limit=50)
     console.print(
@@ -50,6 +52,13 @@ def run(args: argparse.Namespace) -> int:
     console.print("用时：" + "，".join(f"{k} {v:.1f} 秒" for k, v in result.seconds.items()), markup=False)
     if result.reused:
         console.print(f"其中 {result.reused} 个页面与上次相同，沿用上次生成的结果。", markup=False)
+    if result.index is not None:
+        index = result.index
+        how = f"更新（新增 {index.added}、删除 {index.removed} 条）" if index.incremental else "重建"
+        console.print(
+            f"查询索引已{how}：{index.certificates} 张证照，{index.generation}，位于 {index.folder}",
+            markup=False,
+        )
     return 0
 
 
@@ -60,4 +69,12 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument("--site", metavar="文件夹", help="网站输出到哪里（默认：site/）")
     parser.add_argument(
         "--src", metavar="文件夹", help="生成的 Markdown 放在哪里（默认：site_src/generated/）"
+    )
+    add_index_option(parser)
+
+
+def add_index_option(parser: argparse.ArgumentParser) -> None:
+    """Add --index: where the portal's lookup index is (shared by build and serve)."""
+    parser.add_argument(
+        "--index", metavar="文件夹", help="门户的查询索引放在哪里（默认：网站文件夹旁的 site-index/）"
     )

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.config import PROJECT_ROOT, Settings
+from generator.lookup.records import certificate_entries, index_meta
+from generator.lookup.writer import IndexResult, write_lookup_index
 from generator.pipeline import Inputs, load_inputs
 from generator.problems import JiaozaoError
 from generator.schedule import compute_schedule
@@ -47,12 +49,17 @@ class BuildResult:
     inputs: Inputs
     seconds: dict[str, float]  # time per stage: 读取, 页面, mkdocs, 公告
     reused: int = 0  # pages taken unchanged from the previous build
+    index: IndexResult | None = None  # the portal's lookup index, when one was written
 
 
-def build_site(settings: Settings, today: date, site_dir: Path, src_dir: Path, *, reuse: bool = True) -> BuildResult:
+def build_site(
+    settings: Settings, today: date, site_dir: Path, src_dir: Path, *, reuse: bool = True,
+    index_dir: Path | None = None,
+) -> BuildResult:  # fmt: skip
     """Load and check everything, render Markdown, run mkdocs, then swap site_src/ and site/ in whole.
 
     With reuse, pages whose Markdown did not change since the published build keep their HTML (incremental.py).
+    With index_dir, the portal's lookup index is brought up to date there once the site is in place.
     """
     clock = _Stopwatch()
     inputs = load_inputs(settings, today)  # catalogue errors stop here, before anything is written
@@ -85,10 +92,16 @@ def build_site(settings: Settings, today: date, site_dir: Path, src_dir: Path, *
         clock.lap("填入公告")
         _swap(docs, src_dir)
         _swap(out, site_dir)
+    index = None
+    if index_dir is not None:
+        entries = certificate_entries(inputs.ledger, schedule, inputs.catalogs)
+        meta = index_meta(inputs.catalogs, model.config, today, len(entries))
+        index = write_lookup_index(index_dir, entries, meta, incremental=reuse)
+        clock.lap("查询索引")
     files = [p for p in site_dir.rglob("*") if p.is_file()]
     pages = sum(1 for p in files if p.suffix == ".html")
     size = sum(p.stat().st_size for p in files)
-    return BuildResult(site_dir, pages, len(files), size, inputs, clock.laps, len(reused.pages))
+    return BuildResult(site_dir, pages, len(files), size, inputs, clock.laps, len(reused.pages), index)
 
 
 class _Stopwatch:

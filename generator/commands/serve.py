@@ -1,0 +1,69 @@
+"""jiaozao serve: the lookup portal (and, for the demo, the built site) on one address with uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from generator.commands._common import Subparsers, add_command, add_input_options, console, settings_of
+from generator.commands.build import DEFAULT_SITE, add_index_option
+from generator.lookup.writer import default_index_dir
+from generator.problems import JiaozaoError
+from portal.config import CONFIG_FILE, PortalConfigError, read_settings
+from portal.format import CURRENT_FILE
+
+
+def run(args: argparse.Namespace) -> int:
+    """启动证照查询门户：按证照编号查有效期、提醒日期和续证指南，并提供 JSON 接口和可嵌入的查询框。
+
+    门户读取最近一次 jiaozao build（用同样的 --site / --index）写出的查询索引；之后每次 build，
+    门户自动换用新索引，无需重启。演示时同时提供生成好的网站（正式部署时网站由 nginx 提供，见 README）。
+    安全设置（每分钟查询次数、可信代理、允许嵌入和跨域的网站）在目录文件夹的 portal.yaml 中。
+
+    示例：
+      jiaozao serve                                  # http://127.0.0.1:8000/
+      jiaozao serve --port 8080 --workers 4 --no-site --site /var/www/jiaozao
+    """
+    settings = settings_of(args)
+    site = Path(args.site or DEFAULT_SITE)
+    index_dir = Path(args.index) if args.index else default_index_dir(site)
+    config_file = settings.catalogs / CONFIG_FILE
+    try:
+        read_settings(config_file)  # refuse a bad portal.yaml here, in Chinese, before any worker starts
+    except PortalConfigError as error:
+        raise JiaozaoError(str(error)) from None
+    if not (index_dir / CURRENT_FILE).exists():
+        raise JiaozaoError(
+            f"还没有查询索引（{index_dir}）：请先运行 jiaozao build（使用同样的 --site / --index）"
+        )
+    if args.workers < 1:
+        raise JiaozaoError("--workers 至少为 1")
+    os.environ["JIAOZAO_INDEX"] = str(index_dir.resolve())
+    os.environ["JIAOZAO_PORTAL_CONFIG"] = str(config_file.resolve())
+    if args.no_site or not site.is_dir():
+        os.environ.pop("JIAOZAO_SITE", None)
+    else:
+        os.environ["JIAOZAO_SITE"] = str(site.resolve())
+    import uvicorn
+
+    console.print(f"门户已启动：http://{args.host}:{args.port}/  （按 Ctrl+C 停止）", markup=False)
+    uvicorn.run(
+        "portal.app:app_from_environment", factory=True, host=args.host, port=args.port, workers=args.workers,
+        proxy_headers=False,  # the portal itself believes X-Forwarded-For only from its configured proxy
+        server_header=False, log_level="warning",
+    )  # fmt: skip
+    return 0
+
+
+def register(subparsers: Subparsers) -> None:
+    parser = add_command(subparsers, "serve", run, run.__doc__ or "")
+    add_input_options(parser)
+    parser.add_argument("--site", metavar="文件夹", help="网站所在文件夹（默认：site/）；查询索引在它旁边")
+    add_index_option(parser)
+    parser.add_argument("--host", default="127.0.0.1", help="监听地址（默认：127.0.0.1，只允许本机访问）")
+    parser.add_argument("--port", type=int, default=8000, help="端口（默认：8000）")
+    parser.add_argument("--workers", type=int, default=1, metavar="N", help="进程数（默认：1）")
+    parser.add_argument(
+        "--no-site", action="store_true", help="只提供门户，不提供网站（网站由 nginx 提供时）"
+    )

@@ -1,0 +1,1 @@
+"""The lookup index the portal reads: written by `jiaozao build` beside the site."""

@@ -1,0 +1,77 @@
+"""HTML pages of the portal: Jinja2 templates with autoescape on, so every value is shown as text."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.responses import HTMLResponse
+
+from portal.certificate import DUE_SOON, EXPIRED, Certificate
+from portal.errors import TITLES, PortalError
+
+_TEMPLATES = Path(__file__).with_name("templates")
+DEFAULT_SITE = {"name": "证照到期提醒", "base_url": "/", "host": "", "site_code": "", "icp": "", "icp_url": "",
+                "police": "", "police_url": ""}  # fmt: skip
+
+
+def _day(value: date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(_TEMPLATES), autoescape=True, undefined=StrictUndefined, auto_reload=False
+    )
+    env.filters["day"] = _day
+    return env
+
+
+_ENV = _environment()
+
+
+def days_text(c: Certificate) -> str:
+    if c.days_left > 0:
+        return f"还有 {c.days_left} 天到期"
+    if c.days_left == 0:
+        return "今天是最后有效日"
+    return f"已过期 {-c.days_left} 天"
+
+
+def _card(c: Certificate, key: str) -> dict[str, Any]:
+    """Return one result's view; its calendar link uses the number as typed (a person's is shown masked)."""
+    status_class = {DUE_SOON: "soon", EXPIRED: "expired"}.get(c.status, "ok")
+    ics_url = f"/certificates/{quote(key, safe='')}.ics?department={c.department_code}" if key else ""
+    return {"view": c, "days_text": days_text(c), "status_class": status_class, "ics_url": ics_url}
+
+
+def lookup_page(
+    template: str, *, query: str, found: list[Certificate], meta: dict[str, Any] | None, message: str = "",
+    status: int = 200, key: str = "",
+) -> HTMLResponse:  # fmt: skip
+    """Render the lookup (or embed) page: the form, then the certificates found, or what to check."""
+    departments = list((meta or {}).get("departments", {}).values())
+    context = {
+        "site": (meta or {}).get("site", DEFAULT_SITE),
+        "built_on": (meta or {}).get("built_on", ""),
+        "query": query,
+        "found": [_card(c, key) for c in found],
+        "departments": departments,
+        "message": message,
+    }
+    return HTMLResponse(_ENV.get_template(template).render(context), status_code=status)
+
+
+def error_page(error: PortalError, meta: dict[str, Any] | None) -> HTMLResponse:
+    """Render an error for a person: what happened and what to do, never a traceback."""
+    context = {
+        "site": (meta or {}).get("site", DEFAULT_SITE),
+        "built_on": (meta or {}).get("built_on", ""),
+        "title": TITLES.get(error.status, "出错了"),
+        "message": error.message,
+        "hint": error.hint,
+    }
+    return HTMLResponse(_ENV.get_template("error.html").render(context), error.status, error.headers)
