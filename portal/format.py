@@ -1,13 +1,19 @@
 """The lookup index as `jiaozao build` writes it and the portal reads it: one format, owned by the reader.
 
 A portal data folder holds numbered generations (gen-000001/, …) and a CURRENT file naming the one in use.
-Each generation is a Whoosh index plus meta.json (departments, catalogue items, site settings, build date).
-Only facts the public site already shows are stored: a natural person's name and number are stored masked;
-the full number is kept only as an indexed lookup key (never stored, never returned).
+Each generation holds
+- a Whoosh index of organisations' certificates, for full-text search by holder or certificate name;
+- a number table for exact lookups of every certificate (persons included): numbers.u64 (sorted 64-bit
+  digests of the lookup keys), offsets.u64 (where each record starts in records.txt, plus the end) and
+  records.txt (one "key<TAB>record" line each, in digest order); a lookup is one binary search;
+- meta.json: departments, catalogue items, site settings and the build date.
+Only facts the public site already shows are stored: a natural person's name and number are masked;
+their full number is kept only as the lookup key of the number table (never returned).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -17,14 +23,16 @@ from typing import Any
 from whoosh import fields
 from whoosh.analysis import Token, Tokenizer
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT_FILE = "CURRENT"
 META_FILE = "meta.json"
+NUMBERS_FILE, OFFSETS_FILE, RECORDS_FILE = "numbers.u64", "offsets.u64", "records.txt"
 GENERATION_PREFIX = "gen-"
 MAX_NUMBER_LENGTH = 64
 MIN_QUERY_LENGTH = 2
 
 _DROPPED_IN_NUMBERS = re.compile(r"[\s\-‐‑‒–—―−_]+")
+_PLAIN = re.compile(r"[A-Z0-9]{1,64}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -37,6 +45,8 @@ def normalize_number(text: str) -> str:
 
     Raises MalformedInput for input no certificate number can have.
     """
+    if _PLAIN.fullmatch(text):  # the common case, as printed on the certificate: nothing to fold
+        return text
     if len(text) > MAX_NUMBER_LENGTH:
         raise MalformedInput(f"证照编号最长 {MAX_NUMBER_LENGTH} 个字符，输入的有 {len(text)} 个")
     if _CONTROL.search(text):
@@ -45,6 +55,11 @@ def normalize_number(text: str) -> str:
     if not key:
         raise MalformedInput("请输入证照编号")
     return key
+
+
+def number_digest(key: str) -> int:
+    """Return the 64-bit digest under which a lookup key is filed in the number table."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
 
 
 def normalize_text(text: str) -> str:
@@ -75,11 +90,11 @@ def schema() -> fields.Schema:
     """Return the Whoosh schema of a lookup index."""
     return fields.Schema(
         uid=fields.ID(unique=True),  # digest of the stored record: what an incremental update deletes by
-        number=fields.ID,  # normalize_number(证照编号); indexed only
-        holder=fields.TEXT(analyzer=BigramTokenizer(), phrase=False),  # organisations only
-        item=fields.ID,  # item id (see ItemFacts)
+        holder=fields.TEXT(
+            analyzer=BigramTokenizer(), phrase=False
+        ),  # organisations only: persons are not indexed
+        item=fields.ID,  # catalogue item id (meta.json "items")
         department=fields.ID,
-        organisation=fields.ID,  # "1" for organisations: only they are found by search
         record=fields.STORED,
     )
 

@@ -9,29 +9,37 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import mmap
 import os
+import sys
 import time
 import warnings
-from dataclasses import dataclass, field
+from array import array
+from bisect import bisect_left
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from whoosh import index
 from whoosh.query import And, Or, Query, Term
-from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
+from portal.certificate import ItemView
 from portal.format import (
     CURRENT_FILE,
     FORMAT_VERSION,
     GENERATION_PREFIX,
     META_FILE,
     MIN_QUERY_LENGTH,
+    NUMBERS_FILE,
+    OFFSETS_FILE,
+    RECORDS_FILE,
     MalformedInput,
     Record,
     bigrams,
     normalize_text,
-)  # fmt: skip
+    number_digest,
+)
 
 log = logging.getLogger("jiaozao.portal")
 SEARCH_LIMIT = 20
@@ -43,14 +51,51 @@ class IndexUnavailable(Exception):
     """No usable lookup index: none built yet, or the only one there is damaged."""
 
 
+class NumberTable:
+    """The exact-lookup table of a generation: sorted key digests, record offsets, and the records mapped."""
+
+    def __init__(self, folder: Path) -> None:
+        self.digests, self.offsets = array("Q"), array("Q")
+        self.digests.frombytes((folder / NUMBERS_FILE).read_bytes())
+        self.offsets.frombytes((folder / OFFSETS_FILE).read_bytes())
+        with open(folder / RECORDS_FILE, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            self.records = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        if sys.byteorder != "little":
+            self.digests.byteswap()
+            self.offsets.byteswap()
+        if len(self.offsets) != len(self.digests) + 1 or (self.offsets and self.offsets[-1] != size):
+            raise IndexUnavailable(f"{folder.name}：号码表不完整")
+
+    def __len__(self) -> int:
+        return len(self.digests)
+
+    def find(self, key: str) -> list[Record]:
+        """Return the records filed under key (several when departments share a number)."""
+        digest, found = number_digest(key), []
+        position = bisect_left(self.digests, digest)
+        prefix = key.encode() + b"\t"
+        while position < len(self.digests) and self.digests[position] == digest:
+            line = self.records[self.offsets[position] : self.offsets[position + 1] - 1]
+            if line.startswith(prefix):  # guard against a 64-bit collision of two different keys
+                found.append(Record.decode(line[len(prefix) :].decode()))
+            position += 1
+        return found
+
+    def close(self) -> None:
+        if isinstance(self.records, mmap.mmap):
+            self.records.close()
+
+
 @dataclass
 class Generation:
     """One opened generation of the lookup index with its meta.json."""
 
     name: str
     searcher: Searcher
+    numbers: NumberTable
     meta: dict[str, Any]
-    items_by_department: dict[str, list[str]] = field(default_factory=dict)
+    items: dict[str, ItemView]  # what each catalogue item's certificates share, built once
 
     @classmethod
     def open(cls, folder: Path) -> Generation:
@@ -61,28 +106,30 @@ class Generation:
             raise IndexUnavailable(f"{folder.name}：无法读取 {META_FILE}（{error}）") from None
         if meta.get("format") != FORMAT_VERSION:
             raise IndexUnavailable(f"{folder.name}：索引格式 {meta.get('format')} 与本程序不符")
+        try:
+            numbers = NumberTable(folder)
+        except (OSError, ValueError) as error:
+            raise IndexUnavailable(f"{folder.name}：无法读取号码表（{error}）") from None
         searcher, problem = _open_searcher(folder)
         if searcher is None:
+            numbers.close()
             raise IndexUnavailable(f"{folder.name}：{problem}")
-        if searcher.doc_count() != meta.get("certificates"):
+        if searcher.doc_count() != meta.get("searchable") or len(numbers) != meta.get("numbered"):
             searcher.close()
+            numbers.close()
             raise IndexUnavailable(f"{folder.name}：记录数与 meta.json 不符")
-        by_department: dict[str, list[str]] = {}
-        for item_id, item in meta["items"].items():
-            by_department.setdefault(item["department"], []).append(item_id)
-        return cls(folder.name, searcher, meta, by_department)
+        return cls(folder.name, searcher, numbers, meta, ItemView.all_of(meta))
 
     def close(self) -> None:
         self.searcher.close()
+        self.numbers.close()
 
     def lookup(self, key: str) -> list[Record]:
         """Return every certificate whose normalised number is key, latest expiry first."""
-        try:
-            docnums = list(self.searcher.postings("number", key).all_ids())
-        except TermNotFound:
-            return []
-        found = [Record.decode(self.searcher.stored_fields(n)["record"]) for n in docnums]
-        return sorted(found, key=lambda r: (-r.expires, r.item))
+        found = self.numbers.find(key)
+        if len(found) > 1:
+            found.sort(key=lambda r: (-r.expires, r.item))
+        return found
 
     def search(self, text: str, department: str | None = None) -> tuple[list[Record], bool]:
         """Return organisations' certificates whose holder or certificate name contains text, and whether more exist.
@@ -98,7 +145,7 @@ class Generation:
         parts: list[Query] = [And([Term("holder", g) for g in bigrams(wanted)])]
         if named:
             parts.append(Or([Term("item", i) for i in named]))
-        query: Query = And([Or(parts), Term("organisation", "1")])
+        query: Query = Or(parts)
         if department is not None:
             query = And([query, Term("department", department)])
         named_set = set(named)

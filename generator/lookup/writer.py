@@ -1,8 +1,9 @@
 """Write the lookup index as a new generation and switch the portal to it in one rename.
 
 A generation is never changed once CURRENT names it: an update hard-links the previous generation's
-Whoosh files into a new folder, deletes and adds only the certificates that changed there, and then
-replaces CURRENT. A portal reading the old generation keeps reading it undisturbed.
+Whoosh files into a new folder, deletes and adds only the organisations' certificates that changed there,
+writes the number table afresh (a few seconds for a million), and then replaces CURRENT.
+A portal reading the old generation keeps reading it undisturbed.
 """
 
 from __future__ import annotations
@@ -23,9 +24,20 @@ from whoosh import index
 from generator.atomic import replacing
 from generator.lookup.records import Entry
 from generator.problems import JiaozaoError
-from portal.format import CURRENT_FILE, FORMAT_VERSION, GENERATION_PREFIX, META_FILE, schema
+from portal.format import (
+    CURRENT_FILE,
+    FORMAT_VERSION,
+    GENERATION_PREFIX,
+    META_FILE,
+    NUMBERS_FILE,
+    OFFSETS_FILE,
+    RECORDS_FILE,
+    number_digest,
+    schema,
+)  # fmt: skip
 
-UIDS_FILE = "uids.npy"  # the 64-bit digests of the generation's records, for the next update's diff
+UIDS_FILE = "uids.npy"  # the 64-bit digests of the generation's Whoosh documents, for the next update's diff
+_OWN_FILES = (META_FILE, UIDS_FILE, NUMBERS_FILE, OFFSETS_FILE, RECORDS_FILE)
 KEEP_GENERATIONS = 3  # the current one and two before it, for portals still reading them
 FULL_REBUILD_SHARE = 0.25  # above this share of changed records a fresh index is faster than an update
 _PARALLEL_FROM = 50_000  # records from which the index is written by two processes
@@ -79,7 +91,9 @@ def write_lookup_index(
             added, removed = uids, np.array([], dtype=np.uint64)
             _create(work, documents)
         np.save(work / UIDS_FILE, uids)
-        meta = {**meta, "generation": name, "certificates": len(documents)}
+        numbered = _write_number_table(work, entries)
+        meta = {**meta, "generation": name, "certificates": len(entries), "numbered": numbered,
+                "searchable": len(documents)}  # fmt: skip
         (work / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         _verify(work, len(documents))
         work.rename(folder / name)
@@ -93,26 +107,43 @@ def write_lookup_index(
         temporary.write_text(name + "\n", encoding="utf-8")
     _remove_old(folder, keep=name)
     return IndexResult(
-        folder, name, len(documents), len(added), len(removed), old_uids is not None,
+        folder,
+        name,
+        len(entries),
+        len(added),
+        len(removed),
+        old_uids is not None,
         time.perf_counter() - started,
-    )  # fmt: skip
+    )
 
 
 def _documents(entries: Sequence[Entry]) -> dict[int, dict[str, str]]:
-    """Return the Whoosh documents by record digest; identical records are indexed once."""
+    """Return the Whoosh documents (organisations only) by record digest; identical records are indexed once."""
     documents: dict[int, dict[str, str]] = {}
-    for key, holder, department, record in entries:
+    for _, holder, department, record in entries:
+        if not holder:  # a natural person: found by number only, never by name
+            continue
         encoded = record.encode()
-        digest = hashlib.blake2b(f"{key}\x1e{department}\x1e{encoded}".encode(), digest_size=8).digest()
+        digest = hashlib.blake2b(f"{department}\x1e{encoded}".encode(), digest_size=8).digest()
         uid = int.from_bytes(digest, "big")
-        document = {"uid": f"{uid:016x}", "item": record.item, "department": department, "record": encoded}
-        if key:
-            document["number"] = key
-        if holder:
-            document["holder"] = holder
-            document["organisation"] = "1"
-        documents[uid] = document
+        documents[uid] = {
+            "uid": f"{uid:016x}", "holder": holder, "item": record.item, "department": department, "record": encoded,
+        }  # fmt: skip
     return documents
+
+
+def _write_number_table(work: Path, entries: Sequence[Entry]) -> int:
+    """Write the number table (every certificate with a number, persons too); return how many rows it has."""
+    lines = sorted({f"{key}\t{record.encode()}" for key, _, _, record in entries if key})
+    digests = np.fromiter((number_digest(line[: line.index("\t")]) for line in lines), np.uint64, len(lines))
+    order = np.argsort(digests, kind="stable")
+    blobs = [(lines[i] + "\n").encode() for i in order.tolist()]
+    offsets = np.zeros(len(blobs) + 1, dtype="<u8")
+    np.cumsum(np.fromiter((len(b) for b in blobs), np.uint64, len(blobs)), out=offsets[1:])
+    digests[order].astype("<u8").tofile(work / NUMBERS_FILE)
+    offsets.tofile(work / OFFSETS_FILE)
+    (work / RECORDS_FILE).write_bytes(b"".join(blobs))
+    return len(blobs)
 
 
 def _create(work: Path, documents: dict[int, dict[str, str]]) -> None:
@@ -134,7 +165,7 @@ def _update(
 ) -> None:
     work.mkdir()
     for file in previous.iterdir():
-        if file.name in (META_FILE, UIDS_FILE) or not file.is_file() or file.name.endswith("WRITELOCK"):
+        if file.name in _OWN_FILES or not file.is_file() or file.name.endswith("WRITELOCK"):
             continue
         try:
             os.link(file, work / file.name)
@@ -143,8 +174,9 @@ def _update(
     ix = index.open_dir(str(work))
     writer = ix.writer(limitmb=128)
     try:
-        for uid in removed:
-            writer.delete_by_term("uid", f"{uid:016x}")
+        with writer.searcher() as searcher:  # one searcher for all deletions, not one each
+            for uid in removed:
+                writer.delete_by_term("uid", f"{uid:016x}", searcher=searcher)
         for uid in added:
             writer.add_document(**documents[uid])
     except BaseException:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Callable
 from datetime import date
@@ -11,13 +12,16 @@ from urllib.parse import quote
 
 import pytest
 
+from portal.certificate import Certificate
 from portal.openapi import openapi_document
+from portal.store import IndexStore
 from tests.portal.client import AppClient
 from tests.portal.conftest import (
     HUAYU_HOLDERS,
     PERSON,
     PERSON_NUMBER,
     PERSON_PHONE,
+    TODAY,
     XSS_HOLDER,
     PortalData,
     make_app,
@@ -289,3 +293,12 @@ def _check(value: Any, schema: dict[str, Any], schemas: dict[str, Any], where: s
         assert len(value) <= schema.get("maxItems", len(value)), where
         for item in value:
             _check(item, schema.get("items", {}), schemas, f"{where}[]")
+
+
+def test_the_fast_json_body_equals_the_documented_one(portal_data: PortalData) -> None:
+    generation = IndexStore(portal_data.index_dir).current()
+    for line in (generation.numbers.records[:200_000].decode(errors="ignore").splitlines())[:300]:
+        key = line.split("\t")[0]
+        for found in generation.lookup(key):
+            certificate = Certificate.of(found, generation.items, TODAY)
+            assert json.loads(certificate.json_body()) == certificate.as_json()
