@@ -19,6 +19,8 @@ from generator.export import PROBLEM_HEADERS, problem_rows, write_table
 from generator.pipeline import load_inputs
 from generator.problems import ProblemList
 from generator.reminders.batch import DayWork, long_messages, plan_day, write_day
+from generator.reminders.mail import SmtpSettings
+from generator.reminders.outbox import EmailReport, email_day
 from generator.reminders.registry import Registry, registry_path
 from generator.schedule import compute_schedule
 
@@ -37,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
       jiaozao remind --monthly
     """
     today = parse_day(args.today, "--today")
+    smtp = SmtpSettings.read()  # bad settings are refused before any data is read
     out = Path(args.out) if args.out else Path("out") / "remind" / today.isoformat()
     with progress_bar("读取台账") as advance:
         inputs = load_inputs(settings_of(args), today, advance)
@@ -44,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     with Registry(registry_path(args.db)) as registry:
         work = plan_day(inputs, schedule, registry)
         written = write_day(work, out, registry)
+        emails = email_day(work, out, smtp, registry, args.dry_run)
         problems = work.problems
         if problems:
             write_table(out / PROBLEMS_FILE, PROBLEM_HEADERS, problem_rows(problems))
@@ -54,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
         )
     print_problems(ProblemList(problems.items[:10]))
     _report(work, out, written)
-    return 0
+    _report_email(emails, args.dry_run)
+    return 1 if emails.failed else 0
 
 
 def _report(work: DayWork, out: Path, written: list[Path]) -> None:
@@ -85,6 +90,27 @@ def _report(work: DayWork, out: Path, written: list[Path]) -> None:
     if work.problems:
         console.print(f"联系信息问题 {len(work.problems)} 条，已写入 {out / PROBLEMS_FILE}。", markup=False)
     console.print(f"已写入 {out}（{len(written)} 个文件）。", markup=False)
+
+
+def _report_email(emails: EmailReport, dry_run: bool) -> None:
+    if dry_run and emails.written:
+        console.print(f"演练：{len(emails.written)} 封邮件写成 .eml 文件（未发送，未登记）。", markup=False)
+    if emails.unsent:
+        console.print(
+            f"未设置邮件服务器（JIAOZAO_SMTP_HOST），{emails.unsent} 封邮件未发送，这些证照仍在待提醒中；"
+            "可用 --dry-run 写出 .eml 文件。",
+            markup=False,
+        )
+    if emails.sent:
+        console.print(f"已发送 {emails.sent} 封邮件，已登记。", markup=False)
+    for outcome in emails.failed:
+        console.print(
+            f"邮件发送失败：{outcome.group.holder}：{outcome.error}（仍在待提醒中）",
+            style="red",
+            markup=False,
+        )
+    if emails.failed:
+        console.print(f"{len(emails.failed)} 封邮件发送失败，未登记；下次运行会再次列出。", markup=False)
 
 
 def register(subparsers: Subparsers) -> None:
