@@ -16,6 +16,7 @@ from generator.ledger.identifiers import is_mobile, normalize_phone
 from generator.pipeline import Inputs
 from generator.problems import Problem, ProblemList
 from generator.reminders.due import HolderGroup, contact_problems, due_reminders, group_by_holder
+from generator.reminders.letters import LETTER_FOLDER, write_letters
 from generator.reminders.registry import Registry
 from generator.reminders.sms import (
     LONGEST,
@@ -131,6 +132,7 @@ def write_day(
         worklist = folder / WORKLIST_FILE
         write_worklist(worklist, item.department.name, worklist_rows(item.groups, item.template.text))
         written.append(worklist)
+        written += write_letters(folder / LETTER_FOLDER, item.groups, work.today)
         if item.sms:
             written.append(_write_sms(folder / SMS_FILE, item.sms))
             registry.keep_sms(
