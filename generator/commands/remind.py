@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 
 from generator.commands._common import (
@@ -15,11 +16,13 @@ from generator.commands._common import (
     progress_bar,
     settings_of,
 )  # fmt: skip
+from generator.config import Settings
 from generator.export import PROBLEM_HEADERS, problem_rows, write_table
-from generator.pipeline import load_inputs
+from generator.pipeline import load_calendar, load_inputs
 from generator.problems import ProblemList
 from generator.reminders.batch import DayWork, long_messages, plan_day, write_day
 from generator.reminders.mail import SmtpSettings
+from generator.reminders.monthly import batch_day, monthly_rows, next_batch_day, next_month
 from generator.reminders.outbox import EmailReport, email_day
 from generator.reminders.registry import Registry, registry_path
 from generator.schedule import compute_schedule
@@ -37,15 +40,23 @@ def run(args: argparse.Namespace) -> int:
     示例：
       jiaozao remind --today 2026-11-23 --out out/remind --dry-run
       jiaozao remind --monthly
+
+    --monthly（每月叫早，department.yaml 中“每月叫早: true”的部门）：每月15日（遇休息日顺延到下一个工作日）
+    列出下个月到期、尚未申请延续的证照，作为首次提醒；其他日子只显示下一个叫早日。
     """
     today = parse_day(args.today, "--today")
     smtp = SmtpSettings.read()  # bad settings are refused before any data is read
-    out = Path(args.out) if args.out else Path("out") / "remind" / today.isoformat()
+    name = today.isoformat() + ("-每月叫早" if args.monthly else "")
+    out = Path(args.out) if args.out else Path("out") / "remind" / name
+    settings = settings_of(args)
+    if args.monthly and not _is_batch_day(settings, today):
+        return 0
     with progress_bar("读取台账") as advance:
-        inputs = load_inputs(settings_of(args), today, advance)
+        inputs = load_inputs(settings, today, advance)
     schedule = compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, today)
+    batch = monthly_rows(inputs.ledger, inputs.catalogs, today) if args.monthly else None
     with Registry(registry_path(args.db)) as registry:
-        work = plan_day(inputs, schedule, registry)
+        work = plan_day(inputs, schedule, registry, batch)
         written = write_day(work, out, registry)
         emails = email_day(work, out, smtp, registry, args.dry_run)
         problems = work.problems
@@ -60,6 +71,24 @@ def run(args: argparse.Namespace) -> int:
     _report(work, out, written)
     _report_email(emails, args.dry_run)
     return 1 if emails.failed else 0
+
+
+def _is_batch_day(settings: Settings, today: date) -> bool:
+    """Say whether today is the monthly batch day; when it is not, say when the next one is."""
+    calendar = load_calendar(settings)
+    if today == batch_day(calendar, today.year, today.month):
+        first, last = next_month(today)
+        console.print(
+            f"{today.isoformat()} 是每月叫早日：列出 {first.isoformat()} 至 {last.isoformat()} 到期的证照。"
+        )
+        return True
+    upcoming = next_batch_day(calendar, today)
+    console.print(
+        f"{today.isoformat()} 不是每月叫早日（每月15日，遇休息日顺延到下一个工作日）。"
+        f"下一个是 {upcoming.isoformat()}，届时列出 {next_month(upcoming)[0]:%Y年%m月}到期的证照。",
+        markup=False,
+    )
+    return False
 
 
 def _report(work: DayWork, out: Path, written: list[Path]) -> None:
