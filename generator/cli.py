@@ -6,11 +6,11 @@ import argparse
 import os
 from collections.abc import Callable, Sequence
 
-from generator.commands import build, check, demo, record, remind, reminder_date, schedule
+from generator.commands import build, check, demo, record, remind, reminder_date, report, schedule
 from generator.commands._common import console, print_problems
 from generator.problems import InputError, JiaozaoError, ProblemList
 
-COMMANDS = (check, reminder_date, schedule, build, demo, remind, record)
+COMMANDS = (check, reminder_date, schedule, build, demo, remind, record, report)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
