@@ -170,7 +170,8 @@ class Registry:
         with self._transaction() as db:
             before = db.total_changes
             db.executemany(
-                f"INSERT OR IGNORE INTO reminders ({_COLUMNS}) VALUES ({', '.join('?' * 15)})", rows
+                f"INSERT INTO reminders ({_COLUMNS}) VALUES ({', '.join('?' * 15)}) ON CONFLICT DO NOTHING",
+                rows,
             )
             return db.total_changes - before
 
@@ -202,7 +203,9 @@ class Registry:
             for phone, text, c, kind in messages
         ]
         with self._transaction() as db:
-            db.executemany(f"INSERT OR IGNORE INTO sms_pending VALUES ({', '.join('?' * 10)})", rows)
+            db.executemany(
+                f"INSERT INTO sms_pending VALUES ({', '.join('?' * 10)}) ON CONFLICT DO NOTHING", rows
+            )
 
     def sms_certificates(self, phone: str, text: str) -> list[tuple[Certificate, str]]:
         """Return the certificates and kinds an SMS of an earlier batch was about (empty when unknown)."""
