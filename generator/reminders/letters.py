@@ -40,6 +40,7 @@ def render_letter(group: HolderGroup, today: date, reference: str) -> str:
         reference=reference,
         reminders=reminders,
         second=group.kind == SECOND,
+        reminded_before=any(r.kind == SECOND and not r.first_missed for r in group.reminders),
         deadline=deadline,
         online_url=guide.online_url or group.department.online_url,
         place=guide.place or group.department.address,
