@@ -127,8 +127,12 @@ class Generation:
     def lookup(self, key: str) -> list[Record]:
         """Return every certificate whose normalised number is key, latest expiry first."""
         found = self.numbers.find(key)
-        if len(found) > 1:
+        if len(found) > 1:  # a renewed certificate may still be in an older ledger: the newest per department
             found.sort(key=lambda r: (-r.expires, r.item))
+            newest: dict[str, Record] = {}
+            for record in found:
+                newest.setdefault(self.items[record.item].department_code, record)
+            found = list(newest.values())
         return found
 
     def search(self, text: str, department: str | None = None) -> tuple[list[Record], bool]:

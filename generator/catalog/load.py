@@ -101,6 +101,7 @@ def _department(
         title=title,
         headers=tuple(h for h in table.headers if h),
         items=tuple(items),
+        sms_signature=facts.text("短信签名") or facts.text("名称"),
     )
 
 

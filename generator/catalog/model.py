@@ -67,6 +67,7 @@ class Department:
     title: str  # the 目录's own title line
     headers: tuple[str, ...]  # the 目录's header row as written
     items: tuple[CatalogItem, ...] = ()
+    sms_signature: str = ""  # 短信签名, shown in 【】 at the end of every SMS (the 名称 when not set)
 
 
 @dataclass(frozen=True)

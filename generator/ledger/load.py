@@ -83,7 +83,11 @@ def _merge(columns: LedgerColumns, part: LedgerColumns, offset: int, file_index:
 def _drop_cross_file_duplicates(
     columns: LedgerColumns, slugs: list[str], files: list[str], problems: list[Problem]
 ) -> int:
-    """Report and drop rows repeating a certificate of an earlier file of the same department."""
+    """Report and drop rows repeating a certificate of an earlier file of the same department.
+
+    The same 证照编号 with a different 期满日期 in another file is a renewal (换发新证), not a repeat: the row
+    with the earlier expiry is kept but marked as applied for, so it leaves the reminder queue.
+    """
     shared = {slug for slug in slugs if slugs.count(slug) > 1}
     if not shared:  # one file per department: nothing to compare across files
         return 0
@@ -95,15 +99,21 @@ def _drop_cross_file_duplicates(
             continue
         key = (slug, number or f"{columns.holder[position]}\x00{item}\x00{columns.expires[position]}")
         first = seen.setdefault(key, position)
-        if first != position and columns.file[first] != columns.file[position]:
-            where = f"{files[columns.file[first]]} 第 {columns.row[first]} 行"
-            what = "证照编号" if number else "持证单位、证照和期满日期"
-            fix = f"与 {where} 的{what}相同；如是重复录入请删除一行，如已换发新证请删除旧证记录"
-            shown = files[columns.file[position]]
-            problems.append(
-                Problem(shown, "重复的证照记录", fix, columns.row[position], what, None, number or None)
-            )
-            drop.append(position)
+        if first == position or columns.file[first] == columns.file[position]:
+            continue
+        if number and columns.expires[first] != columns.expires[position]:
+            older, newer = sorted((first, position), key=lambda i: columns.expires[i])
+            columns.applied[older] = True  # renewed: the newer certificate replaces it
+            seen[key] = newer
+            continue
+        where = f"{files[columns.file[first]]} 第 {columns.row[first]} 行"
+        what = "证照编号" if number else "持证单位、证照和期满日期"
+        fix = f"与 {where} 的{what}相同；如是重复录入请删除一行，如已换发新证请删除旧证记录"
+        shown = files[columns.file[position]]
+        problems.append(
+            Problem(shown, "重复的证照记录", fix, columns.row[position], what, None, number or None)
+        )
+        drop.append(position)
     if drop:
         keep = set(range(len(columns.item))) - set(drop)
         for name in _FIELDS:

@@ -260,3 +260,37 @@ def test_the_demo_ledgers_load_without_errors(catalogs: Catalogs) -> None:
 
     ledger, problems = _load(DEMO_CATALOGS / LEDGER_FOLDER, catalogs)
     assert len(ledger) > 2000 and _errors(problems) == []
+
+
+def test_the_same_number_in_two_files_is_a_duplicate(tmp_path: Path, catalogs: Catalogs) -> None:
+    header = ["证照持有单位（个人）", "证照名称", "证照编号", "期满日期"]
+    write_xlsx(
+        tmp_path / "ledgers" / "anshan" / "2026-10.xlsx",
+        [header, ["甲公司", "采矿许可证", "C-1", "2026-05-01"]],
+    )
+    write_xlsx(
+        tmp_path / "ledgers" / "anshan" / "2026-11.xlsx",
+        [header, ["甲公司", "采矿许可证", "C-1", "2026-05-01"]],
+    )
+    ledger, problems = _load(tmp_path / "ledgers", catalogs)
+    assert len(ledger) == 1 and ledger.rows_rejected == 1
+    assert any("重复" in p.message and p.file.endswith("2026-11.xlsx") for p in problems)
+
+
+def test_a_newer_expiry_in_a_later_file_is_a_renewal(tmp_path: Path, catalogs: Catalogs) -> None:
+    header = ["证照持有单位（个人）", "证照名称", "证照编号", "期满日期"]
+    write_xlsx(
+        tmp_path / "ledgers" / "anshan" / "2026-10.xlsx",
+        [header, ["甲公司", "采矿许可证", "C-1", "2026-05-01"]],
+    )
+    write_xlsx(
+        tmp_path / "ledgers" / "anshan" / "2026-11.xlsx",
+        [header, ["甲公司", "采矿许可证", "C-1", "2031-05-01"]],
+    )
+    ledger, problems = _load(tmp_path / "ledgers", catalogs)
+    assert len(ledger) == 2 and ledger.rows_rejected == 0
+    assert _errors(_row_problems(problems)) == []
+    renewed = {
+        date.fromordinal(int(e)).year: bool(a) for e, a in zip(ledger.expires, ledger.applied, strict=True)
+    }
+    assert renewed == {2026: True, 2031: False}

@@ -1,0 +1,156 @@
+"""jiaozao remind: today's reminders for staff — phone worklist, SMS batch, emails and letters per department."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from generator.commands._common import (
+    Subparsers,
+    add_command,
+    add_input_options,
+    console,
+    parse_day,
+    print_problems,
+    progress_bar,
+    settings_of,
+)  # fmt: skip
+from generator.config import Settings
+from generator.export import PROBLEM_HEADERS, problem_rows, write_table
+from generator.pipeline import load_calendar, load_inputs
+from generator.problems import ProblemList
+from generator.reminders.batch import DayWork, long_messages, plan_day, write_day
+from generator.reminders.mail import SmtpSettings
+from generator.reminders.monthly import batch_day, monthly_rows, next_batch_day, next_month
+from generator.reminders.outbox import EmailReport, email_day
+from generator.reminders.registry import Registry, registry_path
+from generator.schedule import compute_schedule
+
+PROBLEMS_FILE = "问题清单.csv"
+
+
+def run(args: argparse.Namespace) -> int:
+    """列出今天应提醒的证照，按部门、按持证人生成电话提醒清单、短信批量导入文件、邮件和函告。
+
+    应提醒：首次提醒日期已到、未过期、未申请延续，且登记簿中没有已完成的首次提醒；二次提醒日期已到且没有已完成的
+    二次提醒。同一持证人的多张证照合为一次提醒（一并提醒）。同一天再运行只列出仍未完成的。
+    邮件按环境变量 JIAOZAO_SMTP_HOST 等发送；--dry-run 不发邮件，改为写出 .eml 文件，也不写登记簿。
+
+    示例：
+      jiaozao remind --today 2026-11-23 --out out/remind --dry-run
+      jiaozao remind --monthly
+
+    --monthly（每月叫早，department.yaml 中“每月叫早: true”的部门）：每月15日（遇休息日顺延到下一个工作日）
+    列出下个月到期、尚未申请延续的证照，作为首次提醒；其他日子只显示下一个叫早日。
+    """
+    today = parse_day(args.today, "--today")
+    smtp = SmtpSettings.read()  # bad settings are refused before any data is read
+    name = today.isoformat() + ("-每月叫早" if args.monthly else "")
+    out = Path(args.out) if args.out else Path("out") / "remind" / name
+    settings = settings_of(args)
+    if args.monthly and not _is_batch_day(settings, today):
+        return 0
+    with progress_bar("读取台账") as advance:
+        inputs = load_inputs(settings, today, advance)
+    schedule = compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, today)
+    batch = monthly_rows(inputs.ledger, inputs.catalogs, today) if args.monthly else None
+    with Registry(registry_path(args.db)) as registry:
+        work = plan_day(inputs, schedule, registry, batch)
+        written = write_day(work, out, registry)
+        emails = email_day(work, out, smtp, registry, args.dry_run)
+        problems = work.problems
+        if problems:
+            write_table(out / PROBLEMS_FILE, PROBLEM_HEADERS, problem_rows(problems))
+    errors = inputs.problems.errors
+    if errors:
+        console.print(
+            f"台账中有 {len(errors)} 行因错误未能排期，这些证照不在今天的清单中；请运行 jiaozao check 查看。"
+        )
+    print_problems(ProblemList(problems.items[:10]))
+    _report(work, out, written)
+    _report_email(emails, args.dry_run)
+    return 1 if emails.failed else 0
+
+
+def _is_batch_day(settings: Settings, today: date) -> bool:
+    """Say whether today is the monthly batch day; when it is not, say when the next one is."""
+    calendar = load_calendar(settings)
+    if today == batch_day(calendar, today.year, today.month):
+        first, last = next_month(today)
+        console.print(
+            f"{today.isoformat()} 是每月叫早日：列出 {first.isoformat()} 至 {last.isoformat()} 到期的证照。"
+        )
+        return True
+    upcoming = next_batch_day(calendar, today)
+    console.print(
+        f"{today.isoformat()} 不是每月叫早日（每月15日，遇休息日顺延到下一个工作日）。"
+        f"下一个是 {upcoming.isoformat()}，届时列出 {next_month(upcoming)[0]:%Y年%m月}到期的证照。",
+        markup=False,
+    )
+    return False
+
+
+def _report(work: DayWork, out: Path, written: list[Path]) -> None:
+    day = work.today.isoformat()
+    if not work.departments:
+        console.print(f"{day}：没有应提醒的证照。", markup=False)
+        return
+    console.print(
+        f"{day}：应提醒 {work.certificates} 张证照，合为 {work.groups} 次提醒（同一持证人一并提醒）。",
+        markup=False,
+    )
+    for item in work.departments:
+        console.print(
+            f"  {item.department.name}：{item.certificates} 张证照、{len(item.groups)} 户；"
+            f"短信 {len(item.sms)} 条（计费 {item.segments} 条，覆盖 {item.sms_certificates} 张证照，"
+            f"其余 {item.certificates - item.sms_certificates} 张无手机号或过长，见问题清单）",
+            markup=False,
+        )
+    sms = sum(len(d.sms) for d in work.departments)
+    billed = sum(d.segments for d in work.departments)
+    console.print(f"短信合计 {sms} 条，按 70/67 字计费共 {billed} 条。", markup=False)
+    long = long_messages(work)
+    if long:
+        console.print(
+            f"注意：{len(long)} 条短信超过 70 字，将按多条计费（最长 {max(n for _, n in long)} 字）。",
+            markup=False,
+        )
+    if work.problems:
+        console.print(f"联系信息问题 {len(work.problems)} 条，已写入 {out / PROBLEMS_FILE}。", markup=False)
+    console.print(f"已写入 {out}（{len(written)} 个文件）。", markup=False)
+
+
+def _report_email(emails: EmailReport, dry_run: bool) -> None:
+    if dry_run and emails.written:
+        console.print(f"演练：{len(emails.written)} 封邮件写成 .eml 文件（未发送，未登记）。", markup=False)
+    if emails.unsent:
+        console.print(
+            f"未设置邮件服务器（JIAOZAO_SMTP_HOST），{emails.unsent} 封邮件未发送，这些证照仍在待提醒中；"
+            "可用 --dry-run 写出 .eml 文件。",
+            markup=False,
+        )
+    if emails.sent:
+        console.print(f"已发送 {emails.sent} 封邮件，已登记。", markup=False)
+    for outcome in emails.failed:
+        console.print(
+            f"邮件发送失败：{outcome.group.holder}：{outcome.error}（仍在待提醒中）",
+            style="red",
+            markup=False,
+        )
+    if emails.failed:
+        console.print(f"{len(emails.failed)} 封邮件发送失败，未登记；下次运行会再次列出。", markup=False)
+
+
+def register(subparsers: Subparsers) -> None:
+    parser = add_command(subparsers, "remind", run, run.__doc__ or "")
+    add_input_options(parser)
+    parser.add_argument("--today", metavar="YYYY-MM-DD", help="按哪一天列出应提醒的证照（默认：今天）")
+    parser.add_argument("--out", metavar="文件夹", help="输出文件夹（默认：out/remind/日期）")
+    parser.add_argument(
+        "--db", metavar="文件", help="登记簿（默认：环境变量 JIAOZAO_RECORD_DB 或 var/登记簿.sqlite）"
+    )
+    parser.add_argument("--dry-run", action="store_true", help="不发送邮件（写出 .eml 文件），不写登记簿")
+    parser.add_argument(
+        "--monthly", action="store_true", help="每月叫早：列出下个月到期的证照（每月15日运行）"
+    )

@@ -1,0 +1,152 @@
+"""A day's reminder work for every department: what is due, grouped, and the staff files made from it."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from generator.atomic import replacing
+from generator.catalog.model import Department
+from generator.ledger.identifiers import is_mobile, normalize_phone
+from generator.pipeline import Inputs
+from generator.problems import Problem, ProblemList
+from generator.reminders.due import HolderGroup, contact_problems, due_reminders, group_by_holder
+from generator.reminders.letters import LETTER_FOLDER, write_letters
+from generator.reminders.registry import Registry
+from generator.reminders.sms import (
+    LONGEST,
+    SINGLE,
+    Template,
+    fill,
+    load_template,
+    segments,
+    sign,
+    sms_length,
+    too_long,
+)
+from generator.reminders.smsbatch import SMS_HEADERS
+from generator.reminders.worklist import worklist_rows, write_worklist
+from generator.schedule import Schedule
+
+WORKLIST_FILE, SMS_FILE = "电话提醒清单.xlsx", "短信.csv"
+
+
+@dataclass
+class DepartmentWork:
+    """One department's share of the day: its holder groups and SMS batch."""
+
+    department: Department
+    template: Template
+    groups: list[HolderGroup]
+    sms: list[tuple[str, str, HolderGroup]] = field(default_factory=list)  # phone, text, group
+
+    @property
+    def certificates(self) -> int:
+        return sum(len(g.reminders) for g in self.groups)
+
+    @property
+    def sms_certificates(self) -> int:
+        return sum(len(g.reminders) for _, _, g in self.sms)
+
+    @property
+    def segments(self) -> int:
+        return sum(segments(text) for _, text, _ in self.sms)
+
+
+@dataclass
+class DayWork:
+    """Everything due on one day, by department, with every problem that keeps a reminder from a channel."""
+
+    today: date
+    departments: list[DepartmentWork]
+    problems: ProblemList
+
+    @property
+    def certificates(self) -> int:
+        return sum(d.certificates for d in self.departments)
+
+    @property
+    def groups(self) -> int:
+        return sum(len(d.groups) for d in self.departments)
+
+
+def plan_day(
+    inputs: Inputs, schedule: Schedule, registry: Registry, batch: np.ndarray | None = None
+) -> DayWork:
+    """Return what is due on the schedule's day (or the monthly batch rows), grouped by department and holder."""
+    reminders = due_reminders(inputs.ledger, schedule, inputs.catalogs, registry.done_keys(), batch)
+    groups = group_by_holder(reminders, inputs.catalogs)
+    problems = ProblemList()
+    work = []
+    for department in inputs.catalogs.departments:
+        mine = [g for g in groups if g.department.slug == department.slug]
+        if not mine:
+            continue
+        template, template_problems = load_template(Path(inputs.catalogs.root), department)
+        problems.extend(template_problems)
+        item = DepartmentWork(department, template, mine)
+        for group in mine:
+            for reminder in group.reminders:
+                problems.extend(contact_problems(reminder))
+            _add_sms(item, group, problems)
+        work.append(item)
+    return DayWork(schedule.today, work, problems)
+
+
+def _add_sms(work: DepartmentWork, group: HolderGroup, problems: ProblemList) -> None:
+    if not is_mobile(group.phone):
+        return  # already a contact problem of each of its reminders
+    text = sign(fill(work.template.text, group), work.department)
+    if too_long(text):
+        first = group.reminders[0]
+        message = f"给{group.holder}的短信有 {sms_length(text)} 字，超过短信平台 {LONGEST} 字的上限，未生成"
+        fix = f"请缩短短信模板（{work.template.source}），或改为电话、函告提醒"
+        for reminder in group.reminders:
+            problems.add(Problem(reminder.file, message, fix, reminder.row, "联系方式", None, first.phone))
+        return
+    work.sms.append((normalize_phone(group.phone), text, group))
+
+
+def long_messages(work: DayWork) -> list[tuple[str, int]]:
+    """Return (department, length) of each message longer than one SMS."""
+    return [
+        (d.department.name, sms_length(t))
+        for d in work.departments
+        for _, t, _ in d.sms
+        if sms_length(t) > SINGLE
+    ]
+
+
+def write_day(
+    work: DayWork, out: Path, registry: Registry, progress: Callable[[str], None] | None = None
+) -> list[Path]:
+    """Write each department's worklist and SMS batch into out/<部门代号>/; return the files written."""
+    written = []
+    for item in work.departments:
+        folder = out / item.department.slug
+        worklist = folder / WORKLIST_FILE
+        write_worklist(worklist, item.department.name, worklist_rows(item.groups, item.template.text))
+        written.append(worklist)
+        written += write_letters(folder / LETTER_FOLDER, item.groups, work.today)
+        if item.sms:
+            written.append(_write_sms(folder / SMS_FILE, item.sms))
+            registry.keep_sms(
+                ((phone, text, r.certificate, r.kind) for phone, text, g in item.sms for r in g.reminders),
+                work.today,
+            )
+        if progress is not None:
+            progress(item.department.name)
+    return written
+
+
+def _write_sms(path: Path, messages: list[tuple[str, str, HolderGroup]]) -> Path:
+    with replacing(path) as temp, temp.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(SMS_HEADERS)
+        writer.writerows((phone, text) for phone, text, _ in messages)
+    return path

@@ -1,0 +1,190 @@
+"""What is due on a day (今日应提醒), and who gets one call for it (一并提醒).
+
+The due rule, on day D, for each certificate in the 台账 that has not expired (期满日期 ≥ D) and whose holder has
+not applied for renewal (办理状态, or a newer 期满日期 for the same 证照编号 in another ledger file):
+
+- its 首次提醒 is due when the first reminder date ≤ D and the 登记簿 holds no done first (or second) reminder
+  for it (same certificate and 期满日期);
+- its 二次提醒 is due when the second reminder date ≤ D and the 登记簿 holds no done second reminder for it.
+  When both are due and undone it is listed once, as the second reminder, noted 首次提醒未做.
+
+A holder is the same 持证单位（个人） name with the same phone (or, without a phone, the same 联系人 or email)
+within one department: their certificates due that day are listed together, for one call, message and letter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from generator.catalog.model import CatalogItem, Catalogs, Department
+from generator.ledger.identifiers import is_landline, is_mobile, normalize_phone
+from generator.ledger.model import Ledger
+from generator.problems import Level, Problem
+from generator.reminders.registry import Certificate, DoneKey
+from generator.schedule import NO_DATE, Schedule
+
+FIRST, SECOND = "首次", "二次"
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    """One certificate to remind of today."""
+
+    certificate: Certificate
+    item: CatalogItem
+    kind: str  # 首次 / 二次
+    due_on: date  # the scheduled reminder date
+    first_missed: bool  # a second reminder whose first was never recorded (首次提醒未做)
+    days_left: int
+    contact: str
+    phone: str
+    email: str
+    person: bool
+    file: str
+    row: int  # Excel row in the ledger file
+
+
+@dataclass
+class HolderGroup:
+    """One holder's certificates due today in one department: one call, one message, one letter."""
+
+    department: Department
+    holder: str
+    contact: str
+    phone: str
+    email: str
+    reminders: list[DueReminder] = field(default_factory=list)
+
+    @property
+    def earliest(self) -> DueReminder:
+        return min(self.reminders, key=lambda r: r.certificate.expires)
+
+    @property
+    def kind(self) -> str:
+        return SECOND if any(r.kind == SECOND for r in self.reminders) else FIRST
+
+
+def due_rows(ledger: Ledger, schedule: Schedule, today: date) -> np.ndarray:
+    """Return the ledger rows that may be due: first date come, not expired, not renewed."""
+    mask = (schedule.first != NO_DATE) & (schedule.first <= today.toordinal())
+    mask &= (schedule.days_left >= 0) & ~ledger.applied
+    return np.flatnonzero(mask)
+
+
+def due_reminders(
+    ledger: Ledger,
+    schedule: Schedule,
+    catalogs: Catalogs,
+    done: set[DoneKey],
+    batch: np.ndarray | None = None,
+) -> list[DueReminder]:
+    """Return the reminders due on the schedule's day that the 登记簿 does not show as done.
+
+    batch: rows of a monthly batch (每月叫早), whose first reminder is due today whatever its own date.
+    """
+    today = schedule.today.toordinal()
+    candidates = due_rows(ledger, schedule, schedule.today) if batch is None else batch
+    due = []
+    for i in candidates.tolist():
+        item = catalogs.items[ledger.item[i]]
+        expires = date.fromordinal(int(ledger.expires[i]))
+        certificate = Certificate(
+            item.department, ledger.number[i], item.certificate, ledger.holder[i], expires
+        )
+        key = certificate.key
+        first_done, second_done = (*key, FIRST) in done, (*key, SECOND) in done
+        second = int(schedule.second[i])
+        if second != NO_DATE and second <= today:
+            if not second_done:
+                due.append(_reminder(ledger, schedule, i, certificate, item, SECOND, second, not first_done))
+        elif not first_done and not second_done:
+            first = min(int(schedule.first[i]), today)
+            due.append(_reminder(ledger, schedule, i, certificate, item, FIRST, first, False))
+    return due
+
+
+def _reminder(
+    ledger: Ledger,
+    schedule: Schedule,
+    i: int,
+    certificate: Certificate,
+    item: CatalogItem,
+    kind: str,
+    on: int,
+    missed: bool,
+) -> DueReminder:
+    return DueReminder(
+        certificate, item, kind, date.fromordinal(on), missed, int(schedule.days_left[i]), ledger.contact[i].strip(),
+        ledger.phone[i].strip(), ledger.email[i].strip(), bool(ledger.person[i]), ledger.files[ledger.file[i]],
+        int(ledger.row[i]),
+    )  # fmt: skip
+
+
+def group_by_holder(reminders: list[DueReminder], catalogs: Catalogs) -> list[HolderGroup]:
+    """Return one group per department and holder, departments in 目录 order, then by earliest expiry."""
+    groups: dict[tuple[str, str, str], HolderGroup] = {}
+    for reminder in reminders:
+        slug = reminder.certificate.department
+        reach = normalize_phone(reminder.phone) if reminder.phone else (reminder.contact or reminder.email)
+        key = (slug, reminder.certificate.holder.strip(), reach)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = HolderGroup(
+                catalogs.department(slug), key[1], reminder.contact, reminder.phone, reminder.email
+            )
+        group.reminders.append(reminder)
+        group.contact = group.contact or reminder.contact
+        group.email = group.email or reminder.email
+    order = {slug: n for n, slug in enumerate(catalogs.slugs)}
+    for group in groups.values():
+        group.reminders.sort(
+            key=lambda r: (r.certificate.expires, r.certificate.certificate, r.certificate.number)
+        )
+    return sorted(
+        groups.values(),
+        key=lambda g: (order[g.department.slug], g.earliest.certificate.expires, g.holder, g.phone),
+    )
+
+
+def usable_email(text: str) -> bool:
+    """Return whether text looks like one email address."""
+    return _EMAIL.fullmatch(text.strip()) is not None
+
+
+def contact_problems(reminder: DueReminder) -> list[Problem]:
+    """Return what keeps a reminder from the phone, SMS or email channel, located in its ledger row."""
+    phone, where = reminder.phone, (reminder.file, "", reminder.row)
+    name = f"{reminder.certificate.holder}的{reminder.certificate.certificate}"
+    problems = []
+    if not phone:
+        message = f"{name}今天应{reminder.kind}提醒，但台账中没有联系电话，无法电话或短信提醒"
+        problems.append(
+            _problem(where, message, "请在台账补上手机号或固定电话（含区号），或改用函告", "联系方式", "")
+        )
+    elif not is_mobile(phone):
+        landline = is_landline(phone)
+        message = f"{name}今天应{reminder.kind}提醒，但联系电话不是手机号，" + (
+            "不能发短信（电话清单照常列出）" if landline else "也不是带区号的固定电话，无法电话或短信提醒"
+        )
+        fix = (
+            "如有手机号请补到台账；短信只能发给 11 位手机号"
+            if landline
+            else "请改成 11 位手机号或带区号的固定电话"
+        )
+        problems.append(_problem(where, message, fix, "联系方式", phone))
+    if reminder.email and not usable_email(reminder.email):
+        message = f"{name}的电子邮箱格式不对，未发邮件"
+        problems.append(
+            _problem(where, message, "请改成 name@example.com 的形式", "电子邮箱", reminder.email)
+        )
+    return problems
+
+
+def _problem(where: tuple[str, str, int], message: str, fix: str, column: str, value: str) -> Problem:
+    file, _, row = where
+    return Problem(file, message, fix, row, column, None, value, level=Level.WARNING)

@@ -1,0 +1,62 @@
+"""点对点函告: one printable A4 letter (HTML, print to PDF from the browser) per holder."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from generator.atomic import replacing
+from generator.reminders.due import SECOND, HolderGroup
+from generator.reminders.sms import chinese_date
+
+LETTER_FOLDER = "函告"
+_UNSAFE = re.compile(r"[\\/:*?\"<>|\s]+")
+_ENV = Environment(
+    loader=PackageLoader("generator.reminders", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    undefined=StrictUndefined,
+    keep_trailing_newline=True,
+)
+
+
+def render_letter(group: HolderGroup, today: date, reference: str) -> str:
+    """Return the letter to one holder as a standalone HTML page."""
+    guide = group.earliest.item.guide
+    reminders = [
+        {
+            "certificate": r.certificate,
+            "expires": chinese_date(r.certificate.expires),
+            "days_left": r.days_left,
+        }
+        for r in group.reminders
+    ]
+    deadline = guide.deadline.text if guide.deadline else ""
+    return _ENV.get_template("letter.html.j2").render(
+        department=group.department,
+        holder=group.holder,
+        reference=reference,
+        reminders=reminders,
+        second=group.kind == SECOND,
+        reminded_before=any(r.kind == SECOND and not r.first_missed for r in group.reminders),
+        deadline=deadline,
+        online_url=guide.online_url or group.department.online_url,
+        place=guide.place or group.department.address,
+        materials=guide.materials,
+        consequence=guide.consequence,
+        today=chinese_date(today),
+    )
+
+
+def write_letters(folder: Path, groups: list[HolderGroup], today: date) -> list[Path]:
+    """Write one letter per holder into folder; return the files."""
+    written = []
+    for number, group in enumerate(groups, start=1):
+        reference = f"{group.department.slug}-{today:%Y%m%d}-{number:03d}"
+        path = folder / f"{number:03d}-{_UNSAFE.sub('_', group.holder)[:40]}.html"
+        with replacing(path) as temp:
+            temp.write_text(render_letter(group, today, reference), encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,199 @@
+"""电子邮件提醒: SMTP settings from the environment (never the repository), sending with every failure reported.
+
+Settings: JIAOZAO_SMTP_HOST, _PORT (25; 465 means SSL), _STARTTLS (1/0), _USER, _PASSWORD, _FROM, _TIMEOUT
+(seconds, 10) — from the environment, or KEY=VALUE lines of the file JIAOZAO_SMTP_CONFIG names, which must lie
+outside the project. Without a host nothing is sent: there is no default server.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import ssl
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate, make_msgid
+from pathlib import Path
+from typing import TypeVar
+
+from generator.config import PROJECT_ROOT
+from generator.problems import JiaozaoError
+from generator.reminders.due import HolderGroup
+from generator.reminders.notice import notice_subject, notice_text
+
+PREFIX = "JIAOZAO_SMTP_"
+_N = TypeVar("_N", int, float)
+
+
+class MailError(JiaozaoError):
+    """SMTP settings that cannot be used."""
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where and how to send email."""
+
+    host: str
+    port: int
+    starttls: bool
+    user: str
+    password: str
+    sender: str
+    timeout: float
+
+    @classmethod
+    def read(cls, environ: Mapping[str, str] = os.environ) -> SmtpSettings | None:
+        """Return the settings, or None when no host is configured (then email is not sent)."""
+        values = _file_values(environ.get("JIAOZAO_SMTP_CONFIG", ""))
+        values.update({k: v for k, v in environ.items() if k.startswith(PREFIX)})
+        host = values.get(PREFIX + "HOST", "").strip()
+        if not host:
+            return None
+        sender = values.get(PREFIX + "FROM", "").strip()
+        if "@" not in sender:
+            raise MailError(f"已设置 {PREFIX}HOST，但 {PREFIX}FROM（发件地址）未设置或不是邮箱地址")
+        return cls(
+            host=host,
+            port=_number(values, "PORT", "25", int),
+            starttls=values.get(PREFIX + "STARTTLS", "0").strip().lower() in ("1", "true", "yes", "是"),
+            user=values.get(PREFIX + "USER", "").strip(),
+            password=values.get(PREFIX + "PASSWORD", ""),
+            sender=sender,
+            timeout=_number(values, "TIMEOUT", "10", float),
+        )
+
+
+def _number(values: Mapping[str, str], key: str, default: str, kind: Callable[[str], _N]) -> _N:
+    text = values.get(PREFIX + key, default).strip() or default
+    try:
+        return kind(text)
+    except ValueError:
+        raise MailError(f"{PREFIX}{key} 的值“{text}”不是数字") from None
+
+
+def _file_values(name: str) -> dict[str, str]:
+    if not name:
+        return {}
+    path = Path(name).resolve()
+    if path.is_relative_to(PROJECT_ROOT):
+        raise MailError(
+            f"SMTP 配置文件“{name}”在项目文件夹内；密码不能放进代码仓库，请移到项目之外（如 /etc/jiaozao/）"
+        )
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except OSError as error:
+        raise MailError(f"无法读取 SMTP 配置文件“{name}”：{error.strerror}") from None
+    pairs = (line.partition("=") for line in lines if "=" in line and not line.lstrip().startswith("#"))
+    return {key.strip(): value.strip() for key, _, value in pairs}
+
+
+def compose(group: HolderGroup, sender: str, today: date) -> EmailMessage:
+    """Return the reminder email to one holder."""
+    message = EmailMessage()
+    message["Subject"] = notice_subject(group)
+    message["From"] = formataddr((group.department.name, sender))
+    message["To"] = group.email.strip()
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid("jiaozao", domain=sender.rpartition("@")[2])
+    message.set_content(notice_text(group, today))
+    return message
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one email: sent, or the reason it was not."""
+
+    group: HolderGroup
+    message: EmailMessage
+    error: str  # "" when sent
+
+
+def send_all(settings: SmtpSettings, messages: list[tuple[HolderGroup, EmailMessage]]) -> list[Outcome]:
+    """Send each message; a refused, timed-out or dropped one is reported and the rest still tried."""
+    outcomes, client = [], None
+    try:
+        for index, (group, message) in enumerate(messages):
+            try:
+                if client is None:
+                    client = _connect(settings)
+                client.send_message(message)
+                outcomes.append(Outcome(group, message, ""))
+            except smtplib.SMTPResponseException as error:
+                outcomes.append(Outcome(group, message, _refusal(error.smtp_code, error.smtp_error)))
+                client = _reset(client)
+            except smtplib.SMTPRecipientsRefused as error:
+                code, text = next(iter(error.recipients.values()))
+                outcomes.append(Outcome(group, message, _refusal(code, text)))
+                client = _reset(client)
+            except (smtplib.SMTPException, OSError) as error:
+                reason = _failure(error)
+                outcomes.append(Outcome(group, message, reason))
+                _close(client)
+                client = None
+                if (
+                    isinstance(error, smtplib.SMTPConnectError | ConnectionRefusedError)
+                    or "无法连接" in reason
+                ):
+                    rest = messages[index + 1 :]
+                    outcomes += [Outcome(g, m, reason) for g, m in rest]
+                    break
+    finally:
+        _close(client)
+    return outcomes
+
+
+def _connect(settings: SmtpSettings) -> smtplib.SMTP:
+    try:
+        if settings.port == 465:
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                settings.host, settings.port, timeout=settings.timeout, context=ssl.create_default_context()
+            )
+        else:
+            client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+    except (smtplib.SMTPException, OSError) as error:
+        raise ConnectionRefusedError(
+            f"无法连接邮件服务器 {settings.host}:{settings.port}（{_failure(error)}）"
+        ) from error
+    if settings.starttls:
+        client.starttls(context=ssl.create_default_context())
+    if settings.user:
+        client.login(settings.user, settings.password)
+    return client
+
+
+def _reset(client: smtplib.SMTP | None) -> smtplib.SMTP | None:
+    """Return the connection ready for the next message, or None when it has to be opened again."""
+    if client is None:
+        return None
+    try:
+        client.rset()
+        return client
+    except (smtplib.SMTPException, OSError):
+        _close(client)
+        return None
+
+
+def _close(client: smtplib.SMTP | None) -> None:
+    if client is None:
+        return
+    try:
+        client.quit()
+    except (smtplib.SMTPException, OSError):
+        client.close()
+
+
+def _refusal(code: int, text: bytes | str) -> str:
+    shown = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    return f"邮件服务器拒收（{code} {shown.strip()}）"
+
+
+def _failure(error: BaseException) -> str:
+    if isinstance(error, ConnectionRefusedError) and error.args and isinstance(error.args[0], str):
+        return error.args[0]
+    if isinstance(error, TimeoutError):
+        return "连接超时"
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return "邮件服务器断开了连接"
+    return f"{type(error).__name__}: {error}"

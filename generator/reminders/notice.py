@@ -1,0 +1,44 @@
+"""The reminder notice (提醒通知) as plain text, for email bodies: 安阳 附件3's content, one holder at a time."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from generator.reminders.due import SECOND, HolderGroup
+from generator.reminders.sms import chinese_date
+
+
+def notice_subject(group: HolderGroup) -> str:
+    """Return the email subject: which certificates expire, and when the first of them does."""
+    names = "、".join(dict.fromkeys(r.certificate.certificate for r in group.reminders))
+    again = "再次提醒：" if group.kind == SECOND else ""
+    return f"{again}证照到期提醒：{names}将于{chinese_date(group.earliest.certificate.expires)}到期"
+
+
+def notice_text(group: HolderGroup, today: date) -> str:
+    """Return the full notice: each certificate, where and how to renew, materials, and who to call."""
+    department, guide = group.department, group.earliest.item.guide
+    lines = [f"尊敬的{group.holder}：", ""]
+    lines.append("您持有的以下证照即将到期，为了不影响您的正常生产经营，请及时申请延续办理：")
+    for r in group.reminders:
+        number = f"（编号 {r.certificate.number}）" if r.certificate.number else ""
+        lines.append(
+            f"  · {r.certificate.certificate}{number}：{chinese_date(r.certificate.expires)}到期，剩余 {r.days_left} 天"
+        )
+    lines.append("")
+    if guide.online_url or department.online_url:
+        lines.append(f"网上办理：{guide.online_url or department.online_url}")
+    if guide.place or department.address:
+        lines.append(
+            f"线下办理：{guide.place or department.address}"
+            + (f"（{department.hours}）" if department.hours else "")
+        )
+    if department.phone:
+        lines.append(f"咨询电话：{department.phone}")
+    if guide.materials:
+        lines += ["", "办理时需携带如下材料："]
+        lines += [f"  {n}. {m}" for n, m in enumerate(guide.materials, start=1)]
+    if group.kind == SECOND and guide.consequence:
+        lines += ["", f"请注意：{guide.consequence}"]
+    lines += ["", department.full_name or department.name, chinese_date(today)]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,91 @@
+"""The supervision report as files: an .xlsx (a summary sheet, then one sheet per department) and a staff page."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from generator.atomic import replacing
+from generator.problems import column_letter
+from generator.reminders.report import DETAIL_HEADERS, FIGURES, DepartmentReport
+
+_ENV = Environment(
+    loader=PackageLoader("generator.reminders", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    undefined=StrictUndefined,
+)
+
+
+def totals(reports: list[DepartmentReport]) -> Counter[str]:
+    total: Counter[str] = Counter()
+    for report in reports:
+        total.update(report.figures)
+    return total
+
+
+def write_report_xlsx(path: Path, reports: list[DepartmentReport], start: date, end: date) -> None:
+    """Write the summary sheet and one sheet per department with every reminder behind its figures."""
+    book = Workbook()
+    summary = book.active
+    summary.title = "汇总"
+    summary.append([f"证照到期提醒督促检查 {start.isoformat()} 至 {end.isoformat()}"])
+    summary.append(["部门", *FIGURES, "按时率"])
+    for report in reports:
+        summary.append([report.department.name, *(report.figures[f] for f in FIGURES), report.rate])
+    total = totals(reports)
+    summary.append(["合计", *(total[f] for f in FIGURES), _rate(total)])
+    _style(summary, 2, [24, *[12] * (len(FIGURES) + 1)])
+    for report in reports:
+        sheet = book.create_sheet(_title(report.department.name, book.sheetnames))
+        sheet.append(["部门", *FIGURES, "按时率"])
+        sheet.append([report.department.name, *(report.figures[f] for f in FIGURES), report.rate])
+        sheet.append([])
+        sheet.append(list(DETAIL_HEADERS))
+        for row in sorted(report.details, key=lambda r: (r[5], r[0])):
+            sheet.append(row)
+        for (cell,) in sheet.iter_rows(min_row=5, min_col=4, max_col=4):
+            cell.number_format = "yyyy-mm-dd"
+        for column in (6, 7):
+            for (cell,) in sheet.iter_rows(min_row=5, min_col=column, max_col=column):
+                cell.number_format = "yyyy-mm-dd"
+        _style(sheet, 4, [28, 30, 20, 12, 10, 12, 12, 10])
+    with replacing(path) as temp:
+        book.save(temp)
+
+
+def write_report_html(
+    path: Path, reports: list[DepartmentReport], start: date, end: date, today: date
+) -> None:
+    """Write the staff page with the same figures (no names, numbers or contacts)."""
+    total = totals(reports)
+    html = _ENV.get_template("report.html.j2").render(
+        reports=reports, figures=FIGURES, total=total, total_rate=_rate(total),
+        start=start.isoformat(), end=end.isoformat(), today=today.isoformat(),
+    )  # fmt: skip
+    with replacing(path) as temp:
+        temp.write_text(html, encoding="utf-8")
+
+
+def _rate(total: Counter[str]) -> str:
+    return f"{100 * total['按时完成'] / total['应提醒']:.0f}%" if total["应提醒"] else "—"
+
+
+def _style(sheet: object, header_row: int, widths: list[int]) -> None:
+    for cell in sheet[header_row]:  # type: ignore[index]
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = f"A{header_row + 1}"  # type: ignore[attr-defined]
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[column_letter(index)].width = width  # type: ignore[attr-defined]
+
+
+def _title(name: str, taken: list[str]) -> str:
+    base = "".join(ch for ch in name if ch not in "[]:*?/\\")[:28]
+    title, n = base, 2
+    while title in taken:
+        title, n = f"{base}{n}", n + 1
+    return title

@@ -1,0 +1,189 @@
+"""电话提醒清单: the phone worklist staff fill in, and reading it back into 登记簿 records.
+
+The layout follows the seeds' 台账 / 叫早记录表: one row per certificate due, a holder's rows together under one
+组号 (一并提醒), the text to read out, then the columns staff fill in: 提醒日期, 提醒人, 提醒方式, 联系结果, 备注.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Protocol
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from generator.atomic import replacing
+from generator.ledger.cells import CellError, DateReader, text_of
+from generator.problems import InputError, Problem, column_letter
+from generator.reminders.due import FIRST, SECOND, HolderGroup
+from generator.reminders.registry import CHANNELS, KINDS, RESULTS, Certificate, Record
+from generator.reminders.sms import fill
+from generator.tabular import cell_text, read_sheet
+
+HEADERS = (
+    "序号", "组号", "部门代号", "持证单位（个人）", "证照名称", "证照编号", "期满日期", "剩余天数", "联系人",
+    "联系方式", "提醒类别", "说明", "提醒内容", "提醒日期", "提醒人", "提醒方式", "联系结果", "备注",
+)  # fmt: skip
+_COL = {name: index for index, name in enumerate(HEADERS)}
+_STAFF = ("提醒日期", "提醒人", "提醒方式", "联系结果", "备注")
+_DATE_FORMAT = "yyyy-mm-dd"
+_WIDEST = {"提醒内容": 60, "说明": 24}
+
+
+def worklist_rows(groups: Sequence[HolderGroup], template: str) -> list[list[object]]:
+    """Return the worklist rows: a row per certificate, the text to read out on each group's first row."""
+    rows: list[list[object]] = []
+    for number, group in enumerate(groups, start=1):
+        script = fill(template, group)
+        for index, r in enumerate(group.reminders):
+            c = r.certificate
+            notes = ["首次提醒未做"] if r.first_missed else []
+            if len(group.reminders) > 1:
+                notes.append(f"一户{len(group.reminders)}证，一并提醒")
+            rows.append([
+                len(rows) + 1, number, c.department, c.holder, c.certificate, c.number, c.expires, r.days_left,
+                group.contact, group.phone, r.kind, "；".join(notes), script if index == 0 else "同上",
+                None, None, None, None, None,
+            ])  # fmt: skip
+    return rows
+
+
+def write_worklist(path: Path, title: str, rows: list[list[object]]) -> None:
+    """Write the worklist .xlsx: frozen header, fitted widths, dates as dates, choice lists on two columns."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _sheet_title(title)
+    sheet.append(list(HEADERS))
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    last = max(2, len(rows) + 1)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        if cell.value in _STAFF:
+            cell.fill = PatternFill("solid", fgColor="FFF2CC")  # the columns staff fill in
+    for name in ("期满日期", "提醒日期"):
+        for (cell,) in sheet.iter_rows(
+            min_row=2, max_row=last, min_col=_COL[name] + 1, max_col=_COL[name] + 1
+        ):
+            cell.number_format = _DATE_FORMAT
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=_COL["提醒内容"] + 1, max_col=_COL["提醒内容"] + 1):
+        cell.alignment = wrap
+    for name, choices in (("提醒方式", CHANNELS), ("联系结果", tuple(RESULTS))):
+        letter = column_letter(_COL[name])
+        rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
+        rule.error, rule.errorTitle = f"请从列表中选择：{'、'.join(choices)}", f"{name}"
+        sheet.add_data_validation(rule)
+        rule.add(f"{letter}2:{letter}{last}")
+    for index, header in enumerate(HEADERS):
+        width = max([_width(header), *(_width(cell_text(r[index])) for r in rows)]) + 2
+        sheet.column_dimensions[column_letter(index)].width = min(width, _WIDEST.get(header, 40), 60)
+    sheet.column_dimensions[column_letter(_COL["提醒日期"])].width = 12
+    with replacing(path) as temp:
+        book.save(temp)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _sheet_title(title: str) -> str:
+    return "".join(ch for ch in title if ch not in "[]:*?/\\")[:31] or "提醒清单"
+
+
+@dataclass
+class WorklistImport:
+    """A filled worklist as read: the records it holds and how many rows are not done yet."""
+
+    records: list[Record]
+    blank: int  # rows whose 提醒日期 and 联系结果 are both empty: not reminded yet
+
+
+def read_worklist(path: Path, shown: str, today: date) -> WorklistImport:
+    """Return the records of a filled worklist; any changed column or bad row refuses the whole file."""
+    sheet = read_sheet(path, shown)
+    headers = [cell_text(v) for v in sheet.rows[0]] if sheet.rows else []
+    while headers and not headers[-1]:
+        headers.pop()
+    if tuple(headers) != HEADERS:
+        fix = f"请用 jiaozao remind 生成的清单原样填写，不要增删、移动或改名列；应为：{'、'.join(HEADERS)}"
+        raise InputError([Problem(shown, "提醒清单的列被改动过，整个文件未导入", fix, 1, sheet=sheet.name)])
+    records, problems, blank, dates = list[Record](), list[Problem](), 0, DateReader()
+    for number, cells in enumerate(sheet.rows[1:], start=2):
+        values = {name: cells[i] if i < len(cells) else "" for name, i in _COL.items()}
+        if not any(cell_text(v) for v in values.values()):
+            continue
+        if not cell_text(values["提醒日期"]) and not cell_text(values["联系结果"]):
+            blank += 1
+            continue
+        record = _record(values, number, shown, today, dates, problems, sheet.name)
+        if record is not None:
+            records.append(record)
+    if problems:
+        raise InputError(
+            [*problems, Problem(shown, f"共 {len(problems)} 处错误，整个文件未导入", "改正后重新导入")]
+        )
+    return WorklistImport(records, blank)
+
+
+def _record(
+    values: dict[str, object],
+    row: int,
+    shown: str,
+    today: date,
+    dates: DateReader,
+    problems: list[Problem],
+    sheet: str | None,
+) -> Record | None:
+    def bad(column: str, message: str, fix: str) -> None:
+        value = cell_text(values[column])
+        problems.append(Problem(shown, message, fix, row, column, _COL[column], value, sheet=sheet))
+
+    count = len(problems)
+    expires = _date(values, "期满日期", dates, bad)
+    reminded = _date(values, "提醒日期", dates, bad)
+    if reminded is not None and reminded > today:
+        bad("提醒日期", f"提醒日期晚于今天（{today.isoformat()}）", "请填写实际提醒的日期")
+    kind, channel, result = (cell_text(values[c]) for c in ("提醒类别", "提醒方式", "联系结果"))
+    if kind not in KINDS:
+        bad("提醒类别", "提醒类别被改动过", f"应为{FIRST}或{SECOND}，请恢复原值")
+    for column, value, choices in (("提醒方式", channel, CHANNELS), ("联系结果", result, tuple(RESULTS))):
+        if value not in choices:
+            bad(
+                column,
+                f"{column}不在可选范围内" if value else f"缺少{column}",
+                f"请从下拉列表选择：{'、'.join(choices)}",
+            )
+    holder, certificate = cell_text(values["持证单位（个人）"]), cell_text(values["证照名称"])
+    department = cell_text(values["部门代号"])
+    if not department or not holder or not certificate:
+        bad(
+            "部门代号" if not department else "持证单位（个人）",
+            "清单中证照信息被清空",
+            "请恢复清单生成时的原值",
+        )
+    if len(problems) > count or expires is None or reminded is None:
+        return None
+    number = text_of(values["证照编号"])
+    return Record(
+        Certificate(department, number, certificate, holder, expires), kind, channel, reminded,
+        cell_text(values["提醒人"]), result, cell_text(values["备注"]), f"{shown} 第 {row} 行",
+    )  # fmt: skip
+
+
+def _date(values: dict[str, object], column: str, dates: DateReader, bad: BadCell) -> date | None:
+    try:
+        return dates.read(values[column])
+    except CellError as error:
+        bad(column, error.message, error.fix)
+        return None
+
+
+class BadCell(Protocol):
+    def __call__(self, column: str, message: str, fix: str) -> None: ...

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.reminders.registry import Certificate, Record, Registry, RegistryError, registry_path
+
+CERT = Certificate("anshan", "C-1", "采矿许可证", "甲公司", date(2026, 12, 1))
+
+
+def _record(kind: str, on: str = "2026-11-23") -> Record:
+    return Record(CERT, kind, "电话", date.fromisoformat(on), "张三", "已告知", "", "t")
+
+
+def test_a_failing_batch_leaves_nothing_behind(tmp_path: Path) -> None:
+    with Registry(tmp_path / "db.sqlite") as registry:
+        registry.add([_record("首次", "2026-11-20")])
+        with pytest.raises(RegistryError, match="保持原样"):
+            registry.add([_record("二次"), _record("三次")])  # the second row breaks the CHECK constraint
+        assert [r.kind for r in registry.records()] == ["首次"]
+    with Registry(tmp_path / "db.sqlite") as again:  # reopened: still consistent
+        assert len(again.records()) == 1 and again.done_keys() == {("anshan", "C-1", "2026-12-01", "首次")}
+
+
+def test_the_same_act_is_one_record_and_a_number_less_certificate_is_named_by_holder(tmp_path: Path) -> None:
+    nameless = Certificate("anshan", "", "采矿许可证", "甲公司", date(2026, 12, 1))
+    with Registry(tmp_path / "db.sqlite") as registry:
+        assert registry.add([_record("首次"), _record("首次")]) == 1
+        assert (
+            registry.add([Record(nameless, "首次", "电话", date(2026, 11, 23), "张三", "未接通", "", "t")])
+            == 1
+        )
+        assert ("anshan", "甲公司|采矿许可证", "2026-12-01", "首次") not in registry.done_keys()
+
+
+def test_the_registry_path(tmp_path: Path) -> None:
+    assert registry_path(None, {}) == Path("var") / "登记簿.sqlite"
+    assert registry_path(None, {"JIAOZAO_RECORD_DB": "/x/y.sqlite"}) == Path("/x/y.sqlite")
+    assert registry_path("a.sqlite", {"JIAOZAO_RECORD_DB": "/x/y.sqlite"}) == Path("a.sqlite")

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from generator.cli import main
+from generator.reminders.due import FIRST, SECOND
+from generator.reminders.registry import Certificate, Record, Registry
+from tests.generator.reminders.conftest import TODAY
+
+WEIJIAN = "anshan-weijian"
+
+
+def _done(
+    number: str, certificate: str, holder: str, expires: str, kind: str, on: str, result: str
+) -> Record:
+    c = Certificate(WEIJIAN, number, certificate, holder, date.fromisoformat(expires))
+    return Record(c, kind, "电话", date.fromisoformat(on), "张三", result, "", "test")
+
+
+@pytest.fixture
+def recorded(remind_args: list[str]) -> list[str]:
+    with Registry(Path(remind_args[-1])) as registry:
+        registry.add([
+            _done("WJ-1", "公共场所卫生许可延续", "甲酒店", "2026-12-10", FIRST, "2026-11-10", "已告知"),
+            _done("WJ-2", "饮用水供水单位卫生许可延续", "甲酒店", "2026-12-15", FIRST, "2026-11-20", "已告知"),
+            _done("WJ-3", "公共场所卫生许可延续", "乙诊所", "2026-11-30", SECOND, "2026-11-20", "未接通"),
+        ])  # fmt: skip
+    return remind_args
+
+
+def test_the_figures_of_a_month(recorded: list[str], tmp_path: Path) -> None:
+    out = tmp_path / "staff" / "report.xlsx"
+    args = [
+        "report",
+        *recorded,
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-30",
+        "--today",
+        TODAY,
+        "--out",
+        str(out),
+    ]
+    assert main(args) == 0
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[0] == "汇总" and "鞍山市行政审批局（卫生健康审批）" in book.sheetnames
+    summary = {row[0]: row for row in book["汇总"].iter_rows(min_row=3, values_only=True)}
+    assert summary["鞍山市行政审批局（卫生健康审批）"][1:] == (4, 1, 1, 2, 0, 1, 1, "25%")
+    details = list(book["鞍山市行政审批局（卫生健康审批）"].iter_rows(min_row=5, values_only=True))
+    outcome = {(r[2], r[4]): r[7] for r in details}
+    assert outcome == {
+        ("WJ-1", FIRST): "按时完成",
+        ("WJ-2", FIRST): "逾期完成",
+        ("WJ-3", SECOND): "未完成",  # not reached is not done
+        ("WJ-7", FIRST): "未完成",
+    }
+    page = out.with_suffix(".html").read_text(encoding="utf-8")
+    assert "<td>4</td><td>1</td><td>1</td>" in page and "noindex" in page
+    assert "甲酒店" not in page and "13800138000" not in page  # figures only
+
+
+def test_the_staff_page_is_never_put_in_the_public_site(
+    recorded: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = tmp_path / "site"
+    args = ["report", *recorded, "--from", "2026-11-01", "--to", "2026-11-30", "--site", str(site)]
+    assert main([*args, "--out", str(tmp_path / "r.xlsx"), "--html", str(site / "staff.html")]) == 1
+    assert "公开网站" in capsys.readouterr().err and not site.exists()

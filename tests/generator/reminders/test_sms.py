@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.catalog.load import load_catalogs
+from generator.catalog.model import Department
+from generator.reminders.sms import LONGEST, fill, load_template, segments, sign, sms_length, too_long
+
+
+@pytest.fixture
+def department(catalogs_dir: Path) -> Department:
+    return load_catalogs(catalogs_dir)[0].department("anshan-weijian")
+
+
+@pytest.mark.parametrize(
+    ("length", "parts"),
+    [(1, 1), (69, 1), (70, 1), (71, 2), (134, 2), (135, 3), (201, 3), (202, 4), (500, 8)],
+)
+def test_70_is_one_message_then_67_per_part(length: int, parts: int) -> None:
+    assert segments("字" * length) == parts
+
+
+def test_every_character_counts_one_and_the_signature_counts(department: Department) -> None:
+    body = "尊敬的A公司：您的证照将于2026年12月20日到期，请及时办理。"
+    text = sign(body, department)
+    assert text.endswith("【鞍山市行政审批局（卫生健康审批）】")
+    assert sms_length(text) == len(body) + len("【鞍山市行政审批局（卫生健康审批）】")
+    assert sms_length("ab，1 。") == 6
+
+
+def test_a_signature_of_its_own_and_the_70_boundary_with_it(catalogs_dir: Path) -> None:
+    yaml = catalogs_dir / "anshan-weijian" / "department.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8") + "短信签名: 鞍山审批\n", encoding="utf-8")
+    department = load_catalogs(catalogs_dir)[0].department("anshan-weijian")
+    assert sign("x" * 64, department) == "x" * 64 + "【鞍山审批】"
+    assert segments(sign("x" * 64, department)) == 1  # 64 + 6 = 70
+    assert segments(sign("x" * 65, department)) == 2  # 71: the signature tips it over
+
+
+def test_more_than_500_is_refused() -> None:
+    assert not too_long("字" * LONGEST) and too_long("字" * (LONGEST + 1))
+
+
+def test_a_template_file_overrides_the_default(catalogs_dir: Path, department: Department) -> None:
+    (catalogs_dir / "anshan-weijian" / "短信模板.txt").write_text(
+        "{持证人}：{证照}{期满日期}到期。", encoding="utf-8"
+    )
+    template, problems = load_template(catalogs_dir, department)
+    assert problems == [] and template.text == "{持证人}：{证照}{期满日期}到期。"
+
+
+def test_unknown_placeholders_are_problems_and_the_default_is_used(
+    catalogs_dir: Path, department: Department
+) -> None:
+    (catalogs_dir / "anshan-weijian" / "短信模板.txt").write_text("{持证人}{到期日}{证号}", encoding="utf-8")
+    template, problems = load_template(catalogs_dir, department)
+    assert [p.value for p in problems] == ["到期日", "证号"]
+    assert "{持证人}" in problems[0].fix and template.source == "默认模板"
+
+
+def test_fill_lists_every_certificate_of_the_holder(catalogs_dir: Path, ledger_dir: Path) -> None:
+    from generator.config import Settings
+    from generator.pipeline import load_inputs
+    from generator.reminders.due import due_reminders, group_by_holder
+    from generator.schedule import compute_schedule
+
+    day = date(2026, 11, 23)
+    inputs = load_inputs(Settings(catalogs_dir, ledger_dir), day)
+    schedule = compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, day)
+    groups = group_by_holder(due_reminders(inputs.ledger, schedule, inputs.catalogs, set()), inputs.catalogs)
+    text = fill("{提醒}{持证人}|{证照}|{期满日期}|{剩余天数}", groups[1])
+    assert (
+        text
+        == "甲酒店|公共场所卫生许可延续（编号WJ-1）、饮用水供水单位卫生许可延续（编号WJ-2）|2026年12月10日|17"
+    )
+    assert fill("{提醒}", groups[0]) == "【再次提醒】"
