@@ -24,6 +24,7 @@ from portal import errors, pages
 from portal.certificate import Certificate, china_today
 from portal.config import PortalConfig
 from portal.errors import PortalError
+from portal.fastpath import SPENT, FastLookup
 from portal.format import MalformedInput, normalize_number
 from portal.ics import calendar_file
 from portal.openapi import openapi_document
@@ -60,7 +61,7 @@ class Portal:
 
     def spend(self, request: Request) -> None:
         """Count one lookup against the client's address (behind the trusted proxy: the visitor's)."""
-        if self.limiter.per_minute <= 0:
+        if self.limiter.per_minute <= 0 or request.scope.get(SPENT):
             return
         peer = request.client.host if request.client else None
         address = client_address(peer, request.headers.get("x-forwarded-for"), self.config.trusted_proxy)
@@ -234,6 +235,7 @@ def create_app(config: PortalConfig) -> Starlette:
         },
     )
     app.state.portal = portal
+    app.add_middleware(FastLookup, portal=portal)
     app.add_middleware(
         SecurityHeaders, frame_ancestors=config.frame_ancestors, cors_origins=config.cors_origins
     )
