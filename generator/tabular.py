@@ -142,7 +142,10 @@ def _read_csv_rows(path: Path, shown_as: str) -> list[list[object]]:
         )
     rows = list(csv.reader(io.StringIO(text, newline="")))
     width = max((len(r) for r in rows), default=0)
-    return [[*r, *[""] * (width - len(r))] for r in rows]
+    for r in rows:
+        if len(r) < width:  # pad short rows in place; a million full rows are left alone
+            r.extend([""] * (width - len(r)))
+    return cast(list[list[object]], rows)
 
 
 def locate_header(sheet: Sheet, schema: Sequence[Column]) -> Table | None:
@@ -162,7 +165,8 @@ def _data_rows(rows: list[list[object]], header: int, seq: int | None) -> list[i
         row = rows[index]
         if not any(row) and not any(v == 0 for v in row if v is not None and v is not False):
             continue  # blank ("" everywhere; a 0 is data)
-        filled = [i for i, v in enumerate(row) if cell_text(v)] if sum(map(bool, row)) < 3 else None
+        sparse = len(row) < 3 or (not (row[0] and row[1] and row[2]) and sum(map(bool, row)) < 3)
+        filled = [i for i, v in enumerate(row) if cell_text(v)] if sparse else None
         if filled is not None and (filled in ([], [seq]) or _is_note(row, filled)):
             continue
         found.append(index)

@@ -93,8 +93,15 @@ class FileReader:
 
     def _texts(self, field: str, level: Level) -> list[str]:
         """Return a column as text; a cell Excel has mangled is reported at level and read as ''."""
+        if field not in self.table.fields:
+            return [""] * len(self.rows)
+        cells = self._cells(field)
+        try:
+            return [value.strip() for value in cells]  # type: ignore[attr-defined]  # all text: every CSV column
+        except AttributeError:
+            pass  # numbers or dates among the cells: convert one by one
         texts = []
-        for position, value in enumerate(self._cells(field)):
+        for position, value in enumerate(cells):
             if value.__class__ is str:
                 texts.append(str(value).strip())
                 continue
