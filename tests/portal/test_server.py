@@ -120,3 +120,18 @@ def test_the_portal_does_not_import_pandas() -> None:
     code = "import sys, portal.app; print(sorted(m for m in ('pandas', 'generator', 'numpy', 'mkdocs') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_serve_explains_a_busy_port(portal_data: PortalData, tmp_path: Path) -> None:
+    import socket
+
+    catalogs, index_dir = _unlimited_copy(portal_data, tmp_path)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [*JIAOZAO, "serve", "--catalogs", str(catalogs), "--index", str(index_dir), "--port", str(port)],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert result.returncode == 1 and "端口可能已被占用" in result.stderr and "Traceback" not in result.stderr
