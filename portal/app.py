@@ -19,12 +19,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from portal import errors, pages
 from portal.certificate import Certificate, china_today
 from portal.config import PortalConfig
 from portal.errors import PortalError
-from portal.fastpath import SPENT, FastLookup
+from portal.fastpath import FastLookup
 from portal.format import MalformedInput, normalize_number
 from portal.ics import calendar_file
 from portal.openapi import openapi_document
@@ -34,6 +35,7 @@ from portal.store import Generation, IndexStore, IndexUnavailable
 
 log = logging.getLogger("jiaozao.portal")
 _STATIC = Path(__file__).with_name("static")
+SPENT = "jiaozao.spent"  # set in the scope once this request's lookup was counted against its client
 
 
 class Portal:
@@ -59,14 +61,24 @@ class Portal:
         except IndexUnavailable:
             return None
 
-    def spend(self, request: Request) -> None:
-        """Count one lookup against the client's address (behind the trusted proxy: the visitor's)."""
-        if self.limiter.per_minute <= 0 or request.scope.get(SPENT):
+    def charge(self, scope: Scope) -> None:
+        """Count one lookup against the client's address (behind the trusted proxy: the visitor's), once a request.
+
+        Raises RateLimited when the client has used up its lookups for now.
+        """
+        if self.limiter.per_minute <= 0 or scope.get(SPENT):
             return
-        peer = request.client.host if request.client else None
-        address = client_address(peer, request.headers.get("x-forwarded-for"), self.config.trusted_proxy)
+        client = scope.get("client")
+        forwarded = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-forwarded-for"), None)
+        self.limiter.check(
+            client_address(client[0] if client else None, forwarded, self.config.trusted_proxy)
+        )
+        scope[SPENT] = True
+
+    def spend(self, request: Request) -> None:
+        """charge() for an endpoint: a client over its limit gets the 429 error."""
         try:
-            self.limiter.check(address)
+            self.charge(request.scope)
         except RateLimited as limited:
             raise errors.rate_limited(limited.retry_after) from None
 

@@ -74,14 +74,18 @@ class ItemView:
         return views
 
     @cached_property
-    def json_fragment(self) -> str:
-        """The item's part of the API response, serialised once: most of the bytes of every answer."""
-        shared = {
+    def shared_json(self) -> dict[str, Any]:
+        """The item's fields of every API answer about one of its certificates."""
+        return {
             "certificate": self.certificate,
             "department": self.department,
             "department_code": self.department_code,
         }
-        return ENCODE(shared)[1:-1] + ',"renewal":{' + ENCODE(self.renewal_json)[1:-1]
+
+    @cached_property
+    def json_fragment(self) -> str:
+        """The item's part of the API response, serialised once: most of the bytes of every answer."""
+        return ENCODE(self.shared_json)[1:-1] + ',"renewal":{' + ENCODE(self.renewal_json)[1:-1]
 
     @cached_property
     def renewal_json(self) -> dict[str, Any]:
@@ -160,53 +164,39 @@ class Certificate:
             i.online_url, i.consequence, i.guide_url,
         )  # fmt: skip
 
-    def json_body(self) -> bytes:
-        """Return as_json() serialised, the item's shared part spliced in ready-made (the hot path of the API)."""
+    def _dated_json(self) -> dict[str, Any]:
+        """The certificate's own fields of a search hit: number, holder, expiry and today's status."""
         r = self.record
-        own = {
+        return {
             "number": r.number,
             "holder": r.holder,
             "expires_on": date.fromordinal(r.expires).isoformat(),
             "days_left": r.expires - self.today,
             "status": self.status,
+        }
+
+    def _own_json(self) -> dict[str, Any]:
+        """The certificate's own fields of a full answer (everything but the item's shared part)."""
+        r = self.record
+        return {
+            **self._dated_json(),
             "first_reminder_on": _iso(r.first),
             "second_reminder_on": _iso(r.second),
             "estimated": r.estimated,
             "applied_for_renewal": r.applied,
         }
-        deadline = _iso(r.deadline)
+
+    def json_body(self) -> bytes:
+        """Return as_json() serialised, the item's shared part spliced in ready-made (the hot path of the API)."""
+        deadline = _iso(self.record.deadline)
         tail = f',"deadline":"{deadline}"}}}}' if deadline else ',"deadline":null}}'
-        return (ENCODE(own)[:-1] + "," + self.item.json_fragment + tail).encode()
+        return (ENCODE(self._own_json())[:-1] + "," + self.item.json_fragment + tail).encode()
 
     def as_json(self) -> dict[str, Any]:
         """Return the API representation (the Certificate schema of openapi.json)."""
-        r, i = self.record, self.item
-        return {
-            "number": r.number,
-            "certificate": i.certificate,
-            "holder": r.holder,
-            "department": i.department,
-            "department_code": i.department_code,
-            "expires_on": date.fromordinal(r.expires).isoformat(),
-            "days_left": r.expires - self.today,
-            "status": self.status,
-            "first_reminder_on": _iso(r.first),
-            "second_reminder_on": _iso(r.second),
-            "estimated": r.estimated,
-            "applied_for_renewal": r.applied,
-            "renewal": {**i.renewal_json, "deadline": _iso(r.deadline)},
-        }
+        renewal = {**self.item.renewal_json, "deadline": _iso(self.record.deadline)}
+        return {**self._own_json(), **self.item.shared_json, "renewal": renewal}
 
     def as_summary(self) -> dict[str, Any]:
         """Return a search hit (the SearchHit schema)."""
-        r, i = self.record, self.item
-        return {
-            "number": r.number,
-            "certificate": i.certificate,
-            "holder": r.holder,
-            "department": i.department,
-            "department_code": i.department_code,
-            "expires_on": date.fromordinal(r.expires).isoformat(),
-            "days_left": r.expires - self.today,
-            "status": self.status,
-        }
+        return {**self._dated_json(), **self.item.shared_json}

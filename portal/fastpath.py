@@ -10,16 +10,13 @@ from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from portal.certificate import Certificate
-from portal.format import MalformedInput, normalize_number
-from portal.ratelimit import RateLimited, client_address
-from portal.store import IndexUnavailable
+from portal.errors import PortalError
+from portal.ratelimit import RateLimited
 
 if TYPE_CHECKING:
     from portal.app import Portal
 
 PREFIX = "/api/v1/certificates/"
-SPENT = "jiaozao.spent"  # set in the scope once this request's lookup was counted against its client
 _HEADERS = [(b"content-type", b"application/json")]
 
 
@@ -41,24 +38,10 @@ class FastLookup:
         await self.app(scope, receive, send)
 
     def _answer(self, scope: Scope) -> bytes | None:
-        portal = self.portal
-        if portal.limiter.per_minute > 0:
-            client = scope.get("client")
-            forwarded = next(
-                (v.decode("latin-1") for k, v in scope["headers"] if k == b"x-forwarded-for"), None
-            )
-            address = client_address(client[0] if client else None, forwarded, portal.config.trusted_proxy)
-            try:
-                portal.limiter.check(address)
-            except RateLimited:
-                return None
-            scope[SPENT] = True
+        """Return the body for a number naming exactly one certificate; None leaves the request to the app."""
         try:
-            key = normalize_number(scope["path"][len(PREFIX) :])
-            generation = portal.store.current()
-        except (MalformedInput, IndexUnavailable):
+            self.portal.charge(scope)  # counted once: the app does not count it again
+            _, found, _ = self.portal.find(scope["path"][len(PREFIX) :])
+        except (RateLimited, PortalError):
             return None
-        found = generation.lookup(key)
-        if len(found) != 1:
-            return None
-        return Certificate.of(found[0], generation.items, portal.today()).json_body()
+        return found[0].json_body() if len(found) == 1 else None

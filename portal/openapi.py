@@ -8,6 +8,21 @@ _DATE = {"type": "string", "format": "date"}
 _OPTIONAL_DATE = {"type": ["string", "null"], "format": "date"}
 _STATUS = {"type": "string", "enum": ["有效", "即将到期", "已过期"]}
 
+# What a search hit says of a certificate; a full answer says this and more.
+_HIT: dict[str, Any] = {
+    "number": {"type": "string", "description": "证照编号（自然人持证的部分隐去）"},
+    "certificate": {"type": "string", "description": "证照名称"},
+    "holder": {"type": "string", "description": "持证单位（自然人姓名部分隐去）"},
+    "department": {"type": "string", "description": "发证部门"},
+    "department_code": {"type": "string", "description": "部门代号"},
+    "expires_on": {**_DATE, "description": "期满日期"},
+    "days_left": {
+        "type": "integer",
+        "description": "剩余天数（按查询当天计算；0 为最后有效日，负数为已过期天数）",
+    },
+    "status": {**_STATUS, "description": "状态（按查询当天计算）"},
+}
+
 SCHEMAS: dict[str, dict[str, Any]] = {
     "Renewal": {
         "type": "object",
@@ -33,43 +48,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "guide_url": {"type": "string", "description": "网站上的完整办事指南"},
         },
     },
-    "SearchHit": {
-        "type": "object",
-        "required": [
-            "number",
-            "certificate",
-            "holder",
-            "department",
-            "department_code",
-            "expires_on",
-            "days_left",
-            "status",
-        ],
-        "properties": {
-            "number": {"type": "string", "description": "证照编号（自然人持证的部分隐去）"},
-            "certificate": {"type": "string", "description": "证照名称"},
-            "holder": {"type": "string", "description": "持证单位（自然人姓名部分隐去）"},
-            "department": {"type": "string", "description": "发证部门"},
-            "department_code": {"type": "string", "description": "部门代号"},
-            "expires_on": {**_DATE, "description": "期满日期"},
-            "days_left": {
-                "type": "integer",
-                "description": "剩余天数（按查询当天计算；0 为最后有效日，负数为已过期天数）",
-            },
-            "status": {**_STATUS, "description": "状态（按查询当天计算）"},
-        },
-    },
+    "SearchHit": {"type": "object", "required": list(_HIT), "properties": _HIT},
     "Certificate": {
         "type": "object",
         "required": [
-            "number",
-            "certificate",
-            "holder",
-            "department",
-            "department_code",
-            "expires_on",
-            "days_left",
-            "status",
+            *_HIT,
             "first_reminder_on",
             "second_reminder_on",
             "estimated",
@@ -77,14 +60,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "renewal",
         ],
         "properties": {
-            "number": {"type": "string"},
-            "certificate": {"type": "string"},
-            "holder": {"type": "string"},
-            "department": {"type": "string"},
-            "department_code": {"type": "string"},
-            "expires_on": _DATE,
-            "days_left": {"type": "integer"},
-            "status": _STATUS,
+            **_HIT,
             "first_reminder_on": {**_OPTIONAL_DATE, "description": "首次提醒日期"},
             "second_reminder_on": {
                 **_OPTIONAL_DATE,

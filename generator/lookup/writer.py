@@ -71,7 +71,8 @@ def write_lookup_index(
     """Write the entries as a new generation and make it current; an update changes only what changed."""
     started = time.perf_counter()
     folder.mkdir(parents=True, exist_ok=True)
-    documents = _documents(entries)
+    encoded = [entry.record.encode() for entry in entries]  # the stored form, made once for both structures
+    documents = _documents(entries, encoded)
     uids = np.array(sorted(documents), dtype=np.uint64)
     previous = _current_generation(folder)
     name = _next_name(folder)
@@ -91,7 +92,7 @@ def write_lookup_index(
             added, removed = uids, np.array([], dtype=np.uint64)
             _create(work, documents)
         np.save(work / UIDS_FILE, uids)
-        numbered = _write_number_table(work, entries)
+        numbered = _write_number_table(work, entries, encoded)
         meta = {**meta, "generation": name, "certificates": len(entries), "numbered": numbered,
                 "searchable": len(documents)}  # fmt: skip
         (work / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, sort_keys=True), encoding="utf-8")
@@ -117,24 +118,25 @@ def write_lookup_index(
     )
 
 
-def _documents(entries: Sequence[Entry]) -> dict[int, dict[str, str]]:
+def _documents(entries: Sequence[Entry], encoded: list[str]) -> dict[int, dict[str, str]]:
     """Return the Whoosh documents (organisations only) by record digest; identical records are indexed once."""
     documents: dict[int, dict[str, str]] = {}
-    for _, holder, department, record in entries:
+    for (_, holder, department, record), stored in zip(entries, encoded, strict=True):
         if not holder:  # a natural person: found by number only, never by name
             continue
-        encoded = record.encode()
-        digest = hashlib.blake2b(f"{department}\x1e{encoded}".encode(), digest_size=8).digest()
+        digest = hashlib.blake2b(f"{department}\x1e{stored}".encode(), digest_size=8).digest()
         uid = int.from_bytes(digest, "big")
         documents[uid] = {
-            "uid": f"{uid:016x}", "holder": holder, "item": record.item, "department": department, "record": encoded,
+            "uid": f"{uid:016x}", "holder": holder, "item": record.item, "department": department, "record": stored,
         }  # fmt: skip
     return documents
 
 
-def _write_number_table(work: Path, entries: Sequence[Entry]) -> int:
+def _write_number_table(work: Path, entries: Sequence[Entry], encoded: list[str]) -> int:
     """Write the number table (every certificate with a number, persons too); return how many rows it has."""
-    lines = sorted({f"{key}\t{record.encode()}" for key, _, _, record in entries if key})
+    lines = sorted(
+        {f"{entry.key}\t{stored}" for entry, stored in zip(entries, encoded, strict=True) if entry.key}
+    )
     digests = np.fromiter((number_digest(line[: line.index("\t")]) for line in lines), np.uint64, len(lines))
     order = np.argsort(digests, kind="stable")
     blobs = [(lines[i] + "\n").encode() for i in order.tolist()]
