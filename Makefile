@@ -22,8 +22,8 @@ demo: $(STAMP)
 	$(BIN)/jiaozao serve
 
 lint: $(STAMP)
-	$(BIN)/ruff format --check generator portal tests bench
-	$(BIN)/ruff check generator portal tests bench
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
 
 types: $(STAMP)
 	$(BIN)/mypy

@@ -20,11 +20,17 @@ from generator.lookup.writer import IndexResult, write_lookup_index
 from generator.pipeline import Inputs, load_inputs
 from generator.problems import JiaozaoError
 from generator.schedule import compute_schedule
+from generator.site import pages as site_pages
 from generator.site.changes import change_log, read_history, update_history, write_history
 from generator.site.config import load_site_config
-from generator.site import pages as site_pages
 from generator.site.incremental import (
-    Reuse, copy_reused, global_fingerprint, merge_search_index, notice_fingerprints, plan, write_manifest,
+    Reuse,
+    copy_reused,
+    global_fingerprint,
+    merge_search_index,
+    notice_fingerprints,
+    plan,
+    write_manifest,
 )  # fmt: skip
 from generator.site.model import SiteModel
 from generator.site.notices import fill_notices

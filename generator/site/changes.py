@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from generator.catalog.model import Catalogs, CatalogItem, Department
+from generator.catalog.model import CatalogItem, Catalogs, Department
 from generator.site.model import CatalogChange
 from generator.text import normalize_name
 
@@ -47,7 +47,11 @@ def _department_history(before: dict[str, Any] | None, department: Department, t
 
 
 def _diff(
-    before: dict[str, Any], headers: list[str], items: dict[str, list[str]], department: Department, today: date
+    before: dict[str, Any],
+    headers: list[str],
+    items: dict[str, list[str]],
+    department: Department,
+    today: date,
 ) -> list[dict[str, str]]:
     old_items: dict[str, list[str]] = before.get("items", {})
     old_headers: list[str] = before.get("headers", headers)
@@ -68,7 +72,11 @@ def _diff(
 
 def _edits(old_headers: list[str], old: list[str], headers: list[str], new: list[str]) -> str:
     before, after = dict(zip(old_headers, old, strict=False)), dict(zip(headers, new, strict=False))
-    edits = [f"{h}：{before.get(h, '（无）')} → {after.get(h, '（无）')}" for h in headers if before.get(h) != after.get(h)]
+    edits = [
+        f"{h}：{before.get(h, '（无）')} → {after.get(h, '（无）')}"
+        for h in headers
+        if before.get(h) != after.get(h)
+    ]
     return "；".join(e for e in edits if not e.startswith("序号："))
 
 

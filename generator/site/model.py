@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from generator.catalog.model import Catalogs, CatalogItem, Department
+from generator.catalog.model import CatalogItem, Catalogs, Department
 
 NOTICE_WINDOWS = (30, 60, 90)  # 即将到期 notices: certificates expiring within this many days
 NOTICE_PAGE_SIZE = 100
@@ -57,7 +57,9 @@ class SiteModel:
     today: date
     config: SiteConfig
     catalogs: Catalogs
-    notices: dict[str, tuple[NoticeRow, ...]]  # department slug → certificates expiring within 90 days, by date
+    notices: dict[
+        str, tuple[NoticeRow, ...]
+    ]  # department slug → certificates expiring within 90 days, by date
     changes: dict[str, tuple[CatalogChange, ...]] = field(default_factory=dict)  # slug → log, newest first
     updated_at: str = ""  # 数据更新于: the --today date (never the wall clock, so builds are reproducible)
 

@@ -92,7 +92,9 @@ def _table(rows: Iterable[NoticeRow], slug: str, full: bool) -> str:
     return "\n".join(lines)
 
 
-def fill_notices(model: SiteModel, site_dir: Path, skip: frozenset[str] | set[str] = frozenset()) -> list[Path]:
+def fill_notices(
+    model: SiteModel, site_dir: Path, skip: frozenset[str] | set[str] = frozenset()
+) -> list[Path]:
     """Write every notice page into the built site from its shell (departments in skip are left as they are)."""
     shells: dict[str, str] = {}
     written = []

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import html
-import math
 import re
-from collections.abc import Iterable, Iterator
-from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from generator.catalog.model import CatalogItem, Department, is_sample
+from generator.catalog.model import CatalogItem, Department
 from generator.site.model import NOTICE_WINDOWS, SiteModel
 from generator.site.notices import PLACEHOLDER, in_window
 from generator.site.opendata import write_catalog_downloads
@@ -61,9 +57,12 @@ def render_docs(model: SiteModel, docs_dir: Path) -> list[Path]:
     writer.page("about.md", "about.md.j2")
     writer.page("departments/index.md", "departments_index.md.j2", departments=model.catalogs.departments)
     counts = {
-        d.slug: {w: len(in_window(model.notices[d.slug], w)) for w in NOTICE_WINDOWS} for d in model.catalogs.departments
+        d.slug: {w: len(in_window(model.notices[d.slug], w)) for w in NOTICE_WINDOWS}
+        for d in model.catalogs.departments
     }
-    writer.page("notices/index.md", "notices_index.md.j2", departments=model.catalogs.departments, counts=counts)
+    writer.page(
+        "notices/index.md", "notices_index.md.j2", departments=model.catalogs.departments, counts=counts
+    )
     for department in model.catalogs.departments:
         _department_pages(writer, department)
     writer.written += write_catalog_downloads(model, docs_dir)
@@ -86,7 +85,14 @@ def _department_pages(writer: _Writer, d: Department) -> None:
     first_col = next((columns[h] for h in ("首次提醒时限", "提醒时限") if h in columns), None)
     second_col = columns.get("二次提醒时限")
     changes = writer.model.changes.get(d.slug, ())
-    writer.page(f"{base}/index.md", "department.md.j2", d=d, first_col=first_col, second_col=second_col, changes=changes)
+    writer.page(
+        f"{base}/index.md",
+        "department.md.j2",
+        d=d,
+        first_col=first_col,
+        second_col=second_col,
+        changes=changes,
+    )
     for item in d.items:
         writer.page(f"{base}/guides/{guide_name(item, d)}.md", "guide.md.j2", d=d, item=item)
     rows = writer.model.notices.get(d.slug, ())
@@ -94,7 +100,9 @@ def _department_pages(writer: _Writer, d: Department) -> None:
         count = len(in_window(rows, window))
         writer.page(f"notices/{d.slug}/{window}/index.md", "notices.md.j2", d=d, window=window, count=count)
     widest = max(NOTICE_WINDOWS)
-    writer.page(f"notices/{d.slug}/print.md", "print.md.j2", d=d, window=widest, count=len(in_window(rows, widest)))
+    writer.page(
+        f"notices/{d.slug}/print.md", "print.md.j2", d=d, window=widest, count=len(in_window(rows, widest))
+    )
 
 
 class _Writer:

@@ -31,7 +31,12 @@ def notice_rows(ledger: Ledger, schedule: Schedule, catalogs: Catalogs) -> dict[
     ordered = within[np.lexsort((numbers, ledger.expires[within]))].tolist() if len(within) else []
     guides = [guide_name(i, catalogs.department(i.department)) for i in catalogs.items]
     estimated = (schedule.first_estimated | schedule.second_estimated).tolist()
-    items, persons, expires, days = ledger.item.tolist(), ledger.person.tolist(), ledger.expires.tolist(), schedule.days_left.tolist()
+    items, persons, expires, days = (
+        ledger.item.tolist(),
+        ledger.person.tolist(),
+        ledger.expires.tolist(),
+        schedule.days_left.tolist(),
+    )
     rows: dict[str, list[NoticeRow]] = {d.slug: [] for d in catalogs.departments}
     for i in ordered:
         item, person = catalogs.items[items[i]], persons[i]

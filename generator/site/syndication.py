@@ -18,7 +18,9 @@ def write_feeds(model: SiteModel, docs_dir: Path) -> list[Path]:
     written: list[Path] = []
     everything: list[tuple[str, NoticeRow]] = []
     for department in model.catalogs.departments:
-        rows = [(department.slug, r) for r in model.notices.get(department.slug, ()) if r.days_left <= FEED_WINDOW]
+        rows = [
+            (department.slug, r) for r in model.notices.get(department.slug, ()) if r.days_left <= FEED_WINDOW
+        ]
         everything += rows
         base = f"notices/{department.slug}/"
         written += _write_pair(model, docs_dir / base, base, f"{department.name}：即将到期的证照", rows)
@@ -29,7 +31,9 @@ def write_feeds(model: SiteModel, docs_dir: Path) -> list[Path]:
     return written
 
 
-def _write_pair(model: SiteModel, folder: Path, base: str, title: str, rows: list[tuple[str, NoticeRow]]) -> list[Path]:
+def _write_pair(
+    model: SiteModel, folder: Path, base: str, title: str, rows: list[tuple[str, NoticeRow]]
+) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     atom, feed = folder / "feed.atom", folder / "feed.json"
     atom.write_bytes(_atom(model, base, title, rows))
@@ -97,4 +101,6 @@ def _json_feed(model: SiteModel, base: str, title: str, rows: list[tuple[str, No
         "language": "zh-CN",
         "items": items,
     }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"  # no indent: C encoder, 10× faster
+    return (
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    )  # no indent: C encoder, 10× faster

@@ -35,7 +35,16 @@ def _text(path: Path) -> str:
 def _all_text(site: Path) -> str:
     parts = []
     for path in sorted(site.rglob("*")):
-        if path.is_file() and path.suffix in {".html", ".json", ".xml", ".atom", ".csv", ".txt", ".js", ".md"}:
+        if path.is_file() and path.suffix in {
+            ".html",
+            ".json",
+            ".xml",
+            ".atom",
+            ".csv",
+            ".txt",
+            ".js",
+            ".md",
+        }:
             parts.append(html.unescape(path.read_text(encoding="utf-8", errors="replace")))
     return "\n".join(parts)
 
@@ -59,7 +68,9 @@ def test_notices_list_exactly_the_certificates_in_window(built: BuildResult, win
     shown_rows = {}
     for department in inputs.catalogs.departments:
         folder = built.site_dir / "notices" / department.slug / str(window)
-        rows = re.findall(r"<tr><td>(.*?)</td><td>.*?</td><td>(.*?)</td><td>(\d{4}-\d{2}-\d{2})", _raw(folder))
+        rows = re.findall(
+            r"<tr><td>(.*?)</td><td>.*?</td><td>(.*?)</td><td>(\d{4}-\d{2}-\d{2})", _raw(folder)
+        )
         shown_rows[department.slug] = sorted(rows)
     expected: dict[str, list[tuple[str, str, str]]] = {d.slug: [] for d in inputs.catalogs.departments}
     ledger = inputs.ledger
@@ -67,13 +78,21 @@ def test_notices_list_exactly_the_certificates_in_window(built: BuildResult, win
         if 0 <= schedule.days_left[i] <= window:
             person = bool(ledger.person[i])
             expires = date.fromordinal(int(ledger.expires[i])).isoformat()
-            row = (html.escape(public_holder(ledger.holder[i], person), quote=False), public_number(ledger.number[i], person), expires)
+            row = (
+                html.escape(public_holder(ledger.holder[i], person), quote=False),
+                public_number(ledger.number[i], person),
+                expires,
+            )
             expected[inputs.catalogs.items[ledger.item[i]].department].append(row)
     assert shown_rows == {slug: sorted(rows) for slug, rows in expected.items()}
 
 
 def _raw(folder: Path) -> str:
-    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.html"))) if folder.exists() else ""
+    return (
+        "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.html")))
+        if folder.exists()
+        else ""
+    )
 
 
 def test_no_personal_data_anywhere_in_the_site(built: BuildResult) -> None:
@@ -85,7 +104,9 @@ def test_no_personal_data_anywhere_in_the_site(built: BuildResult) -> None:
     persons = {h for h, p in zip(ledger.holder, ledger.person, strict=True) if p}
     assert persons and all(looks_like_person_name(p) for p in persons)
     assert sorted(p for p in persons if p in text) == []
-    assert re.search(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])", text) is None  # nothing shaped like a mobile number
+    assert (
+        re.search(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])", text) is None
+    )  # nothing shaped like a mobile number
 
 
 def test_feeds_are_valid_and_carry_the_30_day_notices(built: BuildResult) -> None:
@@ -119,7 +140,9 @@ def test_catalogue_downloads_round_trip(built: BuildResult) -> None:
         assert [list(item.values()) for item in data["items"]] == expected[1:]
         sheet = load_workbook(folder / "catalog.xlsx").active
         assert sheet is not None
-        cells = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(min_row=2, values_only=True)]
+        cells = [
+            ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(min_row=2, values_only=True)
+        ]
         assert cells == expected
 
 
@@ -131,7 +154,9 @@ def test_the_same_inputs_give_the_same_bytes(built: BuildResult, tmp_path: Path)
 
 def _differences(comparison: filecmp.dircmp[str]) -> list[str]:
     found = [*comparison.left_only, *comparison.right_only]
-    _, mismatch, errors = filecmp.cmpfiles(comparison.left, comparison.right, comparison.common_files, shallow=False)
+    _, mismatch, errors = filecmp.cmpfiles(
+        comparison.left, comparison.right, comparison.common_files, shallow=False
+    )
     found += mismatch + errors
     for sub in comparison.subdirs.values():
         found += _differences(sub)
@@ -196,7 +221,9 @@ def test_a_rebuild_after_one_catalogue_edit_equals_a_full_build(catalogs_dir: Pa
     for root in (quick, full):
         build_site(settings, TODAY, root / "site", root / "src")
     path = catalogs_dir / "dongli" / "catalog.csv"
-    path.write_bytes(path.read_bytes().replace("有效期到期前2个月".encode("gbk"), "有效期到期前3个月".encode("gbk")))
+    path.write_bytes(
+        path.read_bytes().replace("有效期到期前2个月".encode("gbk"), "有效期到期前3个月".encode("gbk"))
+    )
     book = load_workbook(catalogs_dir / "anshan" / "catalog.xlsx")
     assert book.active is not None
     book.active["E3"] = "31 年以下"
@@ -205,7 +232,9 @@ def test_a_rebuild_after_one_catalogue_edit_equals_a_full_build(catalogs_dir: Pa
     build_site(settings, TODAY, full / "site", full / "src", reuse=False)
     assert _differences(filecmp.dircmp(quick / "site", full / "site")) == []
     text = _text(quick / "site" / "departments" / "dongli" / "index.html")
-    assert "有效期到期前3个月" in text and "31 年以下" in _text(quick / "site" / "departments" / "anshan" / "index.html")
+    assert "有效期到期前3个月" in text and "31 年以下" in _text(
+        quick / "site" / "departments" / "anshan" / "index.html"
+    )
     assert result.reused > 40  # the untouched departments' pages came from the previous build
 
 
@@ -215,7 +244,9 @@ def test_a_changed_phone_refills_that_departments_notices(catalogs_dir: Path, tm
     for root in (quick, full):
         build_site(settings, TODAY, root / "site", root / "src")
     yaml_file = catalogs_dir / "anshan" / "department.yaml"
-    yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace("0412-0000000", "0412-0000001"), encoding="utf-8")
+    yaml_file.write_text(
+        yaml_file.read_text(encoding="utf-8").replace("0412-0000000", "0412-0000001"), encoding="utf-8"
+    )
     build_site(settings, TODAY, quick / "site", quick / "src")
     build_site(settings, TODAY, full / "site", full / "src", reuse=False)
     assert _differences(filecmp.dircmp(quick / "site", full / "site")) == []
