@@ -22,13 +22,13 @@ from pathlib import Path
 
 from bench.schedule_bench import CACHE, ledger_file
 from generator.catalog.load import load_catalogs
-from generator.commands.demo import DEMO_ANCHOR, demo_item
 from generator.config import DEMO_CATALOGS, Settings
 from generator.demo import LAYOUTS, demo_rows, write_ledger
 from generator.pipeline import load_inputs
 from generator.reminders.due import due_reminders
 from generator.reminders.registry import Record, Registry
 from generator.schedule import compute_schedule
+from generator.workflows.demo import DEMO_ANCHOR, demo_item
 
 TODAY, DONE_UP_TO = date(2027, 3, 10), date(2027, 3, 9)  # a Wednesday with about 2,000 newly due in 1M
 

@@ -20,13 +20,13 @@ import chinese_calendar
 import numpy as np
 
 from generator.catalog.load import load_catalogs
-from generator.commands.demo import DEMO_ANCHOR, demo_item
 from generator.config import DEMO_CATALOGS
 from generator.demo import LAYOUTS, demo_rows, write_ledger
 from generator.ledger.load import load_ledgers
 from generator.phrases import LeadTime, Unit
 from generator.schedule import compute_schedule
 from generator.workdays import WorkdayCalendar
+from generator.workflows.demo import DEMO_ANCHOR, demo_item
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 SAMPLE = 2_000

@@ -20,10 +20,10 @@ import markdown
 from jinja2 import Template
 
 from generator.catalog.load import load_catalogs
-from generator.commands.demo import DEMO_ANCHOR, demo_item
 from generator.config import DEMO_CATALOGS, Settings
 from generator.demo import LAYOUTS, demo_rows, write_ledger
-from generator.site.build import build_site
+from generator.workflows.build import build_site
+from generator.workflows.demo import DEMO_ANCHOR, demo_item
 
 CACHE = Path(__file__).resolve().parent / ".cache" / "province"
 TODAY = date(2026, 11, 23)

@@ -1,10 +1,15 @@
-"""The one configuration of a run: where the inputs are, read once from options, environment and defaults."""
+"""The one configuration of a run, declared once and read once: options, then JIAOZAO_* environment, then defaults.
+
+Every setting is an `Option` below (name, environment variable, default, help); the command line, the staff
+console and the README are derived from this table. Relative paths are relative to the working directory and
+made absolute once, when the settings are read; only the shipped demo data is found from the code.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -14,11 +19,40 @@ HOLIDAYS_FILE = "holidays.csv"
 
 
 @dataclass(frozen=True)
+class Option:
+    """One setting: its option and attribute name, environment variable, default and help text."""
+
+    name: str
+    env: str
+    default: str  # a path relative to the working directory; "" means derived from another setting
+    help: str
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("catalogs", "JIAOZAO_CATALOGS", "", "各部门目录所在文件夹（默认：自带的演示数据 catalogs/）"),
+    Option("ledgers", "JIAOZAO_LEDGERS", "", "台账文件或文件夹（默认：目录文件夹下的 _ledgers/）"),
+    Option("site", "JIAOZAO_SITE", "site", "网站所在文件夹（默认：当前文件夹下的 site/）"),
+    Option(
+        "src", "JIAOZAO_SRC", "site_src/generated", "生成的 Markdown 放在哪里（默认：site_src/generated/）"
+    ),
+    Option("index", "JIAOZAO_INDEX", "", "门户的查询索引放在哪里（默认：网站文件夹旁的 site-index/）"),
+    Option("out", "JIAOZAO_OUT", "out", "工作人员文件（提醒清单、督促检查）的输出文件夹（默认：out/）"),
+    Option("db", "JIAOZAO_RECORD_DB", "var/登记簿.sqlite", "登记簿（默认：var/登记簿.sqlite）"),
+)
+_BY_NAME = {option.name: option for option in OPTIONS}
+
+
+@dataclass(frozen=True)
 class Settings:
-    """Where a run reads its 目录, 台账 and holiday supplement."""
+    """Where a run reads its 目录, 台账 and holiday supplement, and where it writes; every path absolute."""
 
     catalogs: Path
     ledgers: Path
+    site: Path = Path("site")
+    src: Path = Path("site_src/generated")
+    index: Path = Path("site-index")
+    out: Path = Path("out")
+    db: Path = Path("var/登记簿.sqlite")
 
     @property
     def holidays(self) -> Path:
@@ -26,9 +60,47 @@ class Settings:
 
     @classmethod
     def read(
-        cls, catalogs: str | None = None, ledgers: str | None = None, environ: Mapping[str, str] = os.environ
+        cls,
+        catalogs: str | None = None,
+        ledgers: str | None = None,
+        environ: Mapping[str, str] = os.environ,
+        **values: str | None,
     ) -> Settings:
-        """Return settings from command-line values, else JIAOZAO_CATALOGS / JIAOZAO_LEDGERS, else the demo."""
-        catalogs_dir = Path(catalogs or environ.get("JIAOZAO_CATALOGS") or DEMO_CATALOGS)
-        ledgers_path = Path(ledgers or environ.get("JIAOZAO_LEDGERS") or catalogs_dir / LEDGER_FOLDER)
-        return cls(catalogs_dir, ledgers_path)
+        """Return settings from command-line values, else JIAOZAO_* variables, else the defaults."""
+        return cls.from_values({"catalogs": catalogs, "ledgers": ledgers, **values}, environ)
+
+    @classmethod
+    def from_values(
+        cls, given: Mapping[str, str | None], environ: Mapping[str, str] = os.environ
+    ) -> Settings:
+        """Return settings from a mapping of option values (None: not given)."""
+        unknown = set(given) - set(_BY_NAME)
+        if unknown:
+            raise TypeError(f"unknown settings: {sorted(unknown)}")
+
+        def text(name: str) -> str:
+            option = _BY_NAME[name]
+            return given.get(name) or environ.get(option.env) or option.default
+
+        catalogs_dir = _absolute(text("catalogs") or str(DEMO_CATALOGS))
+        site = _absolute(text("site"))
+        return cls(
+            catalogs=catalogs_dir,
+            ledgers=_absolute(text("ledgers")) if text("ledgers") else catalogs_dir / LEDGER_FOLDER,
+            site=site,
+            src=_absolute(text("src")),
+            index=_absolute(text("index")) if text("index") else site.parent / f"{site.name}-index",
+            out=_absolute(text("out")),
+            db=_absolute(text("db")),
+        )
+
+    def replace(self, **changes: Path) -> Settings:
+        """Return a copy with some paths changed (made absolute)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update({k: _absolute(str(v)) for k, v in changes.items()})
+        return Settings(**values)
+
+
+def _absolute(text: str) -> Path:
+    """Return a path made absolute against the working directory once, without resolving links."""
+    return Path(os.path.abspath(os.path.expanduser(text)))

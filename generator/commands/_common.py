@@ -11,7 +11,7 @@ from typing import TypeAlias
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from generator.config import Settings
+from generator.config import OPTIONS, Settings
 from generator.problems import Level, PhraseError, ProblemList
 from generator.schedule import china_today
 
@@ -36,16 +36,21 @@ def add_command(
 
 def add_input_options(parser: argparse.ArgumentParser) -> None:
     """Add the --catalogs and --ledgers options every data command takes."""
-    parser.add_argument(
-        "--catalogs", metavar="文件夹", help="各部门目录所在文件夹（默认：自带的演示数据 catalogs/）"
-    )
-    parser.add_argument(
-        "--ledgers", metavar="文件或文件夹", help="台账文件或文件夹（默认：目录文件夹下的 _ledgers/）"
-    )
+    add_setting_options(parser, "catalogs", "ledgers")
+
+
+def add_setting_options(parser: argparse.ArgumentParser, *names: str) -> None:
+    """Add the options of these settings, their help taken from the one settings table (generator.config)."""
+    for option in OPTIONS:
+        if option.name in names:
+            metavar = "文件" if option.name == "db" else "文件夹"
+            help_text = f"{option.help}；也可用环境变量 {option.env}"
+            parser.add_argument(f"--{option.name}", metavar=metavar, help=help_text)
 
 
 def settings_of(args: argparse.Namespace) -> Settings:
-    return Settings.read(args.catalogs, args.ledgers)
+    """Return the settings of a run: options given, then JIAOZAO_* environment, then defaults."""
+    return Settings.from_values({o.name: getattr(args, o.name, None) for o in OPTIONS})
 
 
 def parse_day(text: str | None, option: str) -> date:

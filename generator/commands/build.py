@@ -1,33 +1,29 @@
-"""jiaozao build: the public site (目录, 办事指南, 即将到期公告, feeds) with mkdocs-material."""
+"""jiaozao build: the public site (目录, 办事指南, 即将到期公告, feeds) with mkdocs-material, and the lookup index."""
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from generator.commands._common import (
     Subparsers,
     add_command,
     add_input_options,
+    add_setting_options,
     console,
     parse_day,
     print_problems,
     settings_of,
     summarize,
 )  # fmt: skip
-from generator.config import PROJECT_ROOT
-from generator.lookup.writer import default_index_dir
-from generator.site.build import build_site
-
-DEFAULT_SITE = PROJECT_ROOT / "site"
-DEFAULT_SRC = PROJECT_ROOT / "site_src" / "generated"
+from generator.workflows.build import build_site
 
 
 def run(args: argparse.Namespace) -> int:
-    """生成公开网站：目录公开、办事指南、即将到期公告（30/60/90 天）、订阅源。
+    """生成公开网站：目录公开、办事指南、即将到期公告（30/60/90 天）、订阅源，以及门户的查询索引。
 
     先在旁边生成，全部成功后才替换已发布的网站；目录有错误时停止，已发布的网站保持不变。
     同样的输入和 --today 生成的网站逐字节相同。修改目录后运行一次；每天由 cron 运行一次让公告滚动更新。
+    相对路径都相对于当前文件夹。
 
     示例：
       jiaozao build
@@ -36,10 +32,9 @@ def run(args: argparse.Namespace) -> int:
       0 6 * * * cd /opt/jiaozao && .venv/bin/jiaozao build --ledgers /data/台账 --site /var/www/jiaozao
     """
     today = parse_day(args.today, "--today")
-    site, src = Path(args.site or DEFAULT_SITE), Path(args.src or DEFAULT_SRC)
-    index_dir = Path(args.index) if args.index else default_index_dir(site)
+    settings = settings_of(args)
     with console.status("正在生成网站……"):
-        result = build_site(settings_of(args), today, site, src, index_dir=index_dir)
+        result = build_site(settings, today, with_index=True)
     ledger, problems = result.inputs.ledger, result.inputs.problems
     print_problems(problems, limit=50)
     console.print(
@@ -47,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
     )
     size = result.bytes / 1024 / 1024
     console.print(
-        f"网站已生成：{result.pages} 个页面，{result.files} 个文件，{size:.1f} MB，位于 {site}", markup=False
+        f"网站已生成：{result.pages} 个页面，{result.files} 个文件，{size:.1f} MB，位于 {result.site_dir}",
+        markup=False,
     )
     console.print("用时：" + "，".join(f"{k} {v:.1f} 秒" for k, v in result.seconds.items()), markup=False)
     if result.reused:
@@ -66,15 +62,4 @@ def register(subparsers: Subparsers) -> None:
     parser = add_command(subparsers, "build", run, run.__doc__ or "")
     add_input_options(parser)
     parser.add_argument("--today", metavar="YYYY-MM-DD", help="按哪一天生成公告（默认：今天）")
-    parser.add_argument("--site", metavar="文件夹", help="网站输出到哪里（默认：site/）")
-    parser.add_argument(
-        "--src", metavar="文件夹", help="生成的 Markdown 放在哪里（默认：site_src/generated/）"
-    )
-    add_index_option(parser)
-
-
-def add_index_option(parser: argparse.ArgumentParser) -> None:
-    """Add --index: where the portal's lookup index is (shared by build and serve)."""
-    parser.add_argument(
-        "--index", metavar="文件夹", help="门户的查询索引放在哪里（默认：网站文件夹旁的 site-index/）"
-    )
+    add_setting_options(parser, "site", "src", "index")

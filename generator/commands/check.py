@@ -15,11 +15,14 @@ from generator.commands._common import (
     settings_of,
     summarize,
 )  # fmt: skip
-from generator.pipeline import load_inputs
+from generator.workflows.check import check
 
 
 def run(args: argparse.Namespace) -> int:
-    """检查目录和台账，列出所有问题。
+    """检查目录、台账和各项设置，列出所有问题。
+
+    检查所有命令会读的文件：各部门目录、department.yaml、renewal.yaml、短信模板、台账、holidays.csv、site.yaml、
+    portal.yaml，以及已设置的邮件服务器设置。检查通过的文件夹，build、serve、remind 不会因同样的问题拒绝。
 
     有错误（目录无法使用，或台账行无法排期）时退出码为 1；只有警告时为 0，加 --strict 则警告也算失败。
 
@@ -29,15 +32,16 @@ def run(args: argparse.Namespace) -> int:
     """
     today = parse_day(args.today, "--today")
     with progress_bar("读取台账") as advance:
-        inputs = load_inputs(settings_of(args), today, advance)
-    print_problems(inputs.problems)
-    ledger, problems = inputs.ledger, inputs.problems
+        result = check(settings_of(args), today, advance)
+    inputs, problems = result.inputs, result.problems
+    print_problems(problems)
+    ledger = inputs.ledger
     departments = len(inputs.catalogs.departments)
     console.print(f"目录：{departments} 个部门，{len(inputs.catalogs.items)} 个事项。", markup=False)
     console.print(
         summarize(ledger.rows_read, len(ledger), ledger.rows_rejected, problems, "排期"), markup=False
     )
-    failed = bool(problems.errors) or (args.strict and bool(problems.warnings))
+    failed = result.failed(args.strict)
     console.print("检查未通过。" if failed else "检查通过。", markup=False)
     return 1 if failed else 0
 

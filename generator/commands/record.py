@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from generator.commands._common import Subparsers, add_command, console, parse_day
-from generator.problems import JiaozaoError
-from generator.reminders.registry import Registry, registry_path
-from generator.reminders.smsbatch import read_sms_batch
-from generator.reminders.worklist import read_worklist
+from generator.commands._common import (
+    Subparsers,
+    add_command,
+    add_setting_options,
+    console,
+    parse_day,
+    settings_of,
+)
+from generator.workflows.record import record_sms, record_worklist
 
 
 def run(args: argparse.Namespace) -> int:
@@ -22,28 +26,22 @@ def run(args: argparse.Namespace) -> int:
       jiaozao record out/remind/2026-11-23/anshan/电话提醒清单.xlsx
       jiaozao record --sms out/remind/2026-11-23/anshan/短信.csv --on 2026-11-23
     """
-    path = Path(args.file)
-    if not path.is_file():
-        raise JiaozaoError(f"找不到文件“{path}”。请写出清单文件的路径")
-    today = parse_day(args.on if args.sms else None, "--on")
-    with Registry(registry_path(args.db)) as registry:
-        if args.sms:
-            records = read_sms_batch(path, str(path), registry, today, args.by or "短信平台")
-            blank = 0
-        else:
-            imported = read_worklist(path, str(path), parse_day(None, "--today"))
-            records, blank = imported.records, imported.blank
-        added = registry.add(records)
-    repeated = len(records) - added
+    path, settings = Path(args.file).absolute(), settings_of(args)
+    if args.sms:
+        result = record_sms(settings, path, parse_day(args.on, "--on"), args.by or "短信平台")
+    else:
+        result = record_worklist(settings, path, parse_day(None, "--today"))
     console.print(
-        f"{path}：登记 {added} 条提醒记录"
-        + (f"，{repeated} 条此前已登记（未重复登记）" if repeated else "")
+        f"{args.file}：登记 {result.added} 条提醒记录"
+        + (f"，{result.repeated} 条此前已登记（未重复登记）" if result.repeated else "")
         + "。",
         markup=False,
     )
-    if blank:
-        console.print(f"另有 {blank} 行“提醒日期”和“联系结果”为空，视为尚未提醒，未登记。", markup=False)
-    console.print(f"登记簿：{registry.path}", markup=False)
+    if result.blank:
+        console.print(
+            f"另有 {result.blank} 行“提醒日期”和“联系结果”为空，视为尚未提醒，未登记。", markup=False
+        )
+    console.print(f"登记簿：{result.registry}", markup=False)
     return 0
 
 
@@ -55,6 +53,4 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument("--sms", action="store_true", help="登记已上传短信平台的短信批量文件")
     parser.add_argument("--on", metavar="YYYY-MM-DD", help="短信发送日期（默认：今天）")
     parser.add_argument("--by", metavar="姓名", help="上传短信的工作人员（默认：短信平台）")
-    parser.add_argument(
-        "--db", metavar="文件", help="登记簿（默认：环境变量 JIAOZAO_RECORD_DB 或 var/登记簿.sqlite）"
-    )
+    add_setting_options(parser, "db")

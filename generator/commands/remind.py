@@ -10,6 +10,7 @@ from generator.commands._common import (
     Subparsers,
     add_command,
     add_input_options,
+    add_setting_options,
     console,
     parse_day,
     print_problems,
@@ -17,17 +18,13 @@ from generator.commands._common import (
     settings_of,
 )  # fmt: skip
 from generator.config import Settings
-from generator.export import PROBLEM_HEADERS, problem_rows, write_table
-from generator.pipeline import load_calendar, load_inputs
+from generator.pipeline import load_calendar
 from generator.problems import ProblemList
-from generator.reminders.batch import DayWork, long_messages, plan_day, write_day
+from generator.reminders.batch import DayWork, long_messages
 from generator.reminders.mail import SmtpSettings
-from generator.reminders.monthly import batch_day, monthly_rows, next_batch_day, next_month
-from generator.reminders.outbox import EmailReport, email_day
-from generator.reminders.registry import Registry, registry_path
-from generator.schedule import compute_schedule
-
-PROBLEMS_FILE = "问题清单.csv"
+from generator.reminders.monthly import next_batch_day, next_month
+from generator.reminders.outbox import EmailReport
+from generator.workflows.remind import PROBLEMS_FILE, default_remind_folder, is_batch_day, remind
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,23 +43,20 @@ def run(args: argparse.Namespace) -> int:
     """
     today = parse_day(args.today, "--today")
     smtp = SmtpSettings.read()  # bad settings are refused before any data is read
-    name = today.isoformat() + ("-每月叫早" if args.monthly else "")
-    out = Path(args.out) if args.out else Path("out") / "remind" / name
     settings = settings_of(args)
+    out = (
+        Path(args.day_folder).absolute()
+        if args.day_folder
+        else default_remind_folder(settings, today, args.monthly)
+    )
     if args.monthly and not _is_batch_day(settings, today):
         return 0
     with progress_bar("读取台账") as advance:
-        inputs = load_inputs(settings, today, advance)
-    schedule = compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, today)
-    batch = monthly_rows(inputs.ledger, inputs.catalogs, today) if args.monthly else None
-    with Registry(registry_path(args.db)) as registry:
-        work = plan_day(inputs, schedule, registry, batch)
-        written = write_day(work, out, registry)
-        emails = email_day(work, out, smtp, registry, args.dry_run)
-        problems = work.problems
-        if problems:
-            write_table(out / PROBLEMS_FILE, PROBLEM_HEADERS, problem_rows(problems))
-    errors = inputs.problems.errors
+        result = remind(
+            settings, today, out, smtp, monthly=args.monthly, dry_run=args.dry_run, progress=advance
+        )
+    work, written, emails, problems = result.work, result.written, result.emails, result.work.problems
+    errors = result.inputs.problems.errors
     if errors:
         console.print(
             f"台账中有 {len(errors)} 行因错误未能排期，这些证照不在今天的清单中；请运行 jiaozao check 查看。"
@@ -75,14 +69,13 @@ def run(args: argparse.Namespace) -> int:
 
 def _is_batch_day(settings: Settings, today: date) -> bool:
     """Say whether today is the monthly batch day; when it is not, say when the next one is."""
-    calendar = load_calendar(settings)
-    if today == batch_day(calendar, today.year, today.month):
+    if is_batch_day(settings, today):
         first, last = next_month(today)
         console.print(
             f"{today.isoformat()} 是每月叫早日：列出 {first.isoformat()} 至 {last.isoformat()} 到期的证照。"
         )
         return True
-    upcoming = next_batch_day(calendar, today)
+    upcoming = next_batch_day(load_calendar(settings), today)
     console.print(
         f"{today.isoformat()} 不是每月叫早日（每月15日，遇休息日顺延到下一个工作日）。"
         f"下一个是 {upcoming.isoformat()}，届时列出 {next_month(upcoming)[0]:%Y年%m月}到期的证照。",
@@ -146,10 +139,10 @@ def register(subparsers: Subparsers) -> None:
     parser = add_command(subparsers, "remind", run, run.__doc__ or "")
     add_input_options(parser)
     parser.add_argument("--today", metavar="YYYY-MM-DD", help="按哪一天列出应提醒的证照（默认：今天）")
-    parser.add_argument("--out", metavar="文件夹", help="输出文件夹（默认：out/remind/日期）")
     parser.add_argument(
-        "--db", metavar="文件", help="登记簿（默认：环境变量 JIAOZAO_RECORD_DB 或 var/登记簿.sqlite）"
+        "--out", dest="day_folder", metavar="文件夹", help="输出文件夹（默认：out/remind/日期）"
     )
+    add_setting_options(parser, "db")
     parser.add_argument("--dry-run", action="store_true", help="不发送邮件（写出 .eml 文件），不写登记簿")
     parser.add_argument(
         "--monthly", action="store_true", help="每月叫早：列出下个月到期的证照（每月15日运行）"

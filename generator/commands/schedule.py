@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from generator.atomic import OutputError
 from generator.commands._common import (
     Subparsers,
     add_command,
@@ -17,11 +16,7 @@ from generator.commands._common import (
     settings_of,
     summarize,
 )  # fmt: skip
-from generator.export import PROBLEM_HEADERS, SCHEDULE_HEADERS, problem_rows, schedule_rows, write_table
-from generator.pipeline import load_inputs
-from generator.schedule import Status, compute_schedule
-
-_OUTPUT_SUFFIXES = (".csv", ".xlsx")
+from generator.workflows.schedule import refuse_bad_outputs, write_schedule
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,23 +28,14 @@ def run(args: argparse.Namespace) -> int:
       jiaozao schedule --today 2026-11-23 --out 排期.xlsx
       jiaozao schedule --out out/schedule.csv --problems out/问题清单.csv
     """
-    out, problems_out = Path(args.out), Path(args.problems) if args.problems else None
-    for path in (out, problems_out):
-        if path is not None and path.suffix.lower() not in _OUTPUT_SUFFIXES:
-            raise OutputError(f"输出文件“{path}”的类型不支持：请用 .csv 或 .xlsx 结尾")
-    if problems_out is not None and problems_out.resolve() == out.resolve():
-        raise OutputError("--out 和 --problems 不能是同一个文件")
+    out = Path(args.out).absolute()
+    problems_out = Path(args.problems).absolute() if args.problems else None
+    refuse_bad_outputs(out, problems_out)
     today = parse_day(args.today, "--today")
     with progress_bar("读取台账") as advance:
-        inputs = load_inputs(settings_of(args), today, advance)
-    ledger, problems = inputs.ledger, inputs.problems
-    schedule = compute_schedule(ledger, inputs.catalogs, inputs.calendar, today)
-    with progress_bar("写出排期", len(ledger)) as advance:
-        write_table(out, SCHEDULE_HEADERS, schedule_rows(ledger, schedule, inputs.catalogs), advance)
-    if problems_out is not None:
-        write_table(problems_out, PROBLEM_HEADERS, problem_rows(problems))
+        result = write_schedule(settings_of(args), today, out, problems_out, advance)
+    ledger, problems, counts = result.inputs.ledger, result.inputs.problems, result.counts
     print_problems(problems, limit=None if problems_out is None else 50)
-    counts = {s.label: int((schedule.status == s).sum()) for s in Status}
     console.print(
         summarize(ledger.rows_read, len(ledger), ledger.rows_rejected, problems, "排期"), markup=False
     )

@@ -6,11 +6,15 @@ import argparse
 import os
 import socket
 import sys
-from pathlib import Path
 
-from generator.commands._common import Subparsers, add_command, add_input_options, console, settings_of
-from generator.commands.build import DEFAULT_SITE, add_index_option
-from generator.lookup.writer import default_index_dir
+from generator.commands._common import (
+    Subparsers,
+    add_command,
+    add_input_options,
+    add_setting_options,
+    console,
+    settings_of,
+)  # fmt: skip
 from generator.problems import JiaozaoError
 from portal.config import CONFIG_FILE, PortalConfigError, read_settings
 from portal.format import CURRENT_FILE
@@ -28,8 +32,7 @@ def run(args: argparse.Namespace) -> int:
       jiaozao serve --port 8080 --workers 4 --no-site --site /var/www/jiaozao
     """
     settings = settings_of(args)
-    site = Path(args.site or DEFAULT_SITE)
-    index_dir = Path(args.index) if args.index else default_index_dir(site)
+    site, index_dir = settings.site, settings.index
     config_file = settings.catalogs / CONFIG_FILE
     try:
         read_settings(config_file)  # refuse a bad portal.yaml here, in Chinese, before any worker starts
@@ -42,12 +45,12 @@ def run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise JiaozaoError("--workers 至少为 1")
     _check_port_free(args.host, args.port)
-    os.environ["JIAOZAO_INDEX"] = str(index_dir.resolve())
+    os.environ["JIAOZAO_INDEX"] = str(index_dir)
     os.environ["JIAOZAO_PORTAL_CONFIG"] = str(config_file.resolve())
     if args.no_site or not site.is_dir():
         os.environ.pop("JIAOZAO_SITE", None)
     else:
-        os.environ["JIAOZAO_SITE"] = str(site.resolve())
+        os.environ["JIAOZAO_SITE"] = str(site)
     console.print(f"门户已启动：http://{args.host}:{args.port}/  （按 Ctrl+C 停止）", markup=False)
     # A fresh interpreter that imports only the portal: small, and fast (no pandas/numpy heap to collect).
     command = [
@@ -76,8 +79,7 @@ def _check_port_free(host: str, port: int) -> None:
 def register(subparsers: Subparsers) -> None:
     parser = add_command(subparsers, "serve", run, run.__doc__ or "")
     add_input_options(parser)
-    parser.add_argument("--site", metavar="文件夹", help="网站所在文件夹（默认：site/）；查询索引在它旁边")
-    add_index_option(parser)
+    add_setting_options(parser, "site", "index")
     parser.add_argument("--host", default="127.0.0.1", help="监听地址（默认：127.0.0.1，只允许本机访问）")
     parser.add_argument("--port", type=int, default=8000, help="端口（默认：8000）")
     parser.add_argument("--workers", type=int, default=1, metavar="N", help="进程数（默认：1）")

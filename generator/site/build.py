@@ -14,12 +14,9 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from generator.config import PROJECT_ROOT, Settings
-from generator.lookup.records import certificate_entries, index_meta
-from generator.lookup.writer import IndexResult, write_lookup_index
-from generator.pipeline import Inputs, load_inputs
+from generator.pipeline import Inputs
 from generator.problems import JiaozaoError
-from generator.schedule import compute_schedule
+from generator.schedule import Schedule
 from generator.site import pages as site_pages
 from generator.site.changes import change_log, read_history, update_history, write_history
 from generator.site.config import load_site_config
@@ -36,7 +33,7 @@ from generator.site.model import SiteModel
 from generator.site.notices import fill_notices
 from generator.site.public import notice_rows
 
-MKDOCS_FILE = PROJECT_ROOT / "mkdocs.yml"
+MKDOCS_FILE = Path(__file__).resolve().parent / "mkdocs.yml"  # package data: found from the code, not the cwd
 _CHINA = timezone(timedelta(hours=8))
 
 
@@ -45,41 +42,36 @@ class SiteBuildError(JiaozaoError):
 
 
 @dataclass(frozen=True)
-class BuildResult:
-    """What a build produced, for the command's summary line."""
+class SiteResult:
+    """What the site stage of a build produced."""
 
     site_dir: Path
     pages: int
     files: int
     bytes: int
-    inputs: Inputs
-    seconds: dict[str, float]  # time per stage: 读取, 页面, mkdocs, 公告
+    model: SiteModel
+    seconds: dict[str, float]  # time per stage: 页面, mkdocs, 公告
     reused: int = 0  # pages taken unchanged from the previous build
-    index: IndexResult | None = None  # the portal's lookup index, when one was written
 
 
-def build_site(
-    settings: Settings, today: date, site_dir: Path, src_dir: Path, *, reuse: bool = True,
-    index_dir: Path | None = None,
-) -> BuildResult:  # fmt: skip
-    """Load and check everything, render Markdown, run mkdocs, then swap site_src/ and site/ in whole.
+def publish_site(
+    inputs: Inputs, schedule: Schedule, catalogs_dir: Path, today: date, site_dir: Path, src_dir: Path,
+    *, reuse: bool = True,
+) -> SiteResult:  # fmt: skip
+    """Render Markdown, run mkdocs, then swap site_src/ and site/ in whole; nothing is loaded here.
 
     With reuse, pages whose Markdown did not change since the published build keep their HTML (incremental.py).
-    With index_dir, the portal's lookup index is brought up to date there once the site is in place.
     """
     clock = _Stopwatch()
-    inputs = load_inputs(settings, today)  # catalogue errors stop here, before anything is written
-    schedule = compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, today)
     history = update_history(read_history(site_dir), inputs.catalogs, today)
     model = SiteModel(
         today=today,
-        config=load_site_config(settings.catalogs),
+        config=load_site_config(catalogs_dir),
         catalogs=inputs.catalogs,
         notices=notice_rows(inputs.ledger, schedule, inputs.catalogs),
         changes=change_log(history),
         updated_at=today.isoformat(),
     )
-    clock.lap("读取与排期")
     with _workspace(site_dir) as work:
         docs, out = work / "docs", work / "site"
         docs.mkdir()
@@ -98,16 +90,10 @@ def build_site(
         clock.lap("填入公告")
         _swap(docs, src_dir)
         _swap(out, site_dir)
-    index = None
-    if index_dir is not None:
-        entries = certificate_entries(inputs.ledger, schedule, inputs.catalogs)
-        meta = index_meta(inputs.catalogs, model.config, today, len(entries))
-        index = write_lookup_index(index_dir, entries, meta, incremental=reuse)
-        clock.lap("查询索引")
     files = [p for p in site_dir.rglob("*") if p.is_file()]
     pages = sum(1 for p in files if p.suffix == ".html")
     size = sum(p.stat().st_size for p in files)
-    return BuildResult(site_dir, pages, len(files), size, inputs, clock.laps, len(reused.pages), index)
+    return SiteResult(site_dir, pages, len(files), size, model, clock.laps, len(reused.pages))
 
 
 class _Stopwatch:

@@ -11,7 +11,7 @@ import pytest
 
 from generator.config import Settings
 from generator.lookup.writer import default_index_dir
-from generator.site.build import build_site
+from generator.workflows.build import build_site
 from tests.browser import ARTIFACTS, chromium, require_browser, serve
 from tests.portal.conftest import TODAY, PortalData
 from tests.portal.test_server import running_portal

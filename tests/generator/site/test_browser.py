@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from generator.config import DEMO_CATALOGS, Settings
-from generator.site.build import build_site
+from generator.workflows.build import build_site
 from tests.browser import ARTIFACTS, chromium, require_browser, serve
 
 PAGES = {

@@ -16,7 +16,8 @@ from generator.ledger.identifiers import looks_like_person_name
 from generator.pipeline import load_inputs
 from generator.problems import InputError
 from generator.schedule import compute_schedule
-from generator.site.build import BuildResult, SiteBuildError, build_site
+from generator.site.build import SiteBuildError
+from generator.workflows.build import BuildResult, build_site
 
 TODAY = date(2026, 11, 23)
 

@@ -1,0 +1,64 @@
+"""Check: everything any command reads — 目录, 台账, holidays.csv, site.yaml, portal.yaml, SMS templates, SMTP —
+validated together, so a folder that passes is one build, serve and remind will not refuse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from generator.config import Settings
+from generator.ledger.load import Progress
+from generator.pipeline import Inputs, load_inputs
+from generator.problems import InputError, JiaozaoError, Problem, ProblemList
+from generator.reminders.mail import SmtpSettings
+from generator.reminders.sms import load_template
+from generator.site.config import load_site_config
+from portal.config import CONFIG_FILE, PortalConfigError, read_settings
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The loaded inputs and every problem found in them and in the settings files."""
+
+    inputs: Inputs
+    problems: ProblemList
+
+    def failed(self, strict: bool = False) -> bool:
+        return bool(self.problems.errors) or (strict and bool(self.problems.warnings))
+
+
+def check(settings: Settings, today: date, progress: Progress | None = None) -> CheckResult:
+    """Return every problem of the inputs and settings files; catalogue errors raise InputError with all of them."""
+    extra = settings_problems(settings)
+    try:
+        inputs = load_inputs(settings, today, progress)
+    except InputError as error:
+        raise InputError([*error.problems, *extra]) from None
+    problems = ProblemList(list(inputs.problems.items))
+    problems.extend(extra)
+    for department in inputs.catalogs.departments:
+        problems.extend(load_template(settings.catalogs, department)[1])
+    return CheckResult(inputs, problems)
+
+
+def settings_problems(settings: Settings) -> list[Problem]:
+    """Return the problems of site.yaml, portal.yaml and the SMTP settings (the files besides 目录 and 台账)."""
+    problems: list[Problem] = []
+    try:
+        load_site_config(settings.catalogs)
+    except InputError as error:
+        problems.extend(error.problems)
+    try:
+        read_settings(settings.catalogs / CONFIG_FILE)
+    except PortalConfigError as error:
+        problems.append(_problem(settings.catalogs / CONFIG_FILE, str(error), "按提示修改 portal.yaml"))
+    try:
+        SmtpSettings.read()
+    except JiaozaoError as error:
+        problems.append(_problem(Path("JIAOZAO_SMTP_*"), str(error), "按提示修改邮件服务器设置"))
+    return problems
+
+
+def _problem(where: Path, message: str, fix: str) -> Problem:
+    return Problem(str(where), message, fix)

@@ -1,0 +1,58 @@
+"""Remind: load → schedule → who is due today (登记簿 consulted) → phone worklist, SMS batch, letters, e-mails."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from generator.config import Settings
+from generator.export import PROBLEM_HEADERS, problem_rows, write_table
+from generator.ledger.load import Progress
+from generator.pipeline import Inputs, load_calendar, load_inputs
+from generator.reminders.batch import DayWork, plan_day, write_day
+from generator.reminders.mail import SmtpSettings
+from generator.reminders.monthly import batch_day, monthly_rows
+from generator.reminders.outbox import EmailReport, email_day
+from generator.reminders.registry import Registry
+from generator.schedule import compute_schedule
+
+PROBLEMS_FILE = "问题清单.csv"
+
+
+@dataclass(frozen=True)
+class RemindResult:
+    """The day's work per department, the files written and how the e-mails went."""
+
+    inputs: Inputs
+    work: DayWork
+    out: Path
+    written: list[Path]
+    emails: EmailReport
+
+
+def default_remind_folder(settings: Settings, today: date, monthly: bool) -> Path:
+    return settings.out / "remind" / (today.isoformat() + ("-每月叫早" if monthly else ""))
+
+
+def is_batch_day(settings: Settings, today: date) -> bool:
+    """Say whether today is the monthly 叫早 day (the 15th, moved past rest days)."""
+    calendar = load_calendar(settings)
+    return today == batch_day(calendar, today.year, today.month)
+
+
+def remind(
+    settings: Settings, today: date, out: Path, smtp: SmtpSettings | None, *, monthly: bool = False,
+    dry_run: bool = False, progress: Progress | None = None,
+) -> RemindResult:  # fmt: skip
+    """Plan today's reminders, write the day's files into out, send (or with dry_run write) the e-mails."""
+    inputs = load_inputs(settings, today, progress)
+    schedule = compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, today)
+    batch = monthly_rows(inputs.ledger, inputs.catalogs, today) if monthly else None
+    with Registry(settings.db) as registry:
+        work = plan_day(inputs, schedule, registry, batch)
+        written = write_day(work, out, registry)
+        emails = email_day(work, out, smtp, registry, dry_run)
+        if work.problems:
+            write_table(out / PROBLEMS_FILE, PROBLEM_HEADERS, problem_rows(work.problems))
+    return RemindResult(inputs, work, out, written, emails)
