@@ -14,7 +14,8 @@ from generator.atomic import OutputError, replacing
 from generator.catalog.model import Catalogs
 from generator.ledger.model import Ledger
 from generator.problems import Problem, column_letter
-from generator.schedule import NO_DATE, Schedule, Status
+from generator.schedule import NO_DATE, Schedule
+from portal.rules.status import Status
 
 SCHEDULE_HEADERS = (
     "部门", "证照编号", "证照名称", "审批事项名称", "持证单位", "期满日期", "首次提醒日期", "二次提醒日期",

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 import numpy as np
 
@@ -14,21 +13,10 @@ from generator.ledger.model import BoolArray, IntArray, Ledger
 from generator.phrases import LeadTime, Unit
 from generator.problems import Level, Problem
 from generator.workdays import WorkdayCalendar, months_before_ord
+from portal.rules.status import status_code
 
 NO_DATE = 0  # ordinal used where a certificate has no such date (date ordinals start at 1)
 _UNIT_CODES = {Unit.WORKDAY: 1, Unit.DAY: 2, Unit.MONTH: 3}
-
-
-class Status(enum.IntEnum):
-    """状态 of a certificate on a given day."""
-
-    VALID = 0
-    DUE_SOON = 1
-    EXPIRED = 2
-
-    @property
-    def label(self) -> str:
-        return ("有效", "即将到期", "已过期")[self.value]
 
 
 @dataclass
@@ -109,11 +97,17 @@ def compute_schedule(ledger: Ledger, catalogs: Catalogs, calendar: WorkdayCalend
     has_deadline = deadline != NO_DATE
     late = has_deadline & ((first > deadline) | (second > deadline))
     days_left = ledger.expires - today.toordinal()
-    status = np.where(
-        days_left < 0, Status.EXPIRED, np.where(today.toordinal() >= first, Status.DUE_SOON, Status.VALID)
-    )
+    status = status_code(today.toordinal(), ledger.expires, first)
     return Schedule(
-        today, first, first_est, second, second_est, deadline, days_left, status.astype(np.int64), late
+        today,
+        first,
+        first_est,
+        second,
+        second_est,
+        deadline,
+        days_left,
+        np.asarray(status, dtype=np.int64),
+        late,
     )
 
 
@@ -157,8 +151,3 @@ def _late_problem(
 def day_text(ordinal: int) -> str:
     """Return an ordinal as YYYY-MM-DD, or '' for NO_DATE."""
     return date.fromordinal(ordinal).isoformat() if ordinal != NO_DATE else ""
-
-
-def china_today() -> date:
-    """Return today's date in China (UTC+8 all year), whatever the server's own time zone."""
-    return datetime.now(timezone(timedelta(hours=8))).date()

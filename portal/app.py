@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from portal import errors, pages
-from portal.certificate import Certificate, china_today
+from portal.certificate import Certificate
 from portal.config import PortalConfig
 from portal.errors import PortalError
 from portal.fastpath import FastLookup
@@ -30,6 +30,7 @@ from portal.format import MalformedInput, normalize_number
 from portal.ics import calendar_file
 from portal.openapi import openapi_document
 from portal.ratelimit import RateLimited, RateLimiter, client_address
+from portal.rules.china import china_today
 from portal.security import SecurityHeaders
 from portal.store import Generation, IndexStore, IndexUnavailable
 

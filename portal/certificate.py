@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from functools import cached_property
 from typing import Any
 
 from portal.format import Record
+from portal.rules.status import LABELS, status_code
 
-_CHINA = timezone(timedelta(hours=8))
 ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-VALID, DUE_SOON, EXPIRED = "有效", "即将到期", "已过期"
-
-
-def china_today() -> date:
-    """Return today's date in China (UTC+8 all year), whatever the server's own time zone."""
-    return datetime.now(_CHINA).date()
 
 
 def _day(ordinal: int) -> date | None:
@@ -140,9 +134,7 @@ class Certificate:
 
     @property
     def status(self) -> str:
-        if self.record.expires < self.today:
-            return EXPIRED
-        return DUE_SOON if self.today >= self.record.first else VALID
+        return LABELS[status_code(self.today, self.record.expires, self.record.first)]
 
     @property
     def expires_on(self) -> date:

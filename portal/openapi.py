@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from portal.rules.status import LABELS
+
 _DATE = {"type": "string", "format": "date"}
 _OPTIONAL_DATE = {"type": ["string", "null"], "format": "date"}
-_STATUS = {"type": "string", "enum": ["有效", "即将到期", "已过期"]}
+_STATUS = {"type": "string", "enum": list(LABELS)}
 
 # What a search hit says of a certificate; a full answer says this and more.
 _HIT: dict[str, Any] = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -10,23 +9,21 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.responses import HTMLResponse
 
-from portal.certificate import DUE_SOON, EXPIRED, Certificate
+from portal.certificate import Certificate
 from portal.errors import TITLES, PortalError
+from portal.rules.china import chinese_date
+from portal.rules.status import Status
 
 _TEMPLATES = Path(__file__).with_name("templates")
 DEFAULT_SITE = {"name": "证照到期提醒", "base_url": "/", "host": "", "site_code": "", "icp": "", "icp_url": "",
                 "police": "", "police_url": ""}  # fmt: skip
 
 
-def _day(value: date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(_TEMPLATES), autoescape=True, undefined=StrictUndefined, auto_reload=False
     )
-    env.filters["day"] = _day
+    env.filters["day"] = chinese_date
     return env
 
 
@@ -43,7 +40,7 @@ def days_text(c: Certificate) -> str:
 
 def _card(c: Certificate, key: str) -> dict[str, Any]:
     """Return one result's view; its calendar link uses the number as typed (a person's is shown masked)."""
-    status_class = {DUE_SOON: "soon", EXPIRED: "expired"}.get(c.status, "ok")
+    status_class = {Status.DUE_SOON.label: "soon", Status.EXPIRED.label: "expired"}.get(c.status, "ok")
     ics_url = f"/certificates/{quote(key, safe='')}.ics?department={c.department_code}" if key else ""
     return {"view": c, "days_text": days_text(c), "status_class": status_class, "ics_url": ics_url}
 

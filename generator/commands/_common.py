@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from generator.config import OPTIONS, Settings
 from generator.problems import Level, PhraseError, ProblemList
-from generator.schedule import china_today
+from portal.rules.china import china_today
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"

@@ -10,7 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from generator.atomic import replacing
 from generator.reminders.due import SECOND, HolderGroup
-from generator.reminders.sms import chinese_date
+from portal.rules.china import chinese_date
 
 LETTER_FOLDER = "函告"
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\s]+")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from generator.reminders.due import SECOND, HolderGroup
-from generator.reminders.sms import chinese_date
+from portal.rules.china import chinese_date
 
 
 def notice_subject(group: HolderGroup) -> str:

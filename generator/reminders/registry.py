@@ -12,10 +12,11 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from pathlib import Path
 
 from generator.problems import JiaozaoError
+from portal.rules.china import china_now
 
 DEFAULT_PATH = Path("var") / "登记簿.sqlite"
 KINDS = ("首次", "二次")
@@ -165,7 +166,7 @@ class Registry:
 
     def add(self, records: Iterable[Record]) -> int:
         """Add records in one transaction; return how many were new (repeats of a recorded act add nothing)."""
-        now = datetime.now(timezone(timedelta(hours=8))).isoformat(timespec="seconds")
+        now = china_now().isoformat(timespec="seconds")
         rows = [_row(record, now) for record in records]
         with self._transaction() as db:
             before = db.total_changes

@@ -10,12 +10,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from generator.catalog.model import Department
 from generator.problems import Level, Problem
 from generator.reminders.due import SECOND, HolderGroup
+from portal.rules.china import chinese_date
 
 TEMPLATE_FILE = "短信模板.txt"
 SINGLE, PART, LONGEST = 70, 67, 500
@@ -76,10 +76,6 @@ def load_template(catalogs_root: Path, department: Department) -> tuple[Template
         ] or [Problem(shown, "短信模板是空的", "请写入短信正文；本次改用默认模板")]
         return Template(DEFAULT_TEMPLATE, "默认模板"), problems
     return Template(text, shown), []
-
-
-def chinese_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def fill(template: str, group: HolderGroup) -> str:

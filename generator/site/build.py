@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +32,9 @@ from generator.site.incremental import (
 from generator.site.model import SiteModel
 from generator.site.notices import fill_notices
 from generator.site.public import notice_rows
+from portal.rules.china import CHINA
 
 MKDOCS_FILE = Path(__file__).resolve().parent / "mkdocs.yml"  # package data: found from the code, not the cwd
-_CHINA = timezone(timedelta(hours=8))
 
 
 class SiteBuildError(JiaozaoError):
@@ -126,7 +126,7 @@ def _run_mkdocs(model: SiteModel, docs: Path, out: Path, extra: dict[str, Any], 
     from mkdocs.exceptions import MkDocsException
 
     # Pin every date mkdocs writes (sitemap) to --today, so the same inputs give the same bytes.
-    epoch = int(datetime.combine(model.today, datetime.min.time(), _CHINA).timestamp())
+    epoch = int(datetime.combine(model.today, datetime.min.time(), CHINA).timestamp())
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     messages = _MessageCollector()
     logger = logging.getLogger("mkdocs")

@@ -11,7 +11,8 @@ from generator.config import Settings
 from generator.export import PROBLEM_HEADERS, SCHEDULE_HEADERS, problem_rows, schedule_rows, write_table
 from generator.ledger.load import Progress
 from generator.pipeline import Inputs, load_inputs
-from generator.schedule import Status, compute_schedule
+from generator.schedule import compute_schedule
+from portal.rules.status import Status
 
 OUTPUT_SUFFIXES = (".csv", ".xlsx")
 

@@ -16,12 +16,12 @@ from generator.phrases import parse_lead_time
 from generator.schedule import (
     NO_DATE,
     Schedule,
-    Status,
     compute_schedule,
     late_reminder_problems,
     reminder_date,
 )
 from generator.workdays import WorkdayCalendar
+from portal.rules.status import Status
 from tests.conftest import write_xlsx
 
 

@@ -1,0 +1,31 @@
+"""状态: whether a certificate is 有效, 即将到期 or 已过期 on a day — the one rule and its labels."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+
+class Status(enum.IntEnum):
+    """状态 of a certificate on a given day."""
+
+    VALID = 0
+    DUE_SOON = 1  # its first reminder date has come
+    EXPIRED = 2  # the day after its 期满日期 or later
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.value]
+
+
+LABELS = ("有效", "即将到期", "已过期")
+
+
+def status_code(today: Any, expires: Any, first: Any) -> Any:
+    """Return the Status value for date ordinals: one certificate (ints) or many (numpy arrays) alike.
+
+    Expired when the 期满日期 is before today; due soon once the first reminder date has come; else valid.
+    """
+    expired = (expires < today) * 1
+    due = (today >= first) * 1
+    return expired * Status.EXPIRED + due * (1 - expired) * Status.DUE_SOON
