@@ -250,7 +250,10 @@ def create_app(config: PortalConfig) -> Starlette:
     app.state.portal = portal
     app.add_middleware(FastLookup, portal=portal)
     app.add_middleware(
-        SecurityHeaders, frame_ancestors=config.frame_ancestors, cors_origins=config.cors_origins
+        SecurityHeaders,
+        frame_ancestors=config.frame_ancestors,
+        cors_origins=config.cors_origins,
+        serves_site=config.site_dir is not None,
     )
     return app
 

@@ -32,8 +32,12 @@ class SecurityHeaders:
             "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             f"form-action 'self'; base-uri 'none'; frame-ancestors {ancestors}"
         ).encode()
-        # The static site (served here only in the demo) has mkdocs-material's inline scripts: framing rule only.
-        self.site_csp = f"frame-ancestors {ancestors}".encode()
+        # The static site (served here only in the demo; nginx serves it in production) carries mkdocs-material's
+        # inline scripts and its search worker: same-origin everything, inline allowed, framing from the allowlist.
+        self.site_csp = (
+            "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            f"img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors {ancestors}"
+        ).encode()
         self.cors_origins = {o.encode() for o in cors_origins}
         self.common = [
             (b"x-content-type-options", b"nosniff"),
