@@ -15,6 +15,7 @@ from generator.catalog.model import Catalogs
 from generator.ledger.model import Ledger
 from generator.problems import Problem, column_letter
 from generator.schedule import NO_DATE, Schedule, Status
+from generator.spreadsheet import append_row, csv_row
 
 SCHEDULE_HEADERS = (
     "部门", "证照编号", "证照名称", "审批事项名称", "持证单位", "期满日期", "首次提醒日期", "二次提醒日期",
@@ -78,7 +79,7 @@ def _write_csv(
         writer = csv.writer(handle)
         writer.writerow(headers)
         for row in rows:
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow(csv_row(row))
             count += 1
             if progress is not None and count % 10_000 == 0:
                 progress(10_000)
@@ -95,10 +96,10 @@ def _write_xlsx(
     sheet.freeze_panes = "A2"
     for index, header in enumerate(headers):
         sheet.column_dimensions[column_letter(index)].width = max(10, len(header) * 2 + 2)
-    sheet.append(list(headers))
+    append_row(sheet, headers)
     count = 0
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
         count += 1
         if progress is not None and count % 10_000 == 0:
             progress(10_000)

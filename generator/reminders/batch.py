@@ -32,6 +32,7 @@ from generator.reminders.sms import (
 from generator.reminders.smsbatch import SMS_HEADERS
 from generator.reminders.worklist import worklist_rows, write_worklist
 from generator.schedule import Schedule
+from generator.spreadsheet import csv_row
 
 WORKLIST_FILE, SMS_FILE = "电话提醒清单.xlsx", "短信.csv"
 
@@ -148,5 +149,5 @@ def _write_sms(path: Path, messages: list[tuple[str, str, HolderGroup]]) -> Path
     with replacing(path) as temp, temp.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(SMS_HEADERS)
-        writer.writerows((phone, text) for phone, text, _ in messages)
+        writer.writerows(csv_row((phone, text)) for phone, text, _ in messages)
     return path

@@ -35,6 +35,7 @@ from generator.site.incremental import (
 from generator.site.model import SiteModel
 from generator.site.notices import fill_notices
 from generator.site.public import notice_rows
+from generator.site.text import footer_facts
 
 MKDOCS_FILE = PROJECT_ROOT / "mkdocs.yml"
 _CHINA = timezone(timedelta(hours=8))
@@ -85,7 +86,7 @@ def build_site(
         docs.mkdir()
         site_pages.render_docs(model, docs)
         write_history(docs, history)
-        extra = {"jiaozao": {**asdict(model.config), "updated_at": model.updated_at}}
+        extra = {"jiaozao": {**footer_facts(asdict(model.config)), "updated_at": model.updated_at}}
         fingerprint, notice_hashes = global_fingerprint(MKDOCS_FILE, extra), notice_fingerprints(model)
         reused = plan(site_dir, src_dir, docs, fingerprint, notice_hashes) if reuse else Reuse()
         write_manifest(docs, fingerprint, notice_hashes)
