@@ -6,6 +6,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
+from generator.atomic import replacing_folder
 from generator.commands._common import (
     Subparsers,
     add_command,
@@ -20,7 +21,7 @@ from generator.config import Settings
 from generator.export import PROBLEM_HEADERS, problem_rows, write_table
 from generator.pipeline import load_calendar, load_inputs
 from generator.problems import ProblemList
-from generator.reminders.batch import DayWork, long_messages, plan_day, write_day
+from generator.reminders.batch import DayWork, keep_sms, long_messages, plan_day, write_day
 from generator.reminders.mail import SmtpSettings
 from generator.reminders.monthly import batch_day, monthly_rows, next_batch_day, next_month
 from generator.reminders.outbox import EmailReport, email_day
@@ -57,11 +58,18 @@ def run(args: argparse.Namespace) -> int:
     batch = monthly_rows(inputs.ledger, inputs.catalogs, today) if args.monthly else None
     with Registry(registry_path(args.db)) as registry:
         work = plan_day(inputs, schedule, registry, batch)
-        written = write_day(work, out, registry)
-        emails = email_day(work, out, smtp, registry, args.dry_run)
         problems = work.problems
-        if problems:
-            write_table(out / PROBLEMS_FILE, PROBLEM_HEADERS, problem_rows(problems))
+        # Every file of the day is written beside the folder and swapped in at the end: all of them or none.
+        with replacing_folder(out, whole=not args.out) as stage:
+            written = [out / p.relative_to(stage) for p in write_day(work, stage)]
+            if args.dry_run:
+                emails = email_day(work, stage, smtp, registry, dry_run=True)
+                emails.written = [out / p.relative_to(stage) for p in emails.written]
+            if problems:
+                write_table(stage / PROBLEMS_FILE, PROBLEM_HEADERS, problem_rows(problems))
+        keep_sms(work, registry)
+        if not args.dry_run:  # sent only once the files are in place
+            emails = email_day(work, out, smtp, registry, dry_run=False)
     errors = inputs.problems.errors
     if errors:
         console.print(

@@ -17,7 +17,14 @@ from generator.commands._common import (
     settings_of,
     summarize,
 )  # fmt: skip
-from generator.export import PROBLEM_HEADERS, SCHEDULE_HEADERS, problem_rows, schedule_rows, write_table
+from generator.export import (
+    PROBLEM_HEADERS,
+    SCHEDULE_HEADERS,
+    TableOutput,
+    problem_rows,
+    schedule_rows,
+    write_tables,
+)  # fmt: skip
 from generator.pipeline import load_inputs
 from generator.schedule import Status, compute_schedule
 
@@ -45,9 +52,12 @@ def run(args: argparse.Namespace) -> int:
     ledger, problems = inputs.ledger, inputs.problems
     schedule = compute_schedule(ledger, inputs.catalogs, inputs.calendar, today)
     with progress_bar("写出排期", len(ledger)) as advance:
-        write_table(out, SCHEDULE_HEADERS, schedule_rows(ledger, schedule, inputs.catalogs), advance)
-    if problems_out is not None:
-        write_table(problems_out, PROBLEM_HEADERS, problem_rows(problems))
+        tables = [
+            TableOutput(out, SCHEDULE_HEADERS, schedule_rows(ledger, schedule, inputs.catalogs), advance)
+        ]
+        if problems_out is not None:
+            tables.append(TableOutput(problems_out, PROBLEM_HEADERS, problem_rows(problems)))
+        write_tables(*tables)  # both or neither: a failure leaves the previous files as they were
     print_problems(problems, limit=None if problems_out is None else 50)
     counts = {s.label: int((schedule.status == s).sum()) for s in Status}
     console.print(

@@ -123,10 +123,8 @@ def long_messages(work: DayWork) -> list[tuple[str, int]]:
     ]
 
 
-def write_day(
-    work: DayWork, out: Path, registry: Registry, progress: Callable[[str], None] | None = None
-) -> list[Path]:
-    """Write each department's worklist and SMS batch into out/<部门代号>/; return the files written."""
+def write_day(work: DayWork, out: Path, progress: Callable[[str], None] | None = None) -> list[Path]:
+    """Write each department's worklist, letters and SMS batch into out/<部门代号>/; return the files written."""
     written = []
     for item in work.departments:
         folder = out / item.department.slug
@@ -136,13 +134,19 @@ def write_day(
         written += write_letters(folder / LETTER_FOLDER, item.groups, work.today)
         if item.sms:
             written.append(_write_sms(folder / SMS_FILE, item.sms))
+        if progress is not None:
+            progress(item.department.name)
+    return written
+
+
+def keep_sms(work: DayWork, registry: Registry) -> None:
+    """Remember every SMS of the day's batches in the 登记簿, so `record --sms` can match them later."""
+    for item in work.departments:
+        if item.sms:
             registry.keep_sms(
                 ((phone, text, r.certificate, r.kind) for phone, text, g in item.sms for r in g.reminders),
                 work.today,
             )
-        if progress is not None:
-            progress(item.department.name)
-    return written
 
 
 def _write_sms(path: Path, messages: list[tuple[str, str, HolderGroup]]) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import logging
 import os
 import shutil
@@ -126,13 +127,48 @@ class _Stopwatch:
 
 @contextmanager
 def _workspace(site_dir: Path) -> Iterator[Path]:
-    """Yield a scratch folder on the same disk as the site (so the final renames are atomic); always removed."""
+    """Yield a scratch folder on the same disk as the site (so the final renames are atomic); always removed.
+
+    Its name carries this process's id: a build killed before it could clean up leaves one behind, and the next
+    build removes every such folder whose process is gone.
+    """
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
+    _clear_stale_workspaces(site_dir)
+    prefix = f".{site_dir.name}-build-{os.getpid()}-"
+    work = Path(tempfile.mkdtemp(prefix=prefix, dir=site_dir.parent))
     try:
         yield work
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+_OLD_STYLE_AGE = 3600  # seconds: a workspace of a build from before process ids were in the name
+
+
+def _clear_stale_workspaces(site_dir: Path) -> None:
+    """Remove the scratch folders of builds that were killed (their process is gone)."""
+    prefix = f".{site_dir.name}-build-"
+    for folder in site_dir.parent.glob(f"{glob.escape(prefix)}*"):
+        if folder.is_dir() and not folder.is_symlink() and _abandoned(folder.name[len(prefix) :], folder):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _abandoned(tail: str, folder: Path) -> bool:
+    pid, _, rest = tail.partition("-")
+    if not (pid.isdigit() and rest):
+        try:
+            return time.time() - folder.stat().st_mtime > _OLD_STYLE_AGE
+        except OSError:
+            return False
+    if int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError):
+        return False  # alive under another user (or not a pid at all): leave it
+    return False
 
 
 def _run_mkdocs(model: SiteModel, docs: Path, out: Path, extra: dict[str, Any], exclude: set[str]) -> None:
