@@ -30,7 +30,7 @@ def cell(value: object) -> str:
     """Return a value safe anywhere in the Markdown of a page (a table cell, a heading, a list item): text only."""
     text = html_text(value)
     text = "".join(_MARKDOWN.get(ch, ch) for ch in text)
-    return _LINE_START.sub(lambda m: "".join(f"&#{ord(ch)};" for ch in m.group(0)), text)
+    return _LINE_START.sub(lambda m: m.group(0)[:-1] + f"&#{ord(m.group(0)[-1])};", text)
 
 
 def fact(value: str) -> str:
