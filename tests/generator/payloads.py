@@ -59,6 +59,7 @@ RENEWAL = {
     "过期后果": "{{ 7*7 }}<script>alert('late')</script>",
 }
 MATERIAL = "=HYPERLINK(\"http://evil.example/\")<img src=x onerror=alert('mat')>"
+SMS_TEMPLATE = "{持证人}：您的{证照}将于{期满日期}到期，请及时办理延续。咨询电话：{电话}"
 CATALOG_TITLE = "<script>alert('title')</script>=1+1"
 CERTIFICATES = (  # 事项名称 of added 目录 rows: markup only (a name must still match its ledger rows)
     "<script>alert('cert')</script>卫生许可",
@@ -109,6 +110,7 @@ def write_payload_catalogs(catalogs_dir: Path) -> None:
         text.replace("    - 【示例】延续申请表", f"    - {_yaml(MATERIAL)}", 1), encoding="utf-8"
     )
     _set_keys(catalogs_dir / "site.yaml", SITE)
+    (folder / "短信模板.txt").write_text(SMS_TEMPLATE, encoding="utf-8")  # each SMS starts with its holder
 
 
 def write_payload_ledger(folder: Path) -> Path:
