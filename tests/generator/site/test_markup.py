@@ -176,3 +176,15 @@ def test_links_are_made_only_of_http_addresses() -> None:
     assert href("javascript:alert(1)", "/lookup") == "/lookup" and href("/lookup?x=1", "/") == "/lookup?x=1"
     facts = footer_facts({"icp_url": "javascript:x", "police_url": "https://beian.mps.gov.cn/", "host": "h"})
     assert facts == {"icp_url": "", "police_url": "https://beian.mps.gov.cn/", "host": "h"}
+
+
+def test_the_feeds_stay_valid_with_payload_holders(payload_site: BuildResult) -> None:
+    import json
+    from xml.etree import ElementTree
+
+    site = payload_site.site_dir
+    for folder in (site, site / "notices" / DEPARTMENT):
+        feed = ElementTree.fromstring((folder / "feed.atom").read_bytes())
+        titles = [e.text or "" for e in feed.iter("{http://www.w3.org/2005/Atom}title")]
+        assert all(t.isprintable() for t in titles)
+        assert json.loads((folder / "feed.json").read_text(encoding="utf-8"))["items"]
