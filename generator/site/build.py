@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -143,6 +144,7 @@ def _workspace(site_dir: Path) -> Iterator[Path]:
 
 
 _OLD_STYLE_AGE = 3600  # seconds: a workspace of a build from before process ids were in the name
+_OLD_STYLE = re.compile(r"[a-z0-9_]{8}")  # what tempfile.mkdtemp put after the prefix
 
 
 def _clear_stale_workspaces(site_dir: Path) -> None:
@@ -156,6 +158,8 @@ def _clear_stale_workspaces(site_dir: Path) -> None:
 def _abandoned(tail: str, folder: Path) -> bool:
     pid, _, rest = tail.partition("-")
     if not (pid.isdigit() and rest):
+        if not _OLD_STYLE.fullmatch(tail):  # another site's folder (say site-build/), not a workspace of ours
+            return False
         try:
             return time.time() - folder.stat().st_mtime > _OLD_STYLE_AGE
         except OSError:
