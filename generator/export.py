@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from generator.catalog.model import Catalogs
 from generator.ledger.model import Ledger
 from generator.problems import Problem, column_letter
 from generator.schedule import NO_DATE, Schedule
+from generator.spreadsheet import append_row, csv_row
 from portal.rules.status import Status
 
 SCHEDULE_HEADERS = (
@@ -59,16 +62,37 @@ def problem_rows(problems: Iterable[Problem]) -> Iterator[list[object]]:
         yield list(problem.as_dict().values())
 
 
+@dataclass(frozen=True)
+class TableOutput:
+    """One table to write: where, its header row, its rows, and an optional progress callback."""
+
+    path: Path
+    headers: Sequence[str]
+    rows: Iterable[list[object]]
+    progress: Progress | None = None
+
+
 def write_table(
     path: Path, headers: Sequence[str], rows: Iterable[list[object]], progress: Progress | None = None
 ) -> int:
     """Write a .csv (UTF-8 with BOM, so Excel opens it) or .xlsx beside the target, then swap it in; return rows."""
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise OutputError(f"输出文件“{path}”的类型不支持：请用 .csv 或 .xlsx 结尾")
-    with replacing(path) as temp:
-        writer = _write_csv if suffix == ".csv" else _write_xlsx
-        return writer(temp, headers, rows, progress)
+    return write_tables(TableOutput(path, headers, rows, progress))[0]
+
+
+def write_tables(*tables: TableOutput) -> list[int]:
+    """Write every table beside its target, then swap them all in: if one fails, every target stays as it was."""
+    for table in tables:
+        if table.path.suffix.lower() not in (".csv", ".xlsx"):
+            raise OutputError(f"输出文件“{table.path}”的类型不支持：请用 .csv 或 .xlsx 结尾")
+    with ExitStack() as stack:
+        temps = [stack.enter_context(replacing(table.path)) for table in tables]
+        return [write_table_to(temp, table) for temp, table in zip(temps, tables, strict=True)]
+
+
+def write_table_to(temp: Path, table: TableOutput) -> int:
+    """Write a table into temp in the format of table.path's suffix; return its rows."""
+    writer = _write_csv if table.path.suffix.lower() == ".csv" else _write_xlsx
+    return writer(temp, table.headers, table.rows, table.progress)
 
 
 def _write_csv(
@@ -79,7 +103,7 @@ def _write_csv(
         writer = csv.writer(handle)
         writer.writerow(headers)
         for row in rows:
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow(csv_row(row))
             count += 1
             if progress is not None and count % 10_000 == 0:
                 progress(10_000)
@@ -96,10 +120,10 @@ def _write_xlsx(
     sheet.freeze_panes = "A2"
     for index, header in enumerate(headers):
         sheet.column_dimensions[column_letter(index)].width = max(10, len(header) * 2 + 2)
-    sheet.append(list(headers))
+    append_row(sheet, headers)
     count = 0
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
         count += 1
         if progress is not None and count % 10_000 == 0:
             progress(10_000)

@@ -23,6 +23,8 @@ from typing import Any
 from whoosh import fields
 from whoosh.analysis import Token, Tokenizer
 
+from portal.text import drop_invisible, fold_digits
+
 FORMAT_VERSION = 2
 CURRENT_FILE = "CURRENT"
 META_FILE = "meta.json"
@@ -41,7 +43,8 @@ class MalformedInput(ValueError):
 
 
 def normalize_number(text: str) -> str:
-    """Return the lookup key of a certificate number: full-width folded, spaces and hyphens dropped, upper case.
+    """Return the lookup key of a certificate number: full-width and Unicode digits folded, spaces, hyphens and
+    invisible format characters dropped, upper case.
 
     Raises MalformedInput for input no certificate number can have.
     """
@@ -51,7 +54,9 @@ def normalize_number(text: str) -> str:
         raise MalformedInput(f"证照编号最长 {MAX_NUMBER_LENGTH} 个字符，输入的有 {len(text)} 个")
     if _CONTROL.search(text):
         raise MalformedInput("证照编号中有不可见的控制字符，请重新输入")
-    key = _DROPPED_IN_NUMBERS.sub("", unicodedata.normalize("NFKC", text)).upper()
+    # Copied from a web page or Word, a number carries zero-width spaces, soft hyphens, a BOM: all dropped.
+    folded = fold_digits(drop_invisible(unicodedata.normalize("NFKC", text)))
+    key = _DROPPED_IN_NUMBERS.sub("", folded).upper()
     if not key:
         raise MalformedInput("请输入证照编号")
     return key
@@ -63,8 +68,8 @@ def number_digest(key: str) -> int:
 
 
 def normalize_text(text: str) -> str:
-    """Return a holder name or query as searched: full-width folded, lower case, no spaces."""
-    return "".join(unicodedata.normalize("NFKC", text).lower().split())
+    """Return a holder name or query as searched: full-width folded, lower case, no spaces or format characters."""
+    return "".join(drop_invisible(unicodedata.normalize("NFKC", text)).lower().split())
 
 
 def bigrams(text: str) -> list[str]:

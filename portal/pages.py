@@ -13,6 +13,7 @@ from portal.certificate import Certificate
 from portal.errors import TITLES, PortalError
 from portal.rules.china import chinese_date
 from portal.rules.status import Status
+from portal.text import is_http_url, is_local_path
 
 _TEMPLATES = Path(__file__).with_name("templates")
 DEFAULT_SITE = {"name": "证照到期提醒", "base_url": "/", "host": "", "site_code": "", "icp": "", "icp_url": "",
@@ -24,6 +25,8 @@ def _environment() -> Environment:
         loader=FileSystemLoader(_TEMPLATES), autoescape=True, undefined=StrictUndefined, auto_reload=False
     )
     env.filters["day"] = chinese_date
+    env.tests["http_url"] = is_http_url  # links from configuration are links only when http(s)
+    env.tests["site_url"] = lambda url: is_http_url(url) or is_local_path(url)
     return env
 
 
@@ -36,6 +39,17 @@ def days_text(c: Certificate) -> str:
     if c.days_left == 0:
         return "今天是最后有效日"
     return f"已过期 {-c.days_left} 天"
+
+
+def _site(meta: dict[str, Any] | None) -> dict[str, Any]:
+    """Return the site settings for the header and footer: a link that is not http(s) is dropped (text stays)."""
+    site = dict((meta or {}).get("site", DEFAULT_SITE))
+    for key in ("icp_url", "police_url"):
+        if not is_http_url(str(site.get(key) or "")):
+            site[key] = ""
+    base = str(site.get("base_url") or "/")
+    site["base_url"] = base if is_http_url(base) or is_local_path(base) else "/"
+    return site
 
 
 def _card(c: Certificate, key: str) -> dict[str, Any]:
@@ -52,7 +66,7 @@ def lookup_page(
     """Render the lookup (or embed) page: the form, then the certificates found, or what to check."""
     departments = list((meta or {}).get("departments", {}).values())
     context = {
-        "site": (meta or {}).get("site", DEFAULT_SITE),
+        "site": _site(meta),
         "built_on": (meta or {}).get("built_on", ""),
         "query": query,
         "found": [_card(c, key) for c in found],
@@ -65,7 +79,7 @@ def lookup_page(
 def error_page(error: PortalError, meta: dict[str, Any] | None) -> HTMLResponse:
     """Render an error for a person: what happened and what to do, never a traceback."""
     context = {
-        "site": (meta or {}).get("site", DEFAULT_SITE),
+        "site": _site(meta),
         "built_on": (meta or {}).get("built_on", ""),
         "title": TITLES.get(error.status, "出错了"),
         "message": error.message,

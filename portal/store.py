@@ -48,7 +48,13 @@ _CHECK_EVERY = 1.0  # seconds between looks at CURRENT
 
 
 class IndexUnavailable(Exception):
-    """No usable lookup index: none built yet, or the only one there is damaged."""
+    """No usable lookup index: none built yet, or the only one there is damaged. Its message is public."""
+
+
+def _unavailable(public: str, detail: object) -> IndexUnavailable:
+    """Return the error to raise, with a message fit for /healthz; the detail (paths and all) goes to the log."""
+    log.error("%s: %s", public, detail)
+    return IndexUnavailable(public)
 
 
 class NumberTable:
@@ -103,17 +109,17 @@ class Generation:
         try:
             meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
-            raise IndexUnavailable(f"{folder.name}：无法读取 {META_FILE}（{error}）") from None
+            raise _unavailable(f"{folder.name}：无法读取 {META_FILE}", error) from None
         if meta.get("format") != FORMAT_VERSION:
             raise IndexUnavailable(f"{folder.name}：索引格式 {meta.get('format')} 与本程序不符")
         try:
             numbers = NumberTable(folder)
         except (OSError, ValueError) as error:
-            raise IndexUnavailable(f"{folder.name}：无法读取号码表（{error}）") from None
+            raise _unavailable(f"{folder.name}：无法读取号码表", error) from None
         searcher, problem = _open_searcher(folder)
         if searcher is None:
             numbers.close()
-            raise IndexUnavailable(f"{folder.name}：{problem}")
+            raise _unavailable(f"{folder.name}：全文索引无法打开", problem)
         if searcher.doc_count() != meta.get("searchable") or len(numbers) != meta.get("numbered"):
             searcher.close()
             numbers.close()
@@ -206,8 +212,9 @@ class IndexStore:
         try:
             stat = os.stat(pointer)
             seen = (stat.st_ino, stat.st_mtime_ns)
-        except OSError:
-            self.problem = f"找不到查询索引（{pointer}）：请先运行 jiaozao build"
+        except OSError as error:
+            self.problem = "找不到查询索引：请先运行 jiaozao build"  # public (/healthz): never a server path
+            log.error("lookup index missing: %s", error)
             return
         if seen == self._seen and not force:
             return
@@ -215,12 +222,15 @@ class IndexStore:
         try:
             name = pointer.read_text(encoding="utf-8").strip()
             if not name.startswith(GENERATION_PREFIX) or "/" in name:
-                raise IndexUnavailable(f"CURRENT 内容无效：{name[:40]!r}")
+                raise _unavailable("CURRENT 内容无效", repr(name[:200]))
             if self._generation is not None and self._generation.name == name:
                 return
             fresh = Generation.open(self.folder / name)
         except (OSError, IndexUnavailable) as error:
-            self.problem = f"查询索引不可用：{error}"
+            shown = error if isinstance(error, IndexUnavailable) else f"无法读取 {CURRENT_FILE}"
+            self.problem = (
+                f"查询索引不可用：{shown}"  # public (/healthz): the details, with paths, go to the log
+            )
             log.error("lookup index unusable: %s", error)
             if self._generation is None:
                 self._generation = self._newest_good_older()

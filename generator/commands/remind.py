@@ -53,7 +53,14 @@ def run(args: argparse.Namespace) -> int:
         return 0
     with progress_bar("读取台账") as advance:
         result = remind(
-            settings, today, out, smtp, monthly=args.monthly, dry_run=args.dry_run, progress=advance
+            settings,
+            today,
+            out,
+            smtp,
+            monthly=args.monthly,
+            dry_run=args.dry_run,
+            whole_folder=not args.day_folder,
+            progress=advance,
         )
     work, written, emails, problems = result.work, result.written, result.emails, result.work.problems
     errors = result.inputs.problems.errors

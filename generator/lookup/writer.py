@@ -76,8 +76,9 @@ def write_lookup_index(
     uids = np.array(sorted(documents), dtype=np.uint64)
     previous = _current_generation(folder)
     name = _next_name(folder)
+    for leftover in folder.glob(f".{GENERATION_PREFIX}*-tmp"):  # of a build that was killed while writing
+        shutil.rmtree(leftover, ignore_errors=True)
     work = folder / f".{name}-tmp"
-    shutil.rmtree(work, ignore_errors=True)
     try:
         old_uids = _read_uids(previous) if (incremental and previous is not None) else None
         if old_uids is not None and previous is not None:

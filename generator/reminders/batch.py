@@ -32,6 +32,7 @@ from generator.reminders.sms import (
 from generator.reminders.smsbatch import SMS_HEADERS
 from generator.reminders.worklist import worklist_rows, write_worklist
 from generator.schedule import Schedule
+from generator.spreadsheet import csv_row
 
 WORKLIST_FILE, SMS_FILE = "电话提醒清单.xlsx", "短信.csv"
 
@@ -122,10 +123,8 @@ def long_messages(work: DayWork) -> list[tuple[str, int]]:
     ]
 
 
-def write_day(
-    work: DayWork, out: Path, registry: Registry, progress: Callable[[str], None] | None = None
-) -> list[Path]:
-    """Write each department's worklist and SMS batch into out/<部门代号>/; return the files written."""
+def write_day(work: DayWork, out: Path, progress: Callable[[str], None] | None = None) -> list[Path]:
+    """Write each department's worklist, letters and SMS batch into out/<部门代号>/; return the files written."""
     written = []
     for item in work.departments:
         folder = out / item.department.slug
@@ -135,18 +134,24 @@ def write_day(
         written += write_letters(folder / LETTER_FOLDER, item.groups, work.today)
         if item.sms:
             written.append(_write_sms(folder / SMS_FILE, item.sms))
+        if progress is not None:
+            progress(item.department.name)
+    return written
+
+
+def keep_sms(work: DayWork, registry: Registry) -> None:
+    """Remember every SMS of the day's batches in the 登记簿, so `record --sms` can match them later."""
+    for item in work.departments:
+        if item.sms:
             registry.keep_sms(
                 ((phone, text, r.certificate, r.kind) for phone, text, g in item.sms for r in g.reminders),
                 work.today,
             )
-        if progress is not None:
-            progress(item.department.name)
-    return written
 
 
 def _write_sms(path: Path, messages: list[tuple[str, str, HolderGroup]]) -> Path:
     with replacing(path) as temp, temp.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(SMS_HEADERS)
-        writer.writerows((phone, text) for phone, text, _ in messages)
+        writer.writerows(csv_row((phone, text)) for phone, text, _ in messages)
     return path

@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from generator.atomic import replacing
 from generator.reminders.due import SECOND, HolderGroup
 from portal.rules.china import chinese_date
+from portal.text import drop_invisible
 
 LETTER_FOLDER = "函告"
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\s]+")
@@ -55,8 +56,14 @@ def write_letters(folder: Path, groups: list[HolderGroup], today: date) -> list[
     written = []
     for number, group in enumerate(groups, start=1):
         reference = f"{group.department.slug}-{today:%Y%m%d}-{number:03d}"
-        path = folder / f"{number:03d}-{_UNSAFE.sub('_', group.holder)[:40]}.html"
+        path = folder / f"{number:03d}-{file_stem(group.holder)}.html"
         with replacing(path) as temp:
             temp.write_text(render_letter(group, today, reference), encoding="utf-8")
         written.append(path)
     return written
+
+
+def file_stem(holder: str) -> str:
+    """Return a holder's name as part of a file name: no invisible characters, no path or shell characters."""
+    visible = drop_invisible("".join(" " if ch.isspace() else ch for ch in holder))
+    return _UNSAFE.sub("_", visible).strip("._")[:40] or "持证人"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
@@ -11,12 +10,12 @@ from pathlib import Path
 from generator.atomic import replacing
 from generator.reminders.batch import DayWork
 from generator.reminders.due import HolderGroup, usable_email
+from generator.reminders.letters import file_stem
 from generator.reminders.mail import Outcome, SmtpSettings, compose, send_all
 from generator.reminders.registry import Record, Registry
 
 EMAIL_FOLDER = "邮件"
 SENDER = "叫早（邮件）"
-_UNSAFE = re.compile(r"[\\/:*?\"<>|\s]+")
 
 
 @dataclass
@@ -69,7 +68,7 @@ def _records(outcome: Outcome, work: DayWork) -> list[Record]:
 
 
 def _write_eml(folder: Path, number: int, group: HolderGroup, message: EmailMessage) -> Path:
-    path = folder / f"{number:03d}-{_UNSAFE.sub('_', group.holder)[:40]}.eml"
+    path = folder / f"{number:03d}-{file_stem(group.holder)}.eml"
     with replacing(path) as temp:
         temp.write_bytes(message.as_bytes(policy=policy.SMTP))
     return path

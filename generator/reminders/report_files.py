@@ -13,6 +13,8 @@ from openpyxl.styles import Font
 from generator.atomic import replacing
 from generator.problems import column_letter
 from generator.reminders.report import DETAIL_HEADERS, FIGURES, DepartmentReport
+from generator.spreadsheet import append_row
+from portal.text import one_line
 
 _ENV = Environment(
     loader=PackageLoader("generator.reminders", "templates"),
@@ -33,21 +35,21 @@ def write_report_xlsx(path: Path, reports: list[DepartmentReport], start: date, 
     book = Workbook()
     summary = book.active
     summary.title = "汇总"
-    summary.append([f"证照到期提醒督促检查 {start.isoformat()} 至 {end.isoformat()}"])
-    summary.append(["部门", *FIGURES, "按时率"])
+    append_row(summary, [f"证照到期提醒督促检查 {start.isoformat()} 至 {end.isoformat()}"])
+    append_row(summary, ["部门", *FIGURES, "按时率"])
     for report in reports:
-        summary.append([report.department.name, *(report.figures[f] for f in FIGURES), report.rate])
+        append_row(summary, [report.department.name, *(report.figures[f] for f in FIGURES), report.rate])
     total = totals(reports)
-    summary.append(["合计", *(total[f] for f in FIGURES), _rate(total)])
+    append_row(summary, ["合计", *(total[f] for f in FIGURES), _rate(total)])
     _style(summary, 2, [24, *[12] * (len(FIGURES) + 1)])
     for report in reports:
         sheet = book.create_sheet(_title(report.department.name, book.sheetnames))
-        sheet.append(["部门", *FIGURES, "按时率"])
-        sheet.append([report.department.name, *(report.figures[f] for f in FIGURES), report.rate])
-        sheet.append([])
-        sheet.append(list(DETAIL_HEADERS))
+        append_row(sheet, ["部门", *FIGURES, "按时率"])
+        append_row(sheet, [report.department.name, *(report.figures[f] for f in FIGURES), report.rate])
+        append_row(sheet, [])
+        append_row(sheet, list(DETAIL_HEADERS))
         for row in sorted(report.details, key=lambda r: (r[5], r[0])):
-            sheet.append(row)
+            append_row(sheet, row)
         for (cell,) in sheet.iter_rows(min_row=5, min_col=4, max_col=4):
             cell.number_format = "yyyy-mm-dd"
         for column in (6, 7):
@@ -84,7 +86,7 @@ def _style(sheet: object, header_row: int, widths: list[int]) -> None:
 
 
 def _title(name: str, taken: list[str]) -> str:
-    base = "".join(ch for ch in name if ch not in "[]:*?/\\")[:28]
+    base = "".join(ch for ch in one_line(name) if ch not in "[]:*?/\\")[:28] or "部门"
     title, n = base, 2
     while title in taken:
         title, n = f"{base}{n}", n + 1

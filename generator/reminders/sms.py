@@ -16,6 +16,7 @@ from generator.catalog.model import Department
 from generator.problems import Level, Problem
 from generator.reminders.due import SECOND, HolderGroup
 from portal.rules.china import chinese_date
+from portal.text import one_line
 
 TEMPLATE_FILE = "短信模板.txt"
 SINGLE, PART, LONGEST = 70, 67, 500
@@ -79,9 +80,9 @@ def load_template(catalogs_root: Path, department: Department) -> tuple[Template
 
 
 def fill(template: str, group: HolderGroup) -> str:
-    """Return the template with the group's values in place (no signature)."""
-    values = placeholder_values(group)
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+    """Return the template with the group's values in place (no signature), as one line of visible text."""
+    values = {name: one_line(value) for name, value in placeholder_values(group).items()}
+    return one_line(_PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template))
 
 
 def placeholder_values(group: HolderGroup) -> dict[str, str]:
@@ -113,7 +114,7 @@ def placeholder_values(group: HolderGroup) -> dict[str, str]:
 
 def sign(body: str, department: Department) -> str:
     """Return the message as sent: body, then the signature in 【】."""
-    signature = (department.sms_signature or department.name).strip("【】")
+    signature = one_line(department.sms_signature or department.name).strip("【】")
     return f"{body}【{signature}】"
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from generator.ledger.identifiers import normalize_phone
 from generator.problems import InputError, Problem
 from generator.reminders.registry import Record, Registry
+from generator.spreadsheet import csv_original
 from generator.tabular import cell_text, read_sheet
 
 SMS_HEADERS = ("手机号", "短信内容")
@@ -22,7 +23,8 @@ def read_sms_batch(path: Path, shown: str, registry: Registry, sent_on: date, by
         raise InputError([Problem(shown, "不是叫早生成的短信批量文件，整个文件未登记", fix, 1)])
     records, problems = list[Record](), list[Problem]()
     for row, cells in enumerate(sheet.rows[1:], start=2):
-        phone, text = normalize_phone(cell_text(cells[0])), str(cells[1] if len(cells) > 1 else "")
+        phone = normalize_phone(cell_text(cells[0]))
+        text = csv_original(str(cells[1] if len(cells) > 1 else ""))
         if not phone and not text:
             continue
         found = registry.sms_certificates(phone, text)

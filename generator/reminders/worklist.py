@@ -23,7 +23,9 @@ from generator.problems import InputError, Problem, column_letter
 from generator.reminders.due import FIRST, SECOND, HolderGroup
 from generator.reminders.registry import CHANNELS, KINDS, RESULTS, Certificate, Record
 from generator.reminders.sms import fill
+from generator.spreadsheet import append_row
 from generator.tabular import cell_text, read_sheet
+from portal.text import one_line
 
 HEADERS = (
     "序号", "组号", "部门代号", "持证单位（个人）", "证照名称", "证照编号", "期满日期", "剩余天数", "联系人",
@@ -58,9 +60,9 @@ def write_worklist(path: Path, title: str, rows: list[list[object]]) -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = _sheet_title(title)
-    sheet.append(list(HEADERS))
+    append_row(sheet, HEADERS)
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     sheet.freeze_panes = "A2"
     last = max(2, len(rows) + 1)
     for cell in sheet[1]:
@@ -94,7 +96,7 @@ def _width(text: str) -> int:
 
 
 def _sheet_title(title: str) -> str:
-    return "".join(ch for ch in title if ch not in "[]:*?/\\")[:31] or "提醒清单"
+    return "".join(ch for ch in one_line(title) if ch not in "[]:*?/\\")[:31] or "提醒清单"
 
 
 @dataclass

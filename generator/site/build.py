@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import glob
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -32,6 +34,7 @@ from generator.site.incremental import (
 from generator.site.model import SiteModel
 from generator.site.notices import fill_notices
 from generator.site.public import notice_rows
+from generator.site.text import footer_facts
 from portal.rules.china import CHINA
 
 MKDOCS_FILE = Path(__file__).resolve().parent / "mkdocs.yml"  # package data: found from the code, not the cwd
@@ -77,7 +80,7 @@ def publish_site(
         docs.mkdir()
         site_pages.render_docs(model, docs)
         write_history(docs, history)
-        extra = {"jiaozao": {**asdict(model.config), "updated_at": model.updated_at}}
+        extra = {"jiaozao": {**footer_facts(asdict(model.config)), "updated_at": model.updated_at}}
         fingerprint, notice_hashes = global_fingerprint(MKDOCS_FILE, extra), notice_fingerprints(model)
         reused = plan(site_dir, src_dir, docs, fingerprint, notice_hashes) if reuse else Reuse()
         write_manifest(docs, fingerprint, notice_hashes)
@@ -111,13 +114,51 @@ class _Stopwatch:
 
 @contextmanager
 def _workspace(site_dir: Path) -> Iterator[Path]:
-    """Yield a scratch folder on the same disk as the site (so the final renames are atomic); always removed."""
+    """Yield a scratch folder on the same disk as the site (so the final renames are atomic); always removed.
+
+    Its name carries this process's id: a build killed before it could clean up leaves one behind, and the next
+    build removes every such folder whose process is gone.
+    """
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
+    _clear_stale_workspaces(site_dir)
+    prefix = f".{site_dir.name}-build-{os.getpid()}-"
+    work = Path(tempfile.mkdtemp(prefix=prefix, dir=site_dir.parent))
     try:
         yield work
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+_OLD_STYLE_AGE = 3600  # seconds: a workspace of a build from before process ids were in the name
+_OLD_STYLE = re.compile(r"[a-z0-9_]{8}")  # what tempfile.mkdtemp put after the prefix
+
+
+def _clear_stale_workspaces(site_dir: Path) -> None:
+    """Remove the scratch folders of builds that were killed (their process is gone)."""
+    prefix = f".{site_dir.name}-build-"
+    for folder in site_dir.parent.glob(f"{glob.escape(prefix)}*"):
+        if folder.is_dir() and not folder.is_symlink() and _abandoned(folder.name[len(prefix) :], folder):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _abandoned(tail: str, folder: Path) -> bool:
+    pid, _, rest = tail.partition("-")
+    if not (pid.isdigit() and rest):
+        if not _OLD_STYLE.fullmatch(tail):  # another site's folder (say site-build/), not a workspace of ours
+            return False
+        try:
+            return time.time() - folder.stat().st_mtime > _OLD_STYLE_AGE
+        except OSError:
+            return False
+    if int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError):
+        return False  # alive under another user (or not a pid at all): leave it
+    return False
 
 
 def _run_mkdocs(model: SiteModel, docs: Path, out: Path, extra: dict[str, Any], exclude: set[str]) -> None:

@@ -14,7 +14,7 @@ from itertools import groupby
 from pathlib import Path
 
 from generator.site.model import NOTICE_PAGE_SIZE, NOTICE_WINDOWS, NoticeRow, SiteModel
-from generator.site.text import cell
+from generator.site.text import html_text, path
 
 PLACEHOLDER = '<div class="jz-notice-rows"></div>'
 _ESTIMATE = ' <span class="jz-estimate" title="提醒日期按尚未公布的放假安排估算">估算</span>'
@@ -83,9 +83,9 @@ def _table(rows: Iterable[NoticeRow], slug: str, full: bool) -> str:
     lines = [f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>"]
     for row in rows:
         expires = row.expires_on.isoformat() + (_ESTIMATE if row.estimated else "")
-        cells = f"<td>{cell(row.holder)}</td><td>{cell(row.certificate)}</td><td>{cell(row.number)}</td><td>{expires}</td>"
+        cells = f"<td>{html_text(row.holder)}</td><td>{html_text(row.certificate)}</td><td>{html_text(row.number)}</td><td>{expires}</td>"
         if full:
-            guide = f"../../../departments/{slug}/guides/{row.item_seq}.html"
+            guide = f"../../../departments/{path(slug)}/guides/{path(row.item_seq)}.html"
             cells += f'<td>{row.days_left}</td><td><a href="{guide}">查看</a></td>'
         lines.append(f"<tr>{cells}</tr>")
     lines.append("</tbody>\n</table>")

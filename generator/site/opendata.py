@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from generator.catalog.model import Department
 from generator.site.model import SiteModel
+from generator.spreadsheet import append_row, csv_row
 
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 _DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)([^<]*)(</dcterms:)")
@@ -40,8 +41,8 @@ def _write(path: Path, data: bytes) -> Path:
 def _csv(department: Department, rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(department.headers)
-    writer.writerows(rows)
+    writer.writerow(csv_row(department.headers))
+    writer.writerows(csv_row(row) for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -61,10 +62,10 @@ def _xlsx(department: Department, rows: list[list[str]], model: SiteModel) -> by
     sheet = book.active
     assert sheet is not None
     sheet.title = "目录"
-    sheet.append([department.title or department.name])
-    sheet.append(list(department.headers))
+    append_row(sheet, [department.title or department.name])
+    append_row(sheet, department.headers)
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     stamp = datetime.combine(model.today, datetime.min.time())
     book.properties.created = book.properties.modified = stamp
     buffer = io.BytesIO()

@@ -13,7 +13,7 @@ from generator.site.model import NOTICE_WINDOWS, SiteModel
 from generator.site.notices import PLACEHOLDER, in_window
 from generator.site.opendata import write_catalog_downloads
 from generator.site.syndication import write_feeds
-from generator.site.text import cell, fact, link
+from generator.site.text import cell, fact, href, link, path, title_meta
 
 _TEMPLATES = Path(__file__).resolve().parent / "markdown"
 _SAFE_NAME = re.compile(r"^[0-9A-Za-z-]{1,40}$")
@@ -31,11 +31,11 @@ def guide_name(item: CatalogItem, department: Department) -> str:
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(_TEMPLATES),
-        autoescape=False,  # Markdown, not HTML: every value goes through the cell/fact filters instead
+        autoescape=False,  # Markdown, not HTML: every value goes through the cell/fact/link filters instead
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.filters.update(cell=cell, fact=fact, link=link)
+    env.filters.update(cell=cell, fact=fact, link=link, href=href, path=path, title_meta=title_meta)
     env.globals.update(guide_name=guide_name)
     return env
 

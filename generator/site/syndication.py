@@ -8,6 +8,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from generator.site.model import NOTICE_WINDOWS, NoticeRow, SiteModel
+from portal.text import one_line
 
 FEED_WINDOW = min(NOTICE_WINDOWS)  # feeds carry the most urgent window only
 SITE_FEED_LIMIT = 1000
@@ -46,12 +47,14 @@ def _stamp(day: date) -> str:
 
 
 def _entry_id(slug: str, row: NoticeRow) -> str:
-    return f"tag:jiaozao,2026:{slug}/{row.number or row.holder}/{row.expires_on.isoformat()}"
+    return f"tag:jiaozao,2026:{slug}/{one_line(row.number or row.holder)}/{row.expires_on.isoformat()}"
 
 
 def _entry_text(row: NoticeRow) -> tuple[str, str]:
-    title = f"{row.holder}的{row.certificate}将于{row.expires_on.isoformat()}到期"
-    text = f"{title}（剩余 {row.days_left} 天），证照编号 {row.number or '—'}。请在法定申请期限前办理延续。"
+    # one line of visible text: a control character would make the Atom document invalid XML
+    holder, certificate, number = one_line(row.holder), one_line(row.certificate), one_line(row.number)
+    title = f"{holder}的{certificate}将于{row.expires_on.isoformat()}到期"
+    text = f"{title}（剩余 {row.days_left} 天），证照编号 {number or '—'}。请在法定申请期限前办理延续。"
     return title, text
 
 

@@ -1,16 +1,36 @@
-"""Text for the site's pages: escaped for Markdown tables, demo facts visibly marked."""
+"""Text for the site's pages: every value from a catalogue, ledger or YAML file is shown as text, never as markup.
+
+Values go into Markdown, which would turn `[x](javascript:…)` into a link and `<img onerror=…>` into an image.
+So each value is HTML-escaped and every character Markdown (and attr_list's `{: …}`) reads as syntax is written
+as a character reference: Markdown passes references through untouched and the browser shows the character.
+"""
 
 from __future__ import annotations
 
 import html
+import json
+import re
+from typing import Any
+from urllib.parse import quote
 
 from generator.catalog.model import is_sample
+from portal.text import drop_invisible, is_http_url, is_local_path
+
+_MARKDOWN = {ch: f"&#{ord(ch)};" for ch in "\\`*_[]{}|#!~"}
+_LINE_START = re.compile(r"^(?:[-+=>:]|\d+[.)](?=\s|$))")  # lists, quotes, setext/definition markers
+
+
+def html_text(value: object) -> str:
+    """Return a value as HTML text on one line: escaped, line breaks and invisible characters gone."""
+    visible = drop_invisible("".join(" " if ch.isspace() else ch for ch in str(value)))
+    return html.escape(" ".join(visible.split()), quote=False)
 
 
 def cell(value: object) -> str:
-    """Return text safe inside a Markdown table cell: HTML escaped (a holder named <script> stays text)."""
-    text = html.escape(str(value), quote=False).replace("|", "&#124;")
-    return " ".join(text.split())
+    """Return a value safe anywhere in the Markdown of a page (a table cell, a heading, a list item): text only."""
+    text = html_text(value)
+    text = "".join(_MARKDOWN.get(ch, ch) for ch in text)
+    return _LINE_START.sub(lambda m: m.group(0)[:-1] + f"&#{ord(m.group(0)[-1])};", text)
 
 
 def fact(value: str) -> str:
@@ -23,5 +43,37 @@ def fact(value: str) -> str:
 
 
 def link(url: str) -> str:
-    shown = cell(url)
-    return f'<a href="{html.escape(url)}">{shown}</a>'
+    """Return an http(s) address as a link; anything else (javascript:, data:, Markdown) only as text."""
+    if not is_http_url(url):
+        return cell(url)
+    return f'<a href="{_attribute(url)}">{cell(url)}</a>'
+
+
+def href(url: str, fallback: str) -> str:
+    """Return url for an attribute when it is http(s) or a path on this site, else fallback (both escaped)."""
+    safe = url if is_http_url(url) or is_local_path(url) else fallback
+    return _attribute(safe)
+
+
+def _attribute(url: str) -> str:
+    # Markdown's link pattern runs before raw HTML is set aside: "[x](javascript:…)" inside an href would match.
+    return "".join(_MARKDOWN.get(ch, ch) for ch in html.escape(url.strip(), quote=True))
+
+
+def path(segment: str) -> str:
+    """Return a folder or file name (a department's code) for a link target: percent-encoded, never a scheme."""
+    return quote(segment, safe="")
+
+
+def title_meta(value: str) -> str:
+    """Return a page title for the front matter (YAML): the theme prints it as it is, so it is escaped here."""
+    return json.dumps(html_text(value), ensure_ascii=False)  # JSON strings are YAML strings
+
+
+def footer_facts(config: dict[str, Any]) -> dict[str, Any]:
+    """Return the footer's settings with every link that is not http(s) blanked (shown as text instead)."""
+    facts = dict(config)
+    for key in ("icp_url", "police_url"):
+        if not is_http_url(str(facts.get(key) or "")):
+            facts[key] = ""
+    return facts

@@ -8,7 +8,14 @@ from pathlib import Path
 
 from generator.atomic import OutputError
 from generator.config import Settings
-from generator.export import PROBLEM_HEADERS, SCHEDULE_HEADERS, problem_rows, schedule_rows, write_table
+from generator.export import (
+    PROBLEM_HEADERS,
+    SCHEDULE_HEADERS,
+    TableOutput,
+    problem_rows,
+    schedule_rows,
+    write_tables,
+)
 from generator.ledger.load import Progress
 from generator.pipeline import Inputs, load_inputs
 from generator.schedule import compute_schedule
@@ -44,10 +51,10 @@ def write_schedule(
     inputs = load_inputs(settings, today, progress)
     ledger = inputs.ledger
     schedule = compute_schedule(ledger, inputs.catalogs, inputs.calendar, today)
-    write_table(out, SCHEDULE_HEADERS, schedule_rows(ledger, schedule, inputs.catalogs))
-    written = [out]
+    tables = [TableOutput(out, SCHEDULE_HEADERS, schedule_rows(ledger, schedule, inputs.catalogs))]
     if problems_out is not None:
-        write_table(problems_out, PROBLEM_HEADERS, problem_rows(inputs.problems))
-        written.append(problems_out)
+        tables.append(TableOutput(problems_out, PROBLEM_HEADERS, problem_rows(inputs.problems)))
+    write_tables(*tables)  # both or neither: a failure leaves the previous files as they were
+    written = [t.path for t in tables]
     counts = {s.label: int((schedule.status == s).sum()) for s in Status}
     return ScheduleResult(inputs, counts, written)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from portal.config import PortalConfig
 from portal.format import CURRENT_FILE
 from tests.portal.client import AppClient
@@ -75,3 +77,33 @@ def test_a_garbage_current_file_is_refused(portal_data: PortalData, tmp_path: Pa
     with AppClient(make_app(PortalConfig(folder, rate_limit=0))) as client:
         assert client.get("/api/v1/certificates/HY-0000").status_code == 200  # newest good generation on disk
         assert client.get("/healthz").status_code == 503
+
+
+def test_healthz_never_shows_a_server_path(
+    portal_data: PortalData, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    missing = tmp_path / "nothing-here"
+    with AppClient(make_app(PortalConfig(missing))) as client:
+        health = client.get("/healthz")
+        assert health.status_code == 503 and "jiaozao build" in health.json()["problem"]
+        assert str(tmp_path) not in health.text and "nothing-here" not in health.text
+    assert any("nothing-here" in r.getMessage() for r in caplog.records)  # the details go to the log
+    _, folder = _copy(portal_data, tmp_path)
+    with AppClient(make_app(PortalConfig(folder, rate_limit=0))) as client:
+        for damage in ("meta", "toc", "current"):
+            generation = (folder / CURRENT_FILE).read_text().strip()
+            fresh = folder / f"gen-9{len(damage):05d}{damage[0]}"
+            shutil.copytree(folder / generation, fresh)
+            if damage == "meta":
+                (fresh / "meta.json").unlink()
+                (fresh / "meta.json").mkdir()  # the OSError names the full path
+            elif damage == "toc":
+                for toc in fresh.glob("*.toc"):
+                    toc.write_bytes(b"not a table of contents")
+            (folder / CURRENT_FILE).write_text(str(fresh) if damage == "current" else fresh.name)
+            _take_up(client)
+            health = client.get("/healthz")
+            assert health.status_code == 503 and health.json()["status"] == "degraded", damage
+            assert str(tmp_path) not in health.text and "/" not in health.json()["problem"], damage
+            (folder / CURRENT_FILE).write_text(generation)
+            _take_up(client)

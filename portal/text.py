@@ -1,0 +1,60 @@
+"""Pure-Python text rules the generator and the portal share: invisible characters, one-line text, safe links."""
+
+from __future__ import annotations
+
+import unicodedata
+from urllib.parse import urlsplit
+
+# Unicode categories: control, format (U+200B, U+202E, U+00AD, U+FEFF …), line and paragraph separators.
+_INVISIBLE = frozenset(("Cc", "Cf", "Zl", "Zp"))
+
+
+def is_invisible(ch: str) -> bool:
+    """Say whether ch is a control or format character (zero-width space, soft hyphen, BOM, RTL override …)."""
+    return unicodedata.category(ch) in _INVISIBLE
+
+
+def drop_invisible(text: str) -> str:
+    """Return text without control and format characters (line breaks and tabs included)."""
+    if text.isprintable():  # the common case: nothing to drop (isprintable is False for Cc/Cf/Z*)
+        return text
+    return "".join(ch for ch in text if not is_invisible(ch))
+
+
+def one_line(text: str) -> str:
+    """Return text as a single line: line breaks and tabs become one space, other invisible characters go."""
+    spaced = "".join(" " if ch.isspace() else ch for ch in text)
+    return " ".join(drop_invisible(spaced).split())
+
+
+def fold_digits(text: str) -> str:
+    """Return text with every Unicode decimal digit (Arabic-Indic, Devanagari, full-width …) as 0-9."""
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+
+
+def is_http_url(url: str) -> bool:
+    """Say whether url is an absolute http(s) address, the only kind shown as a link."""
+    text = url.strip()
+    if not text or any(ch.isspace() or is_invisible(ch) or ch in "<>\"'`\\" for ch in text):
+        return False
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def is_local_path(url: str) -> bool:
+    """Say whether url is a path on this site (/lookup, lookup, ../x.html): no scheme, no other host."""
+    text = url.strip()
+    if not text or text.startswith(("//", "\\")) or any(ch.isspace() or is_invisible(ch) for ch in text):
+        return False
+    if any(ch in "<>\"'`\\" for ch in text):
+        return False
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return not parts.scheme and not parts.netloc
