@@ -92,7 +92,7 @@ def load_department_facts(path: Path, shown_as: str, problems: list[Problem]) ->
     values.update({key: section.url(key) for key in ("网站", "网上办理")})
     values["提醒方式"] = section.texts("提醒方式", "[点对点函告, 人工电话通知, 短信提醒]") or ()
     values["每月叫早"] = bool(section.flag("每月叫早"))
-    if not values["名称"]:
+    if not values["名称"] and not any(i.key == "名称" for i in issues):
         section.problem("名称", "缺少“名称”", "请填写部门名称，如“名称: 鞍山市行政审批局”")
     first = _lead_time(section, "首次提醒时限")
     second = _lead_time(section, "二次提醒时限")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from generator.catalog.facts import yaml_problems
 from generator.commands._common import (
     Subparsers,
     add_command,
@@ -16,6 +17,8 @@ from generator.commands._common import (
     summarize,
 )  # fmt: skip
 from generator.pipeline import load_inputs
+from generator.site.config import read_site_config
+from portal.config import CONFIG_FILE, check_settings
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,8 +31,12 @@ def run(args: argparse.Namespace) -> int:
       jiaozao check --catalogs /data/catalogs --ledgers /data/台账/2026-11
     """
     today = parse_day(args.today, "--today")
+    settings = settings_of(args)
     with progress_bar("读取台账") as advance:
-        inputs = load_inputs(settings_of(args), today, advance)
+        inputs = load_inputs(settings, today, advance)
+    inputs.problems.extend(read_site_config(settings.catalogs)[1])
+    portal_issues = check_settings(settings.catalogs / CONFIG_FILE)[1]
+    inputs.problems.extend(yaml_problems(f"{settings.catalogs.name}/{CONFIG_FILE}", portal_issues))
     print_problems(inputs.problems)
     ledger, problems = inputs.ledger, inputs.problems
     departments = len(inputs.catalogs.departments)
