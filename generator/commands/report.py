@@ -21,6 +21,7 @@ from generator.reminders.registry import Registry, registry_path
 from generator.reminders.report import FIGURES, build_report
 from generator.reminders.report_files import totals, write_report_html, write_report_xlsx
 from generator.schedule import compute_schedule
+from generator.site.incremental import MANIFEST
 
 PUBLIC_SITE = Path("site")
 
@@ -42,10 +43,12 @@ def run(args: argparse.Namespace) -> int:
     html = Path(args.html) if args.html else out.with_suffix(".html")
     if out.suffix.lower() != ".xlsx":
         raise OutputError(f"--out “{out}”应以 .xlsx 结尾")
-    site = Path(args.site).resolve()
     for path in (out, html):
-        if path.resolve().is_relative_to(site):
-            raise OutputError(f"“{path}”在公开网站文件夹 {args.site} 中；督促检查只给工作人员看，请放到别处")
+        site = published_site(path) or (
+            Path(args.site) if path.resolve().is_relative_to(Path(args.site).resolve()) else None
+        )
+        if site is not None:
+            raise OutputError(f"“{path}”在公开网站文件夹 {site} 中；督促检查只给工作人员看，请放到别处")
     today = parse_day(args.today, "--today")
     with progress_bar("读取台账") as advance:
         inputs = load_inputs(settings_of(args), today, advance)
@@ -58,6 +61,11 @@ def run(args: argparse.Namespace) -> int:
     console.print(f"{start} 至 {end}：" + "，".join(f"{f} {total[f]}" for f in FIGURES) + "。", markup=False)
     console.print(f"已写入 {out} 和 {html}", markup=False)
     return 0
+
+
+def published_site(path: Path) -> Path | None:
+    """Return the published site a file would land in: the nearest folder above it holding a build manifest."""
+    return next((folder for folder in path.resolve().parents if (folder / MANIFEST).is_file()), None)
 
 
 def register(subparsers: Subparsers) -> None:
