@@ -5,18 +5,32 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from generator.commands._common import Subparsers, add_command, console, parse_day
+from generator.commands._common import (
+    Subparsers,
+    add_command,
+    add_input_options,
+    console,
+    parse_day,
+    progress_bar,
+    settings_of,
+)  # fmt: skip
+from generator.pipeline import load_inputs
 from generator.problems import JiaozaoError
 from generator.reminders.registry import Registry, registry_path
-from generator.reminders.smsbatch import read_sms_batch
-from generator.reminders.worklist import read_worklist
+from generator.reminders.returned import Columns, check_returned, own_department
+from generator.reminders.smsbatch import SMS_HEADERS, read_sms_batch
+from generator.reminders.worklist import HEADERS, read_worklist
+
+_WORKLIST = Columns(*((name, HEADERS.index(name)) for name in ("部门代号", "证照编号", "期满日期")))
+_SMS = Columns(*[(SMS_HEADERS[1], 1)] * 3)  # an SMS row shows its certificates only in its text
 
 
 def run(args: argparse.Namespace) -> int:
     """把填好的电话提醒清单（或已上传短信平台的短信文件）登记到登记簿。
 
     清单中“提醒日期”和“联系结果”都空着的行表示还没提醒，不登记。列被改动、日期不存在等错误时整个文件不登记，
-    并列出 Excel 行号。同一文件导入两次不会重复登记。
+    并列出 Excel 行号。每一行都要与本部门台账（--catalogs、--ledgers，与 remind 相同）核对：证照编号在本部门台账中、
+    期满日期一致，不是本清单部门的证照；不符的行逐一列出，整个文件不登记。同一文件导入两次不会重复登记。
 
     示例：
       jiaozao record out/remind/2026-11-23/anshan/电话提醒清单.xlsx
@@ -26,13 +40,20 @@ def run(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise JiaozaoError(f"找不到文件“{path}”。请写出清单文件的路径")
     today = parse_day(args.on if args.sms else None, "--on")
+    with progress_bar("读取台账") as advance:
+        inputs = load_inputs(settings_of(args), parse_day(None, "--today"), advance)
     with Registry(registry_path(args.db)) as registry:
         if args.sms:
-            records = read_sms_batch(path, str(path), registry, today, args.by or "短信平台")
+            rows: list[int] = []
+            records = read_sms_batch(path, str(path), registry, today, args.by or "短信平台", rows)
+            check_returned(records, rows, (str(path), None), _SMS, inputs.ledger, inputs.catalogs)
             blank = 0
         else:
             imported = read_worklist(path, str(path), parse_day(None, "--today"))
             records, blank = imported.records, imported.blank
+            own = own_department(inputs.catalogs, imported.sheet, path.parent.name)
+            where = (str(path), imported.sheet)
+            check_returned(records, imported.rows, where, _WORKLIST, inputs.ledger, inputs.catalogs, own)
         added = registry.add(records)
     repeated = len(records) - added
     console.print(
@@ -49,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
 
 def register(subparsers: Subparsers) -> None:
     parser = add_command(subparsers, "record", run, run.__doc__ or "")
+    add_input_options(parser)
     parser.add_argument(
         "file", metavar="文件", help="填好的电话提醒清单 .xlsx，或（与 --sms 一起）短信文件 .csv"
     )
