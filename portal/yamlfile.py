@@ -267,8 +267,11 @@ def load_yaml(path: Path) -> tuple[Section | None, list[YamlIssue]]:
         return None, [YamlIssue("文件不是 UTF-8 编码", "请用记事本或 VS Code“另存为 UTF-8”")]
     except OSError as error:
         return None, [YamlIssue(f"无法读取（{error.strerror}）", "请检查文件权限")]
+    issues: list[YamlIssue] = []
+    text = _without_unprintable(text, issues)
     try:
         node = yaml.compose(text, Loader=_Loader)
+        top = None if node is None or not isinstance(node, MappingNode) else _value(node, issues)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -276,12 +279,30 @@ def load_yaml(path: Path) -> tuple[Section | None, list[YamlIssue]]:
             return None, [YamlIssue("不支持锚点和引用（& 和 *）", "请把值直接写出来", line)]
         fix = "请检查缩进和冒号（冒号后要有空格）；值中有冒号、#、[ 等符号时请加引号"
         return None, [YamlIssue("YAML 格式错误", fix, line)]
-    issues: list[YamlIssue] = []
+    except RecursionError:
+        return None, [YamlIssue("嵌套层次太多", "请参照示例文件填写")]
     if node is None:
         return Section({}, 1, issues), issues
-    if not isinstance(node, MappingNode):
+    if not isinstance(top, Section):
         return None, [YamlIssue("内容不是“项目: 值”的形式", "请参照示例文件填写", node.start_mark.line + 1)]
-    return _value(node, issues), issues  # type: ignore[return-value]
+    return top, issues
+
+
+def _without_unprintable(text: str, issues: list[YamlIssue]) -> str:
+    """Return text without the characters YAML refuses (pasted control characters), each reported by line."""
+    unprintable = yaml.reader.Reader.NON_PRINTABLE
+    for match in unprintable.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        code = f"U+{ord(match.group()):04X}"
+        issues.append(
+            YamlIssue(
+                f"有不可见的控制字符（{code}）",
+                "已去掉；请删除这个字符（常见于从网页或 Word 复制的文字）",
+                line,
+                warning=True,
+            )
+        )
+    return unprintable.sub("", text)
 
 
 def _value(node: Node, issues: list[YamlIssue]) -> Value:

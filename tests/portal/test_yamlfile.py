@@ -73,3 +73,18 @@ def test_a_portal_setting_written_twice_or_a_script_origin_is_refused(tmp_path: 
     message = str(error.value)
     assert "第 2 行" in message and "两次" in message and "javascript:alert(1)" in message
     assert "第 3 行" in message
+
+
+def test_pasted_control_characters_are_dropped_with_a_warning_naming_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("电话: 1\n名称: 东丽\x07区\x0b政务\n", encoding="utf-8")
+    section, issues = load_yaml(path)
+    assert section is not None and section.text("名称") == "东丽区政务"
+    assert [(i.line, i.warning) for i in issues] == [(2, True), (2, True)] and "U+0007" in issues[0].message
+
+
+def test_deep_nesting_is_an_issue_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("a: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    section, issues = load_yaml(path)
+    assert section is None and len(issues) == 1
