@@ -197,3 +197,31 @@ def test_check_refuses_a_yes_no_setting_that_is_neither(
     err = capsys.readouterr().err
     assert "catalogs/anshan/department.yaml，第 28 行，「每月叫早」" in err and "“不要”" in err
     assert "true 或 false" in err and "Traceback" not in err
+
+
+def test_check_names_an_email_cell_with_more_than_one_address(
+    tmp_path: Path, catalogs_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    header = ["证照持有单位（个人）", "证照名称", "期满日期", "电子邮箱"]
+    rows = [
+        ["甲公司", "采矿许可证", "2027-12-01", "victim@example.com,attacker"],
+        ["乙公司", "采矿许可证", "2027-12-02", "b@example.com"],
+    ]
+    write_xlsx(tmp_path / "ledgers" / "anshan.xlsx", [header, *rows])
+    args = [
+        "check",
+        "--catalogs",
+        str(catalogs_dir),
+        "--ledgers",
+        str(tmp_path / "ledgers"),
+        "--today",
+        "2026-11-23",
+    ]
+    assert main(args) == 0
+    (line,) = [line for line in capsys.readouterr().err.splitlines() if "邮箱" in line]
+    assert (
+        "anshan.xlsx" in line
+        and "第 2 行" in line
+        and "「电子邮箱」列（D 列）" in line
+        and "一个邮箱地址" in line
+    )
