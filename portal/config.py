@@ -6,6 +6,7 @@ paths from the serve command or, for a production server started by uvicorn itse
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -76,11 +77,22 @@ def check_settings(path: Path) -> tuple[dict[str, Any], list[YamlIssue]]:
     if rate_limit is not None:
         settings["rate_limit"] = rate_limit
     if "可信代理" in section:
-        settings["trusted_proxy"] = section.text("可信代理", example="127.0.0.1")
+        settings["trusted_proxy"] = _address(section, "可信代理")
     for key in ("允许嵌入的网站", "允许跨域的网站"):
         if key in section:
             settings[_KEYS[key]] = _origins(section, key)
     return settings, issues
+
+
+def _address(section: Section, key: str) -> str:
+    text = section.text(key, example="127.0.0.1")
+    try:
+        return str(ipaddress.ip_address(text)) if text else ""
+    except ValueError:
+        section.problem(
+            key, f"“{key}”应是一个 IP 地址", f"请写成“{key}: 127.0.0.1”（nginx 的地址），或留空", text
+        )
+        return ""
 
 
 def _origins(section: Section, key: str) -> tuple[str, ...]:

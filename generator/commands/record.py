@@ -17,20 +17,15 @@ from generator.commands._common import (
 from generator.pipeline import load_inputs
 from generator.problems import JiaozaoError
 from generator.reminders.registry import Registry, registry_path
-from generator.reminders.returned import Columns, check_returned, own_department
-from generator.reminders.smsbatch import SMS_HEADERS, read_sms_batch
-from generator.reminders.worklist import HEADERS, read_worklist
-
-_WORKLIST = Columns(*((name, HEADERS.index(name)) for name in ("部门代号", "证照编号", "期满日期")))
-_SMS = Columns(*[(SMS_HEADERS[1], 1)] * 3)  # an SMS row shows its certificates only in its text
+from generator.reminders.returned import returned_sms, returned_worklist
 
 
 def run(args: argparse.Namespace) -> int:
     """把填好的电话提醒清单（或已上传短信平台的短信文件）登记到登记簿。
 
     清单中“提醒日期”和“联系结果”都空着的行表示还没提醒，不登记。列被改动、日期不存在等错误时整个文件不登记，
-    并列出 Excel 行号。每一行都要与本部门台账（--catalogs、--ledgers，与 remind 相同）核对：证照编号在本部门台账中、
-    期满日期一致，不是本清单部门的证照；不符的行逐一列出，整个文件不登记。同一文件导入两次不会重复登记。
+    并列出 Excel 行号。每一行都与台账（--catalogs、--ledgers，与 remind 相同）核对：证照编号要在本部门台账中、
+    期满日期要一致，别的部门的证照不能登记在本清单；不符的行逐一列出，整个文件不登记。同一文件导入两次不会重复登记。
 
     示例：
       jiaozao record out/remind/2026-11-23/anshan/电话提醒清单.xlsx
@@ -42,18 +37,13 @@ def run(args: argparse.Namespace) -> int:
     today = parse_day(args.on if args.sms else None, "--on")
     with progress_bar("读取台账") as advance:
         inputs = load_inputs(settings_of(args), parse_day(None, "--today"), advance)
+    ledger, catalogs = inputs.ledger, inputs.catalogs
     with Registry(registry_path(args.db)) as registry:
         if args.sms:
-            rows: list[int] = []
-            records = read_sms_batch(path, str(path), registry, today, args.by or "短信平台", rows)
-            check_returned(records, rows, (str(path), None), _SMS, inputs.ledger, inputs.catalogs)
-            blank = 0
+            records, blank = returned_sms(path, registry, today, args.by or "短信平台", ledger, catalogs), 0
         else:
-            imported = read_worklist(path, str(path), parse_day(None, "--today"))
+            imported = returned_worklist(path, parse_day(None, "--today"), ledger, catalogs)
             records, blank = imported.records, imported.blank
-            own = own_department(inputs.catalogs, imported.sheet, path.parent.name)
-            where = (str(path), imported.sheet)
-            check_returned(records, imported.rows, where, _WORKLIST, inputs.ledger, inputs.catalogs, own)
         added = registry.add(records)
     repeated = len(records) - added
     console.print(

@@ -11,14 +11,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 
 from generator.catalog.model import Catalogs
 from generator.ledger.model import Ledger
 from generator.problems import InputError, Problem
-from generator.reminders.registry import Record, certificate_key
-from generator.reminders.worklist import sheet_title
+from generator.reminders.registry import Record, Registry, certificate_key
+from generator.reminders.smsbatch import SMS_HEADERS, read_sms_batch
+from generator.reminders.worklist import HEADERS, WorklistImport, read_worklist, sheet_title
 
 Held = dict[tuple[str, str], set[date]]  # (department, certificate key) → the 期满日期 the ledger has
 
@@ -30,6 +32,29 @@ class Columns:
     department: tuple[str, int]
     number: tuple[str, int]
     expires: tuple[str, int]
+
+
+_WORKLIST = Columns(*((name, HEADERS.index(name)) for name in ("部门代号", "证照编号", "期满日期")))
+_SMS = Columns(*[(SMS_HEADERS[1], 1)] * 3)  # an SMS row shows its certificates only in its text
+
+
+def returned_worklist(path: Path, today: date, ledger: Ledger, catalogs: Catalogs) -> WorklistImport:
+    """Return a filled worklist's records once every row is a certificate of the worklist's own department."""
+    imported = read_worklist(path, str(path), today)
+    own = own_department(catalogs, imported.sheet, path.parent.name)
+    where = (str(path), imported.sheet)
+    check_returned(imported.records, imported.rows, where, _WORKLIST, ledger, catalogs, own)
+    return imported
+
+
+def returned_sms(
+    path: Path, registry: Registry, sent_on: date, by_whom: str, ledger: Ledger, catalogs: Catalogs
+) -> list[Record]:
+    """Return an uploaded SMS batch's records once every certificate it was about is still in the ledger."""
+    rows: list[int] = []
+    records = read_sms_batch(path, str(path), registry, sent_on, by_whom, rows)
+    check_returned(records, rows, (str(path), None), _SMS, ledger, catalogs)
+    return records
 
 
 def held_certificates(ledger: Ledger, catalogs: Catalogs, departments: set[str]) -> Held:

@@ -88,3 +88,11 @@ def test_deep_nesting_is_an_issue_not_a_crash(tmp_path: Path) -> None:
     path.write_text("a: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
     section, issues = load_yaml(path)
     assert section is None and len(issues) == 1
+
+
+@pytest.mark.parametrize("proxy", ["nginx", "10.0.0.1, 10.0.0.2", "http://10.0.0.1/"])
+def test_the_trusted_proxy_is_one_ip_address(tmp_path: Path, proxy: str) -> None:
+    path = tmp_path / "portal.yaml"
+    path.write_text(f"可信代理: '{proxy}'\n", encoding="utf-8")
+    with pytest.raises(PortalConfigError, match="IP 地址"):
+        read_settings(path)
