@@ -277,14 +277,22 @@ def load_yaml(path: Path) -> tuple[Section | None, list[YamlIssue]]:
         line = mark.line + 1 if mark is not None else None
         if isinstance(error, _AnchorError):
             return None, [YamlIssue("不支持锚点和引用（& 和 *）", "请把值直接写出来", line)]
-        fix = "请检查缩进和冒号（冒号后要有空格）；值中有冒号、#、[ 等符号时请加引号"
+        fix = (
+            "请检查缩进（用空格，不用 Tab）和冒号（半角“:”，后面要有空格）；值中有冒号、#、[ 等符号时请加引号"
+        )
         return None, [YamlIssue("YAML 格式错误", fix, line)]
     except RecursionError:
         return None, [YamlIssue("嵌套层次太多", "请参照示例文件填写")]
     if node is None:
         return Section({}, 1, issues), issues
     if not isinstance(top, Section):
-        return None, [YamlIssue("内容不是“项目: 值”的形式", "请参照示例文件填写", node.start_mark.line + 1)]
+        return None, [
+            YamlIssue(
+                "内容不是“项目: 值”的形式",
+                "每行写成“项目: 值”（半角冒号，后面有空格），可参照示例文件",
+                node.start_mark.line + 1,
+            )
+        ]
     return top, issues
 
 
