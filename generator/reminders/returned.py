@@ -90,7 +90,7 @@ def check_returned(
             )
             problems.append(Problem(where[0], message, fix, row, header, index, value, where[1]))
     if problems:
-        fix = "改正或删除这些行后重新登记"
+        fix = "改正或删除这些行后重新登记；台账不在默认位置时，请加上与 remind 相同的 --catalogs 和 --ledgers"
         raise InputError(
             [*problems, Problem(where[0], f"共 {len(problems)} 行与台账不符，整个文件未登记", fix)]
         )
