@@ -24,7 +24,7 @@ DEPARTMENT_KEYS = {
     "首次提醒时限": "目录未写时的首次提醒时限",
     "二次提醒时限": "目录未写时的二次提醒时限",
     "提醒方式": "提醒方式（列表）",
-    "每月叫早": "是否每月15日集中叫早（true/false）",
+    "每月叫早": "是否每月15日集中叫早（true/false，或 是/否）",
     "短信签名": "短信末尾【】中的签名（默认用名称）",
 }
 _DEPARTMENT_TEXTS = ("名称", "全称", "依据", "地址", "电话", "办公时间", "短信签名")
@@ -36,7 +36,7 @@ _LEAD_EXAMPLE = "到期前90个工作日"
 
 @dataclass
 class DepartmentFacts:
-    """department.yaml as read: raw values plus the lead-time defaults parsed."""
+    """department.yaml as read: each value of its type (text, list, yes/no), plus the lead-time defaults parsed."""
 
     values: dict[str, Any]
     first_default: LeadTime | None
