@@ -6,17 +6,17 @@ paths from the serve command or, for a production server started by uvicorn itse
 
 from __future__ import annotations
 
+import ipaddress
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-import yaml
+from portal.yamlfile import Section, YamlIssue, is_web_address, load_yaml
 
 CONFIG_FILE = "portal.yaml"
-_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.\-\[\]:]+$")
 _KEYS = {
     "每分钟查询次数": "rate_limit",
     "可信代理": "trusted_proxy",
@@ -59,37 +59,46 @@ class PortalConfig:
 
 def read_settings(path: Path) -> dict[str, Any]:
     """Return the security settings of a portal.yaml as PortalConfig keywords; a missing file gives defaults."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        return {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise PortalConfigError(f"{path}：无法读取（{error}）。请用 UTF-8 保存，并检查 YAML 格式") from None
-    if not isinstance(data, dict):
-        raise PortalConfigError(f"{path}：应是“项目: 值”的列表")
-    problems, settings = [], dict[str, Any]()
-    for key, value in data.items():
-        field = _KEYS.get(str(key))
-        if field is None:
-            problems.append(f"不认识的项目“{key}”，可用的项目有：{'、'.join(_KEYS)}")
-        elif field == "rate_limit":
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                problems.append(f"“{key}”的值“{value}”应是不小于 0 的整数（0 表示不限）")
-            else:
-                settings[field] = value
-        elif field == "trusted_proxy":
-            settings[field] = str(value or "").strip()
-        else:
-            origins = [value] if isinstance(value, str) else (value or [])
-            if not isinstance(origins, list):
-                problems.append(f"“{key}”应是网址列表，如 [https://zwfw.example.gov.cn]")
-                continue
-            bad = [str(o) for o in origins if not _ORIGIN.match(str(o).strip().rstrip("/"))]
-            if bad:
-                problems.append(
-                    f"“{key}”中的“{bad[0]}”不是网站地址：只写协议和域名（及端口），如 https://zwfw.example.gov.cn"
-                )
-            settings[field] = tuple(str(o).strip().rstrip("/") for o in origins)
-    if problems:
-        raise PortalConfigError(f"{path}：" + "；".join(problems))
+    settings, issues = check_settings(path)
+    errors = [str(i) for i in issues if not i.warning]
+    if errors:
+        raise PortalConfigError(f"{path}：" + "；".join(errors))
     return settings
+
+
+def check_settings(path: Path) -> tuple[dict[str, Any], list[YamlIssue]]:
+    """Return the settings a portal.yaml gives and every problem in it (for jiaozao check)."""
+    section, issues = load_yaml(path)
+    settings = dict[str, Any]()
+    if section is None:
+        return settings, issues
+    section.check_keys(_KEYS)
+    rate_limit = section.integer("每分钟查询次数", minimum=0)
+    if rate_limit is not None:
+        settings["rate_limit"] = rate_limit
+    if "可信代理" in section:
+        settings["trusted_proxy"] = _address(section, "可信代理")
+    for key in ("允许嵌入的网站", "允许跨域的网站"):
+        if key in section:
+            settings[_KEYS[key]] = _origins(section, key)
+    return settings, issues
+
+
+def _address(section: Section, key: str) -> str:
+    text = section.text(key, example="127.0.0.1")
+    try:
+        return str(ipaddress.ip_address(text)) if text else ""
+    except ValueError:
+        section.problem(
+            key, f"“{key}”应是一个 IP 地址", f"请写成“{key}: 127.0.0.1”（nginx 的地址），或留空", text
+        )
+        return ""
+
+
+def _origins(section: Section, key: str) -> tuple[str, ...]:
+    origins = tuple(o.rstrip("/") for o in section.texts(key, "[https://zwfw.example.gov.cn]") or ())
+    for origin in origins:
+        if not is_web_address(origin) or urlsplit(origin).path or "?" in origin or "#" in origin:
+            fix = "只写协议和域名（及端口），如 https://zwfw.example.gov.cn"
+            section.problem(key, f"“{key}”中的“{origin}”不是网站地址", fix, origin)
+    return origins

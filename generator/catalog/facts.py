@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from generator.catalog.model import RenewalGuide
 from generator.phrases import LeadTime, parse_lead_time
 from generator.problems import Level, PhraseError, Problem
+from portal.yamlfile import Section, YamlIssue, load_yaml
 
 DEPARTMENT_KEYS = {
     "名称": "部门名称（必填）",
@@ -25,15 +24,19 @@ DEPARTMENT_KEYS = {
     "首次提醒时限": "目录未写时的首次提醒时限",
     "二次提醒时限": "目录未写时的二次提醒时限",
     "提醒方式": "提醒方式（列表）",
-    "每月叫早": "是否每月15日集中叫早（true/false）",
+    "每月叫早": "是否每月15日集中叫早（true/false，或 是/否）",
     "短信签名": "短信末尾【】中的签名（默认用名称）",
 }
+_DEPARTMENT_TEXTS = ("名称", "全称", "依据", "地址", "电话", "办公时间", "短信签名")
 GUIDE_KEYS = ("法定申请时限", "法律依据", "办理地点", "网上办理", "提交材料", "过期后果")
+RENEWAL_KEYS = {"默认": "对所有证照生效的办事指南", "证照": "每种证照与默认不同的内容（列表）"}
+_ENTRY_KEYS = dict.fromkeys(("证照名称", "事项名称", *GUIDE_KEYS), "")
+_LEAD_EXAMPLE = "到期前90个工作日"
 
 
 @dataclass
 class DepartmentFacts:
-    """department.yaml as read: raw values plus the lead-time defaults parsed."""
+    """department.yaml as read: each value of its type (text, list, yes/no), plus the lead-time defaults parsed."""
 
     values: dict[str, Any]
     first_default: LeadTime | None
@@ -57,116 +60,102 @@ class GuideEntry:
     index: int
 
 
-def read_yaml(path: Path, shown_as: str, problems: list[Problem]) -> dict[str, Any] | None:
-    """Return a YAML mapping, or None with a problem when it is missing or malformed."""
-    if not path.exists():
-        return None
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        where = getattr(error, "problem_mark", None)
-        line = f"第 {where.line + 1} 行附近" if where is not None else ""
-        problems.append(
-            Problem(shown_as, f"YAML 格式错误{line}", "请检查缩进和冒号（冒号后要有空格），保存为 UTF-8")
+def yaml_problems(shown_as: str, issues: list[YamlIssue]) -> list[Problem]:
+    """Return a YAML file's issues as problems of that file (line as row, key as column)."""
+    return [
+        Problem(
+            shown_as,
+            i.message,
+            i.fix,
+            i.line,
+            i.key,
+            None,
+            i.value,
+            level=Level.WARNING if i.warning else Level.ERROR,
         )
-        return None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        problems.append(Problem(shown_as, "内容不是“键: 值”的形式", "请参照其他部门的同名文件填写"))
-        return None
-    return data
+        for i in issues
+    ]
 
 
 def load_department_facts(path: Path, shown_as: str, problems: list[Problem]) -> DepartmentFacts | None:
-    """Return department.yaml's facts; every problem in it goes to problems."""
-    data = read_yaml(path, shown_as, problems)
-    if data is None:
-        if not path.exists():
+    """Return department.yaml's facts, every value of its type; every problem in it goes to problems."""
+    section, issues = load_yaml(path)
+    if section is None:
+        problems.extend(yaml_problems(shown_as, issues))
+        if not issues:
             problems.append(
                 Problem(shown_as, "缺少部门信息文件", "请复制其他部门的 department.yaml 并改成本部门的信息")
             )
         return None
-    for key in data:
-        if key not in DEPARTMENT_KEYS:
-            known = "、".join(DEPARTMENT_KEYS)
-            problems.append(
-                Problem(
-                    shown_as,
-                    f"不认识的项目“{key}”",
-                    f"可用的项目有：{known}",
-                    column=str(key),
-                    level=Level.WARNING,
-                )
-            )
-    if not str(data.get("名称") or "").strip():
-        problems.append(
-            Problem(shown_as, "缺少“名称”", "请填写部门名称，如“名称: 鞍山市行政审批局”", column="名称")
-        )
-    first = _lead_time(data, "首次提醒时限", shown_as, problems)
-    second = _lead_time(data, "二次提醒时限", shown_as, problems)
-    return DepartmentFacts(data, first, second)
+    section.check_keys(DEPARTMENT_KEYS)
+    values: dict[str, Any] = {key: section.text(key) for key in _DEPARTMENT_TEXTS}
+    values.update({key: section.url(key) for key in ("网站", "网上办理")})
+    values["提醒方式"] = section.texts("提醒方式", "[点对点函告, 人工电话通知, 短信提醒]") or ()
+    values["每月叫早"] = bool(section.flag("每月叫早"))
+    if not values["名称"] and not any(i.key == "名称" for i in issues):
+        section.problem("名称", "缺少“名称”", "请填写部门名称，如“名称: 鞍山市行政审批局”")
+    first = _lead_time(section, "首次提醒时限")
+    second = _lead_time(section, "二次提醒时限")
+    problems.extend(yaml_problems(shown_as, issues))
+    return DepartmentFacts(values, first, second)
 
 
-def _lead_time(data: dict[str, Any], key: str, shown_as: str, problems: list[Problem]) -> LeadTime | None:
-    text = str(data.get(key) or "").strip()
+def _lead_time(
+    section: Section, key: str, text: str | None = None, allow_range: bool = False
+) -> LeadTime | None:
+    text = section.text(key, example=_LEAD_EXAMPLE) if text is None else text
     if not text:
         return None
     try:
-        return parse_lead_time(text)
+        return parse_lead_time(text, allow_range=allow_range)
     except PhraseError as error:
-        problems.append(Problem(shown_as, error.message, error.fix, column=key, value=text))
+        section.problem(key, error.message, error.fix, text)
         return None
 
 
 def load_guides(path: Path, shown_as: str, problems: list[Problem]) -> tuple[RenewalGuide, list[GuideEntry]]:
     """Return renewal.yaml's default guide and its per-certificate entries."""
-    data = read_yaml(path, shown_as, problems) or {}
-    base = _guide(data.get("默认") or {}, None, shown_as, "默认", problems)
+    section, issues = load_yaml(path)
+    if section is None:
+        problems.extend(yaml_problems(shown_as, issues))
+        return _guide(None, None), []
+    section.check_keys(RENEWAL_KEYS)
+    default = section.section("默认")
+    if default is not None:
+        default.where = "默认："
+        default.check_keys(dict.fromkeys(GUIDE_KEYS, ""))
+    base = _guide(default, None)
     entries: list[GuideEntry] = []
-    for index, raw in enumerate(data.get("证照") or [], start=1):
-        where = f"证照第 {index} 项"
-        if not isinstance(raw, dict) or not str(raw.get("证照名称") or "").strip():
-            problems.append(
-                Problem(shown_as, f"{where}缺少“证照名称”", "每一项都要写“证照名称: ……”，与目录一致")
-            )
+    for index, raw in enumerate(section.sections("证照", "证照"), start=1):
+        raw.check_keys(_ENTRY_KEYS)
+        certificate = raw.text("证照名称")
+        if not certificate:
+            raw.where = ""
+            raw.problem(None, f"证照第 {index} 项缺少“证照名称”", "每一项都要写“证照名称: ……”，与目录一致")
             continue
-        guide = _guide(raw, base, shown_as, where, problems)
-        entries.append(
-            GuideEntry(str(raw["证照名称"]).strip(), str(raw.get("事项名称") or "").strip(), guide, index)
-        )
+        entries.append(GuideEntry(certificate, raw.text("事项名称"), _guide(raw, base), index))
+    problems.extend(yaml_problems(shown_as, issues))
     return base, entries
 
 
-def _guide(
-    raw: dict[str, Any], base: RenewalGuide | None, shown_as: str, where: str, problems: list[Problem]
-) -> RenewalGuide:
+def _guide(raw: Section | None, base: RenewalGuide | None) -> RenewalGuide:
+    if raw is None:
+        return base or RenewalGuide(None, "", "", "", (), "")
+
     def text(key: str, fallback: Callable[[RenewalGuide], str]) -> str:
-        value = str(raw.get(key) or "").strip()
+        value = raw.url(key) if key == "网上办理" else raw.text(key)
         return value or (fallback(base) if base else "")
 
-    deadline = base.deadline if base else None
-    deadline_text = str(raw.get("法定申请时限") or "").strip()
-    if deadline_text:
-        try:
-            deadline = parse_lead_time(deadline_text, allow_range=True)
-        except PhraseError as error:
-            problems.append(
-                Problem(
-                    shown_as,
-                    f"{where}：{error.message}",
-                    error.fix,
-                    column="法定申请时限",
-                    value=deadline_text,
-                )
-            )
-    materials = raw.get("提交材料")
+    deadline_text = raw.text("法定申请时限", example="有效期届满三十日前")
+    own_deadline = _lead_time(raw, "法定申请时限", deadline_text, allow_range=True)
+    has_deadline = bool(deadline_text)
+    materials = raw.texts("提交材料", "[申请表, 原证照]")
     return RenewalGuide(
-        deadline=deadline,
+        deadline=own_deadline if has_deadline else (base.deadline if base else None),
         # A deadline of its own needs its own basis; the default law only backs the default deadline.
-        basis=str(raw.get("法律依据") or "").strip() or ("" if deadline_text or not base else base.basis),
+        basis=raw.text("法律依据") or ("" if has_deadline or not base else base.basis),
         place=text("办理地点", lambda g: g.place),
         online_url=text("网上办理", lambda g: g.online_url),
-        materials=tuple(str(m).strip() for m in materials) if materials else (base.materials if base else ()),
+        materials=materials if materials else (base.materials if base else ()),
         consequence=text("过期后果", lambda g: g.consequence),
     )

@@ -8,11 +8,13 @@ from pathlib import Path
 from generator.commands._common import (
     Subparsers,
     add_command,
+    add_input_options,
     add_setting_options,
     console,
     parse_day,
+    progress_bar,
     settings_of,
-)
+)  # fmt: skip
 from generator.workflows.record import record_sms, record_worklist
 
 
@@ -20,17 +22,21 @@ def run(args: argparse.Namespace) -> int:
     """把填好的电话提醒清单（或已上传短信平台的短信文件）登记到登记簿。
 
     清单中“提醒日期”和“联系结果”都空着的行表示还没提醒，不登记。列被改动、日期不存在等错误时整个文件不登记，
-    并列出 Excel 行号。同一文件导入两次不会重复登记。
+    并列出 Excel 行号。每一行都与台账（--catalogs、--ledgers，与 remind 相同）核对：证照编号要在本部门台账中、
+    期满日期要一致，别的部门的证照不能登记在本清单；不符的行逐一列出，整个文件不登记。同一文件导入两次不会重复登记。
 
     示例：
       jiaozao record out/remind/2026-11-23/anshan/电话提醒清单.xlsx
       jiaozao record --sms out/remind/2026-11-23/anshan/短信.csv --on 2026-11-23
     """
     path, settings = Path(args.file).absolute(), settings_of(args)
-    if args.sms:
-        result = record_sms(settings, path, parse_day(args.on, "--on"), args.by or "短信平台")
-    else:
-        result = record_worklist(settings, path, parse_day(None, "--today"))
+    today = parse_day(None, "--today")
+    with progress_bar("读取台账") as advance:
+        if args.sms:
+            sent_on = parse_day(args.on, "--on")
+            result = record_sms(settings, path, sent_on, args.by or "短信平台", today, advance)
+        else:
+            result = record_worklist(settings, path, today, advance)
     console.print(
         f"{args.file}：登记 {result.added} 条提醒记录"
         + (f"，{result.repeated} 条此前已登记（未重复登记）" if result.repeated else "")
@@ -47,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
 
 def register(subparsers: Subparsers) -> None:
     parser = add_command(subparsers, "record", run, run.__doc__ or "")
+    add_input_options(parser)
     parser.add_argument(
         "file", metavar="文件", help="填好的电话提醒清单 .xlsx，或（与 --sms 一起）短信文件 .csv"
     )

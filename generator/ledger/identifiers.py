@@ -28,6 +28,14 @@ _DASHED_EXTENSION = re.compile(r"(0\d{2,3}-\d{7,8})-(\d{1,6})")
 _SPACES = str.maketrans("", "", " \t\r\n\u3000\u00a0")
 _PHONE_NOISE = str.maketrans("", "", "-()\u2010\u2011\u2012\u2013\u2014\u2015")
 
+# RFC 5322 addr-spec, strictly: a dot-atom local part (no quoted strings, comments or display names) and a
+# domain of at least two DNS labels — so a cell can never name a second recipient or smuggle a header.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_EMAIL = re.compile(
+    rf"{_ATEXT}(?:\.{_ATEXT})*@{_LABEL}(?:\.{_LABEL})*\.(?:[A-Za-z]{{2,63}}|xn--[A-Za-z0-9-]{{1,59}})"
+)
+
 _HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ebef]"
 _PLAIN_NAME = re.compile(f"{_HAN}{{2,4}}")
 _DOTTED_NAME = re.compile(f"{_HAN}{{1,8}}(?:·{_HAN}{{1,8}}){{1,3}}")
@@ -142,6 +150,12 @@ def is_mobile(text: str) -> bool:
 def is_landline(text: str) -> bool:
     """Return whether text is a landline with area code (0412-5551234, 022-12345678转123) once normalized."""
     return _LANDLINE.fullmatch(normalize_phone(text)) is not None
+
+
+def is_email_address(text: str) -> bool:
+    """Return whether text is exactly one e-mail address (name@example.com): no lists, names, spaces or brackets."""
+    local, _, domain = text.rpartition("@")
+    return len(local) <= 64 and len(domain) <= 253 and _EMAIL.fullmatch(text) is not None
 
 
 def looks_like_person_name(name: str) -> bool:

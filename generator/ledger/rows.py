@@ -204,3 +204,6 @@ class _Contact:
         bad_credit = [bool(c) and not ids.is_valid_credit_code(c) for c in self.credit]
         fix = "请核对 18 位统一社会信用代码（最后一位是校验码）"
         reader._flag("credit_code", bad_credit, "统一社会信用代码校验不通过", fix, warn)
+        bad_email = [bool(e) and not ids.is_email_address(e) for e in self.email]
+        fix = "一格只写一个邮箱地址，如 name@example.com（不要写姓名、不要用逗号或分号列出多个）"
+        reader._flag("email", bad_email, "不是一个有效的邮箱地址，不会发邮件", fix, warn)

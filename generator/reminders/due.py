@@ -14,21 +14,19 @@ within one department: their certificates due that day are listed together, for 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 
 from generator.catalog.model import CatalogItem, Catalogs, Department
-from generator.ledger.identifiers import is_landline, is_mobile, normalize_phone
+from generator.ledger.identifiers import is_email_address, is_landline, is_mobile, normalize_phone
 from generator.ledger.model import Ledger
 from generator.problems import Level, Problem
 from generator.reminders.registry import Certificate, DoneKey
 from generator.schedule import NO_DATE, Schedule
 
 FIRST, SECOND = "首次", "二次"
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 @dataclass(frozen=True)
@@ -152,8 +150,8 @@ def group_by_holder(reminders: list[DueReminder], catalogs: Catalogs) -> list[Ho
 
 
 def usable_email(text: str) -> bool:
-    """Return whether text looks like one email address."""
-    return _EMAIL.fullmatch(text.strip()) is not None
+    """Return whether text is exactly one email address (a list, a display name or junk is not)."""
+    return is_email_address(text.strip())
 
 
 def contact_problems(reminder: DueReminder) -> list[Problem]:
@@ -180,7 +178,13 @@ def contact_problems(reminder: DueReminder) -> list[Problem]:
     if reminder.email and not usable_email(reminder.email):
         message = f"{name}的电子邮箱格式不对，未发邮件"
         problems.append(
-            _problem(where, message, "请改成 name@example.com 的形式", "电子邮箱", reminder.email)
+            _problem(
+                where,
+                message,
+                "一格只写一个邮箱地址，如 name@example.com（不要写姓名、不要用逗号或分号列出多个）",
+                "电子邮箱",
+                reminder.email,
+            )
         )
     return problems
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import smtplib
 import ssl
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from generator.config import PROJECT_ROOT
+from generator.ledger.identifiers import is_email_address
 from generator.problems import JiaozaoError
 from generator.reminders.due import HolderGroup
 from generator.reminders.notice import notice_subject, notice_text
@@ -52,8 +54,10 @@ class SmtpSettings:
         if not host:
             return None
         sender = values.get(PREFIX + "FROM", "").strip()
-        if "@" not in sender:
-            raise MailError(f"已设置 {PREFIX}HOST，但 {PREFIX}FROM（发件地址）未设置或不是邮箱地址")
+        if not is_email_address(sender):
+            raise MailError(
+                f"已设置 {PREFIX}HOST，但 {PREFIX}FROM（发件地址）未设置或不是一个邮箱地址（如 jiaozao@example.gov.cn）"
+            )
         return cls(
             host=host,
             port=_number(values, "PORT", "25", int),
@@ -89,12 +93,22 @@ def _file_values(name: str) -> dict[str, str]:
     return {key.strip(): value.strip() for key, _, value in pairs}
 
 
+def header_text(text: str) -> str:
+    """Return text fit for a mail header: one line, without control or format characters."""
+    return " ".join(
+        "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text).split()
+    )
+
+
 def compose(group: HolderGroup, sender: str, today: date) -> EmailMessage:
-    """Return the reminder email to one holder."""
+    """Return the reminder email to one holder; an address that is not exactly one mailbox raises MailError."""
+    to = group.email.strip()
+    if not is_email_address(to):
+        raise MailError(f"“{header_text(to)}”不是一个有效的邮箱地址，不发送")
     message = EmailMessage()
-    message["Subject"] = notice_subject(group)
-    message["From"] = formataddr((group.department.name, sender))
-    message["To"] = group.email.strip()
+    message["Subject"] = header_text(notice_subject(group))
+    message["From"] = formataddr((header_text(group.department.name), sender))
+    message["To"] = to
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid("jiaozao", domain=sender.rpartition("@")[2])
     message.set_content(notice_text(group, today))
@@ -116,9 +130,15 @@ def send_all(settings: SmtpSettings, messages: list[tuple[HolderGroup, EmailMess
     try:
         for index, (group, message) in enumerate(messages):
             try:
+                to = str(message["To"] or "")
+                if not is_email_address(to):  # never more than the one mailbox the ledger gave
+                    outcomes.append(
+                        Outcome(group, message, f"收件地址“{header_text(to)}”不是一个有效的邮箱地址，未发送")
+                    )
+                    continue
                 if client is None:
                     client = _connect(settings)
-                client.send_message(message)
+                client.send_message(message, to_addrs=[to])
                 outcomes.append(Outcome(group, message, ""))
             except smtplib.SMTPResponseException as error:
                 outcomes.append(Outcome(group, message, _refusal(error.smtp_code, error.smtp_error)))

@@ -1,5 +1,6 @@
 """每月叫早: 鞍山卫健's monthly batch — on the 15th, or the next working day when the 15th is a rest day, list
-next month's expiries of the departments whose department.yaml says 每月叫早: true.
+next month's expiries of the departments whose department.yaml says 每月叫早: true (or 是; 否 and false turn
+it off, anything else is refused when the catalogues load).
 """
 
 from __future__ import annotations

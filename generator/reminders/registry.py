@@ -7,9 +7,8 @@ record, so importing a file again adds nothing.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +17,6 @@ from pathlib import Path
 from generator.problems import JiaozaoError
 from portal.rules.china import china_now
 
-DEFAULT_PATH = Path("var") / "登记簿.sqlite"
 KINDS = ("首次", "二次")
 # 联系结果: the ones that count as the holder having been reminded.
 RESULTS = {
@@ -119,11 +117,6 @@ class Record:
 
 
 DoneKey = tuple[str, str, str, str]  # department, certificate key, expires, kind
-
-
-def registry_path(option: str | None, environ: Mapping[str, str] = os.environ) -> Path:
-    """Return the 登记簿 path: --db, else JIAOZAO_RECORD_DB, else var/登记簿.sqlite in the working folder."""
-    return Path(option or environ.get("JIAOZAO_RECORD_DB") or DEFAULT_PATH)
 
 
 class Registry:

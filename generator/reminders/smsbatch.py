@@ -14,8 +14,10 @@ from generator.tabular import cell_text, read_sheet
 SMS_HEADERS = ("手机号", "短信内容")
 
 
-def read_sms_batch(path: Path, shown: str, registry: Registry, sent_on: date, by_whom: str) -> list[Record]:
-    """Return a record per certificate of every message; an unknown or changed message refuses the whole file."""
+def read_sms_batch(
+    path: Path, shown: str, registry: Registry, sent_on: date, by_whom: str, rows: list[int] | None = None
+) -> list[Record]:
+    """Return a record per certificate of each message (rows gets its CSV row); a changed one refuses the file."""
     sheet = read_sheet(path, shown)
     headers = tuple(cell_text(v) for v in sheet.rows[0][:2]) if sheet.rows else ()
     if headers != SMS_HEADERS:
@@ -33,6 +35,8 @@ def read_sms_batch(path: Path, shown: str, registry: Registry, sent_on: date, by
             problems.append(Problem(shown, "登记簿中找不到这条短信", fix, row, "手机号", 0, phone))
         source = f"{shown} 第 {row} 行"
         records.extend(Record(c, kind, "短信", sent_on, by_whom, "已发送", "", source) for c, kind in found)
+        if rows is not None:
+            rows.extend([row] * len(found))
     if problems:
         raise InputError(
             [*problems, Problem(shown, f"共 {len(problems)} 处错误，整个文件未登记", "改正后重新登记")]

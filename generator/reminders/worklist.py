@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Protocol
@@ -59,7 +59,7 @@ def write_worklist(path: Path, title: str, rows: list[list[object]]) -> None:
     """Write the worklist .xlsx: frozen header, fitted widths, dates as dates, choice lists on two columns."""
     book = Workbook()
     sheet = book.active
-    sheet.title = _sheet_title(title)
+    sheet.title = sheet_title(title)
     append_row(sheet, HEADERS)
     for row in rows:
         append_row(sheet, row)
@@ -95,7 +95,8 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _sheet_title(title: str) -> str:
+def sheet_title(title: str) -> str:
+    """Return a department name as Excel allows a sheet title (the worklist's sheet names its department)."""
     return "".join(ch for ch in one_line(title) if ch not in "[]:*?/\\")[:31] or "提醒清单"
 
 
@@ -105,6 +106,8 @@ class WorklistImport:
 
     records: list[Record]
     blank: int  # rows whose 提醒日期 and 联系结果 are both empty: not reminded yet
+    rows: list[int] = field(default_factory=list)  # the Excel row of each record
+    sheet: str = ""  # the sheet's title: the department's name
 
 
 def read_worklist(path: Path, shown: str, today: date) -> WorklistImport:
@@ -116,7 +119,7 @@ def read_worklist(path: Path, shown: str, today: date) -> WorklistImport:
     if tuple(headers) != HEADERS:
         fix = f"请用 jiaozao remind 生成的清单原样填写，不要增删、移动或改名列；应为：{'、'.join(HEADERS)}"
         raise InputError([Problem(shown, "提醒清单的列被改动过，整个文件未导入", fix, 1, sheet=sheet.name)])
-    records, problems, blank, dates = list[Record](), list[Problem](), 0, DateReader()
+    records, problems, blank, dates, rows = list[Record](), list[Problem](), 0, DateReader(), list[int]()
     for number, cells in enumerate(sheet.rows[1:], start=2):
         values = {name: cells[i] if i < len(cells) else "" for name, i in _COL.items()}
         if not any(cell_text(v) for v in values.values()):
@@ -127,11 +130,12 @@ def read_worklist(path: Path, shown: str, today: date) -> WorklistImport:
         record = _record(values, number, shown, today, dates, problems, sheet.name)
         if record is not None:
             records.append(record)
+            rows.append(number)
     if problems:
         raise InputError(
             [*problems, Problem(shown, f"共 {len(problems)} 处错误，整个文件未导入", "改正后重新导入")]
         )
-    return WorklistImport(records, blank)
+    return WorklistImport(records, blank, rows, sheet.name or "")
 
 
 def _record(

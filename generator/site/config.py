@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.catalog.facts import read_yaml
+from generator.catalog.facts import yaml_problems
 from generator.problems import InputError, Level, Problem
 from generator.site.model import SiteConfig
+from portal.yamlfile import load_yaml
 
 SITE_FILE = "site.yaml"
 SITE_KEYS = {
@@ -20,22 +21,29 @@ SITE_KEYS = {
     "公安备案号": "police",
     "公安备案链接": "police_url",
 }
+_URLS = ("网址", "ICP备案链接", "公安备案链接")  # 查询地址 may also be a path of this site (/lookup)
+
+
+def read_site_config(catalogs: Path) -> tuple[SiteConfig, list[Problem]]:
+    """Return the site settings from catalogs/site.yaml (defaults where a key is absent) and their problems."""
+    shown = f"{catalogs.name}/{SITE_FILE}"
+    section, issues = load_yaml(catalogs / SITE_FILE)
+    values: dict[str, str] = {}
+    if section is not None:
+        section.check_keys(SITE_KEYS)
+        for key in section:
+            if key in SITE_KEYS:
+                url = key in _URLS or key == "查询地址"
+                text = section.url(key, allow_path=key == "查询地址") if url else section.text(key)
+                values[SITE_KEYS[key]] = text
+    if "base_url" in values and not values["base_url"].endswith("/"):
+        values["base_url"] += "/"
+    return SiteConfig(**values), yaml_problems(shown, issues)
 
 
 def load_site_config(catalogs: Path) -> SiteConfig:
-    """Return the site settings from catalogs/site.yaml (defaults where a key is absent)."""
-    path, problems = catalogs / SITE_FILE, list[Problem]()
-    shown = f"{catalogs.name}/{SITE_FILE}"
-    data = read_yaml(path, shown, problems) or {}
-    values: dict[str, str] = {}
-    for key, value in data.items():
-        if key not in SITE_KEYS:
-            known = "、".join(SITE_KEYS)
-            problems.append(Problem(shown, f"不认识的项目“{key}”", f"可用的项目有：{known}", column=str(key)))
-            continue
-        values[SITE_KEYS[key]] = str(value or "").strip()
-    if "base_url" in values and not values["base_url"].endswith("/"):
-        values["base_url"] += "/"
+    """Return the site settings from catalogs/site.yaml; an error in it raises InputError."""
+    config, problems = read_site_config(catalogs)
     if any(p.level is Level.ERROR for p in problems):
         raise InputError(problems)
-    return SiteConfig(**values)
+    return config

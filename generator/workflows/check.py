@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from generator.catalog.facts import yaml_problems
 from generator.config import Settings
 from generator.ledger.load import Progress
 from generator.pipeline import Inputs, load_inputs
 from generator.problems import InputError, JiaozaoError, Problem, ProblemList
 from generator.reminders.mail import SmtpSettings
 from generator.reminders.sms import load_template
-from generator.site.config import load_site_config
-from portal.config import CONFIG_FILE, PortalConfigError, read_settings
+from generator.site.config import read_site_config
+from portal.config import CONFIG_FILE, check_settings
 
 
 @dataclass(frozen=True)
@@ -44,15 +45,9 @@ def check(settings: Settings, today: date, progress: Progress | None = None) -> 
 
 def settings_problems(settings: Settings) -> list[Problem]:
     """Return the problems of site.yaml, portal.yaml and the SMTP settings (the files besides 目录 and 台账)."""
-    problems: list[Problem] = []
-    try:
-        load_site_config(settings.catalogs)
-    except InputError as error:
-        problems.extend(error.problems)
-    try:
-        read_settings(settings.catalogs / CONFIG_FILE)
-    except PortalConfigError as error:
-        problems.append(_problem(settings.catalogs / CONFIG_FILE, str(error), "按提示修改 portal.yaml"))
+    problems = list(read_site_config(settings.catalogs)[1])
+    portal_issues = check_settings(settings.catalogs / CONFIG_FILE)[1]
+    problems.extend(yaml_problems(f"{settings.catalogs.name}/{CONFIG_FILE}", portal_issues))
     try:
         SmtpSettings.read()
     except JiaozaoError as error:

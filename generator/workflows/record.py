@@ -7,10 +7,11 @@ from datetime import date
 from pathlib import Path
 
 from generator.config import Settings
+from generator.ledger.load import Progress
+from generator.pipeline import load_inputs
 from generator.problems import JiaozaoError
 from generator.reminders.registry import Registry
-from generator.reminders.smsbatch import read_sms_batch
-from generator.reminders.worklist import read_worklist
+from generator.reminders.returned import returned_sms, returned_worklist
 
 
 @dataclass(frozen=True)
@@ -28,20 +29,26 @@ class RecordResult:
         return self.records - self.added
 
 
-def record_worklist(settings: Settings, path: Path, today: date) -> RecordResult:
-    """Put the reminders of a filled 电话提醒清单 into the 登记簿."""
+def record_worklist(
+    settings: Settings, path: Path, today: date, progress: Progress | None = None
+) -> RecordResult:
+    """Put the reminders of a filled 电话提醒清单 into the 登记簿, every row checked against its department's ledger."""
     _must_exist(path)
-    imported = read_worklist(path, str(path), today)
+    inputs = load_inputs(settings, today, progress)
+    imported = returned_worklist(path, today, inputs.ledger, inputs.catalogs)
     with Registry(settings.db) as registry:
         added = registry.add(imported.records)
     return RecordResult(path, len(imported.records), added, imported.blank, settings.db)
 
 
-def record_sms(settings: Settings, path: Path, sent_on: date, by_whom: str) -> RecordResult:
-    """Put the messages of an SMS batch uploaded to the SMS platform into the 登记簿 as sent."""
+def record_sms(
+    settings: Settings, path: Path, sent_on: date, by_whom: str, today: date, progress: Progress | None = None
+) -> RecordResult:
+    """Put the messages of an SMS batch uploaded to the SMS platform into the 登记簿 as sent (still in the ledger)."""
     _must_exist(path)
+    inputs = load_inputs(settings, today, progress)
     with Registry(settings.db) as registry:
-        records = read_sms_batch(path, str(path), registry, sent_on, by_whom)
+        records = returned_sms(path, registry, sent_on, by_whom, inputs.ledger, inputs.catalogs)
         added = registry.add(records)
     return RecordResult(path, len(records), added, 0, settings.db)
 

@@ -15,6 +15,7 @@ from generator.reminders.registry import Registry
 from generator.reminders.report import DepartmentReport, build_report
 from generator.reminders.report_files import totals, write_report_html, write_report_xlsx
 from generator.schedule import compute_schedule
+from generator.site.incremental import MANIFEST
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,15 @@ def refuse_bad_report_paths(settings: Settings, start: date, end: date, xlsx: Pa
     if xlsx.suffix.lower() != ".xlsx":
         raise OutputError(f"--out “{xlsx}”应以 .xlsx 结尾")
     for path in (xlsx, html):
-        if path.resolve().is_relative_to(settings.site.resolve()):
-            raise OutputError(
-                f"“{path}”在公开网站文件夹 {settings.site} 中；督促检查只给工作人员看，请放到别处"
-            )
+        inside = path.resolve().is_relative_to(settings.site.resolve())
+        site = published_site(path) or (settings.site if inside else None)
+        if site is not None:
+            raise OutputError(f"“{path}”在公开网站文件夹 {site} 中；督促检查只给工作人员看，请放到别处")
+
+
+def published_site(path: Path) -> Path | None:
+    """Return the published site a file would land in: the nearest folder above it holding a build manifest."""
+    return next((folder for folder in path.resolve().parents if (folder / MANIFEST).is_file()), None)
 
 
 def write_report(

@@ -147,3 +147,81 @@ def test_the_installed_command_runs_without_traceback(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 1 and "Traceback" not in result.stderr and "到期" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("file", "text", "key", "words"),
+    [
+        ("site.yaml", "网站名称: 证照\nICP备案链接: javascript:alert(1)\n", "ICP备案链接", ("不是网址",)),
+        ("site.yaml", "公安备案链接: data:text/html,x\n", "公安备案链接", ("不是网址",)),
+        ("site.yaml", "查询地址: javascript:x\n", "查询地址", ("不是网址", "/ 开头")),
+        ("site.yaml", "网址: https://a.example/\n网址: https://b.example/\n", "网址", ("两次",)),
+        ("site.yaml", "主办单位: [甲]\n", "主办单位", ("一段文字",)),
+        (
+            "portal.yaml",
+            "每分钟查询次数: 60\n允许嵌入的网站: [javascript:alert(1)]\n",
+            "允许嵌入的网站",
+            ("不是网站地址",),
+        ),
+        ("portal.yaml", "每分钟查询次数: [1]\n", "每分钟查询次数", ("整数",)),
+        ("portal.yaml", "颜色: 红\n", "颜色", ("不认识的项目“颜色”", "每分钟查询次数")),
+    ],
+)
+def test_check_refuses_a_bad_site_or_portal_setting_naming_file_line_and_key(
+    catalogs_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    file: str,
+    text: str,
+    key: str,
+    words: tuple[str, ...],
+) -> None:
+    (catalogs_dir / file).write_text(text, encoding="utf-8")
+    ledgers = str(DEMO_CATALOGS / LEDGER_FOLDER)
+    assert (
+        main(["check", "--catalogs", str(catalogs_dir), "--ledgers", ledgers, "--today", "2026-11-23"]) == 1
+    )
+    err = capsys.readouterr().err
+    line = next(line for line in err.splitlines() if line.startswith("[错误]"))
+    assert f"catalogs/{file}" in line and f"第 {text.count(chr(10))} 行" in line and f"「{key}」" in line
+    assert all(word in line for word in words) and "Traceback" not in err and "检查未通过" in err
+
+
+def test_check_refuses_a_yes_no_setting_that_is_neither(
+    catalogs_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = catalogs_dir / "anshan" / "department.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("每月叫早: false", "每月叫早: 不要"), encoding="utf-8"
+    )
+    assert main(["check", "--catalogs", str(catalogs_dir), "--today", "2026-11-23"]) == 1
+    err = capsys.readouterr().err
+    assert "catalogs/anshan/department.yaml，第 28 行，「每月叫早」" in err and "“不要”" in err
+    assert "true 或 false" in err and "Traceback" not in err
+
+
+def test_check_names_an_email_cell_with_more_than_one_address(
+    tmp_path: Path, catalogs_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    header = ["证照持有单位（个人）", "证照名称", "期满日期", "电子邮箱"]
+    rows = [
+        ["甲公司", "采矿许可证", "2027-12-01", "victim@example.com,attacker"],
+        ["乙公司", "采矿许可证", "2027-12-02", "b@example.com"],
+    ]
+    write_xlsx(tmp_path / "ledgers" / "anshan.xlsx", [header, *rows])
+    args = [
+        "check",
+        "--catalogs",
+        str(catalogs_dir),
+        "--ledgers",
+        str(tmp_path / "ledgers"),
+        "--today",
+        "2026-11-23",
+    ]
+    assert main(args) == 0
+    (line,) = [line for line in capsys.readouterr().err.splitlines() if "邮箱" in line]
+    assert (
+        "anshan.xlsx" in line
+        and "第 2 行" in line
+        and "「电子邮箱」列（D 列）" in line
+        and "一个邮箱地址" in line
+    )

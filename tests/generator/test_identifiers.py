@@ -251,3 +251,28 @@ def test_mask_person_name(name: str, masked: str) -> None:
 )
 def test_mask_number(text: str, masked: str) -> None:
     assert ids.mask_number(text) == masked
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("victim@example.com", True),
+        ("Zhang.San+jz@mail.example.gov.cn", True),
+        ("victim@example.com,attacker", False),
+        ("victim@example.com;other@example.com", False),
+        ("victim@example.com attacker@example.com", False),
+        ("张三 <zhangsan@example.com>", False),
+        ("<zhangsan@example.com>", False),
+        ('"zhang san"@example.com', False),
+        ("zhangsan@localhost", False),
+        ("zhangsan@example", False),
+        ("zhang..san@example.com", False),
+        ("zhangsan@-example.com", False),
+        ("zhangsan@example.com\r\nBcc: x@evil.example", False),
+        ("zhangsan@@example.com", False),
+        ("@example.com", False),
+        ("x" * 65 + "@example.com", False),
+    ],
+)
+def test_an_email_cell_holds_exactly_one_address(text: str, ok: bool) -> None:
+    assert ids.is_email_address(text) is ok

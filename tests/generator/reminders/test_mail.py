@@ -6,6 +6,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from email import message_from_bytes
+from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from generator.cli import main
-from generator.reminders.mail import MailError, SmtpSettings
+from generator.reminders.mail import MailError, SmtpSettings, header_text, send_all
 from generator.reminders.registry import Registry
 from tests.conftest import write_xlsx
 from tests.generator.reminders.conftest import HEADER, ROWS, TODAY
@@ -186,3 +187,57 @@ def test_settings_come_from_the_environment_or_a_file_outside_the_project(tmp_pa
         SmtpSettings.read({"JIAOZAO_SMTP_CONFIG": str(Path(__file__))})
     with pytest.raises(MailError, match="FROM"):
         SmtpSettings.read({"JIAOZAO_SMTP_HOST": "127.0.0.1"})
+
+
+def test_a_cell_with_two_addresses_gets_no_mail_and_is_a_problem_row(
+    inbox: tuple[Inbox, int], catalogs_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [list(r) for r in ROWS]
+    rows[0][6] = "victim@example.com,attacker@evil.example"  # 甲酒店
+    rows[2][6] = "乙 <yi@example.com>"  # 乙诊所: a display name
+    write_xlsx(tmp_path / "two" / "anshan-weijian.xlsx", [HEADER, *rows])
+    handler, port = inbox
+    _smtp(monkeypatch, port)
+    assert main(_args(catalogs_dir, tmp_path / "two", tmp_path, "out")) == 0
+    assert handler.messages == [] and _emailed(tmp_path) == []
+    problems = (tmp_path / "out" / "问题清单.csv").read_text(encoding="utf-8-sig")
+    assert "victim@example.com,attacker@evil.example" in problems and "乙 <yi@example.com>" in problems
+    assert "一个邮箱地址" in problems
+
+
+def test_mail_is_never_sent_to_more_than_one_mailbox(inbox: tuple[Inbox, int]) -> None:
+    handler, port = inbox
+    settings = SmtpSettings("127.0.0.1", port, False, "", "", "jiaozao@bureau.example", 5)
+    message = EmailMessage()
+    message["To"] = "victim@example.com, attacker@evil.example"
+    message["From"] = "jiaozao@bureau.example"
+    message.set_content("x")
+    (outcome,) = send_all(settings, [(None, message)])  # type: ignore[list-item]
+    assert "不是一个有效的邮箱地址" in outcome.error and handler.messages == []
+
+
+@pytest.mark.parametrize(
+    "text", ["东丽区\n政务服务办公室", "东丽区\r\nBcc: x@evil.example", "东丽区\u2028政务\x00服务办公室"]
+)
+def test_header_values_are_one_line(text: str) -> None:
+    cleaned = header_text(text)
+    assert (
+        "\n" not in cleaned
+        and "\r" not in cleaned
+        and "\x00" not in cleaned
+        and cleaned.startswith("东丽区 ")
+    )
+
+
+def test_a_department_name_with_a_line_break_still_gets_its_mail_out(
+    catalogs_dir: Path, mail_ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = catalogs_dir / "anshan-weijian" / "department.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "名称: 鞍山市行政审批局（卫生健康审批）", '名称: "鞍山市\\n卫健"'
+    )
+    path.write_text(text, encoding="utf-8")
+    assert main([*_args(catalogs_dir, mail_ledger, tmp_path, "out"), "--dry-run"]) == 0
+    eml = sorted((tmp_path / "out" / "anshan-weijian" / "邮件").glob("*.eml"))[0]
+    letter = message_from_bytes(eml.read_bytes(), policy=default)
+    assert str(letter["From"]).startswith("鞍山市 卫健 <") and "\n" not in str(letter["Subject"])

@@ -84,3 +84,15 @@ def test_on_the_batch_day_next_months_expiries_are_listed(monthly_args: list[str
     rows = [(r[5], r[10]) for r in sheet.iter_rows(min_row=2, values_only=True)]
     # WJ-1's second date (10 days before 1 March) fell in the holiday and has passed: it is due as the second.
     assert rows == [("WJ-1", "二次"), ("WJ-2", "首次")]
+
+
+def test_a_batch_turned_off_with_fou_lists_nothing(
+    monthly_args: list[str], catalogs_dir: Path, tmp_path: Path
+) -> None:
+    path = catalogs_dir / "anshan-weijian" / "department.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("每月叫早: true", "每月叫早: 否"), encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    assert main(["remind", "--monthly", *monthly_args, "--today", "2026-02-24", "--out", str(out)]) == 0
+    assert not (out / "anshan-weijian" / "电话提醒清单.xlsx").exists()

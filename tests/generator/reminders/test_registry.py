@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.reminders.registry import Certificate, Record, Registry, RegistryError, registry_path
+from generator.config import Settings
+from generator.reminders.registry import Certificate, Record, Registry, RegistryError
 
 CERT = Certificate("anshan", "C-1", "采矿许可证", "甲公司", date(2026, 12, 1))
 
@@ -36,6 +37,9 @@ def test_the_same_act_is_one_record_and_a_number_less_certificate_is_named_by_ho
 
 
 def test_the_registry_path(tmp_path: Path) -> None:
-    assert registry_path(None, {}) == Path("var") / "登记簿.sqlite"
+    def registry_path(option: str | None, environ: dict[str, str]) -> Path:
+        return Settings.read(environ=environ, db=option).db  # the 登记簿 setting, as every command reads it
+
+    assert registry_path(None, {}) == Path.cwd() / "var" / "登记簿.sqlite"
     assert registry_path(None, {"JIAOZAO_RECORD_DB": "/x/y.sqlite"}) == Path("/x/y.sqlite")
-    assert registry_path("a.sqlite", {"JIAOZAO_RECORD_DB": "/x/y.sqlite"}) == Path("a.sqlite")
+    assert registry_path("a.sqlite", {"JIAOZAO_RECORD_DB": "/x/y.sqlite"}) == Path.cwd() / "a.sqlite"

@@ -12,7 +12,8 @@ import pytest
 from generator.cli import main
 from generator.reminders.registry import Registry
 from generator.reminders.worklist import HEADERS
-from tests.generator.reminders.conftest import TODAY
+from tests.conftest import write_xlsx
+from tests.generator.reminders.conftest import HEADER, ROWS, TODAY
 
 WEIJIAN = "anshan-weijian"
 
@@ -76,17 +77,16 @@ def test_rows_in_equal_sms_plus_problems(remind_args: list[str], tmp_path: Path)
 def test_record_then_remind_again_shows_only_what_is_undone(
     remind_args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = ["--db", remind_args[-1]]
     assert _remind(remind_args, tmp_path / "out") == 0
     worklist = _worklist(tmp_path / "out")
     _fill(
         worklist,
         {3: (date(2026, 11, 23), "张三", "电话", "已告知"), 2: ("2026-11-23", "张三", "电话", "未接通")},
     )
-    assert main(["record", str(worklist), *db]) == 0
+    assert main(["record", str(worklist), *remind_args]) == 0
     said = capsys.readouterr().err
     assert "登记 2 条" in said and "2 行" in said  # two rows still blank
-    assert main(["record", str(worklist), *db]) == 0
+    assert main(["record", str(worklist), *remind_args]) == 0
     assert "登记 0 条" in capsys.readouterr().err  # importing twice adds nothing
     with Registry(Path(remind_args[-1])) as registry:
         assert len(registry.records()) == 2
@@ -106,7 +106,7 @@ def test_a_worklist_with_a_changed_column_is_refused_whole(
     book = openpyxl.load_workbook(worklist)
     book.active.cell(1, HEADERS.index("备注") + 1, "情况说明")
     book.save(worklist)
-    assert main(["record", str(worklist), "--db", remind_args[-1]]) == 1
+    assert main(["record", str(worklist), *remind_args]) == 1
     assert "列被改动" in capsys.readouterr().err
     with Registry(Path(remind_args[-1])) as registry:
         assert registry.records() == []
@@ -125,7 +125,7 @@ def test_an_impossible_date_refuses_the_whole_file_with_its_row(
             5: ("", "", "", "其它"),
         },
     )
-    assert main(["record", str(worklist), "--db", remind_args[-1]]) == 1
+    assert main(["record", str(worklist), *remind_args]) == 1
     err = capsys.readouterr().err
     assert "第 4 行" in err and "2026-02-30" in err and "不存在" in err
     assert "第 5 行" in err and "联系结果" in err
@@ -136,12 +136,11 @@ def test_an_impossible_date_refuses_the_whole_file_with_its_row(
 def test_an_uploaded_sms_batch_is_recorded_once(
     remind_args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = ["--db", remind_args[-1]]
     assert _remind(remind_args, tmp_path / "out") == 0
     sms = tmp_path / "out" / WEIJIAN / "短信.csv"
-    assert main(["record", "--sms", str(sms), "--on", TODAY, *db]) == 0
+    assert main(["record", "--sms", str(sms), "--on", TODAY, *remind_args]) == 0
     assert "登记 2 条" in capsys.readouterr().err  # one message, two certificates
-    assert main(["record", "--sms", str(sms), "--on", TODAY, *db]) == 0
+    assert main(["record", "--sms", str(sms), "--on", TODAY, *remind_args]) == 0
     assert "登记 0 条" in capsys.readouterr().err
     assert _remind(remind_args, tmp_path / "again") == 0
     rows = list(
@@ -156,5 +155,62 @@ def test_an_edited_sms_batch_is_refused(
     assert _remind(remind_args, tmp_path / "out") == 0
     sms = tmp_path / "out" / WEIJIAN / "短信.csv"
     sms.write_text(sms.read_text(encoding="utf-8-sig").replace("甲酒店", "甲大酒店"), encoding="utf-8-sig")
-    assert main(["record", "--sms", str(sms), "--db", remind_args[-1]]) == 1
+    assert main(["record", "--sms", str(sms), *remind_args]) == 1
     assert "第 2 行" in capsys.readouterr().err
+
+
+def _edit(path: Path, row: int, column: str, value: object) -> None:
+    book = openpyxl.load_workbook(path)
+    book.active.cell(row, HEADERS.index(column) + 1, value)
+    book.save(path)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "words"),
+    [
+        ("部门代号", "dongli", ("另一个部门（dongli）", "「部门代号」列（C 列）")),
+        ("部门代号", "nowhere", ("不是目录中的部门",)),
+        ("证照编号", "DL-2024-000001", ("台账中没有证照编号“DL-2024-000001”", "「证照编号」列（F 列）")),
+        (
+            "期满日期",
+            date(2027, 12, 10),
+            ("期满日期与台账不符（台账为 2026-12-10）", "「期满日期」列（G 列）"),
+        ),
+    ],
+)
+def test_a_row_that_is_not_this_departments_certificate_refuses_the_file(
+    remind_args: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    column: str,
+    value: object,
+    words: tuple[str, ...],
+) -> None:
+    assert _remind(remind_args, tmp_path / "out") == 0
+    worklist = _worklist(tmp_path / "out")
+    _fill(
+        worklist, {2: ("2026-11-20", "张三", "电话", "已告知"), 3: ("2026-11-20", "张三", "电话", "已告知")}
+    )
+    _edit(worklist, 3, column, value)  # row 3 is 甲酒店's WJ-1, expiring 2026-12-10
+    assert main(["record", str(worklist), *remind_args]) == 1
+    err = capsys.readouterr().err
+    line = next(line for line in err.splitlines() if "第 3 行" in line)
+    assert all(word in line for word in words) and "整个文件未登记" in err and "Traceback" not in err
+    with Registry(Path(remind_args[-1])) as registry:
+        assert registry.records() == []  # row 2 was fine, but nothing of the file is kept
+
+
+def test_an_sms_batch_whose_certificate_left_the_ledger_is_refused(
+    remind_args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _remind(remind_args, tmp_path / "out") == 0
+    changed = [list(r) for r in ROWS]
+    changed[0][3] = "2031-12-10"  # WJ-1 renewed: the ledger now has another expiry
+    ledgers = Path(remind_args[remind_args.index("--ledgers") + 1])
+    write_xlsx(ledgers / "anshan-weijian.xlsx", [HEADER, *changed])
+    sms = tmp_path / "out" / WEIJIAN / "短信.csv"
+    assert main(["record", "--sms", str(sms), "--on", TODAY, *remind_args]) == 1
+    err = capsys.readouterr().err
+    assert "第 2 行" in err and "期满日期与台账不符" in err and "2026-12-10" in err
+    with Registry(Path(remind_args[-1])) as registry:
+        assert registry.records() == []

@@ -71,3 +71,22 @@ def test_the_staff_page_is_never_put_in_the_public_site(
     args = ["report", *recorded, "--from", "2026-11-01", "--to", "2026-11-30", "--site", str(site)]
     assert main([*args, "--out", str(tmp_path / "r.xlsx"), "--html", str(site / "staff.html")]) == 1
     assert "公开网站" in capsys.readouterr().err and not site.exists()
+
+
+@pytest.mark.parametrize("where", ["out", "html"])
+def test_a_report_is_refused_anywhere_inside_a_published_site_even_without_site(
+    recorded: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    site = tmp_path / "www" / "jiaozao"
+    (site / "departments").mkdir(parents=True)
+    (site / "build-manifest.json").write_text("{}\n", encoding="utf-8")
+    inside = site / "departments" / "staff" / ("r.xlsx" if where == "out" else "r.html")
+    paths = (
+        ["--out", str(inside)]
+        if where == "out"
+        else ["--out", str(tmp_path / "r.xlsx"), "--html", str(inside)]
+    )
+    assert main(["report", *recorded, "--from", "2026-11-01", "--to", "2026-11-30", *paths]) == 1
+    err = capsys.readouterr().err
+    assert "公开网站" in err and str(site) in err and "Traceback" not in err
+    assert not (site / "departments" / "staff").exists() and not (tmp_path / "r.xlsx").exists()

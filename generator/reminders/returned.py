@@ -1,0 +1,122 @@
+"""What staff hand back (a filled worklist, an uploaded SMS batch) checked against the 台账 before the 登记簿 takes it.
+
+Every row must be a certificate its department holds — the same 证照编号 (or 持证人 and 证照名称 where there is
+no number) with the same 期满日期 — and a worklist holds only its own department's certificates, so a row pasted
+from another department's list, or an edited date, cannot mark a certificate reminded that never was.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from generator.catalog.model import Catalogs
+from generator.ledger.model import Ledger
+from generator.problems import InputError, Problem
+from generator.reminders.registry import Record, Registry, certificate_key
+from generator.reminders.smsbatch import SMS_HEADERS, read_sms_batch
+from generator.reminders.worklist import HEADERS, WorklistImport, read_worklist, sheet_title
+
+Held = dict[tuple[str, str], set[date]]  # (department, certificate key) → the 期满日期 the ledger has
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Where a returned file shows a row's department, number and expiry: (header, 0-based index) each."""
+
+    department: tuple[str, int]
+    number: tuple[str, int]
+    expires: tuple[str, int]
+
+
+_WORKLIST = Columns(*((name, HEADERS.index(name)) for name in ("部门代号", "证照编号", "期满日期")))
+_SMS = Columns(*[(SMS_HEADERS[1], 1)] * 3)  # an SMS row shows its certificates only in its text
+
+
+def returned_worklist(path: Path, today: date, ledger: Ledger, catalogs: Catalogs) -> WorklistImport:
+    """Return a filled worklist's records once every row is a certificate of the worklist's own department."""
+    imported = read_worklist(path, str(path), today)
+    own = own_department(catalogs, imported.sheet, path.parent.name)
+    where = (str(path), imported.sheet)
+    check_returned(imported.records, imported.rows, where, _WORKLIST, ledger, catalogs, own)
+    return imported
+
+
+def returned_sms(
+    path: Path, registry: Registry, sent_on: date, by_whom: str, ledger: Ledger, catalogs: Catalogs
+) -> list[Record]:
+    """Return an uploaded SMS batch's records once every certificate it was about is still in the ledger."""
+    rows: list[int] = []
+    records = read_sms_batch(path, str(path), registry, sent_on, by_whom, rows)
+    check_returned(records, rows, (str(path), None), _SMS, ledger, catalogs)
+    return records
+
+
+def held_certificates(ledger: Ledger, catalogs: Catalogs, departments: set[str]) -> Held:
+    """Return the certificates the ledger holds for these departments, with their expiry dates."""
+    wanted = np.array([item.department in departments for item in catalogs.items] or [False])
+    held: Held = defaultdict(set)
+    for i in np.flatnonzero(wanted[ledger.item]) if len(ledger) else ():
+        item = catalogs.items[ledger.item[i]]
+        key = certificate_key(ledger.number[i], ledger.holder[i], item.certificate)
+        held[(item.department, key)].add(date.fromordinal(int(ledger.expires[i])))
+    return held
+
+
+def check_returned(
+    records: Sequence[Record],
+    rows: Sequence[int],
+    where: tuple[str, str | None],
+    columns: Columns,
+    ledger: Ledger,
+    catalogs: Catalogs,
+    own_department: str | None = None,
+) -> None:
+    """Raise InputError naming every row (file and sheet in where) that is not a certificate its department holds."""
+    held = held_certificates(ledger, catalogs, {r.certificate.department for r in records})
+    problems: list[Problem] = []
+    for row, record in zip(rows, records, strict=True):
+        found = _mismatch(record, held, catalogs, own_department)
+        if found is not None:
+            field, message, fix = found
+            header, index = getattr(columns, field)
+            value = {"department": record.certificate.department, "number": record.certificate.number}.get(
+                field, record.certificate.expires.isoformat()
+            )
+            problems.append(Problem(where[0], message, fix, row, header, index, value, where[1]))
+    if problems:
+        fix = "改正或删除这些行后重新登记；台账不在默认位置时，请加上与 remind 相同的 --catalogs 和 --ledgers"
+        raise InputError(
+            [*problems, Problem(where[0], f"共 {len(problems)} 行与台账不符，整个文件未登记", fix)]
+        )
+
+
+def own_department(catalogs: Catalogs, title: str, folder: str) -> str | None:
+    """Return the department a worklist belongs to: the one its sheet is named after, else its folder's."""
+    named = [d.slug for d in catalogs.departments if sheet_title(d.name) == title]
+    if len(named) == 1:
+        return named[0]
+    return folder if folder in catalogs.slugs else None
+
+
+def _mismatch(record: Record, held: Held, catalogs: Catalogs, own: str | None) -> tuple[str, str, str] | None:
+    c = record.certificate
+    if c.department not in catalogs.slugs:
+        return "department", f"部门代号“{c.department}”不是目录中的部门", "请恢复清单生成时的部门代号"
+    if own is not None and c.department != own:
+        fix = f"请删除这一行；{c.department} 的证照请在该部门自己的清单中登记"
+        return "department", f"这一行是另一个部门（{c.department}）的证照，本清单是 {own} 的", fix
+    expiries = held.get((c.department, certificate_key(c.number, c.holder, c.certificate)))
+    if not expiries:
+        what = f"证照编号“{c.number}”" if c.number.strip() else f"“{c.holder}”的“{c.certificate}”"
+        fix = "请核对是否改动过证照信息（清单中的证照信息不能改），或删除这一行"
+        return "number", f"{c.department} 的台账中没有{what}", fix
+    if c.expires not in expiries:
+        shown = "、".join(sorted(d.isoformat() for d in expiries))
+        return "expires", f"期满日期与台账不符（台账为 {shown}）", "请恢复清单生成时的期满日期，或删除这一行"
+    return None
