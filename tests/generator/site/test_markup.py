@@ -12,8 +12,8 @@ import pytest
 
 import generator.site.build as site_build
 from generator.config import DEMO_CATALOGS, Settings
-from generator.site.build import BuildResult, build_site
 from generator.site.text import cell, footer_facts, href, link
+from generator.workflows.build import BuildResult, build_site
 from tests.generator.payloads import (
     CATALOG_TITLE,
     CERTIFICATES,
