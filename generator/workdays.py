@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -66,8 +66,15 @@ class WorkdayCalendar:
             object.__setattr__(self, name, array)
 
     @classmethod
-    def build(cls, supplement: Mapping[date, bool] | None = None) -> WorkdayCalendar:
-        """Return the calendar: chinese-calendar years, overridden by the supplement (True = working day)."""
+    def build(
+        cls, supplement: Mapping[date, bool] | None = None, *, unpublished: Collection[int] = ()
+    ) -> WorkdayCalendar:
+        """Return the calendar: chinese-calendar years, overridden by the supplement (True = working day).
+
+        A year the supplement lists is official: weekends, its 休 rows rested, its 班 rows worked. Rows in
+        the new-year days alone (a notice's 元旦 reaching into the year before) do not make a year official.
+        unpublished: years to treat as chinese-calendar had not published them (to test the estimate).
+        """
         supplement = dict(supplement or {})
         outside = [day for day in supplement if not TABLE_FIRST <= day <= TABLE_LAST]
         if outside:
@@ -75,9 +82,9 @@ class WorkdayCalendar:
         ordinals = np.arange(_BASE, _BASE + _SIZE, dtype=np.int64)
         is_work = (ordinals - 1) % 7 < 5  # ordinal 1 (0001-01-01) was a Monday
         estimated = np.zeros(_SIZE, dtype=np.bool_)
-        covered = {day.year for day in supplement}
+        covered = {day.year for day in supplement if not _new_year_days(day)}
         for year in range(TABLE_FIRST.year, TABLE_LAST.year + 1):
-            official = _official_workdays(year)
+            official = None if year in unpublished else _official_workdays(year)
             if official is not None:
                 covered.add(year)
                 is_work[_year_slice(year)] = official
@@ -152,6 +159,10 @@ def _index(day: date) -> int:
     return day.toordinal() - _BASE
 
 
+def _new_year_days(day: date) -> bool:
+    return (day.month, day.day) >= (12, 25) or (day.month, day.day) <= (1, 7)
+
+
 def _year_slice(year: int) -> slice:
     return slice(_index(date(year, 1, 1)), _index(date(year + 1, 1, 1)))
 
@@ -216,7 +227,7 @@ def months_before_ord(day: np.ndarray, months: np.ndarray | int) -> Ordinals:
     return ordinals
 
 
-_SCHEMA = (
+HOLIDAY_COLUMNS = (
     Column("day", "日期", ("date",), required=True),
     Column("kind", "类型", ("类别", "type"), required=True),
     Column("note", "说明", ("备注", "节日", "note")),
@@ -238,8 +249,8 @@ def load_holiday_supplement(
         sheet = read_sheet(path, shown)
     except InputError as error:
         return {}, error.problems
-    table = locate_header(sheet, _SCHEMA)
-    missing = [c.label for c in _SCHEMA if c.required and (table is None or c.field not in table.fields)]
+    table = locate_header(sheet, HOLIDAY_COLUMNS)
+    missing = [c.label for c in HOLIDAY_COLUMNS if c.required and (table is None or c.field not in table.fields)]
     if table is None or missing:
         row = None if table is None else table.header_row + 1
         message = f"找不到“{'”“'.join(missing)}”列"
@@ -270,7 +281,7 @@ def _read_rows(table: Table) -> tuple[dict[date, bool], list[Problem]]:
 def _row_date(table: Table, row: int) -> tuple[date | None, Problem | None]:
     col = table.fields["day"]
     value = table.sheet.rows[row][col] if col < len(table.sheet.rows[row]) else None
-    day = _parse_date(value)
+    day = parse_cell_date(value)
     if day is None:
         return None, _problem(table, row, "day", "日期无法识别或不存在", _FIX_DATE)
     if not TABLE_FIRST <= day <= TABLE_LAST:
@@ -279,7 +290,7 @@ def _row_date(table: Table, row: int) -> tuple[date | None, Problem | None]:
     return day, None
 
 
-def _parse_date(value: object) -> date | None:
+def parse_cell_date(value: object) -> date | None:
     """Return the date a cell holds (Excel date cells, or text like 2027-01-01, 2027/1/1, 2027年1月1日)."""
     if isinstance(value, datetime):
         return value.date()
