@@ -37,7 +37,8 @@ def resolve(
         days.update((day, (False, item.name)) for day in item.rest)
         days.update((day, (True, item.name)) for day in item.work)
         if item.extend_to is not None:
-            extended = _extension(item, item.extend_to, existing, days, calendar)
+            earlier = [row for row in existing if row.imported is None or row.imported[1] != notice.ref]
+            extended = _extension(item, item.extend_to, earlier, days, calendar)
             if not extended:
                 message = f"{item.name}：找不到要延长到 {item.extend_to.isoformat()} 的假期"
                 fix = "请先导入当年的放假安排通知，再导入延长假期的通知"
@@ -80,7 +81,8 @@ def merge(
 ) -> Merge:
     """Return holidays.csv with the notice applied: days it governs replaced, every other row kept."""
     issued = {source.ref: source.issued for source in sources}
-    names = {name for item in notice.items for name in item.name.split("、")}
+    # An arrangement replaces the earlier one of its holidays; an extension only adds days to it.
+    names = {name for item in notice.items if item.extend_to is None for name in item.name.split("、")}
 
     def later(ref: str) -> bool:
         other = issued.get(ref)
