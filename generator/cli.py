@@ -6,7 +6,8 @@ import argparse
 import os
 from collections.abc import Callable, Sequence
 
-from generator.commands import build, check, demo, holidays, record, remind, reminder_date, report, schedule, serve
+import generator.commands.holidays as holidays
+from generator.commands import build, check, demo, record, remind, reminder_date, report, schedule, serve
 from generator.commands._common import console, print_problems
 from generator.problems import InputError, JiaozaoError, ProblemList
 

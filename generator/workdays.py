@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -167,7 +168,8 @@ def _year_slice(year: int) -> slice:
     return slice(_index(date(year, 1, 1)), _index(date(year + 1, 1, 1)))
 
 
-def _official_workdays(year: int) -> list[bool] | None:
+@functools.cache  # chinese-calendar's answers never change within a run; every build asks again
+def _official_workdays(year: int) -> tuple[bool, ...] | None:
     """Return chinese-calendar's working days of a year, or None if it has not published that year."""
     first = date(year, 1, 1)
     try:
@@ -175,7 +177,7 @@ def _official_workdays(year: int) -> list[bool] | None:
     except NotImplementedError:
         return None
     days = (date(year + 1, 1, 1) - first).days
-    return [bool(chinese_calendar.is_workday(first + timedelta(i))) for i in range(days)]
+    return tuple(bool(chinese_calendar.is_workday(first + timedelta(i))) for i in range(days))
 
 
 def _estimated_rest_days() -> Iterator[date]:
@@ -185,6 +187,7 @@ def _estimated_rest_days() -> Iterator[date]:
         mid_autumn = _lunar(year, 8, 15)
         yield from _span(new_year - timedelta(1), new_year + timedelta(6))  # 除夕 … 正月初七
         yield from _span(date(year, 5, 1), date(year, 5, 5))  # 劳动节
+        yield from _with_adjacent_rest(date(year, 5, 1))  # on a Tuesday the Monday before is bridged (2018)
         yield from _span(date(year, 10, 1), date(year, 10, 7))  # 国庆
         if date(year, 10, 1) <= mid_autumn <= date(year, 10, 7):
             yield date(year, 10, 8)  # every notice so far made 国庆 with 中秋 inside it an 8-day break
@@ -250,7 +253,9 @@ def load_holiday_supplement(
     except InputError as error:
         return {}, error.problems
     table = locate_header(sheet, HOLIDAY_COLUMNS)
-    missing = [c.label for c in HOLIDAY_COLUMNS if c.required and (table is None or c.field not in table.fields)]
+    missing = [
+        c.label for c in HOLIDAY_COLUMNS if c.required and (table is None or c.field not in table.fields)
+    ]
     if table is None or missing:
         row = None if table is None else table.header_row + 1
         message = f"找不到“{'”“'.join(missing)}”列"

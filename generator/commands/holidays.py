@@ -6,7 +6,14 @@ import argparse
 
 from rich.table import Table
 
-from generator.commands._common import Subparsers, add_command, add_input_options, console, parse_day, settings_of
+from generator.commands._common import (
+    Subparsers,
+    add_command,
+    add_input_options,
+    console,
+    parse_day,
+    settings_of,
+)
 from generator.holidays.report import Impact
 from generator.holidays.workflow import ImportResult, import_notice, list_year_sources
 
@@ -30,7 +37,9 @@ def run(args: argparse.Namespace) -> int:
         table.add_row(str(year.year), year.kind, year.detail)
     console.print(table)
     if today.month >= 10 and years[-1].estimated:
-        console.print(f"提醒：{years[-1].year} 年的放假安排还是估算。{_NOVEMBER}。", style="yellow", markup=False)
+        console.print(
+            f"提醒：{years[-1].year} 年的放假安排还是估算。{_NOVEMBER}。", style="yellow", markup=False
+        )
     return 0
 
 
@@ -55,9 +64,14 @@ def run_import(args: argparse.Namespace) -> int:
     elif result.impact_note:
         console.print(result.impact_note, style="yellow", markup=False)
     if args.dry_run:
-        console.print("演练（--dry-run）：没有写入任何文件。确认无误后去掉 --dry-run 再运行一次。", markup=False)
+        console.print(
+            "演练（--dry-run）：没有写入任何文件。确认无误后去掉 --dry-run 再运行一次。", markup=False
+        )
     elif result.written:
-        console.print(f"已写入 {args.catalogs or '目录文件夹'} 下的 holidays.csv。请重新运行 jiaozao build 更新网站和排期。", markup=False)
+        console.print(
+            f"已写入 {args.catalogs or '目录文件夹'} 下的 holidays.csv。请重新运行 jiaozao build 更新网站和排期。",
+            markup=False,
+        )
     else:
         console.print("这份通知已经导入过，holidays.csv 没有变化。", markup=False)
     return 0
@@ -80,7 +94,11 @@ def _print_changes(result: ImportResult) -> None:
         markup=False,
     )
     for row in merged.staff_replaced:
-        console.print(f"  通知取代了手工填写的 {row.day.isoformat()}（{row.note or '无说明'}）", style="yellow", markup=False)
+        console.print(
+            f"  通知取代了手工填写的 {row.day.isoformat()}（{row.note or '无说明'}）",
+            style="yellow",
+            markup=False,
+        )
     for year in result.cleared_years:
         console.print(f"{year} 年不再是估算：按通知算出的提醒日期不再标注“估算”。", markup=False)
 
@@ -101,7 +119,9 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument("--today", metavar="YYYY-MM-DD", help="按哪一天判断“下一年”（默认：今天）")
     commands = parser.add_subparsers(title="子命令", metavar="子命令")
     importer = add_command(commands, "import", run_import, run_import.__doc__ or "")
-    importer.add_argument("file", metavar="通知文件", help="通知全文的 .txt 文件（UTF-8 或 GBK），- 表示标准输入")
+    importer.add_argument(
+        "file", metavar="通知文件", help="通知全文的 .txt 文件（UTF-8 或 GBK），- 表示标准输入"
+    )
     add_input_options(importer)
     importer.add_argument("--today", metavar="YYYY-MM-DD", help="按哪一天计算排期的影响（默认：今天）")
     importer.add_argument("--dry-run", action="store_true", help="只显示读到的内容和影响，不写入任何文件")

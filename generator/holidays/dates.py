@@ -9,9 +9,7 @@ from datetime import date, timedelta
 WEEKDAYS = "一二三四五六日"
 _NOTE_BASE = 0xE100  # each （…） note becomes one private-use character that stands for it
 _NOTE = re.compile(r"\(([^()]*)\)")
-_DATE = re.compile(
-    r"(?:(?P<y>\d{4})年)?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日(?P<note>[\ue100-\ue8ff])?"
-)
+_DATE = re.compile(r"(?:(?P<y>\d{4})年)?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日(?P<note>[\ue100-\ue8ff])?")
 _RANGE = re.compile(r"(?:至|到|[—–~-]+)")
 _WEEKDAY = re.compile(r"(?:星期|礼拜|周)([一二三四五六日天])")
 

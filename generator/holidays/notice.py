@@ -23,11 +23,14 @@ _YEAR = (
 )
 _ISSUED = re.compile(r"(?:成文日期|发文日期|发布日期):?(\d{4})年(\d{1,2})月(\d{1,2})日")
 _ISSUED_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
-_ISSUED_HAN = re.compile(r"^([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$")
+_ISSUED_HAN = re.compile(
+    r"^([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$"
+)
 _COUNT = re.compile(r"(?:共|放假)(\d{1,2}|[一二三四五六七八九十]{1,3})天")
 _RESUME = re.compile(r"起(?:正常)?上班")
 _REST = re.compile(r"放假|补休|调休|休息")
 _HAN_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
+_SOME_YEAR = 2000  # to read the items of a text whose year is missing, before refusing it
 _FIX_NOT_NOTICE = "请粘贴国务院办公厅放假安排通知的全文，每项形如“一、元旦：1月1日至3日放假调休，共3天。”"
 _FIX_TYPO = "请对照国务院办公厅网站上的通知原文改正后再导入"
 
@@ -76,21 +79,22 @@ def parse_notice(text: str, shown: str) -> Notice:
     wenhao = _WENHAO.search(whole)
     issued = _issued(whole)
     year = _notice_year(whole, wenhao, issued)
-    if year is None:
-        fix = "请把通知标题（如“国务院办公厅关于2027年部分节假日安排的通知”）一并粘贴进文件"
-        raise InputError([Problem(shown, "看不出这是哪一年的放假安排", fix)])
     items: list[Arrangement] = []
     for line, name, body in _chunks(whole):
-        item = _read_item(body, name, line, year, shown, problems)
+        item = _read_item(body, name, line, year or _SOME_YEAR, shown, problems)
         if item is not None:
             items.append(item)
     if not problems and not items:
         problems.append(Problem(shown, "没有找到任何放假或上班日期，这不像放假安排通知", _FIX_NOT_NOTICE))
+    elif year is None:
+        fix = "请把通知标题（如“国务院办公厅关于2027年部分节假日安排的通知”）一并粘贴进文件"
+        raise InputError([Problem(shown, "看不出这是哪一年的放假安排", fix)])
     problems.extend(_conflicts(items, shown))
     if problems:
         raise InputError(problems)
+    year = year or _SOME_YEAR
     ref = _ref(wenhao, issued, year)
-    change = re.search(r"延长|调整\d{4}年|纪念日", whole) is not None
+    change = re.search(r"延长\d{4}年|调整\d{4}年|纪念日调休", whole) is not None
     return Notice(year, ref, issued, change, tuple(items))
 
 
@@ -150,7 +154,7 @@ def _chunks(whole: str) -> list[tuple[int, str | None, str]]:
     if not heads:
         lines = [line for line in whole.split("\n") if not line.endswith("通知") and not _STOP.match(line)]
         return [(1, _whole_name(whole), "".join(lines))]
-    chunks = []
+    chunks: list[tuple[int, str | None, str]] = []
     for head, following in zip(heads, [*heads[1:], None], strict=True):
         text = whole[head.end() : following.start() if following else len(whole)].lstrip("\n")
         lines = text.split("\n")
@@ -170,7 +174,9 @@ def _whole_name(whole: str) -> str:
     return next((name for name in HOLIDAY_NAMES if name in whole), "放假安排")
 
 
-def _read_item(body: str, name: str | None, line: int, year: int, shown: str, problems: list[Problem]) -> Arrangement | None:
+def _read_item(
+    body: str, name: str | None, line: int, year: int, shown: str, problems: list[Problem]
+) -> Arrangement | None:
     head = _NAME.match(body)
     if head is not None:
         name, body = _clean_name(head.group("name")), body[head.end() :]
@@ -203,7 +209,9 @@ def _clean_name(text: str) -> str:
     return re.sub(r"[“”\"'‘’「」]", "", text)
 
 
-def _read_clause(clause: str, notes: list[str], resolver: Resolver, item: _Item, shown: str, problems: list[Problem]) -> set[date]:
+def _read_clause(
+    clause: str, notes: list[str], resolver: Resolver, item: _Item, shown: str, problems: list[Problem]
+) -> set[date]:
     """Read one clause into the item; return the rest days it declares."""
     mentions: list[Mention] = []
     found = find_dates(clause, notes)

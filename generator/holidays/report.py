@@ -9,11 +9,11 @@ from datetime import date, timedelta
 import chinese_calendar
 import numpy as np
 
+from generator.catalog.model import Catalogs
 from generator.holidays.dates import WEEKDAYS
 from generator.holidays.notice import Notice
 from generator.holidays.rows import HolidayRow, Source
 from generator.ledger.model import Ledger
-from generator.catalog.model import Catalogs
 from generator.schedule import NO_DATE, compute_schedule
 from generator.workdays import WorkdayCalendar
 
@@ -53,7 +53,9 @@ def arrangement_table(notice: Notice, days: dict[date, tuple[bool, str]]) -> lis
     for item in notice.items:
         rest = list(item.rest)
         if item.extend_to is not None:
-            rest = sorted(d for d, (work, name) in days.items() if name == item.name and not work and d not in listed)
+            rest = sorted(
+                d for d, (work, name) in days.items() if name == item.name and not work and d not in listed
+            )
         shown_rest = format_ranges(rest, notice.year)
         if item.extend_to is not None:
             shown_rest = f"延长至{_day(item.extend_to, notice.year)}：{shown_rest}"
@@ -76,7 +78,9 @@ def format_ranges(days: Iterable[date], year: int) -> str:
         if first == last:
             shown.append(_day(first, year))
         else:
-            tail = _day(last, year) if (last.year, last.month) != (first.year, first.month) else f"{last.day}日"
+            tail = (
+                _day(last, year) if (last.year, last.month) != (first.year, first.month) else f"{last.day}日"
+            )
             shown.append(f"{_day(first, year)}至{tail}")
     return "、".join(shown)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -89,7 +90,7 @@ def write_sources(path: Path, sources: list[Source]) -> None:
     _write_csv(path, lines)
 
 
-def _write_csv(path: Path, lines: list[tuple[str, ...]]) -> None:
+def _write_csv(path: Path, lines: Sequence[Sequence[str]]) -> None:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(lines)
     with replacing(path) as temp:

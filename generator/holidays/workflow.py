@@ -9,7 +9,15 @@ from generator.config import Settings
 from generator.holidays.apply import Merge, merge, resolve
 from generator.holidays.notice import Notice, parse_notice
 from generator.holidays.report import Impact, YearSource, arrangement_table, measure_impact, year_sources
-from generator.holidays.rows import SOURCES_FILE, HolidayRow, Source, read_rows, read_sources, write_rows, write_sources
+from generator.holidays.rows import (
+    SOURCES_FILE,
+    HolidayRow,
+    Source,
+    read_rows,
+    read_sources,
+    write_rows,
+    write_sources,
+)
 from generator.holidays.text import read_notice_text
 from generator.pipeline import load_inputs
 from generator.problems import InputError
@@ -74,5 +82,8 @@ def _impact(
     try:
         inputs = load_inputs(settings, today)
     except InputError as error:
-        return None, f"目录或台账有 {len(error.problems)} 个问题，未能计算对提醒日期的影响（运行 jiaozao check 查看）"
+        return (
+            None,
+            f"目录或台账有 {len(error.problems)} 个问题，未能计算对提醒日期的影响（运行 jiaozao check 查看）",
+        )
     return measure_impact(inputs.ledger, inputs.catalogs, today, old, new), ""
