@@ -16,7 +16,7 @@ _NAME = re.compile(r"^(?P<name>[^:\d\n]{1,24}):")
 _STOP = re.compile(r"^(?:节假日期间|国务院|\(此件|\d{4}年\d{1,2}月\d{1,2}日$|[〇○零一二三四五六七八九]{4}年)")
 _WENHAO = re.compile(r"(国办发明电|国办发|国发明电|国发)[\[〔【(]?(\d{4})[\]〕】)]?(\d{1,3})号")
 _YEAR = (
-    re.compile(r"(\d{4})年(?:部分)?节假日"),
+    re.compile(r"(\d{4})年\n?(?:部分)?节假日"),
     re.compile(r"(\d{4})年,?[“\"]?(?:元旦|春节|清明|劳动节|五一|端午|中秋|国庆)"),
     re.compile(r"(?:延长|调整)(\d{4})年"),
     re.compile(r"(\d{4})年\d{1,2}月\d{1,2}日[^。,\n]{0,6}放假"),
@@ -80,8 +80,9 @@ def parse_notice(text: str, shown: str) -> Notice:
     issued = _issued(whole)
     year = _notice_year(whole, wenhao, issued)
     items: list[Arrangement] = []
-    for line, name, body in _chunks(whole):
-        item = _read_item(body, name, line, year or _SOME_YEAR, shown, problems)
+    default_name = _whole_name(whole)
+    for line, body in _chunks(whole):
+        item = _read_item(body, default_name, line, year or _SOME_YEAR, shown, problems)
         if item is not None:
             items.append(item)
     if not problems and not items:
@@ -148,13 +149,13 @@ def _han_number(text: str) -> int:
     return (_HAN_DIGITS.get(tens, 0) if tens else 1) * 10 + (_HAN_DIGITS.get(ones, 0) if ones else 0)
 
 
-def _chunks(whole: str) -> list[tuple[int, str | None, str]]:
-    """Return the numbered items (line, name, text); a notice without items is one chunk of its body."""
+def _chunks(whole: str) -> list[tuple[int, str]]:
+    """Return the numbered items (line, text); a notice without items is one chunk of its body."""
     heads = list(_HEAD.finditer(whole))
     if not heads:
         lines = [line for line in whole.split("\n") if not line.endswith("通知") and not _STOP.match(line)]
-        return [(1, _whole_name(whole), "".join(lines))]
-    chunks: list[tuple[int, str | None, str]] = []
+        return [(1, "".join(lines))]
+    chunks: list[tuple[int, str]] = []
     for head, following in zip(heads, [*heads[1:], None], strict=True):
         text = whole[head.end() : following.start() if following else len(whole)].lstrip("\n")
         lines = text.split("\n")
@@ -163,31 +164,33 @@ def _chunks(whole: str) -> list[tuple[int, str | None, str]]:
             if _STOP.match(line):
                 break
             kept.append(line)
-        chunks.append((whole.count("\n", 0, head.start()) + 1, None, "".join(kept)))
+        chunks.append((whole.count("\n", 0, head.start()) + 1, "".join(kept)))
     return chunks
 
 
 def _whole_name(whole: str) -> str:
-    title = re.search(r"关于(?:调整)?(?:\d{4}年)?(.+?)(?:假期|调休|放假|安排)", whole)
-    if title is not None:
+    """Return what a change notice is about, from its title: 劳动节, 春节, a 纪念日."""
+    title = re.search(r"关于(?:调整|延长)?(?:\d{4}年)?(.+?)(?:假期|调休|放假|安排)", whole)
+    if title is not None and "部分节假日" not in title.group(1):
         return title.group(1)
     return next((name for name in HOLIDAY_NAMES if name in whole), "放假安排")
 
 
 def _read_item(
-    body: str, name: str | None, line: int, year: int, shown: str, problems: list[Problem]
+    body: str, default_name: str, line: int, year: int, shown: str, problems: list[Problem]
 ) -> Arrangement | None:
     head = _NAME.match(body)
+    name = None
     if head is not None:
         name, body = _clean_name(head.group("name")), body[head.end() :]
     extension = re.search(r"延长(?:\d{4}年)?(.+?)假期", body)
-    named = name or (extension.group(1) if extension else None)
-    item = _Item(named or next((n for n in HOLIDAY_NAMES if n in body), "放假安排"), line)
+    name = name or (extension.group(1) if extension else None)
+    item = _Item(name or next((n for n in HOLIDAY_NAMES if n in body), default_name), line)
     hidden, notes = hide_notes(body)
     resolver = Resolver(year)
     for sentence in hidden.split("。"):
         sentence_rest: set[date] = set()
-        for clause in re.split(r"[,;]", sentence):
+        for clause in re.split(r"[,;:]", sentence):
             sentence_rest |= _read_clause(clause, notes, resolver, item, shown, problems)
         count = _COUNT.search(plain(sentence))
         if count is not None and sentence_rest:

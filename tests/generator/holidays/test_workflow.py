@@ -77,8 +77,8 @@ def test_the_2019_labour_day_change_replaces_the_first_arrangement(tmp_path: Pat
     import_notice(str(notice_file(2019)), folder, TODAY, dry_run=False)
     import_notice(str(changes_of(2019)[0]), folder, TODAY, dry_run=False)
     text = folder.holidays.read_text(encoding="utf-8-sig")
-    assert "2019-04-28,班,劳动节（国办发明电〔2019〕2号）" in text
-    assert "2019-05-04,休,劳动节（国办发明电〔2019〕2号）" in text
+    assert "2019-04-28,班,劳动节（国办发明电〔2019〕3号）" in text
+    assert "2019-05-04,休,劳动节（国办发明电〔2019〕3号）" in text
     # Importing the yearly notice again does not undo the later change.
     import_notice(str(notice_file(2019)), folder, TODAY, dry_run=False)
     assert folder.holidays.read_text(encoding="utf-8-sig") == text
