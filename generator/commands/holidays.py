@@ -53,10 +53,11 @@ def run_import(args: argparse.Namespace) -> int:
     示例：
       jiaozao holidays import 2027年放假通知.txt --dry-run
       jiaozao holidays import 2027年放假通知.txt --catalogs /data/目录
-      pbpaste | jiaozao holidays import -
+      jiaozao holidays import - < 通知.txt
     """
     today = parse_day(args.today, "--today")
-    result = import_notice(args.file, settings_of(args), today, dry_run=args.dry_run)
+    settings = settings_of(args)
+    result = import_notice(args.file, settings, today, dry_run=args.dry_run)
     _print_notice(result)
     _print_changes(result)
     if result.impact is not None:
@@ -69,8 +70,7 @@ def run_import(args: argparse.Namespace) -> int:
         )
     elif result.written:
         console.print(
-            f"已写入 {args.catalogs or '目录文件夹'} 下的 holidays.csv。请重新运行 jiaozao build 更新网站和排期。",
-            markup=False,
+            f"已写入 {settings.holidays}。请运行 jiaozao build 重新生成网站和查询索引。", markup=False
         )
     else:
         console.print("这份通知已经导入过，holidays.csv 没有变化。", markup=False)
