@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from generator.holidays.notice import Arrangement, Notice
-from generator.holidays.rows import HolidayRow, Source
+from generator.holidays.rows import HolidayRow, Source, notice_order
 from generator.problems import InputError, Problem
 from generator.workdays import WorkdayCalendar
 
@@ -66,11 +66,15 @@ def _extension(
     if known:
         last = max(known)
         return [last + timedelta(i) for i in range(1, (until - last).days + 1)]
-    # Not imported: walk back over working days and weekends to the holiday's last weekday off.
+    # Not imported: walk back over working days and weekends to the holiday's last weekday off, then
+    # through the holiday to its first day, so the rows hold the whole break even where the calendar has it.
     walked = [until]
     while walked[-1] > reach:
         before = walked[-1] - timedelta(1)
         if before.weekday() < 5 and not calendar.is_workday(before):
+            while not calendar.is_workday(before) and before > reach:
+                walked.append(before)
+                before -= timedelta(1)
             return sorted(walked)
         walked.append(before)
     return []
@@ -80,13 +84,13 @@ def merge(
     existing: list[HolidayRow], notice: Notice, days: dict[date, tuple[bool, str]], sources: list[Source]
 ) -> Merge:
     """Return holidays.csv with the notice applied: days it governs replaced, every other row kept."""
-    issued = {source.ref: source.issued for source in sources}
+    order = {source.ref: notice_order(source.issued, source.year, source.change) for source in sources}
+    this = notice_order(notice.issued, notice.year, notice.change)
     # An arrangement replaces the earlier one of its holidays; an extension only adds days to it.
     names = {name for item in notice.items if item.extend_to is None for name in item.name.split("、")}
 
     def later(ref: str) -> bool:
-        other = issued.get(ref)
-        return other is not None and notice.issued is not None and other > notice.issued
+        return ref in order and order[ref] > this
 
     def governed(row: HolidayRow) -> bool:
         imported = row.imported

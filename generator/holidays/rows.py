@@ -17,7 +17,8 @@ from generator.workdays import HOLIDAY_COLUMNS, load_holiday_supplement, parse_c
 
 SOURCES_FILE = "holidays-sources.csv"
 _HEADER = ("日期", "类型", "说明")
-_SOURCES_HEADER = ("通知", "年份", "发布日期", "导入时间")
+_SOURCES_HEADER = ("通知", "年份", "发布日期", "导入时间", "类别")
+_CHANGE = "年内调整"
 _IMPORTED_NOTE = re.compile(r"^(?P<name>.+)（(?P<ref>[^（）]*(?:〔\d{4}〕\d+号|通知))）$")
 
 
@@ -44,6 +45,14 @@ class Source:
     year: int
     issued: date | None
     imported_at: str
+    change: bool = False  # an in-year change (调整), applied over the year's arrangement
+
+
+def notice_order(issued: date | None, year: int, change: bool) -> date:
+    """Return when a notice was issued, or when it would have been: a year's notice the December before."""
+    if issued is not None:
+        return issued
+    return date(year, 12, 31) if change else date(year - 1, 12, 31)
 
 
 def read_rows(path: Path) -> list[HolidayRow]:
@@ -78,15 +87,25 @@ def read_sources(path: Path) -> list[Source]:
     sheet = read_sheet(path, path.name)
     sources = []
     for row in sheet.rows[1:]:
-        cells = [cell_text(v) for v in row] + [""] * 4
+        cells = [cell_text(v) for v in row] + [""] * 5
         if cells[0] and cells[1].isdigit():
-            sources.append(Source(cells[0], int(cells[1]), parse_cell_date(cells[2]), cells[3]))
+            issued = parse_cell_date(cells[2])
+            sources.append(Source(cells[0], int(cells[1]), issued, cells[3], cells[4] == _CHANGE))
     return sources
 
 
 def write_sources(path: Path, sources: list[Source]) -> None:
     lines = [_SOURCES_HEADER]
-    lines += [(s.ref, str(s.year), s.issued.isoformat() if s.issued else "", s.imported_at) for s in sources]
+    lines += [
+        (
+            s.ref,
+            str(s.year),
+            s.issued.isoformat() if s.issued else "",
+            s.imported_at,
+            _CHANGE if s.change else "放假安排",
+        )
+        for s in sources
+    ]
     _write_csv(path, lines)
 
 

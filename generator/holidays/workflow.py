@@ -59,7 +59,9 @@ def import_notice(source: str, settings: Settings, today: date, *, dry_run: bool
         write_rows(settings.holidays, merged.rows)
         imported_at = datetime.now(_CHINA).strftime("%Y-%m-%d %H:%M")
         kept = [s for s in sources if s.ref != notice.ref]
-        write_sources(sources_path, [*kept, Source(notice.ref, notice.year, notice.issued, imported_at)])
+        write_sources(
+            sources_path, [*kept, Source(notice.ref, notice.year, notice.issued, imported_at, notice.change)]
+        )
     table = arrangement_table(notice, days)
     return ImportResult(notice, table, merged, impact, note, cleared, written)
 

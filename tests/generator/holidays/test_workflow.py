@@ -60,6 +60,28 @@ def test_each_years_notice_gives_chinese_calendars_working_days(tmp_path: Path, 
     ]
 
 
+@pytest.mark.parametrize("year", [2015, 2019, 2020])
+def test_a_change_imported_before_its_years_notice_still_wins(tmp_path: Path, year: int) -> None:
+    folder = settings(tmp_path / "catalogs")
+    for path in [*changes_of(year), notice_file(year), notice_file(year + 1)]:
+        import_notice(str(path), folder, TODAY, dry_run=False)
+    supplement, _ = load_holiday_supplement(folder.holidays)
+    calendar = WorkdayCalendar.build(supplement, unpublished={year})
+    assert [calendar.is_workday(d) for d in days_of(year)] == [
+        chinese_calendar.is_workday(d) for d in days_of(year)
+    ]
+
+
+def test_without_dates_a_change_still_counts_as_later_than_its_years_notice(tmp_path: Path) -> None:
+    folder = settings(tmp_path / "catalogs")
+    undated = [path.read_text(encoding="utf-8").replace("2019年3月22日", "") for path in changes_of(2019)]
+    yearly = notice_file(2019).read_text(encoding="utf-8").replace("2018年12月6日", "")
+    import_notice(write(tmp_path, "change.txt", undated[0]), folder, TODAY, dry_run=False)
+    import_notice(write(tmp_path, "yearly.txt", yearly), folder, TODAY, dry_run=False)
+    supplement, _ = load_holiday_supplement(folder.holidays)
+    assert supplement[date(2019, 4, 28)] is True and supplement[date(2019, 5, 4)] is False
+
+
 def test_the_2020_extension_turns_a_make_up_day_into_a_rest_day(tmp_path: Path) -> None:
     folder = settings(tmp_path / "catalogs")
     import_notice(str(notice_file(2020)), folder, TODAY, dry_run=False)
