@@ -13,6 +13,7 @@ from generator.problems import InputError, Problem
 HOLIDAY_NAMES = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
 _HEAD = re.compile(r"(?:^|(?<=[。:;]))(?P<num>[一二三四五六七八九十]{1,3})、", re.M)
 _NAME = re.compile(r"^(?P<name>[^:\d\n]{1,24}):")
+_BARE_NAME = re.compile(r"^([^:\d\n]{1,24}?)(?=\d)")
 _STOP = re.compile(r"^(?:节假日期间|国务院|\(此件|\d{4}年\d{1,2}月\d{1,2}日$|[〇○零一二三四五六七八九]{4}年)")
 _WENHAO = re.compile(r"(国办发明电|国办发|国发明电|国发)[\[〔【(]?(\d{4})[\]〕】)]?(\d{1,3})号")
 _YEAR = (
@@ -183,6 +184,8 @@ def _read_item(
     name = None
     if head is not None:
         name, body = _clean_name(head.group("name")), body[head.end() :]
+    elif (bare := _BARE_NAME.match(body)) is not None and re.search(r"节|元旦|五一|十一", bare.group(1)):
+        name = _clean_name(bare.group(1))  # 三、清明节4月4日至6日放假: some reprints drop the colon
     extension = re.search(r"延长(?:\d{4}年)?(.+?)假期", body)
     name = name or (extension.group(1) if extension else None)
     item = _Item(name or next((n for n in HOLIDAY_NAMES if n in body), default_name), line)

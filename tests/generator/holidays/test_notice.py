@@ -108,6 +108,24 @@ def span(first: date, last: date) -> tuple[date, ...]:
             (date(2007, 2, 17), date(2007, 2, 25)),
             id="2007-moved-rest-days",
         ),
+        pytest.param(
+            2009,
+            "三、清明节4月4日至6日放假，共3天。其中，4月4日（星期六、农历清明当日）为法定节假日。",
+            span(date(2009, 4, 4), date(2009, 4, 6)),
+            (),
+            id="head-without-colon",
+        ),
+        pytest.param(
+            2025, "一、元旦：1月1日（周三）放假1天，不调休。", (date(2025, 1, 1),), (), id="not-moved"
+        ),
+        pytest.param(
+            2024,
+            "二、春节：2月10日至17日放假调休，共8天。2月4日（星期日）、2月18日（星期日）上班。"
+            "鼓励各单位结合带薪年休假等制度落实，安排职工在除夕（2月9日）休息。",
+            span(date(2024, 2, 10), date(2024, 2, 17)),
+            (date(2024, 2, 4), date(2024, 2, 18)),
+            id="encouraged-day-off-not-a-holiday",
+        ),
     ],
 )
 def test_every_form(year: int, body: str, rest: tuple[date, ...], work: tuple[date, ...]) -> None:
