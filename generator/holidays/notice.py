@@ -12,6 +12,8 @@ from generator.problems import InputError, Problem
 
 HOLIDAY_NAMES = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
 _HEAD = re.compile(r"(?:^|(?<=[。:;]))(?P<num>[一二三四五六七八九十]{1,3})、", re.M)
+# Reprints without numbers: 元旦：…  春节：…  中秋节、国庆节：… at the start of a line or sentence.
+_NAMED_HEAD = re.compile(r"(?:^|(?<=。))(?=[^:\d\n。]{0,12}(?:元旦|节)[^:\d\n。]{0,12}:)", re.M)
 _NAME = re.compile(r"^(?P<name>[^:\d\n]{1,24}):")
 _BARE_NAME = re.compile(r"^([^:\d\n]{1,24}?)(?=\d)")
 _STOP = re.compile(r"^(?:节假日期间|国务院|\(此件|\d{4}年\d{1,2}月\d{1,2}日$|[〇○零一二三四五六七八九]{4}年)")
@@ -152,7 +154,7 @@ def _han_number(text: str) -> int:
 
 def _chunks(whole: str) -> list[tuple[int, str]]:
     """Return the numbered items (line, text); a notice without items is one chunk of its body."""
-    heads = list(_HEAD.finditer(whole))
+    heads = list(_HEAD.finditer(whole)) or list(_NAMED_HEAD.finditer(whole))
     if not heads:
         lines = [line for line in whole.split("\n") if not line.endswith("通知") and not _STOP.match(line)]
         return [(1, "".join(lines))]

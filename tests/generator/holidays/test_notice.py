@@ -133,6 +133,16 @@ def test_every_form(year: int, body: str, rest: tuple[date, ...], work: tuple[da
     assert (item.rest, item.work) == (rest, work)
 
 
+def test_a_reprint_without_item_numbers_keeps_its_items() -> None:
+    notice = parse(
+        "元旦:1月1日至3日放假调休,共3天,1月4日(星期日)上班。\n"
+        "清明节:4月5日放假,4月6日(星期一)补休。劳动节:5月1日放假,与周末连休。\n",
+        2015,
+    )
+    assert [item.name for item in notice.items] == ["元旦", "清明节", "劳动节"]
+    assert notice.items[1].rest == (date(2015, 4, 5), date(2015, 4, 6))
+
+
 def test_the_2026_notice_as_published() -> None:
     notice = parse_notice(notice_file(2026).read_text(encoding="utf-8"), "2026.txt")
     assert (notice.year, notice.ref, notice.issued, notice.change) == (
