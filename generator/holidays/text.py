@@ -40,7 +40,16 @@ def decode_notice(raw: bytes, shown: str) -> str:
     raise InputError([Problem(shown, "文件编码无法识别（既不是 UTF-8 也不是 GBK）", _FIX_ENCODING)])
 
 
+# Traditional characters of the words the reader looks for, as Hong Kong and Taiwan reprints write them.
+_SIMPLIFIED = str.maketrans(
+    "調補長慶勞動節國辦發電號週禮農曆與連關於將現務廳開門",
+    "调补长庆劳动节国办发电号周礼农历与连关于将现务厅开门",
+)
+
+
 def normalize(text: str) -> str:
     """Return text with full-width forms made half-width and blanks inside lines removed; lines kept."""
-    text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = (
+        unicodedata.normalize("NFKC", text).translate(_SIMPLIFIED).replace("\r\n", "\n").replace("\r", "\n")
+    )
     return "\n".join(re.sub(r"[^\S\n]+", "", line) for line in text.split("\n"))
