@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     """
     today = parse_day(args.today, "--today")
     years = list_year_sources(settings_of(args), today)
-    table = Table("年份", "来源", "说明", title="工作日历来源")
+    table = _table("工作日历来源", "年份", "来源", "说明")
     for year in years:
         table.add_row(str(year.year), year.kind, year.detail)
     console.print(table)
@@ -81,7 +81,7 @@ def _print_notice(result: ImportResult) -> None:
     notice = result.notice
     kind = "调整通知" if notice.change else "放假安排通知"
     issued = f"，{notice.issued.isoformat()}" if notice.issued else ""
-    table = Table("节日", "放假", "上班", "共几天", title=f"{notice.year} 年{kind}（{notice.ref}{issued}）")
+    table = _table(f"{notice.year} 年{kind}（{notice.ref}{issued}）", "节日", "放假", "上班", "共几天")
     for row in result.table:
         table.add_row(*row)
     console.print(table)
@@ -111,6 +111,14 @@ def _print_impact(impact: Impact) -> None:
         f"  标注“估算”的提醒日期：{impact.estimated_before} 个 → {impact.estimated_after} 个。",
         markup=False,
     )
+
+
+def _table(title: str, *headers: str) -> Table:
+    """Return a table whose long cells wrap rather than end in “…”: staff compare every date."""
+    table = Table(title=title)
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    return table
 
 
 def register(subparsers: Subparsers) -> None:
