@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -66,8 +67,15 @@ class WorkdayCalendar:
             object.__setattr__(self, name, array)
 
     @classmethod
-    def build(cls, supplement: Mapping[date, bool] | None = None) -> WorkdayCalendar:
-        """Return the calendar: chinese-calendar years, overridden by the supplement (True = working day)."""
+    def build(
+        cls, supplement: Mapping[date, bool] | None = None, *, unpublished: Collection[int] = ()
+    ) -> WorkdayCalendar:
+        """Return the calendar: chinese-calendar years, overridden by the supplement (True = working day).
+
+        A year the supplement lists is official: weekends, its 休 rows rested, its 班 rows worked. Rows in
+        the new-year days alone (a notice's 元旦 reaching into the year before) do not make a year official.
+        unpublished: years to treat as chinese-calendar had not published them (to test the estimate).
+        """
         supplement = dict(supplement or {})
         outside = [day for day in supplement if not TABLE_FIRST <= day <= TABLE_LAST]
         if outside:
@@ -75,9 +83,9 @@ class WorkdayCalendar:
         ordinals = np.arange(_BASE, _BASE + _SIZE, dtype=np.int64)
         is_work = (ordinals - 1) % 7 < 5  # ordinal 1 (0001-01-01) was a Monday
         estimated = np.zeros(_SIZE, dtype=np.bool_)
-        covered = {day.year for day in supplement}
+        covered = {day.year for day in supplement if not _new_year_days(day)}
         for year in range(TABLE_FIRST.year, TABLE_LAST.year + 1):
-            official = _official_workdays(year)
+            official = None if year in unpublished else _official_workdays(year)
             if official is not None:
                 covered.add(year)
                 is_work[_year_slice(year)] = official
@@ -152,11 +160,16 @@ def _index(day: date) -> int:
     return day.toordinal() - _BASE
 
 
+def _new_year_days(day: date) -> bool:
+    return (day.month, day.day) >= (12, 25) or (day.month, day.day) <= (1, 7)
+
+
 def _year_slice(year: int) -> slice:
     return slice(_index(date(year, 1, 1)), _index(date(year + 1, 1, 1)))
 
 
-def _official_workdays(year: int) -> list[bool] | None:
+@functools.cache  # chinese-calendar's answers never change within a run; every build asks again
+def _official_workdays(year: int) -> tuple[bool, ...] | None:
     """Return chinese-calendar's working days of a year, or None if it has not published that year."""
     first = date(year, 1, 1)
     try:
@@ -164,7 +177,7 @@ def _official_workdays(year: int) -> list[bool] | None:
     except NotImplementedError:
         return None
     days = (date(year + 1, 1, 1) - first).days
-    return [bool(chinese_calendar.is_workday(first + timedelta(i))) for i in range(days)]
+    return tuple(bool(chinese_calendar.is_workday(first + timedelta(i))) for i in range(days))
 
 
 def _estimated_rest_days() -> Iterator[date]:
@@ -174,6 +187,7 @@ def _estimated_rest_days() -> Iterator[date]:
         mid_autumn = _lunar(year, 8, 15)
         yield from _span(new_year - timedelta(1), new_year + timedelta(6))  # 除夕 … 正月初七
         yield from _span(date(year, 5, 1), date(year, 5, 5))  # 劳动节
+        yield from _with_adjacent_rest(date(year, 5, 1))  # on a Tuesday the Monday before is bridged (2018)
         yield from _span(date(year, 10, 1), date(year, 10, 7))  # 国庆
         if date(year, 10, 1) <= mid_autumn <= date(year, 10, 7):
             yield date(year, 10, 8)  # every notice so far made 国庆 with 中秋 inside it an 8-day break
@@ -216,7 +230,7 @@ def months_before_ord(day: np.ndarray, months: np.ndarray | int) -> Ordinals:
     return ordinals
 
 
-_SCHEMA = (
+HOLIDAY_COLUMNS = (
     Column("day", "日期", ("date",), required=True),
     Column("kind", "类型", ("类别", "type"), required=True),
     Column("note", "说明", ("备注", "节日", "note")),
@@ -238,8 +252,10 @@ def load_holiday_supplement(
         sheet = read_sheet(path, shown)
     except InputError as error:
         return {}, error.problems
-    table = locate_header(sheet, _SCHEMA)
-    missing = [c.label for c in _SCHEMA if c.required and (table is None or c.field not in table.fields)]
+    table = locate_header(sheet, HOLIDAY_COLUMNS)
+    missing = [
+        c.label for c in HOLIDAY_COLUMNS if c.required and (table is None or c.field not in table.fields)
+    ]
     if table is None or missing:
         row = None if table is None else table.header_row + 1
         message = f"找不到“{'”“'.join(missing)}”列"
@@ -270,7 +286,7 @@ def _read_rows(table: Table) -> tuple[dict[date, bool], list[Problem]]:
 def _row_date(table: Table, row: int) -> tuple[date | None, Problem | None]:
     col = table.fields["day"]
     value = table.sheet.rows[row][col] if col < len(table.sheet.rows[row]) else None
-    day = _parse_date(value)
+    day = parse_cell_date(value)
     if day is None:
         return None, _problem(table, row, "day", "日期无法识别或不存在", _FIX_DATE)
     if not TABLE_FIRST <= day <= TABLE_LAST:
@@ -279,7 +295,7 @@ def _row_date(table: Table, row: int) -> tuple[date | None, Problem | None]:
     return day, None
 
 
-def _parse_date(value: object) -> date | None:
+def parse_cell_date(value: object) -> date | None:
     """Return the date a cell holds (Excel date cells, or text like 2027-01-01, 2027/1/1, 2027年1月1日)."""
     if isinstance(value, datetime):
         return value.date()
