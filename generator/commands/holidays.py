@@ -15,7 +15,7 @@ from generator.commands._common import (
     settings_of,
 )
 from generator.holidays.report import Impact
-from generator.holidays.workflow import ImportResult, import_notice, list_year_sources
+from generator.workflows.holidays import ImportResult, import_notice, list_year_sources
 
 _NOVEMBER = "国务院办公厅通常在 11 月发布下一年的放假安排通知；发布后请运行 jiaozao holidays import 通知.txt"
 
@@ -130,6 +130,17 @@ def register(subparsers: Subparsers) -> None:
     importer.add_argument(
         "file", metavar="通知文件", help="通知全文的 .txt 文件（UTF-8 或 GBK），- 表示标准输入"
     )
-    add_input_options(importer)
-    importer.add_argument("--today", metavar="YYYY-MM-DD", help="按哪一天计算排期的影响（默认：今天）")
+    # Given after `import` or before it, both count: the sub-command's own options do not reset the outer ones.
+    importer.add_argument(
+        "--catalogs", metavar="文件夹", default=argparse.SUPPRESS, help="各部门目录所在文件夹"
+    )
+    importer.add_argument(
+        "--ledgers", metavar="文件或文件夹", default=argparse.SUPPRESS, help="台账文件或文件夹"
+    )
+    importer.add_argument(
+        "--today",
+        metavar="YYYY-MM-DD",
+        default=argparse.SUPPRESS,
+        help="按哪一天计算排期的影响（默认：今天）",
+    )
     importer.add_argument("--dry-run", action="store_true", help="只显示读到的内容和影响，不写入任何文件")

@@ -10,8 +10,8 @@ import pytest
 
 from generator.config import DEMO_CATALOGS, LEDGER_FOLDER, Settings
 from generator.holidays.rows import SOURCES_FILE
-from generator.holidays.workflow import import_notice, list_year_sources
 from generator.workdays import WorkdayCalendar, load_holiday_supplement
+from generator.workflows.holidays import import_notice, list_year_sources
 from tests.generator.holidays.conftest import YEARS, changes_of, notice_file
 
 TODAY = date(2026, 11, 29)

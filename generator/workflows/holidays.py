@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 from generator.config import Settings
 from generator.holidays.apply import Merge, merge, resolve
@@ -22,8 +22,7 @@ from generator.holidays.text import read_notice_text
 from generator.pipeline import load_inputs
 from generator.problems import InputError
 from generator.workdays import WorkdayCalendar
-
-_CHINA = timezone(timedelta(hours=8))
+from portal.rules.china import china_now
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ def import_notice(source: str, settings: Settings, today: date, *, dry_run: bool
     written = not dry_run and not (merged.unchanged and recorded)
     if written:
         write_rows(settings.holidays, merged.rows)
-        imported_at = datetime.now(_CHINA).strftime("%Y-%m-%d %H:%M")
+        imported_at = china_now().strftime("%Y-%m-%d %H:%M")
         kept = [s for s in sources if s.ref != notice.ref]
         write_sources(
             sources_path, [*kept, Source(notice.ref, notice.year, notice.issued, imported_at, notice.change)]
