@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from generator.config import DEMO_CATALOGS, Settings
-from generator.site.build import build_site
+from generator.workflows.build import build_site
 
 
 def _dead_pid() -> int:
