@@ -1,25 +1,118 @@
-// 适老化：大字号、高对比度显示，记在本机（localStorage），所有页面生效。
+// 叫早网站的脚本：适老化（大字模式）开关、公告页的筛选框、键盘能用的页眉按钮。
+// 在 <head> 里同步加载（不是内联脚本，内容安全策略只许本站文件）：大字模式在页面画出来之前就生效，不闪一下；
+// 其余的等页面读完再做。没有脚本时页面照样能用：名单完整，只是没有筛选框和大字模式。
 (function () {
   var KEY = "jiaozao-large";
-  function apply(on) {
-    document.documentElement.classList.toggle("jz-large", on);
-    document.querySelectorAll(".jz-large-toggle").forEach(function (button) {
-      button.setAttribute("aria-pressed", on ? "true" : "false");
-      button.textContent = on ? "标准模式" : "大字模式";
-    });
-  }
+  var root = document.documentElement;
+
   function stored() {
     try { return localStorage.getItem(KEY) === "1"; } catch (e) { return false; }
   }
-  function init() {
+  root.classList.toggle("jz-large", stored());
+
+  function apply(on) {
+    root.classList.toggle("jz-large", on);
+    document.querySelectorAll(".jz-large-toggle").forEach(function (button) {
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+    });
+  }
+
+  function initToggle() {
     apply(stored());
     document.querySelectorAll(".jz-large-toggle").forEach(function (button) {
       button.addEventListener("click", function () {
-        var on = !document.documentElement.classList.contains("jz-large");
+        var on = !root.classList.contains("jz-large");
         try { localStorage.setItem(KEY, on ? "1" : "0"); } catch (e) {}
         apply(on);
       });
     });
+  }
+
+  // mkdocs-material 的菜单、搜索按钮是 <label>，键盘到不了：让它们能用 Tab 到达、用回车或空格打开。
+  function initHeaderButtons() {
+    var names = { __drawer: "打开导航菜单", __search: "打开站内搜索" };
+    document.querySelectorAll(".md-header label.md-header__button[for]").forEach(function (label) {
+      var name = names[label.getAttribute("for")];
+      if (!name) { return; }
+      var text = document.createElement("span");
+      text.className = "jz-sr-only";
+      text.textContent = name;
+      label.append(text);
+      label.tabIndex = 0;
+      label.setAttribute("role", "button");
+      label.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          label.click();
+        }
+      });
+    });
+  }
+
+  function fold(text) {
+    return (text || "").normalize("NFKC").toLowerCase().replace(/[\s\-‐‑–—_·.\/]/g, "");
+  }
+
+  // 公告页：按持证单位或证照编号筛选本页的证照，边输入边筛。
+  function initFilter() {
+    var slot = document.querySelector("[data-jz-filter]");
+    if (!slot) { return; }
+    var rows = Array.prototype.slice.call(document.querySelectorAll(".jz-notice-rows tbody tr"));
+    var keys = rows.map(function (row) {
+      var cells = row.cells;
+      return fold(cells[0].textContent) + "\n" + fold(cells[2] ? cells[2].textContent : "");
+    });
+    var tables = Array.prototype.slice.call(document.querySelectorAll(".jz-notice-rows table"));
+    var paged = document.querySelector(".jz-pager") !== null;
+    var label = document.createElement("label");
+    label.htmlFor = "jz-filter-input";
+    label.textContent = paged ? "按持证单位或证照编号筛选本页" : "按持证单位或证照编号筛选";
+    var input = document.createElement("input");
+    input.id = "jz-filter-input";
+    input.type = "search";
+    input.autocomplete = "off";
+    input.spellcheck = false;
+    input.placeholder = "输入单位名称或编号的一部分";
+    input.setAttribute("aria-describedby", "jz-filter-status");
+    var status = document.createElement("p");
+    status.id = "jz-filter-status";
+    status.setAttribute("role", "status");
+    slot.append(label, input, status);
+    slot.hidden = false;
+
+    function update() {
+      var wanted = fold(input.value);
+      var shown = 0;
+      rows.forEach(function (row, i) {
+        var match = wanted === "" || keys[i].indexOf(wanted) !== -1;
+        row.hidden = !match;
+        if (match) { shown += 1; }
+      });
+      tables.forEach(function (table) {
+        var any = table.querySelector("tbody tr:not([hidden])") !== null;
+        var block = table.closest(".md-typeset__scrollwrap") || table;
+        block.hidden = !any;
+        var heading = block.previousElementSibling;
+        if (heading && heading.tagName === "H2") { heading.hidden = !any; }
+      });
+      var scope = paged ? "本页" : "";
+      if (wanted === "") {
+        status.textContent = scope + "共 " + rows.length + " 张。";
+      } else if (shown === 0) {
+        status.textContent = scope + "没有持证单位或编号包含“" + input.value.trim() + "”的证照。" +
+          (paged ? "可以翻页再找，或在首页按证照编号查询。" : "");
+      } else {
+        status.textContent = scope + "找到 " + shown + " 张（共 " + rows.length + " 张）。";
+      }
+    }
+    input.addEventListener("input", update);
+    update();
+  }
+
+  function init() {
+    initToggle();
+    initHeaderButtons();
+    initFilter();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
