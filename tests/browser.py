@@ -74,8 +74,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def chromium(width: int = 1280, height: int = 900) -> Iterator[object]:
-    """Yield a selenium WebDriver for headless chromium of the given window size."""
+def chromium(width: int = 1280, height: int = 900, javascript: bool = True) -> Iterator[object]:
+    """Yield a selenium WebDriver for headless chromium of the given window size (pages' scripts on or off)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -85,6 +85,8 @@ def chromium(width: int = 1280, height: int = 900) -> Iterator[object]:
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--window-size={width},{height}")
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     driver = webdriver.Chrome(
         service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options
     )
@@ -112,6 +114,20 @@ const [rules, done] = [arguments[0], arguments[arguments.length - 1]];
 const options = {runOnly: {type: "tag", values: rules.tags}, rules: rules.extra, resultTypes: ["violations"]};
 axe.run(document, options).then(r => done(JSON.stringify(r)), e => done(JSON.stringify({error: String(e)})));
 """
+
+
+def open_in_mode(browser: Any, url: str, large: bool, width: int, height: int = 900) -> None:
+    """Open a page at a window width, in 大字模式 or not (the choice the site keeps in localStorage)."""
+    browser.set_window_size(width, height)
+    browser.get(url)
+    if _is_large(browser) != large:
+        browser.execute_script("localStorage.setItem('jiaozao-large', arguments[0])", "1" if large else "0")
+        browser.get(url)
+    assert _is_large(browser) == large, f"{url} 没有切换到{'大字' if large else '标准'}模式"
+
+
+def _is_large(browser: Any) -> bool:
+    return bool(browser.execute_script("return document.documentElement.classList.contains('jz-large')"))
 
 
 def audit(browser: Any, name: str, enhanced_contrast: bool = False) -> list[dict[str, Any]]:

@@ -1,0 +1,210 @@
+"""The built site audited with axe-core in chromium: every page type, in both modes, at phone and desktop widths.
+
+Also what axe cannot see: 大字模式 (1.5× text, 44 px targets, kept across pages, applied before paint),
+the keyboard order, the focus ring, the notices as blocks on a phone and their filter box.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.browser import ARTIFACTS, audit, chromium, open_in_mode, require_axe, summary
+
+PAGES = {
+    "home": "index.html",
+    "departments": "departments/index.html",
+    "catalog": "departments/anshan/index.html",
+    "guide": "departments/anshan/guides/1.html",
+    "notices-index": "notices/index.html",
+    "notices-30": "notices/anshan/30/index.html",
+    "notices-60": "notices/anshan/60/index.html",
+    "notices-90": "notices/anshan/90/index.html",
+    "notices-90-page-2": "notices/anshan/90/2.html",
+    "notices-empty": "notices/anyang/30/index.html",
+    "print": "notices/anshan/print.html",
+    "about": "about.html",
+    "404": "404.html",
+}
+MODES = {"normal": False, "large": True}
+NOTICES = "notices/anshan/90/index.html"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    require_axe()
+    with chromium() as driver:
+        yield driver
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+@pytest.mark.parametrize("mode", sorted(MODES))
+@pytest.mark.parametrize("page", list(PAGES))
+def test_no_serious_or_critical_axe_findings(
+    site_url: str, browser: Any, page: str, mode: str, width: int
+) -> None:
+    open_in_mode(browser, site_url + PAGES[page], MODES[mode], width)
+    found = audit(browser, f"site-{page}-{mode}-{width}", enhanced_contrast=MODES[mode])
+    assert found == [], f"{page}（{mode}，{width}px）：\n{summary(found)}"
+
+
+def test_every_page_is_chinese_with_ordered_headings_and_captioned_tables(
+    site_url: str, browser: Any
+) -> None:
+    for page, path in PAGES.items():
+        open_in_mode(browser, site_url + path, False, 1280)
+        facts = browser.execute_script(_STRUCTURE)
+        assert facts["lang"] == "zh-CN", page
+        assert facts["h1"] == 1, page
+        assert facts["skipped"] == [], f"{page} 的标题跳级：{facts['skipped']}"
+        assert facts["bare_tables"] == 0, f"{page} 有表格缺少 <caption> 或表头"
+
+
+_STRUCTURE = """
+const levels = [...document.querySelectorAll('article h1, article h2, article h3, article h4')]
+  .map(h => Number(h.tagName[1]));
+const skipped = levels.filter((level, i) => i > 0 && level > levels[i - 1] + 1);
+const tables = [...document.querySelectorAll('article table')];
+return {
+  lang: document.documentElement.lang,
+  h1: document.querySelectorAll('h1').length,
+  skipped: skipped,
+  bare_tables: tables.filter(t => !t.caption || !t.caption.textContent.trim() || !t.querySelector('th')).length,
+};
+"""
+
+
+def test_large_mode_is_one_and_a_half_times_with_44px_targets(site_url: str, browser: Any) -> None:
+    for width in (1280, 375):
+        sizes = {}
+        for mode, large in MODES.items():
+            open_in_mode(browser, site_url + NOTICES, large, width)
+            sizes[mode] = browser.execute_script(_SIZES)
+        normal, large = sizes["normal"], sizes["large"]
+        assert large["text"] >= 1.5 * normal["text"] - 0.01, (width, sizes)
+        assert large["line"] >= 1.5 * normal["line"] - 0.01, (width, sizes)
+        small = [t for t in large["targets"] if t[1] < 44 or t[2] < 44]
+        assert small == [], f"{width}px 大字模式下不到 44px 的可点区域：{small}"
+
+
+_SIZES = """
+const style = getComputedStyle(document.querySelector('.md-typeset p'));
+const selectors = 'button, input:not([type=checkbox]):not([hidden]), .md-header label[tabindex], .md-nav__link, '
+  + '.md-typeset td a, .jz-pager a';
+const targets = [...document.querySelectorAll(selectors)].filter(e => {
+  const box = e.getBoundingClientRect(), style = getComputedStyle(e);
+  return box.width > 0 && box.height > 0 && style.visibility !== 'hidden' && style.opacity !== '0'
+    && style.pointerEvents !== 'none';
+}).map(e => {
+  const box = e.getBoundingClientRect();
+  return [e.outerHTML.slice(0, 80), Math.round(box.width), Math.round(box.height)];
+});
+return {text: parseFloat(style.fontSize), line: parseFloat(style.lineHeight), targets: targets};
+"""
+
+
+def test_large_mode_is_kept_across_pages_and_applied_from_the_head(site_url: str, browser: Any) -> None:
+    open_in_mode(browser, site_url + "index.html", False, 1280)
+    toggle = browser.find_element("css selector", ".jz-large-toggle")
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "true"
+    browser.get(site_url + "about.html")
+    assert browser.execute_script("return document.documentElement.classList.contains('jz-large')")
+    assert browser.find_element("css selector", ".jz-large-toggle").get_attribute("aria-pressed") == "true"
+    # Set by a file in <head> (no inline script: the portal's content security policy allows none)
+    assert browser.execute_script(
+        "return [...document.head.querySelectorAll('script[src]')].some(s => s.src.endsWith('assets/jiaozao.js'))"
+    )
+    browser.find_element("css selector", ".jz-large-toggle").click()
+    browser.get(site_url + "index.html")
+    assert not browser.execute_script("return document.documentElement.classList.contains('jz-large')")
+
+
+def test_keyboard_reaches_the_switch_first_then_skips_to_the_content(site_url: str, browser: Any) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    open_in_mode(browser, site_url + "index.html", False, 1280)
+    keys = ActionChains(browser)
+    keys.send_keys(Keys.TAB).perform()
+    first = browser.switch_to.active_element
+    assert "jz-large-toggle" in first.get_attribute("class")
+    ring = browser.execute_script(
+        "const s = getComputedStyle(document.activeElement); return [s.outlineStyle, parseFloat(s.outlineWidth)]"
+    )
+    assert ring[0] != "none" and ring[1] >= 2, f"焦点框看不见：{ring}"
+    keys.send_keys(Keys.TAB).perform()
+    skip = browser.switch_to.active_element
+    assert skip.text == "跳到正文" and skip.is_displayed()
+    skip.send_keys(Keys.ENTER)
+    keys.send_keys(Keys.TAB).perform()
+    inside = browser.execute_script(
+        "return document.getElementById('jz-main').contains(document.activeElement)"
+    )
+    assert inside, "跳到正文后，下一个 Tab 应在正文里"
+
+
+def test_notices_on_a_phone_are_blocks_with_labels_in_both_modes(site_url: str, browser: Any) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    for mode, large in MODES.items():
+        open_in_mode(browser, site_url + NOTICES, large, 375)
+        layout = browser.execute_script(_LAYOUT)
+        assert layout["overflow"] <= 0, f"{mode}：可以横向滚动 {layout['overflow']}px"
+        assert layout["display"] == "block" and layout["labels"][:5] == [
+            "持证单位", "证照", "编号", "期满日期", "剩余天数",
+        ], layout  # fmt: skip
+        assert layout["row_width"] <= 375
+        height = browser.execute_script("return Math.min(document.documentElement.scrollHeight, 3000)")
+        browser.set_window_size(375, height)
+        path = ARTIFACTS / f"notices-phone-{mode}-375.png"
+        browser.save_screenshot(str(path))
+        assert path.stat().st_size > 5_000
+
+
+_LAYOUT = """
+const row = document.querySelector('.jz-notice-rows tbody tr');
+const cells = [...row.cells];
+return {
+  overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  display: getComputedStyle(cells[0]).display,
+  labels: cells.map(c => getComputedStyle(c, '::before').content.replace(/"/g, '')),
+  row_width: row.getBoundingClientRect().right,
+};
+"""
+
+
+def test_the_filter_box_narrows_the_rows_as_one_types(site_url: str, browser: Any) -> None:
+    open_in_mode(browser, site_url + NOTICES, False, 375)
+    box = browser.find_element("css selector", "[data-jz-filter] input")
+    label = browser.find_element("css selector", f"label[for='{box.get_attribute('id')}']")
+    assert "筛选" in label.text
+    rows = browser.find_elements("css selector", ".jz-notice-rows tbody tr")
+    holder = rows[5].find_elements("tag name", "td")[0].text
+    number = rows[7].find_elements("tag name", "td")[2].text
+    box.send_keys(holder[:6])
+    shown = [r for r in rows if r.is_displayed()]
+    assert 0 < len(shown) < len(rows)
+    assert all(holder[:6] in r.find_elements("tag name", "td")[0].text for r in shown)
+    status = browser.find_element("id", box.get_attribute("aria-describedby")).text
+    assert f"找到 {len(shown)} 张" in status
+    box.clear()
+    box.send_keys(number.lower().replace("-", " "))
+    assert [r.find_elements("tag name", "td")[2].text for r in rows if r.is_displayed()] == [number]
+    box.clear()
+    box.send_keys("没有这样的单位")
+    assert not any(r.is_displayed() for r in rows)
+    assert "没有" in browser.find_element("id", "jz-filter-status").text
+
+
+def test_without_javascript_the_full_list_shows_and_no_filter_box(site_url: str) -> None:
+    require_axe()
+    with chromium(width=375, javascript=False) as driver:
+        browser: Any = driver
+        browser.get(site_url + NOTICES)
+        rows = browser.find_elements("css selector", ".jz-notice-rows tbody tr")
+        assert len(rows) == 100 and all(r.is_displayed() for r in rows)
+        assert not browser.find_element("css selector", "[data-jz-filter]").is_displayed()
+        layout = browser.execute_script(_LAYOUT)
+        assert layout["display"] == "block" and layout["labels"][0] == "持证单位" and layout["overflow"] <= 0
