@@ -208,3 +208,43 @@ def test_without_javascript_the_full_list_shows_and_no_filter_box(site_url: str)
         assert not browser.find_element("css selector", "[data-jz-filter]").is_displayed()
         layout = browser.execute_script(_LAYOUT)
         assert layout["display"] == "block" and layout["labels"][0] == "持证单位" and layout["overflow"] <= 0
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+@pytest.mark.parametrize("page", ["home", "notices-90"])
+def test_every_tab_stop_is_on_screen_with_a_focus_ring(
+    site_url: str, browser: Any, page: str, width: int
+) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    open_in_mode(browser, site_url + PAGES[page], False, width)
+    for _ in range(30):
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        stop = browser.execute_script(_FOCUSED)
+        assert stop["on_screen"] and stop["ring"], (
+            f"{page}（{width}px）：焦点落在看不见的地方或没有焦点框：{stop}"
+        )
+
+
+_FOCUSED = """
+const e = document.activeElement, box = e.getBoundingClientRect(), style = getComputedStyle(e);
+return {
+  element: e.outerHTML.slice(0, 100),
+  on_screen: box.width > 0 && box.height > 0 && box.left >= 0 && box.right <= innerWidth + 1
+    && style.visibility === 'visible' && style.opacity !== '0',
+  ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+};
+"""
+
+
+def test_the_menu_and_search_buttons_open_from_the_keyboard(site_url: str, browser: Any) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    for key in (Keys.ENTER, Keys.SPACE):
+        for target, name in (("__drawer", "导航菜单"), ("__search", "站内搜索")):
+            open_in_mode(browser, site_url + "index.html", False, 375)
+            button = browser.find_element("css selector", f".md-header label[for={target}]")
+            assert button.get_attribute("tabindex") == "0" and name in button.get_attribute("textContent")
+            button.send_keys(key)
+            assert browser.execute_script(f"return document.getElementById('{target}').checked"), name

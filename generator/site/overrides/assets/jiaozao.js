@@ -28,7 +28,8 @@
     });
   }
 
-  // mkdocs-material 的菜单、搜索按钮是 <label>，键盘到不了：让它们能用 Tab 到达、用回车或空格打开。
+  // mkdocs-material 的菜单、搜索按钮是 <label>，键盘到不了：让它们能用 Tab 到达、用回车或空格打开
+  // （回车由 mkdocs-material 自己处理：它点一下得到焦点的 <label>）。
   function initHeaderButtons() {
     var names = { __drawer: "打开导航菜单", __search: "打开站内搜索" };
     document.querySelectorAll(".md-header label.md-header__button[for]").forEach(function (label) {
@@ -41,7 +42,7 @@
       label.tabIndex = 0;
       label.setAttribute("role", "button");
       label.addEventListener("keydown", function (event) {
-        if (event.key === "Enter" || event.key === " ") {
+        if (event.key === " ") {
           event.preventDefault();
           label.click();
         }
