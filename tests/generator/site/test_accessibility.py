@@ -248,3 +248,14 @@ def test_the_menu_and_search_buttons_open_from_the_keyboard(site_url: str, brows
             assert button.get_attribute("tabindex") == "0" and name in button.get_attribute("textContent")
             button.send_keys(key)
             assert browser.execute_script(f"return document.getElementById('{target}').checked"), name
+
+
+def test_a_table_too_wide_for_a_phone_scrolls_from_the_keyboard(site_url: str, browser: Any) -> None:
+    open_in_mode(browser, site_url + PAGES["catalog"], True, 375)
+    wraps = browser.execute_script(
+        "return [...document.querySelectorAll('.md-typeset__scrollwrap')].map(w => "
+        "[w.scrollWidth > w.clientWidth + 1, w.tabIndex, w.getAttribute('aria-label')])"
+    )
+    wide = [w for w in wraps if w[0]]
+    assert wide and all(w[1] == 0 and w[2] for w in wide), wraps
+    assert "到期前提醒证照目录" in wide[0][2]

@@ -24,6 +24,7 @@
         var on = !root.classList.contains("jz-large");
         try { localStorage.setItem(KEY, on ? "1" : "0"); } catch (e) {}
         apply(on);
+        markScrollers();
       });
     });
   }
@@ -47,6 +48,22 @@
           label.click();
         }
       });
+    });
+  }
+
+  // 手机上放不下、要横向滚动的宽表格：滚动区要能用键盘到达，并以表格标题为名（读屏软件念得出来）。
+  function markScrollers() {
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        var caption = wrap.querySelector("caption");
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : "表格");
+      } else if (wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
     });
   }
 
@@ -106,7 +123,10 @@
         status.textContent = scope + "找到 " + shown + " 张（共 " + rows.length + " 张）。";
       }
     }
-    input.addEventListener("input", update);
+    input.addEventListener("input", function () {
+      update();
+      markScrollers();
+    });
     update();
   }
 
@@ -114,6 +134,13 @@
     initToggle();
     initHeaderButtons();
     initFilter();
+    markScrollers();
+    var pending = 0;
+    window.addEventListener("load", markScrollers);
+    window.addEventListener("resize", function () {
+      clearTimeout(pending);
+      pending = setTimeout(markScrollers, 200);
+    });
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
