@@ -175,27 +175,48 @@ return {
 """
 
 
-def test_the_filter_box_narrows_the_rows_as_one_types(site_url: str, browser: Any) -> None:
+def test_the_filter_box_narrows_the_rows_as_one_types_across_the_windows_pages(
+    site_url: str, browser: Any
+) -> None:
+    open_in_mode(browser, site_url + NOTICES.replace("index.html", "2.html"), False, 375)
+    elsewhere = browser.execute_script(_VISIBLE)[3][1]
     open_in_mode(browser, site_url + NOTICES, False, 375)
     box = browser.find_element("css selector", "[data-jz-filter] input")
     label = browser.find_element("css selector", f"label[for='{box.get_attribute('id')}']")
-    assert "筛选" in label.text
-    rows = browser.find_elements("css selector", ".jz-notice-rows tbody tr")
-    holder = rows[5].find_elements("tag name", "td")[0].text
-    number = rows[7].find_elements("tag name", "td")[2].text
-    box.send_keys(holder[:6])
-    shown = [r for r in rows if r.is_displayed()]
-    assert 0 < len(shown) < len(rows)
-    assert all(holder[:6] in r.find_elements("tag name", "td")[0].text for r in shown)
-    status = browser.find_element("id", box.get_attribute("aria-describedby")).text
-    assert f"找到 {len(shown)} 张" in status
-    box.clear()
-    box.send_keys(number.lower().replace("-", " "))
-    assert [r.find_elements("tag name", "td")[2].text for r in rows if r.is_displayed()] == [number]
-    box.clear()
-    box.send_keys("没有这样的单位")
-    assert not any(r.is_displayed() for r in rows)
-    assert "没有" in browser.find_element("id", "jz-filter-status").text
+    assert "筛选" in label.text and box.get_attribute("aria-describedby") == "jz-filter-status"
+    here = browser.execute_script(_VISIBLE)
+    assert len(here) == 100
+    holder = here[5][0][:6]
+    shown, status = _filter(browser, box, holder)
+    assert shown and all(holder in h for h, _ in shown) and f"找到 {len(shown)} 张" in status
+    shown, status = _filter(browser, box, elsewhere.lower().replace("-", " "))
+    assert [n for _, n in shown] == [elsewhere] and "找到 1 张" in status
+    assert browser.find_element("xpath", "//h2[text()='其他页中的证照']").is_displayed()
+    found = audit(browser, "site-notices-filtered-normal-375")
+    assert found == [], summary(found)
+    shown, status = _filter(browser, box, "没有这样的单位")
+    assert shown == [] and "没有" in status
+    shown, status = _filter(browser, box, "")
+    assert shown == here and "共 247 张" in status
+
+
+_VISIBLE = """
+return [...document.querySelectorAll('.jz-notice-rows tbody tr')].filter(r => r.getClientRects().length > 0)
+  .map(r => [r.cells[0].textContent, r.cells[2].textContent]);
+"""
+
+
+def _filter(browser: Any, box: Any, text: str) -> tuple[list[list[str]], str]:
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(Keys.BACKSPACE)
+    if text:
+        box.send_keys(text)
+    status = browser.find_element("id", "jz-filter-status")
+    WebDriverWait(browser, 10).until(lambda _: "正在查找" not in status.text)
+    return browser.execute_script(_VISIBLE), status.text
 
 
 def test_without_javascript_the_full_list_shows_and_no_filter_box(site_url: str) -> None:

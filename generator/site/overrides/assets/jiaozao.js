@@ -71,20 +71,28 @@
     return (text || "").normalize("NFKC").toLowerCase().replace(/[\s\-‐‑–—_·.\/]/g, "");
   }
 
-  // 公告页：按持证单位或证照编号筛选本页的证照，边输入边筛。
+  // 公告页：按持证单位或证照编号筛选，边输入边筛。分了页的（不超过 MAX_PAGES 页），
+  // 第一次输入时把同一窗口其他页的证照也取来，一起筛；取不到（如直接打开的本地文件）就只筛本页。
+  var MAX_PAGES = 20;
+
   function initFilter() {
     var slot = document.querySelector("[data-jz-filter]");
     if (!slot) { return; }
-    var rows = Array.prototype.slice.call(document.querySelectorAll(".jz-notice-rows tbody tr"));
-    var keys = rows.map(function (row) {
+    var container = slot.closest(".jz-notice-rows") || document;
+    var entries = [];
+    function add(row, elsewhere) {
       var cells = row.cells;
-      return fold(cells[0].textContent) + "\n" + fold(cells[2] ? cells[2].textContent : "");
-    });
-    var tables = Array.prototype.slice.call(document.querySelectorAll(".jz-notice-rows table"));
-    var paged = document.querySelector(".jz-pager") !== null;
+      var key = fold(cells[0].textContent) + "\n" + fold(cells[2] ? cells[2].textContent : "");
+      entries.push({ row: row, key: key, elsewhere: elsewhere });
+    }
+    container.querySelectorAll("tbody tr").forEach(function (row) { add(row, false); });
+    var pager = container.querySelector(".jz-pager");
+    var pages = pager && /第 (\d+)\/(\d+) 页/.exec(pager.textContent);
+    var others = pages && Number(pages[2]) <= MAX_PAGES && window.fetch && window.DOMParser ? "pending" : "none";
+
     var label = document.createElement("label");
     label.htmlFor = "jz-filter-input";
-    label.textContent = paged ? "按持证单位或证照编号筛选本页" : "按持证单位或证照编号筛选";
+    label.textContent = pages && others === "none" ? "按持证单位或证照编号筛选本页" : "按持证单位或证照编号筛选";
     var input = document.createElement("input");
     input.id = "jz-filter-input";
     input.type = "search";
@@ -98,35 +106,67 @@
     slot.append(label, input, status);
     slot.hidden = false;
 
+    function loadOthers() {
+      others = "loading";
+      var heading = document.createElement("h2");
+      heading.textContent = "其他页中的证照";
+      var table = container.querySelector("table").cloneNode(false);
+      table.append(container.querySelector("caption").cloneNode(false), container.querySelector("thead").cloneNode(true));
+      table.caption.textContent = "其他页中符合筛选条件的证照";
+      var body = table.appendChild(document.createElement("tbody"));
+      container.insertBefore(heading, pager);
+      container.insertBefore(table, pager);
+      var current = Number(pages[1]);
+      var requests = [];
+      for (var page = 1; page <= Number(pages[2]); page += 1) {
+        if (page === current) { continue; }
+        requests.push(fetch(page === 1 ? "index.html" : page + ".html").then(function (response) {
+          return response.ok ? response.text() : "";
+        }).catch(function () { return ""; }));
+      }
+      Promise.all(requests).then(function (texts) {
+        texts.forEach(function (text) {
+          var other = new DOMParser().parseFromString(text, "text/html");
+          other.querySelectorAll(".jz-notice-rows tbody tr").forEach(function (row) {
+            var copy = document.importNode(row, true);
+            body.append(copy);
+            add(copy, true);
+          });
+        });
+        others = "loaded";
+        update();
+      });
+    }
+
     function update() {
       var wanted = fold(input.value);
-      var shown = 0;
-      rows.forEach(function (row, i) {
-        var match = wanted === "" || keys[i].indexOf(wanted) !== -1;
-        row.hidden = !match;
+      if (wanted !== "" && others === "pending") { loadOthers(); }
+      var shown = 0, total = 0;
+      entries.forEach(function (entry) {
+        var match = wanted === "" ? !entry.elsewhere : entry.key.indexOf(wanted) !== -1;
+        entry.row.hidden = !match;
         if (match) { shown += 1; }
+        if (!entry.elsewhere || others === "loaded") { total += 1; }
       });
-      tables.forEach(function (table) {
+      container.querySelectorAll("table").forEach(function (table) {
         var any = table.querySelector("tbody tr:not([hidden])") !== null;
         var block = table.closest(".md-typeset__scrollwrap") || table;
         block.hidden = !any;
         var heading = block.previousElementSibling;
         if (heading && heading.tagName === "H2") { heading.hidden = !any; }
       });
-      var scope = paged ? "本页" : "";
+      var scope = others === "loaded" ? "本窗口" : pages ? "本页" : "";
       if (wanted === "") {
-        status.textContent = scope + "共 " + rows.length + " 张。";
+        status.textContent = scope + "共 " + total + " 张。";
       } else if (shown === 0) {
         status.textContent = scope + "没有持证单位或编号包含“" + input.value.trim() + "”的证照。" +
-          (paged ? "可以翻页再找，或在首页按证照编号查询。" : "");
+          (others === "loading" ? "正在查找其他页……" : pages && others !== "loaded" ? "可以翻页再找，或在首页按证照编号查询。" : "");
       } else {
-        status.textContent = scope + "找到 " + shown + " 张（共 " + rows.length + " 张）。";
+        status.textContent = scope + "找到 " + shown + " 张（共 " + total + " 张）。";
       }
-    }
-    input.addEventListener("input", function () {
-      update();
       markScrollers();
-    });
+    }
+    input.addEventListener("input", update);
     update();
   }
 
