@@ -136,3 +136,20 @@ def test_the_portal_pages_run_no_inline_script() -> None:
         text = template.read_text(encoding="utf-8")
         assert text.count("<script") == text.count("<script src="), template.name
         assert re.search(r"\son[a-z]+=", text) is None, template.name  # no onclick= and the like
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_large_mode_targets_are_at_least_44px(portal: str, browser: Any, width: int) -> None:
+    for page in ("/lookup?no=hy+0000", "/embed?no=EXP-2026-0001", "/lookup?no=---"):
+        open_in_mode(browser, portal + page, True, width)
+        small = browser.execute_script(_SMALL_TARGETS)
+        assert small == [], f"{page}（{width}px）大字模式下不到 44px 的可点区域：{small}"
+
+
+_SMALL_TARGETS = """
+return [...document.querySelectorAll('button, input, .bar a:not(.skip), .links a, .powered a, .foot a, .error-page a')]
+  .filter(e => e.getClientRects().length > 0)
+  .map(e => [e.outerHTML.slice(0, 80), e.getBoundingClientRect()])
+  .filter(([, box]) => box.width < 44 || box.height < 44)
+  .map(([html, box]) => [html, Math.round(box.width), Math.round(box.height)]);
+"""

@@ -280,3 +280,23 @@ def test_a_table_too_wide_for_a_phone_scrolls_from_the_keyboard(site_url: str, b
     wide = [w for w in wraps if w[0]]
     assert wide and all(w[1] == 0 and w[2] for w in wide), wraps
     assert "到期前提醒证照目录" in wide[0][2]
+
+
+@pytest.mark.parametrize(("mode", "width"), [("normal", 1280), ("large", 375)])
+def test_the_search_dialog_with_results_has_a_name_and_passes(
+    site_url: str, browser: Any, mode: str, width: int
+) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    open_in_mode(browser, site_url + "index.html", MODES[mode], width)
+    dialog = browser.find_element("css selector", ".md-search[role=dialog]")
+    assert dialog.get_attribute("aria-label") == "站内搜索"
+    browser.execute_script("document.getElementById('__search').click()")
+    box = WebDriverWait(browser, 10).until(lambda b: b.find_element("css selector", ".md-search__input"))
+    WebDriverWait(browser, 10).until(lambda _: box.is_displayed())
+    box.send_keys("排污许可")
+    WebDriverWait(browser, 20).until(
+        lambda b: b.execute_script("return document.querySelectorAll('.md-search-result__item').length") > 0
+    )
+    found = audit(browser, f"site-search-{mode}-{width}", enhanced_contrast=MODES[mode])
+    assert found == [], summary(found)
