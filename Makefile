@@ -31,6 +31,7 @@ types: $(STAMP)
 
 browser:
 	bash .ci/install-browser
+	bash .ci/install-axe
 
 pytest: $(STAMP) browser
 	$(BIN)/pytest -q

@@ -1,8 +1,14 @@
-"""A real browser for tests: Debian's headless chromium through chromedriver, and a static server on 127.0.0.1."""
+"""A real browser for tests: Debian's headless chromium through chromedriver, and a static server on 127.0.0.1.
+
+Nothing here reaches the network: the driver's path is given (Selenium Manager is never run, and would fail
+if it were), its usage statistics are off, and chromium sends everything but 127.0.0.1 to a closed proxy.
+"""
 
 from __future__ import annotations
 
 import functools
+import json
+import os
 import shutil
 import socket
 import threading
@@ -10,21 +16,29 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+AXE = Path(__file__).resolve().parent.parent / ".ci" / "vendor" / "axe-core" / "axe.min.js"
 CHROMIUM_FLAGS = (
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-    "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-domain-reliability", "--disable-breakpad",
+    "--disable-client-side-phishing-detection", "--disable-default-apps", "--disable-extensions",
+    "--metrics-recording-only", "--no-pings", "--dns-prefetch-disable",
+    "--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication",
+    # Loopback is never proxied; every other address goes to a closed port and fails at once.
+    "--proxy-server=http://127.0.0.1:9",
     "--hide-scrollbars", "--force-device-scale-factor=1",
 )  # fmt: skip
+# Selenium's own downloads and statistics: off even if something ever asked for them.
+SELENIUM_ENVIRONMENT = {"SE_AVOID_STATS": "true", "SE_OFFLINE": "true", "SE_MANAGER_PATH": "/bin/false"}
 
 
 def require_browser() -> None:
     """Skip outside CI when chromium is missing; in CI (CI=true) a missing browser is a failure."""
-    import os
-
     if shutil.which("chromium") and shutil.which("chromedriver"):
         return
     message = "chromium/chromedriver 未安装：运行 .ci/install-browser"
@@ -60,16 +74,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def chromium(width: int = 1280, height: int = 900) -> Iterator[object]:
-    """Yield a selenium WebDriver for headless chromium of the given window size."""
+def chromium(width: int = 1280, height: int = 900, javascript: bool = True) -> Iterator[object]:
+    """Yield a selenium WebDriver for headless chromium of the given window size (pages' scripts on or off)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
+    os.environ.update(SELENIUM_ENVIRONMENT)
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--window-size={width},{height}")
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     driver = webdriver.Chrome(
         service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options
     )
@@ -78,3 +95,61 @@ def chromium(width: int = 1280, height: int = 900) -> Iterator[object]:
         yield driver
     finally:
         driver.quit()
+
+
+def require_axe() -> None:
+    """Skip outside CI when axe-core is not installed; in CI (CI=true) that is a failure."""
+    require_browser()
+    if AXE.is_file():
+        return
+    message = "axe-core 未安装：运行 .ci/install-axe"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice")
+_AXE_RUN = """
+const [rules, done] = [arguments[0], arguments[arguments.length - 1]];
+const options = {runOnly: {type: "tag", values: rules.tags}, rules: rules.extra, resultTypes: ["violations"]};
+axe.run(document, options).then(r => done(JSON.stringify(r)), e => done(JSON.stringify({error: String(e)})));
+"""
+
+
+def open_in_mode(browser: Any, url: str, large: bool, width: int, height: int = 900) -> None:
+    """Open a page at a window width, in 大字模式 or not (the choice the site keeps in localStorage)."""
+    browser.set_window_size(width, height)
+    browser.get(url)
+    if _is_large(browser) != large:
+        browser.execute_script("localStorage.setItem('jiaozao-large', arguments[0])", "1" if large else "0")
+        browser.get(url)
+    assert _is_large(browser) == large, f"{url} 没有切换到{'大字' if large else '标准'}模式"
+
+
+def _is_large(browser: Any) -> bool:
+    return bool(browser.execute_script("return document.documentElement.classList.contains('jz-large')"))
+
+
+def audit(browser: Any, name: str, enhanced_contrast: bool = False) -> list[dict[str, Any]]:
+    """Run axe-core on the page open in the browser; write the full report to artifacts/axe-NAME.json.
+
+    Return the serious and critical violations. enhanced_contrast adds WCAG AAA's 7:1 contrast rule.
+    """
+    if not browser.execute_script("return typeof window.axe === 'object'"):
+        browser.execute_script(AXE.read_text(encoding="utf-8"))
+    extra = {"color-contrast-enhanced": {"enabled": True}} if enhanced_contrast else {}
+    browser.set_script_timeout(120)
+    report = json.loads(browser.execute_async_script(_AXE_RUN, {"tags": list(AXE_TAGS), "extra": extra}))
+    if "error" in report:
+        raise RuntimeError(f"axe-core 运行失败：{report['error']}")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"axe-{name}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
+    return [v for v in report["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def summary(violations: list[dict[str, Any]]) -> str:
+    """Return one line per violated rule: its id, how many elements, and the first element's selector."""
+    return "\n".join(
+        f"{v['id']}（{v['impact']}，{len(v['nodes'])} 处）：{v['nodes'][0]['target']} {v['help']}"
+        for v in violations
+    )

@@ -8,7 +8,7 @@ plain-template floor (seconds), and the pages still look exactly like the rest o
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -18,6 +18,12 @@ from generator.site.text import html_text, path
 
 PLACEHOLDER = '<div class="jz-notice-rows"></div>'
 _ESTIMATE = ' <span class="jz-estimate" title="提醒日期按尚未公布的放假安排估算">估算</span>'
+_LEGEND = (
+    '<p class="jz-legend">期满日期后标有“<span class="jz-estimate">估算</span>”的：该年的法定节假日安排尚未公布，'
+    "提醒日期按“宁早勿晚”估算，安排公布后自动更正；期满日期本身不变。</p>"
+)
+# Filled in by assets/jiaozao.js (a labelled box narrowing the rows as one types); hidden without JavaScript.
+_FILTER = '<div class="jz-filter" data-jz-filter hidden></div>'
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,7 @@ def _window_pages(slug: str, window: int, rows: tuple[NoticeRow, ...]) -> Iterat
     shell = f"notices/{slug}/{window}/index.html"
     for page in range(1, pages + 1):
         chunk = rows[(page - 1) * NOTICE_PAGE_SIZE : page * NOTICE_PAGE_SIZE]
-        body = (_months(chunk, slug, full=True) or _EMPTY) + _pager(page, pages)
+        body = (_FILTER + _months(chunk, slug, full=True) if chunk else _EMPTY) + _pager(page, pages)
         target = shell if page == 1 else f"notices/{slug}/{window}/{page}.html"
         yield NoticePage(shell, target, body, f"（第 {page}/{pages} 页）" if pages > 1 else "")
 
@@ -70,17 +76,21 @@ def _pager(page: int, pages: int) -> str:
     return '<nav class="jz-pager" aria-label="分页">' + " · ".join(links) + "</nav>"
 
 
-def _months(rows: Iterable[NoticeRow], slug: str, full: bool) -> str:
-    parts = []
+def _months(rows: Sequence[NoticeRow], slug: str, full: bool) -> str:
+    parts = [_LEGEND] if any(r.estimated for r in rows) else []
     for (year, month), group in groupby(rows, key=lambda r: (r.expires_on.year, r.expires_on.month)):
-        parts.append(f"<h2>{year}年{month}月</h2>\n{_table(group, slug, full)}")
+        parts.append(
+            f"<h2>{year}年{month}月</h2>\n{_table(group, slug, full, f'{year}年{month}月到期的证照')}"
+        )
     return "\n".join(parts)
 
 
-def _table(rows: Iterable[NoticeRow], slug: str, full: bool) -> str:
-    head = "<th>持证单位</th><th>证照名称</th><th>证照编号</th><th>期满日期</th>"
-    head += "<th>剩余天数</th><th>办事指南</th>" if full else ""
-    lines = [f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>"]
+def _table(rows: Iterable[NoticeRow], slug: str, full: bool, caption: str) -> str:
+    columns = ["持证单位", "证照名称", "证照编号", "期满日期", *(["剩余天数", "办事指南"] if full else [])]
+    head = "".join(f'<th scope="col">{c}</th>' for c in columns)
+    lines = [
+        f'<table>\n<caption class="jz-sr-only">{caption}</caption>\n<thead><tr>{head}</tr></thead>\n<tbody>'
+    ]
     for row in rows:
         expires = row.expires_on.isoformat() + (_ESTIMATE if row.estimated else "")
         cells = f"<td>{html_text(row.holder)}</td><td>{html_text(row.certificate)}</td><td>{html_text(row.number)}</td><td>{expires}</td>"

@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date
 from typing import Any
 
 import pytest
 
-from generator.config import DEMO_CATALOGS, Settings
-from generator.workflows.build import build_site
-from tests.browser import ARTIFACTS, chromium, require_browser, serve
+from tests.browser import ARTIFACTS, chromium
 
 PAGES = {
     "home": "index.html",
     "catalog": "departments/anshan/index.html",
     "notices": "notices/anshan/90/index.html",
 }
-
-
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    require_browser()
-    root = tmp_path_factory.mktemp("browser")
-    result = build_site(Settings.read(str(DEMO_CATALOGS)), date(2026, 11, 23), root / "site", root / "src")
-    with serve(result.site_dir) as url:
-        yield url
 
 
 @pytest.mark.parametrize("width", [375, 1280])
