@@ -58,10 +58,10 @@ class ItemView:
                 materials=tuple(item["materials"]),
                 deadline_rule=item["deadline_rule"],
                 basis=item["basis"],
-                address=item["place"] or department["address"],
+                address=item["place"],  # the build wrote the renewal place with its fallback applied
                 phone=department["phone"],
                 hours=department["hours"],
-                online_url=item["online_url"] or department["online_url"],
+                online_url=item["online_url"],
                 consequence=item["consequence"],
                 guide_url=base + item["guide_page"],
             )

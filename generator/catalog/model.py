@@ -69,6 +69,14 @@ class Department:
     items: tuple[CatalogItem, ...] = ()
     sms_signature: str = ""  # 短信签名, shown in 【】 at the end of every SMS (the 名称 when not set)
 
+    def place_for(self, guide: RenewalGuide) -> str:
+        """Return where to renew offline: the guide's 办理地点, else the department's 地址."""
+        return guide.place or self.address
+
+    def online_for(self, guide: RenewalGuide) -> str:
+        """Return where to renew online: the guide's 网上办理, else the department's."""
+        return guide.online_url or self.online_url
+
 
 @dataclass(frozen=True)
 class Catalogs:

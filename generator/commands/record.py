@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
       jiaozao record --sms out/remind/2026-11-23/anshan/短信.csv --on 2026-11-23
     """
     path, settings = Path(args.file).absolute(), settings_of(args)
-    today = parse_day(None, "--today")
+    today = parse_day(args.today, "--today")
     with progress_bar("读取台账") as advance:
         if args.sms:
             sent_on = parse_day(args.on, "--on")
@@ -59,5 +59,6 @@ def register(subparsers: Subparsers) -> None:
     )
     parser.add_argument("--sms", action="store_true", help="登记已上传短信平台的短信批量文件")
     parser.add_argument("--on", metavar="YYYY-MM-DD", help="短信发送日期（默认：今天）")
+    parser.add_argument("--today", metavar="YYYY-MM-DD", help="按哪一天读取台账、核对清单（默认：今天）")
     parser.add_argument("--by", metavar="姓名", help="上传短信的工作人员（默认：短信平台）")
     add_setting_options(parser, "db")

@@ -108,8 +108,8 @@ def _item(item: CatalogItem, department: Department) -> dict[str, Any]:
         "deadline_rule": guide.deadline.text if guide.deadline else "",
         "deadline_plain": guide.deadline.plain() if guide.deadline else "",
         "basis": guide.basis,
-        "place": guide.place or department.address,
-        "online_url": guide.online_url or department.online_url,
+        "place": department.place_for(guide),
+        "online_url": department.online_for(guide),
         "consequence": guide.consequence,
         "guide_page": f"departments/{department.slug}/guides/{guide_name(item, department)}.html",
     }

@@ -26,13 +26,11 @@ def notice_text(group: HolderGroup, today: date) -> str:
             f"  · {r.certificate.certificate}{number}：{chinese_date(r.certificate.expires)}到期，剩余 {r.days_left} 天"
         )
     lines.append("")
-    if guide.online_url or department.online_url:
-        lines.append(f"网上办理：{guide.online_url or department.online_url}")
-    if guide.place or department.address:
-        lines.append(
-            f"线下办理：{guide.place or department.address}"
-            + (f"（{department.hours}）" if department.hours else "")
-        )
+    online, place = department.online_for(guide), department.place_for(guide)
+    if online:
+        lines.append(f"网上办理：{online}")
+    if place:
+        lines.append(f"线下办理：{place}" + (f"（{department.hours}）" if department.hours else ""))
     if department.phone:
         lines.append(f"咨询电话：{department.phone}")
     if guide.materials:

@@ -80,7 +80,9 @@ def test_every_spreadsheet_jiaozao_writes_holds_no_formula(catalogs_dir: Path, t
         )
     assert main(["remind", *common, *db, "--out", str(out / "remind"), "--dry-run"]) == 0
     sms = out / "remind" / DEPARTMENT / "短信.csv"
-    assert main(["record", "--sms", str(sms), "--on", TODAY, *db]) == 0  # every neutralised text matched
+    assert (
+        main(["record", "--sms", str(sms), "--on", TODAY, *common, *db]) == 0
+    )  # every neutralised text matched
     report = [
         "report",
         *common,
