@@ -14,6 +14,7 @@ from generator.site.model import SiteConfig
 from generator.site.pages import guide_name
 from generator.site.public import public_holder, public_number
 from portal.format import FORMAT_VERSION, Record, clean_field, normalize_number, normalize_text
+from portal.rules import site_layout as layout
 
 _NO_KEY = ""  # certificates without a number can be searched for but not looked up
 
@@ -111,5 +112,5 @@ def _item(item: CatalogItem, department: Department) -> dict[str, Any]:
         "place": department.place_for(guide),
         "online_url": department.online_for(guide),
         "consequence": guide.consequence,
-        "guide_page": f"departments/{department.slug}/guides/{guide_name(item, department)}.html",
+        "guide_page": layout.published(layout.guide_page(department.slug, guide_name(item, department))),
     }

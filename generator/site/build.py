@@ -174,7 +174,7 @@ def _run_mkdocs(model: SiteModel, docs: Path, out: Path, extra: dict[str, Any], 
     logger.addHandler(messages)
     try:
         config = load_config(
-            str(MKDOCS_FILE), docs_dir=str(docs), site_dir=str(out), nav=site_pages.site_nav(model), strict=True,
+            str(MKDOCS_FILE), docs_dir=str(docs), site_dir=str(out), nav=site_pages.site_nav(), strict=True,
             extra=extra, exclude_docs="\n".join(f"/{name}" for name in sorted(exclude)),
         )  # fmt: skip
         # jieba (loaded by the search plugin) resets its own logger on import; its chatter is not for staff.

@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from generator.site.model import SiteModel
+from portal.rules import site_layout as layout
 
 MANIFEST = "build-manifest.json"
-ALWAYS_REBUILT = frozenset({"index.md", "about.md", "departments/index.md", "notices/index.md"})
+ALWAYS_REBUILT = layout.TOP_PAGES
 _CODE = Path(__file__).resolve().parent  # this package: templates, theme and the code that fills pages
 
 
@@ -62,9 +63,11 @@ def plan(site: Path, src: Path, docs: Path, fingerprint: str, notices: dict[str,
     reuse = Reuse(notices={s for s, h in notices.items() if manifest.get("notices", {}).get(s) == h})
     for page in docs.rglob("*.md"):
         name = page.relative_to(docs).as_posix()
-        if name in ALWAYS_REBUILT or (_is_notice(name) and _slug(name) not in reuse.notices):
+        if name in ALWAYS_REBUILT or (
+            layout.is_notice_page(name) and layout.notice_department(name) not in reuse.notices
+        ):
             continue
-        before, html = src / name, site / _html(name)
+        before, html = src / name, site / layout.published(name)
         if html.exists() and before.exists() and before.read_bytes() == page.read_bytes():
             reuse.pages.add(name)
     # A department's notices are reused whole or rebuilt whole: a changed shell (say, a new phone number)
@@ -75,18 +78,6 @@ def plan(site: Path, src: Path, docs: Path, fingerprint: str, notices: dict[str,
             reuse.notices.discard(slug)
             reuse.pages -= shells
     return reuse
-
-
-def _is_notice(name: str) -> bool:
-    return name.startswith("notices/") and name.count("/") >= 2
-
-
-def _slug(name: str) -> str:
-    return name.split("/")[1]
-
-
-def _html(name: str) -> str:
-    return name[: -len(".md")] + ".html"
 
 
 def _read_manifest(site: Path) -> dict[str, Any]:
@@ -100,9 +91,9 @@ def _read_manifest(site: Path) -> dict[str, Any]:
 def copy_reused(reuse: Reuse, previous: Path, out: Path) -> None:
     """Bring the reused pages' HTML (and every filled page of reused notices) over from the previous site."""
     for name in sorted(reuse.pages):
-        folder = Path(_html(name)).parent
-        targets = [Path(_html(name))]
-        if _is_notice(name) and name.endswith("/index.md"):  # a notice window: all its filled pages
+        folder = Path(layout.published(name)).parent
+        targets = [Path(layout.published(name))]
+        if layout.is_notice_window(name):  # a notice window: all its filled pages
             targets = [p.relative_to(previous) for p in (previous / folder).glob("*.html")]
         for target in targets:
             (out / target).parent.mkdir(parents=True, exist_ok=True)
@@ -124,7 +115,7 @@ def merge_search_index(out: Path, previous: Path, reuse: Reuse) -> None:
         return
     index = json.loads(index_file.read_text(encoding="utf-8"))
     if reuse.pages:
-        reused = {_html(n) for n in reuse.pages}
+        reused = {layout.published(n) for n in reuse.pages}
         old = json.loads((previous / "search" / "search_index.json").read_text(encoding="utf-8"))
         index["docs"] += [d for d in old["docs"] if d["location"].split("#")[0] in reused]
     index["docs"] = _canonical(index["docs"])

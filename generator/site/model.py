@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from generator.catalog.model import CatalogItem, Catalogs, Department
+from generator.catalog.model import Catalogs
 
 NOTICE_WINDOWS = (30, 60, 90)  # 即将到期 notices: certificates expiring within this many days
 NOTICE_PAGE_SIZE = 100
@@ -36,7 +36,7 @@ class NoticeRow:
     expires_on: date
     days_left: int
     estimated: bool  # its reminder dates are estimates (估算)
-    item_seq: str  # the file name of its 办事指南 page (guides/<item_seq>.md)
+    guide: str  # the file name of its 办事指南 page (site_layout.guide_page)
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,3 @@ class SiteModel:
     ]  # department slug → certificates expiring within 90 days, by date
     changes: dict[str, tuple[CatalogChange, ...]] = field(default_factory=dict)  # slug → log, newest first
     updated_at: str = ""  # 数据更新于: the --today date (never the wall clock, so builds are reproducible)
-
-    def items_of(self, department: Department) -> tuple[CatalogItem, ...]:
-        return department.items

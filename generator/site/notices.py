@@ -14,7 +14,8 @@ from itertools import groupby
 from pathlib import Path
 
 from generator.site.model import NOTICE_PAGE_SIZE, NOTICE_WINDOWS, NoticeRow, SiteModel
-from generator.site.text import html_text, path
+from generator.site.text import html_text
+from portal.rules import site_layout as layout
 
 PLACEHOLDER = '<div class="jz-notice-rows"></div>'
 _ESTIMATE = ' <span class="jz-estimate" title="提醒日期按尚未公布的放假安排估算">估算</span>'
@@ -47,8 +48,9 @@ def notice_pages(model: SiteModel) -> Iterator[NoticePage]:
         for window in NOTICE_WINDOWS:
             yield from _window_pages(department.slug, window, in_window(rows, window))
         widest = in_window(rows, max(NOTICE_WINDOWS))
-        shell = f"notices/{department.slug}/print.html"
-        yield NoticePage(shell, shell, _months(widest, department.slug, full=False) or _EMPTY, "")
+        shell = layout.published(layout.print_page(department.slug))
+        here = layout.print_page(department.slug)
+        yield NoticePage(shell, shell, _months(widest, department.slug, here, full=False) or _EMPTY, "")
 
 
 _EMPTY = "<p>目前没有即将到期的证照。</p>"
@@ -56,11 +58,12 @@ _EMPTY = "<p>目前没有即将到期的证照。</p>"
 
 def _window_pages(slug: str, window: int, rows: tuple[NoticeRow, ...]) -> Iterator[NoticePage]:
     pages = max(1, math.ceil(len(rows) / NOTICE_PAGE_SIZE))
-    shell = f"notices/{slug}/{window}/index.html"
+    here = layout.notice_page(slug, window)
+    shell = layout.published(here)
     for page in range(1, pages + 1):
         chunk = rows[(page - 1) * NOTICE_PAGE_SIZE : page * NOTICE_PAGE_SIZE]
-        body = (_FILTER + _months(chunk, slug, full=True) if chunk else _EMPTY) + _pager(page, pages)
-        target = shell if page == 1 else f"notices/{slug}/{window}/{page}.html"
+        body = (_FILTER + _months(chunk, slug, here, full=True) if chunk else _EMPTY) + _pager(page, pages)
+        target = layout.published(layout.notice_page(slug, window, page))
         yield NoticePage(shell, target, body, f"（第 {page}/{pages} 页）" if pages > 1 else "")
 
 
@@ -76,16 +79,16 @@ def _pager(page: int, pages: int) -> str:
     return '<nav class="jz-pager" aria-label="分页">' + " · ".join(links) + "</nav>"
 
 
-def _months(rows: Sequence[NoticeRow], slug: str, full: bool) -> str:
+def _months(rows: Sequence[NoticeRow], slug: str, here: str, full: bool) -> str:
     parts = [_LEGEND] if any(r.estimated for r in rows) else []
     for (year, month), group in groupby(rows, key=lambda r: (r.expires_on.year, r.expires_on.month)):
         parts.append(
-            f"<h2>{year}年{month}月</h2>\n{_table(group, slug, full, f'{year}年{month}月到期的证照')}"
+            f"<h2>{year}年{month}月</h2>\n{_table(group, slug, here, full, f'{year}年{month}月到期的证照')}"
         )
     return "\n".join(parts)
 
 
-def _table(rows: Iterable[NoticeRow], slug: str, full: bool, caption: str) -> str:
+def _table(rows: Iterable[NoticeRow], slug: str, here: str, full: bool, caption: str) -> str:
     columns = ["持证单位", "证照名称", "证照编号", "期满日期", *(["剩余天数", "办事指南"] if full else [])]
     head = "".join(f'<th scope="col">{c}</th>' for c in columns)
     lines = [
@@ -95,7 +98,7 @@ def _table(rows: Iterable[NoticeRow], slug: str, full: bool, caption: str) -> st
         expires = row.expires_on.isoformat() + (_ESTIMATE if row.estimated else "")
         cells = f"<td>{html_text(row.holder)}</td><td>{html_text(row.certificate)}</td><td>{html_text(row.number)}</td><td>{expires}</td>"
         if full:
-            guide = f"../../../departments/{path(slug)}/guides/{path(row.item_seq)}.html"
+            guide = layout.relative(layout.guide_page(slug, row.guide), here, html=True)
             cells += f'<td>{row.days_left}</td><td><a href="{guide}">查看</a></td>'
         lines.append(f"<tr>{cells}</tr>")
     lines.append("</tbody>\n</table>")

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from generator.catalog.model import Department
 from generator.site.model import SiteModel
 from generator.spreadsheet import append_row, csv_row
+from portal.rules import site_layout as layout
 
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 _DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)([^<]*)(</dcterms:)")
@@ -24,12 +25,14 @@ def write_catalog_downloads(model: SiteModel, docs_dir: Path) -> list[Path]:
     """Write departments/<slug>/catalog.{xlsx,csv,json} for every department; return the paths."""
     written = []
     for department in model.catalogs.departments:
-        folder = docs_dir / "departments" / department.slug
-        folder.mkdir(parents=True, exist_ok=True)
         rows = [list(item.cells) for item in department.items]
-        written.append(_write(folder / "catalog.csv", _csv(department, rows)))
-        written.append(_write(folder / "catalog.json", _json(department, rows, model)))
-        written.append(_write(folder / "catalog.xlsx", _xlsx(department, rows, model)))
+        for suffix, content in (
+            ("csv", _csv(department, rows)), ("json", _json(department, rows, model)),
+            ("xlsx", _xlsx(department, rows, model)),
+        ):  # fmt: skip
+            target = docs_dir / layout.catalog_download(department.slug, suffix)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            written.append(_write(target, content))
     return written
 
 

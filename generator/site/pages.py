@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 
 from generator.catalog.model import CatalogItem, Department
 from generator.site.model import NOTICE_WINDOWS, SiteModel
@@ -14,6 +15,7 @@ from generator.site.notices import PLACEHOLDER, in_window
 from generator.site.opendata import write_catalog_downloads
 from generator.site.syndication import write_feeds
 from generator.site.text import cell, fact, href, link, path, title_meta
+from portal.rules import site_layout as layout
 
 _TEMPLATES = Path(__file__).resolve().parent / "markdown"
 _SAFE_NAME = re.compile(r"^[0-9A-Za-z-]{1,40}$")
@@ -36,33 +38,36 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(cell=cell, fact=fact, link=link, href=href, path=path, title_meta=title_meta)
-    env.globals.update(guide_name=guide_name)
+    env.globals.update(guide_name=guide_name, layout=layout, to=_to)
     return env
 
 
-def site_nav(model: SiteModel) -> list[Any]:
+@pass_context
+def _to(context: Context, target: str) -> str:
+    """Return a link from the page being rendered to another page or file of the site (see site_layout)."""
+    return layout.relative(target, context["here"])
+
+
+def site_nav() -> list[Any]:
     """Return the nav: four top pages only. Every page embeds the nav, so a province's hundred departments,
     thousands of guides and notice pages all stay out of it (mkdocs-material slows >20× otherwise)."""
-    _ = model
     return [
-        {"首页": "index.md"}, {"各部门目录": "departments/index.md"},
-        {"即将到期公告": "notices/index.md"}, {"服务说明": "about.md"},
+        {"首页": layout.HOME}, {"各部门目录": layout.DEPARTMENTS},
+        {"即将到期公告": layout.NOTICES}, {"服务说明": layout.ABOUT},
     ]  # fmt: skip
 
 
 def render_docs(model: SiteModel, docs_dir: Path) -> list[Path]:
     """Write every page, download and feed of the site into docs_dir; return the files written."""
     writer = _Writer(_environment(), docs_dir, model)
-    writer.page("index.md", "index.md.j2", **_home(model))
-    writer.page("about.md", "about.md.j2")
-    writer.page("departments/index.md", "departments_index.md.j2", departments=model.catalogs.departments)
+    writer.page(layout.HOME, "index.md.j2", **_home(model))
+    writer.page(layout.ABOUT, "about.md.j2")
+    writer.page(layout.DEPARTMENTS, "departments_index.md.j2", departments=model.catalogs.departments)
     counts = {
         d.slug: {w: len(in_window(model.notices[d.slug], w)) for w in NOTICE_WINDOWS}
         for d in model.catalogs.departments
     }
-    writer.page(
-        "notices/index.md", "notices_index.md.j2", departments=model.catalogs.departments, counts=counts
-    )
+    writer.page(layout.NOTICES, "notices_index.md.j2", departments=model.catalogs.departments, counts=counts)
     for department in model.catalogs.departments:
         _department_pages(writer, department)
     writer.written += write_catalog_downloads(model, docs_dir)
@@ -80,13 +85,12 @@ def _home(model: SiteModel) -> dict[str, Any]:
 
 
 def _department_pages(writer: _Writer, d: Department) -> None:
-    base = f"departments/{d.slug}"
     columns = {field: i for i, field in enumerate(d.headers)}
     first_col = next((columns[h] for h in ("首次提醒时限", "提醒时限") if h in columns), None)
     second_col = columns.get("二次提醒时限")
     changes = writer.model.changes.get(d.slug, ())
     writer.page(
-        f"{base}/index.md",
+        layout.department_page(d.slug),
         "department.md.j2",
         d=d,
         first_col=first_col,
@@ -94,14 +98,14 @@ def _department_pages(writer: _Writer, d: Department) -> None:
         changes=changes,
     )
     for item in d.items:
-        writer.page(f"{base}/guides/{guide_name(item, d)}.md", "guide.md.j2", d=d, item=item)
+        writer.page(layout.guide_page(d.slug, guide_name(item, d)), "guide.md.j2", d=d, item=item)
     rows = writer.model.notices.get(d.slug, ())
     for window in NOTICE_WINDOWS:  # shells: notices.fill_notices adds the rows after mkdocs
         count = len(in_window(rows, window))
-        writer.page(f"notices/{d.slug}/{window}/index.md", "notices.md.j2", d=d, window=window, count=count)
+        writer.page(layout.notice_page(d.slug, window), "notices.md.j2", d=d, window=window, count=count)
     widest = max(NOTICE_WINDOWS)
     writer.page(
-        f"notices/{d.slug}/print.md", "print.md.j2", d=d, window=widest, count=len(in_window(rows, widest))
+        layout.print_page(d.slug), "print.md.j2", d=d, window=widest, count=len(in_window(rows, widest))
     )
 
 
@@ -113,12 +117,12 @@ class _Writer:
         self.written: list[Path] = []
         self.common = {
             "config": model.config, "updated_at": model.updated_at, "notices": model.notices,
-            "windows": NOTICE_WINDOWS, "placeholder": PLACEHOLDER,
+            "windows": NOTICE_WINDOWS, "widest": max(NOTICE_WINDOWS), "placeholder": PLACEHOLDER,
         }  # fmt: skip
 
     def page(self, name: str, template: str, **values: Any) -> None:
         path = self.docs_dir / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = self.env.get_template(template).render(**self.common, **values)
+        text = self.env.get_template(template).render(**self.common, **values, here=name)
         path.write_text(re.sub(r"\n{3,}", "\n\n", text), encoding="utf-8")
         self.written.append(path)

@@ -48,7 +48,7 @@ def notice_rows(ledger: Ledger, schedule: Schedule, catalogs: Catalogs) -> dict[
                 expires_on=date.fromordinal(expires[i]),
                 days_left=days[i],
                 estimated=estimated[i],
-                item_seq=guides[items[i]],
+                guide=guides[items[i]],
             )
         )
     return {slug: tuple(found) for slug, found in rows.items()}

@@ -8,6 +8,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from generator.site.model import NOTICE_WINDOWS, NoticeRow, SiteModel
+from portal.rules import site_layout as layout
 from portal.text import one_line
 
 FEED_WINDOW = min(NOTICE_WINDOWS)  # feeds carry the most urgent window only
@@ -23,7 +24,7 @@ def write_feeds(model: SiteModel, docs_dir: Path) -> list[Path]:
             (department.slug, r) for r in model.notices.get(department.slug, ()) if r.days_left <= FEED_WINDOW
         ]
         everything += rows
-        base = f"notices/{department.slug}/"
+        base = layout.notices_folder(department.slug)
         written += _write_pair(model, docs_dir / base, base, f"{department.name}：即将到期的证照", rows)
     everything.sort(key=lambda pair: (pair[1].expires_on, pair[0], pair[1].number))
     # The site-wide feed carries the nearest expiries only; each department's feed carries all of its own.
@@ -59,7 +60,7 @@ def _entry_text(row: NoticeRow) -> tuple[str, str]:
 
 
 def _page_url(model: SiteModel, slug: str) -> str:
-    return f"{model.config.base_url}notices/{slug}/{FEED_WINDOW}/index.html"
+    return layout.absolute(model.config.base_url, layout.notice_page(slug, FEED_WINDOW))
 
 
 def _atom(model: SiteModel, base: str, title: str, rows: list[tuple[str, NoticeRow]]) -> bytes:

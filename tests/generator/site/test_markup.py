@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 import generator.site.build as site_build
+import generator.workflows.build as build_workflow
 from generator.config import DEMO_CATALOGS, Settings
 from generator.site.text import cell, footer_facts, href, link
 from generator.workflows.build import BuildResult, build_site
@@ -43,7 +44,7 @@ BAD_URLS = {
 def _hostile_links(monkeypatch: pytest.MonkeyPatch) -> None:
     """Give every URL from configuration a javascript:, data: or vbscript: value (check refuses them; the site
     must be safe even so)."""
-    load_inputs, load_site_config = site_build.load_inputs, site_build.load_site_config
+    load_inputs, load_site_config = build_workflow.load_inputs, site_build.load_site_config
 
     def inputs(*args: Any, **kwargs: Any) -> Any:
         loaded = load_inputs(*args, **kwargs)
@@ -62,7 +63,7 @@ def _hostile_links(monkeypatch: pytest.MonkeyPatch) -> None:
         return replace(load_site_config(*args), icp_url=BAD_URLS["icp_url"], police_url=BAD_URLS["police_url"],
                        portal_url=BAD_URLS["portal_url"])  # fmt: skip
 
-    monkeypatch.setattr(site_build, "load_inputs", inputs)
+    monkeypatch.setattr(build_workflow, "load_inputs", inputs)
     monkeypatch.setattr(site_build, "load_site_config", config)
 
 
