@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from itertools import compress
 
 from generator.catalog.model import Catalogs, Department
@@ -10,7 +11,8 @@ from generator.ledger.cells import CellError, DateReader, applied_for_renewal, t
 from generator.ledger.model import LedgerColumns
 from generator.ledger.resolve import ItemResolver
 from generator.problems import Level, Problem
-from generator.tabular import Table
+from generator.tabular import Table, invisible_cells
+from generator.text import clean_text, fold_digits
 
 _PERSON_KINDS = ("个人", "自然人", "个体")
 _ORG_KINDS = ("单位", "企业", "法人", "组织", "机构")
@@ -26,7 +28,7 @@ class FileReader:
         department: Department,
         table: Table,
         file_index: int,
-        seen: dict[tuple[str, str], tuple[str, int]],
+        seen: dict[tuple[str, str], tuple[str, str | None, int]],
     ):
         self.department, self.table, self.file_index, self.seen = department, table, file_index, seen
         self.resolver = ItemResolver(catalogs, department)
@@ -40,6 +42,16 @@ class FileReader:
                     table.sheet.file, "台账没有证照编号列", fix, table.header_row + 1, level=Level.WARNING
                 )
             )
+        if "phone" not in table.fields:  # said once here, not once for every row that has no phone
+            fix = "请加上“联系方式”列（也可叫联系电话、手机号码），否则无法电话或短信提醒"
+            self.problems.append(
+                Problem(
+                    table.sheet.file, "台账没有联系方式列", fix, table.header_row + 1, None, None, None,
+                    table.sheet.name, Level.WARNING,
+                )
+            )  # fmt: skip
+        self._reader_problems(table)
+        self._cleaned: dict[str, list[object]] = {}
 
     def read_into(self, columns: LedgerColumns) -> int:
         """Add the file's good rows to columns and return how many rows were rejected."""
@@ -47,7 +59,7 @@ class FileReader:
         self._flag("holder", [not h for h in holder], "持证单位（个人）为空", "请填写持证的单位或个人名称")
         item = self._items()
         expires = self._dates("expires_on", Level.ERROR)
-        number = self._texts("number", Level.ERROR)
+        number = _folded(self._texts("number", Level.ERROR))
         self._duplicates(number, holder, item, expires)
         issued = self._dates("issued_on", Level.WARNING)
         contact = _Contact(self)
@@ -68,9 +80,30 @@ class FileReader:
             getattr(columns, name).extend(compress(getattr(contact, name.removesuffix("_code")), good))
         return len(good) - sum(good)
 
+    def _reader_problems(self, table: Table) -> None:
+        """Take over what reading the sheet found; a row it could not read is kept out of the ledger."""
+        for problem in table.sheet.problems:
+            self.problems.append(problem)
+            if problem.level is Level.ERROR and problem.row is not None:
+                position = bisect_left(self.rows, problem.row - 1)
+                if position < len(self.rows) and self.rows[position] == problem.row - 1:
+                    self.bad[position] = True
+
     def _cells(self, field: str) -> list[object]:
+        """Return a column's cells, text cleaned of control and format characters (each cleaning warned)."""
+        if field in self._cleaned:
+            return self._cleaned[field]
         col = self.table.fields.get(field)
-        return self.table.sheet.column(col, self.rows) if col is not None else [None] * len(self.rows)
+        if col is None:
+            return [None] * len(self.rows)
+        cells = self._cleaned[field] = self.table.sheet.column(col, self.rows)
+        for position in invisible_cells(cells):
+            text, found = clean_text(str(cells[position]))
+            self.table.sheet.rows[self.rows[position]][col] = cells[position] = text
+            message = f"含不可见字符（{found}），已清除，按“{text}”处理"
+            fix = "这些字符多来自从 Word 或网页复制粘贴；请在表格中重新输入该单元格"
+            self.report(position, field, message, fix, Level.WARNING)
+        return cells
 
     def report(self, position: int, field: str, message: str, fix: str, level: Level = Level.ERROR) -> None:
         """Record a problem at a row of this file; an error keeps the row out of the ledger."""
@@ -144,10 +177,12 @@ class FileReader:
             if bad[position]:
                 continue
             key = (slug, no or f"{holder[position]}\x00{item[position]}\x00{expires[position]}")
-            first = seen.setdefault(key, (self.table.sheet.file, self.rows[position]))
-            if first[1] != self.rows[position] or first[0] != self.table.sheet.file:
+            here = (self.table.sheet.file, self.table.sheet.name, self.rows[position])
+            first = seen.setdefault(key, here)
+            if first != here:
                 what = "证照编号" if no else "持证单位、证照和期满日期"
-                where = f"{first[0]} 第 {first[1] + 1} 行"
+                sheet = f"工作表「{first[1]}」" if first[1] != here[1] else ""
+                where = f"{first[0]} {sheet}第 {first[2] + 1} 行"
                 fix = f"与 {where} 的{what}相同；如是重复录入请删除一行，如已换发新证请删除旧证记录"
                 self.report(position, "number" if no else "holder", "重复的证照记录", fix)
 
@@ -177,6 +212,11 @@ class FileReader:
         return persons
 
 
+def _folded(texts: list[str]) -> list[str]:
+    """Return identifiers with Unicode digits (全角, Arabic-Indic …) as ASCII, so pasted numbers match."""
+    return texts if "".join(texts).isascii() else [fold_digits(t) for t in texts]
+
+
 def _is_blank(value: object) -> bool:
     return value is None or value == "" or (isinstance(value, float) and value != value)
 
@@ -185,9 +225,9 @@ class _Contact:
     """The contact columns of a file: read leniently (warnings only), then checked."""
 
     def __init__(self, reader: FileReader):
-        self.phone = reader._texts("phone", Level.WARNING)
-        self.id_number = reader._texts("id_number", Level.WARNING)
-        self.credit = [c.upper() for c in reader._texts("credit_code", Level.WARNING)]
+        self.phone = _folded(reader._texts("phone", Level.WARNING))
+        self.id_number = _folded(reader._texts("id_number", Level.WARNING))
+        self.credit = [c.upper() for c in _folded(reader._texts("credit_code", Level.WARNING))]
         self.contact = reader._texts("contact", Level.WARNING)
         self.email = reader._texts("email", Level.WARNING)
         warn = Level.WARNING
