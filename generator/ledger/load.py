@@ -48,7 +48,7 @@ def load_ledgers(
 def _departments_without_rows(path: Path, catalogs: Catalogs, rows_of: dict[str, int]) -> list[Problem]:
     problems = []
     for slug, rows in rows_of.items():
-        if rows == 0:
+        if rows == 0 and catalogs.department(slug).items:  # a 目录 with no items has nothing to remind
             name = catalogs.department(slug).name
             message = f"{name}（{slug}）没有任何台账行，它的证照一张也不会提醒"
             fix = (
