@@ -155,7 +155,7 @@ def test_a_two_row_header_with_merged_group_names(tmp_path: Path) -> None:
 
 
 def test_a_two_row_header_found_at_its_lower_row(tmp_path: Path) -> None:
-    rows = [
+    rows: list[list[object]] = [
         ["序号", "基本信息", None, "联系人信息", None],
         [None, "单位名称", "期满日期", "联系人", "联系方式"],
         [1, "甲公司", "2026-05-01", "张三", "13800138000"],

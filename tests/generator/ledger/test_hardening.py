@@ -15,7 +15,7 @@ from generator.ledger.model import Ledger
 from generator.problems import Level, Problem
 from tests.conftest import write_xlsx
 
-HEADER = ["证照持有单位（个人）", "证照名称", "证照编号", "期满日期", "联系人", "联系方式"]
+HEADER: list[object] = ["证照持有单位（个人）", "证照名称", "证照编号", "期满日期", "联系人", "联系方式"]
 
 
 @pytest.fixture
@@ -61,7 +61,8 @@ def test_a_number_pasted_from_word_is_stored_as_typed(tmp_path: Path, catalogs: 
 
 def test_every_sheet_with_a_ledger_header_is_read(tmp_path: Path, catalogs: Catalogs) -> None:
     book = openpyxl.Workbook()
-    sheets = {"说明": [["填表说明：每月一张表"]], "一月": [HEADER, *(_row(n) for n in range(10))]}
+    sheets: dict[str, list[list[object]]] = {"说明": [["填表说明：每月一张表"]]}
+    sheets["一月"] = [HEADER, *(_row(n) for n in range(10))]
     sheets["二月"] = [HEADER, *(_row(n) for n in range(10, 680))]
     sheets["空白"] = []
     for name, rows in sheets.items():
@@ -100,8 +101,10 @@ def test_a_workbook_without_any_ledger_sheet_names_the_sheets_it_looked_at(
     tmp_path: Path, catalogs: Catalogs
 ) -> None:
     book = openpyxl.Workbook()
-    book.active.title = "说明"  # type: ignore[union-attr]
-    book.active.append(["填表说明"])  # type: ignore[union-attr]
+    first = book.active
+    assert first is not None
+    first.title = "说明"
+    first.append(["填表说明"])
     book.create_sheet("附表").append(["事项代码", "事项"])
     book.save(tmp_path / "anshan.xlsx")
     _, problems = _load(tmp_path / "anshan.xlsx", catalogs)
@@ -125,7 +128,7 @@ def test_a_two_row_header_keeps_the_phone_column(tmp_path: Path, catalogs: Catal
 
 
 def test_a_missing_phone_column_is_said_once_per_file(tmp_path: Path, catalogs: Catalogs) -> None:
-    rows = [HEADER[:4], *(_row(n)[:4] for n in range(20))]
+    rows: list[list[object]] = [HEADER[:4], *(_row(n)[:4] for n in range(20))]
     ledger, problems = _load(write_xlsx(tmp_path / "anshan.xlsx", rows), catalogs)
     assert len(ledger) == 20
     (problem,) = problems
@@ -135,7 +138,7 @@ def test_a_missing_phone_column_is_said_once_per_file(tmp_path: Path, catalogs: 
 def test_an_unbalanced_quote_is_one_error_row_and_the_rest_is_read(
     tmp_path: Path, catalogs: Catalogs
 ) -> None:
-    lines = [",".join(HEADER), *(",".join(map(str, _row(n))) for n in range(600))]
+    lines = [",".join(map(str, HEADER)), *(",".join(map(str, _row(n))) for n in range(600))]
     lines[3] = lines[3].replace("采矿许可证", '"采矿许可证')
     (tmp_path / "anshan.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
     ledger, problems = _load(tmp_path / "anshan.csv", catalogs)
