@@ -107,6 +107,7 @@ def _ledger_tables(sheets: list[Sheet], shown: str) -> tuple[list[Table], list[P
             problems.extend(sheet.problems)
             skipped.append(sheet)
     fix = "前 15 行中应有一行表头，至少含“证照持有单位（个人）”和“期满日期”"
+    sheet_fix = "如果这张表里有证照，请在它的前 15 行加上表头，至少含“证照持有单位（个人）”和“期满日期”"
     if not tables:
         where = "、".join(f"「{s.name}」" for s in skipped if s.name) if len(sheets) > 1 else ""
         message = f"找不到表头行（看过工作表{where}）" if where else "找不到表头行"
@@ -114,9 +115,7 @@ def _ledger_tables(sheets: list[Sheet], shown: str) -> tuple[list[Table], list[P
         return tables, problems
     for sheet in skipped:
         message = f"工作表“{sheet.name}”没有台账表头，已跳过"
-        problems.append(
-            Problem(shown, message, f"如果这张表里有证照，请在{fix}", sheet=sheet.name, level=Level.WARNING)
-        )
+        problems.append(Problem(shown, message, sheet_fix, sheet=sheet.name, level=Level.WARNING))
     return tables, problems
 
 
