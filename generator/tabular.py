@@ -254,11 +254,11 @@ def _is_runaway(record: list[str]) -> bool:
 def invisible_cells(cells: list[object]) -> list[int]:
     """Return the positions of text cells holding control or format characters (fast when none do)."""
     try:
-        joined = "".join(cast(list[str], cells))  # a column of text: one check for all of it
-    except TypeError:
-        joined = "".join([v for v in cells if v.__class__ is str])
-    if not has_invisible(joined):
-        return []
+        if all(map(str.isprintable, cast(list[str], cells))):  # a column of text, all of it plain
+            return []
+    except TypeError:  # numbers or dates among the cells
+        if not has_invisible("".join([v for v in cells if v.__class__ is str])):
+            return []
     return [i for i, v in enumerate(cells) if isinstance(v, str) and has_invisible(v)]
 
 

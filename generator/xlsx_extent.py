@@ -2,9 +2,9 @@
 
 python-calamine allocates rows × columns cells for a sheet's used range: one stray cell at XFD1048576 in a
 60 KB file asks for 512 GB and aborts the whole process. So each sheet's extent is read first — the
-`<dimension>` the file declares for big sheets, every cell reference for small ones (where a false dimension
-costs nothing to catch) — and a sheet claiming far more cells than its file could hold is read without its
-far cells, each named, or not at all.
+`<dimension>` the file declares for big sheets, every cell reference for small ones and for big ones that
+are mostly padding (where a false or missing dimension costs little to catch) — and a sheet spanning far
+more cells than its file could hold is read without its far cells, each named, or not at all.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ _MIN_CELLS = 4_000_000  # any sheet may span this many cells (128 MB in calamine
 _MAX_CELLS = 50_000_000  # no sheet may span more (1.6 GB); a million rows × 16 columns is 16 M
 _SCAN_BYTES = 8 << 20  # sheets up to this size are checked cell by cell (≈ 60 ms)
 _HEAD_BYTES = 64 << 10
+_PLAIN_RATIO = 40  # sheet XML deflates some 7×; far more means padding, as a hand-made file would have
 _GAP_COLUMNS = 64  # a used column this far right of the previous one is a stray
 _GAP_ROWS = 65_536
 _LISTED = 5
@@ -90,8 +91,9 @@ def _bounded_sheet(
     with book.open(info) as stream:
         head = stream.read(_HEAD_BYTES)
         declared = _declared_area(head)
-        if info.file_size > _SCAN_BYTES and declared is not None and declared <= limit:
-            return None  # big and sane: trusting the file keeps a million-row read fast
+        plain = info.file_size <= _PLAIN_RATIO * max(info.compress_size, 1)
+        if info.file_size > _SCAN_BYTES and plain and (declared is None or declared <= limit):
+            return None  # big, real data and no absurd claim: trusting it keeps a million-row read fast
         data = head + stream.read()
     extent = _extent(data)
     if extent.area <= limit:

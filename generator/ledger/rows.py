@@ -12,10 +12,11 @@ from generator.ledger.model import LedgerColumns
 from generator.ledger.resolve import ItemResolver
 from generator.problems import Level, Problem
 from generator.tabular import Table, invisible_cells
-from generator.text import clean_text, fold_digits
+from generator.text import clean_text, fold_digits, has_invisible
 
 _PERSON_KINDS = ("个人", "自然人", "个体")
 _ORG_KINDS = ("单位", "企业", "法人", "组织", "机构")
+_CLEAN_FIX = "这些字符多来自从 Word 或网页复制粘贴；请在表格中重新输入该单元格"
 _PHONE_FIX = "手机号为 11 位（1 开头），固定电话带区号，如 0412-5551234"
 
 
@@ -100,9 +101,7 @@ class FileReader:
         for position in invisible_cells(cells):
             text, found = clean_text(str(cells[position]))
             self.table.sheet.rows[self.rows[position]][col] = cells[position] = text
-            message = f"含不可见字符（{found}），已清除，按“{text}”处理"
-            fix = "这些字符多来自从 Word 或网页复制粘贴；请在表格中重新输入该单元格"
-            self.report(position, field, message, fix, Level.WARNING)
+            self.report(position, field, _cleaned(found, text), _CLEAN_FIX, Level.WARNING)
         return cells
 
     def report(self, position: int, field: str, message: str, fix: str, level: Level = Level.ERROR) -> None:
@@ -111,6 +110,8 @@ class FileReader:
         row = self.rows[position]
         header = self.table.headers[col] if col is not None else None
         value = self.table.sheet.cell_text(row, col) if col is not None else None
+        if value is not None and has_invisible(value):  # a problem list is a spreadsheet too
+            value = clean_text(value)[0]
         sheet = self.table.sheet
         self.problems.append(
             Problem(sheet.file, message, fix, row + 1, header, col, value, sheet.name, level)
@@ -124,11 +125,11 @@ class FileReader:
         for position in compress(range(len(flags)), flags):
             self.report(position, field, message, fix, level)
 
-    def _texts(self, field: str, level: Level) -> list[str]:
+    def _texts(self, field: str, level: Level, clean: bool = True) -> list[str]:
         """Return a column as text; a cell Excel has mangled is reported at level and read as ''."""
         if field not in self.table.fields:
             return [""] * len(self.rows)
-        cells = self._cells(field)
+        cells = self._cells(field) if clean else self.table.sheet.column(self.table.fields[field], self.rows)
         try:
             return [value.strip() for value in cells]  # type: ignore[attr-defined]  # all text: every CSV column
         except AttributeError:
@@ -147,22 +148,37 @@ class FileReader:
 
     def _items(self) -> list[int]:
         field = "certificate" if "certificate" in self.table.fields else "matter"
-        pairs = zip(self._texts("certificate", Level.ERROR), self._texts("matter", Level.ERROR), strict=True)
+        # Not cleaned first: the resolver cleans each of the few distinct names once.
+        certificates = self._texts("certificate", Level.ERROR, clean=False)
+        matters = self._texts("matter", Level.ERROR, clean=False)
         items = []
-        for position, (certificate, matter) in enumerate(pairs):
+        for position, (certificate, matter) in enumerate(zip(certificates, matters, strict=True)):
             try:
                 items.append(self.resolver.resolve(certificate, matter))
             except CellError as error:
                 self.report(position, field, error.message, error.fix)
                 items.append(0)
+        if self.resolver.unclean:
+            self._warn_unclean(certificates, matters)
         return items
+
+    def _warn_unclean(self, certificates: list[str], matters: list[str]) -> None:
+        unclean = self.resolver.unclean
+        for position, pair in enumerate(zip(certificates, matters, strict=True)):
+            if pair in unclean:
+                for field, value in zip(("certificate", "matter"), pair, strict=True):
+                    text, found = clean_text(value)
+                    if found:
+                        self.report(position, field, _cleaned(found, text), _CLEAN_FIX, Level.WARNING)
 
     def _dates(self, field: str, level: Level) -> list[int]:
         """Return a date column as ordinals; an optional column (level WARNING) may leave cells blank (0)."""
         if field not in self.table.fields:
             return [0] * len(self.rows)
         reader, optional, days = DateReader(), level is Level.WARNING, []
-        for position, value in enumerate(self._cells(field)):
+        col = self.table.fields[field]
+        # Not cleaned first: the few distinct date texts are cleaned as they are read (DateReader remembers).
+        for position, value in enumerate(self.table.sheet.column(col, self.rows)):
             try:
                 days.append(0 if optional and _is_blank(value) else reader.read(value).toordinal())
             except CellError as error:
@@ -172,14 +188,15 @@ class FileReader:
 
     def _duplicates(self, number: list[str], holder: list[str], item: list[int], expires: list[int]) -> None:
         """Report the second and later rows of the same certificate (by 证照编号, else holder+item+expiry)."""
-        slug, seen, bad = self.department.slug, self.seen, self.bad
+        slug, seen, bad, rows = self.department.slug, self.seen, self.bad, self.rows
+        file, sheet_name = self.table.sheet.file, self.table.sheet.name
         for position, no in enumerate(number):
             if bad[position]:
                 continue
             key = (slug, no or f"{holder[position]}\x00{item[position]}\x00{expires[position]}")
-            here = (self.table.sheet.file, self.table.sheet.name, self.rows[position])
+            here = (file, sheet_name, rows[position])
             first = seen.setdefault(key, here)
-            if first != here:
+            if first is not here:
                 what = "证照编号" if no else "持证单位、证照和期满日期"
                 sheet = f"工作表「{first[1]}」" if first[1] != here[1] else ""
                 where = f"{first[0]} {sheet}第 {first[2] + 1} 行"
@@ -210,6 +227,10 @@ class FileReader:
             else:
                 persons.append(ids.looks_like_person_name(name))
         return persons
+
+
+def _cleaned(found: str, text: str) -> str:
+    return f"含不可见字符（{found}），已清除，按“{text}”处理"
 
 
 def _folded(texts: list[str]) -> list[str]:

@@ -176,3 +176,24 @@ def test_files_not_read_and_departments_without_rows_are_named(tmp_path: Path, c
     named = {s for s in catalogs.slugs for p in problems if f"（{s}）没有任何台账行" in p.message}
     assert named == {"dongli", "lvliang", "anshan-weijian"} and len(silent) == 1  # anyang's 目录 has no items
     assert all(p.level is Level.WARNING for p in problems)
+
+
+def test_a_certificate_name_or_date_pasted_with_invisible_characters_still_resolves(
+    tmp_path: Path, catalogs: Catalogs
+) -> None:
+    row = _row(1)
+    row[1], row[3] = _excel_text("采矿\x0b许可证\u200b"), "2026-05-01\ufeff"
+    ledger, problems = _load(write_xlsx(tmp_path / "anshan.xlsx", [HEADER, row]), catalogs)
+    assert len(ledger) == 1 and catalogs.items[ledger.item[0]].certificate == "采矿许可证"
+    (problem,) = problems
+    assert problem.column == "证照名称" and problem.level is Level.WARNING and problem.value == "采矿 许可证"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk"])
+def test_a_csv_name_with_a_control_character_is_cleaned(
+    tmp_path: Path, catalogs: Catalogs, encoding: str
+) -> None:
+    text = ",".join(map(str, HEADER)) + "\r\n" + ",".join(map(str, _row(1, "华宇\x07化工有限公司"))) + "\r\n"
+    (tmp_path / "anshan.csv").write_bytes(text.encode(encoding))
+    ledger, problems = _load(tmp_path / "anshan.csv", catalogs)
+    assert ledger.holder == ["华宇化工有限公司"] and [p.row for p in problems] == [2]
