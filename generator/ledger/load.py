@@ -124,7 +124,10 @@ def _merge(columns: LedgerColumns, part: LedgerColumns, offset: int, file_index:
         if name == "item":
             columns.item.extend(i + offset for i in part.item)
         elif name == "file":
-            columns.file.extend(file_index + i for i in part.file)
+            one_source = not any(part.file)  # nearly always: one sheet, every local index 0
+            columns.file.extend(
+                [file_index] * len(part.file) if one_source else [file_index + i for i in part.file]
+            )
         else:
             getattr(columns, name).extend(getattr(part, name))
 
