@@ -43,7 +43,8 @@ class FileReader:
                     table.sheet.file, "台账没有证照编号列", fix, table.header_row + 1, level=Level.WARNING
                 )
             )
-        if "phone" not in table.fields:  # said once here, not once for every row that has no phone
+        if "phone" not in table.fields and ("contact" in table.fields or "email" in table.fields):
+            # A layout with contacts but no phone lost it (a two-row header misread): said once, not per row.
             fix = "请加上“联系方式”列（也可叫联系电话、手机号码），否则无法电话或短信提醒"
             self.problems.append(
                 Problem(

@@ -128,7 +128,7 @@ def test_a_two_row_header_keeps_the_phone_column(tmp_path: Path, catalogs: Catal
 
 
 def test_a_missing_phone_column_is_said_once_per_file(tmp_path: Path, catalogs: Catalogs) -> None:
-    rows: list[list[object]] = [HEADER[:4], *(_row(n)[:4] for n in range(20))]
+    rows: list[list[object]] = [HEADER[:5], *(_row(n)[:5] for n in range(20))]  # 联系人 but no 联系方式
     ledger, problems = _load(write_xlsx(tmp_path / "anshan.xlsx", rows), catalogs)
     assert len(ledger) == 20
     (problem,) = problems
