@@ -39,6 +39,7 @@ _ANY_CELL = re.compile(_P + rb"c[\s>/]")
 _REF_CELL = re.compile(_P + rb'c\b[^>]*?\sr="')
 _ROW_REF = re.compile(_P + rb'row\b[^>]*?\sr="([0-9]{1,7})"')
 _ANY_ROW = re.compile(_P + rb"row[\s>/]")
+_ROW_START = re.compile(_P + rb"row\b")
 _CELL_ELEMENT = re.compile(rb'<((?:\w+:)?c)\b[^>]*?\sr="([A-Z]{1,3}[0-9]{1,7})"[^>/]*>.*?</\1>', re.S)
 
 
@@ -136,7 +137,8 @@ def _extent(data: bytes) -> _Extent:
     row_refs = [int(r) for r in _ROW_REF.findall(data)]
     no_ref_rows = len(_ANY_ROW.findall(data)) - len(row_refs)
     rows = max(rows, max(row_refs, default=0)) + max(no_ref_rows, 0)
-    return _Extent(cells, rows * (cols + no_ref_cells), False)
+    widest = max((len(_ANY_CELL.findall(row)) for row in _ROW_START.split(data)), default=0)
+    return _Extent(cells, rows * (cols + widest), False)
 
 
 def _far_cells(cells: list[tuple[int, int]], limit: int) -> list[tuple[int, int]] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from generator import tabular
 from generator.ledger.schema import LEDGER_COLUMNS
 from generator.problems import InputError, Level
 from generator.tabular import locate_header, normalize_header, read_sheet, read_sheets
@@ -195,3 +197,33 @@ def test_a_cell_over_several_lines_is_not_a_runaway_quote(tmp_path: Path) -> Non
 
 def test_invisible_characters_do_not_hide_a_header() -> None:
     assert normalize_header("\ufeff期满\u200b日期") == normalize_header("期满日期")
+
+
+def test_cells_written_without_references_are_read_not_refused(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["单位名称", "期满日期", *[f"列{n}" for n in range(8)]]]
+    rows += [[f"甲{n}", "2026-05-01", *range(8)] for n in range(1000)]
+    path = _rewrite_sheet(
+        write_xlsx(tmp_path / "a.xlsx", rows), lambda xml: re.sub(r' r="[A-Z]+\d+"', "", xml)
+    )
+    (sheet,) = read_sheets(path, "a.xlsx")
+    assert len(sheet.rows) == 1001 and sheet.problems == [] and sheet.cell_text(1000, 0) == "甲999"
+
+
+def test_a_file_calamine_refuses_is_read_by_openpyxl_without_its_far_cells(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["单位名称", "期满日期"])
+    sheet.append(["甲公司", "2026-05-01"])
+    sheet["XFD1048576"] = "x"
+    book.save(tmp_path / "a.xlsx")
+
+    def refuse(*args: object) -> None:
+        raise ValueError("calamine cannot")
+
+    monkeypatch.setattr(tabular, "_read_with_calamine", refuse)
+    (read,) = read_sheets(tmp_path / "a.xlsx", "a.xlsx")
+    assert read.rows == [["单位名称", "期满日期"], ["甲公司", "2026-05-01"]]
+    assert ["XFD1048576" in p.message for p in read.problems] == [True]
