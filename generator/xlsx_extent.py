@@ -22,11 +22,13 @@ _MIN_CELLS = 4_000_000  # any sheet may span this many cells (128 MB in calamine
 _MAX_CELLS = 50_000_000  # no sheet may span more (1.6 GB); a million rows × 16 columns is 16 M
 _SCAN_BYTES = 8 << 20  # sheets up to this size are checked cell by cell (≈ 60 ms)
 _HEAD_BYTES = 64 << 10
+_SCAN_MAX = 256 << 20  # a sheet needing a cell-by-cell check is never read past this
 _PLAIN_RATIO = 40  # sheet XML deflates some 7×; far more means padding, as a hand-made file would have
 _GAP_COLUMNS = 64  # a used column this far right of the previous one is a stray
 _GAP_ROWS = 65_536
 _LISTED = 5
 _FIX = "请删除远处的单元格后另存：在 Excel 中按 Ctrl+End 找到它，删除它所在的行或列，再保存"
+_BIG_FIX = "请用 Excel 或 WPS 打开，删除数据下方和右侧多余的行列后另存为 .xlsx 再试"
 _EMPTY_SHEET = (
     b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
 )
@@ -95,7 +97,13 @@ def _bounded_sheet(
         plain = info.file_size <= _PLAIN_RATIO * max(info.compress_size, 1)
         if info.file_size > _SCAN_BYTES and plain and (declared is None or declared <= limit):
             return None  # big, real data and no absurd claim: trusting it keeps a million-row read fast
-        data = head + stream.read()
+        # Never more than _SCAN_MAX, whatever the zip header claims: a zip bomb stops here.
+        too_big = info.file_size > _SCAN_MAX
+        data = b"" if too_big else head + stream.read(_SCAN_MAX)
+    if too_big or len(data) > _SCAN_MAX:
+        message = f"工作表解压后超过 {_SCAN_MAX >> 20} MB，而且大多是空白填充或数据区大得异常，未读取"
+        problems.append(Problem(shown, message, _BIG_FIX, sheet=name))
+        return _EMPTY_SHEET
     extent = _extent(data)
     if extent.area <= limit:
         return None

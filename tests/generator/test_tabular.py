@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from generator import tabular
+from generator import tabular, xlsx_extent
 from generator.ledger.schema import LEDGER_COLUMNS
 from generator.problems import InputError, Level
 from generator.tabular import locate_header, normalize_header, read_sheet, read_sheets
@@ -227,3 +227,14 @@ def test_a_file_calamine_refuses_is_read_by_openpyxl_without_its_far_cells(
     (read,) = read_sheets(tmp_path / "a.xlsx", "a.xlsx")
     assert read.rows == [["单位名称", "期满日期"], ["甲公司", "2026-05-01"]]
     assert ["XFD1048576" in p.message for p in read.problems] == [True]
+
+
+def test_a_sheet_that_is_mostly_padding_is_not_inflated_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(xlsx_extent, "_SCAN_MAX", 1 << 20)  # 256 MB in real life
+    path = write_xlsx(tmp_path / "bomb.xlsx", [["单位名称", "期满日期"], ["甲公司", "2026-05-01"]])
+    _rewrite_sheet(path, lambda xml: xml.replace("<sheetData>", "<sheetData>" + " " * (2 << 20)))
+    (sheet,) = read_sheets(path, "bomb.xlsx")
+    (problem,) = sheet.problems
+    assert sheet.rows == [] and problem.level is Level.ERROR and "MB" in problem.message
