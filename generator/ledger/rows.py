@@ -37,21 +37,11 @@ class FileReader:
         self.bad = [False] * len(self.rows)
         self.problems: list[Problem] = []
         if "number" not in table.fields:
-            fix = "请从业务系统导出时带上“证照编号”列，否则公众无法按编号查询"
-            self.problems.append(
-                Problem(
-                    table.sheet.file, "台账没有证照编号列", fix, table.header_row + 1, level=Level.WARNING
-                )
-            )
+            self._note("台账没有证照编号列", "请从业务系统导出时带上“证照编号”列，否则公众无法按编号查询")
         if "phone" not in table.fields and ("contact" in table.fields or "email" in table.fields):
             # A layout with contacts but no phone lost it (a two-row header misread): said once, not per row.
             fix = "请加上“联系方式”列（也可叫联系电话、手机号码），否则无法电话或短信提醒"
-            self.problems.append(
-                Problem(
-                    table.sheet.file, "台账没有联系方式列", fix, table.header_row + 1, None, None, None,
-                    table.sheet.name, Level.WARNING,
-                )
-            )  # fmt: skip
+            self._note("台账没有联系方式列", fix)
         self._reader_problems(table)
         self._cleaned: dict[str, list[object]] = {}
 
@@ -81,6 +71,11 @@ class FileReader:
         for name in ("contact", "phone", "email", "id_number", "credit_code"):
             getattr(columns, name).extend(compress(getattr(contact, name.removesuffix("_code")), good))
         return len(good) - sum(good)
+
+    def _note(self, message: str, fix: str) -> None:
+        """Warn once about the file's header row."""
+        sheet, row = self.table.sheet, self.table.header_row + 1
+        self.problems.append(Problem(sheet.file, message, fix, row, sheet=sheet.name, level=Level.WARNING))
 
     def _reader_problems(self, table: Table) -> None:
         """Take over what reading the sheet found; a row it could not read is kept out of the ledger."""
