@@ -14,7 +14,7 @@ import openpyxl
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from generator.problems import InputError, Problem
-from generator.text import has_invisible, strip_invisible
+from generator.text import clean_text, has_invisible, strip_invisible
 from generator.xlsx_extent import bounded_source
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
@@ -144,7 +144,7 @@ def _read_with_calamine(source: Path | io.BytesIO, shown_as: str) -> list[Sheet]
         rows = cast(list[list[object]], book.get_sheet_by_index(index).to_python(skip_empty_area=False))
         width = max((len(r) for r in rows), default=0)
         padded = [r if len(r) == width else [*r, *[""] * (width - len(r))] for r in rows]
-        sheets.append(Sheet(shown_as, str(meta.name), padded))
+        sheets.append(Sheet(shown_as, _plain(str(meta.name)), padded))
     return sheets
 
 
@@ -165,7 +165,9 @@ def _read_with_openpyxl(source: Path | io.BytesIO, shown_as: str) -> list[Sheet]
             while rows and not rows[-1]:
                 rows.pop()
             width = max((len(r) for r in rows), default=0)
-            sheets.append(Sheet(shown_as, sheet.title, [[*r, *[""] * (width - len(r))] for r in rows]))
+            sheets.append(
+                Sheet(shown_as, _plain(sheet.title), [[*r, *[""] * (width - len(r))] for r in rows])
+            )
         return sheets
     finally:
         book.close()
@@ -265,7 +267,7 @@ def invisible_cells(cells: list[object]) -> list[int]:
 def locate_header(sheet: Sheet, schema: Sequence[Column]) -> Table | None:
     """Return the table under the first row that names at least two schema columns, or None."""
     for index, row in enumerate(sheet.rows[:_HEADER_SCAN_ROWS]):
-        headers = [cell_text(v) for v in row]
+        headers = [_plain(cell_text(v)) for v in row]
         fields = _match_fields(headers, schema)
         if len(fields) >= 2:
             first, last, headers = _two_row_header(sheet.rows, index, headers, fields, schema)
@@ -281,11 +283,11 @@ def _two_row_header(
     """Return the first and last header rows and the header texts, a merged group row (联系人信息 over
     联系人 | 联系方式) joined with the row of column names under or above it."""
     if index + 1 < len(rows):
-        below = [cell_text(v) for v in rows[index + 1]]
+        below = [_plain(cell_text(v)) for v in rows[index + 1]]
         if _continues(below, headers, fields, schema):
             return index, index + 1, [b or h for h, b in zip(headers, below, strict=True)]
     if index > 0:
-        above = [cell_text(v) for v in rows[index - 1]]
+        above = [_plain(cell_text(v)) for v in rows[index - 1]]
         added = {f: c for f, c in _match_fields(above, schema).items() if not headers[c] and f not in fields}
         if added:
             return (
@@ -340,6 +342,11 @@ def _match_fields(headers: list[str], schema: Sequence[Column]) -> dict[str, int
                 fields[column.field] = col_index
                 break
     return fields
+
+
+def _plain(text: str) -> str:
+    """Return a header or sheet name as one line without control or format characters."""
+    return clean_text(text)[0] if has_invisible(text) else text
 
 
 def _file_problem(shown_as: str, message: str, fix: str) -> Problem:

@@ -238,3 +238,14 @@ def test_a_sheet_that_is_mostly_padding_is_not_inflated_in_memory(
     (sheet,) = read_sheets(path, "bomb.xlsx")
     (problem,) = sheet.problems
     assert sheet.rows == [] and problem.level is Level.ERROR and "MB" in problem.message
+
+
+def test_headers_and_sheet_names_are_plain_text(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "一月\u202e"
+    sheet.append(["单位\u200b名称", "期满\n日期"])
+    book.save(tmp_path / "a.xlsx")
+    table = locate_header(read_sheet(tmp_path / "a.xlsx", "a.xlsx"), LEDGER_COLUMNS)
+    assert table is not None and table.sheet.name == "一月" and table.headers == ["单位名称", "期满 日期"]
