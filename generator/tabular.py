@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,6 @@ from generator.xlsx_extent import bounded_source
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 _HEADER_SCAN_ROWS = 15
 _NOTE_MARKS = ("注", "说明", "填表说明", "备注：")
-_RUNAWAY_LINES = 3
 
 
 @dataclass(frozen=True)
@@ -191,8 +191,10 @@ def _read_csv(path: Path, shown_as: str) -> Sheet:
         )
     rows = list(csv.reader(io.StringIO(text, newline="")))
     problems: list[Problem] = []
-    if (text.count("\n") or text.count("\r")) - len(rows) >= _RUNAWAY_LINES:  # some cells span lines
-        rows, problems = _parse_csv_by_line(text, shown_as)
+    if (text.count("\n") or text.count("\r")) > len(rows):  # some cells span lines: was a quote left open?
+        widths = Counter(len(r) for r in rows if len(r) > 1)
+        width = widths.most_common(1)[0][0] if widths else 2
+        rows, problems = _parse_csv_by_line(text, shown_as, max(2, width - 2))
     width = max((len(r) for r in rows), default=0)
     for r in rows:
         if len(r) < width:  # pad short rows in place; a million full rows are left alone
@@ -217,7 +219,7 @@ class _Lines:
         return self.lines[self.at - 1]
 
 
-def _parse_csv_by_line(text: str, shown_as: str) -> tuple[list[list[str]], list[Problem]]:
+def _parse_csv_by_line(text: str, shown_as: str, commas: int) -> tuple[list[list[str]], list[Problem]]:
     """Return the rows, a stray " that swallowed the lines after it being an error row of its own.
 
     An unbalanced quote makes the rest of the file one cell; its line is read as written (no quoting) and
@@ -228,13 +230,13 @@ def _parse_csv_by_line(text: str, shown_as: str) -> tuple[list[list[str]], list[
     problems: list[Problem] = []
     start = 0
     for record in csv.reader(source):
-        if source.at - start > _RUNAWAY_LINES and _is_runaway(record):
+        if source.at - start > 1 and _is_runaway(record, commas):
             swallowed = source.at - start - 1
             rows.append(next(csv.reader([source.lines[start]], quoting=csv.QUOTE_NONE)))
             line = f"（文本第 {start + 1} 行）" if start + 1 != len(rows) else ""
             message = (
                 f"这一行{line}有不成对的英文双引号，会把后面 {swallowed} 行读成一个单元格；"
-                "本行未读取，后面的行照常读取"
+                "本行不予处理，后面的行照常读取"
             )
             fix = '请删掉多余的 "，或把单元格里的 " 写成 ""（两个双引号），改正后另存'
             problems.append(Problem(shown_as, message, fix, len(rows)))
@@ -245,10 +247,13 @@ def _parse_csv_by_line(text: str, shown_as: str) -> tuple[list[list[str]], list[
     return rows, problems
 
 
-def _is_runaway(record: list[str]) -> bool:
-    """Return whether a record holds a cell that is really several CSV lines (a quote left open)."""
+def _is_runaway(record: list[str], commas: int) -> bool:
+    """Return whether a cell holds what reads as whole CSV rows (a quote left open swallowed them).
+
+    A note typed over several lines rarely has a line with nearly a row's worth of ASCII commas.
+    """
     for cell in record:
-        if cell.count("\n") >= _RUNAWAY_LINES and sum("," in line for line in cell.split("\n")) >= 2:
+        if "\n" in cell and any(line.count(",") >= commas for line in cell.split("\n")[1:]):
             return True
     return False
 

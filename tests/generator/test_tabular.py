@@ -249,3 +249,12 @@ def test_headers_and_sheet_names_are_plain_text(tmp_path: Path) -> None:
     book.save(tmp_path / "a.xlsx")
     table = locate_header(read_sheet(tmp_path / "a.xlsx", "a.xlsx"), LEDGER_COLUMNS)
     assert table is not None and table.sheet.name == "一月" and table.headers == ["单位名称", "期满 日期"]
+
+
+def test_a_quote_left_open_on_the_second_to_last_line_is_found(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text(
+        '单位名称,证照名称,期满日期\n甲公司,"采矿许可证,2026-05-01\n乙公司,采矿许可证,2026-05-01\n', "utf-8"
+    )
+    sheet = read_sheet(path, "a.csv")
+    assert len(sheet.rows) == 3 and [p.row for p in sheet.problems] == [2]
