@@ -14,13 +14,15 @@ from typing import cast
 import openpyxl
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
-from generator.problems import InputError, Problem
+from generator.problems import InputError, Level, Problem
 from generator.text import clean_text, has_invisible, strip_invisible
 from generator.xlsx_extent import bounded_source
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 _HEADER_SCAN_ROWS = 15
 _NOTE_MARKS = ("注", "说明", "填表说明", "备注：")
+_CSV_CELLS = 4_000_000  # a CSV padded to its widest row may hold this many cells, or one per character
+_CSV_SPARE_COLUMNS = 64
 
 
 @dataclass(frozen=True)
@@ -196,10 +198,31 @@ def _read_csv(path: Path, shown_as: str) -> Sheet:
         width = widths.most_common(1)[0][0] if widths else 2
         rows, problems = _parse_csv_by_line(text, shown_as, max(2, width - 2))
     width = max((len(r) for r in rows), default=0)
+    if len(rows) * width > max(_CSV_CELLS, len(text)):  # padded, it would not fit in memory
+        width = _cut_far_fields(rows, shown_as, problems)
     for r in rows:
         if len(r) < width:  # pad short rows in place; a million full rows are left alone
             r.extend([""] * (width - len(r)))
     return Sheet(shown_as, None, cast(list[list[object]], rows), problems)
+
+
+def _cut_far_fields(rows: list[list[str]], shown_as: str, problems: list[Problem]) -> int:
+    """Return the width rows are cut to: trailing empty fields dropped, far filled ones named and left out."""
+    common = Counter(len(r) for r in rows).most_common(1)[0][0]
+    width, far = common + _CSV_SPARE_COLUMNS, 0
+    for index, row in enumerate(rows):
+        while len(row) > width and not row[-1].strip():
+            row.pop()
+        if len(row) > width:
+            far += 1
+            if far <= 5:
+                message = (
+                    f"这一行有 {len(row)} 个字段，远多于其他行的 {common} 个，第 {width + 1} 个以后的已忽略"
+                )
+                fix = "多余的逗号或字段多来自粘贴错误；请删除这一行末尾多余的内容后另存"
+                problems.append(Problem(shown_as, message, fix, index + 1, level=Level.WARNING))
+            del row[width:]
+    return max((len(r) for r in rows), default=0)
 
 
 class _Lines:

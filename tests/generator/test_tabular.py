@@ -258,3 +258,15 @@ def test_a_quote_left_open_on_the_second_to_last_line_is_found(tmp_path: Path) -
     )
     sheet = read_sheet(path, "a.csv")
     assert len(sheet.rows) == 3 and [p.row for p in sheet.problems] == [2]
+
+
+def test_a_csv_line_of_endless_commas_does_not_blow_up_the_sheet(tmp_path: Path) -> None:
+    lines = ["单位名称,期满日期", *[f"甲{n}公司,2026-05-01" for n in range(3000)]]
+    lines[5] += "," * 2_000_000 + "x"  # a far field: 2,000,002 columns × 3,001 rows once padded
+    lines[6] += "," * 2_000_000  # only empty fields
+    path = tmp_path / "a.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    sheet = read_sheet(path, "a.csv")
+    assert len(sheet.rows) == 3001 and len(sheet.rows[0]) <= 66 and sheet.cell_text(3000, 0) == "甲2999公司"
+    (problem,) = sheet.problems
+    assert problem.row == 6 and problem.level is Level.WARNING and "2000002" in problem.message
