@@ -192,6 +192,11 @@ def _read_csv(path: Path, shown_as: str) -> Sheet:
             ]
         )
     rows = list(csv.reader(io.StringIO(text, newline="")))
+    if all(len(r) <= 1 for r in rows[:50]):  # one column: saved with tabs or semicolons between fields?
+        delimiter = next((d for d in "\t;" if d in text[:4096]), ",")
+        rows = (
+            list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)) if delimiter != "," else rows
+        )
     problems: list[Problem] = []
     if (text.count("\n") or text.count("\r")) > len(rows):  # some cells span lines: was a quote left open?
         widths = Counter(len(r) for r in rows if len(r) > 1)

@@ -270,3 +270,10 @@ def test_a_csv_line_of_endless_commas_does_not_blow_up_the_sheet(tmp_path: Path)
     assert len(sheet.rows) == 3001 and len(sheet.rows[0]) <= 66 and sheet.cell_text(3000, 0) == "甲2999公司"
     (problem,) = sheet.problems
     assert problem.row == 6 and problem.level is Level.WARNING and "2000002" in problem.message
+
+
+@pytest.mark.parametrize("delimiter", ["\t", ";"])
+def test_a_csv_saved_with_tabs_or_semicolons_is_read(tmp_path: Path, delimiter: str) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text(f"单位名称{delimiter}期满日期\n甲公司{delimiter}2026-05-01\n", encoding="utf-8")
+    assert read_sheet(path, "a.csv").rows == [["单位名称", "期满日期"], ["甲公司", "2026-05-01"]]
