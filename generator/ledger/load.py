@@ -81,6 +81,7 @@ def _parse(file: Path, shown: str, department: Department, catalogs: Catalogs) -
         rows = len(table.data_rows)
         part.rows_read += rows
         if _missing_columns(table, part.problems):
+            part.problems.extend(table.sheet.problems)
             part.rejected += rows
             continue
         reader = FileReader(catalogs, department, table, len(part.sources), seen)
@@ -89,9 +90,8 @@ def _parse(file: Path, shown: str, department: Department, catalogs: Catalogs) -
         multiple = len(tables) > 1
         part.sources.append(f"{shown}，工作表「{table.sheet.name}」" if multiple else shown)
     offset = catalogs.items.index(department.items[0]) if department.items else 0
-    part.columns.item = [
-        i - offset for i in part.columns.item
-    ]  # local: other departments' edits shift offsets
+    # Item indices are kept local to the department: other departments' edits shift their offsets.
+    part.columns.item = [i - offset for i in part.columns.item]
     return part
 
 
