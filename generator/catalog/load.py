@@ -105,14 +105,12 @@ def _clean_cells(table: Table, shown: str, problems: list[Problem]) -> None:
     Names and phrases become single-line text (a line break typed with Alt+Enter is a space); other cells,
     shown on the site as written, keep their line breaks.
     """
-    multi_line = {c for f, c in table.fields.items() if f not in _SINGLE_LINE}
+    single_line = {c for f, c in table.fields.items() if f in _SINGLE_LINE}
     named = {c for c, h in enumerate(table.headers) if h}
     for row in (table.header_row, *table.data_rows):
         cells = table.sheet.rows[row]
         for col in invisible_cells(cells):
-            text, found = clean_text(
-                str(cells[col]), single_line=col not in multi_line or row == table.header_row
-            )
+            text, found = clean_text(str(cells[col]), col in single_line or row == table.header_row)
             cells[col] = text
             if row == table.header_row:
                 table.headers[col] = text

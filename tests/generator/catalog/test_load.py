@@ -11,7 +11,7 @@ from generator.catalog.load import load_catalogs
 from generator.config import DEMO_CATALOGS
 from generator.phrases import Unit
 from generator.problems import InputError, Level
-from tests.conftest import replace_anshan_catalog, write_csv
+from tests.conftest import ANSHAN_CATALOG_HEADER, replace_anshan_catalog, write_csv, write_xlsx
 
 SEED_ROWS = {"anshan": 17, "dongli": 14, "lvliang": 24, "anyang": 0, "anshan-weijian": 9}
 
@@ -149,3 +149,23 @@ def test_other_sheets_with_a_catalogue_header_are_named_not_read(catalogs_dir: P
     assert len(catalogs.department("anshan").items) == SEED_ROWS["anshan"]
     (note,) = [p for p in problems if p.sheet == "2025版"]
     assert note.level is Level.WARNING and "未读取" in note.message
+
+
+def test_other_columns_keep_their_line_breaks(catalogs_dir: Path) -> None:
+    path = catalogs_dir / "anshan" / "catalog.xlsx"
+    path.unlink()
+    header = [*ANSHAN_CATALOG_HEADER, "备注"]
+    row = [
+        1,
+        "开采矿产资源审批",
+        "采矿许可证",
+        "科",
+        "30 年以下",
+        "到期前90个工作日",
+        "",
+        "第一行\n第二行\u200b",
+    ]
+    write_xlsx(path, [["标题"], header, row])
+    catalogs, problems = load_catalogs(catalogs_dir)
+    assert catalogs.department("anshan").items[0].cells[-1] == "第一行\n第二行"
+    assert [p.column for p in problems if "不可见字符" in p.message] == ["备注"]
