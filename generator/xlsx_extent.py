@@ -34,8 +34,7 @@ _EMPTY_SHEET = (
 )
 
 _P = rb"<(?:\w+:)?"  # an element, with or without a namespace prefix
-_DIMENSION = re.compile(_P + rb'dimension\b[^>]*?\sref="[A-Z]*[0-9]*(?::([A-Z]*)([0-9]*))?"')
-_DIMENSION_ONE = re.compile(_P + rb'dimension\b[^>]*?\sref="([A-Z]*)([0-9]*)"')
+_DIMENSION = re.compile(_P + rb'dimension\b[^>]*?\sref="(?:[A-Z]+[0-9]+:)?([A-Z]+)([0-9]+)"')  # its last cell
 _VALUE_CELL = re.compile(_P + rb'c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')  # not <c …/>
 _ANY_CELL = re.compile(_P + rb"c[\s>/]")
 _REF_CELL = re.compile(_P + rb'c\b[^>]*?\sr="')
@@ -126,12 +125,7 @@ def _bounded_sheet(
 
 def _declared_area(head: bytes) -> int | None:
     match = _DIMENSION.search(head)
-    if match is not None and match.group(1):
-        return int(match.group(2) or 1) * _column_number(match.group(1))
-    single = _DIMENSION_ONE.search(head)
-    if single is not None and single.group(1):
-        return int(single.group(2) or 1) * _column_number(single.group(1))
-    return None
+    return int(match.group(2)) * _column_number(match.group(1)) if match else None
 
 
 def _extent(data: bytes) -> _Extent:
