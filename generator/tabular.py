@@ -112,8 +112,10 @@ def _read_excel(path: Path, shown_as: str) -> list[Sheet]:
     source, problems = bounded_source(path, shown_as) if path.suffix.lower() != ".xls" else (path, [])
     try:
         sheets = _read_with_calamine(source, shown_as)
-    except Exception as error:  # calamine raises its own, undocumented types
-        failure: Exception = error
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as error:  # calamine's own, undocumented types; a Rust panic is a BaseException
+        failure: BaseException = error
         try:
             sheets = _read_with_openpyxl(source, shown_as)  # still reads a few files calamine refuses
         except Exception:
