@@ -11,11 +11,12 @@ from generator.catalog.model import CatalogItem, Catalogs, Department, RenewalGu
 from generator.catalog.schema import CATALOG_COLUMNS
 from generator.phrases import LeadTime, Validity, parse_lead_time, parse_validity
 from generator.problems import InputError, Level, PhraseError, Problem
-from generator.tabular import Table, cell_text, locate_header, read_sheet
-from generator.text import normalize_name
+from generator.tabular import Sheet, Table, cell_text, invisible_cells, locate_header, read_sheets
+from generator.text import clean_text, normalize_name
 
 CATALOG_NAMES = ("catalog.xlsx", "catalog.csv")
 _METHOD_SPLIT = re.compile(r"[、,，/；;]+")
+_SINGLE_LINE = ("seq", "matter", "certificate", "office", "validity", "first_lead", "second_lead", "method")
 
 
 def department_dirs(root: Path) -> list[Path]:
@@ -64,7 +65,7 @@ def _load_department(folder: Path, root: Path, problems: list[Problem]) -> Depar
         return None
     shown = _shown(files[0], root)
     try:
-        table = locate_header(read_sheet(files[0], shown), CATALOG_COLUMNS)
+        table = _catalog_table(read_sheets(files[0], shown), shown, problems)
     except InputError as error:
         problems.extend(error.problems)
         return None
@@ -72,6 +73,7 @@ def _load_department(folder: Path, root: Path, problems: list[Problem]) -> Depar
         names = "、".join(c.label for c in CATALOG_COLUMNS)
         problems.append(Problem(shown, "找不到表头行", f"前 15 行中应有一行表头，列名如：{names}"))
         return None
+    _clean_cells(table, shown, problems)
     context = _RowContext(folder.name, shown, facts, table, problems)
     items = [item for i in table.data_rows if (item := context.item(i)) is not None]
     _check_duplicates(items, shown, problems)
@@ -79,10 +81,54 @@ def _load_department(folder: Path, root: Path, problems: list[Problem]) -> Depar
     return _department(folder.name, facts, table, shown, guided)
 
 
+def _catalog_table(sheets: list[Sheet], shown: str, problems: list[Problem]) -> Table | None:
+    """Return the first sheet with a 目录 header; other sheets with one are named, not read.
+
+    A department has one 目录: a second sheet with the same header is far more often last year's version
+    than more items, and reading both would make every item a duplicate and stop the whole 目录.
+    """
+    tables = [t for t in (locate_header(s, CATALOG_COLUMNS) for s in sheets) if t is not None]
+    if not tables:
+        return None
+    chosen = tables[0]
+    problems.extend(chosen.sheet.problems)
+    for other in tables[1:]:
+        message = f"工作表“{other.sheet.name}”也有目录表头，未读取；目录只读第一张有表头的工作表“{chosen.sheet.name}”"
+        fix = f"请把事项都放进“{chosen.sheet.name}”一张表，或删除不用的工作表"
+        problems.append(Problem(shown, message, fix, sheet=other.sheet.name, level=Level.WARNING))
+    return chosen
+
+
+def _clean_cells(table: Table, shown: str, problems: list[Problem]) -> None:
+    """Clean control and format characters out of the header and data cells, in place, warning for each.
+
+    Names and phrases become single-line text (a line break typed with Alt+Enter is a space); other cells,
+    shown on the site as written, keep their line breaks.
+    """
+    single_line = {c for f, c in table.fields.items() if f in _SINGLE_LINE}
+    named = {c for c, h in enumerate(table.headers) if h}
+    for row in (table.header_row, *table.data_rows):
+        cells = table.sheet.rows[row]
+        for col in invisible_cells(cells):
+            text, found = clean_text(str(cells[col]), col in single_line or row == table.header_row)
+            cells[col] = text
+            if row == table.header_row:
+                table.headers[col] = text
+            elif not found or col not in named:
+                continue
+            header = table.headers[col] if col in named else None
+            message = f"含不可见字符（{found}），已清除，按“{text}”处理"
+            fix = "这些字符多来自从 Word 或网页复制粘贴；请在表格中重新输入该单元格"
+            problems.append(
+                Problem(shown, message, fix, row + 1, header, col, text, table.sheet.name, Level.WARNING)
+            )
+
+
 def _department(
     slug: str, facts: DepartmentFacts, table: Table, shown: str, items: list[CatalogItem]
 ) -> Department:
-    title = next((cell_text(r[0]) for r in table.sheet.rows[: table.header_row] if r and cell_text(r[0])), "")
+    above = table.sheet.rows[: table.first_header_row if table.first_header_row >= 0 else table.header_row]
+    title = clean_text(next((cell_text(r[0]) for r in above if r and cell_text(r[0])), ""))[0]
     return Department(
         slug=slug,
         name=facts.text("名称"),

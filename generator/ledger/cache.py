@@ -18,7 +18,7 @@ from generator.catalog.model import Department
 from generator.ledger.model import LedgerColumns
 from generator.problems import Problem
 
-CACHE_VERSION = 1  # bump whenever parsing or LedgerColumns changes
+CACHE_VERSION = 2  # bump whenever parsing or LedgerColumns changes
 
 
 @dataclass
@@ -29,6 +29,7 @@ class FilePart:
     problems: list[Problem] = field(default_factory=list)
     rows_read: int = 0
     rejected: int = 0
+    sources: list[str] = field(default_factory=list)  # how each sheet read is shown (columns.file indexes it)
 
 
 def cache_folder() -> Path | None:

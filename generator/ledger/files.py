@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from generator.catalog.model import Catalogs
-from generator.problems import Problem
+from generator.problems import Level, Problem
 from generator.tabular import SPREADSHEET_SUFFIXES
 
 
@@ -17,8 +17,13 @@ def find_ledger_files(path: Path, catalogs: Catalogs) -> tuple[list[tuple[Path, 
     files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
     found, problems = [], []
     for file in files:
-        if file.name.startswith(("~$", ".")) or file.suffix.lower() not in SPREADSHEET_SUFFIXES:
-            continue  # Excel lock files and non-spreadsheets are not ledgers
+        if file.name.startswith(("~$", ".")) or any(p.startswith(".") for p in file.relative_to(path).parts):
+            continue  # Excel's lock files and hidden files are nobody's ledger
+        if file.suffix.lower() not in SPREADSHEET_SUFFIXES:
+            kind = f"“{file.suffix}”文件" if file.suffix else "没有扩展名的文件"
+            fix = "台账请存为 .xlsx 或 .csv（Excel/WPS：另存为）；不是台账的文件请移出台账文件夹"
+            problems.append(Problem(str(file), f"{kind}不是台账，已跳过", fix, level=Level.WARNING))
+            continue
         slug = department_of(file, path, catalogs.slugs)
         if slug is None:
             slugs = "、".join(catalogs.slugs)

@@ -11,8 +11,8 @@ from generator.ledger.files import find_ledger_files
 from generator.ledger.model import Ledger, LedgerColumns
 from generator.ledger.rows import FileReader
 from generator.ledger.schema import LEDGER_COLUMNS
-from generator.problems import InputError, Problem
-from generator.tabular import Table, locate_header, read_sheet
+from generator.problems import InputError, Level, Problem
+from generator.tabular import Sheet, Table, locate_header, read_sheets
 
 Progress = Callable[[int], None]
 _FIELDS = tuple(LedgerColumns.__dataclass_fields__)
@@ -25,20 +25,37 @@ def load_ledgers(
     files, problems = find_ledger_files(path, catalogs)
     columns, shown_files, file_slugs = LedgerColumns(), list[str](), list[str]()
     rows_read = rejected = 0
+    rows_of = dict.fromkeys(catalogs.slugs, 0)
     for file, slug in files:
         department = catalogs.department(slug)
         part = _file_part(file, _shown(file), department, catalogs)
         rows_read, rejected = rows_read + part.rows_read, rejected + part.rejected
+        rows_of[slug] += part.rows_read
         problems.extend(part.problems)
         if part.columns.item:
             offset = catalogs.items.index(department.items[0]) if department.items else 0
             _merge(columns, part.columns, offset, len(shown_files))
-            shown_files.append(_shown(file))
-            file_slugs.append(slug)
+            shown_files.extend(part.sources or [_shown(file)])
+            file_slugs.extend([slug] * len(part.sources or [file]))
         if progress is not None:
             progress(part.rows_read)
+    if path.is_dir() and files:  # one file given, or none of a department: nothing to say per department
+        problems.extend(_departments_without_rows(path, catalogs, rows_of))
     rejected += _drop_cross_file_duplicates(columns, file_slugs, shown_files, problems)
     return Ledger.from_columns(shown_files, columns, rows_read, rejected), problems
+
+
+def _departments_without_rows(path: Path, catalogs: Catalogs, rows_of: dict[str, int]) -> list[Problem]:
+    problems = []
+    for slug, rows in rows_of.items():
+        if rows == 0 and catalogs.department(slug).items:  # a 目录 with no items has nothing to remind
+            name = catalogs.department(slug).name
+            message = f"{name}（{slug}）没有任何台账行，它的证照一张也不会提醒"
+            fix = (
+                f"请把该部门的台账放进台账文件夹，文件名或所在文件夹名以 {slug} 开头，如 {slug}-2026-11.xlsx"
+            )
+            problems.append(Problem(_shown(path), message, fix, level=Level.WARNING))
+    return problems
 
 
 def _file_part(file: Path, shown: str, department: Department, catalogs: Catalogs) -> FilePart:
@@ -52,22 +69,54 @@ def _file_part(file: Path, shown: str, department: Department, catalogs: Catalog
 
 
 def _parse(file: Path, shown: str, department: Department, catalogs: Catalogs) -> FilePart:
+    """Return every sheet of the file that carries a 台账 header, read; the other sheets named as skipped."""
     try:
-        table = locate_header(read_sheet(file, shown), LEDGER_COLUMNS)
+        sheets = read_sheets(file, shown)
     except InputError as error:
         return FilePart(LedgerColumns(), error.problems)
-    if table is None:
-        fix = "前 15 行中应有一行表头，至少含“证照持有单位（个人）”和“期满日期”"
-        return FilePart(LedgerColumns(), [Problem(shown, "找不到表头行", fix)])
-    rows, problems = len(table.data_rows), list[Problem]()
-    if _missing_columns(table, shown, problems):
-        return FilePart(LedgerColumns(), problems, rows, rows)
-    columns = LedgerColumns()
-    reader = FileReader(catalogs, department, table, 0, {})
-    rejected = reader.read_into(columns)
+    tables, problems = _ledger_tables(sheets, shown)
+    part = FilePart(LedgerColumns(), problems)
+    seen: dict[tuple[str, str], tuple[str, str | None, int]] = {}
+    for table in tables:
+        rows = len(table.data_rows)
+        part.rows_read += rows
+        if _missing_columns(table, part.problems):
+            part.problems.extend(table.sheet.problems)
+            part.rejected += rows
+            continue
+        reader = FileReader(catalogs, department, table, len(part.sources), seen)
+        part.rejected += reader.read_into(part.columns)
+        part.problems.extend(reader.problems)
+        multiple = len(tables) > 1
+        part.sources.append(f"{shown}，工作表「{table.sheet.name}」" if multiple else shown)
     offset = catalogs.items.index(department.items[0]) if department.items else 0
-    columns.item = [i - offset for i in columns.item]  # kept local: other departments' edits shift offsets
-    return FilePart(columns, reader.problems, rows, rejected)
+    # Item indices are kept local to the department: other departments' edits shift their offsets.
+    part.columns.item = [i - offset for i in part.columns.item]
+    return part
+
+
+def _ledger_tables(sheets: list[Sheet], shown: str) -> tuple[list[Table], list[Problem]]:
+    """Return the sheets that carry a 台账 header, and a problem for each non-empty sheet that does not."""
+    tables, problems = [], []
+    skipped = []
+    for sheet in sheets:
+        table = locate_header(sheet, LEDGER_COLUMNS)
+        if table is not None:
+            tables.append(table)
+        elif any(any(row) for row in sheet.rows) or sheet.problems:
+            problems.extend(sheet.problems)
+            skipped.append(sheet)
+    fix = "前 15 行中应有一行表头，至少含“证照持有单位（个人）”和“期满日期”"
+    sheet_fix = "如果这张表里有证照，请在它的前 15 行加上表头，至少含“证照持有单位（个人）”和“期满日期”"
+    if not tables:
+        where = "、".join(f"「{s.name}」" for s in skipped if s.name) if len(sheets) > 1 else ""
+        message = f"找不到表头行（看过工作表{where}）" if where else "找不到表头行"
+        problems.append(Problem(shown, message, fix))
+        return tables, problems
+    for sheet in skipped:
+        message = f"工作表“{sheet.name}”没有台账表头，已跳过"
+        problems.append(Problem(shown, message, sheet_fix, sheet=sheet.name, level=Level.WARNING))
+    return tables, problems
 
 
 def _merge(columns: LedgerColumns, part: LedgerColumns, offset: int, file_index: int) -> None:
@@ -75,7 +124,10 @@ def _merge(columns: LedgerColumns, part: LedgerColumns, offset: int, file_index:
         if name == "item":
             columns.item.extend(i + offset for i in part.item)
         elif name == "file":
-            columns.file.extend([file_index] * len(part.item))
+            one_source = not any(part.file)  # nearly always: one sheet, every local index 0
+            columns.file.extend(
+                [file_index] * len(part.file) if one_source else [file_index + i for i in part.file]
+            )
         else:
             getattr(columns, name).extend(getattr(part, name))
 
@@ -130,14 +182,13 @@ def _shown(file: Path) -> str:
         return str(file)
 
 
-def _missing_columns(table: Table, shown: str, problems: list[Problem]) -> bool:
+def _missing_columns(table: Table, problems: list[Problem]) -> bool:
     missing = [c for c in LEDGER_COLUMNS if c.required and c.field not in table.fields]
     if "certificate" not in table.fields and "matter" not in table.fields:
         missing.append(next(c for c in LEDGER_COLUMNS if c.field == "certificate"))
     for column in missing:
         synonyms = "、".join((column.label, *column.synonyms[:4]))
         message = f"缺少“{column.label}”列，本文件 {len(table.data_rows)} 行数据都无法处理"
-        problems.append(
-            Problem(shown, message, f"请在表头加上该列，列名可以是：{synonyms}", table.header_row + 1)
-        )
+        fix = f"请在表头加上该列，列名可以是：{synonyms}"
+        problems.append(Problem(table.sheet.file, message, fix, table.header_row + 1, sheet=table.sheet.name))
     return bool(missing)

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from generator.catalog.model import Catalogs, Department
 from generator.ledger.cells import CellError
-from generator.text import normalize_name
+from generator.text import clean_text, has_invisible, normalize_name
 
 
 class ItemResolver:
@@ -24,11 +24,15 @@ class ItemResolver:
             self._by_matter[normalize_name(item.matter)].append(index)
             self._by_seq.setdefault(item.seq.strip(), index)
         self._cache: dict[tuple[str, str], int | CellError] = {}
+        self.unclean: set[tuple[str, str]] = set()  # names read with control or format characters cleaned
 
     def resolve(self, certificate: str, matter: str) -> int:
         key = (certificate, matter)
         answer = self._cache.get(key)
         if answer is None:
+            if has_invisible(certificate) or has_invisible(matter):
+                certificate, matter = clean_text(certificate)[0], clean_text(matter)[0]
+                self.unclean.add(key)
             answer = self._cache[key] = self._find(certificate, matter)
         if isinstance(answer, CellError):
             raise answer

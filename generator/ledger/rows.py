@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from itertools import compress
 
 from generator.catalog.model import Catalogs, Department
@@ -10,10 +11,12 @@ from generator.ledger.cells import CellError, DateReader, applied_for_renewal, t
 from generator.ledger.model import LedgerColumns
 from generator.ledger.resolve import ItemResolver
 from generator.problems import Level, Problem
-from generator.tabular import Table
+from generator.tabular import Table, invisible_cells
+from generator.text import clean_text, fold_digits, has_invisible
 
 _PERSON_KINDS = ("个人", "自然人", "个体")
 _ORG_KINDS = ("单位", "企业", "法人", "组织", "机构")
+_CLEAN_FIX = "这些字符多来自从 Word 或网页复制粘贴；请在表格中重新输入该单元格"
 _PHONE_FIX = "手机号为 11 位（1 开头），固定电话带区号，如 0412-5551234"
 
 
@@ -26,7 +29,7 @@ class FileReader:
         department: Department,
         table: Table,
         file_index: int,
-        seen: dict[tuple[str, str], tuple[str, int]],
+        seen: dict[tuple[str, str], tuple[str, str | None, int]],
     ):
         self.department, self.table, self.file_index, self.seen = department, table, file_index, seen
         self.resolver = ItemResolver(catalogs, department)
@@ -34,12 +37,13 @@ class FileReader:
         self.bad = [False] * len(self.rows)
         self.problems: list[Problem] = []
         if "number" not in table.fields:
-            fix = "请从业务系统导出时带上“证照编号”列，否则公众无法按编号查询"
-            self.problems.append(
-                Problem(
-                    table.sheet.file, "台账没有证照编号列", fix, table.header_row + 1, level=Level.WARNING
-                )
-            )
+            self._note("台账没有证照编号列", "请从业务系统导出时带上“证照编号”列，否则公众无法按编号查询")
+        if "phone" not in table.fields and ("contact" in table.fields or "email" in table.fields):
+            # A layout with contacts but no phone lost it (a two-row header misread): said once, not per row.
+            fix = "请加上“联系方式”列（也可叫联系电话、手机号码），否则无法电话或短信提醒"
+            self._note("台账没有联系方式列", fix)
+        self._reader_problems(table)
+        self._cleaned: dict[str, list[object]] = {}
 
     def read_into(self, columns: LedgerColumns) -> int:
         """Add the file's good rows to columns and return how many rows were rejected."""
@@ -47,7 +51,7 @@ class FileReader:
         self._flag("holder", [not h for h in holder], "持证单位（个人）为空", "请填写持证的单位或个人名称")
         item = self._items()
         expires = self._dates("expires_on", Level.ERROR)
-        number = self._texts("number", Level.ERROR)
+        number = _folded(self._texts("number", Level.ERROR))
         self._duplicates(number, holder, item, expires)
         issued = self._dates("issued_on", Level.WARNING)
         contact = _Contact(self)
@@ -68,9 +72,33 @@ class FileReader:
             getattr(columns, name).extend(compress(getattr(contact, name.removesuffix("_code")), good))
         return len(good) - sum(good)
 
+    def _note(self, message: str, fix: str) -> None:
+        """Warn once about the file's header row."""
+        sheet, row = self.table.sheet, self.table.header_row + 1
+        self.problems.append(Problem(sheet.file, message, fix, row, sheet=sheet.name, level=Level.WARNING))
+
+    def _reader_problems(self, table: Table) -> None:
+        """Take over what reading the sheet found; a row it could not read is kept out of the ledger."""
+        for problem in table.sheet.problems:
+            self.problems.append(problem)
+            if problem.level is Level.ERROR and problem.row is not None:
+                position = bisect_left(self.rows, problem.row - 1)
+                if position < len(self.rows) and self.rows[position] == problem.row - 1:
+                    self.bad[position] = True
+
     def _cells(self, field: str) -> list[object]:
+        """Return a column's cells, text cleaned of control and format characters (each cleaning warned)."""
+        if field in self._cleaned:
+            return self._cleaned[field]
         col = self.table.fields.get(field)
-        return self.table.sheet.column(col, self.rows) if col is not None else [None] * len(self.rows)
+        if col is None:
+            return [None] * len(self.rows)
+        cells = self._cleaned[field] = self.table.sheet.column(col, self.rows)
+        for position in invisible_cells(cells):
+            text, found = clean_text(str(cells[position]))
+            self.table.sheet.rows[self.rows[position]][col] = cells[position] = text
+            self.report(position, field, _cleaned(found, text), _CLEAN_FIX, Level.WARNING)
+        return cells
 
     def report(self, position: int, field: str, message: str, fix: str, level: Level = Level.ERROR) -> None:
         """Record a problem at a row of this file; an error keeps the row out of the ledger."""
@@ -78,6 +106,8 @@ class FileReader:
         row = self.rows[position]
         header = self.table.headers[col] if col is not None else None
         value = self.table.sheet.cell_text(row, col) if col is not None else None
+        if value is not None and has_invisible(value):  # a problem list is a spreadsheet too
+            value = clean_text(value)[0]
         sheet = self.table.sheet
         self.problems.append(
             Problem(sheet.file, message, fix, row + 1, header, col, value, sheet.name, level)
@@ -91,11 +121,11 @@ class FileReader:
         for position in compress(range(len(flags)), flags):
             self.report(position, field, message, fix, level)
 
-    def _texts(self, field: str, level: Level) -> list[str]:
+    def _texts(self, field: str, level: Level, clean: bool = True) -> list[str]:
         """Return a column as text; a cell Excel has mangled is reported at level and read as ''."""
         if field not in self.table.fields:
             return [""] * len(self.rows)
-        cells = self._cells(field)
+        cells = self._cells(field) if clean else self.table.sheet.column(self.table.fields[field], self.rows)
         try:
             return [value.strip() for value in cells]  # type: ignore[attr-defined]  # all text: every CSV column
         except AttributeError:
@@ -114,22 +144,37 @@ class FileReader:
 
     def _items(self) -> list[int]:
         field = "certificate" if "certificate" in self.table.fields else "matter"
-        pairs = zip(self._texts("certificate", Level.ERROR), self._texts("matter", Level.ERROR), strict=True)
+        # Not cleaned first: the resolver cleans each of the few distinct names once.
+        certificates = self._texts("certificate", Level.ERROR, clean=False)
+        matters = self._texts("matter", Level.ERROR, clean=False)
         items = []
-        for position, (certificate, matter) in enumerate(pairs):
+        for position, (certificate, matter) in enumerate(zip(certificates, matters, strict=True)):
             try:
                 items.append(self.resolver.resolve(certificate, matter))
             except CellError as error:
                 self.report(position, field, error.message, error.fix)
                 items.append(0)
+        if self.resolver.unclean:
+            self._warn_unclean(certificates, matters)
         return items
+
+    def _warn_unclean(self, certificates: list[str], matters: list[str]) -> None:
+        unclean = self.resolver.unclean
+        for position, pair in enumerate(zip(certificates, matters, strict=True)):
+            if pair in unclean:
+                for field, value in zip(("certificate", "matter"), pair, strict=True):
+                    text, found = clean_text(value)
+                    if found:
+                        self.report(position, field, _cleaned(found, text), _CLEAN_FIX, Level.WARNING)
 
     def _dates(self, field: str, level: Level) -> list[int]:
         """Return a date column as ordinals; an optional column (level WARNING) may leave cells blank (0)."""
         if field not in self.table.fields:
             return [0] * len(self.rows)
         reader, optional, days = DateReader(), level is Level.WARNING, []
-        for position, value in enumerate(self._cells(field)):
+        col = self.table.fields[field]
+        # Not cleaned first: the few distinct date texts are cleaned as they are read (DateReader remembers).
+        for position, value in enumerate(self.table.sheet.column(col, self.rows)):
             try:
                 days.append(0 if optional and _is_blank(value) else reader.read(value).toordinal())
             except CellError as error:
@@ -139,15 +184,18 @@ class FileReader:
 
     def _duplicates(self, number: list[str], holder: list[str], item: list[int], expires: list[int]) -> None:
         """Report the second and later rows of the same certificate (by 证照编号, else holder+item+expiry)."""
-        slug, seen, bad = self.department.slug, self.seen, self.bad
+        slug, seen, bad, rows = self.department.slug, self.seen, self.bad, self.rows
+        file, sheet_name = self.table.sheet.file, self.table.sheet.name
         for position, no in enumerate(number):
             if bad[position]:
                 continue
             key = (slug, no or f"{holder[position]}\x00{item[position]}\x00{expires[position]}")
-            first = seen.setdefault(key, (self.table.sheet.file, self.rows[position]))
-            if first[1] != self.rows[position] or first[0] != self.table.sheet.file:
+            here = (file, sheet_name, rows[position])
+            first = seen.setdefault(key, here)
+            if first is not here:
                 what = "证照编号" if no else "持证单位、证照和期满日期"
-                where = f"{first[0]} 第 {first[1] + 1} 行"
+                sheet = f"工作表「{first[1]}」" if first[1] != here[1] else ""
+                where = f"{first[0]} {sheet}第 {first[2] + 1} 行"
                 fix = f"与 {where} 的{what}相同；如是重复录入请删除一行，如已换发新证请删除旧证记录"
                 self.report(position, "number" if no else "holder", "重复的证照记录", fix)
 
@@ -177,6 +225,15 @@ class FileReader:
         return persons
 
 
+def _cleaned(found: str, text: str) -> str:
+    return f"含不可见字符（{found}），已清除，按“{text}”处理"
+
+
+def _folded(texts: list[str]) -> list[str]:
+    """Return identifiers with Unicode digits (全角, Arabic-Indic …) as ASCII, so pasted numbers match."""
+    return texts if "".join(texts).isascii() else [fold_digits(t) for t in texts]
+
+
 def _is_blank(value: object) -> bool:
     return value is None or value == "" or (isinstance(value, float) and value != value)
 
@@ -185,9 +242,9 @@ class _Contact:
     """The contact columns of a file: read leniently (warnings only), then checked."""
 
     def __init__(self, reader: FileReader):
-        self.phone = reader._texts("phone", Level.WARNING)
-        self.id_number = reader._texts("id_number", Level.WARNING)
-        self.credit = [c.upper() for c in reader._texts("credit_code", Level.WARNING)]
+        self.phone = _folded(reader._texts("phone", Level.WARNING))
+        self.id_number = _folded(reader._texts("id_number", Level.WARNING))
+        self.credit = [c.upper() for c in _folded(reader._texts("credit_code", Level.WARNING))]
         self.contact = reader._texts("contact", Level.WARNING)
         self.email = reader._texts("email", Level.WARNING)
         warn = Level.WARNING

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from generator.catalog.load import load_catalogs
 from generator.config import DEMO_CATALOGS
 from generator.phrases import Unit
 from generator.problems import InputError, Level
-from tests.conftest import replace_anshan_catalog, write_csv
+from tests.conftest import ANSHAN_CATALOG_HEADER, replace_anshan_catalog, write_csv, write_xlsx
 
 SEED_ROWS = {"anshan": 17, "dongli": 14, "lvliang": 24, "anyang": 0, "anshan-weijian": 9}
 
@@ -111,3 +112,60 @@ def test_a_bad_yaml_is_an_error_not_a_traceback(catalogs_dir: Path) -> None:
     with pytest.raises(InputError) as caught:
         load_catalogs(catalogs_dir)
     assert any("YAML" in p.message for p in caught.value.problems)
+
+
+def test_a_name_typed_over_two_lines_becomes_one_line_with_a_warning(catalogs_dir: Path) -> None:
+    replace_anshan_catalog(
+        catalogs_dir,
+        # Excel stores a vertical tab (a Word line break pasted in) as _x000B_.
+        [
+            [
+                1,
+                "开采矿产资源\n审批",
+                "采矿\n许可证\u200b",
+                "审批_x000B_一组",
+                "30 年以下",
+                "到期前90个工作日",
+                "",
+            ]
+        ],
+    )
+    catalogs, problems = load_catalogs(catalogs_dir)
+    item = catalogs.department("anshan").items[0]
+    assert (item.matter, item.certificate, item.office) == ("开采矿产资源 审批", "采矿 许可证", "审批 一组")
+    assert all(cell.isprintable() for cell in item.cells)
+    warned = {p.column: p for p in problems if "不可见字符" in p.message}
+    assert set(warned) == {"审批事项名称", "证照名称", "审批科室"}
+    assert all(p.level is Level.WARNING and p.row == 3 for p in warned.values())
+
+
+def test_other_sheets_with_a_catalogue_header_are_named_not_read(catalogs_dir: Path) -> None:
+    path = catalogs_dir / "anshan" / "catalog.xlsx"
+    book = openpyxl.load_workbook(path)
+    old = book.copy_worksheet(book.worksheets[0])
+    old.title = "2025版"
+    book.save(path)
+    catalogs, problems = load_catalogs(catalogs_dir)
+    assert len(catalogs.department("anshan").items) == SEED_ROWS["anshan"]
+    (note,) = [p for p in problems if p.sheet == "2025版"]
+    assert note.level is Level.WARNING and "未读取" in note.message
+
+
+def test_other_columns_keep_their_line_breaks(catalogs_dir: Path) -> None:
+    path = catalogs_dir / "anshan" / "catalog.xlsx"
+    path.unlink()
+    header = [*ANSHAN_CATALOG_HEADER, "备注"]
+    row = [
+        1,
+        "开采矿产资源审批",
+        "采矿许可证",
+        "科",
+        "30 年以下",
+        "到期前90个工作日",
+        "",
+        "第一行\n第二行\u200b",
+    ]
+    write_xlsx(path, [["标题"], header, row])
+    catalogs, problems = load_catalogs(catalogs_dir)
+    assert catalogs.department("anshan").items[0].cells[-1] == "第一行\n第二行"
+    assert [p.column for p in problems if "不可见字符" in p.message] == ["备注"]
