@@ -241,13 +241,11 @@ _FIX_DATE = "请按“2027-01-01”“2027/1/1”或“2027年1月1日”的格�
 _FIX_KIND = "请填“休”（放假）或“班”（上班，含调休补班），按国务院办公厅当年的放假通知填写"
 
 
-def load_holiday_supplement(
-    path: Path, shown_as: str | None = None
-) -> tuple[dict[date, bool], list[Problem]]:
+def load_holiday_supplement(path: Path) -> tuple[dict[date, bool], list[Problem]]:
     """Return the staff holiday supplement (True = working day) and every problem in it; no file, no rows."""
     if not path.exists():
         return {}, []
-    shown = shown_as or path.name
+    shown = path.name
     try:
         sheet = read_sheet(path, shown)
     except InputError as error:

@@ -18,7 +18,9 @@ HEADER = ["持证单位", "证照名称", "证照编号", "期满日期", "联�
 
 
 def _ledger(path: Path, *names: str) -> Path:
-    rows = [[f"某某{n}有限公司", name, f"X-{n:04d}", "2027-03-01", "13912345678"] for n, name in enumerate(names)]
+    rows = [
+        [f"某某{n}有限公司", name, f"X-{n:04d}", "2027-03-01", "13912345678"] for n, name in enumerate(names)
+    ]
     return write_xlsx(path, [HEADER, *rows])
 
 
@@ -46,7 +48,9 @@ def test_certificate_names_of_one_catalogue_choose_that_department(catalogs: Pat
     assert "anshan" in problems[0].message
 
 
-def test_names_in_several_catalogues_are_refused_naming_the_candidates(catalogs: Path, tmp_path: Path) -> None:
+def test_names_in_several_catalogues_are_refused_naming_the_candidates(
+    catalogs: Path, tmp_path: Path
+) -> None:
     ledger = _ledger(tmp_path / "台账" / "导出.xlsx", "排污许可证")  # in anshan's and dongli's 目录
     found, problems = find_ledger_files(ledger.parent, load_catalogs(catalogs)[0])
     assert found == [] and problems[0].level is Level.ERROR
