@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from generator.atomic import replacing
-from generator.ledger.cells import CellError, DateReader, text_of
+from generator.cells import CellError, DateReader, text_of
 from generator.problems import InputError, Problem, column_letter
 from generator.reminders.due import FIRST, SECOND, HolderGroup
 from generator.reminders.registry import CHANNELS, KINDS, RESULTS, RegisteredCertificate, ReminderRecord
