@@ -32,7 +32,7 @@ from generator.lookup.writer import write_lookup_index
 from generator.pipeline import load_inputs
 from generator.schedule import compute_schedule
 from generator.site.config import load_site_config
-from portal.certificate import Certificate
+from portal.certificate import CertificateView
 from portal.store import Generation
 
 HERE = Path(__file__).resolve().parent
@@ -84,7 +84,7 @@ def in_process(folder: Path, keys: list[str], meta: dict[str, object]) -> tuple[
         started = time.perf_counter_ns()
         found = generation.lookup(key)
         middle = time.perf_counter_ns()
-        [Certificate.of(r, generation.items, TODAY).json_body() for r in found]
+        [CertificateView.of(r, generation.items, TODAY).json_body() for r in found]
         times.append((middle - started) / 1000)
         full.append((time.perf_counter_ns() - started) / 1000)
     generation.close()

@@ -26,7 +26,7 @@ from generator.config import DEMO_CATALOGS, Settings
 from generator.demo import LAYOUTS, demo_rows, write_ledger
 from generator.pipeline import load_inputs
 from generator.reminders.due import due_reminders
-from generator.reminders.registry import Record, Registry
+from generator.reminders.registry import Registry, ReminderRecord
 from generator.schedule import compute_schedule
 from generator.workflows.demo import DEMO_ANCHOR, demo_item
 
@@ -50,7 +50,8 @@ def fill_registry(ledger: Path, db: Path) -> int:
     due = due_reminders(inputs.ledger, schedule, inputs.catalogs, set())
     with Registry(db) as registry:
         return registry.add(
-            Record(r.certificate, r.kind, "电话", DONE_UP_TO, "基准", "已告知", "", "bench") for r in due
+            ReminderRecord(r.certificate, r.kind, "电话", DONE_UP_TO, "基准", "已告知", "", "bench")
+            for r in due
         )
 
 

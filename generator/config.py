@@ -38,7 +38,14 @@ OPTIONS: tuple[Option, ...] = (
     Option("index", "JIAOZAO_INDEX", "", "门户的查询索引放在哪里（默认：网站文件夹旁的 site-index/）"),
     Option("out", "JIAOZAO_OUT", "out", "工作人员文件（提醒清单、督促检查）的输出文件夹（默认：out/）"),
     Option("db", "JIAOZAO_RECORD_DB", "var/登记簿.sqlite", "登记簿（默认：var/登记簿.sqlite）"),
+    Option(
+        "cache",
+        "JIAOZAO_CACHE",
+        "~/.cache/jiaozao",
+        "台账解析结果的缓存文件夹，未改动的台账不再重读（默认：~/.cache/jiaozao；off 表示不用缓存）",
+    ),
 )
+_OFF = ("off", "0", "no", "否")
 _BY_NAME = {option.name: option for option in OPTIONS}
 
 
@@ -53,6 +60,7 @@ class Settings:
     index: Path = Path("site-index")
     out: Path = Path("out")
     db: Path = Path("var/登记簿.sqlite")
+    cache: Path | None = None  # parsed 台账 kept between runs; None: off
 
     @property
     def holidays(self) -> Path:
@@ -92,12 +100,13 @@ class Settings:
             index=_absolute(text("index")) if text("index") else site.parent / f"{site.name}-index",
             out=_absolute(text("out")),
             db=_absolute(text("db")),
+            cache=None if text("cache").strip().lower() in _OFF else _absolute(text("cache")),
         )
 
-    def replace(self, **changes: Path) -> Settings:
+    def replace(self, **changes: Path | None) -> Settings:
         """Return a copy with some paths changed (made absolute)."""
         values = {f.name: getattr(self, f.name) for f in fields(self)}
-        values.update({k: _absolute(str(v)) for k, v in changes.items()})
+        values.update({k: _absolute(str(v)) if v is not None else None for k, v in changes.items()})
         return Settings(**values)
 
 

@@ -47,6 +47,6 @@ def load_inputs(settings: Settings, today: date, progress: Progress | None = Non
     problems.extend(holiday_problems)
     problems.extend(catalog_problems)
     problems.extend(late_reminder_problems(catalogs, calendar, today))
-    ledger, ledger_problems = load_ledgers(settings.ledgers, catalogs, progress)
+    ledger, ledger_problems = load_ledgers(settings.ledgers, catalogs, progress, settings.cache)
     problems.extend(ledger_problems)
     return Inputs(catalogs, calendar, ledger, problems)

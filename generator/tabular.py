@@ -73,6 +73,18 @@ class Table:
     def column_header(self, field: str) -> str:
         return self.headers[self.fields[field]]
 
+    def problem(self, row: int, field: str, message: str, fix: str, level: Level = Level.ERROR) -> Problem:
+        """Return a problem at a cell, located as staff find it in Excel (row: 0-based index into the sheet).
+
+        The value shown is the cell's text, cleaned of invisible characters (a problem list is a spreadsheet too).
+        """
+        col = self.fields.get(field)
+        header = self.headers[col] if col is not None else None
+        value = self.sheet.cell_text(row, col) if col is not None else None
+        if value is not None and has_invisible(value):
+            value = clean_text(value)[0]
+        return Problem(self.sheet.file, message, fix, row + 1, header, col, value, self.sheet.name, level)
+
 
 def normalize_header(text: str) -> str:
     """Return a header text reduced to what matters (full-width, spaces, line breaks and * marks ignored)."""

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import chinese_calendar
@@ -14,8 +13,9 @@ import lunardate
 import numpy as np
 import numpy.typing as npt
 
-from generator.problems import InputError, JiaozaoError, Level, Problem
-from generator.tabular import Column, Table, cell_text, locate_header, read_sheet
+from generator.cells import CellError, cell_date
+from generator.problems import InputError, JiaozaoError, Problem
+from generator.tabular import Column, Table, locate_header, read_sheet
 
 TABLE_FIRST: date = date(1998, 1, 1)
 TABLE_LAST: date = date(2100, 12, 31)
@@ -236,18 +236,15 @@ HOLIDAY_COLUMNS = (
     Column("note", "说明", ("备注", "节日", "note")),
 )
 _KINDS = {"休": False, "班": True}
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _FIX_DATE = "请按“2027-01-01”“2027/1/1”或“2027年1月1日”的格式填写真实存在的日期"
 _FIX_KIND = "请填“休”（放假）或“班”（上班，含调休补班），按国务院办公厅当年的放假通知填写"
 
 
-def load_holiday_supplement(
-    path: Path, shown_as: str | None = None
-) -> tuple[dict[date, bool], list[Problem]]:
+def load_holiday_supplement(path: Path) -> tuple[dict[date, bool], list[Problem]]:
     """Return the staff holiday supplement (True = working day) and every problem in it; no file, no rows."""
     if not path.exists():
         return {}, []
-    shown = shown_as or path.name
+    shown = path.name
     try:
         sheet = read_sheet(path, shown)
     except InputError as error:
@@ -272,10 +269,10 @@ def _read_rows(table: Table) -> tuple[dict[date, bool], list[Problem]]:
         work = _KINDS.get(table.sheet.cell_text(row, table.fields["kind"]))
         row_problems = [] if date_problem is None else [date_problem]
         if work is None:
-            row_problems.append(_problem(table, row, "kind", "类型只能是“休”或“班”", _FIX_KIND))
+            row_problems.append(table.problem(row, "kind", "类型只能是“休”或“班”", _FIX_KIND))
         elif day is not None and days.get(day, work) != work:
             message = f"与第 {seen_at[day] + 1} 行日期相同，类型却不同"
-            row_problems.append(_problem(table, row, "kind", message, "同一日期只保留一行，按放假通知填写"))
+            row_problems.append(table.problem(row, "kind", message, "同一日期只保留一行，按放假通知填写"))
         problems.extend(row_problems)
         if day is not None and work is not None and not row_problems:
             days[day] = work
@@ -288,37 +285,16 @@ def _row_date(table: Table, row: int) -> tuple[date | None, Problem | None]:
     value = table.sheet.rows[row][col] if col < len(table.sheet.rows[row]) else None
     day = parse_cell_date(value)
     if day is None:
-        return None, _problem(table, row, "day", "日期无法识别或不存在", _FIX_DATE)
+        return None, table.problem(row, "day", "日期无法识别或不存在", _FIX_DATE)
     if not TABLE_FIRST <= day <= TABLE_LAST:
         fix = f"只能填写 {TABLE_FIRST.year} 至 {TABLE_LAST.year} 年的日期"
-        return None, _problem(table, row, "day", "日期超出工作日历支持的范围", fix)
+        return None, table.problem(row, "day", "日期超出工作日历支持的范围", fix)
     return day, None
 
 
 def parse_cell_date(value: object) -> date | None:
-    """Return the date a cell holds (Excel date cells, or text like 2027-01-01, 2027/1/1, 2027年1月1日)."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    match = _DATE.fullmatch(cell_text(value))
-    if match is None:
-        return None
+    """Return the date a cell holds (the one date-cell parser, generator.cells), or None when it holds none."""
     try:
-        return date(*(int(part) for part in match.groups()))
-    except ValueError:  # 2027-02-30 and the like
+        return cell_date(value)
+    except CellError:
         return None
-
-
-def _problem(table: Table, row: int, field_name: str, message: str, fix: str) -> Problem:
-    col = table.fields[field_name]
-    return Problem(
-        file=table.sheet.file,
-        message=message,
-        fix=fix,
-        row=row + 1,
-        column=table.headers[col],
-        column_index=col,
-        value=table.sheet.cell_text(row, col),
-        level=Level.ERROR,
-    )

@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from portal import errors, pages
-from portal.certificate import Certificate
+from portal.certificate import CertificateView
 from portal.config import PortalConfig
 from portal.errors import PortalError
 from portal.fastpath import FastLookup
@@ -83,7 +83,7 @@ class Portal:
         except RateLimited as limited:
             raise errors.rate_limited(limited.retry_after) from None
 
-    def find(self, number: str) -> tuple[str, list[Certificate], Generation]:
+    def find(self, number: str) -> tuple[str, list[CertificateView], Generation]:
         """Return the lookup key and the certificates with that number, as of today (China time)."""
         try:
             key = normalize_number(number)
@@ -91,7 +91,11 @@ class Portal:
             raise errors.malformed(str(error)) from None
         generation = self.generation()
         today = self.today()
-        return key, [Certificate.of(r, generation.items, today) for r in generation.lookup(key)], generation
+        return (
+            key,
+            [CertificateView.of(r, generation.items, today) for r in generation.lookup(key)],
+            generation,
+        )
 
     # -- pages -------------------------------------------------------------------------------------
 
@@ -152,7 +156,7 @@ class Portal:
                 422, "malformed", str(error), "按持证单位名称或证照名称中的连续 2 个字以上查询。"
             ) from None
         today = self.today()
-        results = [Certificate.of(r, generation.items, today).as_summary() for r in records]
+        results = [CertificateView.of(r, generation.items, today).as_summary() for r in records]
         return JSONResponse({"query": text, "department": department, "results": results, "more": more})
 
     async def calendar(self, request: Request) -> Response:

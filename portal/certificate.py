@@ -8,7 +8,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from portal.format import Record
+from portal.format import IndexRecord
 from portal.rules.status import LABELS, status_code
 
 ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -107,15 +107,15 @@ class Renewal:
 
 
 @dataclass(frozen=True)
-class Certificate:
+class CertificateView:
     """One certificate on one day, with everything the lookup page and API show."""
 
-    record: Record
+    record: IndexRecord
     item: ItemView
     today: int  # date ordinal of the day asked about
 
     @classmethod
-    def of(cls, record: Record, items: dict[str, ItemView], today: date) -> Certificate:
+    def of(cls, record: IndexRecord, items: dict[str, ItemView], today: date) -> CertificateView:
         return cls(record, items[record.item], today.toordinal())
 
     number = property(lambda self: self.record.number)
@@ -185,7 +185,7 @@ class Certificate:
         return (ENCODE(self._own_json())[:-1] + "," + self.item.json_fragment + tail).encode()
 
     def as_json(self) -> dict[str, Any]:
-        """Return the API representation (the Certificate schema of openapi.json)."""
+        """Return the API representation (the CertificateView schema of openapi.json)."""
         renewal = {**self.item.renewal_json, "deadline": _iso(self.record.deadline)}
         return {**self._own_json(), **self.item.shared_json, "renewal": renewal}
 

@@ -105,7 +105,7 @@ def schema() -> fields.Schema:
 
 
 @dataclass(frozen=True)
-class Record:
+class IndexRecord:
     """One certificate as stored: public facts and schedule dates (as date ordinals; 0 = none)."""
 
     number: str  # as the public may see it (masked for a natural person)
@@ -129,7 +129,7 @@ class Record:
         )  # fmt: skip
 
     @classmethod
-    def decode(cls, text: str) -> Record:
+    def decode(cls, text: str) -> IndexRecord:
         number, holder, person, item, expires, first, second, deadline, estimated, applied = text.split("\t")
         return cls(
             number, holder, person == "1", item, int(expires), int(first), int(second), int(deadline),

@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 from datetime import date, timedelta
 
-from portal.certificate import Certificate
+from portal.certificate import CertificateView
 
 
-def calendar_file(certificate: Certificate, built_on: date) -> str:
+def calendar_file(certificate: CertificateView, built_on: date) -> str:
     """Return a VCALENDAR with an all-day event (and a 9:00 alarm) for each reminder date, the deadline and expiry."""
     c, renewal = certificate, certificate.renewal
     what = f"{c.certificate}（{c.number}）"

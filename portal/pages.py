@@ -9,7 +9,7 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.responses import HTMLResponse
 
-from portal.certificate import Certificate
+from portal.certificate import CertificateView
 from portal.errors import TITLES, PortalError
 from portal.rules.china import chinese_date
 from portal.rules.status import Status
@@ -33,7 +33,7 @@ def _environment() -> Environment:
 _ENV = _environment()
 
 
-def days_text(c: Certificate) -> str:
+def days_text(c: CertificateView) -> str:
     if c.days_left > 0:
         return f"还有 {c.days_left} 天到期"
     if c.days_left == 0:
@@ -52,7 +52,7 @@ def _site(meta: dict[str, Any] | None) -> dict[str, Any]:
     return site
 
 
-def _card(c: Certificate, key: str) -> dict[str, Any]:
+def _card(c: CertificateView, key: str) -> dict[str, Any]:
     """Return one result's view; its calendar link uses the number as typed (a person's is shown masked)."""
     status_class = {Status.DUE_SOON.label: "soon", Status.EXPIRED.label: "expired"}.get(c.status, "ok")
     ics_url = f"/certificates/{quote(key, safe='')}.ics?department={c.department_code}" if key else ""
@@ -60,7 +60,7 @@ def _card(c: Certificate, key: str) -> dict[str, Any]:
 
 
 def lookup_page(
-    template: str, *, query: str, found: list[Certificate], meta: dict[str, Any] | None, message: str = "",
+    template: str, *, query: str, found: list[CertificateView], meta: dict[str, Any] | None, message: str = "",
     status: int = 200, key: str = "",
 ) -> HTMLResponse:  # fmt: skip
     """Render the lookup (or embed) page: the form, then the certificates found, or what to check."""

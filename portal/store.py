@@ -34,8 +34,8 @@ from portal.format import (
     NUMBERS_FILE,
     OFFSETS_FILE,
     RECORDS_FILE,
+    IndexRecord,
     MalformedInput,
-    Record,
     bigrams,
     normalize_text,
     number_digest,
@@ -76,7 +76,7 @@ class NumberTable:
     def __len__(self) -> int:
         return len(self.digests)
 
-    def find(self, key: str) -> list[Record]:
+    def find(self, key: str) -> list[IndexRecord]:
         """Return the records filed under key (several when departments share a number)."""
         digest, found = number_digest(key), []
         position = bisect_left(self.digests, digest)
@@ -84,7 +84,7 @@ class NumberTable:
         while position < len(self.digests) and self.digests[position] == digest:
             line = self.records[self.offsets[position] : self.offsets[position + 1] - 1]
             if line.startswith(prefix):  # guard against a 64-bit collision of two different keys
-                found.append(Record.decode(line[len(prefix) :].decode()))
+                found.append(IndexRecord.decode(line[len(prefix) :].decode()))
             position += 1
         return found
 
@@ -130,18 +130,18 @@ class Generation:
         self.searcher.close()
         self.numbers.close()
 
-    def lookup(self, key: str) -> list[Record]:
+    def lookup(self, key: str) -> list[IndexRecord]:
         """Return every certificate whose normalised number is key, latest expiry first."""
         found = self.numbers.find(key)
         if len(found) > 1:  # a renewed certificate may still be in an older ledger: the newest per department
             found.sort(key=lambda r: (-r.expires, r.item))
-            newest: dict[str, Record] = {}
+            newest: dict[str, IndexRecord] = {}
             for record in found:
                 newest.setdefault(self.items[record.item].department_code, record)
             found = list(newest.values())
         return found
 
-    def search(self, text: str, department: str | None = None) -> tuple[list[Record], bool]:
+    def search(self, text: str, department: str | None = None) -> tuple[list[IndexRecord], bool]:
         """Return organisations' certificates whose holder or certificate name contains text, and whether more exist.
 
         Holders are indexed as character bigrams; every candidate is then checked for the whole text,
@@ -159,11 +159,11 @@ class Generation:
         if department is not None:
             query = And([query, Term("department", department)])
         named_set = set(named)
-        found: list[Record] = []
+        found: list[IndexRecord] = []
         for count, docnum in enumerate(self.searcher.docs_for_query(query)):
             if count >= _SEARCH_CANDIDATES or len(found) > SEARCH_LIMIT:
                 break
-            record = Record.decode(self.searcher.stored_fields(docnum)["record"])
+            record = IndexRecord.decode(self.searcher.stored_fields(docnum)["record"])
             if record.item in named_set or wanted in normalize_text(record.holder):
                 found.append(record)
         found.sort(

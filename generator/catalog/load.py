@@ -166,12 +166,7 @@ class _RowContext:
         return self.table.sheet.cell_text(row, col) if col is not None else ""
 
     def problem(self, row: int, field: str, message: str, fix: str, level: Level = Level.ERROR) -> None:
-        col = self.table.fields.get(field)
-        header = self.table.headers[col] if col is not None else None
-        value = self.text(row, field) if col is not None else None
-        self.problems.append(
-            Problem(self.shown, message, fix, row + 1, header, col, value, self.table.sheet.name, level)
-        )
+        self.problems.append(replace(self.table.problem(row, field, message, fix, level), file=self.shown))
 
     def item(self, row: int) -> CatalogItem | None:
         before = len(self.problems)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from generator.cells import CellError, DateReader
 from generator.commands._common import Subparsers, add_command, console, settings_of
-from generator.ledger.cells import CellError, DateReader
 from generator.phrases import parse_lead_time
 from generator.pipeline import load_calendar
 from generator.problems import PhraseError

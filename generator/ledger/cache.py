@@ -32,14 +32,6 @@ class FilePart:
     sources: list[str] = field(default_factory=list)  # how each sheet read is shown (columns.file indexes it)
 
 
-def cache_folder() -> Path | None:
-    """Return the cache folder, or None when caching is switched off."""
-    setting = os.environ.get("JIAOZAO_CACHE", "")
-    if setting.lower() in ("off", "0", "no"):
-        return None
-    return Path(setting) if setting else Path.home() / ".cache" / "jiaozao"
-
-
 def file_key(file: Path, shown: str, department: Department) -> str:
     """Return the cache key of a ledger file as read for a department."""
     stat = file.stat()
@@ -49,9 +41,8 @@ def file_key(file: Path, shown: str, department: Department) -> str:
     return f"{where}-{hashlib.sha256(repr(identity).encode('utf-8')).hexdigest()[:32]}"
 
 
-def load_part(key: str) -> FilePart | None:
+def load_part(key: str, folder: Path | None) -> FilePart | None:
     """Return the cached part, or None when there is none or it cannot be read (then the file is parsed again)."""
-    folder = cache_folder()
     if folder is None:
         return None
     try:
@@ -61,9 +52,8 @@ def load_part(key: str) -> FilePart | None:
     return part if isinstance(part, FilePart) else None
 
 
-def store_part(key: str, part: FilePart) -> None:
+def store_part(key: str, part: FilePart, folder: Path | None) -> None:
     """Keep a parsed part for next time; a cache that cannot be written is simply not used."""
-    folder = cache_folder()
     if folder is None:
         return
     try:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.catalog.model import Catalogs
-from generator.problems import Level, Problem
-from generator.tabular import SPREADSHEET_SUFFIXES
+from generator.catalog.model import Catalogs, Department
+from generator.ledger.schema import LEDGER_COLUMNS
+from generator.problems import InputError, Level, Problem
+from generator.tabular import SPREADSHEET_SUFFIXES, locate_header, read_sheets
+from generator.text import normalize_name
 
 
 def find_ledger_files(path: Path, catalogs: Catalogs) -> tuple[list[tuple[Path, str]], list[Problem]]:
@@ -26,10 +28,9 @@ def find_ledger_files(path: Path, catalogs: Catalogs) -> tuple[list[tuple[Path, 
             continue
         slug = department_of(file, path, catalogs.slugs)
         if slug is None:
-            slugs = "、".join(catalogs.slugs)
-            fix = f"请把文件名或所在文件夹名以部门代号开头（{slugs}），如 anshan-2026-11.xlsx"
-            problems.append(Problem(str(file), "无法判断台账属于哪个部门", fix))
-        else:
+            slug, problem = guess_department(file, catalogs)
+            problems.append(problem)
+        if slug is not None:
             found.append((file, slug))
     return found, problems
 
@@ -42,3 +43,62 @@ def department_of(file: Path, root: Path, slugs: tuple[str, ...]) -> str | None:
             if re.match(rf"{re.escape(slug)}(?:$|[-_. ])", name):
                 return slug
     return None
+
+
+def guess_department(file: Path, catalogs: Catalogs) -> tuple[str | None, Problem]:
+    """Return the department of a ledger whose name says none, and a problem saying why (or why not).
+
+    The only department there is; else the one department whose 目录 holds every certificate name in the file.
+    """
+    shown, slugs = str(file), "、".join(catalogs.slugs)
+    naming = f"请把文件名或所在文件夹名以部门代号开头（{slugs}），如 {catalogs.slugs[0] if slugs else 'anshan'}-2026-11.xlsx"
+    if len(catalogs.departments) == 1:
+        only = catalogs.departments[0]
+        message = f"文件名和文件夹名没有写部门代号；只有一个部门，按{only.name}（{only.slug}）的台账读取"
+        return only.slug, Problem(shown, message, naming, level=Level.WARNING)
+    names = _certificate_names(file)
+    if not names:
+        return None, Problem(
+            shown, "无法判断台账属于哪个部门（文件名没有部门代号，也读不到证照名称）", naming
+        )
+    holders = [d for d in catalogs.departments if d.items and names <= _catalogue_names(d)]
+    if len(holders) == 1:
+        chosen = holders[0]
+        message = (
+            f"文件名和文件夹名没有写部门代号；文件中全部 {len(names)} 种证照名称都在{chosen.name}（{chosen.slug}）"
+            "的目录中，按该部门的台账读取"
+        )
+        return chosen.slug, Problem(shown, message, naming, level=Level.WARNING)
+    if holders:
+        candidates = "、".join(f"{d.name}（{d.slug}）" for d in holders)
+        message = f"无法判断台账属于哪个部门：文件中的证照名称在几个部门的目录中都有（{candidates}）"
+        return None, Problem(shown, message, naming)
+    closest = sorted(catalogs.departments, key=lambda d: -len(names & _catalogue_names(d)))[:3]
+    candidates = "、".join(f"{d.name}（{d.slug}，{len(names & _catalogue_names(d))} 种）" for d in closest)
+    message = f"无法判断台账属于哪个部门：没有一个部门的目录包含文件中全部 {len(names)} 种证照名称（最接近：{candidates}）"
+    return None, Problem(shown, message, naming)
+
+
+def _certificate_names(file: Path) -> set[str]:
+    """Return the distinct certificate (or matter) names of every ledger sheet of a file, normalised."""
+    try:
+        sheets = read_sheets(file, str(file))
+    except InputError:
+        return set()
+    names: set[str] = set()
+    for sheet in sheets:
+        table = locate_header(sheet, LEDGER_COLUMNS)
+        if table is None:
+            continue
+        field = "certificate" if "certificate" in table.fields else "matter"
+        if field not in table.fields:
+            continue
+        col = table.fields[field]
+        names.update(normalize_name(sheet.cell_text(row, col)) for row in table.data_rows)
+    names.discard("")
+    return names
+
+
+def _catalogue_names(department: Department) -> set[str]:
+    items = department.items
+    return {normalize_name(i.certificate) for i in items} | {normalize_name(i.matter) for i in items}

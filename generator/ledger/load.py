@@ -19,16 +19,19 @@ _FIELDS = tuple(LedgerColumns.__dataclass_fields__)
 
 
 def load_ledgers(
-    path: Path, catalogs: Catalogs, progress: Progress | None = None
+    path: Path, catalogs: Catalogs, progress: Progress | None = None, cache: Path | None = None
 ) -> tuple[Ledger, list[Problem]]:
-    """Return the ledger rows that can be scheduled and a problem for every row that cannot."""
+    """Return the ledger rows that can be scheduled and a problem for every row that cannot.
+
+    With a cache folder, a file whose bytes and 目录 did not change since it was last parsed is not read again.
+    """
     files, problems = find_ledger_files(path, catalogs)
     columns, shown_files, file_slugs = LedgerColumns(), list[str](), list[str]()
     rows_read = rejected = 0
     rows_of = dict.fromkeys(catalogs.slugs, 0)
     for file, slug in files:
         department = catalogs.department(slug)
-        part = _file_part(file, _shown(file), department, catalogs)
+        part = _file_part(file, _shown(file), department, catalogs, cache)
         rows_read, rejected = rows_read + part.rows_read, rejected + part.rejected
         rows_of[slug] += part.rows_read
         problems.extend(part.problems)
@@ -58,13 +61,15 @@ def _departments_without_rows(path: Path, catalogs: Catalogs, rows_of: dict[str,
     return problems
 
 
-def _file_part(file: Path, shown: str, department: Department, catalogs: Catalogs) -> FilePart:
+def _file_part(
+    file: Path, shown: str, department: Department, catalogs: Catalogs, cache: Path | None
+) -> FilePart:
     """Return the file parsed, from the cache when neither it nor its department's 目录 changed."""
     key = file_key(file, shown, department)
-    part = load_part(key)
+    part = load_part(key, cache)
     if part is None:
         part = _parse(file, shown, department, catalogs)
-        store_part(key, part)
+        store_part(key, part, cache)
     return part
 
 

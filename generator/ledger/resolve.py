@@ -6,7 +6,7 @@ import difflib
 from collections import defaultdict
 
 from generator.catalog.model import Catalogs, Department
-from generator.ledger.cells import CellError
+from generator.cells import CellError
 from generator.text import clean_text, has_invisible, normalize_name
 
 

@@ -6,13 +6,13 @@ from bisect import bisect_left
 from itertools import compress
 
 from generator.catalog.model import Catalogs, Department
+from generator.cells import CellError, DateReader, applied_for_renewal, text_of
 from generator.ledger import identifiers as ids
-from generator.ledger.cells import CellError, DateReader, applied_for_renewal, text_of
 from generator.ledger.model import LedgerColumns
 from generator.ledger.resolve import ItemResolver
 from generator.problems import Level, Problem
 from generator.tabular import Table, invisible_cells
-from generator.text import clean_text, fold_digits, has_invisible
+from generator.text import clean_text, fold_digits
 
 _PERSON_KINDS = ("个人", "自然人", "个体")
 _ORG_KINDS = ("单位", "企业", "法人", "组织", "机构")
@@ -102,16 +102,7 @@ class FileReader:
 
     def report(self, position: int, field: str, message: str, fix: str, level: Level = Level.ERROR) -> None:
         """Record a problem at a row of this file; an error keeps the row out of the ledger."""
-        col = self.table.fields.get(field)
-        row = self.rows[position]
-        header = self.table.headers[col] if col is not None else None
-        value = self.table.sheet.cell_text(row, col) if col is not None else None
-        if value is not None and has_invisible(value):  # a problem list is a spreadsheet too
-            value = clean_text(value)[0]
-        sheet = self.table.sheet
-        self.problems.append(
-            Problem(sheet.file, message, fix, row + 1, header, col, value, sheet.name, level)
-        )
+        self.problems.append(self.table.problem(self.rows[position], field, message, fix, level))
         if level is Level.ERROR:
             self.bad[position] = True
 

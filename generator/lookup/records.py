@@ -13,7 +13,7 @@ from generator.schedule import Schedule
 from generator.site.model import SiteConfig
 from generator.site.pages import guide_name
 from generator.site.public import public_holder, public_number
-from portal.format import FORMAT_VERSION, Record, clean_field, normalize_number, normalize_text
+from portal.format import FORMAT_VERSION, IndexRecord, clean_field, normalize_number, normalize_text
 from portal.rules import site_layout as layout
 
 _NO_KEY = ""  # certificates without a number can be searched for but not looked up
@@ -25,7 +25,7 @@ class Entry(NamedTuple):
     key: str
     holder: str
     department: str
-    record: Record
+    record: IndexRecord
 
 
 def item_id(item: CatalogItem) -> str:
@@ -60,7 +60,7 @@ def certificate_entries(ledger: Ledger, schedule: Schedule, catalogs: Catalogs) 
             key = normalize_number(number) if number else _NO_KEY
         except ValueError:
             key = _NO_KEY
-        record = Record(
+        record = IndexRecord(
             number=clean_field(public_number(number, person)),
             holder=clean_field(public_holder(holder, person)),
             person=person,

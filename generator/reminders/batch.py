@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -123,7 +122,7 @@ def long_messages(work: DayWork) -> list[tuple[str, int]]:
     ]
 
 
-def write_day(work: DayWork, out: Path, progress: Callable[[str], None] | None = None) -> list[Path]:
+def write_day(work: DayWork, out: Path) -> list[Path]:
     """Write each department's worklist, letters and SMS batch into out/<部门代号>/; return the files written."""
     written = []
     for item in work.departments:
@@ -134,8 +133,6 @@ def write_day(work: DayWork, out: Path, progress: Callable[[str], None] | None =
         written += write_letters(folder / LETTER_FOLDER, item.groups, work.today)
         if item.sms:
             written.append(_write_sms(folder / SMS_FILE, item.sms))
-        if progress is not None:
-            progress(item.department.name)
     return written
 
 

@@ -23,7 +23,7 @@ from generator.catalog.model import CatalogItem, Catalogs, Department
 from generator.ledger.identifiers import is_email_address, is_landline, is_mobile, normalize_phone
 from generator.ledger.model import Ledger
 from generator.problems import Level, Problem
-from generator.reminders.registry import Certificate, DoneKey
+from generator.reminders.registry import DoneKey, RegisteredCertificate
 from generator.schedule import NO_DATE, Schedule
 
 FIRST, SECOND = "首次", "二次"
@@ -33,7 +33,7 @@ FIRST, SECOND = "首次", "二次"
 class DueReminder:
     """One certificate to remind of today."""
 
-    certificate: Certificate
+    certificate: RegisteredCertificate
     item: CatalogItem
     kind: str  # 首次 / 二次
     due_on: date  # the scheduled reminder date
@@ -91,7 +91,7 @@ def due_reminders(
     for i in candidates.tolist():
         item = catalogs.items[ledger.item[i]]
         expires = date.fromordinal(int(ledger.expires[i]))
-        certificate = Certificate(
+        certificate = RegisteredCertificate(
             item.department, ledger.number[i], item.certificate, ledger.holder[i], expires
         )
         key = certificate.key
@@ -110,7 +110,7 @@ def _reminder(
     ledger: Ledger,
     schedule: Schedule,
     i: int,
-    certificate: Certificate,
+    certificate: RegisteredCertificate,
     item: CatalogItem,
     kind: str,
     on: int,

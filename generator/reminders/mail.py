@@ -23,7 +23,7 @@ from generator.config import PROJECT_ROOT
 from generator.ledger.identifiers import is_email_address
 from generator.problems import JiaozaoError
 from generator.reminders.due import HolderGroup
-from generator.reminders.notice import notice_subject, notice_text
+from generator.reminders.email_text import email_body, email_subject
 
 PREFIX = "JIAOZAO_SMTP_"
 _N = TypeVar("_N", int, float)
@@ -106,12 +106,12 @@ def compose(group: HolderGroup, sender: str, today: date) -> EmailMessage:
     if not is_email_address(to):
         raise MailError(f"“{header_text(to)}”不是一个有效的邮箱地址，不发送")
     message = EmailMessage()
-    message["Subject"] = header_text(notice_subject(group))
+    message["Subject"] = header_text(email_subject(group))
     message["From"] = formataddr((header_text(group.department.name), sender))
     message["To"] = to
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid("jiaozao", domain=sender.rpartition("@")[2])
-    message.set_content(notice_text(group, today))
+    message.set_content(email_body(group, today))
     return message
 
 

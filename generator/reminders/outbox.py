@@ -12,7 +12,7 @@ from generator.reminders.batch import DayWork
 from generator.reminders.due import HolderGroup, usable_email
 from generator.reminders.letters import file_stem
 from generator.reminders.mail import Outcome, SmtpSettings, compose, send_all
-from generator.reminders.registry import Record, Registry
+from generator.reminders.registry import Registry, ReminderRecord
 
 EMAIL_FOLDER = "邮件"
 SENDER = "叫早（邮件）"
@@ -59,10 +59,12 @@ def email_day(
     return report
 
 
-def _records(outcome: Outcome, work: DayWork) -> list[Record]:
+def _records(outcome: Outcome, work: DayWork) -> list[ReminderRecord]:
     source = f"邮件 {outcome.message['Message-ID']}"
     return [
-        Record(r.certificate, r.kind, "电子邮件", work.today, SENDER, "已发送", outcome.group.email, source)
+        ReminderRecord(
+            r.certificate, r.kind, "电子邮件", work.today, SENDER, "已发送", outcome.group.email, source
+        )
         for r in outcome.group.reminders
     ]
 

@@ -80,7 +80,7 @@ def certificate_key(number: str, holder: str, certificate: str) -> str:
 
 
 @dataclass(frozen=True)
-class Certificate:
+class RegisteredCertificate:
     """The certificate a reminder is about, as the 登记簿 names it."""
 
     department: str
@@ -99,10 +99,10 @@ class Certificate:
 
 
 @dataclass(frozen=True)
-class Record:
+class ReminderRecord:
     """One reminder done (or tried): a row of the 登记簿."""
 
-    certificate: Certificate
+    certificate: RegisteredCertificate
     kind: str  # 首次 / 二次
     channel: str  # 提醒方式
     reminded_on: date
@@ -157,7 +157,7 @@ class Registry:
         except sqlite3.Error as error:
             raise RegistryError(f"写入登记簿“{self.path}”失败：{error}。登记簿保持原样，请重试") from error
 
-    def add(self, records: Iterable[Record]) -> int:
+    def add(self, records: Iterable[ReminderRecord]) -> int:
         """Add records in one transaction; return how many were new (repeats of a recorded act add nothing)."""
         now = china_now().isoformat(timespec="seconds")
         rows = [_row(record, now) for record in records]
@@ -174,13 +174,15 @@ class Registry:
         query = "SELECT DISTINCT department, certificate_key, expires, kind FROM reminders WHERE done = 1"
         return {(str(d), str(k), str(e), str(t)) for d, k, e, t in self._db.execute(query)}
 
-    def records(self, department: str | None = None) -> list[Record]:
+    def records(self, department: str | None = None) -> list[ReminderRecord]:
         """Return every record, or one department's, oldest first."""
         query = f"SELECT {_COLUMNS} FROM reminders" + (" WHERE department = ?" if department else "")
         rows = self._db.execute(query + " ORDER BY id", (department,) if department else ())
         return [_record(row) for row in rows]
 
-    def keep_sms(self, messages: Iterable[tuple[str, str, Certificate, str]], made_on: date) -> None:
+    def keep_sms(
+        self, messages: Iterable[tuple[str, str, RegisteredCertificate, str]], made_on: date
+    ) -> None:
         """Remember which certificates each SMS (phone, text) of a batch is about, until staff confirm the upload."""
         rows = [
             (
@@ -201,19 +203,19 @@ class Registry:
                 f"INSERT INTO sms_pending VALUES ({', '.join('?' * 10)}) ON CONFLICT DO NOTHING", rows
             )
 
-    def sms_certificates(self, phone: str, text: str) -> list[tuple[Certificate, str]]:
+    def sms_certificates(self, phone: str, text: str) -> list[tuple[RegisteredCertificate, str]]:
         """Return the certificates and kinds an SMS of an earlier batch was about (empty when unknown)."""
         query = (
             "SELECT department, number, certificate, holder, expires, kind FROM sms_pending "
             "WHERE phone = ? AND text = ? ORDER BY rowid"
         )
         return [
-            (Certificate(d, n, c, h, date.fromisoformat(e)), k)
+            (RegisteredCertificate(d, n, c, h, date.fromisoformat(e)), k)
             for d, n, c, h, e, k in self._db.execute(query, (phone, text))
         ]
 
 
-def _row(record: Record, now: str) -> tuple[object, ...]:
+def _row(record: ReminderRecord, now: str) -> tuple[object, ...]:
     c = record.certificate
     department, key, expires = c.key
     return (
@@ -223,7 +225,7 @@ def _row(record: Record, now: str) -> tuple[object, ...]:
     )  # fmt: skip
 
 
-def _record(row: tuple[object, ...]) -> Record:
+def _record(row: tuple[object, ...]) -> ReminderRecord:
     (
         department,
         _,
@@ -241,5 +243,5 @@ def _record(row: tuple[object, ...]) -> Record:
         source,
         _,
     ) = (str(v) for v in row)
-    c = Certificate(department, number, certificate, holder, date.fromisoformat(expires))
-    return Record(c, kind, channel, date.fromisoformat(on), by, result, remark, source)
+    c = RegisteredCertificate(department, number, certificate, holder, date.fromisoformat(expires))
+    return ReminderRecord(c, kind, channel, date.fromisoformat(on), by, result, remark, source)

@@ -19,7 +19,7 @@ import numpy as np
 from generator.catalog.model import Catalogs, Department
 from generator.ledger.model import Ledger
 from generator.reminders.due import FIRST, SECOND
-from generator.reminders.registry import Certificate, Registry
+from generator.reminders.registry import RegisteredCertificate, Registry
 from generator.schedule import NO_DATE, Schedule
 
 FIGURES = ("应提醒", "按时完成", "逾期完成", "未完成", "到期前已续证", "过期未续证", "未到期未申请")
@@ -64,7 +64,7 @@ def build_report(
         item = catalogs.items[ledger.item[i]]
         report = reports[item.department]
         expires = int(ledger.expires[i])
-        c = Certificate(
+        c = RegisteredCertificate(
             item.department, ledger.number[i], item.certificate, ledger.holder[i], date.fromordinal(expires)
         )
         applied = bool(ledger.applied[i])

@@ -18,7 +18,7 @@ import numpy as np
 from generator.catalog.model import Catalogs
 from generator.ledger.model import Ledger
 from generator.problems import InputError, Problem
-from generator.reminders.registry import Record, Registry, certificate_key
+from generator.reminders.registry import Registry, ReminderRecord, certificate_key
 from generator.reminders.smsbatch import SMS_HEADERS, read_sms_batch
 from generator.reminders.worklist import HEADERS, WorklistImport, read_worklist, sheet_title
 
@@ -49,7 +49,7 @@ def returned_worklist(path: Path, today: date, ledger: Ledger, catalogs: Catalog
 
 def returned_sms(
     path: Path, registry: Registry, sent_on: date, by_whom: str, ledger: Ledger, catalogs: Catalogs
-) -> list[Record]:
+) -> list[ReminderRecord]:
     """Return an uploaded SMS batch's records once every certificate it was about is still in the ledger."""
     rows: list[int] = []
     records = read_sms_batch(path, str(path), registry, sent_on, by_whom, rows)
@@ -69,7 +69,7 @@ def held_certificates(ledger: Ledger, catalogs: Catalogs, departments: set[str])
 
 
 def check_returned(
-    records: Sequence[Record],
+    records: Sequence[ReminderRecord],
     rows: Sequence[int],
     where: tuple[str, str | None],
     columns: Columns,
@@ -104,7 +104,9 @@ def own_department(catalogs: Catalogs, title: str, folder: str) -> str | None:
     return folder if folder in catalogs.slugs else None
 
 
-def _mismatch(record: Record, held: Held, catalogs: Catalogs, own: str | None) -> tuple[str, str, str] | None:
+def _mismatch(
+    record: ReminderRecord, held: Held, catalogs: Catalogs, own: str | None
+) -> tuple[str, str, str] | None:
     c = record.certificate
     if c.department not in catalogs.slugs:
         return "department", f"部门代号“{c.department}”不是目录中的部门", "请恢复清单生成时的部门代号"

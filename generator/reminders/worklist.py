@@ -18,10 +18,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from generator.atomic import replacing
-from generator.ledger.cells import CellError, DateReader, text_of
+from generator.cells import CellError, DateReader, text_of
 from generator.problems import InputError, Problem, column_letter
 from generator.reminders.due import FIRST, SECOND, HolderGroup
-from generator.reminders.registry import CHANNELS, KINDS, RESULTS, Certificate, Record
+from generator.reminders.registry import CHANNELS, KINDS, RESULTS, RegisteredCertificate, ReminderRecord
 from generator.reminders.sms import fill
 from generator.spreadsheet import append_row
 from generator.tabular import cell_text, read_sheet
@@ -104,7 +104,7 @@ def sheet_title(title: str) -> str:
 class WorklistImport:
     """A filled worklist as read: the records it holds and how many rows are not done yet."""
 
-    records: list[Record]
+    records: list[ReminderRecord]
     blank: int  # rows whose 提醒日期 and 联系结果 are both empty: not reminded yet
     rows: list[int] = field(default_factory=list)  # the Excel row of each record
     sheet: str = ""  # the sheet's title: the department's name
@@ -119,7 +119,13 @@ def read_worklist(path: Path, shown: str, today: date) -> WorklistImport:
     if tuple(headers) != HEADERS:
         fix = f"请用 jiaozao remind 生成的清单原样填写，不要增删、移动或改名列；应为：{'、'.join(HEADERS)}"
         raise InputError([Problem(shown, "提醒清单的列被改动过，整个文件未导入", fix, 1, sheet=sheet.name)])
-    records, problems, blank, dates, rows = list[Record](), list[Problem](), 0, DateReader(), list[int]()
+    records, problems, blank, dates, rows = (
+        list[ReminderRecord](),
+        list[Problem](),
+        0,
+        DateReader(),
+        list[int](),
+    )
     for number, cells in enumerate(sheet.rows[1:], start=2):
         values = {name: cells[i] if i < len(cells) else "" for name, i in _COL.items()}
         if not any(cell_text(v) for v in values.values()):
@@ -146,7 +152,7 @@ def _record(
     dates: DateReader,
     problems: list[Problem],
     sheet: str | None,
-) -> Record | None:
+) -> ReminderRecord | None:
     def bad(column: str, message: str, fix: str) -> None:
         value = cell_text(values[column])
         problems.append(Problem(shown, message, fix, row, column, _COL[column], value, sheet=sheet))
@@ -177,8 +183,8 @@ def _record(
     if len(problems) > count or expires is None or reminded is None:
         return None
     number = text_of(values["证照编号"])
-    return Record(
-        Certificate(department, number, certificate, holder, expires), kind, channel, reminded,
+    return ReminderRecord(
+        RegisteredCertificate(department, number, certificate, holder, expires), kind, channel, reminded,
         cell_text(values["提醒人"]), result, cell_text(values["备注"]), f"{shown} 第 {row} 行",
     )  # fmt: skip
 

@@ -11,8 +11,18 @@ import pytest
 
 import generator.ledger.load as load_module
 from generator.catalog.load import load_catalogs
-from generator.ledger.load import load_ledgers
+from generator.catalog.model import Catalogs
+from generator.config import Settings
+from generator.ledger.load import load_ledgers as load_uncached
+from generator.ledger.model import Ledger
+from generator.problems import Problem
 from tests.conftest import replace_anshan_catalog, write_xlsx
+
+
+def load_ledgers(path: Path, catalogs: Catalogs) -> tuple[Ledger, list[Problem]]:
+    """The loader with the cache the settings name (tests/conftest.py points JIAOZAO_CACHE at a fresh folder)."""
+    return load_uncached(path, catalogs, cache=Settings.read().cache)
+
 
 HEADER = ["证照持有单位（个人）", "证照名称", "证照编号", "期满日期", "联系电话"]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from generator.config import Settings
 from generator.pipeline import load_inputs
 from generator.reminders.due import FIRST, SECOND, contact_problems, due_reminders, group_by_holder
-from generator.reminders.registry import Certificate, Record, Registry
+from generator.reminders.registry import RegisteredCertificate, Registry, ReminderRecord
 from generator.schedule import compute_schedule
 
 DAY = date(2026, 11, 23)
@@ -53,15 +53,17 @@ def test_the_same_holder_name_with_another_phone_is_another_group(catalogs_dir: 
 def test_done_reminders_are_not_due_again(catalogs_dir: Path, ledger_dir: Path, tmp_path: Path) -> None:
     with Registry(tmp_path / "db.sqlite") as registry:
         expiry = date(2026, 12, 10)
-        done = Certificate("anshan-weijian", "WJ-1", "公共场所卫生许可延续", "甲酒店", expiry)
-        unreached = Certificate(
+        done = RegisteredCertificate("anshan-weijian", "WJ-1", "公共场所卫生许可延续", "甲酒店", expiry)
+        unreached = RegisteredCertificate(
             "anshan-weijian", "WJ-2", "饮用水供水单位卫生许可延续", "甲酒店", date(2026, 12, 15)
         )
-        second = Certificate("anshan-weijian", "WJ-3", "公共场所卫生许可延续", "乙诊所", date(2026, 11, 30))
+        second = RegisteredCertificate(
+            "anshan-weijian", "WJ-3", "公共场所卫生许可延续", "乙诊所", date(2026, 11, 30)
+        )
         registry.add([
-            Record(done, FIRST, "电话", DAY, "张", "已告知", "", "t"),
-            Record(unreached, FIRST, "电话", DAY, "张", "未接通", "", "t"),
-            Record(second, SECOND, "电话", DAY, "张", "已告知", "", "t"),
+            ReminderRecord(done, FIRST, "电话", DAY, "张", "已告知", "", "t"),
+            ReminderRecord(unreached, FIRST, "电话", DAY, "张", "未接通", "", "t"),
+            ReminderRecord(second, SECOND, "电话", DAY, "张", "已告知", "", "t"),
         ])  # fmt: skip
         reminders, _ = _due(catalogs_dir, ledger_dir, registry.done_keys())
     assert sorted(r.certificate.number for r in reminders) == ["WJ-2", "WJ-7"]

@@ -6,13 +6,13 @@ from pathlib import Path
 import pytest
 
 from generator.config import Settings
-from generator.reminders.registry import Certificate, Record, Registry, RegistryError
+from generator.reminders.registry import RegisteredCertificate, Registry, RegistryError, ReminderRecord
 
-CERT = Certificate("anshan", "C-1", "采矿许可证", "甲公司", date(2026, 12, 1))
+CERT = RegisteredCertificate("anshan", "C-1", "采矿许可证", "甲公司", date(2026, 12, 1))
 
 
-def _record(kind: str, on: str = "2026-11-23") -> Record:
-    return Record(CERT, kind, "电话", date.fromisoformat(on), "张三", "已告知", "", "t")
+def _record(kind: str, on: str = "2026-11-23") -> ReminderRecord:
+    return ReminderRecord(CERT, kind, "电话", date.fromisoformat(on), "张三", "已告知", "", "t")
 
 
 def test_a_failing_batch_leaves_nothing_behind(tmp_path: Path) -> None:
@@ -26,11 +26,13 @@ def test_a_failing_batch_leaves_nothing_behind(tmp_path: Path) -> None:
 
 
 def test_the_same_act_is_one_record_and_a_number_less_certificate_is_named_by_holder(tmp_path: Path) -> None:
-    nameless = Certificate("anshan", "", "采矿许可证", "甲公司", date(2026, 12, 1))
+    nameless = RegisteredCertificate("anshan", "", "采矿许可证", "甲公司", date(2026, 12, 1))
     with Registry(tmp_path / "db.sqlite") as registry:
         assert registry.add([_record("首次"), _record("首次")]) == 1
         assert (
-            registry.add([Record(nameless, "首次", "电话", date(2026, 11, 23), "张三", "未接通", "", "t")])
+            registry.add(
+                [ReminderRecord(nameless, "首次", "电话", date(2026, 11, 23), "张三", "未接通", "", "t")]
+            )
             == 1
         )
         assert ("anshan", "甲公司|采矿许可证", "2026-12-01", "首次") not in registry.done_keys()

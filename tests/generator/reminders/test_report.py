@@ -8,7 +8,7 @@ import pytest
 
 from generator.cli import main
 from generator.reminders.due import FIRST, SECOND
-from generator.reminders.registry import Certificate, Record, Registry
+from generator.reminders.registry import RegisteredCertificate, Registry, ReminderRecord
 from tests.generator.reminders.conftest import TODAY
 
 WEIJIAN = "anshan-weijian"
@@ -16,9 +16,9 @@ WEIJIAN = "anshan-weijian"
 
 def _done(
     number: str, certificate: str, holder: str, expires: str, kind: str, on: str, result: str
-) -> Record:
-    c = Certificate(WEIJIAN, number, certificate, holder, date.fromisoformat(expires))
-    return Record(c, kind, "电话", date.fromisoformat(on), "张三", result, "", "test")
+) -> ReminderRecord:
+    c = RegisteredCertificate(WEIJIAN, number, certificate, holder, date.fromisoformat(expires))
+    return ReminderRecord(c, kind, "电话", date.fromisoformat(on), "张三", result, "", "test")
 
 
 @pytest.fixture

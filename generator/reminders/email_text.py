@@ -1,4 +1,4 @@
-"""The reminder notice (提醒通知) as plain text, for email bodies: 安阳 附件3's content, one holder at a time."""
+"""The e-mail reminder (提醒通知) as plain text: its subject and body: 安阳 附件3's content, one holder at a time."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from generator.reminders.due import SECOND, HolderGroup
 from portal.rules.china import chinese_date
 
 
-def notice_subject(group: HolderGroup) -> str:
+def email_subject(group: HolderGroup) -> str:
     """Return the email subject: which certificates expire, and when the first of them does."""
     names = "、".join(dict.fromkeys(r.certificate.certificate for r in group.reminders))
     again = "再次提醒：" if group.kind == SECOND else ""
     return f"{again}证照到期提醒：{names}将于{chinese_date(group.earliest.certificate.expires)}到期"
 
 
-def notice_text(group: HolderGroup, today: date) -> str:
+def email_body(group: HolderGroup, today: date) -> str:
     """Return the full notice: each certificate, where and how to renew, materials, and who to call."""
     department, guide = group.department, group.earliest.item.guide
     lines = [f"尊敬的{group.holder}：", ""]

@@ -1,4 +1,4 @@
-"""Reading one 台账 cell: dates in every form staff type, and identifiers kept as text."""
+"""Reading one table cell: dates in every form staff type (the one date parser), and identifiers kept as text."""
 
 from __future__ import annotations
 
@@ -43,6 +43,14 @@ class DateReader:
         if isinstance(answer, CellError):
             raise answer
         return answer
+
+
+def cell_date(value: object) -> date:
+    """Return the date a cell holds, in any form staff type (Excel date, serial number, 2026-03-01, 2026年3月1日…).
+
+    A cell that holds no real date raises CellError saying why; callers add their own range of years.
+    """
+    return _to_date(value)
 
 
 def _try_date(value: object) -> date | CellError:
