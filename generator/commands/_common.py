@@ -35,8 +35,8 @@ def add_command(
 
 
 def add_input_options(parser: argparse.ArgumentParser) -> None:
-    """Add the --catalogs and --ledgers options every data command takes."""
-    add_setting_options(parser, "catalogs", "ledgers")
+    """Add the --catalogs, --ledgers and --cache options every command that reads the inputs takes."""
+    add_setting_options(parser, "catalogs", "ledgers", "cache")
 
 
 def add_setting_options(parser: argparse.ArgumentParser, *names: str) -> None:

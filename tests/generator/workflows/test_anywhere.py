@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from generator.config import DEMO_CATALOGS, Settings
+from generator.config import DEMO_CATALOGS, OPTIONS, Settings
 
 COMMAND = shutil.which("jiaozao") or str(Path(__file__).resolve().parents[3] / ".venv" / "bin" / "jiaozao")
 
@@ -46,3 +46,9 @@ def test_settings_are_absolute_and_read_once(tmp_path: Path) -> None:
     assert settings.site == cwd / "w" and settings.index == cwd / "w-index"
     assert settings.db == cwd / "d.sqlite" and settings.out == cwd / "out"
     assert Settings.read(environ={}, site=str(tmp_path / "s")).index == tmp_path / "s-index"
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    for option in OPTIONS:
+        assert f"`{option.env}`" in readme, option.env
