@@ -1,0 +1,113 @@
+"""A console over a private copy of the demo data with a built site, its users, and signed-in clients."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+
+from console import users
+from console.app import create_app
+from console.db import connect
+from console.settings import ConsoleSettings
+from generator.config import DEMO_CATALOGS, Settings
+from generator.site.build import build_site
+from tests.portal.client import AppClient
+
+TODAY = date(2026, 11, 23)
+PASSWORD = "Kx7-lantern-harbor"
+PEOPLE = {  # name → (role, departments)
+    "admin": (users.Role.ADMIN, []),
+    "clerk_a": (users.Role.CLERK, ["anshan"]),
+    "clerk_b": (users.Role.CLERK, ["dongli"]),
+    "inspector": (users.Role.INSPECTOR, []),
+}
+
+
+@dataclass(frozen=True)
+class Built:
+    """The demo data with a published site, ready to copy for each test that changes it."""
+
+    root: Path
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    root = tmp_path_factory.mktemp("console-built")
+    shutil.copytree(DEMO_CATALOGS, root / "catalogs")
+    settings = _settings(root)
+    build_site(settings.inputs, TODAY, settings.site, settings.src, index_dir=settings.index)
+    db = connect(settings.db)
+    for name, (role, departments) in PEOPLE.items():
+        users.add_user(db, name, role, departments, PASSWORD, ("anshan", "anshan-weijian", "anyang", "dongli", "lvliang"))
+    db.close()
+    return Built(root)
+
+
+def _settings(root: Path, **extra: object) -> ConsoleSettings:
+    catalogs = root / "catalogs"
+    return ConsoleSettings(
+        inputs=Settings(catalogs, catalogs / "_ledgers"), site=root / "site", src=root / "src",
+        index=root / "site-index", db=root / "var" / "console.sqlite", public_url="http://127.0.0.1:8000/",
+        today=TODAY, **extra,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+@pytest.fixture
+def workdir(built: Built, tmp_path: Path) -> Path:
+    """A private copy of the built data (catalogs, ledgers, site, index, console database)."""
+    target = tmp_path / "w"
+    shutil.copytree(built.root, target, symlinks=True)
+    shutil.rmtree(target / "var" / "console-ledgers", ignore_errors=True)
+    return target
+
+
+@pytest.fixture
+def settings(workdir: Path) -> ConsoleSettings:
+    return _settings(workdir)
+
+
+class Staff(AppClient):
+    """An httpx client of the console that knows how to sign in and post forms with the CSRF token."""
+
+    csrf = ""
+
+    def sign_in(self, name: str, password: str = PASSWORD) -> httpx.Response:
+        page = self.get("/login")
+        token = re.search(r'name="token" value="([^"]+)"', page.text)
+        assert token, page.text
+        response = self.post("/login", data={"token": token.group(1), "name": name, "password": password})
+        if response.status_code == 303:
+            home = self.get("/")
+            found = re.search(r'name="csrf" value="([^"]+)"', home.text)
+            self.csrf = found.group(1) if found else ""
+        return response
+
+    def submit(self, url: str, data: dict[str, object] | None = None, **kwargs: object) -> httpx.Response:
+        return self.post(url, data={"csrf": self.csrf, **(data or {})}, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def app(settings: ConsoleSettings) -> Iterator[object]:
+    application = create_app(settings)
+    yield application
+    application.state.console.jobs.stop()
+
+
+@pytest.fixture
+def staff(app: object) -> Iterator[Staff]:
+    client = Staff(app)  # type: ignore[arg-type]
+    yield client
+    client.close()
+
+
+def signed_in(app: object, name: str, address: str = "203.0.113.9") -> Staff:
+    client = Staff(app, address)  # type: ignore[arg-type]
+    assert client.sign_in(name).status_code == 303
+    return client
