@@ -79,16 +79,16 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
             HTTPException: partial(_http_error, console),
             Exception: partial(_crash, console),
         },
-        lifespan=partial(_lifespan, jobs),
+        lifespan=partial(_lifespan, console),
     )
     app.state.console = console
     return app
 
 
 @asynccontextmanager
-async def _lifespan(jobs: JobQueue, app: Starlette) -> AsyncIterator[None]:
+async def _lifespan(console: Console, app: Starlette) -> AsyncIterator[None]:
     yield
-    jobs.stop()
+    console.close()
 
 
 async def _to_catalog(console: Console, request: Request) -> Response:

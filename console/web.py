@@ -48,6 +48,10 @@ class Console:
         )
         self.cookie = "__Host-jiaozao" if settings.https else "jiaozao_session"
 
+    def close(self) -> None:
+        self.jobs.stop()
+        self.db.close()
+
     # -- who is asking ---------------------------------------------------------------------------
 
     def address(self, request: Request) -> str:

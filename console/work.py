@@ -210,34 +210,41 @@ def _preview(
 def _impact(
     settings: ConsoleSettings, old: Catalogs, new: Catalogs, slug: str, calendar: WorkdayCalendar, today: date
 ) -> list[str]:
-    """Return, in words, how the department's current 台账 reminder dates move under the new 目录."""
+    """Return, in words, how the department's current 台账 reminder dates move under the new 目录.
+
+    E.g. "采矿许可证 首次提醒时限 到期前90个工作日→到期前60个工作日：312 张证照的首次提醒推后到 …".
+    """
     old_ledger, _ = department_ledger(settings, old, slug)
     new_ledger, _ = department_ledger(settings, new, slug)
     if not len(old_ledger):
         return ["本部门当前台账没有证照，提醒日期不受影响。"]
     before = _by_row(old_ledger, compute_schedule(old_ledger, old, calendar, today), old)
     after = _by_row(new_ledger, compute_schedule(new_ledger, new, calendar, today), new)
-    lines, t = [], today.toordinal()
-    for label, index in (("首次提醒", 0), ("二次提醒", 1)):
-        moved = [
-            (b[index], after[k][index])
-            for k, b in before.items()
-            if k in after and after[k][index] != b[index]
-        ]
-        later = [n for o, n in moved if n > o or n == NO_DATE]
-        earlier = [n for o, n in moved if n < o and n != NO_DATE]
-        if later:
-            lines.append(f"{len(later)} 张证照的{label}推后" + _span(later))
-        if earlier:
-            lines.append(f"{len(earlier)} 张证照的{label}提前" + _span(earlier))
+    groups: dict[tuple[str, str, str, str, str], list[int]] = {}
+    for key, b in before.items():
+        a = after.get(key)
+        if a is None:
+            continue
+        for label, was, now, was_rule, now_rule in (
+            ("首次提醒", b[0], a[0], b[4], a[4]),
+            ("二次提醒", b[1], a[1], b[5], a[5]),
+        ):
+            if was != now:
+                way = "推后" if now > was or now == NO_DATE else "提前"
+                groups.setdefault((a[3], label, was_rule, now_rule, way), []).append(now)
+    lines = [
+        f"{name} {label}时限 {was or '（无）'}→{now or '（无）'}：{len(dates)} 张证照的{label}{way}{_span(dates)}"
+        for (name, label, was, now, way), dates in groups.items()
+    ]
+    t = today.toordinal()
     entering = sum(
-        1 for k, b in before.items() if k in after and b[0] > t and after[k][0] <= t and after[k][2] >= 0
+        1 for k, b in before.items() if k in after and b[0] > t >= after[k][0] and after[k][2] >= 0
     )
-    leaving = [k for k in before if k not in after]
+    leaving = sum(1 for k in before if k not in after)
     if entering:
         lines.append(f"今天起新进入提醒的 {entering} 张")
     if leaving:
-        lines.append(f"{len(leaving)} 张证照在新目录中找不到对应事项，将列入问题清单、不再提醒")
+        lines.append(f"{leaving} 张证照在新目录中找不到对应事项，将列入问题清单、不再提醒")
     return lines or ["当前台账中没有证照的提醒日期改变。"]
 
 
@@ -249,15 +256,19 @@ def _span(ordinals: list[int]) -> str:
     return f"到 {low}" if low == high else f"到 {low} 至 {high}"
 
 
-def _by_row(
-    ledger: Ledger, schedule: Schedule, catalogs: Catalogs
-) -> dict[tuple[str, int], tuple[int, int, int]]:
-    return {
-        (ledger.files[int(f)], int(r)): (int(a), int(b), int(d))
-        for f, r, a, b, d in zip(
-            ledger.file, ledger.row, schedule.first, schedule.second, schedule.days_left, strict=True
-        )
-    }
+_Dates = tuple[int, int, int, str, str, str]  # first, second, days left, certificate, first rule, second rule
+
+
+def _by_row(ledger: Ledger, schedule: Schedule, catalogs: Catalogs) -> dict[tuple[str, int], _Dates]:
+    items = catalogs.items
+    rows: dict[tuple[str, int], _Dates] = {}
+    for i in range(len(ledger)):
+        item = items[int(ledger.item[i])]
+        rules = (item.first.text, item.second.text if item.second else "")
+        rows[(ledger.files[int(ledger.file[i])], int(ledger.row[i]))] = (
+            int(schedule.first[i]), int(schedule.second[i]), int(schedule.days_left[i]), item.certificate, *rules
+        )  # fmt: skip
+    return rows
 
 
 # -- the 台账 -----------------------------------------------------------------------------------------

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import httpx
 import pytest
+from starlette.applications import Starlette
 
 from console import users
 from console.app import create_app
@@ -21,6 +23,7 @@ from generator.site.build import build_site
 from tests.portal.client import AppClient
 
 TODAY = date(2026, 11, 23)
+SLUGS = ("anshan", "anshan-weijian", "anyang", "dongli", "lvliang")
 PASSWORD = "Kx7-lantern-harbor"
 PEOPLE = {  # name → (role, departments)
     "admin": (users.Role.ADMIN, []),
@@ -43,10 +46,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     shutil.copytree(DEMO_CATALOGS, root / "catalogs")
     settings = _settings(root)
     build_site(settings.inputs, TODAY, settings.site, settings.src, index_dir=settings.index)
-    db = connect(settings.db)
-    for name, (role, departments) in PEOPLE.items():
-        users.add_user(db, name, role, departments, PASSWORD, ("anshan", "anshan-weijian", "anyang", "dongli", "lvliang"))
-    db.close()
+    with closing(connect(settings.db)) as db:
+        for name, (role, departments) in PEOPLE.items():
+            users.add_user(db, name, role, departments, PASSWORD, SLUGS)
     return Built(root)
 
 
@@ -78,6 +80,11 @@ class Staff(AppClient):
 
     csrf = ""
 
+    def __init__(self, app: Starlette, client_address: str = "203.0.113.9", https: bool = False) -> None:
+        super().__init__(app, client_address)
+        if https:
+            self._client.base_url = httpx.URL("https://console.test")
+
     def sign_in(self, name: str, password: str = PASSWORD) -> httpx.Response:
         page = self.get("/login")
         token = re.search(r'name="token" value="([^"]+)"', page.text)
@@ -94,20 +101,38 @@ class Staff(AppClient):
 
 
 @pytest.fixture
-def app(settings: ConsoleSettings) -> Iterator[object]:
+def app(settings: ConsoleSettings) -> Iterator[Starlette]:
+    """The console with its publish worker running in this process."""
     application = create_app(settings)
     yield application
-    application.state.console.jobs.stop()
+    application.state.console.close()
 
 
 @pytest.fixture
-def staff(app: object) -> Iterator[Staff]:
-    client = Staff(app)  # type: ignore[arg-type]
-    yield client
-    client.close()
+def quiet_app(settings: ConsoleSettings) -> Iterator[Starlette]:
+    """The console without its publish worker: a publish is queued, never run."""
+    application = create_app(settings, start_jobs=False)
+    yield application
+    application.state.console.close()
 
 
-def signed_in(app: object, name: str, address: str = "203.0.113.9") -> Staff:
-    client = Staff(app, address)  # type: ignore[arg-type]
-    assert client.sign_in(name).status_code == 303
-    return client
+Clients = Callable[..., "Staff"]
+
+
+@pytest.fixture
+def clients() -> Iterator[Clients]:
+    """Make clients of an app, signed in as someone or not; all are closed at the end of the test."""
+    made: list[Staff] = []
+
+    def make(
+        app: Starlette, name: str | None = None, address: str = "203.0.113.9", https: bool = False
+    ) -> Staff:
+        client = Staff(app, address, https)
+        made.append(client)
+        if name is not None:
+            assert client.sign_in(name).status_code == 303
+        return client
+
+    yield make
+    for client in made:
+        client.close()
