@@ -60,7 +60,9 @@ def run(args: argparse.Namespace) -> int:
             for user in users.list_users(db):
                 state = "已停用" if user.disabled else "正常"
                 where = "、".join(user.departments) or "全部部门"
-                console.print(f"{user.name}\t{user.role.value}\t{where}\t{state}", markup=False)
+                print(
+                    f"{user.name}\t{user.role.value}\t{where}\t{state}"
+                )  # stdout, tab-separated, for scripts
             return 0
         if not args.name:
             raise JiaozaoError(f"请写出用户名：jiaozao user {args.action} 用户名")

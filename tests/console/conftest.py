@@ -97,7 +97,7 @@ class Staff(AppClient):
         return response
 
     def submit(self, url: str, data: dict[str, object] | None = None, **kwargs: object) -> httpx.Response:
-        return self.post(url, data={"csrf": self.csrf, **(data or {})}, **kwargs)  # type: ignore[arg-type]
+        return self.post(url, data={"csrf": self.csrf, **(data or {})}, **kwargs)
 
 
 @pytest.fixture
