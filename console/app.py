@@ -104,6 +104,10 @@ async def _guarded(console: Console, handler: Handler, request: Request) -> Resp
         return RedirectResponse(sign_in.to, 303)
     except ConsoleError as error:
         return _error(console, request, error)
+    finally:
+        form = getattr(request.state, "form", None)
+        if form is not None:
+            await form.close()
 
 
 def _error(console: Console, request: Request, error: ConsoleError) -> Response:

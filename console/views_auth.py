@@ -36,6 +36,7 @@ def _login_form(console: Console, request: Request, message: str, back: str, sta
 
 async def login(console: Console, request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=10)
+    request.state.form = form
     expected, given = request.cookies.get(LOGIN_COOKIE, ""), form.get("token")
     if not isinstance(given, str) or not sessions.same_token(expected, given):
         raise errors.bad_token()

@@ -137,6 +137,7 @@ class Console:
             raise errors.too_large(too_large(self.settings.upload_limit)) from None
         except Exception:  # a malformed multipart body
             raise errors.bad_request("表单内容无法读取", "请回到上一页重新提交。") from None
+        request.state.form = form  # closed (spooled upload files removed) once the response is made
         given = form.get("csrf")
         if not isinstance(given, str) or not sessions.same_token(visit.csrf, given):
             raise errors.bad_token()

@@ -136,3 +136,29 @@ def clients() -> Iterator[Clients]:
     yield make
     for client in made:
         client.close()
+
+
+def edited_catalog(settings: ConsoleSettings, slug: str, cells: dict[tuple[int, int], object]) -> bytes:
+    """Return the department's current catalog.xlsx with some cells changed ((row, column), 1-based as Excel)."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(settings.inputs.catalogs / slug / "catalog.xlsx")
+    for (row, column), value in cells.items():
+        book.active.cell(row, column).value = value
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def wait_for_job(client: Staff, location: str, seconds: float = 120) -> dict[str, object]:
+    """Follow a job page's JSON twin until the job has finished; return its last state."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        state: dict[str, object] = client.get(location + ".json").json()
+        if state["state"] in ("done", "failed") or time.monotonic() > deadline:
+            return state
+        time.sleep(0.2)
