@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from console import errors, views_admin, views_auth, views_catalog, views_jobs, views_ledger
+from console import errors, views_admin, views_auth, views_catalog, views_facts, views_jobs, views_ledger
 from console.errors import ConsoleError
 from console.jobs import JobQueue
 from console.security import BodyLimit, SecurityHeaders
@@ -60,6 +60,8 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
         route(dept + "/ledger", views_ledger.upload, ("POST",)),
         route(dept + "/ledger/uploads/{id}", views_ledger.upload_page),
         route(dept + "/ledger/uploads/{id}/accept", views_ledger.accept, ("POST",)),
+        route(dept + "/facts", views_facts.facts_page),
+        route(dept + "/facts", views_facts.save_facts, ("POST",)),
         route("/jobs/{id}.json", views_jobs.job_json),
         route("/jobs/{id}", views_jobs.job_page),
         route("/users", views_admin.users_page),

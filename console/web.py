@@ -127,12 +127,12 @@ class Console:
         )
         raise errors.forbidden()
 
-    async def form(self, request: Request, visit: Visit) -> FormData:
+    async def form(self, request: Request, visit: Visit, max_fields: int = 50) -> FormData:
         """Return the posted form once its CSRF token matches the session's; uploads stay within the limit."""
         if request.scope.get("jiaozao.too_large"):
             raise errors.too_large(too_large(self.settings.upload_limit))
         try:
-            form = await request.form(max_files=1, max_fields=50)
+            form = await request.form(max_files=1, max_fields=max_fields)
         except BodyTooLarge:
             raise errors.too_large(too_large(self.settings.upload_limit)) from None
         except Exception:  # a malformed multipart body

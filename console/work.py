@@ -438,3 +438,54 @@ def failure_text(error: BaseException) -> str:
     if isinstance(error, OSError):
         return f"无法读写文件（{error.strerror}），已发布的网站保持不变。请检查磁盘空间和权限"
     return f"程序内部错误（{type(error).__name__}），已发布的网站保持不变。请报告给维护人员"
+
+
+# -- department.yaml and renewal.yaml ------------------------------------------------------------------
+
+
+def fact_keys() -> tuple[dict[str, str], tuple[str, ...]]:
+    """Return department.yaml's keys with their help texts, and renewal.yaml's guide keys."""
+    from generator.catalog.facts import DEPARTMENT_KEYS, GUIDE_KEYS
+
+    return DEPARTMENT_KEYS, GUIDE_KEYS
+
+
+def fact_files(settings: ConsoleSettings, slug: str) -> tuple[str, str]:
+    """Return the text of the department's department.yaml and renewal.yaml ('' when missing)."""
+    folder = settings.inputs.catalogs / slug
+    return tuple(  # type: ignore[return-value]
+        (folder / n).read_text(encoding="utf-8-sig") if (folder / n).is_file() else ""
+        for n in ("department.yaml", "renewal.yaml")
+    )
+
+
+def check_facts(
+    settings: ConsoleSettings, slug: str, department_text: str, renewal_text: str
+) -> list[ProblemRow]:
+    """Return the problems `jiaozao check` finds in the department with these two files (errors and warnings)."""
+    root = settings.inputs.catalogs
+    with tempfile.TemporaryDirectory(prefix="jiaozao-console-") as scratch:
+        folder = Path(scratch) / root.name / slug
+        folder.mkdir(parents=True)
+        current = catalog_file(settings, slug)
+        if current is not None:
+            shutil.copy2(current, folder / current.name)
+        (folder / "department.yaml").write_text(department_text, encoding="utf-8")
+        (folder / "renewal.yaml").write_text(renewal_text, encoding="utf-8")
+        try:
+            catalogs, problems = load_catalogs(folder.parent)
+        except InputError as error:
+            return [problem_row(p) for p in error.problems]
+    problems = [
+        *problems,
+        *late_reminder_problems(catalogs, load_calendar(settings.inputs), today_of(settings)),
+    ]
+    return [problem_row(p) for p in problems]
+
+
+def write_facts(settings: ConsoleSettings, slug: str, department_text: str, renewal_text: str) -> None:
+    """Write both files atomically where the command line reads them."""
+    folder = settings.inputs.catalogs / slug
+    for name, text in (("department.yaml", department_text), ("renewal.yaml", renewal_text)):
+        with replacing(folder / name) as temp:
+            temp.write_text(text, encoding="utf-8")
