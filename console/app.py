@@ -6,6 +6,7 @@ Production: `jiaozao console` (uvicorn on 127.0.0.1 behind nginx with https; see
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from functools import partial
@@ -19,7 +20,16 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from console import errors, views_admin, views_auth, views_catalog, views_facts, views_jobs, views_ledger
+from console import (
+    errors,
+    views_admin,
+    views_auth,
+    views_catalog,
+    views_facts,
+    views_jobs,
+    views_ledger,
+    work,
+)
 from console.errors import ConsoleError
 from console.jobs import JobQueue
 from console.security import BodyLimit, SecurityHeaders
@@ -37,6 +47,7 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
     console = Console(settings, jobs)
     if start_jobs:
         jobs.start()
+        threading.Thread(target=work.warm, args=(settings,), name="console-warm", daemon=True).start()
 
     def route(path: str, handler: Handler, methods: tuple[str, ...] = ("GET",)) -> Route:
         return Route(path, partial(_guarded, console, handler), methods=list(methods))

@@ -64,6 +64,31 @@ def problem_row(problem: Problem, file: str | None = None) -> ProblemRow:
     )  # fmt: skip
 
 
+_calendars: dict[str, tuple[object, WorkdayCalendar]] = {}
+
+
+def calendar_of(settings: ConsoleSettings) -> WorkdayCalendar:
+    """Return the working-day calendar (cached until holidays.csv changes: building it takes a quarter second)."""
+    path = settings.inputs.holidays
+    stamp = (path.stat().st_mtime_ns, path.stat().st_size) if path.is_file() else None
+    with _lock:
+        cached = _calendars.get(str(path))
+        if cached is None or cached[0] != stamp:
+            cached = _calendars[str(path)] = (stamp, load_calendar(settings.inputs))
+        return cached[1]
+
+
+def warm(settings: ConsoleSettings, slug: str | None = None) -> None:
+    """Load what the first page views need (目录, calendar, a department's table) before anyone asks."""
+    try:
+        published(settings)
+        calendar_of(settings)
+        if slug is not None:
+            certificates(settings, slug)
+    except Exception:  # a page view will meet the same problem and say it properly
+        return
+
+
 def today_of(settings: ConsoleSettings) -> date:
     return settings.today or china_today()
 
@@ -181,7 +206,7 @@ def check_catalog(settings: ConsoleSettings, slug: str, content: bytes, ext: str
         except InputError as error:
             rows = [problem_row(p, _file_of(p, shown)) for p in error.problems]
             return CatalogCheck(0, rows, [], [])
-    calendar = load_calendar(settings.inputs)
+    calendar = calendar_of(settings)
     problems = [*problems, *late_reminder_problems(new, calendar, today_of(settings))]
     rows = [problem_row(p, _file_of(p, shown)) for p in problems]
     fresh = new.department(slug)
@@ -357,7 +382,7 @@ def certificates(settings: ConsoleSettings, slug: str) -> list[CertificateRow]:
         if cached is not None and cached[0] == stamp:
             return cached[1]
     ledger, _ = department_ledger(settings, catalogs, slug)
-    schedule = compute_schedule(ledger, catalogs, load_calendar(settings.inputs), today)
+    schedule = compute_schedule(ledger, catalogs, calendar_of(settings), today)
     rows = _certificate_rows(ledger, schedule, catalogs)
     with _lock:
         _table_cache[slug] = (stamp, rows)
@@ -478,7 +503,7 @@ def check_facts(
             return [problem_row(p) for p in error.problems]
     problems = [
         *problems,
-        *late_reminder_problems(catalogs, load_calendar(settings.inputs), today_of(settings)),
+        *late_reminder_problems(catalogs, calendar_of(settings), today_of(settings)),
     ]
     return [problem_row(p) for p in problems]
 
