@@ -108,6 +108,7 @@ class Browser:
     def upload(self, path: Path) -> None:
         self.driver.find_element("id", "file").send_keys(str(path))
         self.driver.find_element("css selector", "section.box button[type=submit]").click()
+        self.wait_for(lambda: "/uploads/" in self.driver.current_url)
 
     def shoot(self, name: str) -> None:
         """Screenshot the whole page at 1280 and at 375 px, and audit it with axe-core at both widths."""
@@ -163,6 +164,7 @@ def test_sign_in_fix_a_bad_row_publish_and_another_clerk_is_refused(
         browser.shoot("preview")
         driver.find_element("name", "accept_warnings").click()
         driver.find_element("css selector", "form[action$='/publish'] button").click()
+        browser.wait_for(lambda: "/jobs/" in driver.current_url)
         deadline = time.monotonic() + 120
         while "已完成" not in driver.title + browser.text() and "失败" not in browser.text():
             assert time.monotonic() < deadline, browser.text()
@@ -171,6 +173,7 @@ def test_sign_in_fix_a_bad_row_publish_and_another_clerk_is_refused(
         assert "已完成" in browser.text(), browser.text()
         browser.shoot("published")
         driver.find_element("link text", "查看公开网站上的部门页面").click()
+        browser.wait_for(lambda: driver.current_url.startswith(public))
         assert driver.current_url.startswith(public)
         assert "到期前60个工作日" in driver.find_element("tag name", "body").text
         browser.open("/departments/anshan/ledger")
@@ -198,4 +201,5 @@ def test_every_task_works_without_javascript(console_server: tuple[str, str]) ->
         browser.open("/departments/dongli/ledger")
         driver.find_element("id", "status").send_keys("已过期")
         driver.find_element("css selector", "form.filters button").click()
+        browser.wait_for(lambda: "status=" in driver.current_url)
         assert "status=" in driver.current_url and "证照台账" in browser.text()
