@@ -80,6 +80,8 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
         route("/users/{name}/disable", views_admin.disable, ("POST",)),
         route("/users/{name}/password", views_admin.password, ("POST",)),
         route("/audit", views_admin.audit_page),
+        route("/settings", views_admin.site_page),
+        route("/settings", views_admin.save_site, ("POST",)),
         Mount("/console-static", StaticFiles(directory=_STATIC), name="static"),
     ]
     app = Starlette(

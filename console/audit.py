@@ -18,7 +18,7 @@ ACTIONS = {
     "restore": "恢复旧版本",
     "accept_ledger": "接受台账",
     "edit_facts": "修改部门信息",
-    "edit_guides": "修改办事指南",
+    "edit_site": "修改网站设置",
     "user_add": "新增用户",
     "user_passwd": "修改密码",
     "user_disable": "停用用户",

@@ -165,7 +165,9 @@ class _Run:
         )
         if version:
             self.db.execute("UPDATE catalog_versions SET state = 'published' WHERE id = ?", (version,))
-        link = f"{self.settings.public_url}departments/{self.slug}/"
+        link = (
+            f"{self.settings.public_url}departments/{self.slug}/" if self.slug else self.settings.public_url
+        )
         self.update("完成", 100, "done", message=summary, link=link, finished=time.time())
         audit.record(
             self.db, self.user, "后台任务", "publish", self.slug, f"任务 {self.job_id} 完成，{summary}"

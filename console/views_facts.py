@@ -83,7 +83,7 @@ async def save_facts(console: Console, request: Request) -> Response:
     department_text, renewal_text = work.fact_files(console.settings, slug)
     try:
         sections = [key for key, _, _ in _sections(yamlforms.load(renewal_text))]
-        new_department = yamlforms.edit_department(department_text, _department_values(form, keys))
+        new_department = yamlforms.edit_mapping(department_text, _department_values(form, keys))
         new_renewal = yamlforms.edit_guides(renewal_text, _guide_values(form, sections, guide_keys))
     except yamlforms.FormError as error:
         raise errors.ConsoleError(409, "broken_yaml", str(error)) from None

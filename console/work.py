@@ -514,3 +514,36 @@ def write_facts(settings: ConsoleSettings, slug: str, department_text: str, rene
     for name, text in (("department.yaml", department_text), ("renewal.yaml", renewal_text)):
         with replacing(folder / name) as temp:
             temp.write_text(text, encoding="utf-8")
+
+
+# -- site.yaml (管理员) ---------------------------------------------------------------------------------
+
+
+def site_file(settings: ConsoleSettings) -> tuple[tuple[str, ...], str]:
+    """Return site.yaml's known keys and the file's text ('' when missing)."""
+    from generator.site.config import SITE_FILE, SITE_KEYS
+
+    path = settings.inputs.catalogs / SITE_FILE
+    return tuple(SITE_KEYS), path.read_text(encoding="utf-8-sig") if path.is_file() else ""
+
+
+def check_site(settings: ConsoleSettings, text: str) -> list[ProblemRow]:
+    """Return the problems `jiaozao build` would find in this site.yaml."""
+    from generator.site.config import SITE_FILE, load_site_config
+
+    with tempfile.TemporaryDirectory(prefix="jiaozao-console-") as scratch:
+        folder = Path(scratch) / settings.inputs.catalogs.name
+        folder.mkdir()
+        (folder / SITE_FILE).write_text(text, encoding="utf-8")
+        try:
+            load_site_config(folder)
+        except InputError as error:
+            return [problem_row(p) for p in error.problems]
+    return []
+
+
+def write_site(settings: ConsoleSettings, text: str) -> None:
+    from generator.site.config import SITE_FILE
+
+    with replacing(settings.inputs.catalogs / SITE_FILE) as temp:
+        temp.write_text(text, encoding="utf-8")

@@ -89,8 +89,8 @@ def _refill(sequence: CommentedSeq, values: list[str]) -> None:
         sequence.ca.items[len(values) - 1] = trailing
 
 
-def edit_department(text: str, values: dict[str, Any]) -> str:
-    """Return department.yaml with the form's values set."""
+def edit_mapping(text: str, values: dict[str, Any]) -> str:
+    """Return a top-level mapping (department.yaml, site.yaml) with the form's values set."""
     data = load(text)
     for key, value in values.items():
         set_value(data, key, value)

@@ -73,3 +73,18 @@ def test_a_bad_value_is_shown_and_nothing_is_written(
 def test_the_inspector_sees_the_form_read_only(quiet_app: Starlette, clients: Clients) -> None:
     page = clients(quiet_app, "inspector").get(F).text
     assert "<fieldset disabled>" in page and "检查并保存" not in page
+
+
+def test_administrators_edit_the_site_settings_and_the_site_follows(
+    app: Starlette, settings: ConsoleSettings, clients: Clients
+) -> None:
+    admin = clients(app, "admin")
+    fields = form_of(admin.get("/settings").text)
+    assert fields["网站名称"] == "证照到期提醒"
+    fields["主办单位"] = "某某市行政审批局（测试）"
+    job = admin.submit("/settings", fields).headers["location"]
+    assert wait_for_job(admin, job)["state"] == "done"
+    text = (settings.inputs.catalogs / "site.yaml").read_text(encoding="utf-8")
+    assert "主办单位: 某某市行政审批局（测试）" in text and text.startswith("# 网站设置")
+    assert "某某市行政审批局（测试）" in (settings.site / "index.html").read_text(encoding="utf-8")
+    assert clients(app, "clerk_a").get("/settings").status_code == 403
