@@ -179,6 +179,9 @@ def test_sign_in_fix_a_bad_row_publish_and_another_clerk_is_refused(
         browser.open("/departments/anshan/ledger")
         assert "证照台账" in browser.text()
         browser.shoot("ledger")
+        browser.open("/departments/anshan/facts")
+        assert "部门信息和办事指南" in browser.text()
+        browser.shoot("facts")
         browser.sign_out()
         browser.sign_in("clerk_b")
         browser.open("/departments/anshan/catalog")
@@ -186,7 +189,7 @@ def test_sign_in_fix_a_bad_row_publish_and_another_clerk_is_refused(
         browser.shoot("forbidden")
         browser.sign_out()
         browser.sign_in("admin")
-        for path, name in (("/users", "users"), ("/audit", "audit")):
+        for path, name in (("/users", "users"), ("/audit", "audit"), ("/settings", "settings")):
             browser.open(path)
             browser.shoot(name)
     assert not browser.findings, browser.findings
