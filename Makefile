@@ -18,7 +18,9 @@ demo: $(STAMP)
 	$(BIN)/jiaozao check
 	$(BIN)/jiaozao schedule --out out/schedule.xlsx
 	$(BIN)/jiaozao build
-	@echo "网站和查询门户：http://127.0.0.1:8000/  （按 Ctrl+C 停止）"
+	@echo "网站和查询门户：http://127.0.0.1:8000/ ；工作台：http://127.0.0.1:8001/  （按 Ctrl+C 停止）"
+	$(BIN)/jiaozao console --demo-admin admin & console=$$!; \
+	trap 'kill $$console 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/jiaozao serve
 
 lint: $(STAMP)

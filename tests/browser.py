@@ -135,6 +135,7 @@ def audit(browser: Any, name: str, enhanced_contrast: bool = False) -> list[dict
 
     Return the serious and critical violations. enhanced_contrast adds WCAG AAA's 7:1 contrast rule.
     """
+    settle(browser)  # colours are judged as shown, not halfway through a fade (the search overlay)
     if not browser.execute_script("return typeof window.axe === 'object'"):
         browser.execute_script(AXE.read_text(encoding="utf-8"))
     extra = {"color-contrast-enhanced": {"enabled": True}} if enhanced_contrast else {}
@@ -145,6 +146,17 @@ def audit(browser: Any, name: str, enhanced_contrast: bool = False) -> list[dict
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"axe-{name}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
     return [v for v in report["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def settle(browser: Any, seconds: float = 5.0) -> None:
+    """Wait until no CSS transition or animation is running on the page (or seconds have passed)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    running = "return document.getAnimations().filter(a => a.playState === 'running').length"
+    while browser.execute_script(running) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.05)
 
 
 def summary(violations: list[dict[str, Any]]) -> str:

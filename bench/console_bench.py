@@ -1,0 +1,174 @@
+"""Benchmark: the staff console at province scale — 100 departments, 1,000,000 certificates.
+
+Run: .venv/bin/python -m bench.console_bench [--rows N]   (uses bench/site_bench's province inputs, written on
+first run into bench/.cache/province; --rows 100000 gives a quick run with 1,000 certificates a department)
+Prints: sign-in time (argon2id included), the first page of one department's certificate table (10,000 rows at
+province scale; first view and later views), and from 发布 of one edited 目录 to the public site and the lookup
+index showing it (the check before it is printed too).
+Targets (issue 13): sign-in ≤ 500 ms; table first page ≤ 300 ms; 发布 → visible ≤ 20 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import io
+import os
+import re
+import shutil
+import statistics
+import time
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.site_bench import CACHE, TODAY, province_inputs
+from console import users
+from console.app import create_app
+from console.db import connect
+from console.settings import ConsoleSettings
+from generator.config import Settings
+from generator.lookup.writer import default_index_dir
+from generator.workflows.build import build_site
+from portal.format import CURRENT_FILE
+
+PASSWORD = "Bench-lantern-harbor-7"
+SLUG = "dept001"
+
+
+class Client:
+    """httpx against the console app in this process (no network), keeping cookies."""
+
+    def __init__(self, app: Any) -> None:
+        self.loop = asyncio.new_event_loop()
+        transport = httpx.ASGITransport(app=app, client=("192.0.2.1", 50000))
+        self.client = httpx.AsyncClient(transport=transport, base_url="http://console.bench")
+
+    def get(self, url: str) -> httpx.Response:
+        return self.loop.run_until_complete(self.client.get(url))
+
+    def post(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.loop.run_until_complete(self.client.post(url, **kwargs))
+
+    def close(self) -> None:
+        self.loop.run_until_complete(self.client.aclose())
+        self.loop.close()
+
+
+def timed(action: Any) -> tuple[Any, float]:
+    started = time.perf_counter()
+    result = action()
+    return result, time.perf_counter() - started
+
+
+def sign_in(client: Client) -> float:
+    token = re.search(r'name="token" value="([^"]+)"', client.get("/login").text)
+    assert token
+    response, seconds = timed(
+        lambda: client.post(
+            "/login", data={"token": token.group(1), "name": "clerk001", "password": PASSWORD}
+        )
+    )
+    assert response.status_code == 303, response.text
+    return float(seconds)
+
+
+def edited_catalogue(root: Path) -> bytes:
+    """Return dept001's 目录 with one 首次提醒时限 changed, as a clerk would upload it."""
+    rows = list(csv.reader((root / SLUG / "catalog.csv").read_text(encoding="utf-8-sig").splitlines()))
+    rows[2][5] = "到期前100个工作日" if rows[2][5] != "到期前100个工作日" else "到期前90个工作日"
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--reuse", action="store_true", help="沿用上次运行生成的网站和索引（跳过准备）")
+    args = parser.parse_args()
+    source = province_inputs(args.rows)
+    work = CACHE / f"console-{args.rows}"
+    ready = work / "ready"
+    if not (args.reuse and ready.exists()):
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(
+            source, work / "catalogs"
+        )  # publishing writes the 目录: keep the shared inputs as they are
+    for leftover in work.glob("console*.sqlite*"):
+        leftover.unlink()
+    os.environ["JIAOZAO_CACHE"] = str(work / "ledger-cache")
+    site = work / "site"
+    settings = ConsoleSettings(
+        inputs=Settings.read(str(work / "catalogs")), site=site, src=work / "src", index=default_index_dir(site),
+        db=work / "console.sqlite", public_url="/", today=TODAY,
+    )  # fmt: skip
+    if not ready.exists():
+        print("首次生成网站和查询索引（基准准备，不计）……", flush=True)
+        _, first_build = timed(
+            lambda: build_site(settings.inputs, TODAY, site, settings.src, index_dir=settings.index)
+        )
+        print(f"  {first_build:.1f} s")
+        ready.write_text("ok")
+    with closing(connect(settings.db)) as db:
+        users.add_user(db, "clerk001", users.Role.CLERK, [SLUG], PASSWORD, (SLUG,))
+    app = create_app(settings)
+    time.sleep(1)  # as a server would be, a second after start (the 目录 and calendar are loaded by then)
+    clients = [Client(app) for _ in range(5)]  # each signs in once: a signed-in client is not shown the form
+    client = clients[-1]
+    try:
+        logins = [sign_in(c) for c in clients]
+        first = timed(lambda: client.get(f"/departments/{SLUG}/ledger"))
+        later = [timed(lambda: client.get(f"/departments/{SLUG}/ledger"))[1] for _ in range(10)]
+        rows = re.search(r"共 (\d+) 张", first[0].text)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', first[0].text)
+        assert rows and csrf and first[0].status_code == 200
+        filtered = timed(
+            lambda: client.get(f"/departments/{SLUG}/ledger?status=即将到期&sort=first&dir=desc&page=3")
+        )[1]
+        content = edited_catalogue(work / "catalogs")
+        upload, check = timed(
+            lambda: client.post(
+                f"/departments/{SLUG}/catalog",
+                data={"csrf": csrf.group(1)},
+                files={"file": ("目录.csv", content)},
+            )
+        )
+        assert upload.status_code == 303, upload.text
+        before = (settings.index / CURRENT_FILE).read_text()
+        started = time.perf_counter()
+        job = client.post(
+            upload.headers["location"] + "/publish", data={"csrf": csrf.group(1), "accept_warnings": "1"}
+        )
+        state: dict[str, Any] = {}
+        while state.get("state") not in ("done", "failed"):
+            time.sleep(0.1)
+            state = client.get(job.headers["location"] + ".json").json()
+        visible = time.perf_counter() - started
+        assert state["state"] == "done", state
+        page = (site / "departments" / SLUG / "index.html").read_text(encoding="utf-8")
+        assert (settings.index / CURRENT_FILE).read_text() != before and (
+            "到期前100个工作日" in page or "到期前90个工作日" in page
+        )
+    finally:
+        for c in clients:
+            c.close()
+        app.state.console.close()
+    ms = lambda s: f"{s * 1000:7.0f} ms"  # noqa: E731
+    print(f"部门 100，台账 {args.rows:,} 行；{SLUG} 的证照表 {int(rows.group(1)):,} 张")
+    print(
+        f"登录（含 argon2id）        中位数 {ms(statistics.median(logins))}，最慢 {ms(max(logins))}   目标 ≤ 500 ms"
+    )
+    print(f"证照表第一页（首次打开）    {ms(first[1])}   目标 ≤ 300 ms")
+    print(
+        f"证照表第一页（之后）        中位数 {ms(statistics.median(later))}；筛选、排序、翻页 {ms(filtered)}"
+    )
+    print(f"上传目录并检查（含预览）    {ms(check)}")
+    print(f"发布 → 网站和索引已更新    {visible:8.1f} s   目标 ≤ 20 s   （{state['message']}）")
+
+
+if __name__ == "__main__":
+    main()

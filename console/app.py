@@ -1,0 +1,152 @@
+"""The staff console as a Starlette app: routes, error pages, security headers.
+
+Production: `jiaozao console` (uvicorn on 127.0.0.1 behind nginx with https; see README).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from functools import partial
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from console import (
+    errors,
+    views_admin,
+    views_auth,
+    views_catalog,
+    views_facts,
+    views_jobs,
+    views_ledger,
+    work,
+)
+from console.errors import ConsoleError
+from console.jobs import JobQueue
+from console.security import BodyLimit, SecurityHeaders
+from console.settings import ConsoleSettings
+from console.web import Console, SignIn
+
+log = logging.getLogger("jiaozao.console")
+_STATIC = Path(__file__).with_name("static")
+Handler = Callable[[Console, Request], Awaitable[Response]]
+
+
+def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
+    """Return the console app; with start_jobs the publish worker runs in this process."""
+    jobs = JobQueue(settings)
+    console = Console(settings, jobs)
+    if start_jobs:
+        jobs.start()
+        threading.Thread(target=work.warm, args=(settings,), name="console-warm", daemon=True).start()
+
+    def route(path: str, handler: Handler, methods: tuple[str, ...] = ("GET",)) -> Route:
+        return Route(path, partial(_guarded, console, handler), methods=list(methods))
+
+    dept = "/departments/{slug}"
+    routes = [
+        route("/", views_auth.home),
+        route("/login", views_auth.login_page),
+        route("/login", views_auth.login, ("POST",)),
+        route("/logout", views_auth.logout, ("POST",)),
+        route(dept, _to_catalog),
+        route(dept + "/catalog", views_catalog.catalog_page),
+        route(dept + "/catalog", views_catalog.upload, ("POST",)),
+        route(dept + "/catalog/file", views_catalog.current_file),
+        route(dept + "/catalog/template", views_catalog.template),
+        route(dept + "/catalog/uploads/{id}", views_catalog.upload_page),
+        route(dept + "/catalog/uploads/{id}/publish", views_catalog.publish, ("POST",)),
+        route(dept + "/catalog/versions/{id}/file", views_catalog.version_file),
+        route(dept + "/catalog/versions/{id}/restore", views_catalog.restore, ("POST",)),
+        route(dept + "/ledger", views_ledger.ledger_page),
+        route(dept + "/ledger", views_ledger.upload, ("POST",)),
+        route(dept + "/ledger/uploads/{id}", views_ledger.upload_page),
+        route(dept + "/ledger/uploads/{id}/accept", views_ledger.accept, ("POST",)),
+        route(dept + "/facts", views_facts.facts_page),
+        route(dept + "/facts", views_facts.save_facts, ("POST",)),
+        route("/jobs/{id}.json", views_jobs.job_json),
+        route("/jobs/{id}", views_jobs.job_page),
+        route("/users", views_admin.users_page),
+        route("/users", views_admin.add, ("POST",)),
+        route("/users/{name}/disable", views_admin.disable, ("POST",)),
+        route("/users/{name}/password", views_admin.password, ("POST",)),
+        route("/audit", views_admin.audit_page),
+        route("/settings", views_admin.site_page),
+        route("/settings", views_admin.save_site, ("POST",)),
+        Mount("/console-static", StaticFiles(directory=_STATIC), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(SecurityHeaders, https=settings.https),
+            Middleware(BodyLimit, limit=settings.upload_limit + 1024 * 1024),
+        ],
+        exception_handlers={
+            HTTPException: partial(_http_error, console),
+            Exception: partial(_crash, console),
+        },
+        lifespan=partial(_lifespan, console),
+    )
+    app.state.console = console
+    return app
+
+
+@asynccontextmanager
+async def _lifespan(console: Console, app: Starlette) -> AsyncIterator[None]:
+    yield
+    console.close()
+
+
+async def _to_catalog(console: Console, request: Request) -> Response:
+    console.readable(request, request.path_params["slug"])
+    return RedirectResponse(f"/departments/{request.path_params['slug']}/catalog", 303)
+
+
+async def _guarded(console: Console, handler: Handler, request: Request) -> Response:
+    """Run an endpoint; domain errors become the one error page (or JSON), sign-in needs a redirect."""
+    try:
+        return await handler(console, request)
+    except SignIn as sign_in:
+        return RedirectResponse(sign_in.to, 303)
+    except ConsoleError as error:
+        return _error(console, request, error)
+    finally:
+        form = getattr(request.state, "form", None)
+        if form is not None:
+            await form.close()
+
+
+def _error(console: Console, request: Request, error: ConsoleError) -> Response:
+    if request.url.path.endswith(".json"):
+        return JSONResponse(error.as_json(), error.status)
+    title = errors.TITLES.get(error.status, "出错了")
+    return console.page(request, "error.html", error.status, error=error, title=title)
+
+
+async def _http_error(console: Console, request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 405:
+        return _error(
+            console,
+            request,
+            ConsoleError(405, "method_not_allowed", "不支持这种请求方式", "请从页面上的链接和按钮进入。"),
+        )
+    if exc.status_code == 404:
+        return _error(console, request, errors.not_found())
+    return _error(
+        console, request, ConsoleError(exc.status_code, "http_error", "请求无法处理", "请回到上一页重试。")
+    )
+
+
+async def _crash(console: Console, request: Request, exc: Exception) -> Response:
+    log.exception("工作台内部错误：%s %s", request.method, request.url.path)
+    return _error(console, request, errors.internal())

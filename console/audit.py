@@ -1,0 +1,73 @@
+"""The append-only audit log (操作日志): who did what, when, from where. Never a password."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+_CHINA = timezone(timedelta(hours=8))
+
+ACTIONS = {
+    "login": "登录成功",
+    "login_failed": "登录失败",
+    "logout": "退出",
+    "upload_catalog": "上传目录",
+    "upload_ledger": "上传台账",
+    "publish": "发布",
+    "restore": "恢复旧版本",
+    "accept_ledger": "接受台账",
+    "edit_facts": "修改部门信息",
+    "edit_site": "修改网站设置",
+    "user_add": "新增用户",
+    "user_passwd": "修改密码",
+    "user_disable": "停用用户",
+    "forbidden": "越权访问被拒绝",
+}
+
+
+def now_text() -> str:
+    """Return the current time in China as YYYY-MM-DD HH:MM:SS."""
+    return datetime.now(_CHINA).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    at: str
+    user: str
+    address: str
+    action: str
+    department: str
+    detail: str
+
+    @property
+    def label(self) -> str:
+        return ACTIONS.get(self.action, self.action)
+
+
+def record(
+    db: sqlite3.Connection, user: str, address: str, action: str, department: str = "", detail: str = ""
+) -> None:
+    """Append one entry to the audit log."""
+    db.execute(
+        "INSERT INTO audit (at, user, address, action, department, detail) VALUES (?, ?, ?, ?, ?, ?)",
+        (now_text(), user, address, action, department, detail),
+    )
+
+
+def search(
+    db: sqlite3.Connection, user: str = "", action: str = "", department: str = "", limit: int = 200
+) -> list[Entry]:
+    """Return the newest entries matching every filter given (empty filters match all)."""
+    clauses, values = [], list[object]()
+    for column, value in (("user", user), ("action", action), ("department", department)):
+        if value:
+            clauses.append(f"{column} = ?")
+            values.append(value)
+    where = " WHERE " + " AND ".join(clauses) if clauses else ""
+    rows = db.execute(
+        f"SELECT id, at, user, address, action, department, detail FROM audit{where} ORDER BY id DESC LIMIT ?",
+        (*values, limit),
+    ).fetchall()
+    return [Entry(*row) for row in rows]

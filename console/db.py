@@ -1,0 +1,98 @@
+"""The console's one SQLite file: users, sessions, sign-in failures, the audit log, uploads, versions, jobs."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL,
+    departments TEXT NOT NULL DEFAULT '',
+    password TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    failures INTEGER NOT NULL DEFAULT 0,
+    locked_until REAL NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY,            -- SHA-256 of the cookie value: a copy of the file signs no one in
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    csrf TEXT NOT NULL,
+    created REAL NOT NULL,
+    seen REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS address_failures (address TEXT NOT NULL, at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS address_failures_by_address ON address_failures(address, at);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    address TEXT NOT NULL,
+    action TEXT NOT NULL,
+    department TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+CREATE TABLE IF NOT EXISTS uploads (
+    id INTEGER PRIMARY KEY,
+    department TEXT NOT NULL,
+    kind TEXT NOT NULL,             -- catalog | ledger
+    ext TEXT NOT NULL,              -- xlsx | csv, from the content
+    sha256 TEXT NOT NULL,
+    content BLOB NOT NULL,
+    client_name TEXT NOT NULL,      -- shown, never used as a path
+    user TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    report TEXT NOT NULL DEFAULT '{}',
+    state TEXT NOT NULL DEFAULT 'checked'
+);
+CREATE TABLE IF NOT EXISTS catalog_versions (
+    id INTEGER PRIMARY KEY,
+    department TEXT NOT NULL,
+    ext TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    content BLOB NOT NULL,
+    user TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    job_id INTEGER,
+    state TEXT NOT NULL DEFAULT 'queued'
+);
+CREATE TABLE IF NOT EXISTS jobs (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    department TEXT NOT NULL,
+    user TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    started REAL,
+    finished REAL,
+    state TEXT NOT NULL DEFAULT 'queued',   -- queued | running | done | failed
+    stage TEXT NOT NULL DEFAULT '排队等候',
+    percent INTEGER NOT NULL DEFAULT 0,
+    message TEXT NOT NULL DEFAULT '',
+    link TEXT NOT NULL DEFAULT '',
+    payload TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Return a connection to the console database, creating its folder and tables when new."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    connection.row_factory = sqlite3.Row
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA foreign_keys=ON")
+    connection.execute("PRAGMA busy_timeout=30000")
+    connection.executescript(SCHEMA)
+    with contextlib.suppress(OSError):  # password hashes and personal data in uploads: server staff only
+        path.chmod(0o600)
+    return connection

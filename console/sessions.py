@@ -1,0 +1,64 @@
+"""Server-side sessions: a random id in an HttpOnly cookie, its hash in the database, a CSRF token each."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import sqlite3
+import time
+from dataclasses import dataclass
+
+from console.users import User, by_id
+
+
+@dataclass(frozen=True)
+class Session:
+    user: User
+    csrf: str
+
+
+def _key(cookie: str) -> str:
+    return hashlib.sha256(cookie.encode()).hexdigest()
+
+
+def start(db: sqlite3.Connection, user: User) -> str:
+    """Return the cookie value of a new session for user (a new id at every sign-in)."""
+    cookie = secrets.token_urlsafe(32)
+    now = time.time()
+    db.execute(
+        "INSERT INTO sessions (id, user_id, csrf, created, seen) VALUES (?, ?, ?, ?, ?)",
+        (_key(cookie), user.id, secrets.token_urlsafe(32), now, now),
+    )
+    return cookie
+
+
+def resume(db: sqlite3.Connection, cookie: str, idle: int, longest: int) -> Session | None:
+    """Return the live session of a cookie, marking it seen; expired or disabled ones end here."""
+    if not cookie or len(cookie) > 100:
+        return None
+    key, now = _key(cookie), time.time()
+    row = db.execute("SELECT user_id, csrf, created, seen FROM sessions WHERE id = ?", (key,)).fetchone()
+    if row is None:
+        return None
+    user = by_id(db, row["user_id"])
+    if user is None or user.disabled or now - row["seen"] > idle or now - row["created"] > longest:
+        db.execute("DELETE FROM sessions WHERE id = ?", (key,))
+        return None
+    if now - row["seen"] > 5:  # one write every few seconds is enough to keep it alive
+        db.execute("UPDATE sessions SET seen = ? WHERE id = ?", (now, key))
+    return Session(user, row["csrf"])
+
+
+def end(db: sqlite3.Connection, cookie: str) -> None:
+    db.execute("DELETE FROM sessions WHERE id = ?", (_key(cookie),))
+
+
+def prune(db: sqlite3.Connection, idle: int, longest: int) -> None:
+    now = time.time()
+    db.execute("DELETE FROM sessions WHERE seen < ? OR created < ?", (now - idle, now - longest))
+
+
+def same_token(expected: str, given: str) -> bool:
+    """Return whether a submitted CSRF token is the expected one (constant time)."""
+    return bool(expected) and hmac.compare_digest(expected.encode(), given.encode())

@@ -1,0 +1,105 @@
+"""The console's one configuration, read once at start from options, then the environment, then defaults."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from generator.config import Settings
+
+DEFAULT_DB = Path("var") / "console.sqlite"
+_MB = 1024 * 1024
+
+
+class ConsoleConfigError(Exception):
+    """A console setting that cannot be used; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class ConsoleSettings:
+    """Where the console keeps its state and finds the data it publishes, and how it protects itself."""
+
+    inputs: Settings  # 目录 and 台账, as every command reads them
+    site: Path  # the published site (jiaozao build --site)
+    src: Path  # the generated Markdown (jiaozao build --src)
+    index: Path  # the portal's lookup index (jiaozao build --index)
+    db: Path = DEFAULT_DB  # users, sessions, audit log, versions, jobs
+    https: bool = False  # behind https: cookies get Secure
+    upload_limit: int = 50 * _MB  # bytes per uploaded file
+    unzip_limit: int = 1024 * _MB  # uncompressed bytes an .xlsx may hold (zip bombs)
+    trusted_proxy: str = ""  # the address whose SSO header and X-Forwarded-For are believed
+    sso_header: str = ""  # the header naming the signed-in user (统一身份认证), from the trusted proxy only
+    public_url: str = "/"  # where the public site is, for links to the pages a publish changed
+    idle_seconds: int = 30 * 60
+    max_seconds: int = 8 * 60 * 60
+    today: date | None = None  # fixed day for tests and demos; None: today in China
+
+    @property
+    def queue_db(self) -> Path:
+        """Return the job queue's SQLite file, beside the console's own."""
+        return self.db.with_name(self.db.stem + "-queue.sqlite")
+
+    @classmethod
+    def read(
+        cls,
+        inputs: Settings,
+        site: Path,
+        src: Path,
+        index: Path,
+        db: str | None = None,
+        environ: Mapping[str, str] = os.environ,
+    ) -> ConsoleSettings:
+        """Return settings from the options given, else JIAOZAO_CONSOLE_* variables, else the defaults."""
+        env = _Env(environ)
+        return cls(
+            inputs=inputs,
+            site=site,
+            src=src,
+            index=index,
+            db=Path(db or env.text("DB") or DEFAULT_DB),
+            https=env.flag("HTTPS"),
+            upload_limit=env.number("UPLOAD_MB", 50) * _MB,
+            unzip_limit=env.number("UNZIP_MB", 1024) * _MB,
+            trusted_proxy=env.text("TRUSTED_PROXY"),
+            sso_header=env.text("SSO_HEADER").lower(),
+            public_url=env.text("PUBLIC_URL") or _site_url(inputs),
+        )
+
+
+class _Env:
+    """JIAOZAO_CONSOLE_* variables with typed casts and Chinese messages."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self.environ = environ
+
+    def text(self, key: str) -> str:
+        return self.environ.get(f"JIAOZAO_CONSOLE_{key}", "").strip()
+
+    def flag(self, key: str) -> bool:
+        value = self.text(key).lower()
+        if value not in ("", "0", "1", "true", "false", "yes", "no"):
+            raise ConsoleConfigError(f"JIAOZAO_CONSOLE_{key} 的值“{value}”应是 1 或 0")
+        return value in ("1", "true", "yes")
+
+    def number(self, key: str, default: int) -> int:
+        value = self.text(key)
+        if not value:
+            return default
+        if not value.isdigit() or int(value) < 1:
+            raise ConsoleConfigError(f"JIAOZAO_CONSOLE_{key} 的值“{value}”应是正整数（单位 MB）")
+        return int(value)
+
+
+def _site_url(inputs: Settings) -> str:
+    """Return site.yaml's 网址 (the public address), or / when it has none."""
+    import yaml
+
+    try:
+        data = yaml.safe_load((inputs.catalogs / "site.yaml").read_text(encoding="utf-8")) or {}
+    except (OSError, ValueError, yaml.YAMLError):
+        return "/"
+    url = str(data.get("网址") or "/").strip() if isinstance(data, dict) else "/"
+    return url if url.endswith("/") else url + "/"

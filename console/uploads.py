@@ -1,0 +1,108 @@
+"""Uploaded spreadsheets judged by their content, not their name: a real .xlsx or a CSV text, within limits."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+
+_CHUNK = 1024 * 1024
+_REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+
+
+class UploadRefused(Exception):
+    """An upload the console will not read; the message says why and what to do, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A checked upload: its bytes, what kind of file it really is, and a name fit only for showing."""
+
+    content: bytes
+    ext: str  # "xlsx" or "csv"
+    client_name: str
+    sha256: str
+
+
+def shown_name(name: str) -> str:
+    """Return the client's file name reduced to something safe to show (never used as a path)."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    clean = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
+    return clean[:100] or "（无文件名）"
+
+
+def check_upload(content: bytes, client_name: str, limit: int, unzip_limit: int) -> Upload:
+    """Return the upload when it is a usable .xlsx or .csv; raise UploadRefused otherwise."""
+    if not content:
+        raise UploadRefused("没有收到文件，或文件是空的：请选择要上传的 .xlsx 或 .csv 文件")
+    if len(content) > limit:
+        raise UploadRefused(too_large(limit))
+    if content.startswith(b"PK\x03\x04"):
+        _check_xlsx(content, unzip_limit)
+        ext = "xlsx"
+    elif content.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UploadRefused("这是旧版 Excel（.xls）或加密的文件：请在 Excel/WPS 中另存为 .xlsx 再上传")
+    else:
+        _check_csv(content)
+        ext = "csv"
+    return Upload(content, ext, shown_name(client_name), hashlib.sha256(content).hexdigest())
+
+
+def too_large(limit: int) -> str:
+    return f"文件太大：最大 {limit // (1024 * 1024)} MB。请删去多余的工作表或另存为 .csv 再上传"
+
+
+def _check_xlsx(content: bytes, unzip_limit: int) -> None:
+    broken = "文件已损坏或不是 Excel 工作簿：请用 Excel/WPS 打开后另存为 .xlsx 再上传"
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as book:
+            names = set(book.namelist())
+            if not all(part in names for part in _REQUIRED_PARTS):
+                raise UploadRefused(
+                    "这不是 Excel 工作簿（.xlsx）：请在 Excel/WPS 中另存为 .xlsx 或 .csv 再上传"
+                )
+            _unpack_within(book, unzip_limit)
+    except UploadRefused:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError):
+        raise UploadRefused(broken) from None
+
+
+def _unpack_within(book: zipfile.ZipFile, unzip_limit: int) -> None:
+    """Decompress every part, counting what comes out: a zip bomb stops at the limit, not at the disk's end."""
+    total = 0
+    for info in book.infolist():
+        if info.file_size > unzip_limit:
+            raise UploadRefused(_bomb(unzip_limit))
+        with book.open(info) as part:  # CRC is checked at the end of each part: a damaged file fails here
+            while chunk := part.read(_CHUNK):
+                total += len(chunk)
+                if total > unzip_limit:
+                    raise UploadRefused(_bomb(unzip_limit))
+
+
+def _bomb(unzip_limit: int) -> str:
+    return (
+        f"文件解压后超过 {unzip_limit // (1024 * 1024)} MB，可能是恶意构造的压缩文件，已拒绝。"
+        "如确是台账，请另存为 .csv 再上传"
+    )
+
+
+def _check_csv(content: bytes) -> None:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UploadRefused(
+            "文件既不是 Excel 工作簿，也不是 UTF-8 或 GBK 编码的 CSV：请另存为 .xlsx 或“CSV UTF-8”再上传"
+        )
+    controls = sum(1 for ch in text[:_CHUNK] if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n")
+    if controls:
+        raise UploadRefused("文件含有不可见的控制字符，不是表格文本：请另存为 .xlsx 或“CSV UTF-8”再上传")
+    if "," not in text and "\t" not in text:
+        raise UploadRefused("文件里没有用逗号分隔的列，不是 CSV 表格：请另存为 .xlsx 或“CSV UTF-8”再上传")

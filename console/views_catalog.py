@@ -1,0 +1,225 @@
+"""A department's 目录: as published, its versions, downloads, and upload → check → preview → publish."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import Response
+
+from console import audit, errors, jobs, work
+from console.audit import now_text
+from console.uploads import Upload, UploadRefused, check_upload
+from console.web import Console, Visit
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MEDIA = {"xlsx": XLSX, "csv": "text/csv; charset=utf-8"}
+
+
+def download(content: bytes, name: str, ext: str) -> Response:
+    # The name is ours (ASCII), never the client's; RFC 5987 form for the Chinese ones.
+    from urllib.parse import quote
+
+    disposition = f"attachment; filename=\"download.{ext}\"; filename*=UTF-8''{quote(name)}"
+    return Response(content, media_type=MEDIA[ext], headers={"content-disposition": disposition})
+
+
+async def catalog_page(console: Console, request: Request) -> Response:
+    slug = request.path_params["slug"]
+    visit = console.readable(request, slug)
+    return await _catalog(console, request, visit, slug)
+
+
+async def _catalog(
+    console: Console, request: Request, visit: Visit, slug: str, message: str = "", status: int = 200
+) -> Response:
+    department = await run_in_threadpool(work.department, console.settings, slug)
+    _, problems = await run_in_threadpool(work.published, console.settings)
+    mine = [work.problem_row(p) for p in problems if f"/{slug}/" in p.file.replace("\\", "/")]
+    versions = console.db.execute(
+        "SELECT id, ext, sha256, user, created_at, note, state, job_id FROM catalog_versions "
+        "WHERE department = ? ORDER BY id DESC LIMIT 30",
+        (slug,),
+    ).fetchall()
+    return console.page(
+        request, "catalog.html", status, slug=slug, department=department, problems=mine, versions=versions,
+        jobs=jobs.recent(console.db, slug), can_change=visit.user.can_change(slug), message=message,
+        current=work.catalog_file(console.settings, slug), limit_mb=console.settings.upload_limit // 1024 // 1024,
+    )  # fmt: skip
+
+
+async def current_file(console: Console, request: Request) -> Response:
+    slug = request.path_params["slug"]
+    console.readable(request, slug)
+    path = work.catalog_file(console.settings, slug)
+    if path is None:
+        raise errors.not_found("目录文件")
+    ext = path.suffix.lstrip(".")
+    return download(path.read_bytes(), f"{slug}-目录.{ext}", ext)
+
+
+async def template(console: Console, request: Request) -> Response:
+    slug = request.path_params["slug"]
+    console.readable(request, slug)
+    content = await run_in_threadpool(work.template_xlsx, console.settings, slug)
+    return download(content, f"{slug}-目录模板.xlsx", "xlsx")
+
+
+async def received(console: Console, request: Request, visit: Visit) -> Upload:
+    """Return the uploaded file of a form, checked by content; refusals raise a 400 page."""
+    form = await console.form(request, visit)
+    file = form.get("file")
+    if not isinstance(file, UploadFile):
+        raise errors.bad_request("没有收到文件", "请选择要上传的 .xlsx 或 .csv 文件。")
+    content = await file.read(console.settings.upload_limit + 1)
+    settings = console.settings
+    try:
+        return await run_in_threadpool(
+            check_upload, content, file.filename or "", settings.upload_limit, settings.unzip_limit
+        )
+    except UploadRefused as refused:
+        raise errors.bad_request(str(refused), "没有做任何修改。") from None
+
+
+def store_upload(
+    console: Console, slug: str, kind: str, upload: Upload, visit: Visit, report: dict[str, object]
+) -> int:
+    cursor = console.db.execute(
+        "INSERT INTO uploads (department, kind, ext, sha256, content, client_name, user, created_at, report) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (slug, kind, upload.ext, upload.sha256, upload.content, upload.client_name, visit.user.name, now_text(),
+         json.dumps(report, ensure_ascii=False)),
+    )  # fmt: skip
+    upload_id = int(cursor.lastrowid or 0)
+    detail = f"文件“{upload.client_name}”，{len(upload.content)} 字节，SHA-256 {upload.sha256}，上传编号 {upload_id}"
+    audit.record(console.db, visit.user.name, visit.address, f"upload_{kind}", slug, detail)
+    return upload_id
+
+
+async def upload(console: Console, request: Request) -> Response:
+    slug = request.path_params["slug"]
+    visit = console.changeable(request, slug)
+    got = await received(console, request, visit)
+    check = await run_in_threadpool(
+        work.check_catalog, console.settings, slug, got.content, got.ext, got.client_name
+    )
+    report = {"rows": check.rows, "problems": [asdict(p) for p in check.problems], "changes": check.changes,
+              "impact": check.impact}  # fmt: skip
+    upload_id = store_upload(console, slug, "catalog", got, visit, report)
+    return console.redirect(request, f"/departments/{slug}/catalog/uploads/{upload_id}")
+
+
+def stored(console: Console, slug: str, kind: str, upload_id: str) -> dict[str, object]:
+    row = console.db.execute(
+        "SELECT id, ext, sha256, client_name, user, created_at, report, state FROM uploads "
+        "WHERE id = ? AND department = ? AND kind = ?",
+        (int(upload_id) if upload_id.isdigit() else -1, slug, kind),
+    ).fetchone()
+    if row is None:
+        raise errors.not_found("这次上传")
+    report = json.loads(row["report"])
+    problems = [work.ProblemRow(**p) for p in report.get("problems", [])]
+    return {**dict(row), **report, "problems": problems, "errors": sum(p.is_error for p in problems),
+            "warnings": sum(not p.is_error for p in problems)}  # fmt: skip
+
+
+async def upload_page(console: Console, request: Request) -> Response:
+    slug = request.path_params["slug"]
+    visit = console.readable(request, slug)
+    found = stored(console, slug, "catalog", request.path_params["id"])
+    return console.page(
+        request, "catalog_upload.html", slug=slug, up=found, can_change=visit.user.can_change(slug)
+    )
+
+
+async def publish(console: Console, request: Request) -> Response:
+    slug = request.path_params["slug"]
+    visit = console.changeable(request, slug)
+    form = await console.form(request, visit)
+    found = stored(console, slug, "catalog", request.path_params["id"])
+    if found["errors"] or found["state"] != "checked":
+        raise errors.bad_request("这份目录有错误或已经发布过，不能发布", "请修改后重新上传。")
+    if found["warnings"] and form.get("accept_warnings") != "1":
+        raise errors.bad_request(
+            "这份目录有警告，请先勾选“已看过警告，仍要发布”", "请回到上一页勾选后再发布。"
+        )
+    row = console.db.execute("SELECT content FROM uploads WHERE id = ?", (found["id"],)).fetchone()
+    console.db.execute("UPDATE uploads SET state = 'published' WHERE id = ?", (found["id"],))
+    job_id = _publish_version(
+        console,
+        visit,
+        slug,
+        row["content"],
+        str(found["ext"]),
+        str(found["sha256"]),
+        f"上传“{found['client_name']}”",
+    )
+    return console.redirect(request, f"/jobs/{job_id}")
+
+
+def _publish_version(
+    console: Console, visit: Visit, slug: str, content: bytes, ext: str, sha: str, note: str
+) -> int:
+    cursor = console.db.execute(
+        "INSERT INTO catalog_versions (department, ext, sha256, content, user, created_at, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (slug, ext, sha, content, visit.user.name, now_text(), note),
+    )
+    version = int(cursor.lastrowid or 0)
+    job_id = console.jobs.submit(console.db, "catalog", slug, visit.user.name, {"version": version})
+    console.db.execute("UPDATE catalog_versions SET job_id = ? WHERE id = ?", (job_id, version))
+    audit.record(
+        console.db,
+        visit.user.name,
+        visit.address,
+        "publish",
+        slug,
+        f"目录第 {version} 版（{note}），SHA-256 {sha}，任务 {job_id}",
+    )
+    return job_id
+
+
+def _version(console: Console, slug: str, version_id: str) -> dict[str, object]:
+    row = console.db.execute(
+        "SELECT * FROM catalog_versions WHERE id = ? AND department = ?",
+        (int(version_id) if version_id.isdigit() else -1, slug),
+    ).fetchone()
+    if row is None:
+        raise errors.not_found("这个版本")
+    return dict(row)
+
+
+async def version_file(console: Console, request: Request) -> Response:
+    slug = request.path_params["slug"]
+    console.readable(request, slug)
+    version = _version(console, slug, request.path_params["id"])
+    ext = str(version["ext"])
+    return download(bytes(version["content"]), f"{slug}-目录-第{version['id']}版.{ext}", ext)  # type: ignore[call-overload]
+
+
+async def restore(console: Console, request: Request) -> Response:
+    slug = request.path_params["slug"]
+    visit = console.changeable(request, slug)
+    await console.form(request, visit)
+    version = _version(console, slug, request.path_params["id"])
+    content = bytes(version["content"])  # type: ignore[call-overload]
+    job_id = _publish_version(
+        console,
+        visit,
+        slug,
+        content,
+        str(version["ext"]),
+        str(version["sha256"]),
+        f"恢复第 {version['id']} 版",
+    )
+    audit.record(
+        console.db,
+        visit.user.name,
+        visit.address,
+        "restore",
+        slug,
+        f"恢复第 {version['id']} 版，任务 {job_id}",
+    )
+    return console.redirect(request, f"/jobs/{job_id}")

@@ -1,0 +1,544 @@
+"""Every call the console makes into the generator, in one place (a later workflow layer replaces these).
+
+Loading and checking 目录 and 台账, previewing what an upload changes, writing files where the command line
+expects them, and rebuilding the site and index exactly as `jiaozao build` does.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from console.settings import ConsoleSettings
+from generator.atomic import replacing
+from generator.catalog.load import CATALOG_NAMES, load_catalogs
+from generator.catalog.model import Catalogs, Department
+from generator.ledger.files import find_ledger_files
+from generator.ledger.load import load_ledgers
+from generator.ledger.model import Ledger
+from generator.pipeline import load_calendar
+from generator.problems import InputError, JiaozaoError, Level, Problem, column_letter
+from generator.schedule import NO_DATE, Schedule, compute_schedule, late_reminder_problems
+from generator.site.changes import update_history
+from generator.workdays import WorkdayCalendar
+from generator.workflows.build import build_site
+from portal.rules.china import china_today
+from portal.rules.status import Status
+
+WorkError = JiaozaoError  # what the generator raises for inputs it cannot use
+_lock = threading.RLock()  # the caches below and the ledger link folder are shared by request threads
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    """One problem as the console's table shows it."""
+
+    level: str
+    file: str
+    row: str
+    column: str
+    value: str
+    message: str
+    fix: str
+    is_error: bool
+
+
+def problem_row(problem: Problem, file: str | None = None) -> ProblemRow:
+    column = problem.column or ""
+    if problem.column_index is not None:
+        column = f"{column}（{column_letter(problem.column_index)} 列）"
+    return ProblemRow(
+        problem.level.value, file or problem.file, "" if problem.row is None else str(problem.row), column,
+        problem.value or "", problem.message, problem.fix, problem.level is Level.ERROR,
+    )  # fmt: skip
+
+
+_calendars: dict[str, tuple[object, WorkdayCalendar]] = {}
+
+
+def calendar_of(settings: ConsoleSettings) -> WorkdayCalendar:
+    """Return the working-day calendar (cached until holidays.csv changes: building it takes a quarter second)."""
+    path = settings.inputs.holidays
+    stamp = (path.stat().st_mtime_ns, path.stat().st_size) if path.is_file() else None
+    with _lock:
+        cached = _calendars.get(str(path))
+        if cached is None or cached[0] != stamp:
+            cached = _calendars[str(path)] = (stamp, load_calendar(settings.inputs))
+        return cached[1]
+
+
+def warm(settings: ConsoleSettings, slug: str | None = None) -> None:
+    """Load what the first page views need (目录, calendar, a department's table) before anyone asks."""
+    try:
+        published(settings)
+        calendar_of(settings)
+        if slug is not None:
+            certificates(settings, slug)
+    except Exception:  # a page view will meet the same problem and say it properly
+        return
+
+
+def today_of(settings: ConsoleSettings) -> date:
+    return settings.today or china_today()
+
+
+# -- the published 目录 ------------------------------------------------------------------------------
+
+_catalog_cache: dict[str, tuple[object, Catalogs | None, list[Problem]]] = {}
+
+
+def _stamp(root: Path) -> object:
+    files = sorted(
+        p for p in root.rglob("*") if p.is_file() and not p.relative_to(root).parts[0].startswith("_")
+    )
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
+def published(settings: ConsoleSettings) -> tuple[Catalogs | None, list[Problem]]:
+    """Return every department's 目录 as the command line would load it now (cached until a file changes)."""
+    root = settings.inputs.catalogs
+    with _lock:
+        stamp = _stamp(root)
+        cached = _catalog_cache.get(str(root))
+        if cached is not None and cached[0] == stamp:
+            return cached[1], cached[2]
+        try:
+            catalogs, problems = load_catalogs(root)
+            result: tuple[Catalogs | None, list[Problem]] = (catalogs, problems)
+        except InputError as error:
+            result = (None, error.problems)
+        _catalog_cache[str(root)] = (stamp, *result)
+        return result
+
+
+def department_slugs(settings: ConsoleSettings) -> tuple[str, ...]:
+    """Return the department folders, even when a 目录 has errors."""
+    from generator.catalog.load import department_dirs
+
+    return tuple(p.name for p in department_dirs(settings.inputs.catalogs))
+
+
+def department(settings: ConsoleSettings, slug: str) -> Department | None:
+    catalogs, _ = published(settings)
+    if catalogs is None or slug not in catalogs.slugs:
+        return None
+    return catalogs.department(slug)
+
+
+def department_names(settings: ConsoleSettings) -> dict[str, str]:
+    catalogs, _ = published(settings)
+    names = {d.slug: d.name for d in catalogs.departments} if catalogs else {}
+    return {slug: names.get(slug, slug) for slug in department_slugs(settings)}
+
+
+def catalog_file(settings: ConsoleSettings, slug: str) -> Path | None:
+    folder = settings.inputs.catalogs / slug
+    return next((folder / n for n in CATALOG_NAMES if (folder / n).is_file()), None)
+
+
+def template_xlsx(settings: ConsoleSettings, slug: str) -> bytes:
+    """Return an empty 目录 workbook with the department's title line and header row (the seed header)."""
+    import io
+
+    import openpyxl
+
+    from generator.catalog.schema import CATALOG_COLUMNS
+
+    found = department(settings, slug)
+    headers = list(found.headers) if found else [c.label for c in CATALOG_COLUMNS]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "目录"
+    sheet.append([found.title if found and found.title else "到期前提醒证照目录"])
+    sheet.append(headers)
+    for column in range(1, len(headers) + 1):
+        sheet.cell(2, column).number_format = "@"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# -- checking an uploaded 目录 ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogCheck:
+    """An uploaded 目录 checked as `jiaozao check` checks it, with what publishing it would change."""
+
+    rows: int
+    problems: list[ProblemRow]
+    changes: list[dict[str, str]]  # 新增 / 删除 / 修改, as the public change log words them
+    impact: list[str]  # what it does to the reminder dates of the current 台账
+
+    @property
+    def errors(self) -> int:
+        return sum(p.is_error for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.problems) - self.errors
+
+
+def check_catalog(settings: ConsoleSettings, slug: str, content: bytes, ext: str, shown: str) -> CatalogCheck:
+    """Load the uploaded 目录 with the department's facts and guides; nothing outside a scratch folder is written."""
+    root = settings.inputs.catalogs
+    with tempfile.TemporaryDirectory(prefix="jiaozao-console-") as scratch:
+        staged = Path(scratch) / root.name
+        folder = staged / slug
+        folder.mkdir(parents=True)
+        for name in ("department.yaml", "renewal.yaml"):
+            if (root / slug / name).is_file():
+                shutil.copy2(root / slug / name, folder / name)
+        (folder / f"catalog.{ext}").write_bytes(content)
+        try:
+            new, problems = load_catalogs(staged)
+        except InputError as error:
+            rows = [problem_row(p, _file_of(p, shown)) for p in error.problems]
+            return CatalogCheck(0, rows, [], [])
+    calendar = calendar_of(settings)
+    problems = [*problems, *late_reminder_problems(new, calendar, today_of(settings))]
+    rows = [problem_row(p, _file_of(p, shown)) for p in problems]
+    fresh = new.department(slug)
+    old = department(settings, slug)
+    changes, impact = ([], []) if old is None else _preview(settings, old, fresh, calendar)
+    return CatalogCheck(len(fresh.items), rows, changes, impact)
+
+
+def _file_of(problem: Problem, shown: str) -> str:
+    return f"上传的文件 {shown}" if Path(problem.file).name.startswith("catalog.") else problem.file
+
+
+def _preview(
+    settings: ConsoleSettings, old: Department, new: Department, calendar: WorkdayCalendar
+) -> tuple[list[dict[str, str]], list[str]]:
+    today = today_of(settings)
+    before = update_history({}, Catalogs("", (old,)), today)
+    after = update_history(before, Catalogs("", (new,)), today)
+    changes = after[new.slug]["log"]
+    catalogs, _ = published(settings)
+    assert catalogs is not None
+    swapped = Catalogs(catalogs.root, tuple(new if d.slug == new.slug else d for d in catalogs.departments))
+    return changes, _impact(settings, catalogs, swapped, new.slug, calendar, today)
+
+
+def _impact(
+    settings: ConsoleSettings, old: Catalogs, new: Catalogs, slug: str, calendar: WorkdayCalendar, today: date
+) -> list[str]:
+    """Return, in words, how the department's current 台账 reminder dates move under the new 目录.
+
+    E.g. "采矿许可证 首次提醒时限 到期前90个工作日→到期前60个工作日：312 张证照的首次提醒推后到 …".
+    """
+    old_ledger, _ = department_ledger(settings, old, slug)
+    new_ledger, _ = department_ledger(settings, new, slug)
+    if not len(old_ledger):
+        return ["本部门当前台账没有证照，提醒日期不受影响。"]
+    before = _by_row(old_ledger, compute_schedule(old_ledger, old, calendar, today), old)
+    after = _by_row(new_ledger, compute_schedule(new_ledger, new, calendar, today), new)
+    groups: dict[tuple[str, str, str, str, str], list[int]] = {}
+    for key, b in before.items():
+        a = after.get(key)
+        if a is None:
+            continue
+        for label, was, now, was_rule, now_rule in (
+            ("首次提醒", b[0], a[0], b[4], a[4]),
+            ("二次提醒", b[1], a[1], b[5], a[5]),
+        ):
+            if was != now:
+                way = "推后" if now > was or now == NO_DATE else "提前"
+                groups.setdefault((a[3], label, was_rule, now_rule, way), []).append(now)
+    lines = [
+        f"{name} {label}时限 {was or '（无）'}→{now or '（无）'}：{len(dates)} 张证照的{label}{way}{_span(dates)}"
+        for (name, label, was, now, way), dates in groups.items()
+    ]
+    t = today.toordinal()
+    entering = sum(
+        1 for k, b in before.items() if k in after and b[0] > t >= after[k][0] and after[k][2] >= 0
+    )
+    leaving = sum(1 for k in before if k not in after)
+    if entering:
+        lines.append(f"今天起新进入提醒的 {entering} 张")
+    if leaving:
+        lines.append(f"{leaving} 张证照在新目录中找不到对应事项，将列入问题清单、不再提醒")
+    return lines or ["当前台账中没有证照的提醒日期改变。"]
+
+
+def _span(ordinals: list[int]) -> str:
+    real = [o for o in ordinals if o != NO_DATE]
+    if not real:
+        return "（不再安排）"
+    low, high = date.fromordinal(min(real)), date.fromordinal(max(real))
+    return f"到 {low}" if low == high else f"到 {low} 至 {high}"
+
+
+_Dates = tuple[int, int, int, str, str, str]  # first, second, days left, certificate, first rule, second rule
+
+
+def _by_row(ledger: Ledger, schedule: Schedule, catalogs: Catalogs) -> dict[tuple[str, int], _Dates]:
+    items = catalogs.items
+    rows: dict[tuple[str, int], _Dates] = {}
+    for i in range(len(ledger)):
+        item = items[int(ledger.item[i])]
+        rules = (item.first.text, item.second.text if item.second else "")
+        rows[(ledger.files[int(ledger.file[i])], int(ledger.row[i]))] = (
+            int(schedule.first[i]), int(schedule.second[i]), int(schedule.days_left[i]), item.certificate, *rules
+        )  # fmt: skip
+    return rows
+
+
+# -- the 台账 -----------------------------------------------------------------------------------------
+
+
+def department_ledger(
+    settings: ConsoleSettings, catalogs: Catalogs, slug: str
+) -> tuple[Ledger, list[Problem]]:
+    """Return one department's 台账 rows, read through links to its files only (other departments untouched)."""
+    root = settings.inputs.ledgers
+    files, _ = find_ledger_files(root, catalogs)
+    mine = [f for f, s in files if s == slug]
+    with _lock:
+        links = settings.db.parent / "console-ledgers" / slug / root.name
+        shutil.rmtree(links, ignore_errors=True)
+        links.mkdir(parents=True)
+        for file in mine:  # the same link paths every time, so the ledger cache finds its entries
+            link = links / (file.relative_to(root) if root.is_dir() else Path(file.name))
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(file.resolve())
+        return load_ledgers(links, catalogs)
+
+
+def check_ledger(
+    settings: ConsoleSettings, slug: str, content: bytes, ext: str, shown: str
+) -> tuple[int, int, list[ProblemRow]]:
+    """Return (rows read, rows accepted, problems) for an uploaded 台账 of a department, as `jiaozao check`."""
+    catalogs, _ = published(settings)
+    if catalogs is None or slug not in catalogs.slugs:
+        raise JiaozaoError("本部门目录有错误，暂时无法检查台账：请先在“目录”页修正并发布目录")
+    with tempfile.TemporaryDirectory(prefix="jiaozao-console-") as scratch:
+        file = Path(scratch) / f"{slug}.{ext}"
+        file.write_bytes(content)
+        ledger, problems = load_ledgers(file, catalogs)
+    rows = [problem_row(p, f"上传的文件 {shown}") for p in problems]
+    return ledger.rows_read, len(ledger), rows
+
+
+def accept_ledger(settings: ConsoleSettings, slug: str, content: bytes, ext: str) -> Path:
+    """Write the department's 台账 atomically where the command line reads it; its older files are removed."""
+    catalogs, _ = published(settings)
+    assert catalogs is not None
+    root = settings.inputs.ledgers
+    if root.is_file():
+        raise JiaozaoError("台账设置为单个文件（--ledgers），不能按部门替换：请把 --ledgers 设为文件夹")
+    target = root / f"{slug}.{ext}"
+    with replacing(target) as temp:
+        temp.write_bytes(content)
+    files, _ = find_ledger_files(root, catalogs)
+    for file, owner in files:
+        if owner == slug and file.resolve() != target.resolve():
+            file.unlink()
+    return target
+
+
+@dataclass(frozen=True)
+class CertificateRow:
+    """One certificate in the staff table: unmasked, for the department's own staff."""
+
+    number: str
+    holder: str
+    certificate: str
+    expires: str
+    days_left: int
+    first: str
+    second: str
+    status: str
+    contact: str
+    phone: str
+
+
+_table_cache: dict[str, tuple[object, list[CertificateRow]]] = {}
+
+
+def certificates(settings: ConsoleSettings, slug: str) -> list[CertificateRow]:
+    """Return the department's certificates with reminder dates and status (cached until an input changes)."""
+    catalogs, _ = published(settings)
+    if catalogs is None or slug not in catalogs.slugs:
+        return []
+    today = today_of(settings)
+    root = settings.inputs.ledgers
+    files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+    stamp = (_stamp(settings.inputs.catalogs), today, tuple((str(p), p.stat().st_mtime_ns) for p in files))
+    with _lock:
+        cached = _table_cache.get(slug)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+    ledger, _ = department_ledger(settings, catalogs, slug)
+    schedule = compute_schedule(ledger, catalogs, calendar_of(settings), today)
+    rows = _certificate_rows(ledger, schedule, catalogs)
+    with _lock:
+        _table_cache[slug] = (stamp, rows)
+    return rows
+
+
+def _certificate_rows(ledger: Ledger, schedule: Schedule, catalogs: Catalogs) -> list[CertificateRow]:
+    items = catalogs.items
+    text = np.vectorize(
+        lambda o: date.fromordinal(int(o)).isoformat() if o != NO_DATE else "", otypes=[object]
+    )
+    expires, first, second = (
+        text(a).tolist() if len(a) else [] for a in (ledger.expires, schedule.first, schedule.second)
+    )
+    labels = [Status(int(s)).label for s in schedule.status]
+    return [
+        CertificateRow(
+            ledger.number[i],
+            ledger.holder[i],
+            items[int(ledger.item[i])].certificate,
+            expires[i],
+            int(schedule.days_left[i]),
+            first[i],
+            second[i],
+            "已申请延续" if ledger.applied[i] and labels[i] != "已过期" else labels[i],
+            ledger.contact[i],
+            ledger.phone[i],
+        )
+        for i in range(len(ledger))
+    ]
+
+
+# -- writing and publishing ----------------------------------------------------------------------------
+
+
+def write_catalog(settings: ConsoleSettings, slug: str, content: bytes, ext: str) -> dict[Path, bytes | None]:
+    """Write the 目录 file atomically; return what was there before, for undoing a failed publish."""
+    folder = settings.inputs.catalogs / slug
+    target = folder / f"catalog.{ext}"
+    previous = {
+        folder / n: ((folder / n).read_bytes() if (folder / n).is_file() else None) for n in CATALOG_NAMES
+    }
+    with replacing(target) as temp:
+        temp.write_bytes(content)
+    for path in previous:
+        if path != target and path.is_file():
+            path.unlink()  # a department folder holds one 目录 file
+    return previous
+
+
+def undo_catalog(previous: dict[Path, bytes | None]) -> None:
+    """Put the 目录 files back as they were before a failed publish."""
+    for path, content in previous.items():
+        if content is None:
+            path.unlink(missing_ok=True)
+        else:
+            with replacing(path) as temp:
+                temp.write_bytes(content)
+
+
+def rebuild(settings: ConsoleSettings) -> str:
+    """Rebuild the site and index as `jiaozao build` does; return a one-line summary. Errors raise JiaozaoError."""
+    result = build_site(
+        settings.inputs, today_of(settings), settings.site, settings.src, index_dir=settings.index
+    )
+    return f"网站已更新：{result.pages} 个页面，用时 {sum(result.seconds.values()):.1f} 秒"
+
+
+def failure_text(error: BaseException) -> str:
+    """Return why a publish failed, in Chinese, for the job page."""
+    if isinstance(error, InputError):
+        errors = [p for p in error.problems if p.level is Level.ERROR] or error.problems
+        shown = "；".join(str(p) for p in errors[:5])
+        more = f"（另有 {len(errors) - 5} 个问题）" if len(errors) > 5 else ""
+        return f"目录或台账有错误，已发布的网站保持不变：{shown}{more}"
+    if isinstance(error, JiaozaoError):
+        return str(error)
+    if isinstance(error, OSError):
+        return f"无法读写文件（{error.strerror}），已发布的网站保持不变。请检查磁盘空间和权限"
+    return f"程序内部错误（{type(error).__name__}），已发布的网站保持不变。请报告给维护人员"
+
+
+# -- department.yaml and renewal.yaml ------------------------------------------------------------------
+
+
+def fact_keys() -> tuple[dict[str, str], tuple[str, ...]]:
+    """Return department.yaml's keys with their help texts, and renewal.yaml's guide keys."""
+    from generator.catalog.facts import DEPARTMENT_KEYS, GUIDE_KEYS
+
+    return DEPARTMENT_KEYS, GUIDE_KEYS
+
+
+def fact_files(settings: ConsoleSettings, slug: str) -> tuple[str, str]:
+    """Return the text of the department's department.yaml and renewal.yaml ('' when missing)."""
+    folder = settings.inputs.catalogs / slug
+    return tuple(  # type: ignore[return-value]
+        (folder / n).read_text(encoding="utf-8-sig") if (folder / n).is_file() else ""
+        for n in ("department.yaml", "renewal.yaml")
+    )
+
+
+def check_facts(
+    settings: ConsoleSettings, slug: str, department_text: str, renewal_text: str
+) -> list[ProblemRow]:
+    """Return the problems `jiaozao check` finds in the department with these two files (errors and warnings)."""
+    root = settings.inputs.catalogs
+    with tempfile.TemporaryDirectory(prefix="jiaozao-console-") as scratch:
+        folder = Path(scratch) / root.name / slug
+        folder.mkdir(parents=True)
+        current = catalog_file(settings, slug)
+        if current is not None:
+            shutil.copy2(current, folder / current.name)
+        (folder / "department.yaml").write_text(department_text, encoding="utf-8")
+        (folder / "renewal.yaml").write_text(renewal_text, encoding="utf-8")
+        try:
+            catalogs, problems = load_catalogs(folder.parent)
+        except InputError as error:
+            return [problem_row(p) for p in error.problems]
+    problems = [
+        *problems,
+        *late_reminder_problems(catalogs, calendar_of(settings), today_of(settings)),
+    ]
+    return [problem_row(p) for p in problems]
+
+
+def write_facts(settings: ConsoleSettings, slug: str, department_text: str, renewal_text: str) -> None:
+    """Write both files atomically where the command line reads them."""
+    folder = settings.inputs.catalogs / slug
+    for name, text in (("department.yaml", department_text), ("renewal.yaml", renewal_text)):
+        with replacing(folder / name) as temp:
+            temp.write_text(text, encoding="utf-8")
+
+
+# -- site.yaml (管理员) ---------------------------------------------------------------------------------
+
+
+def site_file(settings: ConsoleSettings) -> tuple[tuple[str, ...], str]:
+    """Return site.yaml's known keys and the file's text ('' when missing)."""
+    from generator.site.config import SITE_FILE, SITE_KEYS
+
+    path = settings.inputs.catalogs / SITE_FILE
+    return tuple(SITE_KEYS), path.read_text(encoding="utf-8-sig") if path.is_file() else ""
+
+
+def check_site(settings: ConsoleSettings, text: str) -> list[ProblemRow]:
+    """Return the problems `jiaozao build` would find in this site.yaml."""
+    from generator.site.config import SITE_FILE, load_site_config
+
+    with tempfile.TemporaryDirectory(prefix="jiaozao-console-") as scratch:
+        folder = Path(scratch) / settings.inputs.catalogs.name
+        folder.mkdir()
+        (folder / SITE_FILE).write_text(text, encoding="utf-8")
+        try:
+            load_site_config(folder)
+        except InputError as error:
+            return [problem_row(p) for p in error.problems]
+    return []
+
+
+def write_site(settings: ConsoleSettings, text: str) -> None:
+    from generator.site.config import SITE_FILE
+
+    with replacing(settings.inputs.catalogs / SITE_FILE) as temp:
+        temp.write_text(text, encoding="utf-8")

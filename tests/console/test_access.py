@@ -1,0 +1,217 @@
+"""Every route with every role: 科员 only their department, 督查 reads and changes nothing, 管理员 everything.
+
+A refused request changes nothing: the test counts every table and reads the 目录 files before and after.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from contextlib import closing
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from starlette.applications import Starlette
+
+from console.app import create_app
+from console.audit import now_text
+from console.db import connect
+from console.settings import ConsoleSettings
+from tests.console.conftest import Clients
+
+ROLES = ("anonymous", "clerk_a", "clerk_b", "inspector", "admin")
+READERS_OF_ANSHAN = {"clerk_a", "inspector", "admin"}
+CHANGERS_OF_ANSHAN = {"clerk_a", "admin"}
+ADMINS = {"admin"}
+EVERYONE = {"clerk_a", "clerk_b", "inspector", "admin"}
+D = "/departments/anshan"
+
+# (method, path, who may) — {upload}, {ledger_upload}, {version}, {job} are filled in from the seeded rows.
+ROUTES = [
+    ("GET", "/", EVERYONE),
+    ("GET", D, READERS_OF_ANSHAN),
+    ("GET", D + "/catalog", READERS_OF_ANSHAN),
+    ("GET", D + "/catalog/file", READERS_OF_ANSHAN),
+    ("GET", D + "/catalog/template", READERS_OF_ANSHAN),
+    ("GET", D + "/catalog/uploads/{upload}", READERS_OF_ANSHAN),
+    ("GET", D + "/catalog/versions/{version}/file", READERS_OF_ANSHAN),
+    ("GET", D + "/ledger", READERS_OF_ANSHAN),
+    ("GET", D + "/ledger/uploads/{ledger_upload}", READERS_OF_ANSHAN),
+    ("GET", D + "/facts", READERS_OF_ANSHAN),
+    ("GET", "/jobs/{job}", READERS_OF_ANSHAN),
+    ("GET", "/jobs/{job}.json", READERS_OF_ANSHAN),
+    ("GET", "/users", ADMINS),
+    ("GET", "/audit", ADMINS),
+    ("GET", "/settings", ADMINS),
+    ("POST", D + "/catalog", CHANGERS_OF_ANSHAN),
+    ("POST", D + "/catalog/uploads/{upload}/publish", CHANGERS_OF_ANSHAN),
+    ("POST", D + "/catalog/versions/{version}/restore", CHANGERS_OF_ANSHAN),
+    ("POST", D + "/ledger", CHANGERS_OF_ANSHAN),
+    ("POST", D + "/ledger/uploads/{ledger_upload}/accept", CHANGERS_OF_ANSHAN),
+    ("POST", D + "/facts", CHANGERS_OF_ANSHAN),
+    ("POST", "/users", ADMINS),
+    ("POST", "/settings", ADMINS),
+    ("POST", "/users/nobody/disable", ADMINS),
+    ("POST", "/users/nobody/password", ADMINS),
+    ("POST", "/logout", EVERYONE),
+]
+
+
+@pytest.fixture
+def seeded(settings: ConsoleSettings) -> dict[str, int]:
+    """An anshan 目录 upload with an error, a ledger upload with no usable row, a version and a finished job."""
+    db = connect(settings.db)
+    ids: dict[str, int] = {}
+    for key, kind, report in (
+        ("upload", "catalog", '{"rows": 0, "problems": [{"level": "错误", "file": "f", "row": "5", "column": "c", "value": "v", "message": "m", "fix": "x", "is_error": true}]}'),
+        ("ledger_upload", "ledger", '{"rows_read": 1, "accepted": 0, "problems": []}'),
+    ):  # fmt: skip
+        cursor = db.execute(
+            "INSERT INTO uploads (department, kind, ext, sha256, content, client_name, user, created_at, report) "
+            "VALUES ('anshan', ?, 'csv', 'x', x'00', 'a.csv', 'admin', ?, ?)",
+            (kind, now_text(), report),
+        )
+        ids[key] = int(cursor.lastrowid or 0)
+    content = (settings.inputs.catalogs / "anshan" / "catalog.xlsx").read_bytes()
+    cursor = db.execute(
+        "INSERT INTO catalog_versions (department, ext, sha256, content, user, created_at, state) "
+        "VALUES ('anshan', 'xlsx', 'x', ?, 'admin', ?, 'published')",
+        (content, now_text()),
+    )
+    ids["version"] = int(cursor.lastrowid or 0)
+    cursor = db.execute(
+        "INSERT INTO jobs (kind, department, user, created_at, state, stage, percent) "
+        "VALUES ('catalog', 'anshan', 'admin', ?, 'done', '完成', 100)",
+        (now_text(),),
+    )
+    ids["job"] = int(cursor.lastrowid or 0)
+    db.close()
+    return ids
+
+
+def snapshot(settings: ConsoleSettings) -> tuple[object, ...]:
+    """Return everything a change could touch: table sizes, users' state, the 目录 and 台账 files."""
+    with closing(connect(settings.db)) as db:
+        tables = tuple(
+            db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+            for t in ("uploads", "catalog_versions", "jobs")
+        )
+        people = tuple(
+            tuple(r) for r in db.execute("SELECT name, disabled, password FROM users ORDER BY name")
+        )
+    files = tuple(
+        (str(p), hashlib.sha256(p.read_bytes()).hexdigest())
+        for p in sorted(settings.inputs.catalogs.rglob("*"))
+        if p.is_file()
+    )
+    return tables, people, files
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_with_every_role(
+    quiet_app: Starlette, settings: ConsoleSettings, seeded: dict[str, int], role: str, clients: Clients
+) -> None:
+    outcomes = []
+    client = clients(quiet_app, None if role == "anonymous" else role)  # /logout, which ends it, comes last
+    for method, template, allowed in ROUTES:
+        path = template.format(**seeded)
+        before = snapshot(settings)
+        response = client.get(path) if method == "GET" else client.submit(path, {"name": "", "role": "科员"})
+        if role == "anonymous":
+            expected = "303→/login" if method == "GET" else "403"
+            got = (
+                f"303→{response.headers.get('location', '').split('?')[0]}"
+                if response.status_code == 303
+                else str(response.status_code)
+            )
+        else:
+            expected = "allowed" if role in allowed else "403"
+            got = (
+                "403"
+                if response.status_code == 403
+                else ("allowed" if response.status_code < 500 else str(response.status_code))
+            )
+        if got == "403":
+            assert snapshot(settings) == before, f"{role} {method} {path} was refused but changed something"
+            assert "没有权限" in response.text or "请先登录" in response.text
+        outcomes.append((method, path, expected, got))
+    wrong = [o for o in outcomes if o[2] != o[3]]
+    assert not wrong, wrong
+
+
+def test_a_clerk_cannot_reach_another_departments_upload_through_their_own_address(
+    quiet_app: Starlette, seeded: dict[str, int], clients: Clients
+) -> None:
+    clerk_b = clients(quiet_app, "clerk_b")
+    assert clerk_b.get(f"/departments/dongli/catalog/uploads/{seeded['upload']}").status_code == 404
+    assert clerk_b.get(f"/departments/dongli/catalog/versions/{seeded['version']}/file").status_code == 404
+    assert clerk_b.get("/departments/nowhere/catalog").status_code == 404
+    assert clerk_b.get("/departments/dongli/catalog").status_code == 200
+
+
+def test_a_post_without_the_right_csrf_token_is_refused_and_changes_nothing(
+    quiet_app: Starlette, settings: ConsoleSettings, seeded: dict[str, int], clients: Clients
+) -> None:
+    admin, other = clients(quiet_app, "admin"), clients(quiet_app, "clerk_a")
+    before = snapshot(settings)
+    restore = f"{D}/catalog/versions/{seeded['version']}/restore"
+    for token in ("", "forged", other.csrf):  # none, made up, another user's session's
+        response = admin.post(restore, data={"csrf": token})
+        assert response.status_code == 403 and "表单已失效" in response.text
+        response = admin.post("/users", data={"csrf": token, "name": "mallory", "role": "管理员",
+                                              "password": "Unusual-phrase-42", "password2": "Unusual-phrase-42"})  # fmt: skip
+        assert response.status_code == 403
+    assert admin.post(restore).status_code == 403
+    assert snapshot(settings) == before
+
+
+def test_the_sign_in_form_needs_its_own_token(quiet_app: Starlette, clients: Clients) -> None:
+    client = clients(quiet_app)
+    response = client.post("/login", data={"name": "admin", "password": "Kx7-lantern-harbor"})
+    assert response.status_code == 403
+    assert client.get("/").status_code == 303
+
+
+def test_error_pages_are_chinese_and_json_errors_have_the_portal_shape(
+    quiet_app: Starlette, clients: Clients
+) -> None:
+    admin = clients(quiet_app, "admin")
+    page = admin.get("/no/such/page")
+    assert page.status_code == 404 and "没有找到" in page.text and "Traceback" not in page.text
+    data = admin.get("/jobs/999999.json")
+    assert data.status_code == 404
+    assert set(data.json()["error"]) == {"status", "code", "message", "hint"}
+    assert admin.request("PUT", "/users").status_code == 405
+
+
+def test_security_headers_on_every_page(quiet_app: Starlette, clients: Clients) -> None:
+    admin = clients(quiet_app, "admin")
+    for path in ("/login", "/", f"{D}/ledger", "/users", "/no/such/page"):
+        headers = admin.get(path).headers
+        csp = headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert headers["cache-control"] == "no-store"
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "same-origin"
+
+
+def test_cookies_are_httponly_strict_and_secure_behind_https(
+    settings: ConsoleSettings, clients: Clients
+) -> None:
+    for https in (False, True):
+        app = create_app(replace(settings, https=https), start_jobs=False)
+        response = clients(app, https=https).sign_in("admin")
+        assert response.status_code == 303
+        cookie = next(v for k, v in response.headers.multi_items() if k == "set-cookie" and "login=" not in v)
+        assert "HttpOnly" in cookie and "samesite=strict" in cookie.lower() and "Path=/" in cookie
+        assert ("Secure" in cookie) is https
+        assert cookie.startswith("__Host-jiaozao=") is https
+        assert "strict-transport-security" in response.headers if https else True
+        app.state.console.close()
+
+
+def test_the_portal_never_imports_the_console() -> None:
+    portal = Path(__file__).resolve().parents[2] / "portal"
+    for source in portal.rglob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        assert "import console" not in text and "from console" not in text, source
