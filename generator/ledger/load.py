@@ -44,6 +44,12 @@ def load_ledgers(
             progress(part.rows_read)
     if path.is_dir() and files:  # one file given, or none of a department: nothing to say per department
         problems.extend(_departments_without_rows(path, catalogs, rows_of))
+    elif path.is_dir() and not any(p.level is Level.ERROR for p in problems):
+        message = "台账文件夹中没有任何台账文件，没有一张证照会被提醒"
+        fix = (
+            "请把业务系统导出的台账（.xlsx 或 .csv，文件名以部门代号开头）放进这个文件夹，或用 --ledgers 指定"
+        )
+        problems.append(Problem(_shown(path), message, fix, level=Level.WARNING))
     rejected += _drop_cross_file_duplicates(columns, file_slugs, shown_files, problems)
     return Ledger.from_columns(shown_files, columns, rows_read, rejected), problems
 

@@ -71,3 +71,13 @@ def test_check_reads_a_ledger_named_by_nobody(
     err = capsys.readouterr().err
     assert code == 0, err
     assert "按该部门的台账读取" in err and "排期 1 行" in err
+
+
+def test_an_empty_ledger_folder_is_said(
+    catalogs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "台账").mkdir()
+    code = main(
+        ["check", "--catalogs", str(catalogs), "--ledgers", str(tmp_path / "台账"), "--today", "2026-11-23"]
+    )
+    assert code == 0 and "没有任何台账文件" in capsys.readouterr().err
