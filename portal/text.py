@@ -23,8 +23,16 @@ def drop_invisible(text: str) -> str:
 
 def one_line(text: str) -> str:
     """Return text as a single line: line breaks and tabs become one space, other invisible characters go."""
+    if _plain(
+        text
+    ):  # the common case, checked in C: no whitespace but single inner spaces, nothing invisible
+        return text
     spaced = "".join(" " if ch.isspace() else ch for ch in text)
     return " ".join(drop_invisible(spaced).split())
+
+
+def _plain(text: str) -> bool:
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
 def fold_digits(text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
 
@@ -98,11 +99,16 @@ def _table(rows: Iterable[NoticeRow], slug: str, here: str, full: bool, caption:
         expires = row.expires_on.isoformat() + (_ESTIMATE if row.estimated else "")
         cells = f"<td>{html_text(row.holder)}</td><td>{html_text(row.certificate)}</td><td>{html_text(row.number)}</td><td>{expires}</td>"
         if full:
-            guide = layout.relative(layout.guide_page(slug, row.guide), here, html=True)
+            guide = _guide_link(slug, row.guide, here)
             cells += f'<td>{row.days_left}</td><td><a href="{guide}">查看</a></td>'
         lines.append(f"<tr>{cells}</tr>")
     lines.append("</tbody>\n</table>")
     return "\n".join(lines)
+
+
+@lru_cache(maxsize=65536)  # a department has a few dozen guides and thousands of rows
+def _guide_link(slug: str, guide: str, here: str) -> str:
+    return layout.relative(layout.guide_page(slug, guide), here, html=True)
 
 
 def fill_notices(

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from generator.catalog.model import is_sample
-from portal.text import drop_invisible, is_http_url, is_local_path
+from portal.text import is_http_url, is_local_path, one_line
 
 _MARKDOWN = {ch: f"&#{ord(ch)};" for ch in "\\`*_[]{}|#!~"}
 _LINE_START = re.compile(r"^(?:[-+=>:]|\d+[.)](?=\s|$))")  # lists, quotes, setext/definition markers
@@ -22,8 +22,7 @@ _LINE_START = re.compile(r"^(?:[-+=>:]|\d+[.)](?=\s|$))")  # lists, quotes, sete
 
 def html_text(value: object) -> str:
     """Return a value as HTML text on one line: escaped, line breaks and invisible characters gone."""
-    visible = drop_invisible("".join(" " if ch.isspace() else ch for ch in str(value)))
-    return html.escape(" ".join(visible.split()), quote=False)
+    return html.escape(one_line(str(value)), quote=False)
 
 
 def cell(value: object) -> str:
