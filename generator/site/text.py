@@ -17,6 +17,7 @@ from generator.catalog.model import is_sample
 from portal.text import is_http_url, is_local_path, one_line
 
 _MARKDOWN = {ch: f"&#{ord(ch)};" for ch in "\\`*_[]{}|#!~"}
+_MARKDOWN_TABLE = str.maketrans(_MARKDOWN)
 _LINE_START = re.compile(r"^(?:[-+=>:]|\d+[.)](?=\s|$))")  # lists, quotes, setext/definition markers
 
 
@@ -28,7 +29,7 @@ def html_text(value: object) -> str:
 def cell(value: object) -> str:
     """Return a value safe anywhere in the Markdown of a page (a table cell, a heading, a list item): text only."""
     text = html_text(value)
-    text = "".join(_MARKDOWN.get(ch, ch) for ch in text)
+    text = text.translate(_MARKDOWN_TABLE)
     return _LINE_START.sub(lambda m: m.group(0)[:-1] + f"&#{ord(m.group(0)[-1])};", text)
 
 
@@ -56,7 +57,7 @@ def href(url: str, fallback: str) -> str:
 
 def _attribute(url: str) -> str:
     # Markdown's link pattern runs before raw HTML is set aside: "[x](javascript:…)" inside an href would match.
-    return "".join(_MARKDOWN.get(ch, ch) for ch in html.escape(url.strip(), quote=True))
+    return html.escape(url.strip(), quote=True).translate(_MARKDOWN_TABLE)
 
 
 def path(segment: str) -> str:

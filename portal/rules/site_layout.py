@@ -8,6 +8,7 @@ which also percent-encodes each segment (department codes and guide names are st
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 from urllib.parse import quote
 
 HOME = "index.md"
@@ -75,6 +76,7 @@ def published(path: str) -> str:
     return path[:-3] + ".html" if path.endswith(".md") else path
 
 
+@lru_cache(maxsize=65536)  # a build links the same few thousand pages from every page
 def relative(target: str, here: str, *, html: bool = False) -> str:
     """Return a link from page here to target, each segment percent-encoded (with html, to the .html)."""
     link = posixpath.relpath(published(target) if html else target, posixpath.dirname(here) or ".")
