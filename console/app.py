@@ -28,6 +28,7 @@ from console import (
     views_facts,
     views_jobs,
     views_ledger,
+    views_supervision,
     work,
 )
 from console.errors import ConsoleError
@@ -82,6 +83,10 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
         route("/audit", views_admin.audit_page),
         route("/settings", views_admin.site_page),
         route("/settings", views_admin.save_site, ("POST",)),
+        route("/supervision", views_supervision.supervision_page),
+        route("/supervision.xlsx", views_supervision.report_file),
+        route("/supervision/{slug}", views_supervision.department_page),
+        route("/supervision/{slug}/{figure}", views_supervision.list_page),
         Mount("/console-static", StaticFiles(directory=_STATIC), name="static"),
     ]
     app = Starlette(

@@ -59,12 +59,20 @@ class Counted:
     def counts_in(self, figure: str) -> bool:
         return figure == self.figure or (figure == "应提醒" and bool(self.kind))
 
+    @property
+    def on(self) -> date:
+        """Return the reminder date (应提醒日期), or the expiry date for the renewal figures."""
+        return date.fromordinal(self.day)
+
+    @property
+    def done_on(self) -> date | None:
+        return date.fromordinal(self.done) if self.done else None
+
     def detail(self) -> list[object]:
         """Return the .xlsx detail row (reminders only)."""
-        done = date.fromordinal(self.done) if self.done else None
         return [
-            self.holder, self.certificate, self.number, self.expires, self.kind, date.fromordinal(self.day),
-            done, self.figure,
+            self.holder, self.certificate, self.number, self.expires, self.kind, self.on, self.done_on,
+            self.figure,
         ]  # fmt: skip
 
 
