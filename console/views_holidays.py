@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -58,36 +58,33 @@ async def preview(console: Console, request: Request) -> Response:
 async def preview_page(console: Console, request: Request) -> Response:
     console.admin(request)
     found = _stored(console, request.path_params["id"])
-    return console.page(request, "holidays_preview.html", found=found, shown=found["preview"])
+    return console.page(request, "holidays_preview.html", found=found, shown=found.preview)
 
 
 async def import_notice(console: Console, request: Request) -> Response:
     visit = console.admin(request)
     await console.form(request, visit)
     found = _stored(console, request.path_params["id"])
-    if found["state"] != "checked":
+    if found.state != "checked":
         raise errors.bad_request("这份通知已经导入过", "如需再次导入，请重新粘贴并预览。")
     digest = await run_in_threadpool(work_holidays.holidays_digest, console.settings)
-    if digest != found["holidays_sha256"]:
+    if digest != found.holidays_sha256:
         raise errors.ConsoleError(
             409, "changed", "预览之后 holidays.csv 已被改动，没有导入", "请重新粘贴通知并预览，核对后再导入。"
         )
-    text = bytes(found["content"]).decode("utf-8")
     try:
-        done = await run_in_threadpool(work_holidays.import_text, console.settings, text)
+        done = await run_in_threadpool(work_holidays.import_text, console.settings, found.text)
     except InputError as error:  # the notice was fine at preview: only a changed calendar gets here
         raise errors.bad_request(f"没有导入：{error.problems[0]}", "请重新预览。") from None
-    console.db.execute("UPDATE uploads SET state = 'published' WHERE id = ?", (found["id"],))
+    console.db.execute("UPDATE uploads SET state = 'published' WHERE id = ?", (found.id,))
     if not done.written:
         return await _page(console, request, message="这份通知已经导入过，holidays.csv 没有变化。")
     return console.redirect(request, f"/jobs/{_publish(console, visit, found, done)}")
 
 
-def _publish(
-    console: Console, visit: Visit, found: dict[str, object], done: work_holidays.NoticePreview
-) -> int:
-    job_id = console.jobs.submit(console.db, KIND, "", visit.user.name, {"upload": found["id"]})
-    detail = f"{done.title}，{done.counts}SHA-256 {found['sha256']}，预览编号 {found['id']}，任务 {job_id}"
+def _publish(console: Console, visit: Visit, found: StoredNotice, done: work_holidays.NoticePreview) -> int:
+    job_id = console.jobs.submit(console.db, KIND, "", visit.user.name, {"upload": found.id})
+    detail = f"{done.title}，{done.counts}SHA-256 {found.sha256}，预览编号 {found.id}，任务 {job_id}"
     audit.record(console.db, visit.user.name, visit.address, "holidays_import", detail=detail)
     return job_id
 
@@ -103,7 +100,21 @@ async def _page(
     )  # fmt: skip
 
 
-def _stored(console: Console, preview_id: str) -> dict[str, object]:
+@dataclass(frozen=True)
+class StoredNotice:
+    """A pasted notice as previewed: the text, who pasted it, what the preview said, holidays.csv then."""
+
+    id: int
+    sha256: str
+    text: str
+    user: str
+    created_at: str
+    state: str  # checked | published
+    preview: work_holidays.NoticePreview
+    holidays_sha256: str
+
+
+def _stored(console: Console, preview_id: str) -> StoredNotice:
     row = console.db.execute(
         "SELECT id, sha256, content, user, created_at, report, state FROM uploads WHERE id = ? AND kind = ?",
         (int(preview_id) if preview_id.isdigit() else -1, KIND),
@@ -111,5 +122,8 @@ def _stored(console: Console, preview_id: str) -> dict[str, object]:
     if row is None:
         raise errors.not_found("这次预览")
     report = json.loads(row["report"])
-    return {**dict(row), "preview": work_holidays.NoticePreview(**report["preview"]),
-            "holidays_sha256": report["holidays_sha256"]}  # fmt: skip
+    return StoredNotice(
+        row["id"], row["sha256"], bytes(row["content"]).decode("utf-8", "replace"), row["user"],
+        row["created_at"], row["state"], work_holidays.NoticePreview(**report["preview"]),
+        report["holidays_sha256"],
+    )  # fmt: skip
