@@ -31,6 +31,7 @@ from console import (
     views_ledger,
     views_supervision,
     work,
+    work_supervision,
 )
 from console.errors import ConsoleError
 from console.jobs import JobQueue
@@ -50,6 +51,9 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
     if start_jobs:
         jobs.start()
         threading.Thread(target=work.warm, args=(settings,), name="console-warm", daemon=True).start()
+        threading.Thread(
+            target=work_supervision.warm, args=(settings,), name="console-warm-report", daemon=True
+        ).start()
 
     def route(path: str, handler: Handler, methods: tuple[str, ...] = ("GET",)) -> Route:
         return Route(path, partial(_guarded, console, handler), methods=list(methods))

@@ -36,9 +36,7 @@ async def supervision_page(console: Console, request: Request) -> Response:
     shown = _readable(visit, period)
     total, weekly = _totals(shown, len(period.weeks))
     weeks = [w.start for w in period.weeks]
-    small = [
-        _chart(f"chart-{n}", d.report.department.name, weeks, d.weekly, True) for n, d in enumerate(shown)
-    ]
+    small = [_chart(f"chart-{n}", d.department.name, weeks, d.weekly, True) for n, d in enumerate(shown)]
     return console.page(
         request, "supervision.html", period=period, shown=shown, total=total, chosen=chosen,
         total_chart=_chart("chart-total", "所列部门合计", weeks, weekly), total_weekly=weekly,
@@ -52,7 +50,7 @@ async def department_page(console: Console, request: Request) -> Response:
     period, chosen = await _period(console, request)
     found = _department(period, slug)
     weeks = [w.start for w in period.weeks]
-    chart = _chart("chart-dept", found.report.department.name, weeks, found.weekly)
+    chart = _chart("chart-dept", found.department.name, weeks, found.weekly)
     return console.page(
         request, "supervision_department.html", period=period, found=found, chart=chart, chosen=chosen,
         **_common(period),
@@ -67,7 +65,7 @@ async def list_page(console: Console, request: Request) -> Response:
     visit = console.require(request) if slug == ALL else console.readable(request, slug)
     period, chosen = await _period(console, request)
     departments = _readable(visit, period) if slug == ALL else [_department(period, slug)]
-    names = {d.slug: d.report.department.name for d in departments}
+    names = {d.slug: d.department.name for d in departments}
     lines = sorted(
         (c for d in departments for c in d.behind(figure)), key=lambda c: (c.day, c.department, c.holder)
     )
@@ -142,7 +140,7 @@ def _totals(shown: list[DepartmentSupervision], weeks: int) -> tuple[Counter[str
     total: Counter[str] = Counter()
     weekly = {figure: [0] * weeks for figure in FIGURES}
     for d in shown:
-        total.update(d.report.figures)
+        total.update(d.figures)
         for figure, counts in d.weekly.items():
             weekly[figure] = [a + b for a, b in zip(weekly[figure], counts, strict=True)]
     return total, weekly

@@ -17,8 +17,7 @@ from typing import TypeVar
 
 from console.settings import ConsoleSettings
 from console.work import today_of
-from generator.config import Settings
-from generator.reminders.report import DoneDates
+from generator.reminders.report import DoneRows
 from generator.reminders.report_files import write_report_xlsx
 from generator.workflows.report import (
     Counting,
@@ -33,7 +32,7 @@ T = TypeVar("T")
 _KEEP = 24  # periods kept (a supervisor clicks through weeks and lists of a few periods)
 _lock = threading.Lock()
 _counting: dict[str, tuple[object, Counting]] = {}
-_done: dict[str, tuple[object, DoneDates]] = {}
+_done: dict[str, tuple[object, DoneRows]] = {}
 _periods: OrderedDict[tuple[object, ...], Supervision] = OrderedDict()
 
 
@@ -49,7 +48,8 @@ def supervision(settings: ConsoleSettings, start: date, end: date) -> Supervisio
     with _lock:
         counting = _cached(_counting, str(inputs.catalogs), (_input_stamp(settings), today),
                            lambda: load_counting(inputs, today))  # fmt: skip
-        done = _cached(_done, str(inputs.db), _registry_stamp(inputs.db), lambda: _read_done(inputs))
+        stamp = (id(counting), _registry_stamp(inputs.db))
+        done = _cached(_done, str(inputs.db), stamp, lambda: read_done(inputs, counting))
         key = (id(counting), id(done), start, end)
         found = _periods.get(key)
         if found is None:
@@ -64,7 +64,7 @@ def report_xlsx(period: Supervision, shown: list[DepartmentSupervision]) -> byte
     """Return the .xlsx `jiaozao report` writes for the period, with the departments shown."""
     with tempfile.TemporaryDirectory(prefix="jiaozao-console-") as scratch:
         path = Path(scratch) / "督促检查.xlsx"
-        write_report_xlsx(path, [d.report for d in shown], period.start, period.end)
+        write_report_xlsx(path, [d.report() for d in shown], period.start, period.end)
         return path.read_bytes()
 
 
@@ -74,10 +74,6 @@ def _cached(store: dict[str, tuple[object, T]], where: str, stamp: object, make:
         store.clear()  # one set of inputs at a time: a province's 台账 is large
         found = store[where] = (stamp, make())
     return found[1]
-
-
-def _read_done(inputs: Settings) -> DoneDates:
-    return read_done(inputs) if inputs.db.exists() else {}  # reading never creates a 登记簿
 
 
 def _input_stamp(settings: ConsoleSettings) -> object:
@@ -93,3 +89,11 @@ def _registry_stamp(db: Path) -> object:
     """Return what changes when the 登记簿 is written (its file and its write-ahead log)."""
     paths = (db, db.with_name(db.name + "-wal"))
     return tuple((p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else None for p in paths)
+
+
+def warm(settings: ConsoleSettings) -> None:
+    """Count this quarter before anyone asks (a province's 台账 takes seconds to load)."""
+    try:
+        supervision(settings, *default_period(today_of(settings)))
+    except Exception:  # the page will meet the same problem and say it properly
+        return

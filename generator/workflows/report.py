@@ -6,16 +6,19 @@ reminders and certificates behind each one (`supervise`).
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from pathlib import Path
 
+import numpy as np
+
 from generator.atomic import OutputError
-from generator.catalog.model import Catalogs
+from generator.catalog.model import Catalogs, Department
 from generator.config import Settings
 from generator.ledger.load import Progress
-from generator.ledger.model import Ledger
+from generator.ledger.model import IntArray, Ledger
 from generator.pipeline import load_inputs
 from generator.problems import PhraseError
 from generator.reminders.registry import Registry
@@ -23,10 +26,16 @@ from generator.reminders.report import (
     FIGURES,
     Counted,
     DepartmentReport,
-    DoneDates,
-    count_period,
+    DoneRows,
+    RowKey,
+    Tally,
     done_dates,
+    done_rows,
+    lines,
+    on_time_rate,
+    row_index,
     summarize,
+    tally,
 )
 from generator.reminders.report_files import totals, write_report_html, write_report_xlsx
 from generator.schedule import Schedule, compute_schedule
@@ -55,6 +64,11 @@ class Counting:
     def today(self) -> date:
         return self.schedule.today
 
+    @cached_property
+    def index(self) -> dict[RowKey, list[int]]:
+        """Return the 台账 rows of each certificate as the 登记簿 names it (made once, on first use)."""
+        return row_index(self.ledger, self.catalogs)
+
 
 @dataclass(frozen=True)
 class Week:
@@ -66,19 +80,36 @@ class Week:
 
 @dataclass(frozen=True)
 class DepartmentSupervision:
-    """One department's figures over a period, week by week, with every line behind them."""
+    """One department's figures over a period, week by week; the lines behind them are made when asked for."""
 
-    report: DepartmentReport
+    department: Department
+    figures: Counter[str]
     weekly: dict[str, list[int]]  # figure → one count per week of the period
-    counted: list[Counted]
+    _position: int  # in Catalogs.departments
+    _tally: Tally = field(repr=False)
+    _counting: Counting = field(repr=False)
+    _done: DoneRows = field(repr=False)
 
     @property
     def slug(self) -> str:
-        return self.report.department.slug
+        return self.department.slug
+
+    @property
+    def rate(self) -> str:
+        return on_time_rate(self.figures)
+
+    def lines(self) -> list[Counted]:
+        """Return every line behind the figures, in 台账 order (as the .xlsx lists them)."""
+        c = self._counting
+        return list(lines(self._tally, c.ledger, c.schedule, c.catalogs, self._done, self._position))
 
     def behind(self, figure: str) -> list[Counted]:
         """Return the lines a figure counts, in date order."""
-        return sorted((c for c in self.counted if c.counts_in(figure)), key=lambda c: (c.day, c.holder))
+        return sorted((c for c in self.lines() if c.counts_in(figure)), key=lambda c: (c.day, c.holder))
+
+    def report(self) -> DepartmentReport:
+        """Return the figures with their detail rows, as `jiaozao report` writes them."""
+        return summarize(Catalogs("", (self.department,)), self.lines())[0]
 
 
 @dataclass(frozen=True)
@@ -93,7 +124,7 @@ class Supervision:
 
     @property
     def reports(self) -> list[DepartmentReport]:
-        return [d.report for d in self.departments]
+        return [d.report() for d in self.departments]
 
 
 def default_report_path(settings: Settings, start: date, end: date) -> Path:
@@ -129,31 +160,37 @@ def load_counting(settings: Settings, today: date, progress: Progress | None = N
     return Counting(inputs.catalogs, inputs.ledger, schedule)
 
 
-def read_done(settings: Settings) -> DoneDates:
-    """Return the first done date of every reminder in the 登记簿."""
+def read_done(settings: Settings, counting: Counting) -> DoneRows:
+    """Return the 登记簿's done dates laid on the 台账 rows (no 登记簿 yet: nothing done)."""
+    if not settings.db.exists():  # counting never creates a 登记簿
+        return done_rows(counting.ledger, counting.catalogs, {}, counting.index)
     with Registry(settings.db) as registry:
-        return done_dates(registry)
+        return done_rows(counting.ledger, counting.catalogs, done_dates(registry), counting.index)
 
 
-def supervise(counting: Counting, done: DoneDates, start: date, end: date) -> Supervision:
+def supervise(counting: Counting, done: DoneRows, start: date, end: date) -> Supervision:
     """Return the period's figures per department and week, and the lines behind each (as `report` counts)."""
     refuse_bad_period(start, end)
-    counted = list(count_period(counting.ledger, counting.schedule, counting.catalogs, done, start, end))
+    ledger, schedule, catalogs = counting.ledger, counting.schedule, counting.catalogs
+    counted = tally(ledger, schedule, catalogs, done, start, end)
     weeks = weeks_of(start, end)
-    by_department: dict[str, list[Counted]] = defaultdict(list)
-    for c in counted:
-        by_department[c.department].append(c)
+    table = counted.figures(len(catalogs.departments))
+    weekly = _weekly(counted, ledger, schedule, start, len(weeks), len(catalogs.departments))
     departments = []
-    for report in summarize(counting.catalogs, counted):
-        mine = by_department[report.department.slug]
-        departments.append(DepartmentSupervision(report, _weekly(mine, start, len(weeks)), mine))
+    for n, d in enumerate(catalogs.departments):
+        if not d.items:
+            continue
+        figures = Counter(dict(zip(FIGURES, table[n].tolist(), strict=True)))
+        per_week = {f: weekly[n, :, k].tolist() for k, f in enumerate(FIGURES)}
+        departments.append(DepartmentSupervision(d, figures, per_week, n, counted, counting, done))
     return Supervision(start, end, counting.today, weeks, departments)
 
 
 def report_period(settings: Settings, start: date, end: date, today: date) -> Supervision:
     """Load, schedule and count a period: the figures `jiaozao report` writes, with the lines behind them."""
     refuse_bad_period(start, end)
-    return supervise(load_counting(settings, today), read_done(settings), start, end)
+    counting = load_counting(settings, today)
+    return supervise(counting, read_done(settings, counting), start, end)
 
 
 def weeks_of(start: date, end: date) -> list[Week]:
@@ -165,14 +202,21 @@ def weeks_of(start: date, end: date) -> list[Week]:
     return weeks
 
 
-def _weekly(counted: list[Counted], start: date, weeks: int) -> dict[str, list[int]]:
+def _weekly(
+    counted: Tally, ledger: Ledger, schedule: Schedule, start: date, weeks: int, departments: int
+) -> IntArray:
+    """Return a (departments × weeks × FIGURES) table: reminders by their date, expiries by theirs."""
+    table = np.zeros((departments, weeks, len(FIGURES)), dtype=np.int64)
     first_monday = start.toordinal() - start.weekday()
-    weekly = {figure: [0] * weeks for figure in FIGURES}
-    for c in counted:
-        week = (c.day - first_monday) // 7
-        for figure in c.figures:
-            weekly[figure][week] += 1
-    return weekly
+    rows = counted.rows
+    for codes, days in (
+        (counted.first, schedule.first[rows]), (counted.second, schedule.second[rows]),
+        (counted.renewal, ledger.expires[rows]),
+    ):  # fmt: skip
+        on = codes >= 0
+        np.add.at(table, (counted.department[on], (days[on] - first_monday) // 7, codes[on]), 1)
+    table[:, :, 0] = table[:, :, 1:4].sum(axis=2)
+    return table
 
 
 def write_report(
@@ -182,7 +226,7 @@ def write_report(
     """Count how each department's reminders went between start and end and write the .xlsx and the page."""
     refuse_bad_report_paths(settings, start, end, xlsx, html)
     counting = load_counting(settings, today, progress)
-    reports = supervise(counting, read_done(settings), start, end).reports
+    reports = supervise(counting, read_done(settings, counting), start, end).reports
     write_report_xlsx(xlsx, reports, start, end)
     write_report_html(html, reports, start, end, today)
     return ReportResult(reports, totals(reports), xlsx, html)
