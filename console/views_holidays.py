@@ -93,7 +93,14 @@ async def _page(
     console: Console, request: Request, status: int = 200, text: str = "",
     problems: list[work.ProblemRow] | None = None, message: str = "",
 ) -> Response:  # fmt: skip
-    years, estimated = await run_in_threadpool(work_holidays.year_sources, console.settings)
+    try:
+        years, estimated = await run_in_threadpool(work_holidays.year_sources, console.settings)
+    except InputError as error:  # holidays.csv itself has errors: say so, and where
+        years, estimated = [], None
+        given = problems or []
+        problems = [*given, *(row for p in error.problems if (row := work.problem_row(p)) not in given)]
+        message = message or "holidays.csv 有错误，各年来源暂时无法列出。请按下表修正后再导入通知。"
+        status = status if status >= 400 else 409
     return console.page(
         request, "holidays.html", status, years=list(reversed(years)), estimated=estimated, text=text,
         problems=problems or [], message=message, refused=bool(problems) or status == 400,

@@ -177,3 +177,16 @@ def test_the_years_and_the_autumn_warning(quiet_app: Starlette, clients: Clients
     page = page_text(clients(quiet_app, "admin").get("/holidays").text)
     assert "提醒：2027 年的放假安排还是估算" in page
     assert "2027 估算" in page and "2004 chinese-calendar" in page and "2026 chinese-calendar" in page
+
+
+def test_a_broken_holidays_csv_is_said_in_chinese(
+    quiet_app: Starlette, settings: ConsoleSettings, clients: Clients
+) -> None:
+    settings.inputs.holidays.write_text("日期,类型,说明\n2027-02-30,休,错\n", encoding="utf-8")
+    admin = clients(quiet_app, "admin")
+    page = admin.get("/holidays")
+    assert page.status_code == 409 and "Traceback" not in page.text
+    assert "holidays.csv 有错误" in page.text and "2027-02-30" in page.text
+    status, html, _ = paste(admin, NOTICE.read_text(encoding="utf-8"))
+    assert status == 400 and "2027-02-30" in html and "日期无法识别或不存在" in html, page_text(html)[:1500]
+    assert settings.inputs.holidays.read_text(encoding="utf-8") == "日期,类型,说明\n2027-02-30,休,错\n"

@@ -249,3 +249,15 @@ def test_a_new_record_shows_at_once(app: Starlette, recorded: ConsoleSettings, c
         int(n) for n in summary_rows(admin.get(f"/supervision?{SPAN}").text)["合计"][:4]
     )
     assert (due, on_time + late, not_done) == (before[0], before[1] + before[2] + 1, before[3] - 1)
+
+
+def test_a_broken_catalogue_is_said_in_chinese(
+    app: Starlette, recorded: ConsoleSettings, clients: Clients
+) -> None:
+    (recorded.inputs.catalogs / "anshan" / "catalog.xlsx").write_bytes(b"not a workbook")
+    response = clients(app, "inspector").get(f"/supervision?{SPAN}")
+    assert (
+        response.status_code == 409
+        and "目录或台账有错误" in response.text
+        and "Traceback" not in response.text
+    )
