@@ -29,7 +29,7 @@ from generator.workflows.report import (
 )
 
 T = TypeVar("T")
-_KEEP = 24  # periods kept (a supervisor clicks through weeks and lists of a few periods)
+_KEEP = 16  # periods kept (a supervisor clicks through weeks and lists of a few periods)
 _lock = threading.Lock()
 _counting: dict[str, tuple[object, Counting]] = {}
 _done: dict[str, tuple[object, DoneRows]] = {}

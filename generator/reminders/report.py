@@ -20,6 +20,7 @@ from datetime import date
 from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 
 from generator.catalog.model import Catalogs, Department
 from generator.ledger.model import IntArray, Ledger
@@ -42,6 +43,7 @@ DETAIL_HEADERS = (
 ON_TIME, LATE, NOT_DONE, RENEWED, LAPSED, PENDING = range(1, 7)  # index in FIGURES; -1: not counted
 DoneDates = dict[tuple[str, str, str, str], int]  # (department, certificate key, expires, kind) → ordinal
 RowKey = tuple[str, str, int]  # department, certificate key, expires (ordinal)
+Codes = npt.NDArray[np.int8]
 
 
 @dataclass(frozen=True)
@@ -113,11 +115,11 @@ class DoneRows:
 class Tally:
     """A period counted row by row: each 台账 row in the period, how its two reminders and its expiry count."""
 
-    rows: IntArray  # 台账 rows in the period, in 台账 order
-    department: IntArray  # index into Catalogs.departments
-    first: IntArray  # ON_TIME, LATE or NOT_DONE; -1 when not counted
-    second: IntArray
-    renewal: IntArray  # RENEWED, LAPSED or PENDING; -1 when it does not expire in the period
+    rows: npt.NDArray[np.int32]  # 台账 rows in the period, in 台账 order
+    department: npt.NDArray[np.int16]  # index into Catalogs.departments
+    first: Codes  # ON_TIME, LATE or NOT_DONE; -1 when not counted
+    second: Codes
+    renewal: Codes  # RENEWED, LAPSED or PENDING; -1 when it does not expire in the period
 
     def figures(self, departments: int) -> IntArray:
         """Return a (departments × FIGURES) table of counts."""
@@ -177,10 +179,12 @@ def tally(
     renewal = np.where(applied, RENEWED, np.where(expires < today, LAPSED, PENDING))
     slugs = {d.slug: n for n, d in enumerate(catalogs.departments)}
     item_department = np.array([slugs[i.department] for i in catalogs.items] or [0], dtype=np.int64)
+    small = np.int8  # codes and department numbers: a cached quarter of a province stays a few MB
     return Tally(
-        rows, item_department[ledger.item[rows]],
-        outcome(schedule.first[rows], done.first[rows]), outcome(schedule.second[rows], done.second[rows]),
-        np.where(expiring[rows], renewal, -1),
+        rows.astype(np.int32), item_department[ledger.item[rows]].astype(np.int16),
+        outcome(schedule.first[rows], done.first[rows]).astype(small),
+        outcome(schedule.second[rows], done.second[rows]).astype(small),
+        np.where(expiring[rows], renewal, -1).astype(small),
     )  # fmt: skip
 
 
