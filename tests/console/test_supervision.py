@@ -100,6 +100,8 @@ def test_the_page_shows_the_figures_jiaozao_report_writes(
 ) -> None:
     page = clients(app, "inspector").get(f"/supervision?{SPAN}")
     assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+    listing = clients(app, "inspector").get(f"/supervision/anshan/not-done?{SPAN}")
+    assert listing.headers["cache-control"] == "no-store" and '<td data-label="持证单位">' in listing.text
     book = cli_report(recorded, tmp_path, ("2026-10-01", "2026-12-31"))
     expected = {
         str(r[0]): [str(v) for v in r[1:]] for r in book["汇总"].iter_rows(min_row=3, values_only=True)

@@ -111,3 +111,21 @@ def test_the_done_dates_read_for_counting_agree_with_the_records(recorded: list[
                 )
         assert done_dates(registry) == expected
         assert expected[(WEIJIAN, "WJ-3", "2026-11-30", FIRST)] == date(2026, 11, 21).toordinal()
+
+
+def test_the_weeks_of_a_period_add_up_to_its_figures(recorded: list[str]) -> None:
+    from generator.config import Settings
+    from generator.workflows.report import report_period, weeks_of
+
+    catalogs, ledgers, db = recorded[1], recorded[3], recorded[5]
+    settings = Settings(Path(catalogs), Path(ledgers), db=Path(db))
+    period = report_period(settings, date(2026, 11, 1), date(2026, 12, 31), date.fromisoformat(TODAY))
+    assert [(w.start.isoformat(), w.end.isoformat()) for w in period.weeks[:2]] == [
+        ("2026-11-01", "2026-11-01"),  # a Sunday: the first week is cut to the period
+        ("2026-11-02", "2026-11-08"),
+    ]
+    weijian = next(d for d in period.departments if d.slug == WEIJIAN)
+    assert weijian.figures["应提醒"] == 4
+    for figure, counts in weijian.weekly.items():
+        assert sum(counts) == weijian.figures[figure] == len(weijian.behind(figure)), figure
+    assert len(weeks_of(date(2026, 11, 4), date(2026, 11, 4))) == 1
