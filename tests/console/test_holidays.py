@@ -190,3 +190,19 @@ def test_a_broken_holidays_csv_is_said_in_chinese(
     status, html, _ = paste(admin, NOTICE.read_text(encoding="utf-8"))
     assert status == 400 and "2027-02-30" in html and "日期无法识别或不存在" in html, page_text(html)[:1500]
     assert settings.inputs.holidays.read_text(encoding="utf-8") == "日期,类型,说明\n2027-02-30,休,错\n"
+
+
+def test_both_forms_need_the_csrf_token(
+    quiet_app: Starlette, settings: ConsoleSettings, clients: Clients
+) -> None:
+    admin = clients(quiet_app, "admin")
+    _, _, location = paste(admin, NOTICE.read_text(encoding="utf-8"))
+    before = settings.inputs.holidays.read_bytes()
+    for url, data in (
+        ("/holidays/preview", {"notice": NOTICE.read_text(encoding="utf-8")}),
+        (location + "/import", {}),
+    ):
+        for token in ("", "forged"):
+            response = admin.post(url, data={"csrf": token, **data})
+            assert response.status_code == 403 and "表单已失效" in response.text
+    assert settings.inputs.holidays.read_bytes() == before
