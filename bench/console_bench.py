@@ -17,9 +17,11 @@ import io
 import os
 import re
 import shutil
+import sqlite3
 import statistics
 import time
 from contextlib import closing
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,7 @@ from console.db import connect
 from console.settings import ConsoleSettings
 from generator.config import Settings
 from generator.lookup.writer import default_index_dir
+from generator.reminders.report import FIGURES
 from generator.workflows.build import build_site
 from portal.format import CURRENT_FILE
 
@@ -89,7 +92,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--reuse", action="store_true", help="沿用上次运行生成的网站和索引（跳过准备）")
+    parser.add_argument("--supervision", action="store_true", help="只测督促检查页面（见 supervision_bench）")
     args = parser.parse_args()
+    if args.supervision:
+        supervision_bench(args.rows)
+        return
     source = province_inputs(args.rows)
     work = CACHE / f"console-{args.rows}"
     ready = work / "ready"
@@ -168,6 +175,113 @@ def main() -> None:
     )
     print(f"上传目录并检查（含预览）    {ms(check)}")
     print(f"发布 → 网站和索引已更新    {visible:8.1f} s   目标 ≤ 20 s   （{state['message']}）")
+
+
+QUARTER = "from=2026-10-01&to=2026-12-31"
+
+
+def filled_registry(settings: Settings, path: Path) -> int:
+    """Fill a 登记簿 (once) as if clerks had worked to the day before: most on time, some late, some unanswered."""
+    from datetime import timedelta
+
+    from generator.pipeline import load_inputs
+    from generator.reminders.due import due_reminders
+    from generator.reminders.registry import Registry
+    from generator.schedule import compute_schedule
+
+    day = TODAY - timedelta(1)
+    if not path.exists():
+        inputs = load_inputs(settings, day)
+        schedule = compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, day)
+        due = due_reminders(inputs.ledger, schedule, inputs.catalogs, set())
+        # 3 in 7 of what was due recorded: about 117,000 records, as the issue's province has
+        records = (_worked(k, r.certificate, r.kind, r.due_on, day) for k, r in enumerate(due) if k % 7 < 3)
+        with Registry(path.with_suffix(".part")) as registry:
+            registry.add(records)
+        path.with_suffix(".part").rename(path)
+    with closing(sqlite3.connect(path)) as db:
+        return int(db.execute("SELECT COUNT(*) FROM reminders").fetchone()[0])
+
+
+def _worked(k: int, certificate: Any, kind: str, due_on: date, last: date) -> Any:
+    """Return the k-th reminder as worked: every 10th unanswered, every third late by 3 or 6 days."""
+    from datetime import timedelta
+
+    from generator.reminders.registry import ReminderRecord
+
+    on = min(due_on + timedelta(k % 3 * 3), last)
+    return ReminderRecord(
+        certificate, kind, "电话", on, "基准", "未接通" if k % 10 == 0 else "已告知", "", "bench"
+    )
+
+
+def supervision_bench(rows: int) -> None:
+    """Time /supervision for a quarter over 100 departments: first view, later views, after a new record."""
+    import subprocess
+    import sys
+    from datetime import timedelta
+
+    from generator.reminders.registry import RegisteredCertificate, Registry, ReminderRecord
+
+    source = province_inputs(rows)
+    work = CACHE / f"supervision-{rows}"
+    work.mkdir(parents=True, exist_ok=True)
+    for leftover in work.glob("console*.sqlite*"):
+        leftover.unlink()
+    os.environ["JIAOZAO_CACHE"] = str(work / "ledger-cache")
+    inputs = Settings.read(str(source), db=str(work / "登记簿.sqlite"))
+    started = time.perf_counter()
+    records = filled_registry(inputs, inputs.db)
+    print(f"登记簿 {records:,} 条（准备 {time.perf_counter() - started:.1f} s，不计时）", flush=True)
+    settings = ConsoleSettings(
+        inputs=inputs, site=work / "site", src=work / "src", index=work / "site-index", db=work / "console.sqlite",
+        today=TODAY,
+    )  # fmt: skip
+    with closing(connect(settings.db)) as db:
+        users.add_user(db, "inspector", users.Role.INSPECTOR, [], PASSWORD, ())
+    app = create_app(settings, start_jobs=False)
+    client = Client(app)
+    try:
+        token = re.search(r'name="token" value="([^"]+)"', client.get("/login").text)
+        assert token
+        client.post("/login", data={"token": token.group(1), "name": "inspector", "password": PASSWORD})
+        page = f"/supervision?{QUARTER}"
+        first = timed(lambda: client.get(page))
+        assert first[0].status_code == 200, first[0].text[:2000]
+        later = [timed(lambda: client.get(page))[1] for _ in range(5)]
+        listing = timed(lambda: client.get(f"/supervision/dept001/not-done?{QUARTER}"))[1]
+        department = timed(lambda: client.get(f"/supervision/dept001?{QUARTER}"))[1]
+        xlsx = timed(lambda: client.get(f"/supervision.xlsx?{QUARTER}"))
+        c = RegisteredCertificate("dept001", "P001-新记录", "基准证", "基准单位", TODAY + timedelta(30))
+        with Registry(
+            inputs.db
+        ) as registry:  # a clerk records one more result: the figures are counted again
+            registry.add(
+                [ReminderRecord(c, "首次", "电话", TODAY, f"基准{time.time()}", "已告知", "", "bench")]
+            )
+        recorded = timed(lambda: client.get(page))[1]
+        total = re.search(r"合计</th>(.*?)</tr>", first[0].text, re.S)
+        assert total
+        shown = [re.sub(r"<[^>]+>", "", n) for n in re.findall(r'<td class="num">(.*?)</td>', total.group(1))]
+    finally:
+        client.close()
+        app.state.console.close()
+    command = [
+        str(Path(sys.executable).with_name("jiaozao")), "report", "--catalogs", str(source), "--db", str(inputs.db),
+        "--from", "2026-10-01", "--to", "2026-12-31", "--today", TODAY.isoformat(), "--out", str(work / "report.xlsx"),
+    ]  # fmt: skip
+    said = subprocess.run(command, capture_output=True, text=True, check=True).stderr
+    ms = lambda s: f"{s * 1000:7.0f} ms"  # noqa: E731
+    print(
+        f"部门 100，台账 {rows:,} 行，登记簿 {records:,} 条；统计期间 2026-10-01 至 2026-12-31（{TODAY} 统计）"
+    )
+    print(f"页面合计：{'，'.join(f'{f} {n}' for f, n in zip(FIGURES, shown, strict=False))}")
+    print(f"jiaozao report：{next(line for line in said.splitlines() if '应提醒' in line).strip()}")
+    print(f"督促检查页（启动后首次，含读台账）  {ms(first[1])}")
+    print(f"督促检查页（之后）                  中位数 {ms(statistics.median(later))}   目标 ≤ 1 s")
+    print(f"登记一条新记录后再打开              {ms(recorded)}   目标 ≤ 1 s")
+    print(f"一个部门的逐周页 / 未完成清单       {ms(department)} / {ms(listing)}")
+    print(f"下载 .xlsx（{len(xlsx[0].content) // 1024:,} KB）            {ms(xlsx[1])}")
 
 
 if __name__ == "__main__":

@@ -26,9 +26,12 @@ from console import (
     views_auth,
     views_catalog,
     views_facts,
+    views_holidays,
     views_jobs,
     views_ledger,
+    views_supervision,
     work,
+    work_supervision,
 )
 from console.errors import ConsoleError
 from console.jobs import JobQueue
@@ -48,6 +51,9 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
     if start_jobs:
         jobs.start()
         threading.Thread(target=work.warm, args=(settings,), name="console-warm", daemon=True).start()
+        threading.Thread(
+            target=work_supervision.warm, args=(settings,), name="console-warm-report", daemon=True
+        ).start()
 
     def route(path: str, handler: Handler, methods: tuple[str, ...] = ("GET",)) -> Route:
         return Route(path, partial(_guarded, console, handler), methods=list(methods))
@@ -82,6 +88,14 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
         route("/audit", views_admin.audit_page),
         route("/settings", views_admin.site_page),
         route("/settings", views_admin.save_site, ("POST",)),
+        route("/holidays", views_holidays.holidays_page),
+        route("/holidays/preview", views_holidays.preview, ("POST",)),
+        route("/holidays/previews/{id}", views_holidays.preview_page),
+        route("/holidays/previews/{id}/import", views_holidays.import_notice, ("POST",)),
+        route("/supervision", views_supervision.supervision_page),
+        route("/supervision.xlsx", views_supervision.report_file),
+        route("/supervision/{slug}", views_supervision.department_page),
+        route("/supervision/{slug}/{figure}", views_supervision.list_page),
         Mount("/console-static", StaticFiles(directory=_STATIC), name="static"),
     ]
     app = Starlette(

@@ -23,6 +23,8 @@ ACTIONS = {
     "user_passwd": "修改密码",
     "user_disable": "停用用户",
     "forbidden": "越权访问被拒绝",
+    "holidays_refused": "放假通知预览发现问题",
+    "holidays_import": "导入放假通知",
 }
 
 

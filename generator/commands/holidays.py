@@ -14,7 +14,13 @@ from generator.commands._common import (
     parse_day,
     settings_of,
 )
-from generator.holidays.report import Impact
+from generator.holidays.report import (
+    Impact,
+    change_lines,
+    estimated_next_year,
+    impact_lines,
+    notice_title,
+)
 from generator.workflows.holidays import ImportResult, import_notice, list_year_sources
 
 _NOVEMBER = "国务院办公厅通常在 11 月发布下一年的放假安排通知；发布后请运行 jiaozao holidays import 通知.txt"
@@ -36,10 +42,9 @@ def run(args: argparse.Namespace) -> int:
     for year in years:
         table.add_row(str(year.year), year.kind, year.detail)
     console.print(table)
-    if today.month >= 10 and years[-1].estimated:
-        console.print(
-            f"提醒：{years[-1].year} 年的放假安排还是估算。{_NOVEMBER}。", style="yellow", markup=False
-        )
+    estimated = estimated_next_year(years, today)
+    if estimated is not None:
+        console.print(f"提醒：{estimated} 年的放假安排还是估算。{_NOVEMBER}。", style="yellow", markup=False)
     return 0
 
 
@@ -78,39 +83,23 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def _print_notice(result: ImportResult) -> None:
-    notice = result.notice
-    kind = "调整通知" if notice.change else "放假安排通知"
-    issued = f"，{notice.issued.isoformat()}" if notice.issued else ""
-    table = _table(f"{notice.year} 年{kind}（{notice.ref}{issued}）", "节日", "放假", "上班", "共几天")
+    table = _table(notice_title(result.notice), "节日", "放假", "上班", "共几天")
     for row in result.table:
         table.add_row(*row)
     console.print(table)
 
 
 def _print_changes(result: ImportResult) -> None:
-    merged = result.merge
-    console.print(
-        f"holidays.csv：新增 {merged.added} 天，改动 {merged.changed} 天，删除 {merged.removed} 天。",
-        markup=False,
-    )
-    for row in merged.staff_replaced:
-        console.print(
-            f"  通知取代了手工填写的 {row.day.isoformat()}（{row.note or '无说明'}）",
-            style="yellow",
-            markup=False,
-        )
-    for year in result.cleared_years:
-        console.print(f"{year} 年不再是估算：按通知算出的提醒日期不再标注“估算”。", markup=False)
+    counts, replaced, cleared = change_lines(result.merge, result.cleared_years)
+    console.print(counts, markup=False)
+    for line in replaced:
+        console.print(f"  {line}", style="yellow", markup=False)
+    for line in cleared:
+        console.print(line, markup=False)
 
 
 def _print_impact(impact: Impact) -> None:
-    console.print(
-        f"对现有目录和台账（{impact.certificates} 张证照）的影响：\n"
-        f"  首次提醒日期：提前 {impact.first_earlier} 个，推后 {impact.first_later} 个；\n"
-        f"  二次提醒日期：提前 {impact.second_earlier} 个，推后 {impact.second_later} 个；\n"
-        f"  标注“估算”的提醒日期：{impact.estimated_before} 个 → {impact.estimated_after} 个。",
-        markup=False,
-    )
+    console.print("\n".join(impact_lines(impact)), markup=False)
 
 
 def _table(title: str, *headers: str) -> Table:

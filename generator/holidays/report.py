@@ -10,6 +10,7 @@ import chinese_calendar
 import numpy as np
 
 from generator.catalog.model import Catalogs
+from generator.holidays.apply import Merge
 from generator.holidays.dates import WEEKDAYS
 from generator.holidays.notice import Notice
 from generator.holidays.rows import HolidayRow, Source
@@ -44,6 +45,39 @@ class YearSource:
     @property
     def estimated(self) -> bool:
         return self.kind == "估算"
+
+
+def notice_title(notice: Notice) -> str:
+    """Return the heading of the arrangement table: year, kind, 文号 and date of issue."""
+    kind = "调整通知" if notice.change else "放假安排通知"
+    issued = f"，{notice.issued.isoformat()}" if notice.issued else ""
+    return f"{notice.year} 年{kind}（{notice.ref}{issued}）"
+
+
+def change_lines(merge: Merge, cleared_years: list[int]) -> tuple[str, list[str], list[str]]:
+    """Return what an import does to holidays.csv: the counts, staff rows replaced, years no longer estimated."""
+    counts = f"holidays.csv：新增 {merge.added} 天，改动 {merge.changed} 天，删除 {merge.removed} 天。"
+    replaced = [
+        f"通知取代了手工填写的 {row.day.isoformat()}（{row.note or '无说明'}）"
+        for row in merge.staff_replaced
+    ]
+    cleared = [f"{year} 年不再是估算：按通知算出的提醒日期不再标注“估算”。" for year in cleared_years]
+    return counts, replaced, cleared
+
+
+def impact_lines(impact: Impact) -> list[str]:
+    """Return how many reminder dates move and how many 估算 marks remain, one line each."""
+    return [
+        f"对现有目录和台账（{impact.certificates} 张证照）的影响：",
+        f"  首次提醒日期：提前 {impact.first_earlier} 个，推后 {impact.first_later} 个；",
+        f"  二次提醒日期：提前 {impact.second_earlier} 个，推后 {impact.second_later} 个；",
+        f"  标注“估算”的提醒日期：{impact.estimated_before} 个 → {impact.estimated_after} 个。",
+    ]
+
+
+def estimated_next_year(years: list[YearSource], today: date) -> int | None:
+    """Return next year when, from October on, it is still estimated (time to import the notice)."""
+    return years[-1].year if today.month >= 10 and years and years[-1].estimated else None
 
 
 def arrangement_table(notice: Notice, days: dict[date, tuple[bool, str]]) -> list[tuple[str, str, str, str]]:

@@ -11,7 +11,7 @@ from generator.problems import InputError, Problem
 
 STDIN = "-"
 _FIX_ENCODING = "请在记事本或 WPS 中把通知另存为 UTF-8（或 GBK）编码的 .txt 文件"
-_FIX_EMPTY = "请把国务院办公厅放假安排通知的全文（从标题到落款日期）粘贴进文件后再导入"
+EMPTY_FIX = "请把国务院办公厅放假安排通知的全文（从标题到落款日期）粘贴进文件后再导入"
 
 
 def read_notice_text(source: str) -> tuple[str, str]:
@@ -26,7 +26,7 @@ def read_notice_text(source: str) -> tuple[str, str]:
         raw = path.read_bytes()
     text = decode_notice(raw, shown)
     if not text.strip():
-        raise InputError([Problem(shown, "文件是空的", _FIX_EMPTY)])
+        raise InputError([Problem(shown, "文件是空的", EMPTY_FIX)])
     return text, shown
 
 

@@ -214,6 +214,14 @@ class Registry:
             for d, n, c, h, e, k in self._db.execute(query, (phone, text))
         ]
 
+    def done_reminders(self) -> Iterator[tuple[str, str, str, str, str]]:
+        """Yield (department, certificate key, expires, kind, day) of every record with a done result.
+
+        The same records as `records()` whose result counts as done: 督促检查 reads these at province scale.
+        """
+        query = "SELECT department, certificate_key, expires, kind, reminded_on FROM reminders WHERE done = 1"
+        yield from self._db.execute(query)
+
 
 def _row(record: ReminderRecord, now: str) -> tuple[object, ...]:
     c = record.certificate

@@ -18,9 +18,9 @@ from generator.holidays.rows import (
     write_rows,
     write_sources,
 )
-from generator.holidays.text import read_notice_text
+from generator.holidays.text import EMPTY_FIX, read_notice_text
 from generator.pipeline import load_inputs
-from generator.problems import InputError
+from generator.problems import InputError, Problem
 from generator.workdays import WorkdayCalendar
 from portal.rules.china import china_now
 
@@ -41,6 +41,15 @@ class ImportResult:
 def import_notice(source: str, settings: Settings, today: date, *, dry_run: bool) -> ImportResult:
     """Read a notice (a file, or '-' for standard input) and merge it into DIR/holidays.csv."""
     text, shown = read_notice_text(source)
+    return import_notice_text(text, shown, settings, today, dry_run=dry_run)
+
+
+def import_notice_text(
+    text: str, shown: str, settings: Settings, today: date, *, dry_run: bool
+) -> ImportResult:
+    """Merge a notice's text (pasted into the console, or read from a file) into DIR/holidays.csv."""
+    if not text.strip():
+        raise InputError([Problem(shown, "文件是空的", EMPTY_FIX)])
     notice = parse_notice(text, shown)
     existing = read_rows(settings.holidays)
     sources_path = settings.holidays.parent / SOURCES_FILE

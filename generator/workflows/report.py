@@ -1,20 +1,44 @@
-"""Report (督促检查): load → schedule → the 登记簿's figures per department over a period → .xlsx and staff page."""
+"""Report (督促检查): load → schedule → the 登记簿's figures per department over a period → .xlsx and staff page.
+
+`jiaozao report` writes the files; the console's supervision page shows the same figures, week by week, with the
+reminders and certificates behind each one (`supervise`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cached_property
 from pathlib import Path
 
+import numpy as np
+
 from generator.atomic import OutputError
+from generator.catalog.model import Catalogs, Department
 from generator.config import Settings
 from generator.ledger.load import Progress
+from generator.ledger.model import IntArray, Ledger
 from generator.pipeline import load_inputs
 from generator.problems import PhraseError
 from generator.reminders.registry import Registry
-from generator.reminders.report import DepartmentReport, build_report
+from generator.reminders.report import (
+    FIGURES,
+    Counted,
+    DepartmentReport,
+    DoneRows,
+    RowKey,
+    Tally,
+    done_dates,
+    done_rows,
+    lines,
+    on_time_rate,
+    row_index,
+    summarize,
+    tally,
+)
 from generator.reminders.report_files import totals, write_report_html, write_report_xlsx
-from generator.schedule import compute_schedule
+from generator.schedule import Schedule, compute_schedule
 from generator.site.incremental import MANIFEST
 
 
@@ -28,14 +52,93 @@ class ReportResult:
     html: Path
 
 
+@dataclass(frozen=True)
+class Counting:
+    """What a report counts against: the 目录, the 台账 and its schedule as of one day (统计日)."""
+
+    catalogs: Catalogs
+    ledger: Ledger
+    schedule: Schedule
+
+    @property
+    def today(self) -> date:
+        return self.schedule.today
+
+    @cached_property
+    def index(self) -> dict[RowKey, list[int]]:
+        """Return the 台账 rows of each certificate as the 登记簿 names it (made once, on first use)."""
+        return row_index(self.ledger, self.catalogs)
+
+
+@dataclass(frozen=True)
+class Week:
+    """One week of a period (Monday to Sunday, cut to the period at either end)."""
+
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class DepartmentSupervision:
+    """One department's figures over a period, week by week; the lines behind them are made when asked for."""
+
+    department: Department
+    figures: Counter[str]
+    weekly: dict[str, list[int]]  # figure → one count per week of the period
+    _position: int  # in Catalogs.departments
+    _tally: Tally = field(repr=False)
+    _counting: Counting = field(repr=False)
+    _done: DoneRows = field(repr=False)
+
+    @property
+    def slug(self) -> str:
+        return self.department.slug
+
+    @property
+    def rate(self) -> str:
+        return on_time_rate(self.figures)
+
+    def lines(self) -> list[Counted]:
+        """Return every line behind the figures, in 台账 order (as the .xlsx lists them)."""
+        c = self._counting
+        return list(lines(self._tally, c.ledger, c.schedule, c.catalogs, self._done, self._position))
+
+    def behind(self, figure: str) -> list[Counted]:
+        """Return the lines a figure counts, in date order."""
+        return sorted((c for c in self.lines() if c.counts_in(figure)), key=lambda c: (c.day, c.holder))
+
+    def report(self) -> DepartmentReport:
+        """Return the figures with their detail rows, as `jiaozao report` writes them."""
+        return summarize(Catalogs("", (self.department,)), self.lines())[0]
+
+
+@dataclass(frozen=True)
+class Supervision:
+    """督促检查 of a period: the figures of `jiaozao report`, per department and week, and what is behind them."""
+
+    start: date
+    end: date
+    today: date
+    weeks: list[Week]
+    departments: list[DepartmentSupervision]
+
+    @property
+    def reports(self) -> list[DepartmentReport]:
+        return [d.report() for d in self.departments]
+
+
 def default_report_path(settings: Settings, start: date, end: date) -> Path:
     return settings.out / "staff" / f"督促检查-{start.isoformat()}-{end.isoformat()}.xlsx"
 
 
-def refuse_bad_report_paths(settings: Settings, start: date, end: date, xlsx: Path, html: Path) -> None:
-    """Refuse a reversed period, a non-.xlsx name, or a report inside the public site, before reading data."""
+def refuse_bad_period(start: date, end: date) -> None:
     if start > end:
         raise PhraseError(f"--from {start} 晚于 --to {end}", "请把开始日期写在前面")
+
+
+def refuse_bad_report_paths(settings: Settings, start: date, end: date, xlsx: Path, html: Path) -> None:
+    """Refuse a reversed period, a non-.xlsx name, or a report inside the public site, before reading data."""
+    refuse_bad_period(start, end)
     if xlsx.suffix.lower() != ".xlsx":
         raise OutputError(f"--out “{xlsx}”应以 .xlsx 结尾")
     for path in (xlsx, html):
@@ -50,16 +153,80 @@ def published_site(path: Path) -> Path | None:
     return next((folder for folder in path.resolve().parents if (folder / MANIFEST).is_file()), None)
 
 
+def load_counting(settings: Settings, today: date, progress: Progress | None = None) -> Counting:
+    """Load the 目录 and 台账 and schedule them as of today."""
+    inputs = load_inputs(settings, today, progress)
+    schedule = compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, today)
+    return Counting(inputs.catalogs, inputs.ledger, schedule)
+
+
+def read_done(settings: Settings, counting: Counting) -> DoneRows:
+    """Return the 登记簿's done dates laid on the 台账 rows (no 登记簿 yet: nothing done)."""
+    if not settings.db.exists():  # counting never creates a 登记簿
+        return done_rows(counting.ledger, counting.catalogs, {}, counting.index)
+    with Registry(settings.db) as registry:
+        return done_rows(counting.ledger, counting.catalogs, done_dates(registry), counting.index)
+
+
+def supervise(counting: Counting, done: DoneRows, start: date, end: date) -> Supervision:
+    """Return the period's figures per department and week, and the lines behind each (as `report` counts)."""
+    refuse_bad_period(start, end)
+    ledger, schedule, catalogs = counting.ledger, counting.schedule, counting.catalogs
+    counted = tally(ledger, schedule, catalogs, done, start, end)
+    weeks = weeks_of(start, end)
+    table = counted.figures(len(catalogs.departments))
+    weekly = _weekly(counted, ledger, schedule, start, len(weeks), len(catalogs.departments))
+    departments = []
+    for n, d in enumerate(catalogs.departments):
+        if not d.items:
+            continue
+        figures = Counter(dict(zip(FIGURES, table[n].tolist(), strict=True)))
+        per_week = {f: weekly[n, :, k].tolist() for k, f in enumerate(FIGURES)}
+        departments.append(DepartmentSupervision(d, figures, per_week, n, counted, counting, done))
+    return Supervision(start, end, counting.today, weeks, departments)
+
+
+def report_period(settings: Settings, start: date, end: date, today: date) -> Supervision:
+    """Load, schedule and count a period: the figures `jiaozao report` writes, with the lines behind them."""
+    refuse_bad_period(start, end)
+    counting = load_counting(settings, today)
+    return supervise(counting, read_done(settings, counting), start, end)
+
+
+def weeks_of(start: date, end: date) -> list[Week]:
+    """Return the weeks (Monday to Sunday) that cover start–end, the first and last cut to the period."""
+    weeks, monday = [], start - timedelta(start.weekday())
+    while monday <= end:
+        weeks.append(Week(max(monday, start), min(monday + timedelta(6), end)))
+        monday += timedelta(7)
+    return weeks
+
+
+def _weekly(
+    counted: Tally, ledger: Ledger, schedule: Schedule, start: date, weeks: int, departments: int
+) -> IntArray:
+    """Return a (departments × weeks × FIGURES) table: reminders by their date, expiries by theirs."""
+    table = np.zeros((departments, weeks, len(FIGURES)), dtype=np.int64)
+    first_monday = start.toordinal() - start.weekday()
+    rows = counted.rows
+    for codes, days in (
+        (counted.first, schedule.first[rows]), (counted.second, schedule.second[rows]),
+        (counted.renewal, ledger.expires[rows]),
+    ):  # fmt: skip
+        on = codes >= 0
+        np.add.at(table, (counted.department[on], (days[on] - first_monday) // 7, codes[on]), 1)
+    table[:, :, 0] = table[:, :, 1:4].sum(axis=2)
+    return table
+
+
 def write_report(
     settings: Settings, start: date, end: date, today: date, xlsx: Path, html: Path,
     progress: Progress | None = None,
 ) -> ReportResult:  # fmt: skip
     """Count how each department's reminders went between start and end and write the .xlsx and the page."""
     refuse_bad_report_paths(settings, start, end, xlsx, html)
-    inputs = load_inputs(settings, today, progress)
-    schedule = compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, today)
-    with Registry(settings.db) as registry:
-        reports = build_report(inputs.ledger, schedule, inputs.catalogs, registry, start, end)
+    counting = load_counting(settings, today, progress)
+    reports = supervise(counting, read_done(settings, counting), start, end).reports
     write_report_xlsx(xlsx, reports, start, end)
     write_report_html(html, reports, start, end, today)
     return ReportResult(reports, totals(reports), xlsx, html)

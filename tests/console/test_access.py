@@ -43,6 +43,13 @@ ROUTES = [
     ("GET", "/users", ADMINS),
     ("GET", "/audit", ADMINS),
     ("GET", "/settings", ADMINS),
+    ("GET", "/holidays", ADMINS),
+    ("GET", "/holidays/previews/{holidays_preview}", ADMINS),
+    ("GET", "/supervision", EVERYONE),
+    ("GET", "/supervision.xlsx", EVERYONE),
+    ("GET", "/supervision/anshan", READERS_OF_ANSHAN),
+    ("GET", "/supervision/anshan/not-done", READERS_OF_ANSHAN),
+    ("GET", "/supervision/_all/due", EVERYONE),
     ("POST", D + "/catalog", CHANGERS_OF_ANSHAN),
     ("POST", D + "/catalog/uploads/{upload}/publish", CHANGERS_OF_ANSHAN),
     ("POST", D + "/catalog/versions/{version}/restore", CHANGERS_OF_ANSHAN),
@@ -51,10 +58,18 @@ ROUTES = [
     ("POST", D + "/facts", CHANGERS_OF_ANSHAN),
     ("POST", "/users", ADMINS),
     ("POST", "/settings", ADMINS),
+    ("POST", "/holidays/preview", ADMINS),
+    ("POST", "/holidays/previews/{holidays_preview}/import", ADMINS),
     ("POST", "/users/nobody/disable", ADMINS),
     ("POST", "/users/nobody/password", ADMINS),
     ("POST", "/logout", EVERYONE),
 ]
+
+
+HOLIDAYS_PREVIEW = (
+    '{"preview": {"title": "t", "table": [], "counts": "c", "replaced": [], "cleared": [], "impact": [], '
+    '"impact_note": "", "unchanged": false, "written": false}, "holidays_sha256": "x"}'
+)
 
 
 @pytest.fixture
@@ -65,11 +80,12 @@ def seeded(settings: ConsoleSettings) -> dict[str, int]:
     for key, kind, report in (
         ("upload", "catalog", '{"rows": 0, "problems": [{"level": "错误", "file": "f", "row": "5", "column": "c", "value": "v", "message": "m", "fix": "x", "is_error": true}]}'),
         ("ledger_upload", "ledger", '{"rows_read": 1, "accepted": 0, "problems": []}'),
+        ("holidays_preview", "holidays", HOLIDAYS_PREVIEW),
     ):  # fmt: skip
         cursor = db.execute(
             "INSERT INTO uploads (department, kind, ext, sha256, content, client_name, user, created_at, report) "
-            "VALUES ('anshan', ?, 'csv', 'x', x'00', 'a.csv', 'admin', ?, ?)",
-            (kind, now_text(), report),
+            "VALUES (?, ?, 'csv', 'x', x'00', 'a.csv', 'admin', ?, ?)",
+            ("" if kind == "holidays" else "anshan", kind, now_text(), report),
         )
         ids[key] = int(cursor.lastrowid or 0)
     content = (settings.inputs.catalogs / "anshan" / "catalog.xlsx").read_bytes()

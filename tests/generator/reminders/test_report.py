@@ -90,3 +90,42 @@ def test_a_report_is_refused_anywhere_inside_a_published_site_even_without_site(
     err = capsys.readouterr().err
     assert "公开网站" in err and str(site) in err and "Traceback" not in err
     assert not (site / "departments" / "staff").exists() and not (tmp_path / "r.xlsx").exists()
+
+
+def test_the_done_dates_read_for_counting_agree_with_the_records(recorded: list[str]) -> None:
+    from generator.reminders.report import done_dates
+
+    with Registry(Path(recorded[-1])) as registry:
+        registry.add([
+            _done("WJ-3", "公共场所卫生许可延续", "乙诊所", "2026-11-30", SECOND, "2026-11-21", "已告知"),
+            _done("WJ-3", "公共场所卫生许可延续", "乙诊所", "2026-11-30", FIRST, "2026-11-22", "已告知"),
+            _done("WJ-1", "公共场所卫生许可延续", "甲酒店", "2026-12-10", FIRST, "2026-11-09", "号码有误"),
+        ])  # fmt: skip
+        expected: dict[tuple[str, str, str, str], int] = {}
+        for record in registry.records():  # the rule as written: a done second settles the first too
+            kinds = (FIRST, SECOND) if record.kind == SECOND else (FIRST,)
+            for kind in kinds if record.done else ():
+                key = (*record.certificate.key, kind)
+                expected[key] = min(
+                    expected.get(key, record.reminded_on.toordinal()), record.reminded_on.toordinal()
+                )
+        assert done_dates(registry) == expected
+        assert expected[(WEIJIAN, "WJ-3", "2026-11-30", FIRST)] == date(2026, 11, 21).toordinal()
+
+
+def test_the_weeks_of_a_period_add_up_to_its_figures(recorded: list[str]) -> None:
+    from generator.config import Settings
+    from generator.workflows.report import report_period, weeks_of
+
+    catalogs, ledgers, db = recorded[1], recorded[3], recorded[5]
+    settings = Settings(Path(catalogs), Path(ledgers), db=Path(db))
+    period = report_period(settings, date(2026, 11, 1), date(2026, 12, 31), date.fromisoformat(TODAY))
+    assert [(w.start.isoformat(), w.end.isoformat()) for w in period.weeks[:2]] == [
+        ("2026-11-01", "2026-11-01"),  # a Sunday: the first week is cut to the period
+        ("2026-11-02", "2026-11-08"),
+    ]
+    weijian = next(d for d in period.departments if d.slug == WEIJIAN)
+    assert weijian.figures["应提醒"] == 4
+    for figure, counts in weijian.weekly.items():
+        assert sum(counts) == weijian.figures[figure] == len(weijian.behind(figure)), figure
+    assert len(weeks_of(date(2026, 11, 4), date(2026, 11, 4))) == 1

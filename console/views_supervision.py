@@ -1,0 +1,158 @@
+"""督促检查 (/supervision): the figures of `jiaozao report` for a period, week by week, and the lines behind them.
+
+科员 see their own departments, 督查 and 管理员 all. Every number links to the certificates it counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from console import charts, errors, work, work_supervision
+from console.views_catalog import download
+from console.web import Console, Visit
+from generator.reminders.report import FIGURES, REMINDER_FIGURES
+from generator.workflows.report import DepartmentSupervision, Supervision
+
+CODES = dict(
+    zip(("due", "on-time", "late", "not-done", "renewed", "lapsed", "pending"), FIGURES, strict=True)
+)
+ALL = "_all"  # every department the user may read (no department folder starts with _)
+PAGE = 100
+_LONGEST = 732  # days: two years of weeks still fit a chart
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+async def supervision_page(console: Console, request: Request) -> Response:
+    visit = console.require(request)
+    period, chosen = await _period(console, request)
+    shown = _readable(visit, period)
+    total, weekly = _totals(shown, len(period.weeks))
+    weeks = [w.start for w in period.weeks]
+    small = [_chart(f"chart-{n}", d.department.name, weeks, d.weekly, True) for n, d in enumerate(shown)]
+    return console.page(
+        request, "supervision.html", period=period, shown=shown, total=total, chosen=chosen,
+        total_chart=_chart("chart-total", "所列部门合计", weeks, weekly), total_weekly=weekly,
+        total_rate=rate(total), small=small, **_common(period),
+    )  # fmt: skip
+
+
+async def department_page(console: Console, request: Request) -> Response:
+    slug = request.path_params["slug"]
+    console.readable(request, slug)
+    period, chosen = await _period(console, request)
+    found = _department(period, slug)
+    weeks = [w.start for w in period.weeks]
+    chart = _chart("chart-dept", found.department.name, weeks, found.weekly)
+    return console.page(
+        request, "supervision_department.html", period=period, found=found, chart=chart, chosen=chosen,
+        **_common(period),
+    )  # fmt: skip
+
+
+async def list_page(console: Console, request: Request) -> Response:
+    slug, code = request.path_params["slug"], request.path_params["figure"]
+    figure = CODES.get(code)
+    if figure is None:
+        raise errors.not_found("这项数字")
+    visit = console.require(request) if slug == ALL else console.readable(request, slug)
+    period, chosen = await _period(console, request)
+    departments = _readable(visit, period) if slug == ALL else [_department(period, slug)]
+    names = {d.slug: d.department.name for d in departments}
+    lines = sorted(
+        (c for d in departments for c in d.behind(figure)), key=lambda c: (c.day, c.department, c.holder)
+    )
+    pages = max(1, -(-len(lines) // PAGE))
+    raw = request.query_params.get("page", "1")
+    page = min(max(int(raw) if raw.isdigit() else 1, 1), pages)
+    return console.page(
+        request, "supervision_list.html", period=period, slug=slug, code=code, figure=figure, chosen=chosen,
+        lines=lines[(page - 1) * PAGE : page * PAGE], count=len(lines), page=page, pages=pages,
+        reminder=figure == "应提醒" or figure in REMINDER_FIGURES, everyone=slug == ALL, dept_names=names,
+        title=names.get(slug, "所列部门合计"), **_common(period),
+    )  # fmt: skip
+
+
+async def report_file(console: Console, request: Request) -> Response:
+    visit = console.require(request)
+    period, _ = await _period(console, request)
+    content = await run_in_threadpool(work_supervision.report_xlsx, period, _readable(visit, period))
+    return download(content, f"督促检查-{period.start.isoformat()}-{period.end.isoformat()}.xlsx", "xlsx")
+
+
+async def _period(console: Console, request: Request) -> tuple[Supervision, bool]:
+    """Return the figures of the period asked for (default: this quarter), and whether it was asked for."""
+    query = request.query_params
+    given = query.get("from", "").strip(), query.get("to", "").strip()
+    default = work_supervision.default_period(work.today_of(console.settings))
+    start, end = (_day(text, fallback) for text, fallback in zip(given, default, strict=True))
+    if start > end:
+        raise errors.bad_request(f"开始日期 {start} 晚于结束日期 {end}", "请把开始日期写在前面。")
+    if (end - start).days > _LONGEST:
+        raise errors.bad_request("统计期间最长两年", "请缩短期间，例如按季度或按年查看。")
+    try:
+        period = await run_in_threadpool(work_supervision.supervision, console.settings, start, end)
+    except work.WorkError as error:
+        raise errors.ConsoleError(
+            409, "inputs", f"目录或台账有错误，暂时无法统计：{error}", "请先在各部门的“目录”页修正并发布。"
+        ) from None
+    return period, any(given)
+
+
+def _day(text: str, fallback: date) -> date:
+    if not text:
+        return fallback
+    try:
+        if not _DAY.match(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise errors.bad_request(
+            f"日期“{text[:20]}”无法识别", "请按 年-月-日 填写，例如 2026-10-01。"
+        ) from None
+
+
+def _chart(
+    chart_id: str, name: str, weeks: list[date], weekly: dict[str, list[int]], small: bool = False
+) -> Markup:
+    return charts.week_chart(chart_id, f"{name}：各周应提醒的完成情况", weeks, weekly, small)
+
+
+def _readable(visit: Visit, period: Supervision) -> list[DepartmentSupervision]:
+    return [d for d in period.departments if visit.user.can_read(d.slug)]
+
+
+def _department(period: Supervision, slug: str) -> DepartmentSupervision:
+    found = next((d for d in period.departments if d.slug == slug), None)
+    if found is None:
+        raise errors.not_found("这个部门的目录（部门没有目录时不统计）")
+    return found
+
+
+def _totals(shown: list[DepartmentSupervision], weeks: int) -> tuple[Counter[str], dict[str, list[int]]]:
+    total: Counter[str] = Counter()
+    weekly = {figure: [0] * weeks for figure in FIGURES}
+    for d in shown:
+        total.update(d.figures)
+        for figure, counts in d.weekly.items():
+            weekly[figure] = [a + b for a, b in zip(weekly[figure], counts, strict=True)]
+    return total, weekly
+
+
+def _common(period: Supervision) -> dict[str, Any]:
+    return {
+        "figures": FIGURES, "codes": {figure: code for code, figure in CODES.items()}, "all": ALL,
+        "span": f"from={period.start.isoformat()}&to={period.end.isoformat()}", "stack": charts.STACK,
+    }  # fmt: skip
+
+
+def rate(figures: Counter[str]) -> str:
+    due = figures["应提醒"]
+    return f"{100 * figures['按时完成'] / due:.0f}%" if due else "—"
