@@ -77,13 +77,14 @@ class Browser:
         self.driver.get(self.base + path)
 
     def text(self) -> str:
-        """Return the main text; a page that reloads itself (the job page) may swap it out mid-read."""
-        from selenium.common.exceptions import StaleElementReferenceException
+        """Return the main text; a page that reloads itself (the job page) may swap it out mid-read, and a page
+        being left after a click may have no <main> for a moment."""
+        from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 
-        for _ in range(20):
+        for _ in range(50):
             try:
                 return str(self.driver.find_element("tag name", "main").text)
-            except StaleElementReferenceException:
+            except (StaleElementReferenceException, NoSuchElementException):
                 time.sleep(0.1)
         raise AssertionError("页面一直在刷新")
 
