@@ -28,6 +28,8 @@ from console import (
     views_facts,
     views_jobs,
     views_ledger,
+    views_records,
+    views_today,
     work,
 )
 from console.errors import ConsoleError
@@ -73,6 +75,7 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
         route(dept + "/ledger/uploads/{id}/accept", views_ledger.accept, ("POST",)),
         route(dept + "/facts", views_facts.facts_page),
         route(dept + "/facts", views_facts.save_facts, ("POST",)),
+        *_day_routes(route, dept),
         route("/jobs/{id}.json", views_jobs.job_json),
         route("/jobs/{id}", views_jobs.job_page),
         route("/users", views_admin.users_page),
@@ -98,6 +101,26 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
     )
     app.state.console = console
     return app
+
+
+def _day_routes(route: Callable[..., Route], dept: str) -> list[Route]:
+    """今日提醒 and 登记簿 (issue 14)."""
+    today, records = views_today, views_records
+    return [
+        route(dept + "/today", today.today_page),
+        route(dept + "/today/record", today.record, ("POST",)),
+        route(dept + "/today/worklist", today.upload_worklist, ("POST",)),
+        route(dept + "/today/sms", today.confirm_sms, ("POST",)),
+        route(dept + "/today/email", today.send_email, ("POST",)),
+        route(dept + "/today/worklist.xlsx", today.worklist_file),
+        route(dept + "/today/sms.csv", today.sms_file),
+        route(dept + "/today/letters", today.letters),
+        route(dept + "/today/letters/{n}", today.letters),
+        route(dept + "/records", records.records_page),
+        route(dept + "/records.xlsx", records.records_xlsx),
+        route(dept + "/records/{id}/correct", today.correct, ("POST",)),
+        route(dept + "/certificates/{number}", records.certificate_page),
+    ]
 
 
 @asynccontextmanager

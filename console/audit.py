@@ -23,6 +23,11 @@ ACTIONS = {
     "user_passwd": "修改密码",
     "user_disable": "停用用户",
     "forbidden": "越权访问被拒绝",
+    "record_reminder": "登记提醒结果",
+    "correct_reminder": "更正提醒记录",
+    "import_worklist": "导入提醒清单",
+    "confirm_sms": "确认短信已上传",
+    "send_email": "发送提醒邮件",
 }
 
 

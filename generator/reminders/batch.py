@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -76,10 +77,18 @@ class DayWork:
 
 
 def plan_day(
-    inputs: Inputs, schedule: Schedule, registry: Registry, batch: np.ndarray | None = None
+    inputs: Inputs,
+    schedule: Schedule,
+    registry: Registry,
+    batch: np.ndarray | None = None,
+    departments: Collection[str] | None = None,
 ) -> DayWork:
-    """Return what is due on the schedule's day (or the monthly batch rows), grouped by department and holder."""
-    reminders = due_reminders(inputs.ledger, schedule, inputs.catalogs, registry.done_keys(), batch)
+    """Return what is due on the schedule's day (or the monthly batch rows), grouped by department and holder.
+
+    departments: plan only these (all when None).
+    """
+    done = registry.done_keys()
+    reminders = due_reminders(inputs.ledger, schedule, inputs.catalogs, done, batch, departments)
     groups = group_by_holder(reminders, inputs.catalogs)
     problems = ProblemList()
     work = []

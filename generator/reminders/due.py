@@ -14,6 +14,7 @@ within one department: their certificates due that day are listed together, for 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -80,13 +81,18 @@ def due_reminders(
     catalogs: Catalogs,
     done: set[DoneKey],
     batch: np.ndarray | None = None,
+    departments: Collection[str] | None = None,
 ) -> list[DueReminder]:
     """Return the reminders due on the schedule's day that the 登记簿 does not show as done.
 
     batch: rows of a monthly batch (每月叫早), whose first reminder is due today whatever its own date.
+    departments: only these departments' certificates (all when None).
     """
     today = schedule.today.toordinal()
     candidates = due_rows(ledger, schedule, schedule.today) if batch is None else batch
+    if departments is not None and len(candidates):
+        wanted = np.array([item.department in departments for item in catalogs.items] or [False])
+        candidates = candidates[wanted[ledger.item[candidates]]]
     due = []
     for i in candidates.tolist():
         item = catalogs.items[ledger.item[i]]
