@@ -184,9 +184,9 @@ def letters(settings: ConsoleSettings, slug: str, monthly: bool, number: int | N
     """Return one holder's letter (number: its place in the list, from 1), or all the day's letters as one page."""
     work = day_plan(settings, slug, monthly)
     groups = due_groups(work, slug)
-    chosen = list(enumerate(groups, 1)) if number is None else [(number, groups[number - 1])]
     if number is not None and not 1 <= number <= len(groups):
         return None
+    chosen = list(enumerate(groups, 1)) if number is None else [(number, groups[number - 1])]
     pages = [render_letter(g, work.today, f"{slug}-{work.today:%Y%m%d}-{n:03d}") for n, g in chosen]
     if not pages:
         return None
