@@ -21,6 +21,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from console import (
+    daywork,
     errors,
     views_admin,
     views_auth,
@@ -50,6 +51,7 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
     if start_jobs:
         jobs.start()
         threading.Thread(target=work.warm, args=(settings,), name="console-warm", daemon=True).start()
+        threading.Thread(target=daywork.warm, args=(settings,), name="console-warm-day", daemon=True).start()
 
     def route(path: str, handler: Handler, methods: tuple[str, ...] = ("GET",)) -> Route:
         return Route(path, partial(_guarded, console, handler), methods=list(methods))

@@ -16,8 +16,9 @@ from pathlib import Path
 from console.settings import ConsoleSettings
 from console.work import today_of
 from generator.catalog.model import Department
+from generator.ledger.identifiers import is_mobile
 from generator.problems import InputError, JiaozaoError
-from generator.reminders.batch import SMS_FILE, WORKLIST_FILE, DayWork, DepartmentWork
+from generator.reminders.batch import SMS_FILE, WORKLIST_FILE, DayWork, DepartmentWork, replan
 from generator.reminders.due import HolderGroup, usable_email
 from generator.reminders.letters import render_letter
 from generator.reminders.monthly import next_batch_day
@@ -34,6 +35,7 @@ from generator.workflows.record import (
 )
 from generator.workflows.remind import (
     LoadedDay,
+    department_day,
     is_batch_day,
     load_day,
     plan_today,
@@ -55,7 +57,6 @@ __all__ = [
 ]
 _lock = threading.RLock()
 _loaded: dict[str, tuple[object, LoadedDay]] = {}
-_plans: dict[tuple[object, ...], DayWork] = {}
 
 
 def _input_stamp(settings: ConsoleSettings) -> object:
@@ -77,25 +78,51 @@ def loaded_day(settings: ConsoleSettings) -> LoadedDay:
         return day
 
 
-def registry_state(settings: ConsoleSettings) -> tuple[int, int]:
+def warm(settings: ConsoleSettings) -> None:
+    """Load and plan today before anyone opens 今日提醒 (seconds at province scale)."""
+    try:
+        with _lock:
+            _current(settings, False)
+    except Exception:  # the page will meet the same problem and say it properly
+        return
+
+
+@dataclass
+class _Plan:
+    """The day's plan for every department and the 登记簿 state it reflects."""
+
+    day: LoadedDay
+    last: int  # the last record id it has seen
+    count: int  # how many records there were then
+    work: DayWork
+
+
+_plans: dict[tuple[str, bool], _Plan] = {}
+
+
+def _current(settings: ConsoleSettings, monthly: bool) -> DayWork:
+    """Return the day's plan for every department; records added since are applied, a correction re-plans."""
+    day = loaded_day(settings)
+    key = (str(settings.inputs.db), monthly)
     with Registry(settings.inputs.db) as registry:
-        return registry.state()
+        last, count = registry.state()
+        plan = _plans.get(key)
+        if plan is not None and plan.day is day and (plan.last, plan.count) == (last, count):
+            return plan.work
+        if plan is not None and plan.day is day and last >= plan.last:
+            done, added, corrected = registry.since(plan.last)
+            if not corrected and plan.count + added == count:
+                plan.work, plan.last, plan.count = replan(plan.work, done), last, count
+                return plan.work
+    work = plan_today(settings.inputs, day.schedule.today, monthly=monthly, loaded=day)
+    _plans[key] = _Plan(day, last, count, work)
+    return work
 
 
 def day_plan(settings: ConsoleSettings, slug: str, monthly: bool = False) -> DayWork:
     """Return the department's plan for today (or its monthly batch), as `jiaozao remind` would make it now."""
-    day = loaded_day(settings)
-    key = (str(settings.inputs.db), slug, monthly, id(day), registry_state(settings))
     with _lock:
-        found = _plans.get(key)
-        if found is None:
-            found = plan_today(
-                settings.inputs, day.schedule.today, monthly=monthly, departments={slug}, loaded=day
-            )
-            if len(_plans) > 64:
-                _plans.clear()
-            _plans[key] = found
-        return found
+        return department_day(_current(settings, monthly), slug)
 
 
 def department_work(work: DayWork, slug: str) -> DepartmentWork | None:
@@ -201,6 +228,10 @@ def letters(settings: ConsoleSettings, slug: str, monthly: bool, number: int | N
 def emails(settings: ConsoleSettings, slug: str) -> EmailReport:
     """Send the department's emails of the day over the configured SMTP server (none configured: none sent)."""
     return send_emails(settings.inputs, day_plan(settings, slug), slug, settings.smtp)
+
+
+def has_mobile(group: HolderGroup) -> bool:
+    return is_mobile(group.phone)
 
 
 def has_email(group: HolderGroup) -> bool:

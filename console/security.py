@@ -43,7 +43,9 @@ class SecurityHeaders:
                 ]
                 if not static:  # every page is behind sign-in, and most show personal data
                     headers.append((b"cache-control", b"no-store"))
-                own = any(h[0].lower() == b"content-security-policy" for h in headers)  # a stricter page's
+                own = any(
+                    h[0].lower() == b"content-security-policy" for h in headers
+                )  # a page with its own (the printable letters)
                 message["headers"] = [*headers, *(h for h in self.extra if not (own and h[0] == _CSP_NAME))]
             await send(message)
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from urllib.parse import urlencode
+from dataclasses import dataclass, replace
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -50,16 +50,14 @@ def _filters(request: Request) -> dict[str, str]:
 
 
 def _holders(work: daywork.DayWork, slug: str, tried: dict[str, list[str]]) -> list[Holder]:
-    from generator.ledger.identifiers import is_mobile
-
     rows = []
     for number, group in enumerate(daywork.due_groups(work, slug), 1):
         picks = [daywork.pick_of(r) for r in group.reminders]
         deadlines = {r.item.guide.deadline.text for r in group.reminders if r.item.guide.deadline}
         rows.append(
             Holder(
-                number, group, daywork.script_of(work, slug, group), picks,
-                min(r.days_left for r in group.reminders), is_mobile(group.phone), daywork.has_email(group),
+                number, group, "", picks,
+                min(r.days_left for r in group.reminders), daywork.has_mobile(group), daywork.has_email(group),
                 "、".join(sorted(deadlines)), [t for p in picks for t in tried.get(p, [])],
             )
         )  # fmt: skip
@@ -84,7 +82,9 @@ def _shown(holders: list[Holder], f: dict[str, str]) -> list[Holder]:
     return [h for h in holders if keep(h)]
 
 
-def _plan(console: Console, slug: str, monthly: bool) -> tuple[daywork.DayWork, dict[str, list[str]], list]:  # type: ignore[type-arg]
+def _plan(
+    console: Console, slug: str, monthly: bool
+) -> tuple[daywork.DayWork, dict[str, list[str]], list[daywork.Entry]]:
     work_ = daywork.day_plan(console.settings, slug, monthly)
     entries = daywork.today_entries(console.settings, slug)
     tried: dict[str, list[str]] = {}
@@ -104,7 +104,8 @@ async def today_page(console: Console, request: Request) -> Response:
 
 
 async def _today(
-    console: Console, request: Request, visit: Visit, slug: str, message: str = "", problems: list | None = None,  # type: ignore[type-arg]
+    console: Console, request: Request, visit: Visit, slug: str, message: str = "",
+    problems: list[work.ProblemRow] | None = None,
     status: int = 200, sent: daywork.EmailReport | None = None,
 ) -> Response:  # fmt: skip
     f = _filters(request)
@@ -126,8 +127,12 @@ async def _today(
         "mobile": sum(h.mobile for h in holders), "email": sum(h.email for h in holders),
         "sms": len(item.sms) if item else 0, "recorded": len(entries),
     }  # fmt: skip
+    on_page = [  # the text to read out is made for the holders shown only
+        replace(h, script=daywork.script_of(plan, slug, h.group))
+        for h in shown[(page - 1) * PAGE : page * PAGE]
+    ]
     return console.page(
-        request, "today.html", status, slug=slug, department=department, today=plan.today, holders=shown[(page - 1) * PAGE : page * PAGE],
+        request, "today.html", status, slug=slug, department=department, today=plan.today, holders=on_page,
         matched=len(shown), counts=counts, f=f, kinds=KINDS, reach=REACH, page=page, pages=pages,
         query=urlencode({k: v for k, v in f.items() if v}), results=tuple(RESULTS), channels=CHANNELS,
         can_change=visit.user.can_change(slug), batch=batch, message=message, problems=problems or [],
@@ -137,11 +142,17 @@ async def _today(
 
 
 def _back(slug: str, form_query: str) -> str:
-    allowed = {k: v for k, v in (p.split("=", 1) for p in form_query.split("&") if "=" in p)}
-    clean = {k: v for k, v in allowed.items() if k in ("kind", "reach", "mobile", "monthly", "page")}
-    return f"/departments/{slug}/today" + (
-        "?" + "&".join(f"{k}={v}" for k, v in clean.items()) if clean else ""
-    )
+    """Return the today page with the filters the form came from (only known filters with known values)."""
+    given = dict(parse_qsl(form_query))
+    clean = {
+        "kind": given.get("kind") if given.get("kind") in KINDS else None,
+        "reach": given.get("reach") if given.get("reach") in REACH else None,
+        "mobile": given.get("mobile") if given.get("mobile") in ("有", "无") else None,
+        "monthly": "1" if given.get("monthly") == "1" else None,
+        "page": given.get("page") if given.get("page", "").isdigit() else None,
+    }
+    query = urlencode({k: v for k, v in clean.items() if v})
+    return f"/departments/{slug}/today" + (f"?{query}" if query else "")
 
 
 async def record(console: Console, request: Request) -> Response:

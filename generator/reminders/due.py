@@ -15,7 +15,7 @@ within one department: their certificates due that day are listed together, for 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -149,10 +149,28 @@ def group_by_holder(reminders: list[DueReminder], catalogs: Catalogs) -> list[Ho
         group.reminders.sort(
             key=lambda r: (r.certificate.expires, r.certificate.certificate, r.certificate.number)
         )
-    return sorted(
-        groups.values(),
-        key=lambda g: (order[g.department.slug], g.earliest.certificate.expires, g.holder, g.phone),
-    )
+    return sorted(groups.values(), key=lambda g: (order[g.department.slug], *holder_order(g)))
+
+
+def holder_order(group: HolderGroup) -> tuple[date, str, str]:
+    """Return how a department's holder groups are ordered: earliest expiry first, then name and phone."""
+    return (group.earliest.certificate.expires, group.holder, group.phone)
+
+
+def settled(reminder: DueReminder, done: set[DoneKey]) -> DueReminder | None:
+    """Return the reminder as it stands once these reminders are done too, or None when it is no longer due.
+
+    The rule of due_reminders: a done second settles both; a done first settles a first, and makes a second
+    no longer 首次提醒未做.
+    """
+    key = reminder.certificate.key
+    if reminder.kind == SECOND:
+        if (*key, SECOND) in done:
+            return None
+        if reminder.first_missed and (*key, FIRST) in done:
+            return replace(reminder, first_missed=False)
+        return reminder
+    return None if (*key, FIRST) in done or (*key, SECOND) in done else reminder
 
 
 def usable_email(text: str) -> bool:

@@ -222,6 +222,15 @@ class Registry:
         last, count = self._db.execute("SELECT COALESCE(MAX(id), 0), COUNT(*) FROM reminders").fetchone()
         return int(last), int(count)
 
+    def since(self, last: int) -> tuple[set[DoneKey], int, bool]:
+        """Return what records after id last add: the reminders they make done, how many, whether any corrects."""
+        rows = self._db.execute(
+            "SELECT department, certificate_key, expires, kind, done, supersedes FROM reminders WHERE id > ?",
+            (last,),
+        ).fetchall()
+        done = {(str(d), str(k), str(e), str(t)) for d, k, e, t, ok, _ in rows if ok}
+        return done, len(rows), any(s is not None for *_, s in rows)
+
     def done_keys(self) -> set[DoneKey]:
         """Return (department, certificate key, expires, kind) of every reminder done (corrections applied)."""
         query = (
