@@ -101,7 +101,8 @@ _plans: dict[tuple[str, bool], _Plan] = {}
 
 
 def _current(settings: ConsoleSettings, monthly: bool) -> DayWork:
-    """Return the day's plan for every department; records added since are applied, a correction re-plans."""
+    """Return the day's plan for every department: records added since are applied to it; a correction of a done
+    record (which can make a reminder due again) plans the day again."""
     day = loaded_day(settings)
     key = (str(settings.inputs.db), monthly)
     with Registry(settings.inputs.db) as registry:

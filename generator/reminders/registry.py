@@ -223,13 +223,15 @@ class Registry:
         return int(last), int(count)
 
     def since(self, last: int) -> tuple[set[DoneKey], int, bool]:
-        """Return what records after id last add: the reminders they make done, how many, whether any corrects."""
+        """Return what the records after id last add: the reminders they make done, how many records, and
+        whether any of them corrects a done record (which can make a reminder due again)."""
         rows = self._db.execute(
-            "SELECT department, certificate_key, expires, kind, done, supersedes FROM reminders WHERE id > ?",
+            "SELECT department, certificate_key, expires, kind, done, "
+            "(SELECT o.done FROM reminders o WHERE o.id = r.supersedes) FROM reminders r WHERE id > ?",
             (last,),
         ).fetchall()
         done = {(str(d), str(k), str(e), str(t)) for d, k, e, t, ok, _ in rows if ok}
-        return done, len(rows), any(s is not None for *_, s in rows)
+        return done, len(rows), any(undone == 1 for *_, undone in rows)
 
     def done_keys(self) -> set[DoneKey]:
         """Return (department, certificate key, expires, kind) of every reminder done (corrections applied)."""
