@@ -35,6 +35,7 @@ from generator.workflows.record import (
 )
 from generator.workflows.remind import (
     LoadedDay,
+    default_remind_folder,
     department_day,
     is_batch_day,
     load_day,
@@ -197,11 +198,11 @@ def sms_bytes(settings: ConsoleSettings, slug: str, monthly: bool) -> bytes | No
 
 
 def confirm_sms(settings: ConsoleSettings, slug: str, monthly: bool, by_whom: str) -> RecordResult:
-    """Record the day's SMS batch as uploaded to the SMS platform, exactly as `record --sms` does."""
-    path = day_files(settings, slug, monthly) / SMS_FILE
-    if not path.is_file():
-        raise JiaozaoError("今天本部门没有要发的短信（没有手机号的持证人不发短信）")
+    """Record the day's SMS batch as last downloaded (the file uploaded to the SMS platform), as `record --sms`."""
     today = today_of(settings)
+    path = default_remind_folder(settings.inputs, today, monthly) / slug / SMS_FILE
+    if not path.is_file():
+        raise JiaozaoError("今天还没有下载本部门的短信文件：请先下载短信.csv、上传到短信平台，再确认")
     return record_sms(settings.inputs, path, today, by_whom, today)
 
 

@@ -194,6 +194,8 @@ def test_the_sms_batch_is_recorded_as_record_sms_does(
     quiet_app: Starlette, settings: ConsoleSettings, clients: Clients
 ) -> None:
     clerk = clients(quiet_app, "clerk_a")
+    early = clerk.submit(f"{D}/today/sms")
+    assert early.status_code == 400 and "请先下载短信.csv" in early.text  # nothing uploaded, nothing sent
     batch = clerk.get(f"{D}/today/sms.csv")
     assert batch.status_code == 200 and batch.content.startswith("\ufeff手机号,短信内容".encode())
     messages = len(batch.content.decode("utf-8-sig").strip().splitlines()) - 1
