@@ -64,14 +64,18 @@ def _tomorrow(settings: ConsoleSettings, workdir: Path, tmp_path: Path) -> set[s
 
 
 def _record(browser: Browser, index: int, result: str) -> str:
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     card = browser.driver.find_elements("css selector", "li.holder")[index]
     holder = card.find_element("css selector", "h2").text.split(" ")[0]
     Select(card.find_element("css selector", "select[name=result]")).select_by_visible_text(result)
     card.find_element("css selector", "input[name=remark]").send_keys("浏览器测试")
+    page = browser.driver.find_element("tag name", "html")
     card.find_element("css selector", "form.record button").click()
-    browser.wait_for(lambda: "今天已登记" in browser.text())
+    WebDriverWait(browser.driver, 30).until(staleness_of(page))  # the next page, not the one clicked on
+    browser.wait_for(lambda: bool(browser.driver.find_elements("tag name", "main")))
+    assert "今天已登记" in browser.text()
     return str(holder)
 
 
