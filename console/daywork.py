@@ -21,7 +21,7 @@ from generator.problems import InputError, JiaozaoError
 from generator.reminders.batch import SMS_FILE, WORKLIST_FILE, DayWork, DepartmentWork, replan
 from generator.reminders.due import HolderGroup, usable_email
 from generator.reminders.letters import render_letter
-from generator.reminders.monthly import next_batch_day
+from generator.reminders.monthly import batch_day, next_batch_day
 from generator.reminders.outbox import EmailReport
 from generator.reminders.registry import CHANNELS, RESULTS, Entry, Registry, ReminderRecord
 from generator.reminders.results import due_groups, pick_of, results_for
@@ -37,7 +37,6 @@ from generator.workflows.remind import (
     LoadedDay,
     default_remind_folder,
     department_day,
-    is_batch_day,
     load_day,
     plan_today,
     send_emails,
@@ -143,10 +142,10 @@ class BatchDay:
 def batch_of(settings: ConsoleSettings, department: Department) -> BatchDay:
     if not department.monthly_batch:
         return BatchDay(False, False, None)
-    today = today_of(settings)
-    if is_batch_day(settings.inputs, today):
+    today, calendar = today_of(settings), loaded_day(settings).inputs.calendar
+    if today == batch_day(calendar, today.year, today.month):
         return BatchDay(True, True, today)
-    return BatchDay(True, False, next_batch_day(loaded_day(settings).inputs.calendar, today))
+    return BatchDay(True, False, next_batch_day(calendar, today))
 
 
 def script_of(work: DayWork, slug: str, group: HolderGroup) -> str:
@@ -247,8 +246,14 @@ def today_entries(settings: ConsoleSettings, slug: str) -> list[Entry]:
 
 
 def entries(
-    settings: ConsoleSettings, slug: str, where: str = "", values: tuple[object, ...] = ()
-) -> list[Entry]:
-    """Return the department's 登记簿 records matching an SQL condition (values bound), oldest first."""
+    settings: ConsoleSettings, slug: str, where: str = "", values: tuple[object, ...] = (), *,
+    newest_first: bool = False, limit: int = -1, offset: int = 0,
+) -> list[Entry]:  # fmt: skip
+    """Return the department's 登记簿 records matching an SQL condition (values bound), oldest first or newest."""
     with Registry(settings.inputs.db) as registry:
-        return registry.entries(slug, where, values)
+        return registry.entries(slug, where, values, newest_first=newest_first, limit=limit, offset=offset)
+
+
+def count(settings: ConsoleSettings, slug: str, where: str = "", values: tuple[object, ...] = ()) -> int:
+    with Registry(settings.inputs.db) as registry:
+        return registry.count(slug, where, values)

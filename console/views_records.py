@@ -62,13 +62,19 @@ async def records_page(console: Console, request: Request) -> Response:
     slug = request.path_params["slug"]
     visit = console.readable(request, slug)
     f = _filters(request)
-    found = (await run_in_threadpool(_search, console, slug, f))[::-1]
-    pages = max(1, -(-len(found) // PAGE))
+    where, values = _where(f)
+    matched = await run_in_threadpool(daywork.count, console.settings, slug, where, values)
+    pages = max(1, -(-matched // PAGE))
     raw = request.query_params.get("page", "1")
     page = min(max(int(raw) if raw.isdigit() else 1, 1), pages)
+    found = await run_in_threadpool(
+        lambda: daywork.entries(
+            console.settings, slug, where, values, newest_first=True, limit=PAGE, offset=(page - 1) * PAGE
+        )
+    )
     return console.page(
-        request, "records.html", slug=slug, f=f, entries=found[(page - 1) * PAGE : page * PAGE],
-        matched=len(found), page=page, pages=pages, results=tuple(daywork.RESULTS),
+        request, "records.html", slug=slug, f=f, entries=found,
+        matched=matched, page=page, pages=pages, results=tuple(daywork.RESULTS),
         query=urlencode({k: v for k, v in f.items() if v}), can_change=visit.user.can_change(slug),
         tab="records",
     )  # fmt: skip

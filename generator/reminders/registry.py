@@ -249,19 +249,30 @@ class Registry:
         rows = self._db.execute(query + " ORDER BY id", (department,) if department else ())
         return [_record(row) for row in rows]
 
-    def entries(self, department: str, where: str = "", values: tuple[object, ...] = ()) -> list[Entry]:
+    def entries(
+        self, department: str, where: str = "", values: tuple[object, ...] = (), *, newest_first: bool = False,
+        limit: int = -1, offset: int = 0,
+    ) -> list[Entry]:  # fmt: skip
         """Return one department's records with their ids, what corrects what, and when each was recorded.
 
-        where: an extra SQL condition on the reminders columns, with its values (never user text in SQL).
+        where: an extra SQL condition on the reminders columns, with its values (never user text in SQL);
+        limit and offset: one page of them.
         """
         query = (
             f"SELECT id, supersedes, recorded_at, (SELECT MIN(c.id) FROM reminders c WHERE c.supersedes = r.id), "
             f"{_COLUMNS} FROM reminders r WHERE department = ?" + (f" AND ({where})" if where else "")
         )
+        order = " ORDER BY id DESC" if newest_first else " ORDER BY id"
+        rows = self._db.execute(query + order + " LIMIT ? OFFSET ?", (department, *values, limit, offset))
         return [
             Entry(int(i), s if s is None else int(s), str(at), c if c is None else int(c), _record(rest))
-            for i, s, at, c, *rest in self._db.execute(query + " ORDER BY id", (department, *values))
+            for i, s, at, c, *rest in rows
         ]
+
+    def count(self, department: str, where: str = "", values: tuple[object, ...] = ()) -> int:
+        """Return how many of the department's records match (where as for entries)."""
+        query = "SELECT COUNT(*) FROM reminders WHERE department = ?" + (f" AND ({where})" if where else "")
+        return int(self._db.execute(query, (department, *values)).fetchone()[0])
 
     def entry(self, department: str, record_id: int) -> Entry | None:
         found = self.entries(department, "id = ?", (record_id,))

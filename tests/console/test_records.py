@@ -57,6 +57,8 @@ def test_search_by_number_holder_dates_and_result(recorded: tuple[object, list[l
     holder = re.search(r'data-label="持证单位">([^<]+)<', by_number.text).group(1)  # type: ignore[union-attr]
     assert "符合条件 0 条" not in clerk.get(f"{D}/records", params={"holder": holder[:4]}).text  # type: ignore[attr-defined]
     assert clerk.get(f"{D}/records?start=not-a-date&result=乱写").status_code == 200  # type: ignore[attr-defined]
+    first = clerk.get(f"{D}/records?page=1").text  # type: ignore[attr-defined]
+    assert "第 1 / 1 页" in first and clerk.get(f"{D}/records?page=99").status_code == 200  # type: ignore[attr-defined]
 
 
 def test_a_certificates_page_shows_its_dates_and_every_reminder(
