@@ -88,6 +88,12 @@ def bench_today(rows: int, client_class: Any, sign_in: Any) -> None:
             assert corrected[0].status_code == 303, corrected[0].text[:500]
             # a done record corrected: the day is planned again
             replanned = _timed(lambda: client.get(PAGE))[1]
+            number = told.record.certificate.number
+            ledger_book = [
+                _timed(lambda: client.get("/departments/anshan/records"))[1],
+                _timed(lambda: client.get("/departments/anshan/records?result=未接通&start=2027-03-10"))[1],
+                _timed(lambda: client.get(f"/departments/anshan/certificates/{number}"))[1],
+            ]
         finally:
             client.close()
             app.state.console.close()
@@ -99,6 +105,9 @@ def bench_today(rows: int, client_class: Any, sign_in: Any) -> None:
         f"今日提醒页（刚登记一条之后）        中位数 {_ms(statistics.median(after))}，最慢 {_ms(max(after))}   目标 ≤ 500 ms"
     )
     print(f"更正一条已完成的记录 {_ms(corrected[1])}；之后的今日提醒页（重新排当天的计划） {_ms(replanned)}")
+    print(
+        f"登记簿第一页 {_ms(ledger_book[0])}；按结果和日期查找 {_ms(ledger_book[1])}；一张证照的页面 {_ms(ledger_book[2])}"
+    )
     print(
         f"登记一条结果（含操作日志）          中位数 {_ms(statistics.median(records))}，最慢 {_ms(max(records))}   目标 ≤ 200 ms"
     )
