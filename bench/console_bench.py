@@ -6,6 +6,7 @@ Prints: sign-in time (argon2id included), the first page of one department's cer
 province scale; first view and later views), and from 发布 of one edited 目录 to the public site and the lookup
 index showing it (the check before it is printed too).
 Targets (issue 13): sign-in ≤ 500 ms; table first page ≤ 300 ms; 发布 → visible ≤ 20 s.
+--today: only the 今日提醒 figures (issue 14), on bench/remind_bench's data: see bench/today_bench.py.
 """
 
 from __future__ import annotations
@@ -67,13 +68,11 @@ def timed(action: Any) -> tuple[Any, float]:
     return result, time.perf_counter() - started
 
 
-def sign_in(client: Client) -> float:
+def sign_in(client: Client, name: str = "clerk001") -> float:
     token = re.search(r'name="token" value="([^"]+)"', client.get("/login").text)
     assert token
     response, seconds = timed(
-        lambda: client.post(
-            "/login", data={"token": token.group(1), "name": "clerk001", "password": PASSWORD}
-        )
+        lambda: client.post("/login", data={"token": token.group(1), "name": name, "password": PASSWORD})
     )
     assert response.status_code == 303, response.text
     return float(seconds)
@@ -93,9 +92,17 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--reuse", action="store_true", help="沿用上次运行生成的网站和索引（跳过准备）")
     parser.add_argument("--supervision", action="store_true", help="只测督促检查页面（见 supervision_bench）")
+    parser.add_argument(
+        "--today", action="store_true", help="只测今日提醒页和登记一条结果（bench/today_bench.py）"
+    )
     args = parser.parse_args()
     if args.supervision:
         supervision_bench(args.rows)
+        return
+    if args.today:
+        from bench.today_bench import bench_today
+
+        bench_today(args.rows, Client, lambda c, name: sign_in(c, name))
         return
     source = province_inputs(args.rows)
     work = CACHE / f"console-{args.rows}"

@@ -21,6 +21,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from console import (
+    daywork,
     errors,
     views_admin,
     views_auth,
@@ -29,7 +30,9 @@ from console import (
     views_holidays,
     views_jobs,
     views_ledger,
+    views_records,
     views_supervision,
+    views_today,
     work,
     work_supervision,
 )
@@ -54,6 +57,7 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
         threading.Thread(
             target=work_supervision.warm, args=(settings,), name="console-warm-report", daemon=True
         ).start()
+        threading.Thread(target=daywork.warm, args=(settings,), name="console-warm-day", daemon=True).start()
 
     def route(path: str, handler: Handler, methods: tuple[str, ...] = ("GET",)) -> Route:
         return Route(path, partial(_guarded, console, handler), methods=list(methods))
@@ -79,6 +83,7 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
         route(dept + "/ledger/uploads/{id}/accept", views_ledger.accept, ("POST",)),
         route(dept + "/facts", views_facts.facts_page),
         route(dept + "/facts", views_facts.save_facts, ("POST",)),
+        *_day_routes(route, dept),
         route("/jobs/{id}.json", views_jobs.job_json),
         route("/jobs/{id}", views_jobs.job_page),
         route("/users", views_admin.users_page),
@@ -112,6 +117,26 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
     )
     app.state.console = console
     return app
+
+
+def _day_routes(route: Callable[..., Route], dept: str) -> list[Route]:
+    """今日提醒 and 登记簿 (issue 14)."""
+    today, records = views_today, views_records
+    return [
+        route(dept + "/today", today.today_page),
+        route(dept + "/today/record", today.record, ("POST",)),
+        route(dept + "/today/worklist", today.upload_worklist, ("POST",)),
+        route(dept + "/today/sms", today.confirm_sms, ("POST",)),
+        route(dept + "/today/email", today.send_email, ("POST",)),
+        route(dept + "/today/worklist.xlsx", today.worklist_file),
+        route(dept + "/today/sms.csv", today.sms_file),
+        route(dept + "/today/letters", today.letters),
+        route(dept + "/today/letters/{n}", today.letters),
+        route(dept + "/records", records.records_page),
+        route(dept + "/records.xlsx", records.records_xlsx),
+        route(dept + "/records/{id}/correct", today.correct, ("POST",)),
+        route(dept + "/certificates/{number}", records.certificate_page),
+    ]
 
 
 @asynccontextmanager

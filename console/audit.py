@@ -25,6 +25,11 @@ ACTIONS = {
     "forbidden": "越权访问被拒绝",
     "holidays_refused": "放假通知预览发现问题",
     "holidays_import": "导入放假通知",
+    "record_reminder": "登记提醒结果",
+    "correct_reminder": "更正提醒记录",
+    "import_worklist": "导入提醒清单",
+    "confirm_sms": "确认短信已上传",
+    "send_email": "发送提醒邮件",
 }
 
 

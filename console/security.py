@@ -8,6 +8,7 @@ CSP = (
     b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     b"base-uri 'none'; frame-ancestors 'none'"
 )
+_CSP_NAME = b"content-security-policy"
 _HEADERS = [
     (b"content-security-policy", CSP),
     (b"x-content-type-options", b"nosniff"),
@@ -42,7 +43,10 @@ class SecurityHeaders:
                 ]
                 if not static:  # every page is behind sign-in, and most show personal data
                     headers.append((b"cache-control", b"no-store"))
-                message["headers"] = [*headers, *self.extra]
+                own = any(
+                    h[0].lower() == b"content-security-policy" for h in headers
+                )  # a page with its own (the printable letters)
+                message["headers"] = [*headers, *(h for h in self.extra if not (own and h[0] == _CSP_NAME))]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from generator.config import Settings
+from generator.reminders.mail import SmtpSettings
 
 DEFAULT_DB = Path("var") / "console.sqlite"
 _MB = 1024 * 1024
@@ -36,6 +37,7 @@ class ConsoleSettings:
     idle_seconds: int = 30 * 60
     max_seconds: int = 8 * 60 * 60
     today: date | None = None  # fixed day for tests and demos; None: today in China
+    smtp: SmtpSettings | None = None  # the day's emails (JIAOZAO_SMTP_*, as jiaozao remind); None: not sent
 
     @property
     def queue_db(self) -> Path:
@@ -66,6 +68,7 @@ class ConsoleSettings:
             trusted_proxy=env.text("TRUSTED_PROXY"),
             sso_header=env.text("SSO_HEADER").lower(),
             public_url=env.text("PUBLIC_URL") or _site_url(inputs),
+            smtp=SmtpSettings.read(environ),
         )
 
 

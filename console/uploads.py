@@ -6,6 +6,7 @@ import hashlib
 import io
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 _CHUNK = 1024 * 1024
@@ -66,7 +67,15 @@ def _check_xlsx(content: bytes, unzip_limit: int) -> None:
             _unpack_within(book, unzip_limit)
     except UploadRefused:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ValueError,
+        NotImplementedError,
+    ):
         raise UploadRefused(broken) from None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,9 +15,16 @@ from generator.catalog.model import Department
 from generator.ledger.identifiers import is_mobile, normalize_phone
 from generator.pipeline import Inputs
 from generator.problems import Problem, ProblemList
-from generator.reminders.due import HolderGroup, contact_problems, due_reminders, group_by_holder
+from generator.reminders.due import (
+    HolderGroup,
+    contact_problems,
+    due_reminders,
+    group_by_holder,
+    holder_order,
+    settled,
+)
 from generator.reminders.letters import LETTER_FOLDER, write_letters
-from generator.reminders.registry import Registry
+from generator.reminders.registry import DoneKey, Registry
 from generator.reminders.sms import (
     LONGEST,
     SINGLE,
@@ -76,10 +84,18 @@ class DayWork:
 
 
 def plan_day(
-    inputs: Inputs, schedule: Schedule, registry: Registry, batch: np.ndarray | None = None
+    inputs: Inputs,
+    schedule: Schedule,
+    registry: Registry,
+    batch: np.ndarray | None = None,
+    departments: Collection[str] | None = None,
 ) -> DayWork:
-    """Return what is due on the schedule's day (or the monthly batch rows), grouped by department and holder."""
-    reminders = due_reminders(inputs.ledger, schedule, inputs.catalogs, registry.done_keys(), batch)
+    """Return what is due on the schedule's day (or the monthly batch rows), grouped by department and holder.
+
+    departments: plan only these (all when None).
+    """
+    done = registry.done_keys()
+    reminders = due_reminders(inputs.ledger, schedule, inputs.catalogs, done, batch, departments)
     groups = group_by_holder(reminders, inputs.catalogs)
     problems = ProblemList()
     work = []
@@ -96,6 +112,43 @@ def plan_day(
             _add_sms(item, group, problems)
         work.append(item)
     return DayWork(schedule.today, work, problems)
+
+
+def replan(work: DayWork, done: set[DoneKey]) -> DayWork:
+    """Return the plan as plan_day would make it once these reminders are done too (records correcting none).
+
+    What is done leaves, a holder with nothing left leaves, a holder with fewer certificates gets its message
+    made again; everything else is kept as it was. A correction can bring a reminder back: plan again then.
+    """
+    if not done:
+        return work
+    kept: set[tuple[str, int]] = set()
+    departments = []
+    for item in work.departments:
+        messages = {id(g): (phone, text, g) for phone, text, g in item.sms}
+        groups = []
+        for group in item.groups:
+            left = [r for r in (settled(r, done) for r in group.reminders) if r is not None]
+            if left == group.reminders:
+                groups.append(group)
+            elif left:
+                groups.append(
+                    HolderGroup(group.department, group.holder, group.contact, group.phone, group.email, left)
+                )
+        if not groups:
+            continue
+        groups.sort(key=holder_order)
+        fresh = DepartmentWork(item.department, item.template, groups)
+        scratch = ProblemList()
+        for group in groups:
+            kept |= {(r.file, r.row) for r in group.reminders}
+            if id(group) in messages:
+                fresh.sms.append(messages[id(group)])
+            else:
+                _add_sms(fresh, group, scratch)
+        departments.append(fresh)
+    problems = ProblemList([p for p in work.problems if p.row is None or (p.file, p.row) in kept])
+    return DayWork(work.today, departments, problems)
 
 
 def _add_sms(work: DepartmentWork, group: HolderGroup, problems: ProblemList) -> None:

@@ -14,7 +14,8 @@ within one department: their certificates due that day are listed together, for 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -80,13 +81,18 @@ def due_reminders(
     catalogs: Catalogs,
     done: set[DoneKey],
     batch: np.ndarray | None = None,
+    departments: Collection[str] | None = None,
 ) -> list[DueReminder]:
     """Return the reminders due on the schedule's day that the 登记簿 does not show as done.
 
     batch: rows of a monthly batch (每月叫早), whose first reminder is due today whatever its own date.
+    departments: only these departments' certificates (all when None).
     """
     today = schedule.today.toordinal()
     candidates = due_rows(ledger, schedule, schedule.today) if batch is None else batch
+    if departments is not None and len(candidates):
+        wanted = np.array([item.department in departments for item in catalogs.items] or [False])
+        candidates = candidates[wanted[ledger.item[candidates]]]
     due = []
     for i in candidates.tolist():
         item = catalogs.items[ledger.item[i]]
@@ -143,10 +149,28 @@ def group_by_holder(reminders: list[DueReminder], catalogs: Catalogs) -> list[Ho
         group.reminders.sort(
             key=lambda r: (r.certificate.expires, r.certificate.certificate, r.certificate.number)
         )
-    return sorted(
-        groups.values(),
-        key=lambda g: (order[g.department.slug], g.earliest.certificate.expires, g.holder, g.phone),
-    )
+    return sorted(groups.values(), key=lambda g: (order[g.department.slug], *holder_order(g)))
+
+
+def holder_order(group: HolderGroup) -> tuple[date, str, str]:
+    """Return how a department's holder groups are ordered: earliest expiry first, then name and phone."""
+    return (group.earliest.certificate.expires, group.holder, group.phone)
+
+
+def settled(reminder: DueReminder, done: set[DoneKey]) -> DueReminder | None:
+    """Return the reminder as it stands once these reminders are done too, or None when it is no longer due.
+
+    The rule of due_reminders: a done second settles both; a done first settles a first, and makes a second
+    no longer 首次提醒未做.
+    """
+    key = reminder.certificate.key
+    if reminder.kind == SECOND:
+        if (*key, SECOND) in done:
+            return None
+        if reminder.first_missed and (*key, FIRST) in done:
+            return replace(reminder, first_missed=False)
+        return reminder
+    return None if (*key, FIRST) in done or (*key, SECOND) in done else reminder
 
 
 def usable_email(text: str) -> bool:

@@ -2,7 +2,8 @@
 
 A reminder is identified by its certificate (部门, 证照编号 — or 持证人 and 证照名称 where there is no number —
 and 期满日期) and its kind (首次/二次). The same act (same channel, day, person and result) recorded twice is one
-record, so importing a file again adds nothing.
+record, so importing a file again adds nothing. A mistake is never edited in place: a correction is a new record
+that names the one it supersedes (更正), and only records nothing supersedes count.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ CREATE TABLE IF NOT EXISTS reminders (
     remark TEXT NOT NULL,
     source TEXT NOT NULL,
     recorded_at TEXT NOT NULL,
+    supersedes INTEGER,             -- the record this one corrects (更正), or NULL
     UNIQUE (department, certificate_key, expires, kind, channel, reminded_on, by_whom, result)
 );
 CREATE INDEX IF NOT EXISTS reminders_done ON reminders (done, department);
@@ -64,6 +66,8 @@ CREATE TABLE IF NOT EXISTS sms_pending (
     UNIQUE (phone, text, department, certificate_key, expires, kind)
 );
 """
+_SUPERSEDES_INDEX = "CREATE INDEX IF NOT EXISTS reminders_supersedes ON reminders (supersedes)"
+_CURRENT = "id NOT IN (SELECT supersedes FROM reminders WHERE supersedes IS NOT NULL)"
 _COLUMNS = (
     "department, certificate_key, expires, number, certificate, holder, kind, channel, reminded_on, "
     "by_whom, result, done, remark, source, recorded_at"
@@ -116,6 +120,17 @@ class ReminderRecord:
         return RESULTS.get(self.result, False)
 
 
+@dataclass(frozen=True)
+class Entry:
+    """A record as the 登记簿 holds it: its number, the record it corrects, the one correcting it, when made."""
+
+    id: int
+    supersedes: int | None
+    recorded_at: str
+    superseded_by: int | None
+    record: ReminderRecord
+
+
 DoneKey = tuple[str, str, str, str]  # department, certificate key, expires, kind
 
 
@@ -130,6 +145,10 @@ class Registry:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(_SCHEMA)
+            columns = {str(row[1]) for row in self._db.execute("PRAGMA table_info(reminders)")}
+            if "supersedes" not in columns:  # a 登记簿 from before corrections existed
+                self._db.execute("ALTER TABLE reminders ADD COLUMN supersedes INTEGER")
+            self._db.execute(_SUPERSEDES_INDEX)
         except (OSError, sqlite3.Error) as error:
             raise RegistryError(
                 f"无法打开登记簿“{path}”：{error}。请检查路径和权限（可用 --db 指定）"
@@ -169,16 +188,95 @@ class Registry:
             )
             return db.total_changes - before
 
+    def add_each(self, records: Iterable[ReminderRecord]) -> list[int | None]:
+        """Add records in one transaction; return each one's id (None for a repeat of a recorded act)."""
+        now = china_now().isoformat(timespec="seconds")
+        ids: list[int | None] = []
+        with self._transaction() as db:
+            for record in records:
+                cursor = db.execute(
+                    f"INSERT INTO reminders ({_COLUMNS}) VALUES ({', '.join('?' * 15)}) ON CONFLICT DO NOTHING",
+                    _row(record, now),
+                )
+                ids.append(int(cursor.lastrowid) if cursor.rowcount and cursor.lastrowid else None)
+        return ids
+
+    def correct(self, record: ReminderRecord, supersedes: int) -> int | None:
+        """Add a record that supersedes an earlier one (更正); return its id, or None when it repeats a record."""
+        now = china_now().isoformat(timespec="seconds")
+        with self._transaction() as db:
+            found = db.execute(
+                f"SELECT id FROM reminders WHERE id = ? AND {_CURRENT}", (supersedes,)
+            ).fetchone()
+            if found is None:
+                raise RegistryError(f"登记簿中没有第 {supersedes} 条记录，或它已被更正过。请刷新后重试")
+            cursor = db.execute(
+                f"INSERT INTO reminders ({_COLUMNS}, supersedes) VALUES ({', '.join('?' * 16)}) "
+                "ON CONFLICT DO NOTHING",
+                (*_row(record, now), supersedes),
+            )
+            return int(cursor.lastrowid) if cursor.rowcount and cursor.lastrowid else None
+
+    def state(self) -> tuple[int, int]:
+        """Return (last record id, record count): it changes whenever a record is added."""
+        last, count = self._db.execute("SELECT COALESCE(MAX(id), 0), COUNT(*) FROM reminders").fetchone()
+        return int(last), int(count)
+
+    def since(self, last: int) -> tuple[set[DoneKey], int, bool]:
+        """Return what the records after id last add: the reminders they make done, how many records, and
+        whether any of them corrects a done record (which can make a reminder due again)."""
+        rows = self._db.execute(
+            "SELECT department, certificate_key, expires, kind, done, "
+            "(SELECT o.done FROM reminders o WHERE o.id = r.supersedes) FROM reminders r WHERE id > ?",
+            (last,),
+        ).fetchall()
+        done = {(str(d), str(k), str(e), str(t)) for d, k, e, t, ok, _ in rows if ok}
+        return done, len(rows), any(undone == 1 for *_, undone in rows)
+
     def done_keys(self) -> set[DoneKey]:
-        """Return (department, certificate key, expires, kind) of every reminder done."""
-        query = "SELECT DISTINCT department, certificate_key, expires, kind FROM reminders WHERE done = 1"
+        """Return (department, certificate key, expires, kind) of every reminder done (corrections applied)."""
+        query = (
+            "SELECT DISTINCT department, certificate_key, expires, kind FROM reminders "
+            f"WHERE done = 1 AND {_CURRENT}"
+        )
         return {(str(d), str(k), str(e), str(t)) for d, k, e, t in self._db.execute(query)}
 
     def records(self, department: str | None = None) -> list[ReminderRecord]:
-        """Return every record, or one department's, oldest first."""
-        query = f"SELECT {_COLUMNS} FROM reminders" + (" WHERE department = ?" if department else "")
+        """Return every record that stands (none superseded), or one department's, oldest first."""
+        query = f"SELECT {_COLUMNS} FROM reminders WHERE {_CURRENT}" + (
+            " AND department = ?" if department else ""
+        )
         rows = self._db.execute(query + " ORDER BY id", (department,) if department else ())
         return [_record(row) for row in rows]
+
+    def entries(
+        self, department: str, where: str = "", values: tuple[object, ...] = (), *, newest_first: bool = False,
+        limit: int = -1, offset: int = 0,
+    ) -> list[Entry]:  # fmt: skip
+        """Return one department's records with their ids, what corrects what, and when each was recorded.
+
+        where: an extra SQL condition on the reminders columns, with its values (never user text in SQL);
+        limit and offset: one page of them.
+        """
+        query = (
+            f"SELECT id, supersedes, recorded_at, (SELECT MIN(c.id) FROM reminders c WHERE c.supersedes = r.id), "
+            f"{_COLUMNS} FROM reminders r WHERE department = ?" + (f" AND ({where})" if where else "")
+        )
+        order = " ORDER BY id DESC" if newest_first else " ORDER BY id"
+        rows = self._db.execute(query + order + " LIMIT ? OFFSET ?", (department, *values, limit, offset))
+        return [
+            Entry(int(i), s if s is None else int(s), str(at), c if c is None else int(c), _record(rest))
+            for i, s, at, c, *rest in rows
+        ]
+
+    def count(self, department: str, where: str = "", values: tuple[object, ...] = ()) -> int:
+        """Return how many of the department's records match (where as for entries)."""
+        query = "SELECT COUNT(*) FROM reminders WHERE department = ?" + (f" AND ({where})" if where else "")
+        return int(self._db.execute(query, (department, *values)).fetchone()[0])
+
+    def entry(self, department: str, record_id: int) -> Entry | None:
+        found = self.entries(department, "id = ?", (record_id,))
+        return found[0] if found else None
 
     def keep_sms(
         self, messages: Iterable[tuple[str, str, RegisteredCertificate, str]], made_on: date
@@ -219,7 +317,10 @@ class Registry:
 
         The same records as `records()` whose result counts as done: 督促检查 reads these at province scale.
         """
-        query = "SELECT department, certificate_key, expires, kind, reminded_on FROM reminders WHERE done = 1"
+        query = (
+            "SELECT department, certificate_key, expires, kind, reminded_on FROM reminders "
+            f"WHERE done = 1 AND {_CURRENT}"  # a corrected record no longer counts
+        )
         yield from self._db.execute(query)
 
 

@@ -38,11 +38,22 @@ _WORKLIST = Columns(*((name, HEADERS.index(name)) for name in ("部门代号", "
 _SMS = Columns(*[(SMS_HEADERS[1], 1)] * 3)  # an SMS row shows its certificates only in its text
 
 
-def returned_worklist(path: Path, today: date, ledger: Ledger, catalogs: Catalogs) -> WorklistImport:
-    """Return a filled worklist's records once every row is a certificate of the worklist's own department."""
-    imported = read_worklist(path, str(path), today)
-    own = own_department(catalogs, imported.sheet, path.parent.name)
-    where = (str(path), imported.sheet)
+def returned_worklist(
+    path: Path,
+    today: date,
+    ledger: Ledger,
+    catalogs: Catalogs,
+    department: str | None = None,
+    shown: str = "",
+) -> WorklistImport:
+    """Return a filled worklist's records once every row is a certificate of the worklist's own department.
+
+    department: the department it must belong to (the console's page), else the one its sheet or folder names.
+    shown: the file's name in messages (default: its path).
+    """
+    imported = read_worklist(path, shown or str(path), today)
+    own = department or own_department(catalogs, imported.sheet, path.parent.name)
+    where = (shown or str(path), imported.sheet)
     check_returned(imported.records, imported.rows, where, _WORKLIST, ledger, catalogs, own)
     return imported
 

@@ -11,12 +11,13 @@ from generator.config import Settings
 from generator.export import PROBLEM_HEADERS, problem_rows, write_table
 from generator.ledger.load import Progress
 from generator.pipeline import Inputs, load_calendar, load_inputs
+from generator.problems import ProblemList
 from generator.reminders.batch import DayWork, keep_sms, plan_day, write_day
 from generator.reminders.mail import SmtpSettings
 from generator.reminders.monthly import batch_day, monthly_rows
 from generator.reminders.outbox import EmailReport, email_day
 from generator.reminders.registry import Registry
-from generator.schedule import compute_schedule
+from generator.schedule import Schedule, compute_schedule
 
 PROBLEMS_FILE = "问题清单.csv"
 
@@ -68,3 +69,58 @@ def remind(
         if not dry_run:  # sent only once the files are in place
             emails = email_day(work, out, smtp, registry, dry_run=False)
     return RemindResult(inputs, work, out, written, emails)
+
+
+@dataclass(frozen=True)
+class LoadedDay:
+    """A day's 目录, 台账 and schedule, loaded once (the console keeps it while no input file changes)."""
+
+    inputs: Inputs
+    schedule: Schedule
+
+
+def load_day(settings: Settings, today: date, progress: Progress | None = None) -> LoadedDay:
+    """Load the inputs and schedule them for today."""
+    inputs = load_inputs(settings, today, progress)
+    return LoadedDay(inputs, compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, today))
+
+
+def plan_today(
+    settings: Settings, today: date, *, monthly: bool = False, departments: set[str] | None = None,
+    loaded: LoadedDay | None = None,
+) -> DayWork:  # fmt: skip
+    """Return who is due today by the rule of `jiaozao remind` (or the monthly batch), writing and sending nothing."""
+    day = loaded or load_day(settings, today)
+    batch = monthly_rows(day.inputs.ledger, day.inputs.catalogs, today) if monthly else None
+    with Registry(settings.db) as registry:
+        return plan_day(day.inputs, day.schedule, registry, batch, departments)
+
+
+def department_day(work: DayWork, slug: str) -> DayWork:
+    """Return the plan cut down to one department (its problems included)."""
+    mine = [d for d in work.departments if d.department.slug == slug]
+    files = {r.file for d in mine for g in d.groups for r in g.reminders}
+    problems = ProblemList([p for p in work.problems if p.file in files or slug in p.file])
+    return DayWork(work.today, mine, problems)
+
+
+def write_department_files(settings: Settings, work: DayWork, slug: str, monthly: bool = False) -> Path:
+    """Write one department's worklist, letters and SMS batch where `jiaozao remind` puts them; return the folder.
+
+    The SMS batch is remembered in the 登记簿, so confirming its upload (record --sms) can match every message.
+    """
+    day = department_day(work, slug)
+    out = default_remind_folder(settings, work.today, monthly)
+    write_day(day, out)
+    with Registry(settings.db) as registry:
+        keep_sms(day, registry)
+    return out / slug
+
+
+def send_emails(settings: Settings, work: DayWork, slug: str, smtp: SmtpSettings | None) -> EmailReport:
+    """Send one department's emails of the day over SMTP; each one sent is recorded at once, no other."""
+    day = department_day(work, slug)
+    with Registry(settings.db) as registry:
+        return email_day(
+            day, default_remind_folder(settings, work.today, False), smtp, registry, dry_run=False
+        )

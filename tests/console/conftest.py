@@ -55,7 +55,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 def _settings(root: Path, **extra: object) -> ConsoleSettings:
     catalogs = root / "catalogs"
     return ConsoleSettings(
-        inputs=Settings(catalogs, catalogs / "_ledgers"), site=root / "site", src=root / "src",
+        inputs=Settings(catalogs, catalogs / "_ledgers", db=root / "var" / "登记簿.sqlite", out=root / "out"),
+        site=root / "site", src=root / "src",
         index=root / "site-index", db=root / "var" / "console.sqlite", public_url="http://127.0.0.1:8000/",
         today=TODAY, **extra,  # type: ignore[arg-type]
     )  # fmt: skip

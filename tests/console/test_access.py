@@ -6,6 +6,7 @@ A refused request changes nothing: the test counts every table and reads the 目
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
@@ -40,6 +41,15 @@ ROUTES = [
     ("GET", D + "/facts", READERS_OF_ANSHAN),
     ("GET", "/jobs/{job}", READERS_OF_ANSHAN),
     ("GET", "/jobs/{job}.json", READERS_OF_ANSHAN),
+    ("GET", D + "/today", READERS_OF_ANSHAN),
+    ("GET", D + "/today?monthly=1&kind=二次&reach=短信&mobile=有", READERS_OF_ANSHAN),
+    ("GET", D + "/today/worklist.xlsx", READERS_OF_ANSHAN),
+    ("GET", D + "/today/sms.csv", READERS_OF_ANSHAN),
+    ("GET", D + "/today/letters", READERS_OF_ANSHAN),
+    ("GET", D + "/today/letters/1", READERS_OF_ANSHAN),
+    ("GET", D + "/records", READERS_OF_ANSHAN),
+    ("GET", D + "/records.xlsx", READERS_OF_ANSHAN),
+    ("GET", D + "/certificates/AS-03-2021-000088", READERS_OF_ANSHAN),
     ("GET", "/users", ADMINS),
     ("GET", "/audit", ADMINS),
     ("GET", "/settings", ADMINS),
@@ -56,6 +66,11 @@ ROUTES = [
     ("POST", D + "/ledger", CHANGERS_OF_ANSHAN),
     ("POST", D + "/ledger/uploads/{ledger_upload}/accept", CHANGERS_OF_ANSHAN),
     ("POST", D + "/facts", CHANGERS_OF_ANSHAN),
+    ("POST", D + "/today/record", CHANGERS_OF_ANSHAN),
+    ("POST", D + "/today/worklist", CHANGERS_OF_ANSHAN),
+    ("POST", D + "/today/sms", CHANGERS_OF_ANSHAN),
+    ("POST", D + "/today/email", CHANGERS_OF_ANSHAN),
+    ("POST", D + "/records/1/correct", CHANGERS_OF_ANSHAN),
     ("POST", "/users", ADMINS),
     ("POST", "/settings", ADMINS),
     ("POST", "/holidays/preview", ADMINS),
@@ -120,7 +135,15 @@ def snapshot(settings: ConsoleSettings) -> tuple[object, ...]:
         for p in sorted(settings.inputs.catalogs.rglob("*"))
         if p.is_file()
     )
-    return tables, people, files
+    return tables, people, files, registry_rows(settings)
+
+
+def registry_rows(settings: ConsoleSettings) -> tuple[object, ...]:
+    """Return every row of the 登记簿 (empty when there is none yet)."""
+    if not settings.inputs.db.is_file():
+        return ()
+    with closing(sqlite3.connect(settings.inputs.db)) as db:
+        return tuple(db.execute("SELECT * FROM reminders ORDER BY id"))
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -1,0 +1,288 @@
+"""The console's calls into the day's reminder workflows (remind, record), with the day's plan kept in memory.
+
+Loading 目录 and 台账 and scheduling them takes seconds at province scale; the plan is kept per day and per state
+of the input files and of the 登记簿 (its last record id), so a page view after a record only re-plans.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import threading
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from console.settings import ConsoleSettings
+from console.work import CertificateRow, today_of
+from generator.catalog.model import Department
+from generator.ledger.identifiers import is_mobile
+from generator.problems import InputError, JiaozaoError
+from generator.reminders.batch import SMS_FILE, WORKLIST_FILE, DayWork, DepartmentWork, replan
+from generator.reminders.due import HolderGroup, usable_email
+from generator.reminders.letters import render_letter
+from generator.reminders.monthly import batch_day, next_batch_day
+from generator.reminders.outbox import EmailReport
+from generator.reminders.registry import CHANNELS, RESULTS, Entry, Registry, ReminderRecord
+from generator.reminders.results import due_groups, pick_of, results_for
+from generator.reminders.sms import fill
+from generator.schedule import NO_DATE
+from generator.workflows.record import (
+    RecordResult,
+    correct_record,
+    record_results,
+    record_sms,
+    record_worklist,
+)
+from generator.workflows.remind import (
+    LoadedDay,
+    default_remind_folder,
+    department_day,
+    load_day,
+    plan_today,
+    send_emails,
+    write_department_files,
+)
+from portal.rules.status import Status
+
+__all__ = [
+    "CHANNELS",
+    "RESULTS",
+    "DayWork",
+    "EmailReport",
+    "Entry",
+    "InputError",
+    "JiaozaoError",
+    "ReminderRecord",
+    "due_groups",
+    "pick_of",
+]
+_lock = threading.RLock()
+_loaded: dict[str, tuple[object, LoadedDay]] = {}
+
+
+def _input_stamp(settings: ConsoleSettings) -> object:
+    roots = (settings.inputs.catalogs, settings.inputs.ledgers)
+    files = sorted(p for r in roots for p in ([r] if r.is_file() else r.rglob("*")) if p.is_file())
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
+def loaded_day(settings: ConsoleSettings) -> LoadedDay:
+    """Return today's inputs and schedule, loaded again only when a 目录, 台账 or holiday file changed."""
+    today = today_of(settings)
+    stamp = (today, _input_stamp(settings))
+    with _lock:
+        cached = _loaded.get(str(settings.inputs.catalogs))
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        day = load_day(settings.inputs, today)
+        _loaded[str(settings.inputs.catalogs)] = (stamp, day)
+        return day
+
+
+def warm(settings: ConsoleSettings) -> None:
+    """Load and plan today before anyone opens 今日提醒 (seconds at province scale)."""
+    try:
+        with _lock:
+            _current(settings, False)
+    except Exception:  # the page will meet the same problem and say it properly
+        return
+
+
+@dataclass
+class _Plan:
+    """The day's plan for every department and the 登记簿 state it reflects."""
+
+    day: LoadedDay
+    last: int  # the last record id it has seen
+    count: int  # how many records there were then
+    work: DayWork
+
+
+_plans: dict[tuple[str, bool], _Plan] = {}
+
+
+def _current(settings: ConsoleSettings, monthly: bool) -> DayWork:
+    """Return the day's plan for every department: records added since are applied to it; a correction of a done
+    record (which can make a reminder due again) plans the day again."""
+    day = loaded_day(settings)
+    key = (str(settings.inputs.db), monthly)
+    with Registry(settings.inputs.db) as registry:
+        last, count = registry.state()
+        plan = _plans.get(key)
+        if plan is not None and plan.day is day and (plan.last, plan.count) == (last, count):
+            return plan.work
+        if plan is not None and plan.day is day and last >= plan.last:
+            done, added, corrected = registry.since(plan.last)
+            if not corrected and plan.count + added == count:
+                plan.work, plan.last, plan.count = replan(plan.work, done), last, count
+                return plan.work
+    work = plan_today(settings.inputs, day.schedule.today, monthly=monthly, loaded=day)
+    _plans[key] = _Plan(day, last, count, work)
+    return work
+
+
+def day_plan(settings: ConsoleSettings, slug: str, monthly: bool = False) -> DayWork:
+    """Return the department's plan for today (or its monthly batch), as `jiaozao remind` would make it now."""
+    with _lock:
+        return department_day(_current(settings, monthly), slug)
+
+
+def department_work(work: DayWork, slug: str) -> DepartmentWork | None:
+    return next((d for d in work.departments if d.department.slug == slug), None)
+
+
+@dataclass(frozen=True)
+class BatchDay:
+    """Whether the department runs the monthly 叫早 batch, and whether today is its day (else the next one)."""
+
+    runs: bool
+    today: bool
+    next_day: date | None
+
+
+def batch_of(settings: ConsoleSettings, department: Department) -> BatchDay:
+    if not department.monthly_batch:
+        return BatchDay(False, False, None)
+    today, calendar = today_of(settings), loaded_day(settings).inputs.calendar
+    if today == batch_day(calendar, today.year, today.month):
+        return BatchDay(True, True, today)
+    return BatchDay(True, False, next_batch_day(calendar, today))
+
+
+def script_of(work: DayWork, slug: str, group: HolderGroup) -> str:
+    """Return the text to read out to a holder (the worklist's 提醒内容)."""
+    item = department_work(work, slug)
+    return fill(item.template.text, group) if item else ""
+
+
+def record(
+    settings: ConsoleSettings, slug: str, monthly: bool, picks: list[str], result: str, channel: str,
+    remark: str, by_whom: str,
+) -> tuple[list[ReminderRecord], list[int | None]]:  # fmt: skip
+    """Record one holder's result for the picked certificates due today; return the records and their ids."""
+    work = day_plan(settings, slug, monthly)
+    records = results_for(work, slug, picks, result, channel, remark, by_whom, work.today)
+    return records, record_results(settings.inputs, records)
+
+
+def correct(
+    settings: ConsoleSettings, slug: str, record_id: int, result: str, channel: str, remark: str, by_whom: str
+) -> tuple[Entry, int | None]:
+    return correct_record(settings.inputs, slug, record_id, result, channel, remark, by_whom)
+
+
+def import_worklist(settings: ConsoleSettings, slug: str, content: bytes, shown: str) -> RecordResult:
+    """Record a filled worklist uploaded for the department (every row checked against its 台账), as `record`."""
+    with tempfile.TemporaryDirectory(prefix="jiaozao-console-") as scratch:
+        path = Path(scratch) / slug / WORKLIST_FILE
+        path.parent.mkdir()
+        path.write_bytes(content)
+        day = loaded_day(settings)
+        return record_worklist(
+            settings.inputs, path, today_of(settings), department=slug, shown=shown, inputs=day.inputs
+        )
+
+
+def day_files(settings: ConsoleSettings, slug: str, monthly: bool) -> Path:
+    """Write the department's worklist, letters and SMS batch into the day's folder (as remind); return it."""
+    return write_department_files(settings.inputs, day_plan(settings, slug, monthly), slug, monthly)
+
+
+def worklist_bytes(settings: ConsoleSettings, slug: str, monthly: bool) -> bytes:
+    return (day_files(settings, slug, monthly) / WORKLIST_FILE).read_bytes()
+
+
+def sms_bytes(settings: ConsoleSettings, slug: str, monthly: bool) -> bytes | None:
+    path = day_files(settings, slug, monthly) / SMS_FILE
+    return path.read_bytes() if path.is_file() else None
+
+
+def confirm_sms(settings: ConsoleSettings, slug: str, monthly: bool, by_whom: str) -> RecordResult:
+    """Record the day's SMS batch as last downloaded (the file uploaded to the SMS platform), as `record --sms`."""
+    today = today_of(settings)
+    path = default_remind_folder(settings.inputs, today, monthly) / slug / SMS_FILE
+    if not path.is_file():
+        raise JiaozaoError("今天还没有下载本部门的短信文件：请先下载短信.csv、上传到短信平台，再确认")
+    return record_sms(settings.inputs, path, today, by_whom, today)
+
+
+_BODY = re.compile(r"<body>(.*)</body>", re.S)
+
+
+def letters(settings: ConsoleSettings, slug: str, monthly: bool, number: int | None = None) -> str | None:
+    """Return one holder's letter (number: its place in the list, from 1), or all the day's letters as one page."""
+    work = day_plan(settings, slug, monthly)
+    groups = due_groups(work, slug)
+    if number is not None and not 1 <= number <= len(groups):
+        return None
+    chosen = list(enumerate(groups, 1)) if number is None else [(number, groups[number - 1])]
+    pages = [render_letter(g, work.today, f"{slug}-{work.today:%Y%m%d}-{n:03d}") for n, g in chosen]
+    if not pages:
+        return None
+    if number is not None:
+        return pages[0]
+    head, _, _ = pages[0].partition("<body>")
+    head = head.replace("</style>", "  section.letter { break-after: page; }\n</style>")
+    bodies = [f'<section class="letter">{m.group(1)}</section>' for p in pages if (m := _BODY.search(p))]
+    return head + "<body>\n" + "\n".join(bodies) + "\n</body>\n</html>\n"
+
+
+def emails(settings: ConsoleSettings, slug: str) -> EmailReport:
+    """Send the department's emails of the day over the configured SMTP server (none configured: none sent)."""
+    return send_emails(settings.inputs, day_plan(settings, slug), slug, settings.smtp)
+
+
+def has_mobile(group: HolderGroup) -> bool:
+    return is_mobile(group.phone)
+
+
+def has_email(group: HolderGroup) -> bool:
+    return bool(group.email) and usable_email(group.email)
+
+
+def today_entries(settings: ConsoleSettings, slug: str) -> list[Entry]:
+    """Return the department's records of reminders made today (in the console or imported), oldest first."""
+    with Registry(settings.inputs.db) as registry:
+        return registry.entries(slug, "reminded_on = ?", (today_of(settings).isoformat(),))
+
+
+def entries(
+    settings: ConsoleSettings, slug: str, where: str = "", values: tuple[object, ...] = (), *,
+    newest_first: bool = False, limit: int = -1, offset: int = 0,
+) -> list[Entry]:  # fmt: skip
+    """Return the department's 登记簿 records matching an SQL condition (values bound), oldest first or newest."""
+    with Registry(settings.inputs.db) as registry:
+        return registry.entries(slug, where, values, newest_first=newest_first, limit=limit, offset=offset)
+
+
+def count(settings: ConsoleSettings, slug: str, where: str = "", values: tuple[object, ...] = ()) -> int:
+    with Registry(settings.inputs.db) as registry:
+        return registry.count(slug, where, values)
+
+
+def certificate_rows(settings: ConsoleSettings, slug: str, number: str) -> list[CertificateRow]:
+    """Return the department's certificates with this number from today's loaded 台账, with their dates."""
+    day = loaded_day(settings)
+    ledger, schedule, items = day.inputs.ledger, day.schedule, day.inputs.catalogs.items
+    found = [
+        i
+        for i, n in enumerate(ledger.number)
+        if n == number and items[int(ledger.item[i])].department == slug
+    ]
+
+    def text(ordinal: int) -> str:
+        return date.fromordinal(ordinal).isoformat() if ordinal != NO_DATE else ""
+
+    rows = []
+    for i in found:
+        status = Status(int(schedule.status[i])).label
+        rows.append(
+            CertificateRow(
+                ledger.number[i], ledger.holder[i], items[int(ledger.item[i])].certificate,
+                text(int(ledger.expires[i])), int(schedule.days_left[i]), text(int(schedule.first[i])),
+                text(int(schedule.second[i])), "已申请延续" if ledger.applied[i] and status != "已过期" else status,
+                ledger.contact[i], ledger.phone[i],
+            )
+        )  # fmt: skip
+    return rows

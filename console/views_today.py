@@ -1,0 +1,313 @@
+"""今日提醒: the department's due list by holder, results recorded as they come, the day's files, SMS and email."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from console import audit, daywork, errors, work
+from console.views_catalog import download, received
+from console.web import Console, Visit
+from generator.reminders.due import HolderGroup
+from generator.reminders.registry import CHANNELS, RESULTS
+
+PAGE = 50
+KINDS = ("首次", "二次")
+REACH = {"电话": "有电话", "短信": "有手机号（可发短信）", "电子邮件": "有邮箱", "函告": "没有电话（函告）"}
+# The letters' own page style is inline (print layout); nothing in them runs, and they cannot be framed.
+LETTER_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+@dataclass(frozen=True)
+class Holder:
+    """One holder's row of the day: the group, its place in the day's list, what to read out, today's tries."""
+
+    number: int
+    group: HolderGroup
+    script: str
+    picks: list[str]
+    days_left: int
+    mobile: bool
+    email: bool
+    deadline: str
+    tried: list[str]
+
+
+def _filters(request: Request) -> dict[str, str]:
+    q = request.query_params
+    return {
+        "kind": q.get("kind", "") if q.get("kind") in KINDS else "",
+        "reach": q.get("reach", "") if q.get("reach") in REACH else "",
+        "mobile": q.get("mobile", "") if q.get("mobile") in ("有", "无") else "",
+        "monthly": "1" if q.get("monthly") == "1" else "",
+    }
+
+
+def _holders(work: daywork.DayWork, slug: str, tried: dict[str, list[str]]) -> list[Holder]:
+    rows = []
+    for number, group in enumerate(daywork.due_groups(work, slug), 1):
+        picks = [daywork.pick_of(r) for r in group.reminders]
+        deadlines = {r.item.guide.deadline.text for r in group.reminders if r.item.guide.deadline}
+        rows.append(
+            Holder(
+                number, group, "", picks,
+                min(r.days_left for r in group.reminders), daywork.has_mobile(group), daywork.has_email(group),
+                "、".join(sorted(deadlines)), [t for p in picks for t in tried.get(p, [])],
+            )
+        )  # fmt: skip
+    return sorted(rows, key=lambda h: (h.days_left, h.number))
+
+
+def _shown(holders: list[Holder], f: dict[str, str]) -> list[Holder]:
+    def keep(h: Holder) -> bool:
+        reach = f["reach"]
+        return (
+            (not f["kind"] or h.group.kind == f["kind"])
+            and (not f["mobile"] or h.mobile == (f["mobile"] == "有"))
+            and (
+                not reach
+                or (reach == "电话" and bool(h.group.phone.strip()))
+                or (reach == "短信" and h.mobile)
+                or (reach == "电子邮件" and h.email)
+                or (reach == "函告" and not h.group.phone.strip())
+            )
+        )
+
+    return [h for h in holders if keep(h)]
+
+
+def _plan(
+    console: Console, slug: str, monthly: bool
+) -> tuple[daywork.DayWork, dict[str, list[str]], list[daywork.Entry]]:
+    work_ = daywork.day_plan(console.settings, slug, monthly)
+    entries = daywork.today_entries(console.settings, slug)
+    tried: dict[str, list[str]] = {}
+    for e in entries:
+        if e.superseded_by is None:
+            r = e.record
+            tried.setdefault(f"{r.certificate.key[1]}\t{r.certificate.key[2]}\t{r.kind}", []).append(
+                f"{r.result}（{r.channel}，{r.by_whom}，{e.recorded_at[11:16]}）"
+            )
+    return work_, tried, entries
+
+
+async def today_page(console: Console, request: Request) -> Response:
+    slug = request.path_params["slug"]
+    visit = console.readable(request, slug)
+    return await _today(console, request, visit, slug)
+
+
+async def _today(
+    console: Console, request: Request, visit: Visit, slug: str, message: str = "",
+    problems: list[work.ProblemRow] | None = None,
+    status: int = 200, sent: daywork.EmailReport | None = None,
+) -> Response:  # fmt: skip
+    f = _filters(request)
+    department = await run_in_threadpool(work.department, console.settings, slug)
+    if department is None:
+        raise errors.bad_request("本部门目录有错误，暂时无法列出今天的提醒", "请先在“目录”页修正并发布目录。")
+    plan, tried, entries = await run_in_threadpool(_plan, console, slug, f["monthly"] == "1")
+    holders = _holders(plan, slug, tried)
+    shown = _shown(holders, f)
+    query = request.query_params
+    pages = max(1, -(-len(shown) // PAGE))
+    page = min(max(int(query.get("page", "1")) if query.get("page", "1").isdigit() else 1, 1), pages)
+    batch = await run_in_threadpool(daywork.batch_of, console.settings, department)
+    item = daywork.department_work(plan, slug)
+    counts = {
+        "certificates": sum(len(h.group.reminders) for h in holders), "holders": len(holders),
+        "first": sum(1 for h in holders for r in h.group.reminders if r.kind == "首次"),
+        "second": sum(1 for h in holders for r in h.group.reminders if r.kind == "二次"),
+        "mobile": sum(h.mobile for h in holders), "email": sum(h.email for h in holders),
+        "sms": len(item.sms) if item else 0, "recorded": len(entries),
+    }  # fmt: skip
+    on_page = [  # the text to read out is made for the holders shown only
+        replace(h, script=daywork.script_of(plan, slug, h.group))
+        for h in shown[(page - 1) * PAGE : page * PAGE]
+    ]
+    return console.page(
+        request, "today.html", status, slug=slug, department=department, today=plan.today, holders=on_page,
+        matched=len(shown), counts=counts, f=f, kinds=KINDS, reach=REACH, page=page, pages=pages,
+        query=urlencode({k: v for k, v in f.items() if v}), results=tuple(RESULTS), channels=CHANNELS,
+        can_change=visit.user.can_change(slug), batch=batch, message=message, problems=problems or [],
+        entries=entries[-50:][::-1], sent=sent, smtp=console.settings.smtp is not None,
+        limit_mb=console.settings.upload_limit // 1024 // 1024, tab="today",
+    )  # fmt: skip
+
+
+def _back(slug: str, form_query: str) -> str:
+    """Return the today page with the filters the form came from (only known filters with known values)."""
+    given = dict(parse_qsl(form_query))
+    clean = {
+        "kind": given.get("kind") if given.get("kind") in KINDS else None,
+        "reach": given.get("reach") if given.get("reach") in REACH else None,
+        "mobile": given.get("mobile") if given.get("mobile") in ("有", "无") else None,
+        "monthly": "1" if given.get("monthly") == "1" else None,
+        "page": given.get("page") if given.get("page", "").isdigit() else None,
+    }
+    query = urlencode({k: v for k, v in clean.items() if v})
+    return f"/departments/{slug}/today" + (f"?{query}" if query else "")
+
+
+async def record(console: Console, request: Request) -> Response:
+    slug = request.path_params["slug"]
+    visit = console.changeable(request, slug)
+    form = await console.form(request, visit, max_fields=1000)
+    picks = [str(p) for p in form.getlist("c")]
+    result, channel, remark = (str(form.get(k, "")).strip() for k in ("result", "channel", "remark"))
+    monthly = form.get("monthly") == "1"
+    try:
+        records, ids = await run_in_threadpool(
+            daywork.record, console.settings, slug, monthly, picks, result, channel, remark, visit.user.name
+        )
+    except daywork.JiaozaoError as error:
+        raise errors.bad_request(str(error), "请回到今日提醒页面，刷新后重试。") from None
+    holder = records[0].certificate.holder
+    numbers = "、".join(r.certificate.number or r.certificate.certificate for r in records)
+    made = ", ".join(f"第 {i} 条" for i in ids if i is not None) or "与已有记录相同，未重复登记"
+    detail = f"{holder}：{result}（{channel}）{len(records)} 张证照 {numbers}；登记簿 {made}"
+    audit.record(console.db, visit.user.name, visit.address, "record_reminder", slug, detail)
+    return console.redirect(request, _back(slug, str(form.get("back", ""))))
+
+
+async def correct(console: Console, request: Request) -> Response:
+    slug = request.path_params["slug"]
+    visit = console.changeable(request, slug)
+    form = await console.form(request, visit)
+    raw = request.path_params["id"]
+    if not raw.isdigit():
+        raise errors.not_found("这条记录")
+    result, channel, remark = (str(form.get(k, "")).strip() for k in ("result", "channel", "remark"))
+    try:
+        old, new = await run_in_threadpool(
+            daywork.correct, console.settings, slug, int(raw), result, channel, remark, visit.user.name
+        )
+    except daywork.JiaozaoError as error:
+        raise errors.bad_request(str(error), "请回到上一页，刷新后重试。") from None
+    r = old.record
+    detail = (
+        f"更正登记簿第 {old.id} 条（{r.certificate.holder} {r.certificate.number} {r.kind}：{r.result}，{r.channel}）"
+        + (
+            f"→ 第 {new} 条：{result}（{channel}）"
+            if new
+            else f"→ {result}（{channel}）与已有记录相同，未登记"
+        )
+    )
+    audit.record(console.db, visit.user.name, visit.address, "correct_reminder", slug, detail)
+    back = str(form.get("back", ""))
+    to = back if back in ("records", "today") else "today"
+    if to == "records" and r.certificate.number:
+        from urllib.parse import quote
+
+        return console.redirect(
+            request, f"/departments/{slug}/certificates/{quote(r.certificate.number, safe='')}"
+        )
+    return console.redirect(request, f"/departments/{slug}/{to}")
+
+
+async def upload_worklist(console: Console, request: Request) -> Response:
+    slug = request.path_params["slug"]
+    visit = console.changeable(request, slug)
+    got = await received(console, request, visit)
+    if got.ext != "xlsx":
+        raise errors.bad_request("请上传本页下载的电话提醒清单（.xlsx），填好后原样上传")
+    try:
+        result = await run_in_threadpool(
+            daywork.import_worklist, console.settings, slug, got.content, got.client_name
+        )
+    except daywork.InputError as error:
+        rows = [work.problem_row(p) for p in error.problems]
+        audit.record(
+            console.db, visit.user.name, visit.address, "import_worklist", slug,
+            f"“{got.client_name}” SHA-256 {got.sha256}：有 {len(rows) - 1} 处问题，整个文件未登记",
+        )  # fmt: skip
+        return await _today(console, request, visit, slug, "清单有问题，整个文件未登记：", rows, 400)
+    except daywork.JiaozaoError as error:
+        raise errors.bad_request(str(error)) from None
+    detail = (
+        f"“{got.client_name}” SHA-256 {got.sha256}：登记 {result.added} 条，此前已登记 {result.repeated} 条，"
+        f"未填 {result.blank} 行"
+    )
+    audit.record(console.db, visit.user.name, visit.address, "import_worklist", slug, detail)
+    message = (
+        f"清单已登记：{result.added} 条新记录"
+        + (f"，{result.repeated} 条此前已登记（未重复登记）" if result.repeated else "")
+        + (f"；另有 {result.blank} 行未填，视为尚未提醒" if result.blank else "")
+        + "。"
+    )
+    return await _today(console, request, visit, slug, message)
+
+
+async def confirm_sms(console: Console, request: Request) -> Response:
+    slug = request.path_params["slug"]
+    visit = console.changeable(request, slug)
+    form = await console.form(request, visit)
+    try:
+        result = await run_in_threadpool(
+            daywork.confirm_sms, console.settings, slug, form.get("monthly") == "1", visit.user.name
+        )
+    except daywork.InputError as error:
+        rows = [work.problem_row(p) for p in error.problems]
+        return await _today(console, request, visit, slug, "短信文件有问题，未登记：", rows, 400)
+    except daywork.JiaozaoError as error:
+        raise errors.bad_request(str(error)) from None
+    detail = f"短信已上传短信平台：登记 {result.added} 条，此前已登记 {result.repeated} 条"
+    audit.record(console.db, visit.user.name, visit.address, "confirm_sms", slug, detail)
+    return await _today(
+        console, request, visit, slug, f"已登记短信发送：{result.added} 条新记录（{result.records} 张证照）。"
+    )
+
+
+async def send_email(console: Console, request: Request) -> Response:
+    slug = request.path_params["slug"]
+    visit = console.changeable(request, slug)
+    await console.form(request, visit)
+    try:
+        report = await run_in_threadpool(daywork.emails, console.settings, slug)
+    except daywork.JiaozaoError as error:
+        raise errors.bad_request(str(error)) from None
+    detail = (
+        f"发送邮件：成功 {report.sent} 封，失败 {len(report.failed)} 封，未设置服务器未发 {report.unsent} 封"
+    )
+    audit.record(console.db, visit.user.name, visit.address, "send_email", slug, detail)
+    return await _today(console, request, visit, slug, "", sent=report)
+
+
+def _monthly(request: Request) -> bool:
+    return request.query_params.get("monthly") == "1"
+
+
+async def worklist_file(console: Console, request: Request) -> Response:
+    slug = request.path_params["slug"]
+    console.readable(request, slug)
+    content = await run_in_threadpool(daywork.worklist_bytes, console.settings, slug, _monthly(request))
+    return download(content, f"{slug}-电话提醒清单.xlsx", "xlsx")
+
+
+async def sms_file(console: Console, request: Request) -> Response:
+    slug = request.path_params["slug"]
+    console.readable(request, slug)
+    content = await run_in_threadpool(daywork.sms_bytes, console.settings, slug, _monthly(request))
+    if content is None:
+        raise errors.not_found("今天的短信（没有可发短信的持证人）")
+    return download(content, f"{slug}-短信.csv", "csv")
+
+
+async def letters(console: Console, request: Request) -> Response:
+    slug = request.path_params["slug"]
+    console.readable(request, slug)
+    raw = request.path_params.get("n", "")
+    if raw and not raw.isdigit():
+        raise errors.not_found("这封函告")
+    html = await run_in_threadpool(
+        daywork.letters, console.settings, slug, _monthly(request), int(raw) if raw else None
+    )
+    if html is None:
+        raise errors.not_found("这封函告")
+    return console.finish(request, HTMLResponse(html, headers={"content-security-policy": LETTER_CSP}))

@@ -1,0 +1,58 @@
+"""replan (the console's plan kept up to date as records come in) equals planning again from scratch."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from generator.config import DEMO_CATALOGS, LEDGER_FOLDER, Settings
+from generator.reminders.batch import DayWork, replan
+from generator.reminders.due import FIRST, SECOND
+from generator.reminders.registry import Registry, ReminderRecord
+from generator.workflows.remind import load_day, plan_today
+
+TODAY = date(2026, 11, 23)
+
+
+def _shape(work: DayWork) -> list[object]:
+    return [
+        (
+            d.department.slug,
+            [
+                (g.holder, g.phone, [(r.certificate, r.kind, r.first_missed) for r in g.reminders])
+                for g in d.groups
+            ],
+            [(phone, text) for phone, text, _ in d.sms],
+        )
+        for d in work.departments
+    ]
+
+
+def test_replanning_after_records_is_planning_again(tmp_path: Path) -> None:
+    settings = Settings(DEMO_CATALOGS, DEMO_CATALOGS / LEDGER_FOLDER, db=tmp_path / "db.sqlite", out=tmp_path)
+    day = load_day(settings, TODAY)
+    before = plan_today(settings, TODAY, loaded=day)
+    groups = [g for d in before.departments for g in d.groups]
+    several = next(g for g in groups if len(g.reminders) > 1)
+    missed = next(r for g in groups for r in g.reminders if r.first_missed)
+    single = next(g for g in groups if len(g.reminders) == 1 and g is not several)
+
+    def done(reminder: object, kind: str, result: str = "已告知") -> ReminderRecord:
+        certificate = reminder.certificate  # type: ignore[attr-defined]
+        return ReminderRecord(certificate, kind, "电话", TODAY, "测试", result, "", "test")
+
+    records = [
+        done(
+            several.reminders[0], several.reminders[0].kind
+        ),  # one of a holder's certificates: message made again
+        done(missed, FIRST),  # a second whose first is now recorded: no longer 首次提醒未做
+        done(single.reminders[0], SECOND),  # a second settles a first too
+        done(groups[-1].reminders[0], groups[-1].reminders[0].kind, "未接通"),  # not done: stays
+    ]
+    with Registry(settings.db) as registry:
+        registry.add(records)
+    keys = {(*r.certificate.key, r.kind) for r in records if r.done}
+    again = plan_today(settings, TODAY, loaded=day)
+    assert _shape(replan(before, keys)) == _shape(again)
+    assert _shape(again) != _shape(before)
+    assert [p.file for p in replan(before, keys).problems] == [p.file for p in again.problems]
