@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import secrets
-import socket
 
 from generator.commands._common import (
     Subparsers,
     add_command,
     add_input_options,
     add_setting_options,
+    check_port_free,
     console,
     settings_of,
 )
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
 
     settings = console_settings(args)
     assert isinstance(settings, ConsoleSettings)
-    _check_port_free(args.host, args.port)
+    check_port_free(args.host, args.port, "工作台")
     if args.demo_admin:
         _demo_admin(settings, args.demo_admin)
     elif not users.list_users(connect(settings.db)):
@@ -81,17 +81,6 @@ def _demo_admin(settings: object, name: str) -> None:
     password = "demo-" + secrets.token_urlsafe(12)
     users.add_user(db, name, users.Role.ADMIN, [], password, department_slugs(settings))
     console.print(f"演示管理员：用户名 {name}，密码 {password}（只显示这一次）", markup=False)
-
-
-def _check_port_free(host: str, port: int) -> None:
-    try:
-        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            probe.bind((host, port))
-    except OSError as error:
-        raise JiaozaoError(
-            f"无法在 {host}:{port} 上启动工作台（{error.strerror}）：端口可能已被占用，请用 --port 换一个"
-        ) from None
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -12,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from generator.config import OPTIONS, Settings
-from generator.problems import Level, PhraseError, ProblemList
+from generator.problems import JiaozaoError, Level, PhraseError, ProblemList
 from portal.rules.china import china_today
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -93,3 +94,15 @@ def summarize(
         f"台账共 {rows_read} 行：{done_word} {rows_done} 行，因错误未能{done_word} {rows_rejected} 行；"
         f"错误 {len(problems.errors)} 条，警告 {len(problems.warnings)} 条。"
     )
+
+
+def check_port_free(host: str, port: int, what: str) -> None:
+    """Refuse, in Chinese, an address a server could not listen on (uvicorn would say so in English)."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        raise JiaozaoError(
+            f"无法在 {host}:{port} 上启动{what}（{error.strerror}）：端口可能已被占用，请用 --port 换一个，或先停止占用它的程序"
+        ) from None

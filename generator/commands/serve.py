@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import sys
 
 from generator.commands._common import (
@@ -12,6 +11,7 @@ from generator.commands._common import (
     add_command,
     add_input_options,
     add_setting_options,
+    check_port_free,
     console,
     settings_of,
 )  # fmt: skip
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.workers < 1:
         raise JiaozaoError("--workers 至少为 1")
-    _check_port_free(args.host, args.port)
+    check_port_free(args.host, args.port, "门户")
     os.environ["JIAOZAO_INDEX"] = str(index_dir)
     os.environ["JIAOZAO_PORTAL_CONFIG"] = str(config_file.resolve())
     if args.no_site or not site.is_dir():
@@ -62,18 +62,6 @@ def run(args: argparse.Namespace) -> int:
     ]  # fmt: skip
     os.execv(sys.executable, command)
     return 0
-
-
-def _check_port_free(host: str, port: int) -> None:
-    """Refuse, in Chinese, an address uvicorn could not listen on (it would say so in English)."""
-    try:
-        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            probe.bind((host, port))
-    except OSError as error:
-        raise JiaozaoError(
-            f"无法在 {host}:{port} 上启动门户（{error.strerror}）：端口可能已被占用，请用 --port 换一个，或先停止占用它的程序"
-        ) from None
 
 
 def register(subparsers: Subparsers) -> None:
