@@ -19,6 +19,7 @@ from huey.consumer import Consumer
 from console import audit, work
 from console.db import connect
 from console.settings import ConsoleSettings
+from portal.rules import site_layout as layout
 
 STATES = {"queued": "排队中", "running": "进行中", "done": "已完成", "failed": "失败"}
 
@@ -165,9 +166,8 @@ class _Run:
         )
         if version:
             self.db.execute("UPDATE catalog_versions SET state = 'published' WHERE id = ?", (version,))
-        link = (
-            f"{self.settings.public_url}departments/{self.slug}/" if self.slug else self.settings.public_url
-        )
+        base = self.settings.public_url
+        link = layout.absolute(base, layout.department_page(self.slug)) if self.slug else base
         self.update("完成", 100, "done", message=summary, link=link, finished=time.time())
         audit.record(
             self.db, self.user, "后台任务", "publish", self.slug, f"任务 {self.job_id} 完成，{summary}"

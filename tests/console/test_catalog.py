@@ -60,7 +60,7 @@ def test_fix_preview_publish_and_the_public_page_changes(
     assert '<meta http-equiv="refresh"' in page.text or "已完成" in page.text
     state = wait_for_job(clerk, job)
     assert state["state"] == "done", state
-    assert state["link"] == "http://127.0.0.1:8000/departments/anshan/"
+    assert state["link"] == "http://127.0.0.1:8000/departments/anshan/index.html"
     assert (settings.inputs.catalogs / "anshan" / "catalog.xlsx").read_bytes() == content
     public = (settings.site / "departments" / "anshan" / "index.html").read_text(encoding="utf-8")
     assert "到期前60个工作日" in public
