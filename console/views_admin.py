@@ -6,7 +6,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from console import audit, errors, users, work, yamlforms
+from console import audit, errors, users, work, work_facts, yamlforms
 from console.passwords import WeakPassword
 from console.web import Console
 
@@ -81,7 +81,7 @@ async def audit_page(console: Console, request: Request) -> Response:
 
 async def site_page(console: Console, request: Request) -> Response:
     console.admin(request)
-    keys, text = work.site_file(console.settings)
+    keys, text = work_facts.site_file(console.settings)
     try:
         values = dict(yamlforms.load(text))
     except yamlforms.FormError as error:
@@ -92,12 +92,12 @@ async def site_page(console: Console, request: Request) -> Response:
 async def save_site(console: Console, request: Request) -> Response:
     visit = console.admin(request)
     form = await console.form(request, visit)
-    keys, text = work.site_file(console.settings)
+    keys, text = work_facts.site_file(console.settings)
     try:
         new = yamlforms.edit_mapping(text, {k: str(form.get(k) or "").strip() for k in keys})
     except yamlforms.FormError as error:
         raise errors.ConsoleError(409, "broken_yaml", str(error)) from None
-    problems = await run_in_threadpool(work.check_site, console.settings, new)
+    problems = await run_in_threadpool(work_facts.check_site, console.settings, new)
     if problems:
         values = dict(yamlforms.load(new))
         return console.page(
@@ -105,7 +105,7 @@ async def save_site(console: Console, request: Request) -> Response:
         )
     if new == text:
         return console.redirect(request, "/settings")
-    await run_in_threadpool(work.write_site, console.settings, new)
+    await run_in_threadpool(work_facts.write_site, console.settings, new)
     job_id = console.jobs.submit(console.db, "site", "", visit.user.name, {})
     audit.record(console.db, visit.user.name, visit.address, "edit_site", detail=f"site.yaml，任务 {job_id}")
     return console.redirect(request, f"/jobs/{job_id}")

@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from console import audit, errors, work, yamlforms
+from console import audit, errors, work, work_facts, yamlforms
 from console.web import Console
 
 _SPLIT = re.compile(r"[、,，;；\n]+")
@@ -32,7 +32,7 @@ def _sections(renewal: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
 async def facts_page(console: Console, request: Request) -> Response:
     slug = request.path_params["slug"]
     visit = console.readable(request, slug)
-    department_text, renewal_text = work.fact_files(console.settings, slug)
+    department_text, renewal_text = work_facts.fact_files(console.settings, slug)
     try:
         department, renewal = yamlforms.load(department_text), yamlforms.load(renewal_text)
     except yamlforms.FormError as error:
@@ -44,7 +44,7 @@ def _render(
     console: Console, request: Request, slug: str, can_change: bool, department: dict[str, Any],
     renewal: dict[str, Any], problems: list[work.ProblemRow], status: int = 200,
 ) -> Response:  # fmt: skip
-    keys, guide_keys = work.fact_keys()
+    keys, guide_keys = work_facts.fact_keys()
     return console.page(
         request, "facts.html", status, slug=slug, can_change=can_change, keys=keys, guide_keys=guide_keys,
         department=department, sections=_sections(renewal), shown=yamlforms.shown, problems=problems,
@@ -79,21 +79,23 @@ async def save_facts(console: Console, request: Request) -> Response:
     slug = request.path_params["slug"]
     visit = console.changeable(request, slug)
     form = await console.form(request, visit, max_fields=5000)
-    keys, guide_keys = work.fact_keys()
-    department_text, renewal_text = work.fact_files(console.settings, slug)
+    keys, guide_keys = work_facts.fact_keys()
+    department_text, renewal_text = work_facts.fact_files(console.settings, slug)
     try:
         sections = [key for key, _, _ in _sections(yamlforms.load(renewal_text))]
         new_department = yamlforms.edit_mapping(department_text, _department_values(form, keys))
         new_renewal = yamlforms.edit_guides(renewal_text, _guide_values(form, sections, guide_keys))
     except yamlforms.FormError as error:
         raise errors.ConsoleError(409, "broken_yaml", str(error)) from None
-    problems = await run_in_threadpool(work.check_facts, console.settings, slug, new_department, new_renewal)
+    problems = await run_in_threadpool(
+        work_facts.check_facts, console.settings, slug, new_department, new_renewal
+    )
     if any(p.is_error for p in problems):
         department, renewal = yamlforms.load(new_department), yamlforms.load(new_renewal)
         return _render(console, request, slug, True, dict(department), renewal, problems, 400)
     if (new_department, new_renewal) == (department_text, renewal_text):
         return console.redirect(request, f"/departments/{slug}/facts")
-    await run_in_threadpool(work.write_facts, console.settings, slug, new_department, new_renewal)
+    await run_in_threadpool(work_facts.write_facts, console.settings, slug, new_department, new_renewal)
     job_id = console.jobs.submit(console.db, "facts", slug, visit.user.name, {})
     audit.record(
         console.db,
