@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from portal.yamlfile import Section, YamlIssue, is_web_address, load_yaml
+from portal.text import is_web_address
+from portal.yamlfile import Section, YamlIssue, load_yaml
 
 CONFIG_FILE = "portal.yaml"
 _KEYS = {

@@ -42,16 +42,25 @@ def fold_digits(text: str) -> str:
     return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
 
 
-def is_http_url(url: str) -> bool:
-    """Say whether url is an absolute http(s) address, the only kind shown as a link."""
-    text = url.strip()
-    if not text or any(ch.isspace() or is_invisible(ch) or ch in "<>\"'`\\" for ch in text):
+_URL_FORBIDDEN = frozenset(" \"'<>\\`{}|^")
+
+
+def is_web_address(text: str) -> bool:
+    """Return whether text is an absolute http(s) address with a host (no javascript:, data: or relative paths)."""
+    if not text or any(ch in _URL_FORBIDDEN or unicodedata.category(ch)[0] in "CZ" for ch in text):
         return False
     try:
         parts = urlsplit(text)
+        _ = parts.port  # a port that is not a number raises here
     except ValueError:
         return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+    has_login = parts.username is not None or parts.password is not None  # https://gov.cn@evil.example/
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not has_login
+
+
+def is_http_url(url: str) -> bool:
+    """Say whether url (blanks around it aside) is an absolute http(s) address, the only kind shown as a link."""
+    return is_web_address(url.strip())
 
 
 def is_local_path(url: str) -> bool:

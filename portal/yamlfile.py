@@ -13,10 +13,11 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from portal.text import is_web_address
 
 _STR, _NULL, _BOOL = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool"
 _TRUE = frozenset({"true", "yes", "on", "是"})
@@ -24,7 +25,6 @@ _FALSE = frozenset({"false", "no", "off", "否"})
 _BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _LINE_BREAK = re.compile(f"[ \t]*[{_BREAKS}]+[ \t]*")
 _OTHER_BREAK = re.compile("\r\n?|[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
-_URL_FORBIDDEN = frozenset(" \"'<>\\`{}|^")
 
 
 @dataclass(frozen=True)
@@ -66,19 +66,6 @@ def clean_text(text: str, single_line: bool = True) -> str:
     text = _LINE_BREAK.sub(" ", text) if single_line else _OTHER_BREAK.sub("\n", text)
     text = text.replace("\t", " ")
     return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cf")).strip()
-
-
-def is_web_address(text: str) -> bool:
-    """Return whether text is an absolute http(s) address with a host (no javascript:, data: or relative paths)."""
-    if not text or any(ch in _URL_FORBIDDEN or unicodedata.category(ch)[0] in "CZ" for ch in text):
-        return False
-    try:
-        parts = urlsplit(text)
-        _ = parts.port  # a port that is not a number raises here
-    except ValueError:
-        return False
-    has_login = parts.username is not None or parts.password is not None  # https://gov.cn@evil.example/
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and not has_login
 
 
 class Section:

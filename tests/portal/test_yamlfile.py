@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from portal.config import PortalConfigError, read_settings
-from portal.yamlfile import clean_text, is_web_address, load_yaml
+from portal.text import is_web_address
+from portal.yamlfile import clean_text, load_yaml
 
 
 @pytest.mark.parametrize(
