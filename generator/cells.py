@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from generator.problems import JiaozaoError
-from generator.text import has_invisible, strip_invisible
+from portal.text import drop_invisible, has_invisible
 
 _EXCEL_EPOCH = date(1899, 12, 30)
 _DATE_TEXT = re.compile(
@@ -88,7 +88,7 @@ def _from_text(text: str) -> date:
         raise CellError("日期为空", f"请填写日期，如 {DATE_FORMS}")
     text = text.translate(_FULL_WIDTH)
     if has_invisible(text):  # a date pasted from Word or a web page
-        text = strip_invisible(text).strip()
+        text = drop_invisible(text).strip()
     match = _DATE_TEXT.match(text) or _COMPACT_DATE.match(text)
     if match is None:
         if text.isdigit() and len(text) == 5:

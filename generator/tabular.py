@@ -15,8 +15,9 @@ import openpyxl
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from generator.problems import InputError, Level, Problem
-from generator.text import clean_text, has_invisible, strip_invisible
+from generator.text import clean_text
 from generator.xlsx_extent import bounded_source
+from portal.text import drop_invisible, has_invisible
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 _HEADER_SCAN_ROWS = 15
@@ -88,7 +89,7 @@ class Table:
 
 def normalize_header(text: str) -> str:
     """Return a header text reduced to what matters (full-width, spaces, line breaks and * marks ignored)."""
-    text = unicodedata.normalize("NFKC", strip_invisible(text) if has_invisible(text) else text)
+    text = unicodedata.normalize("NFKC", drop_invisible(text) if has_invisible(text) else text)
     return "".join(ch for ch in text if not ch.isspace() and ch not in "*＊:：").lower()
 
 

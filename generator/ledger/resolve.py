@@ -7,7 +7,8 @@ from collections import defaultdict
 
 from generator.catalog.model import Catalogs, Department
 from generator.cells import CellError
-from generator.text import clean_text, has_invisible, normalize_name
+from generator.text import clean_text, normalize_name
+from portal.text import has_invisible
 
 
 class ItemResolver:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.text import clean_text, fold_digits, has_invisible, key_text
+from generator.text import clean_text, key_text
+from portal.text import fold_digits, has_invisible
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,22 @@
+"""The shared text rules: one set of invisible characters, as a pattern and as Unicode categories."""
+
+from __future__ import annotations
+
+import sys
+
+from portal.text import INVISIBLE_CHARS, drop_invisible, has_invisible, is_invisible
+
+
+def test_the_pattern_and_the_categories_name_the_same_characters() -> None:
+    differ = [
+        f"U+{code:04X}"
+        for code in range(sys.maxunicode + 1)
+        if not 0xD800 <= code <= 0xDFFF
+        and (INVISIBLE_CHARS.match(chr(code)) is not None) != is_invisible(chr(code))
+    ]
+    assert differ == []
+
+
+def test_invisible_characters_are_found_and_dropped() -> None:
+    assert has_invisible("甲\u200b公司") and not has_invisible("甲　公司")  # an ideographic space is visible
+    assert drop_invisible("\ufeffA\u00ad-1\u202e") == "A-1"
