@@ -52,11 +52,9 @@ def remind(
     The day's files are swapped in together; with whole_folder the folder is replaced as one (the default day
     folder), otherwise entry by entry (a folder staff named, which may hold other files).
     """
-    inputs = load_inputs(settings, today, progress)
-    schedule = compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, today)
-    batch = monthly_rows(inputs.ledger, inputs.catalogs, today) if monthly else None
+    day = load_day(settings, today, progress)
+    work = plan_today(settings, today, monthly=monthly, loaded=day)
     with Registry(settings.db) as registry:
-        work = plan_day(inputs, schedule, registry, batch)
         # Every file of the day is written beside the folder and swapped in at the end: all of them or none.
         with replacing_folder(out, whole=whole_folder) as stage:
             written = [out / p.relative_to(stage) for p in write_day(work, stage)]
@@ -68,7 +66,7 @@ def remind(
         keep_sms(work, registry)
         if not dry_run:  # sent only once the files are in place
             emails = email_day(work, out, smtp, registry, dry_run=False)
-    return RemindResult(inputs, work, out, written, emails)
+    return RemindResult(day.inputs, work, out, written, emails)
 
 
 @dataclass(frozen=True)
@@ -111,7 +109,10 @@ def write_department_files(settings: Settings, work: DayWork, slug: str, monthly
     """
     day = department_day(work, slug)
     out = default_remind_folder(settings, work.today, monthly)
-    write_day(day, out)
+    with replacing_folder(
+        out
+    ) as stage:  # the department's folder swapped in whole, the others left as they are
+        write_day(day, stage)
     with Registry(settings.db) as registry:
         keep_sms(day, registry)
     return out / slug
