@@ -33,8 +33,7 @@ from console import users
 from console.app import create_app
 from console.db import connect
 from console.settings import ConsoleSettings
-from generator.config import Settings
-from generator.lookup.writer import default_index_dir
+from generator.config import Settings, default_index_dir
 from generator.reminders.report import FIGURES
 from generator.workflows.build import build_site
 from portal.format import CURRENT_FILE

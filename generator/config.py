@@ -97,7 +97,7 @@ class Settings:
             ledgers=_absolute(text("ledgers")) if text("ledgers") else catalogs_dir / LEDGER_FOLDER,
             site=site,
             src=_absolute(text("src")),
-            index=_absolute(text("index")) if text("index") else site.parent / f"{site.name}-index",
+            index=_absolute(text("index")) if text("index") else default_index_dir(site),
             out=_absolute(text("out")),
             db=_absolute(text("db")),
             cache=None if text("cache").strip().lower() in _OFF else _absolute(text("cache")),
@@ -108,6 +108,11 @@ class Settings:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update({k: _absolute(str(v)) if v is not None else None for k, v in changes.items()})
         return Settings(**values)
+
+
+def default_index_dir(site_dir: Path) -> Path:
+    """Return where the lookup index of a site lives: beside it, never inside it (site-index/ for site/)."""
+    return site_dir.parent / f"{site_dir.name}-index"
 
 
 def _absolute(text: str) -> Path:

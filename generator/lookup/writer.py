@@ -60,11 +60,6 @@ class IndexResult:
     seconds: float
 
 
-def default_index_dir(site_dir: Path) -> Path:
-    """Return where the lookup index of a site lives: beside it, never inside it (site-index/ for site/)."""
-    return site_dir.parent / f"{site_dir.name}-index"
-
-
 def write_lookup_index(
     folder: Path, entries: Sequence[Entry], meta: dict[str, Any], *, incremental: bool = True
 ) -> IndexResult:

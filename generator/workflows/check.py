@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from generator.catalog.facts import yaml_problems
 from generator.config import Settings
@@ -51,9 +50,5 @@ def settings_problems(settings: Settings) -> list[Problem]:
     try:
         SmtpSettings.read()
     except JiaozaoError as error:
-        problems.append(_problem(Path("JIAOZAO_SMTP_*"), str(error), "按提示修改邮件服务器设置"))
+        problems.append(Problem("JIAOZAO_SMTP_*", str(error), "按提示修改邮件服务器设置"))
     return problems
-
-
-def _problem(where: Path, message: str, fix: str) -> Problem:
-    return Problem(str(where), message, fix)

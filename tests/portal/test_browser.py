@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from generator.config import Settings
-from generator.lookup.writer import default_index_dir
+from generator.config import Settings, default_index_dir
 from generator.workflows.build import build_site
 from tests.browser import ARTIFACTS, chromium, require_browser, serve
 from tests.portal.conftest import TODAY, PortalData

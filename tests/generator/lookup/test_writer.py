@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from whoosh import index
 
-from generator.config import DEMO_CATALOGS, Settings
+from generator.config import DEMO_CATALOGS, Settings, default_index_dir
 from generator.lookup import writer
 from generator.lookup.records import certificate_entries, index_meta
-from generator.lookup.writer import IndexWriteError, default_index_dir, write_lookup_index
+from generator.lookup.writer import IndexWriteError, write_lookup_index
 from generator.pipeline import load_inputs
 from generator.schedule import compute_schedule
 from generator.site.model import SiteConfig
