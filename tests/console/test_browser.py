@@ -79,12 +79,12 @@ class Browser:
     def text(self) -> str:
         """Return the main text; a page that reloads itself (the job page) may swap it out mid-read, and a page
         being left after a click may have no <main> for a moment."""
-        from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+        from selenium.common.exceptions import WebDriverException
 
         for _ in range(50):
             try:
                 return str(self.driver.find_element("tag name", "main").text)
-            except (StaleElementReferenceException, NoSuchElementException):
+            except WebDriverException:  # stale, not there yet, or a node of the document being left
                 time.sleep(0.1)
         raise AssertionError("页面一直在刷新")
 
@@ -105,6 +105,30 @@ class Browser:
         while not condition():
             assert time.monotonic() < deadline, self.driver.current_url
             time.sleep(0.1)
+
+    def click_to_next_page(self, button: Any, seconds: float = 30) -> None:
+        """Click a button that loads a new page, and wait for that page, not the one clicked on.
+
+        The old page is marked in its window; the new one has no mark. While chromium swaps documents, any
+        question to it may fail (a stale element, or "Node with given id does not belong to the document"):
+        that only means "not yet"."""
+        from selenium.common.exceptions import WebDriverException
+
+        self.driver.execute_script("window.__jiaozaoLeaving = true")
+        button.click()
+
+        def arrived() -> bool:
+            try:
+                return bool(
+                    self.driver.execute_script(
+                        "return !window.__jiaozaoLeaving && document.readyState === 'complete'"
+                        " && !!document.querySelector('main')"
+                    )
+                )
+            except WebDriverException:
+                return False
+
+        self.wait_for(arrived, seconds)
 
     def upload(self, path: Path) -> None:
         self.driver.find_element("id", "file").send_keys(str(path))
@@ -164,7 +188,7 @@ def test_sign_in_fix_a_bad_row_publish_and_another_clerk_is_refused(
         assert "检查通过" in browser.text() and "首次提醒推后" in browser.text()
         browser.shoot("preview")
         driver.find_element("name", "accept_warnings").click()
-        driver.find_element("css selector", "form[action$='/publish'] button").click()
+        browser.click_to_next_page(driver.find_element("css selector", "form[action$='/publish'] button"))
         browser.wait_for(lambda: "/jobs/" in driver.current_url)
         deadline = time.monotonic() + 120
         while "已完成" not in driver.title + browser.text() and "失败" not in browser.text():

@@ -64,17 +64,13 @@ def _tomorrow(settings: ConsoleSettings, workdir: Path, tmp_path: Path) -> set[s
 
 
 def _record(browser: Browser, index: int, result: str) -> str:
-    from selenium.webdriver.support.expected_conditions import staleness_of
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
     card = browser.driver.find_elements("css selector", "li.holder")[index]
     holder = card.find_element("css selector", "h2").text.split(" ")[0]
     Select(card.find_element("css selector", "select[name=result]")).select_by_visible_text(result)
     card.find_element("css selector", "input[name=remark]").send_keys("浏览器测试")
-    page = browser.driver.find_element("tag name", "html")
-    card.find_element("css selector", "form.record button").click()
-    WebDriverWait(browser.driver, 30).until(staleness_of(page))  # the next page, not the one clicked on
-    browser.wait_for(lambda: bool(browser.driver.find_elements("tag name", "main")))
+    browser.click_to_next_page(card.find_element("css selector", "form.record button"))
     assert "今天已登记" in browser.text()
     return str(holder)
 
@@ -106,7 +102,7 @@ def test_the_days_routine_in_the_browser(
         browser.open("/departments/anshan/records")
         assert "登记簿" in browser.text() and missed in browser.text()
         browser.shoot("records")
-        driver.find_element("css selector", "table.entries a").click()
+        browser.click_to_next_page(driver.find_element("css selector", "table.entries a"))
         browser.wait_for(lambda: "/certificates/" in driver.current_url)
         assert "提醒记录" in browser.text()
         browser.shoot("records-certificate")
