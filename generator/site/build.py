@@ -66,6 +66,7 @@ def publish_site(
     With reuse, pages whose Markdown did not change since the published build keep their HTML (incremental.py).
     """
     clock = _Stopwatch()
+    site_dir, src_dir = site_dir.absolute(), src_dir.absolute()  # mkdocs reads paths from its own folder
     history = update_history(read_history(site_dir), inputs.catalogs, today)
     model = SiteModel(
         today=today,

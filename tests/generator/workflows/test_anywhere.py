@@ -52,3 +52,16 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
     for option in OPTIONS:
         assert f"`{option.env}`" in readme, option.env
+
+
+def test_the_build_library_call_takes_relative_site_folders(tmp_path: Path, monkeypatch: object) -> None:
+    """A library caller (the console, a bench) may pass the site folders relative to its working directory."""
+    from datetime import date
+
+    from generator.workflows.build import build_site
+
+    shutil.copytree(DEMO_CATALOGS, tmp_path / "目录")
+    monkeypatch.chdir(tmp_path)  # type: ignore[attr-defined]
+    settings = Settings.read("目录", environ={"JIAOZAO_CACHE": "off"})
+    build_site(settings, date(2026, 11, 23), Path("网站"), Path("网站源"))
+    assert (tmp_path / "网站" / "index.html").is_file() and (tmp_path / "网站源").is_dir()
