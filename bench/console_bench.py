@@ -20,9 +20,11 @@ import re
 import shutil
 import sqlite3
 import statistics
+import threading
 import time
 from contextlib import closing
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,7 @@ from portal.format import CURRENT_FILE
 
 PASSWORD = "Bench-lantern-harbor-7"
 SLUG = "dept001"
+OTHERS = ("dept002", "dept050", "dept100")  # tables not yet opened when the console has warmed up
 
 
 class Client:
@@ -128,13 +131,21 @@ def main() -> None:
         ready.write_text("ok")
     with closing(connect(settings.db)) as db:
         users.add_user(db, "clerk001", users.Role.CLERK, [SLUG], PASSWORD, (SLUG,))
+        users.add_user(db, "inspector", users.Role.INSPECTOR, [], PASSWORD, ())
     app = create_app(settings)
     time.sleep(1)  # as a server would be, a second after start (the 目录 and calendar are loaded by then)
-    clients = [Client(app) for _ in range(5)]  # each signs in once: a signed-in client is not shown the form
-    client = clients[-1]
+    clients = [Client(app) for _ in range(6)]  # each signs in once: a signed-in client is not shown the form
+    client, inspector = clients[-2], clients[-1]
     try:
-        logins = [sign_in(c) for c in clients]
-        first = timed(lambda: client.get(f"/departments/{SLUG}/ledger"))
+        logins = [sign_in(c) for c in clients[:-1]]
+        sign_in(inspector, "inspector")
+        first = timed(lambda: client.get(f"/departments/{SLUG}/ledger"))  # while the console warms up
+        warming = time.perf_counter()
+        while any(t.name == "console-warm" for t in threading.enumerate()):
+            time.sleep(0.1)
+        warmed = time.perf_counter() - warming
+        other = [timed(partial(inspector.get, f"/departments/{slug}/ledger")) for slug in OTHERS]
+        assert all(r.status_code == 200 for r, _ in other)
         later = [timed(lambda: client.get(f"/departments/{SLUG}/ledger"))[1] for _ in range(10)]
         rows = re.search(r"共 (\d+) 张", first[0].text)
         csrf = re.search(r'name="csrf" value="([^"]+)"', first[0].text)
@@ -175,7 +186,11 @@ def main() -> None:
     print(
         f"登录（含 argon2id）        中位数 {ms(statistics.median(logins))}，最慢 {ms(max(logins))}   目标 ≤ 500 ms"
     )
-    print(f"证照表第一页（首次打开）    {ms(first[1])}   目标 ≤ 300 ms")
+    print(f"证照表第一页（启动后 1 秒内首次打开，预热进行中）  {ms(first[1])}")
+    print(f"工作台预热（目录、全省台账、本季督促检查、今日计划）  又用了 {warmed:.1f} s")
+    print(
+        f"证照表第一页（预热后，各部门首次打开）  {' / '.join(ms(s).strip() for _, s in other)}   目标 ≤ 300 ms"
+    )
     print(
         f"证照表第一页（之后）        中位数 {ms(statistics.median(later))}；筛选、排序、翻页 {ms(filtered)}"
     )
@@ -265,13 +280,15 @@ def supervision_bench(rows: int) -> None:
             registry.add(
                 [ReminderRecord(c, "首次", "电话", TODAY, f"基准{time.time()}", "已告知", "", "bench")]
             )
-        recorded = timed(lambda: client.get(page))[1]
+        recorded = timed(lambda: client.get(page))
         total = re.search(r"合计</th>(.*?)</tr>", first[0].text, re.S)
         assert total
         shown = [re.sub(r"<[^>]+>", "", n) for n in re.findall(r'<td class="num">(.*?)</td>', total.group(1))]
     finally:
         client.close()
         app.state.console.close()
+    restarted = _after_restart(settings, page)
+    assert restarted[0] == _figures(recorded[0].text), "重启后的数字与重启前不同"
     command = [
         str(Path(sys.executable).with_name("jiaozao")), "report", "--catalogs", str(source), "--db", str(inputs.db),
         "--from", "2026-10-01", "--to", "2026-12-31", "--today", TODAY.isoformat(), "--out", str(work / "report.xlsx"),
@@ -285,9 +302,38 @@ def supervision_bench(rows: int) -> None:
     print(f"jiaozao report：{next(line for line in said.splitlines() if '应提醒' in line).strip()}")
     print(f"督促检查页（启动后首次，含读台账）  {ms(first[1])}")
     print(f"督促检查页（之后）                  中位数 {ms(statistics.median(later))}   目标 ≤ 1 s")
-    print(f"登记一条新记录后再打开              {ms(recorded)}   目标 ≤ 1 s")
+    print(f"登记一条新记录后再打开              {ms(recorded[1])}   目标 ≤ 1 s")
+    print(f"工作台重启后首次打开（数字存在磁盘）{ms(restarted[1])}   目标 ≤ 1 s")
     print(f"一个部门的逐周页 / 未完成清单       {ms(department)} / {ms(listing)}")
     print(f"下载 .xlsx（{len(xlsx[0].content) // 1024:,} KB）            {ms(xlsx[1])}")
+
+
+def _figures(html: str) -> str:
+    found = re.search(r'<table class="figures">.*?</table>', html, re.S)
+    assert found
+    return found.group(0)
+
+
+def _after_restart(settings: ConsoleSettings, page: str) -> tuple[str, float]:
+    """Open the page on a console started afresh (nothing in memory), without its warm-up: the figures table
+    and the time."""
+    from console import loaded, work_supervision
+
+    loaded._loaded.clear()
+    for store in (work_supervision._counting, work_supervision._done, work_supervision._periods):
+        store.clear()
+    app = create_app(settings, start_jobs=False)
+    client = Client(app)
+    try:
+        token = re.search(r'name="token" value="([^"]+)"', client.get("/login").text)
+        assert token
+        client.post("/login", data={"token": token.group(1), "name": "inspector", "password": PASSWORD})
+        response, seconds = timed(lambda: client.get(page))
+        assert response.status_code == 200
+        return _figures(response.text), seconds
+    finally:
+        client.close()
+        app.state.console.close()
 
 
 if __name__ == "__main__":

@@ -53,11 +53,7 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
     console = Console(settings, jobs)
     if start_jobs:
         jobs.start()
-        threading.Thread(target=work.warm, args=(settings,), name="console-warm", daemon=True).start()
-        threading.Thread(
-            target=work_supervision.warm, args=(settings,), name="console-warm-report", daemon=True
-        ).start()
-        threading.Thread(target=daywork.warm, args=(settings,), name="console-warm-day", daemon=True).start()
+        threading.Thread(target=_warm, args=(settings,), name="console-warm", daemon=True).start()
 
     def route(path: str, handler: Handler, methods: tuple[str, ...] = ("GET",)) -> Route:
         return Route(path, partial(_guarded, console, handler), methods=list(methods))
@@ -137,6 +133,15 @@ def _day_routes(route: Callable[..., Route], dept: str) -> list[Route]:
         route(dept + "/records/{id}/correct", today.correct, ("POST",)),
         route(dept + "/certificates/{number}", records.certificate_page),
     ]
+
+
+def _warm(settings: ConsoleSettings) -> None:
+    """Load, one after another, what the first page views need: 目录 and calendar, then the province's 台账
+    (shared by 督促检查 and 今日提醒), this quarter's figures, and today's plan. One thread, so that a page
+    asked for meanwhile shares the processor with one task, not three."""
+    work.warm(settings)
+    work_supervision.warm(settings)
+    daywork.warm(settings)
 
 
 @asynccontextmanager

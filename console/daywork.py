@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from console.loaded import loaded_day
 from console.settings import ConsoleSettings
-from console.work import CertificateRow, today_of
+from console.work import today_of
 from generator.catalog.model import Department
 from generator.ledger.identifiers import is_mobile
 from generator.problems import InputError, JiaozaoError
@@ -26,7 +27,6 @@ from generator.reminders.outbox import EmailReport
 from generator.reminders.registry import CHANNELS, RESULTS, Entry, Registry, ReminderRecord
 from generator.reminders.results import due_groups, pick_of, results_for
 from generator.reminders.sms import fill
-from generator.schedule import NO_DATE
 from generator.workflows.record import (
     RecordResult,
     correct_record,
@@ -38,12 +38,10 @@ from generator.workflows.remind import (
     LoadedDay,
     default_remind_folder,
     department_day,
-    load_day,
     plan_today,
     send_emails,
     write_department_files,
 )
-from portal.rules.status import Status
 
 __all__ = [
     "CHANNELS",
@@ -58,26 +56,6 @@ __all__ = [
     "pick_of",
 ]
 _lock = threading.RLock()
-_loaded: dict[str, tuple[object, LoadedDay]] = {}
-
-
-def _input_stamp(settings: ConsoleSettings) -> object:
-    roots = (settings.inputs.catalogs, settings.inputs.ledgers)
-    files = sorted(p for r in roots for p in ([r] if r.is_file() else r.rglob("*")) if p.is_file())
-    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
-
-
-def loaded_day(settings: ConsoleSettings) -> LoadedDay:
-    """Return today's inputs and schedule, loaded again only when a 目录, 台账 or holiday file changed."""
-    today = today_of(settings)
-    stamp = (today, _input_stamp(settings))
-    with _lock:
-        cached = _loaded.get(str(settings.inputs.catalogs))
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
-        day = load_day(settings.inputs, today)
-        _loaded[str(settings.inputs.catalogs)] = (stamp, day)
-        return day
 
 
 def warm(settings: ConsoleSettings) -> None:
@@ -259,30 +237,3 @@ def entries(
 def count(settings: ConsoleSettings, slug: str, where: str = "", values: tuple[object, ...] = ()) -> int:
     with Registry(settings.inputs.db) as registry:
         return registry.count(slug, where, values)
-
-
-def certificate_rows(settings: ConsoleSettings, slug: str, number: str) -> list[CertificateRow]:
-    """Return the department's certificates with this number from today's loaded 台账, with their dates."""
-    day = loaded_day(settings)
-    ledger, schedule, items = day.inputs.ledger, day.schedule, day.inputs.catalogs.items
-    found = [
-        i
-        for i, n in enumerate(ledger.number)
-        if n == number and items[int(ledger.item[i])].department == slug
-    ]
-
-    def text(ordinal: int) -> str:
-        return date.fromordinal(ordinal).isoformat() if ordinal != NO_DATE else ""
-
-    rows = []
-    for i in found:
-        status = Status(int(schedule.status[i])).label
-        rows.append(
-            CertificateRow(
-                ledger.number[i], ledger.holder[i], items[int(ledger.item[i])].certificate,
-                text(int(ledger.expires[i])), int(schedule.days_left[i]), text(int(schedule.first[i])),
-                text(int(schedule.second[i])), "已申请延续" if ledger.applied[i] and status != "已过期" else status,
-                ledger.contact[i], ledger.phone[i],
-            )
-        )  # fmt: skip
-    return rows

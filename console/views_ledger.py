@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from console import audit, errors, jobs, work
+from console import audit, certificates, errors, jobs, work
 from console.problems_view import problem_report
 from console.views_catalog import received, store_upload, stored
 from console.web import Console
@@ -24,7 +24,7 @@ STATUSES = ("有效", "即将到期", "已过期", "已申请延续")
 async def ledger_page(console: Console, request: Request) -> Response:
     slug = request.path_params["slug"]
     visit = console.readable(request, slug)
-    rows = await run_in_threadpool(work.certificates, console.settings, slug)
+    rows = await run_in_threadpool(certificates.certificates, console.settings, slug)
     query = request.query_params
     q, status = query.get("q", "").strip()[:64], query.get("status", "")
     sort = query.get("sort", "expires") if query.get("sort") in SORTS else "expires"

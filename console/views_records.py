@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from console import daywork, errors
+from console import certificates, daywork, errors
 from console.views_catalog import download
 from console.web import Console
 
@@ -115,7 +115,7 @@ async def certificate_page(console: Console, request: Request) -> Response:
     slug = request.path_params["slug"]
     visit = console.readable(request, slug)
     number = request.path_params["number"].strip()
-    rows = await run_in_threadpool(daywork.certificate_rows, console.settings, slug, number)
+    rows = await run_in_threadpool(certificates.with_number, console.settings, slug, number)
     entries = await run_in_threadpool(
         daywork.entries, console.settings, slug, "certificate_key = ?", (number,)
     )

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
@@ -16,10 +17,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from console import charts, errors, work, work_supervision
+from console.settings import ConsoleSettings
 from console.views_catalog import download
 from console.web import Console, Visit
+from console.work_supervision import Figures, Overview
 from generator.reminders.report import FIGURES, REMINDER_FIGURES
-from generator.workflows.report import DepartmentSupervision, Supervision
+from generator.workflows.report import Supervision
+
+P = TypeVar("P", Overview, Supervision)
 
 CODES = dict(
     zip(("due", "on-time", "late", "not-done", "renewed", "lapsed", "pending"), FIGURES, strict=True)
@@ -32,7 +37,7 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 async def supervision_page(console: Console, request: Request) -> Response:
     visit = console.require(request)
-    period, chosen = await _period(console, request)
+    period, chosen = await _period(console, request, work_supervision.overview)
     shown = _readable(visit, period)
     total, weekly = _totals(shown, len(period.weeks))
     weeks = [w.start for w in period.weeks]
@@ -47,7 +52,7 @@ async def supervision_page(console: Console, request: Request) -> Response:
 async def department_page(console: Console, request: Request) -> Response:
     slug = request.path_params["slug"]
     console.readable(request, slug)
-    period, chosen = await _period(console, request)
+    period, chosen = await _period(console, request, work_supervision.overview)
     found = _department(period, slug)
     weeks = [w.start for w in period.weeks]
     chart = _chart("chart-dept", found.department.name, weeks, found.weekly)
@@ -63,7 +68,7 @@ async def list_page(console: Console, request: Request) -> Response:
     if figure is None:
         raise errors.not_found("这项数字")
     visit = console.require(request) if slug == ALL else console.readable(request, slug)
-    period, chosen = await _period(console, request)
+    period, chosen = await _period(console, request, work_supervision.supervision)
     departments = _readable(visit, period) if slug == ALL else [_department(period, slug)]
     names = {d.slug: d.department.name for d in departments}
     lines = sorted(
@@ -82,13 +87,18 @@ async def list_page(console: Console, request: Request) -> Response:
 
 async def report_file(console: Console, request: Request) -> Response:
     visit = console.require(request)
-    period, _ = await _period(console, request)
+    period, _ = await _period(console, request, work_supervision.supervision)
     content = await run_in_threadpool(work_supervision.report_xlsx, period, _readable(visit, period))
     return download(content, f"督促检查-{period.start.isoformat()}-{period.end.isoformat()}.xlsx", "xlsx")
 
 
-async def _period(console: Console, request: Request) -> tuple[Supervision, bool]:
-    """Return the figures of the period asked for (default: this quarter), and whether it was asked for."""
+async def _period(
+    console: Console, request: Request, count: Callable[[ConsoleSettings, date, date], P]
+) -> tuple[P, bool]:
+    """Return the figures of the period asked for (default: this quarter), and whether it was asked for.
+
+    count is work_supervision.overview for pages of figures, .supervision for pages listing what is behind them.
+    """
     query = request.query_params
     given = query.get("from", "").strip(), query.get("to", "").strip()
     default = work_supervision.default_period(work.today_of(console.settings))
@@ -98,7 +108,7 @@ async def _period(console: Console, request: Request) -> tuple[Supervision, bool
     if (end - start).days > _LONGEST:
         raise errors.bad_request("统计期间最长两年", "请缩短期间，例如按季度或按年查看。")
     try:
-        period = await run_in_threadpool(work_supervision.supervision, console.settings, start, end)
+        period = await run_in_threadpool(count, console.settings, start, end)
     except work.WorkError as error:
         raise errors.ConsoleError(
             409, "inputs", f"目录或台账有错误，暂时无法统计：{error}", "请先在各部门的“目录”页修正并发布。"
@@ -125,18 +135,19 @@ def _chart(
     return charts.week_chart(chart_id, f"{name}：各周应提醒的完成情况", weeks, weekly, small)
 
 
-def _readable(visit: Visit, period: Supervision) -> list[DepartmentSupervision]:
+def _readable(visit: Visit, period: P) -> list[Any]:
+    """Return the period's departments the user may read (DepartmentSupervision or, in an Overview, Figures)."""
     return [d for d in period.departments if visit.user.can_read(d.slug)]
 
 
-def _department(period: Supervision, slug: str) -> DepartmentSupervision:
+def _department(period: P, slug: str) -> Any:
     found = next((d for d in period.departments if d.slug == slug), None)
     if found is None:
         raise errors.not_found("这个部门的目录（部门没有目录时不统计）")
     return found
 
 
-def _totals(shown: list[DepartmentSupervision], weeks: int) -> tuple[Counter[str], dict[str, list[int]]]:
+def _totals(shown: list[Figures], weeks: int) -> tuple[Counter[str], dict[str, list[int]]]:
     total: Counter[str] = Counter()
     weekly = {figure: [0] * weeks for figure in FIGURES}
     for d in shown:
@@ -146,7 +157,7 @@ def _totals(shown: list[DepartmentSupervision], weeks: int) -> tuple[Counter[str
     return total, weekly
 
 
-def _common(period: Supervision) -> dict[str, Any]:
+def _common(period: Overview | Supervision) -> dict[str, Any]:
     return {
         "figures": FIGURES, "codes": {figure: code for code, figure in CODES.items()}, "all": ALL,
         "span": f"from={period.start.isoformat()}&to={period.end.isoformat()}", "stack": charts.STACK,

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import numpy as np
-
 from console.settings import ConsoleSettings
 from generator.atomic import replacing
 from generator.catalog.load import CATALOG_NAMES, load_catalogs
@@ -29,7 +27,6 @@ from generator.site.changes import update_history
 from generator.workdays import WorkdayCalendar
 from generator.workflows.build import build_site
 from portal.rules.china import china_today
-from portal.rules.status import Status
 
 WorkError = JiaozaoError  # what the generator raises for inputs it cannot use
 _lock = threading.RLock()  # the caches below and the ledger link folder are shared by request threads
@@ -73,13 +70,11 @@ def calendar_of(settings: ConsoleSettings) -> WorkdayCalendar:
         return cached[1]
 
 
-def warm(settings: ConsoleSettings, slug: str | None = None) -> None:
-    """Load what the first page views need (目录, calendar, a department's table) before anyone asks."""
+def warm(settings: ConsoleSettings) -> None:
+    """Load what the first page views need (the 目录 and the calendar) before anyone asks."""
     try:
         published(settings)
         calendar_of(settings)
-        if slug is not None:
-            certificates(settings, slug)
     except Exception:  # a page view will meet the same problem and say it properly
         return
 
@@ -342,72 +337,6 @@ def accept_ledger(settings: ConsoleSettings, slug: str, content: bytes, ext: str
         if owner == slug and file.resolve() != target.resolve():
             file.unlink()
     return target
-
-
-@dataclass(frozen=True)
-class CertificateRow:
-    """One certificate in the staff table: unmasked, for the department's own staff."""
-
-    number: str
-    holder: str
-    certificate: str
-    expires: str
-    days_left: int
-    first: str
-    second: str
-    status: str
-    contact: str
-    phone: str
-
-
-_table_cache: dict[str, tuple[object, list[CertificateRow]]] = {}
-
-
-def certificates(settings: ConsoleSettings, slug: str) -> list[CertificateRow]:
-    """Return the department's certificates with reminder dates and status (cached until an input changes)."""
-    catalogs, _ = published(settings)
-    if catalogs is None or slug not in catalogs.slugs:
-        return []
-    today = today_of(settings)
-    root = settings.inputs.ledgers
-    files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
-    stamp = (_stamp(settings.inputs.catalogs), today, tuple((str(p), p.stat().st_mtime_ns) for p in files))
-    with _lock:
-        cached = _table_cache.get(slug)
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
-    ledger, _ = department_ledger(settings, catalogs, slug)
-    schedule = compute_schedule(ledger, catalogs, calendar_of(settings), today)
-    rows = _certificate_rows(ledger, schedule, catalogs)
-    with _lock:
-        _table_cache[slug] = (stamp, rows)
-    return rows
-
-
-def _certificate_rows(ledger: Ledger, schedule: Schedule, catalogs: Catalogs) -> list[CertificateRow]:
-    items = catalogs.items
-    text = np.vectorize(
-        lambda o: date.fromordinal(int(o)).isoformat() if o != NO_DATE else "", otypes=[object]
-    )
-    expires, first, second = (
-        text(a).tolist() if len(a) else [] for a in (ledger.expires, schedule.first, schedule.second)
-    )
-    labels = [Status(int(s)).label for s in schedule.status]
-    return [
-        CertificateRow(
-            ledger.number[i],
-            ledger.holder[i],
-            items[int(ledger.item[i])].certificate,
-            expires[i],
-            int(schedule.days_left[i]),
-            first[i],
-            second[i],
-            "已申请延续" if ledger.applied[i] and labels[i] != "已过期" else labels[i],
-            ledger.contact[i],
-            ledger.phone[i],
-        )
-        for i in range(len(ledger))
-    ]
 
 
 # -- writing and publishing ----------------------------------------------------------------------------

@@ -1,39 +1,75 @@
 """The console's calls into the report workflow (督促检查): the same figures as `jiaozao report`, kept warm.
 
-Loading a province's 台账 takes seconds, so what the figures are counted against is kept until an input file
-changes, the 登记簿's done dates until the 登记簿 changes, and each period's figures until either does.
+What the figures are counted against is the console's one loaded copy of the province (console/loaded.py);
+the 登记簿's done dates are kept until the 登记簿 changes, and each period's figures until either does. The
+figures of a period (not the lines behind them) are also kept on disk beside the console's database, so the
+first view after the console restarts does not wait for a province's 台账 to load.
 """
 
 from __future__ import annotations
 
+import pickle
 import tempfile
 import threading
 from calendar import monthrange
-from collections import OrderedDict
-from collections.abc import Callable
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
+from console.loaded import input_stamp, stamped_day
 from console.settings import ConsoleSettings
 from console.work import today_of
-from generator.reminders.report import DoneRows
+from generator.atomic import replacing
+from generator.catalog.model import Department
+from generator.reminders.report import DoneRows, on_time_rate
 from generator.reminders.report_files import write_report_xlsx
 from generator.workflows.report import (
     Counting,
     DepartmentSupervision,
     Supervision,
-    load_counting,
+    Week,
     read_done,
     supervise,
 )
 
 T = TypeVar("T")
 _KEEP = 16  # periods kept (a supervisor clicks through weeks and lists of a few periods)
+_FORMAT = 1  # of the figures kept on disk; another value there is not read
 _lock = threading.Lock()
-_counting: dict[str, tuple[object, Counting]] = {}
-_done: dict[str, tuple[object, DoneRows]] = {}
+_counting: list[tuple[object, Counting]] = []  # the one loaded day's Counting
+_done: list[tuple[object, DoneRows]] = []
 _periods: OrderedDict[tuple[object, ...], Supervision] = OrderedDict()
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One department's figures over a period, week by week, without the lines behind them."""
+
+    department: Department
+    figures: Counter[str]
+    weekly: dict[str, list[int]]
+
+    @property
+    def slug(self) -> str:
+        return self.department.slug
+
+    @property
+    def rate(self) -> str:
+        return on_time_rate(self.figures)
+
+
+@dataclass(frozen=True)
+class Overview:
+    """A period's figures per department and week: what the 督促检查 pages show before a list is opened."""
+
+    start: date
+    end: date
+    today: date
+    weeks: list[Week]
+    departments: Sequence[Figures | DepartmentSupervision]
 
 
 def default_period(today: date) -> tuple[date, date]:
@@ -43,21 +79,34 @@ def default_period(today: date) -> tuple[date, date]:
 
 
 def supervision(settings: ConsoleSettings, start: date, end: date) -> Supervision:
-    """Return the period's figures as `jiaozao report --from start --to end` counts them today."""
-    inputs, today = settings.inputs, today_of(settings)
+    """Return the period's figures, with the lines behind them, as `jiaozao report --from start --to end`."""
+    inputs, day = stamped_day(settings)
     with _lock:
-        counting = _cached(_counting, str(inputs.catalogs), (_input_stamp(settings), today),
-                           lambda: load_counting(inputs, today))  # fmt: skip
-        stamp = (id(counting), _registry_stamp(inputs.db))
-        done = _cached(_done, str(inputs.db), stamp, lambda: read_done(inputs, counting))
+        counting = _one(
+            _counting, inputs, lambda: Counting(day.inputs.catalogs, day.inputs.ledger, day.schedule)
+        )
+        registry = _registry_stamp(
+            settings.inputs.db
+        )  # taken before reading: a later record means read again
+        done = _one(_done, (id(counting), registry), lambda: read_done(settings.inputs, counting))
         key = (id(counting), id(done), start, end)
         found = _periods.get(key)
         if found is None:
             found = _periods[key] = supervise(counting, done, start, end)
             while len(_periods) > _KEEP:
                 _periods.popitem(last=False)
+            _keep_on_disk(settings, found, (_FORMAT, inputs, registry))
         _periods.move_to_end(key)
-        return found
+    return found
+
+
+def overview(settings: ConsoleSettings, start: date, end: date) -> Overview:
+    """Return the period's figures: as kept on disk when the inputs and the 登记簿 are as they were then."""
+    kept = _read_kept(settings, start, end)
+    if kept is not None:
+        return kept
+    found = supervision(settings, start, end)
+    return Overview(found.start, found.end, found.today, found.weeks, found.departments)
 
 
 def report_xlsx(period: Supervision, shown: list[DepartmentSupervision]) -> bytes:
@@ -68,21 +117,19 @@ def report_xlsx(period: Supervision, shown: list[DepartmentSupervision]) -> byte
         return path.read_bytes()
 
 
-def _cached(store: dict[str, tuple[object, T]], where: str, stamp: object, make: Callable[[], T]) -> T:
-    found = store.get(where)
-    if found is None or found[0] != stamp:
-        store.clear()  # one set of inputs at a time: a province's 台账 is large
-        found = store[where] = (stamp, make())
-    return found[1]
+def warm(settings: ConsoleSettings) -> None:
+    """Count this quarter before anyone asks (a province's 台账 takes seconds to load)."""
+    try:
+        supervision(settings, *default_period(today_of(settings)))
+    except Exception:  # the page will meet the same problem and say it properly
+        return
 
 
-def _input_stamp(settings: ConsoleSettings) -> object:
-    """Return what changes when a 目录, department file, holidays.csv or 台账 file changes."""
-    roots = [settings.inputs.catalogs, settings.inputs.ledgers]
-    files = sorted(
-        {p for root in roots for p in ([root] if root.is_file() else root.rglob("*")) if p.is_file()}
-    )
-    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+def _one(store: list[tuple[object, T]], stamp: object, make: Callable[[], T]) -> T:
+    if not store or store[0][0] != stamp:
+        store.clear()  # one at a time: the old one goes before the new one is made
+        store.append((stamp, make()))
+    return store[0][1]
 
 
 def _registry_stamp(db: Path) -> object:
@@ -91,9 +138,35 @@ def _registry_stamp(db: Path) -> object:
     return tuple((p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else None for p in paths)
 
 
-def warm(settings: ConsoleSettings) -> None:
-    """Count this quarter before anyone asks (a province's 台账 takes seconds to load)."""
+# -- the figures kept on disk ------------------------------------------------------------------------
+
+
+def _kept_file(settings: ConsoleSettings, start: date, end: date) -> Path:
+    return settings.db.parent / "console-figures" / f"{start.isoformat()}_{end.isoformat()}.pickle"
+
+
+def _disk_stamp(settings: ConsoleSettings) -> object:
+    """Return the state of everything the figures depend on: the day, the input files, the 登记簿."""
+    return (_FORMAT, (today_of(settings), input_stamp(settings)), _registry_stamp(settings.inputs.db))
+
+
+def _keep_on_disk(settings: ConsoleSettings, period: Supervision, stamp: object) -> None:
+    figures = [Figures(d.department, d.figures, d.weekly) for d in period.departments]
+    kept = Overview(period.start, period.end, period.today, period.weeks, figures)
+    path = _kept_file(settings, period.start, period.end)
     try:
-        supervision(settings, *default_period(today_of(settings)))
-    except Exception:  # the page will meet the same problem and say it properly
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with replacing(path) as temp:
+            temp.write_bytes(pickle.dumps((stamp, kept), protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:  # only a shortcut: the figures are counted again next time
         return
+
+
+def _read_kept(settings: ConsoleSettings, start: date, end: date) -> Overview | None:
+    try:
+        stamp, kept = pickle.loads(_kept_file(settings, start, end).read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        return None
+    if stamp != _disk_stamp(settings) or not isinstance(kept, Overview):
+        return None
+    return kept

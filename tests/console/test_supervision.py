@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -235,9 +236,8 @@ def test_this_quarter_by_default_and_bad_periods_are_refused_in_chinese(
     assert admin.get(f"/supervision/anyang?{SPAN}").status_code in (200, 404)
 
 
-def test_a_new_record_shows_at_once(app: Starlette, recorded: ConsoleSettings, clients: Clients) -> None:
-    admin = clients(app, "admin")
-    before = [int(n) for n in summary_rows(admin.get(f"/supervision?{SPAN}").text)["合计"][:4]]
+def record_one_not_done(admin: Any, recorded: ConsoleSettings) -> None:
+    """Record the first 未完成 reminder of 鞍山 as done, as a clerk would."""
     html = admin.get(f"/supervision/anshan/not-done?{SPAN}").text
     row = re.search(r"<tbody>\s*<tr>(.*?)</tr>", html, re.S)
     assert row
@@ -247,6 +247,12 @@ def test_a_new_record_shows_at_once(app: Starlette, recorded: ConsoleSettings, c
     c = RegisteredCertificate("anshan", number, certificate, holder, date.fromisoformat(expires))
     with Registry(recorded.inputs.db) as registry:
         assert registry.add([ReminderRecord(c, kind, "电话", TODAY, "李四", "已告知", "", "t")]) == 1
+
+
+def test_a_new_record_shows_at_once(app: Starlette, recorded: ConsoleSettings, clients: Clients) -> None:
+    admin = clients(app, "admin")
+    before = [int(n) for n in summary_rows(admin.get(f"/supervision?{SPAN}").text)["合计"][:4]]
+    record_one_not_done(admin, recorded)
     due, on_time, late, not_done = (
         int(n) for n in summary_rows(admin.get(f"/supervision?{SPAN}").text)["合计"][:4]
     )
@@ -263,3 +269,34 @@ def test_a_broken_catalogue_is_said_in_chinese(
         and "目录或台账有错误" in response.text
         and "Traceback" not in response.text
     )
+
+
+def _forget_everything_in_memory() -> None:
+    """What a restart of the console does to its caches."""
+    from console import loaded, work_supervision
+
+    loaded._loaded.clear()
+    for store in (work_supervision._counting, work_supervision._done, work_supervision._periods):
+        store.clear()
+
+
+def test_the_figures_are_kept_on_disk_for_the_first_view_after_a_restart(
+    recorded: ConsoleSettings, clients: Clients
+) -> None:
+    from console import loaded
+
+    first = create_app(recorded, start_jobs=False)
+    before = summary_rows(clients(first, "admin").get(f"/supervision?{SPAN}").text)
+    first.state.console.close()
+    _forget_everything_in_memory()
+    again = create_app(recorded, start_jobs=False)
+    try:
+        admin = clients(again, "admin")
+        assert summary_rows(admin.get(f"/supervision?{SPAN}").text) == before
+        assert loaded.loaded_if_ready(recorded) is None  # the 台账 was not loaded for it
+        record_one_not_done(admin, recorded)  # the 登记簿 changes: the kept figures are not used
+        _forget_everything_in_memory()
+        after = summary_rows(admin.get(f"/supervision?{SPAN}").text)
+        assert loaded.loaded_if_ready(recorded) is not None and after["合计"] != before["合计"]
+    finally:
+        again.state.console.close()

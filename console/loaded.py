@@ -1,0 +1,47 @@
+"""The province's 目录 and 台账 scheduled for today: one copy in the console, loaded once per state of the inputs.
+
+The day's reminders, 督促检查 and the departments' certificate tables all read this copy: a province's 台账 is a
+million rows, loading it takes seconds and each copy costs a gigabyte.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from console.settings import ConsoleSettings
+from console.work import today_of
+from generator.workflows.remind import LoadedDay, load_day
+
+_lock = threading.Lock()  # one load at a time: a second caller waits for the first and shares its result
+_loaded: dict[str, tuple[object, LoadedDay]] = {}
+
+
+def input_stamp(settings: ConsoleSettings) -> object:
+    """Return what changes when a 目录, department file, holidays.csv or 台账 file changes."""
+    roots = (settings.inputs.catalogs, settings.inputs.ledgers)
+    files = sorted({p for r in roots for p in ([r] if r.is_file() else r.rglob("*")) if p.is_file()})
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
+def loaded_day(settings: ConsoleSettings) -> LoadedDay:
+    """Return today's inputs and schedule, loaded again only when an input file changed or the day did."""
+    return stamped_day(settings)[1]
+
+
+def stamped_day(settings: ConsoleSettings) -> tuple[object, LoadedDay]:
+    """Return today's loaded inputs with the state of the input files they were loaded from."""
+    stamp = (today_of(settings), input_stamp(settings))
+    with _lock:
+        cached = _loaded.get(str(settings.inputs.catalogs))
+        if cached is None or cached[0] != stamp:
+            _loaded.clear()  # the old copy goes before the new one is made
+            cached = _loaded[str(settings.inputs.catalogs)] = (stamp, load_day(settings.inputs, stamp[0]))
+        return cached
+
+
+def loaded_if_ready(settings: ConsoleSettings) -> LoadedDay | None:
+    """Return today's loaded inputs if they are in memory and current, without waiting for a load."""
+    cached = _loaded.get(str(settings.inputs.catalogs))
+    if cached is None or cached[0] != (today_of(settings), input_stamp(settings)):
+        return None
+    return cached[1]
