@@ -31,7 +31,7 @@ from typing import Any
 import httpx
 
 from bench.site_bench import CACHE, TODAY, province_inputs
-from console import users
+from console import users, warmup
 from console.app import create_app
 from console.db import connect
 from console.settings import ConsoleSettings
@@ -141,7 +141,7 @@ def main() -> None:
         sign_in(inspector, "inspector")
         first = timed(lambda: client.get(f"/departments/{SLUG}/ledger"))  # while the console warms up
         warming = time.perf_counter()
-        while any(t.name == "console-warm" for t in threading.enumerate()):
+        while any(t.name == warmup.THREAD_NAME for t in threading.enumerate()):
             time.sleep(0.1)
         warmed = time.perf_counter() - warming
         other = [timed(partial(inspector.get, f"/departments/{slug}/ledger")) for slug in OTHERS]

@@ -6,7 +6,6 @@ Production: `jiaozao console` (uvicorn on 127.0.0.1 behind nginx with https; see
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from functools import partial
@@ -21,7 +20,6 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from console import (
-    daywork,
     errors,
     views_admin,
     views_auth,
@@ -33,8 +31,7 @@ from console import (
     views_records,
     views_supervision,
     views_today,
-    work,
-    work_supervision,
+    warmup,
 )
 from console.errors import ConsoleError
 from console.jobs import JobQueue
@@ -53,7 +50,7 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
     console = Console(settings, jobs)
     if start_jobs:
         jobs.start()
-        threading.Thread(target=_warm, args=(settings,), name="console-warm", daemon=True).start()
+        warmup.start(settings)
 
     def route(path: str, handler: Handler, methods: tuple[str, ...] = ("GET",)) -> Route:
         return Route(path, partial(_guarded, console, handler), methods=list(methods))
@@ -133,15 +130,6 @@ def _day_routes(route: Callable[..., Route], dept: str) -> list[Route]:
         route(dept + "/records/{id}/correct", today.correct, ("POST",)),
         route(dept + "/certificates/{number}", records.certificate_page),
     ]
-
-
-def _warm(settings: ConsoleSettings) -> None:
-    """Load, one after another, what the first page views need: 目录 and calendar, then the province's 台账
-    (shared by 督促检查 and 今日提醒), this quarter's figures, and today's plan. One thread, so that a page
-    asked for meanwhile shares the processor with one task, not three."""
-    work.warm(settings)
-    work_supervision.warm(settings)
-    daywork.warm(settings)
 
 
 @asynccontextmanager

@@ -16,7 +16,7 @@ from typing import Any
 from huey import SqliteHuey
 from huey.consumer import Consumer
 
-from console import audit, work
+from console import audit, warmup, work
 from console.db import connect
 from console.settings import ConsoleSettings
 from portal.rules import site_layout as layout
@@ -172,6 +172,7 @@ class _Run:
         audit.record(
             self.db, self.user, "后台任务", "publish", self.slug, f"任务 {self.job_id} 完成，{summary}"
         )
+        warmup.start(self.settings)  # the pages' copy of the inputs is out of date now
 
     def _build(self) -> str:
         """Rebuild while a ticker moves the bar by the time the last build took (the build reports no steps)."""
