@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from generator.config import Settings
-from generator.lookup.records import certificate_entries, index_meta
+from generator.lookup.records import LedgerEntries, index_meta
 from generator.lookup.writer import IndexResult, write_lookup_index
 from generator.pipeline import Inputs, load_inputs
 from generator.schedule import compute_schedule
@@ -68,7 +68,7 @@ def build_site(
         index_dir = settings.index
     if index_dir is not None:
         started = time.perf_counter()
-        entries = certificate_entries(inputs.ledger, schedule, inputs.catalogs)
+        entries = LedgerEntries(inputs.ledger, schedule, inputs.catalogs)  # made only for changed departments
         meta = index_meta(inputs.catalogs, site.model.config, today, len(entries))
         index = write_lookup_index(index_dir, entries, meta, incremental=reuse)
         seconds["查询索引"] = time.perf_counter() - started
