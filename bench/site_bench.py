@@ -135,7 +135,7 @@ def main() -> None:
     )
     print(f"页面 {result.pages:,} 个，文件 {result.files:,} 个，输出 {result.bytes / 1024 / 1024:,.1f} MB")
 
-    def stages(r: BuildResult, total: float) -> str:  # the rest: swapping the new site in, counting its files
+    def stages(r: BuildResult, total: float) -> str:  # 其余: counting the files of the new site
         return "，".join(
             f"{k} {v:.1f} s" for k, v in [*r.seconds.items(), ("其余", total - sum(r.seconds.values()))]
         )

@@ -55,7 +55,7 @@ class SiteResult:
     files: int
     bytes: int
     model: SiteModel
-    seconds: dict[str, float]  # time per stage: 页面, mkdocs, 公告
+    seconds: dict[str, float]  # time per stage: 生成页面, mkdocs, 填入公告, 换上 (then public), 清理
     reused: int = 0  # pages and files taken unchanged from the previous build
 
 
@@ -102,8 +102,11 @@ def publish_site(
         fill_notices(model, out, skip=reused.notices)
         merge_search_index(out, site_dir, reused)
         clock.lap("填入公告")
-        _swap(docs, src_dir)
-        _swap(out, site_dir)
+        replaced = [_swap(docs, src_dir), _swap(out, site_dir)]
+        clock.lap("换上")  # the new site is public from here on
+    for old in replaced:  # only now: removing thousands of files takes seconds the public need not wait for
+        shutil.rmtree(old, ignore_errors=True)
+    clock.lap("清理")
     files = [p for p in site_dir.rglob("*") if p.is_file()]
     pages = sum(1 for p in files if p.suffix == ".html")
     size = sum(p.stat().st_size for p in files)
@@ -230,8 +233,9 @@ class _MessageCollector(logging.Handler):
         self.lines.append(record.getMessage())
 
 
-def _swap(new: Path, target: Path) -> None:
-    """Put new in target's place: staged beside it, then two renames; the old one removed last."""
+def _swap(new: Path, target: Path) -> Path:
+    """Put new in target's place: staged beside it, then two renames; return where the old one now is (for the
+    caller to remove)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staged, old = target.with_name(f".{target.name}-new"), target.with_name(f".{target.name}-old")
     for leftover in (staged, old):
@@ -248,4 +252,4 @@ def _swap(new: Path, target: Path) -> None:
         if old.exists():
             old.rename(target)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    return old
