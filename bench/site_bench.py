@@ -3,7 +3,8 @@
 Run: .venv/bin/python -m bench.site_bench   (first run writes the fictional inputs into bench/.cache/province)
 Prints: page count, full build time, rebuild time after editing one department's 目录, output size,
 and the same Markdown pages rendered by plain Jinja2 + Markdown in the same run (the floor).
-Targets (issue 3): full build ≤ 60 s, rebuild after one catalogue edit ≤ 15 s.
+Targets: full build ≤ 60 s, rebuild after one catalogue edit ≤ 8 s (issue 3 set 15 s; the console's 发布 needs
+the rebuild fast enough to reach the public site within 20 s).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from jinja2 import Template
 from generator.catalog.load import load_catalogs
 from generator.config import DEMO_CATALOGS, Settings
 from generator.demo import LAYOUTS, demo_rows, write_ledger
-from generator.workflows.build import build_site
+from generator.workflows.build import BuildResult, build_site
 from generator.workflows.demo import DEMO_ANCHOR, demo_item
 
 CACHE = Path(__file__).resolve().parent / ".cache" / "province"
@@ -133,9 +134,14 @@ def main() -> None:
         f"部门 {DEPARTMENTS}，目录 {DEPARTMENTS * ITEMS_EACH} 行，台账 {result.inputs.ledger.rows_read:,} 行"
     )
     print(f"页面 {result.pages:,} 个，文件 {result.files:,} 个，输出 {result.bytes / 1024 / 1024:,.1f} MB")
-    stages = lambda r: "，".join(f"{k} {v:.1f} s" for k, v in r.seconds.items())  # noqa: E731
-    print(f"完整生成            {full:8.1f} s   目标 ≤ 60 s   （{stages(result)}）")
-    print(f"改一个部门目录后重建  {rebuild:8.1f} s   目标 ≤ 15 s   （{stages(again)}）")
+
+    def stages(r: BuildResult, total: float) -> str:  # 其余: counting the files of the new site
+        return "，".join(
+            f"{k} {v:.1f} s" for k, v in [*r.seconds.items(), ("其余", total - sum(r.seconds.values()))]
+        )
+
+    print(f"完整生成            {full:8.1f} s   目标 ≤ 60 s   （{stages(result, full)}）")
+    print(f"改一个部门目录后重建  {rebuild:8.1f} s   目标 ≤ 8 s    （{stages(again, rebuild)}）")
     print(
         f"纯 Jinja2 下限      {floor:8.1f} s   （mkdocs 处理的同样 {pages:,} 个 Markdown 页面，无主题、无搜索；"
     )

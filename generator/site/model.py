@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from generator.catalog.model import Catalogs
 
@@ -26,9 +27,11 @@ class SiteConfig:
     police_url: str = ""
 
 
-@dataclass(frozen=True)
-class NoticeRow:
-    """One certificate in a 即将到期 notice, as the public may see it (person holders and their numbers masked)."""
+class NoticeRow(NamedTuple):
+    """One certificate in a 即将到期 notice, as the public may see it (person holders and their numbers masked).
+
+    A named tuple, not a dataclass: a province's notices are hundreds of thousands of rows, made on every build.
+    """
 
     number: str
     certificate: str
@@ -59,6 +62,6 @@ class SiteModel:
     catalogs: Catalogs
     notices: dict[
         str, tuple[NoticeRow, ...]
-    ]  # department slug → certificates expiring within 90 days, by date
+    ]  # department slug → certificates expiring within 90 days (0 ≤ days_left), nearest first
     changes: dict[str, tuple[CatalogChange, ...]] = field(default_factory=dict)  # slug → log, newest first
     updated_at: str = ""  # 数据更新于: the --today date (never the wall clock, so builds are reproducible)

@@ -8,10 +8,12 @@ plain-template floor (seconds), and the pages still look exactly like the rest o
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 
 from generator.site.model import NOTICE_PAGE_SIZE, NOTICE_WINDOWS, NoticeRow, SiteModel
@@ -38,13 +40,20 @@ class NoticePage:
     title_suffix: str  # e.g. "（第 2/3 页）"
 
 
-def in_window(rows: Iterable[NoticeRow], window: int) -> tuple[NoticeRow, ...]:
-    return tuple(r for r in rows if 0 <= r.days_left <= window)
+def in_window(rows: Sequence[NoticeRow], window: int) -> Sequence[NoticeRow]:
+    """Return the rows expiring within window days: a department's rows are nearest first (SiteModel.notices)."""
+    return rows[: bisect_right(rows, window, key=_days_left)]
 
 
-def notice_pages(model: SiteModel) -> Iterator[NoticePage]:
-    """Yield every notice page of every department: 30/60/90-day windows, 100 rows a page, and a print page."""
+_days_left = attrgetter("days_left")
+
+
+def notice_pages(model: SiteModel, skip: frozenset[str] | set[str] = frozenset()) -> Iterator[NoticePage]:
+    """Yield every notice page of every department not in skip: 30/60/90-day windows, 100 rows a page, and a
+    print page."""
     for department in model.catalogs.departments:
+        if department.slug in skip:
+            continue
         rows = model.notices.get(department.slug, ())
         for window in NOTICE_WINDOWS:
             yield from _window_pages(department.slug, window, in_window(rows, window))
@@ -57,7 +66,7 @@ def notice_pages(model: SiteModel) -> Iterator[NoticePage]:
 _EMPTY = "<p>目前没有即将到期的证照。</p>"
 
 
-def _window_pages(slug: str, window: int, rows: tuple[NoticeRow, ...]) -> Iterator[NoticePage]:
+def _window_pages(slug: str, window: int, rows: Sequence[NoticeRow]) -> Iterator[NoticePage]:
     pages = max(1, math.ceil(len(rows) / NOTICE_PAGE_SIZE))
     here = layout.notice_page(slug, window)
     shell = layout.published(here)
@@ -117,9 +126,7 @@ def fill_notices(
     """Write every notice page into the built site from its shell (departments in skip are left as they are)."""
     shells: dict[str, str] = {}
     written = []
-    for page in notice_pages(model):
-        if page.shell.split("/")[1] in skip:
-            continue
+    for page in notice_pages(model, skip):
         if page.shell not in shells:
             shells[page.shell] = (site_dir / page.shell).read_text(encoding="utf-8")
         html = _fill(shells[page.shell], page)

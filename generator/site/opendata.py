@@ -21,10 +21,17 @@ _ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 _DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)([^<]*)(</dcterms:)")
 
 
-def write_catalog_downloads(model: SiteModel, docs_dir: Path) -> list[Path]:
-    """Write departments/<slug>/catalog.{xlsx,csv,json} for every department; return the paths."""
+DOWNLOADS = ("xlsx", "csv", "json")  # each department's files: site_layout.catalog_download
+
+
+def write_catalog_downloads(
+    model: SiteModel, docs_dir: Path, skip: frozenset[str] | set[str] = frozenset()
+) -> list[Path]:
+    """Write departments/<slug>/catalog.{xlsx,csv,json} for every department not in skip; return the paths."""
     written = []
     for department in model.catalogs.departments:
+        if department.slug in skip:
+            continue
         rows = [list(item.cells) for item in department.items]
         for suffix, content in (
             ("csv", _csv(department, rows)), ("json", _json(department, rows, model)),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -10,10 +12,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
 from generator.catalog.model import CatalogItem, Department
+from generator.site.incremental import link_or_copy
 from generator.site.model import NOTICE_WINDOWS, SiteModel
 from generator.site.notices import PLACEHOLDER, in_window
-from generator.site.opendata import write_catalog_downloads
-from generator.site.syndication import write_feeds
+from generator.site.opendata import DOWNLOADS, write_catalog_downloads
+from generator.site.syndication import FEED_KINDS, write_feeds
 from generator.site.text import cell, fact, href, link, path, title_meta
 from portal.rules import site_layout as layout
 
@@ -30,6 +33,7 @@ def guide_name(item: CatalogItem, department: Department) -> str:
     return f"r{item.row}"
 
 
+@lru_cache(maxsize=1)  # compiled templates kept between builds (the console rebuilds in one process)
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(_TEMPLATES),
@@ -57,8 +61,28 @@ def site_nav() -> list[Any]:
     ]  # fmt: skip
 
 
-def render_docs(model: SiteModel, docs_dir: Path) -> list[Path]:
-    """Write every page, download and feed of the site into docs_dir; return the files written."""
+def department_files(d: Department) -> list[str]:
+    """Return the files made from one department alone (and the site-wide settings and date): its pages (notice
+    shells included), downloads and feeds."""
+    return [
+        layout.department_page(d.slug),
+        *(layout.guide_page(d.slug, guide_name(item, d)) for item in d.items),
+        *(layout.notice_page(d.slug, window) for window in NOTICE_WINDOWS),
+        layout.print_page(d.slug),
+        *(layout.catalog_download(d.slug, suffix) for suffix in DOWNLOADS),
+        *(layout.department_feed(d.slug, kind) for kind in FEED_KINDS),
+    ]
+
+
+def render_docs(
+    model: SiteModel, docs_dir: Path, previous: Path | None = None, unchanged: Set[str] = frozenset()
+) -> list[Path]:
+    """Write every page, download and feed of the site into docs_dir; return the files written.
+
+    The department_files of the departments in unchanged are taken from the previous build's sources instead
+    (hard links): the caller knows from their fingerprints (incremental.department_fingerprints) that they would
+    be the same bytes.
+    """
     writer = _Writer(_environment(), docs_dir, model)
     writer.page(layout.HOME, "index.md.j2", **_home(model))
     writer.page(layout.ABOUT, "about.md.j2")
@@ -68,11 +92,33 @@ def render_docs(model: SiteModel, docs_dir: Path) -> list[Path]:
         for d in model.catalogs.departments
     }
     writer.page(layout.NOTICES, "notices_index.md.j2", departments=model.catalogs.departments, counts=counts)
+    carried: set[str] = set()
     for department in model.catalogs.departments:
-        _department_pages(writer, department)
-    writer.written += write_catalog_downloads(model, docs_dir)
-    writer.written += write_feeds(model, docs_dir)
+        names = department_files(department)
+        if department.slug in unchanged and previous and _carry(previous, docs_dir, names):
+            carried.add(department.slug)
+            writer.written += [docs_dir / name for name in names]
+        else:
+            _department_pages(writer, department)
+    writer.written += write_catalog_downloads(model, docs_dir, skip=carried)
+    writer.written += write_feeds(model, docs_dir, skip=carried)
     return writer.written
+
+
+def _carry(previous: Path, docs_dir: Path, names: list[str]) -> bool:
+    """Link files of the previous build's sources into docs_dir: all of them, or (when one is missing) none."""
+    done: list[Path] = []
+    try:
+        for name in names:
+            target = docs_dir / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            link_or_copy(previous / name, target)
+            done.append(target)
+    except OSError:
+        for target in done:  # a linked file is the previous build's own: never write through it
+            target.unlink()
+        return False
+    return True
 
 
 def _home(model: SiteModel) -> dict[str, Any]:

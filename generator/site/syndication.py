@@ -3,34 +3,60 @@
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
+from collections.abc import Sequence
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from generator.site.model import NOTICE_WINDOWS, NoticeRow, SiteModel
+from generator.site.notices import in_window
 from portal.rules import site_layout as layout
 from portal.text import one_line
 
 FEED_WINDOW = min(NOTICE_WINDOWS)  # feeds carry the most urgent window only
+FEED_KINDS = ("atom", "json")  # each department's feeds: site_layout.department_feed
 SITE_FEED_LIMIT = 1000
 
 
-def write_feeds(model: SiteModel, docs_dir: Path) -> list[Path]:
-    """Write notices/<slug>/feed.{atom,json} per department and feed.{atom,json} for the whole site."""
+def write_feeds(
+    model: SiteModel, docs_dir: Path, skip: frozenset[str] | set[str] = frozenset()
+) -> list[Path]:
+    """Write notices/<slug>/feed.{atom,json} per department (not for those in skip: the caller brings theirs
+    from the previous build) and feed.{atom,json} for the whole site."""
     written: list[Path] = []
-    everything: list[tuple[str, NoticeRow]] = []
+    windows = {
+        d.slug: in_window(model.notices.get(d.slug, ()), FEED_WINDOW) for d in model.catalogs.departments
+    }
     for department in model.catalogs.departments:
-        rows = [
-            (department.slug, r) for r in model.notices.get(department.slug, ()) if r.days_left <= FEED_WINDOW
-        ]
-        everything += rows
-        base = layout.notices_folder(department.slug)
-        written += _write_pair(model, docs_dir / base, base, f"{department.name}：即将到期的证照", rows)
-    everything.sort(key=lambda pair: (pair[1].expires_on, pair[0], pair[1].number))
+        if department.slug not in skip:
+            rows = [(department.slug, r) for r in windows[department.slug]]
+            base = layout.notices_folder(department.slug)
+            written += _write_pair(model, docs_dir / base, base, f"{department.name}：即将到期的证照", rows)
     # The site-wide feed carries the nearest expiries only; each department's feed carries all of its own.
-    nearest = everything[:SITE_FEED_LIMIT]
-    written += _write_pair(model, docs_dir, "", f"{model.config.name}：即将到期的证照", nearest)
+    written += _write_pair(model, docs_dir, "", f"{model.config.name}：即将到期的证照", _nearest(windows))
     return written
+
+
+def _nearest(windows: dict[str, Sequence[NoticeRow]]) -> list[tuple[str, NoticeRow]]:
+    """Return the SITE_FEED_LIMIT rows of all departments nearest to expiry, by date, department and number.
+
+    Each department's rows are by date, so the nearest rows all expire by the SITE_FEED_LIMIT-th date among
+    every department's first SITE_FEED_LIMIT rows: only rows up to that date are sorted (ties keep their order).
+    """
+    firsts = sorted(r.expires_on for rows in windows.values() for r in rows[:SITE_FEED_LIMIT])
+    if not firsts:
+        return []
+    last = firsts[min(SITE_FEED_LIMIT, len(firsts)) - 1]
+    candidates = [
+        (slug, r) for slug, rows in windows.items() for r in rows[: bisect_right(rows, last, key=_expires_on)]
+    ]
+    candidates.sort(key=lambda pair: (pair[1].expires_on, pair[0], pair[1].number))
+    return candidates[:SITE_FEED_LIMIT]
+
+
+_expires_on = attrgetter("expires_on")
 
 
 def _write_pair(
@@ -59,14 +85,19 @@ def _entry_text(row: NoticeRow) -> tuple[str, str]:
     return title, text
 
 
-def _page_url(model: SiteModel, slug: str) -> str:
-    return layout.absolute(model.config.base_url, layout.notice_page(slug, FEED_WINDOW))
+def _page_urls(model: SiteModel, rows: list[tuple[str, NoticeRow]]) -> dict[str, str]:
+    """Return the address of each department's notice page, once per department (not once per row)."""
+    slugs = dict.fromkeys(slug for slug, _ in rows)
+    return {
+        slug: layout.absolute(model.config.base_url, layout.notice_page(slug, FEED_WINDOW)) for slug in slugs
+    }
 
 
 def _atom(model: SiteModel, base: str, title: str, rows: list[tuple[str, NoticeRow]]) -> bytes:
     """Return an Atom 1.0 document, written as text: ElementTree took seconds for a province's entries."""
     root, updated = model.config.base_url, _stamp(model.today)
     author = escape(model.config.host or model.config.name)
+    urls = {slug: quoteattr_free(url) for slug, url in _page_urls(model, rows).items()}
     parts = [
         '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">',
         f"<id>{escape(root + base)}feed.atom</id><title>{escape(title)}</title><updated>{updated}</updated>",
@@ -77,7 +108,7 @@ def _atom(model: SiteModel, base: str, title: str, rows: list[tuple[str, NoticeR
         entry_title, text = _entry_text(row)
         parts.append(
             f"<entry><id>{escape(_entry_id(slug, row))}</id><title>{escape(entry_title)}</title>"
-            f'<updated>{updated}</updated><link rel="alternate" href="{quoteattr_free(_page_url(model, slug))}"/>'
+            f'<updated>{updated}</updated><link rel="alternate" href="{urls[slug]}"/>'
             f"<summary>{escape(text)}</summary></entry>"
         )
     parts.append("</feed>\n")
@@ -90,12 +121,13 @@ def quoteattr_free(value: str) -> str:
 
 
 def _json_feed(model: SiteModel, base: str, title: str, rows: list[tuple[str, NoticeRow]]) -> str:
-    items = []
+    items: list[dict[str, str]] = []
+    urls, published = _page_urls(model, rows), _stamp(model.today)
     for slug, row in rows:
         entry_title, text = _entry_text(row)
         items.append(
             {"id": _entry_id(slug, row), "title": entry_title, "content_text": text,
-             "url": _page_url(model, slug), "date_published": _stamp(model.today)}
+             "url": urls[slug], "date_published": published}
         )  # fmt: skip
     data = {
         "version": "https://jsonfeed.org/version/1.1",

@@ -181,8 +181,8 @@ def test_a_broken_internal_link_fails_the_build(tmp_path: Path, monkeypatch: pyt
 
     original = render.render_docs
 
-    def with_broken_link(model: object, docs: Path) -> list[Path]:
-        written = original(model, docs)  # type: ignore[arg-type]
+    def with_broken_link(model: object, docs: Path, **options: object) -> list[Path]:
+        written = original(model, docs, **options)  # type: ignore[arg-type]
         (docs / "about.md").write_text("[坏链接](no-such-page.md)\n", encoding="utf-8")
         return written
 
