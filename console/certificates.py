@@ -15,7 +15,7 @@ import numpy as np
 
 from console.loaded import loaded_day, loaded_if_ready
 from console.settings import ConsoleSettings
-from console.work import _stamp, calendar_of, department_ledger, published, today_of
+from console.work import _stamp, calendar_of, department_ledger, files_stamp, published, today_of
 from generator.catalog.model import Catalogs
 from generator.ledger.model import Ledger
 from generator.schedule import NO_DATE, Schedule, compute_schedule
@@ -47,9 +47,7 @@ def certificates(settings: ConsoleSettings, slug: str) -> list[CertificateRow]:
     if catalogs is None or slug not in catalogs.slugs:
         return []
     today = today_of(settings)
-    root = settings.inputs.ledgers
-    files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
-    stamp = (_stamp(settings.inputs.catalogs), today, tuple((str(p), p.stat().st_mtime_ns) for p in files))
+    stamp = (_stamp(settings.inputs.catalogs), today, files_stamp(settings.inputs.ledgers))
     with _lock:
         cached = _tables.get(slug)
         if cached is not None and cached[0] == stamp:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 
 from console.settings import ConsoleSettings
-from console.work import today_of
+from console.work import files_stamp, today_of
 from generator.workflows.remind import LoadedDay, load_day
 
 _lock = threading.Lock()  # one load at a time: a second caller waits for the first and shares its result
@@ -18,9 +18,9 @@ _loaded: dict[str, tuple[object, LoadedDay]] = {}
 
 def input_stamp(settings: ConsoleSettings) -> object:
     """Return what changes when a 目录, department file, holidays.csv or 台账 file changes."""
-    roots = (settings.inputs.catalogs, settings.inputs.ledgers)
-    files = sorted({p for r in roots for p in ([r] if r.is_file() else r.rglob("*")) if p.is_file()})
-    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    catalogs, ledgers = settings.inputs.catalogs, settings.inputs.ledgers
+    inside = ledgers.is_relative_to(catalogs)  # the usual catalogs/_ledgers: walked once
+    return (files_stamp(catalogs), () if inside else files_stamp(ledgers))
 
 
 def loaded_day(settings: ConsoleSettings) -> LoadedDay:

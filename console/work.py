@@ -6,7 +6,9 @@ expects them, and rebuilding the site and index exactly as `jiaozao build` does.
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -88,11 +90,32 @@ def today_of(settings: ConsoleSettings) -> date:
 _catalog_cache: dict[str, tuple[object, Catalogs | None, list[Problem]]] = {}
 
 
+def files_stamp(root: Path, *, own_folders_only: bool = False) -> tuple[tuple[str, int, int], ...]:
+    """Return (path, modified, size) of every file under root (or of root, a file): one stat per file.
+
+    With own_folders_only, folders at the top whose names start with _ (the 台账 folder _ledgers) are left out.
+    Page views compute this often, so it walks with scandir and stats each file once.
+    """
+    if root.is_file():
+        found = os.stat(root)
+        return ((str(root), found.st_mtime_ns, found.st_size),)
+    stamps = []
+    for folder, subfolders, names in os.walk(root):
+        if own_folders_only and folder == str(root):
+            subfolders[:] = [d for d in subfolders if not d.startswith("_")]
+        for name in names:
+            path = os.path.join(folder, name)
+            try:
+                found = os.stat(path)
+            except OSError:  # removed meanwhile: the next stamp will differ anyway
+                continue
+            if stat.S_ISREG(found.st_mode):
+                stamps.append((path, found.st_mtime_ns, found.st_size))
+    return tuple(sorted(stamps))
+
+
 def _stamp(root: Path) -> object:
-    files = sorted(
-        p for p in root.rglob("*") if p.is_file() and not p.relative_to(root).parts[0].startswith("_")
-    )
-    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    return files_stamp(root, own_folders_only=True)
 
 
 def published(settings: ConsoleSettings) -> tuple[Catalogs | None, list[Problem]]:
