@@ -144,6 +144,8 @@ def main() -> None:
         while any(t.name == warmup.THREAD_NAME for t in threading.enumerate()):
             time.sleep(0.1)
         warmed = time.perf_counter() - warming
+        clients += [Client(app) for _ in range(5)]
+        later_logins = [sign_in(c) for c in clients[-5:]]
         other = [timed(partial(inspector.get, f"/departments/{slug}/ledger")) for slug in OTHERS]
         assert all(r.status_code == 200 for r, _ in other)
         later = [timed(lambda: client.get(f"/departments/{SLUG}/ledger"))[1] for _ in range(10)]
@@ -184,7 +186,10 @@ def main() -> None:
     ms = lambda s: f"{s * 1000:7.0f} ms"  # noqa: E731
     print(f"部门 100，台账 {args.rows:,} 行；{SLUG} 的证照表 {int(rows.group(1)):,} 张")
     print(
-        f"登录（含 argon2id）        中位数 {ms(statistics.median(logins))}，最慢 {ms(max(logins))}   目标 ≤ 500 ms"
+        f"登录（含 argon2id，预热中）  中位数 {ms(statistics.median(logins))}，最慢 {ms(max(logins))}   目标 ≤ 500 ms"
+    )
+    print(
+        f"登录（预热后）              中位数 {ms(statistics.median(later_logins))}，最慢 {ms(max(later_logins))}"
     )
     print(f"证照表第一页（启动后 1 秒内首次打开，预热进行中）  {ms(first[1])}")
     print(f"工作台预热（目录、全省台账、本季督促检查、今日计划）  又用了 {warmed:.1f} s")
