@@ -268,9 +268,7 @@ def supervision_bench(rows: int) -> None:
     app = create_app(settings, start_jobs=False)
     client = Client(app)
     try:
-        token = re.search(r'name="token" value="([^"]+)"', client.get("/login").text)
-        assert token
-        client.post("/login", data={"token": token.group(1), "name": "inspector", "password": PASSWORD})
+        sign_in(client, "inspector")
         page = f"/supervision?{QUARTER}"
         first = timed(lambda: client.get(page))
         assert first[0].status_code == 200, first[0].text[:2000]
@@ -322,17 +320,11 @@ def _figures(html: str) -> str:
 def _after_restart(settings: ConsoleSettings, page: str) -> tuple[str, float]:
     """Open the page on a console started afresh (nothing in memory), without its warm-up: the figures table
     and the time."""
-    from console import loaded, work_supervision
-
-    loaded._loaded.clear()
-    for store in (work_supervision._counting, work_supervision._done, work_supervision._periods):
-        store.clear()
+    warmup.forget()
     app = create_app(settings, start_jobs=False)
     client = Client(app)
     try:
-        token = re.search(r'name="token" value="([^"]+)"', client.get("/login").text)
-        assert token
-        client.post("/login", data={"token": token.group(1), "name": "inspector", "password": PASSWORD})
+        sign_in(client, "inspector")
         response, seconds = timed(lambda: client.get(page))
         assert response.status_code == 200
         return _figures(response.text), seconds

@@ -39,6 +39,12 @@ def stamped_day(settings: ConsoleSettings) -> tuple[object, LoadedDay]:
         return cached
 
 
+def forget() -> None:
+    """Drop the loaded copy (what a restart of the console does)."""
+    with _lock:
+        _loaded.clear()
+
+
 def loaded_if_ready(settings: ConsoleSettings) -> LoadedDay | None:
     """Return today's loaded inputs if they are in memory and current, without waiting for a load."""
     cached = _loaded.get(str(settings.inputs.catalogs))

@@ -20,9 +20,9 @@ from console import charts, errors, work, work_supervision
 from console.settings import ConsoleSettings
 from console.views_catalog import download
 from console.web import Console, Visit
-from console.work_supervision import Figures, Overview
+from console.work_supervision import Overview
 from generator.reminders.report import FIGURES, REMINDER_FIGURES
-from generator.workflows.report import Supervision
+from generator.workflows.report import DepartmentFigures, Supervision
 
 P = TypeVar("P", Overview, Supervision)
 
@@ -136,7 +136,7 @@ def _chart(
 
 
 def _readable(visit: Visit, period: P) -> list[Any]:
-    """Return the period's departments the user may read (DepartmentSupervision or, in an Overview, Figures)."""
+    """Return the period's departments the user may read (with what is behind their figures in a Supervision)."""
     return [d for d in period.departments if visit.user.can_read(d.slug)]
 
 
@@ -147,7 +147,7 @@ def _department(period: P, slug: str) -> Any:
     return found
 
 
-def _totals(shown: list[Figures], weeks: int) -> tuple[Counter[str], dict[str, list[int]]]:
+def _totals(shown: list[DepartmentFigures], weeks: int) -> tuple[Counter[str], dict[str, list[int]]]:
     total: Counter[str] = Counter()
     weekly = {figure: [0] * weeks for figure in FIGURES}
     for d in shown:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from console import daywork, work, work_supervision
+from console import daywork, loaded, work, work_supervision
 from console.settings import ConsoleSettings
 
 THREAD_NAME = "console-warm"
@@ -19,6 +19,12 @@ def warm(settings: ConsoleSettings) -> None:
     work.warm(settings)
     work_supervision.warm(settings)
     daywork.warm(settings)
+
+
+def forget() -> None:
+    """Drop everything the pages keep in memory, as a restart of the console would (for tests and benchmarks)."""
+    loaded.forget()
+    work_supervision.forget()
 
 
 def start(settings: ConsoleSettings) -> None:

@@ -12,7 +12,7 @@ import pickle
 import tempfile
 import threading
 from calendar import monthrange
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,11 +23,11 @@ from console.loaded import input_stamp, stamped_day
 from console.settings import ConsoleSettings
 from console.work import today_of
 from generator.atomic import replacing
-from generator.catalog.model import Department
-from generator.reminders.report import DoneRows, on_time_rate
+from generator.reminders.report import DoneRows
 from generator.reminders.report_files import write_report_xlsx
 from generator.workflows.report import (
     Counting,
+    DepartmentFigures,
     DepartmentSupervision,
     Supervision,
     Week,
@@ -37,28 +37,11 @@ from generator.workflows.report import (
 
 T = TypeVar("T")
 _KEEP = 16  # periods kept (a supervisor clicks through weeks and lists of a few periods)
-_FORMAT = 1  # of the figures kept on disk; another value there is not read
+_FORMAT = 2  # of the figures kept on disk; another value there is not read
 _lock = threading.Lock()
 _counting: list[tuple[object, Counting]] = []  # the one loaded day's Counting
 _done: list[tuple[object, DoneRows]] = []
 _periods: OrderedDict[tuple[object, ...], Supervision] = OrderedDict()
-
-
-@dataclass(frozen=True)
-class Figures:
-    """One department's figures over a period, week by week, without the lines behind them."""
-
-    department: Department
-    figures: Counter[str]
-    weekly: dict[str, list[int]]
-
-    @property
-    def slug(self) -> str:
-        return self.department.slug
-
-    @property
-    def rate(self) -> str:
-        return on_time_rate(self.figures)
 
 
 @dataclass(frozen=True)
@@ -69,7 +52,7 @@ class Overview:
     end: date
     today: date
     weeks: list[Week]
-    departments: Sequence[Figures | DepartmentSupervision]
+    departments: Sequence[DepartmentFigures]
 
 
 def default_period(today: date) -> tuple[date, date]:
@@ -117,6 +100,14 @@ def report_xlsx(period: Supervision, shown: list[DepartmentSupervision]) -> byte
         return path.read_bytes()
 
 
+def forget() -> None:
+    """Drop what is kept in memory (what a restart of the console does; the figures on disk stay)."""
+    with _lock:
+        _counting.clear()
+        _done.clear()
+        _periods.clear()
+
+
 def warm(settings: ConsoleSettings) -> None:
     """Count this quarter before anyone asks (a province's 台账 takes seconds to load)."""
     try:
@@ -151,7 +142,7 @@ def _disk_stamp(settings: ConsoleSettings) -> object:
 
 
 def _keep_on_disk(settings: ConsoleSettings, period: Supervision, stamp: object) -> None:
-    figures = [Figures(d.department, d.figures, d.weekly) for d in period.departments]
+    figures = [d.figures_only() for d in period.departments]
     kept = Overview(period.start, period.end, period.today, period.weeks, figures)
     path = _kept_file(settings, period.start, period.end)
     try:

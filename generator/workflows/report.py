@@ -79,16 +79,12 @@ class Week:
 
 
 @dataclass(frozen=True)
-class DepartmentSupervision:
-    """One department's figures over a period, week by week; the lines behind them are made when asked for."""
+class DepartmentFigures:
+    """One department's figures over a period, week by week."""
 
     department: Department
     figures: Counter[str]
     weekly: dict[str, list[int]]  # figure → one count per week of the period
-    _position: int  # in Catalogs.departments
-    _tally: Tally = field(repr=False)
-    _counting: Counting = field(repr=False)
-    _done: DoneRows = field(repr=False)
 
     @property
     def slug(self) -> str:
@@ -97,6 +93,20 @@ class DepartmentSupervision:
     @property
     def rate(self) -> str:
         return on_time_rate(self.figures)
+
+
+@dataclass(frozen=True)
+class DepartmentSupervision(DepartmentFigures):
+    """One department's figures over a period, week by week; the lines behind them are made when asked for."""
+
+    _position: int  # in Catalogs.departments
+    _tally: Tally = field(repr=False)
+    _counting: Counting = field(repr=False)
+    _done: DoneRows = field(repr=False)
+
+    def figures_only(self) -> DepartmentFigures:
+        """Return the figures without what is behind them (small: fit to keep on disk)."""
+        return DepartmentFigures(self.department, self.figures, self.weekly)
 
     def lines(self) -> list[Counted]:
         """Return every line behind the figures, in 台账 order (as the .xlsx lists them)."""

@@ -9,7 +9,7 @@ from console.settings import ConsoleSettings
 def test_the_table_is_the_same_from_the_loaded_province_and_from_the_departments_files(
     settings: ConsoleSettings,
 ) -> None:
-    loaded._loaded.clear()
+    loaded.forget()
     certificates._tables.clear()
     own = certificates.certificates(settings, "anshan")  # nothing loaded yet: its own files
     assert loaded.loaded_if_ready(settings) is None and len(own) > 50

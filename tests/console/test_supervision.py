@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 from starlette.applications import Starlette
 
+from console import warmup
 from console.app import create_app
 from console.settings import ConsoleSettings
 from generator.cli import main
@@ -271,15 +272,6 @@ def test_a_broken_catalogue_is_said_in_chinese(
     )
 
 
-def _forget_everything_in_memory() -> None:
-    """What a restart of the console does to its caches."""
-    from console import loaded, work_supervision
-
-    loaded._loaded.clear()
-    for store in (work_supervision._counting, work_supervision._done, work_supervision._periods):
-        store.clear()
-
-
 def test_the_figures_are_kept_on_disk_for_the_first_view_after_a_restart(
     recorded: ConsoleSettings, clients: Clients
 ) -> None:
@@ -288,14 +280,14 @@ def test_the_figures_are_kept_on_disk_for_the_first_view_after_a_restart(
     first = create_app(recorded, start_jobs=False)
     before = summary_rows(clients(first, "admin").get(f"/supervision?{SPAN}").text)
     first.state.console.close()
-    _forget_everything_in_memory()
+    warmup.forget()
     again = create_app(recorded, start_jobs=False)
     try:
         admin = clients(again, "admin")
         assert summary_rows(admin.get(f"/supervision?{SPAN}").text) == before
         assert loaded.loaded_if_ready(recorded) is None  # the 台账 was not loaded for it
         record_one_not_done(admin, recorded)  # the 登记簿 changes: the kept figures are not used
-        _forget_everything_in_memory()
+        warmup.forget()
         after = summary_rows(admin.get(f"/supervision?{SPAN}").text)
         assert loaded.loaded_if_ready(recorded) is not None and after["合计"] != before["合计"]
     finally:
