@@ -15,7 +15,7 @@ from whoosh import index
 from generator.catalog.model import Catalogs
 from generator.config import DEMO_CATALOGS, Settings, default_index_dir
 from generator.ledger.model import Ledger
-from generator.lookup import writer
+from generator.lookup import writer, writer_state
 from generator.lookup.records import LedgerEntries, certificate_entries, index_meta
 from generator.lookup.writer import IndexWriteError, write_lookup_index
 from generator.pipeline import load_inputs
@@ -285,8 +285,8 @@ def test_persons_duplicates_and_certificates_without_numbers(
     assert persons and all(fields[2] not in named for fields in persons)
 
 
-@pytest.mark.parametrize("damage", [writer.STATE_FILE, writer.UIDS_FILE, writer.UID_DEPARTMENTS_FILE,
-                                    writer.ROW_DEPARTMENTS_FILE, OFFSETS_FILE])  # fmt: skip
+@pytest.mark.parametrize("damage", [writer_state.STATE_FILE, writer_state.UIDS_FILE, writer_state.UID_DEPARTMENTS_FILE,
+                                    writer_state.ROW_DEPARTMENTS_FILE, OFFSETS_FILE])  # fmt: skip
 @pytest.mark.parametrize("how", ["missing", "corrupt"])
 def test_damaged_private_files_mean_a_full_write(
     demo: tuple[Ledger, Schedule, Catalogs], tmp_path: Path, damage: str, how: str
