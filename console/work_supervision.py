@@ -68,9 +68,8 @@ def supervision(settings: ConsoleSettings, start: date, end: date) -> Supervisio
         counting = _one(
             _counting, inputs, lambda: Counting(day.inputs.catalogs, day.inputs.ledger, day.schedule)
         )
-        registry = _registry_stamp(
-            settings.inputs.db
-        )  # taken before reading: a later record means read again
+        # The 登记簿's state is taken before it is read: a record added meanwhile means reading it again.
+        registry = _registry_stamp(settings.inputs.db)
         done = _one(_done, (id(counting), registry), lambda: read_done(settings.inputs, counting))
         key = (id(counting), id(done), start, end)
         found = _periods.get(key)
