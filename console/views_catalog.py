@@ -127,11 +127,16 @@ def stored(console: Console, slug: str, kind: str, upload_id: str) -> dict[str, 
 
 
 async def upload_page(console: Console, request: Request) -> Response:
+    return show_upload(console, request, "catalog")
+
+
+def show_upload(console: Console, request: Request, kind: str) -> Response:
+    """Show a checked upload of the department's 目录 or 台账 (kind): its problems, and the next step."""
     slug = request.path_params["slug"]
     visit = console.readable(request, slug)
-    found = stored(console, slug, "catalog", request.path_params["id"])
+    found = stored(console, slug, kind, request.path_params["id"])
     return console.page(
-        request, "catalog_upload.html", slug=slug, up=found, can_change=visit.user.can_change(slug)
+        request, f"{kind}_upload.html", slug=slug, up=found, can_change=visit.user.can_change(slug)
     )
 
 

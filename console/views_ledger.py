@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from console import audit, certificates, errors, jobs, work
 from console.problems_view import problem_report
-from console.views_catalog import received, store_upload, stored
+from console.views_catalog import received, show_upload, store_upload, stored
 from console.web import Console
 
 PAGE = 50
@@ -60,12 +60,7 @@ async def upload(console: Console, request: Request) -> Response:
 
 
 async def upload_page(console: Console, request: Request) -> Response:
-    slug = request.path_params["slug"]
-    visit = console.readable(request, slug)
-    found = stored(console, slug, "ledger", request.path_params["id"])
-    return console.page(
-        request, "ledger_upload.html", slug=slug, up=found, can_change=visit.user.can_change(slug)
-    )
+    return show_upload(console, request, "ledger")
 
 
 async def accept(console: Console, request: Request) -> Response:
