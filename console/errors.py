@@ -5,22 +5,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from portal.errors import PortalError
 
 
-@dataclass
-class ConsoleError(Exception):
-    """An error raised in an endpoint and rendered once, at the edge."""
-
-    status: int
-    code: str
-    message: str
-    hint: str = ""
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "error": {"status": self.status, "code": self.code, "message": self.message, "hint": self.hint}
-        }
+class ConsoleError(PortalError):
+    """An error raised in an endpoint and rendered once, at the edge (in the portal's one JSON shape)."""
 
 
 TITLES = {
