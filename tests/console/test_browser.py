@@ -7,7 +7,6 @@ is audited with axe-core (when .ci/install-axe has installed it) for serious and
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -20,15 +19,8 @@ import httpx
 import pytest
 
 from console.settings import ConsoleSettings
-from tests.browser import ARTIFACTS, chromium, free_port, require_browser, serve
+from tests.browser import ARTIFACTS, AXE, audit, chromium, free_port, require_browser, serve
 from tests.console.conftest import PASSWORD, edited_catalog
-
-AXE = Path(__file__).resolve().parents[2] / ".ci" / "vendor" / "axe-core" / "axe.min.js"
-_AXE_RUN = """
-const done = arguments[arguments.length - 1];
-axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, resultTypes: ["violations"]})
-  .then(r => done(JSON.stringify(r.violations)), e => done(JSON.stringify([{id: "axe-error", impact: "critical", help: String(e)}])));
-"""
 
 
 @pytest.fixture
@@ -151,14 +143,12 @@ class Browser:
         self.driver.set_window_size(1280, 900)
 
     def audit(self, where: str) -> None:
+        """Run axe-core (tests/browser.audit: serious and critical findings) and keep what it finds."""
         if not AXE.is_file():
             return
-        self.driver.execute_script(AXE.read_text(encoding="utf-8"))
-        violations = json.loads(self.driver.execute_async_script(_AXE_RUN))
         self.findings += [
             f"{where}: {v['id']} ({v['impact']}) {v.get('help', '')}"
-            for v in violations
-            if v.get("impact") in ("serious", "critical")
+            for v in audit(self.driver, f"console-{where.replace('@', '-')}")
         ]
 
 

@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 
 from console.db import connect
 from console.settings import ConsoleSettings
+from tests.conftest import ANSHAN_CATALOG_HEADER
 from tests.console.conftest import Clients, edited_catalog, wait_for_job
 
 D = "/departments/anshan/catalog"
@@ -137,13 +138,5 @@ def test_downloads_of_the_current_file_and_an_empty_template(
     sheet = openpyxl.load_workbook(io.BytesIO(template.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2
-    assert rows[1] == (
-        "序号",
-        "审批事项名称",
-        "证照名称",
-        "审批科室",
-        "证照法定有效期",
-        "首次提醒时限",
-        "二次提醒时限",
-    )
+    assert rows[1] == ANSHAN_CATALOG_HEADER
     assert "upload" not in clients(quiet_app, "inspector").get(D).text.lower().replace("uploads", "")

@@ -19,7 +19,13 @@ from generator.cli import main
 from generator.reminders.registry import Registry
 from generator.workflows.remind import plan_today
 from tests.console.conftest import TODAY, Built, Clients, _settings
-from tests.console.today_helpers import fill_worklist, holder_forms, registry_rows, worklist_groups
+from tests.console.today_helpers import (
+    cli_options,
+    fill_worklist,
+    holder_forms,
+    registry_rows,
+    worklist_groups,
+)
 
 D = "/departments/anshan"
 TOMORROW = date(2026, 11, 24)
@@ -119,15 +125,7 @@ def test_the_command_line_and_the_console_give_the_same_registry_and_the_same_ne
     cli_root = tmp_path / "cli"
     shutil.copytree(built.root, cli_root, symlinks=True)
     cli = _settings(cli_root)
-    catalogs = cli.inputs.catalogs
-    common = [
-        "--catalogs",
-        str(catalogs),
-        "--ledgers",
-        str(catalogs / "_ledgers"),
-        "--db",
-        str(cli.inputs.db),
-    ]
+    common = cli_options(cli)
     out = tmp_path / "remind"
     assert main(["remind", *common, "--today", TODAY.isoformat(), "--out", str(out), "--dry-run"]) == 0
     worklist = out / "anshan" / "电话提醒清单.xlsx"

@@ -19,23 +19,14 @@ from console.settings import ConsoleSettings
 from portal.rules.china import china_today
 from tests.browser import chromium
 from tests.console.test_browser import Browser, console_server
-from tests.console.today_helpers import COLUMN
+from tests.console.today_helpers import COLUMN, cli_options
 
 __all__ = ["console_server"]
 
 
 def _jiaozao(settings: ConsoleSettings, workdir: Path, *args: str) -> None:
-    catalogs = settings.inputs.catalogs
-    common = [
-        "--catalogs",
-        str(catalogs),
-        "--ledgers",
-        str(catalogs / "_ledgers"),
-        "--db",
-        str(settings.inputs.db),
-    ]
     done = subprocess.run(
-        [sys.executable, "-m", "generator", *args, *common],
+        [sys.executable, "-m", "generator", *args, *cli_options(settings)],
         cwd=workdir,
         capture_output=True,
         text=True,

@@ -10,10 +10,24 @@ from pathlib import Path
 
 import openpyxl
 
+from console.settings import ConsoleSettings
 from generator.reminders.worklist import HEADERS
 
 COLUMN = {name: index for index, name in enumerate(HEADERS)}
 _FORM = re.compile(r'<form class="inline record".*?</form>', re.S)
+
+
+def cli_options(settings: ConsoleSettings) -> list[str]:
+    """Return the options that point `jiaozao` at the console's 目录, 台账 and 登记簿."""
+    catalogs = settings.inputs.catalogs
+    return [
+        "--catalogs",
+        str(catalogs),
+        "--ledgers",
+        str(catalogs / "_ledgers"),
+        "--db",
+        str(settings.inputs.db),
+    ]
 
 
 def holder_forms(page: str) -> list[list[str]]:
