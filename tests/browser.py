@@ -11,13 +11,17 @@ import json
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -64,6 +68,41 @@ def serve(folder: Path) -> Iterator[str]:
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+@contextmanager
+def running_jiaozao(
+    args: list[str], probe: str, *, env: dict[str, str] | None = None, cwd: Path | None = None,
+    stop_seconds: float = 10,
+) -> Iterator[str]:  # fmt: skip
+    """Run `jiaozao ARGS --port P` on a free port of 127.0.0.1 and yield its base URL once probe answers.
+
+    A server that exits or does not answer within 30 s fails the test with what it printed.
+    """
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", *args, "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=cwd,
+        env={**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})},
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(base + probe, timeout=1)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    output = process.stdout.read().decode() if process.stdout else ""
+                    raise AssertionError(f"jiaozao {args[0]} did not start: {output}") from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=stop_seconds)
+        if process.stdout:
+            process.stdout.close()
 
 
 def free_port() -> int:

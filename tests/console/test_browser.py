@@ -7,19 +7,15 @@ is audited with axe-core (when .ci/install-axe has installed it) for serious and
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from console.settings import ConsoleSettings
-from tests.browser import ARTIFACTS, AXE, audit, chromium, free_port, require_browser, serve
+from tests.browser import ARTIFACTS, AXE, audit, chromium, require_browser, running_jiaozao, serve
 from tests.console.conftest import PASSWORD, edited_catalog
 
 
@@ -27,35 +23,14 @@ from tests.console.conftest import PASSWORD, edited_catalog
 def console_server(settings: ConsoleSettings, workdir: Path) -> Iterator[tuple[str, str]]:
     """Run `jiaozao console` on a free port and a static server for the public site; yield both base URLs."""
     require_browser()
+    args = [
+        "console", "--catalogs", str(settings.inputs.catalogs), "--site", str(settings.site), "--src",
+        str(settings.src), "--index", str(settings.index), "--console-db", str(settings.db),
+    ]  # fmt: skip
     with serve(settings.site) as public:
-        port = free_port()
-        command = [
-            sys.executable, "-m", "generator", "console", "--catalogs", str(settings.inputs.catalogs),
-            "--site", str(settings.site), "--src", str(settings.src), "--index", str(settings.index),
-            "--console-db", str(settings.db), "--port", str(port),
-        ]  # fmt: skip
-        env = {**os.environ, "JIAOZAO_CONSOLE_PUBLIC_URL": public, "PYTHONWARNINGS": "ignore"}
-        process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=workdir
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    httpx.get(base + "/login", timeout=1)
-                    break
-                except httpx.TransportError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        output = process.stdout.read().decode() if process.stdout else ""
-                        raise AssertionError(f"console did not start: {output}") from None
-                    time.sleep(0.1)
+        environment = {"JIAOZAO_CONSOLE_PUBLIC_URL": public}
+        with running_jiaozao(args, "/login", env=environment, cwd=workdir, stop_seconds=20) as base:
             yield base, public
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
-            if process.stdout:
-                process.stdout.close()
 
 
 class Browser:

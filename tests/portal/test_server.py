@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.browser import free_port
+from tests.browser import running_jiaozao
 from tests.portal.conftest import PortalData, build_index
 
 JIAOZAO = [sys.executable, "-m", "generator"]
@@ -23,29 +22,10 @@ JIAOZAO = [sys.executable, "-m", "generator"]
 @contextmanager
 def running_portal(catalogs: Path, index_dir: Path, *extra: str) -> Iterator[str]:
     """Run `jiaozao serve` on a free port of 127.0.0.1 and yield its base URL once /healthz answers."""
-    port = free_port()
-    process = subprocess.Popen(
-        [*JIAOZAO, "serve", "--catalogs", str(catalogs), "--index", str(index_dir), "--port", str(port), *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(base + "/healthz", timeout=1)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    output = process.stdout.read().decode() if process.stdout else ""
-                    raise AssertionError(f"portal did not start: {output}") from None
-                time.sleep(0.1)
+    with running_jiaozao(
+        ["serve", "--catalogs", str(catalogs), "--index", str(index_dir), *extra], "/healthz"
+    ) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        if process.stdout:
-            process.stdout.close()
 
 
 def _unlimited_copy(portal_data: PortalData, tmp_path: Path) -> tuple[Path, Path]:
