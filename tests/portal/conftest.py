@@ -18,8 +18,10 @@ from generator.lookup.writer import write_lookup_index
 from generator.pipeline import load_inputs
 from generator.schedule import compute_schedule
 from generator.site.config import load_site_config
+from generator.workflows.build import build_site
 from portal.app import create_app
 from portal.config import PortalConfig
+from tests.browser import running_jiaozao
 from tests.conftest import write_xlsx
 from tests.portal.client import AppClient
 
@@ -105,3 +107,25 @@ def client_for(portal_data: PortalData) -> Iterator[Callable[..., AppClient]]:
 @pytest.fixture
 def client(client_for: Callable[..., AppClient]) -> AppClient:
     return client_for()
+
+
+@pytest.fixture(scope="session")
+def served_site(portal_data: PortalData, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`jiaozao serve` on 127.0.0.1 with the demo site built beside its index, and no rate limit."""
+    root = tmp_path_factory.mktemp("served-site")
+    catalogs = root / "catalogs"
+    shutil.copytree(portal_data.catalogs_dir, catalogs)
+    (catalogs / "portal.yaml").write_text("每分钟查询次数: 0\n", encoding="utf-8")
+    settings = Settings.read(str(catalogs), site=str(root / "site"), src=str(root / "src"))
+    build_site(settings, TODAY, with_index=True)
+    args = [
+        "serve",
+        "--catalogs",
+        str(catalogs),
+        "--index",
+        str(settings.index),
+        "--site",
+        str(settings.site),
+    ]
+    with running_jiaozao(args, "/healthz") as base:
+        yield base

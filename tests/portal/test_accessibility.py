@@ -7,18 +7,13 @@ Also the keyboard path a person without a mouse takes: the site's home page → 
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from generator.config import Settings, default_index_dir
-from generator.workflows.build import build_site
 from tests.browser import audit, chromium, open_in_mode, require_axe, summary
-from tests.portal.conftest import TODAY, PortalData
-from tests.portal.test_server import running_portal
 
 PAGES = {
     "lookup": "/lookup",
@@ -37,17 +32,10 @@ MODES = {"normal": False, "large": True}
 
 
 @pytest.fixture(scope="module")
-def portal(portal_data: PortalData, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def portal(request: pytest.FixtureRequest) -> str:
     """The portal serving the demo site and its index, with no rate limit."""
     require_axe()
-    root = tmp_path_factory.mktemp("portal-a11y")
-    catalogs = root / "catalogs"
-    shutil.copytree(portal_data.catalogs_dir, catalogs)
-    (catalogs / "portal.yaml").write_text("每分钟查询次数: 0\n", encoding="utf-8")
-    site = root / "site"
-    build_site(Settings.read(str(catalogs)), TODAY, site, root / "src", index_dir=default_index_dir(site))
-    with running_portal(catalogs, default_index_dir(site), "--site", str(site)) as base:
-        yield base
+    return str(request.getfixturevalue("served_site"))
 
 
 @pytest.fixture(scope="module")
