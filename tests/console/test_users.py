@@ -153,42 +153,9 @@ def test_the_user_command_adds_lists_changes_and_disables(
     secret.write_text("Harbor-lantern-9931\n", encoding="utf-8")
     db = ["--console-db", str(settings.db)]
     catalogs = ["--catalogs", str(settings.inputs.catalogs)]
-    assert (
-        main(
-            [
-                "user",
-                "add",
-                "sunqi",
-                "--role",
-                "科员",
-                "--department",
-                "anyang",
-                "--password-file",
-                str(secret),
-                *db,
-                *catalogs,
-            ]
-        )
-        == 0
-    )
-    assert (
-        main(
-            [
-                "user",
-                "add",
-                "sunqi",
-                "--role",
-                "科员",
-                "--department",
-                "anyang",
-                "--password-file",
-                str(secret),
-                *db,
-                *catalogs,
-            ]
-        )
-        == 1
-    )
+    add = ["user", "add", "sunqi", "--role", "科员", "--department", "anyang", "--password-file", str(secret)]
+    assert main([*add, *db, *catalogs]) == 0
+    assert main([*add, *db, *catalogs]) == 1
     assert main(["user", "add", "x1", "--role", "局长", "--password-file", str(secret), *db, *catalogs]) == 1
     assert (
         main(
