@@ -8,25 +8,12 @@ import openpyxl
 import pytest
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from generator.catalog.load import load_catalogs
 from generator.catalog.model import Catalogs
-from generator.ledger.load import load_ledgers
-from generator.ledger.model import Ledger
-from generator.problems import Level, Problem
+from generator.problems import Level
 from tests.conftest import write_xlsx
+from tests.generator.ledger.conftest import load_counted
 
 HEADER: list[object] = ["证照持有单位（个人）", "证照名称", "证照编号", "期满日期", "联系人", "联系方式"]
-
-
-@pytest.fixture
-def catalogs(catalogs_dir: Path) -> Catalogs:
-    return load_catalogs(catalogs_dir)[0]
-
-
-def _load(path: Path, catalogs: Catalogs) -> tuple[Ledger, list[Problem]]:
-    ledger, problems = load_ledgers(path, catalogs)
-    assert ledger.rows_read == len(ledger) + ledger.rows_rejected  # rows in = scheduled + reported
-    return ledger, problems
 
 
 def _excel_text(text: str) -> str:
@@ -43,7 +30,7 @@ def test_an_invisible_character_in_a_name_is_cleaned_warned_and_scheduled(
     tmp_path: Path, catalogs: Catalogs, char: str
 ) -> None:
     path = write_xlsx(tmp_path / "anshan.xlsx", [HEADER, _row(1, _excel_text(f"华宇{char}化工有限公司"))])
-    ledger, problems = _load(path, catalogs)
+    ledger, problems = load_counted(path, catalogs)
     assert len(ledger) == 1 and ledger.holder[0] in ("华宇化工有限公司", "华宇 化工有限公司")
     (problem,) = problems
     assert problem.level is Level.WARNING and "不可见字符" in problem.message
@@ -54,7 +41,7 @@ def test_an_invisible_character_in_a_name_is_cleaned_warned_and_scheduled(
 def test_a_number_pasted_from_word_is_stored_as_typed(tmp_path: Path, catalogs: Catalogs) -> None:
     row = _row(1)
     row[2], row[5] = "\ufeffC-\u200b１２٣", "１３８００１３８０００"
-    ledger, problems = _load(write_xlsx(tmp_path / "anshan.xlsx", [HEADER, row]), catalogs)
+    ledger, problems = load_counted(write_xlsx(tmp_path / "anshan.xlsx", [HEADER, row]), catalogs)
     assert ledger.number == ["C-123"] and ledger.phone == ["13800138000"]
     assert [p.column for p in problems] == ["证照编号"]
 
@@ -71,7 +58,7 @@ def test_every_sheet_with_a_ledger_header_is_read(tmp_path: Path, catalogs: Cata
             sheet.append(row)
     book.remove(book.worksheets[0])
     book.save(tmp_path / "anshan.xlsx")
-    ledger, problems = _load(tmp_path / "anshan.xlsx", catalogs)
+    ledger, problems = load_counted(tmp_path / "anshan.xlsx", catalogs)
     assert len(ledger) == 680 and ledger.rows_read == 680
     (skipped,) = problems
     assert skipped.level is Level.WARNING and skipped.message == "工作表“说明”没有台账表头，已跳过"
@@ -91,7 +78,7 @@ def test_a_certificate_on_two_sheets_is_a_duplicate_naming_the_sheet(
             sheet.append(row)
     book.remove(book.worksheets[0])
     book.save(tmp_path / "anshan.xlsx")
-    ledger, problems = _load(tmp_path / "anshan.xlsx", catalogs)
+    ledger, problems = load_counted(tmp_path / "anshan.xlsx", catalogs)
     assert len(ledger) == 1 and ledger.rows_rejected == 1
     (problem,) = problems
     assert problem.sheet == "二月" and "工作表「一月」第 2 行" in problem.fix
@@ -107,7 +94,7 @@ def test_a_workbook_without_any_ledger_sheet_names_the_sheets_it_looked_at(
     first.append(["填表说明"])
     book.create_sheet("附表").append(["事项代码", "事项"])
     book.save(tmp_path / "anshan.xlsx")
-    _, problems = _load(tmp_path / "anshan.xlsx", catalogs)
+    _, problems = load_counted(tmp_path / "anshan.xlsx", catalogs)
     (problem,) = problems
     assert problem.level is Level.ERROR and "「说明」、「附表」" in problem.message
 
@@ -122,14 +109,14 @@ def test_a_two_row_header_keeps_the_phone_column(tmp_path: Path, catalogs: Catal
     for cells in ("A1:A2", "B1:B2", "C1:C2", "D1:E1"):
         sheet.merge_cells(cells)
     book.save(tmp_path / "anshan.xlsx")
-    ledger, problems = _load(tmp_path / "anshan.xlsx", catalogs)
+    ledger, problems = load_counted(tmp_path / "anshan.xlsx", catalogs)
     assert ledger.phone == ["13800138000"] and ledger.contact == ["张三"] and ledger.row.tolist() == [3]
     assert [p.message for p in problems] == ["台账没有证照编号列"]
 
 
 def test_a_missing_phone_column_is_said_once_per_file(tmp_path: Path, catalogs: Catalogs) -> None:
     rows: list[list[object]] = [HEADER[:5], *(_row(n)[:5] for n in range(20))]  # 联系人 but no 联系方式
-    ledger, problems = _load(write_xlsx(tmp_path / "anshan.xlsx", rows), catalogs)
+    ledger, problems = load_counted(write_xlsx(tmp_path / "anshan.xlsx", rows), catalogs)
     assert len(ledger) == 20
     (problem,) = problems
     assert problem.message == "台账没有联系方式列" and problem.row == 1 and problem.level is Level.WARNING
@@ -141,7 +128,7 @@ def test_an_unbalanced_quote_is_one_error_row_and_the_rest_is_read(
     lines = [",".join(map(str, HEADER)), *(",".join(map(str, _row(n))) for n in range(600))]
     lines[3] = lines[3].replace("采矿许可证", '"采矿许可证')
     (tmp_path / "anshan.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
-    ledger, problems = _load(tmp_path / "anshan.csv", catalogs)
+    ledger, problems = load_counted(tmp_path / "anshan.csv", catalogs)
     assert (ledger.rows_read, len(ledger), ledger.rows_rejected) == (600, 599, 1)
     errors = [p for p in problems if p.level is Level.ERROR]
     assert errors and {p.row for p in errors} == {4} and "引号" in errors[0].message
@@ -155,7 +142,7 @@ def test_a_stray_far_cell_does_not_stop_the_file(tmp_path: Path, catalogs: Catal
         sheet.append(row)
     sheet["XFD1048576"] = "x"
     book.save(tmp_path / "anshan.xlsx")
-    ledger, problems = _load(tmp_path / "anshan.xlsx", catalogs)
+    ledger, problems = load_counted(tmp_path / "anshan.xlsx", catalogs)
     assert len(ledger) == 1
     (problem,) = problems
     assert "XFD1048576" in problem.message and problem.level is Level.WARNING
@@ -168,7 +155,7 @@ def test_files_not_read_and_departments_without_rows_are_named(tmp_path: Path, c
     (folder / "说明.txt").write_text("台账说明", encoding="utf-8")
     (folder / "~$anshan.xlsx").write_bytes(b"lock")
     (folder / ".DS_Store").write_bytes(b"")
-    ledger, problems = _load(folder, catalogs)
+    ledger, problems = load_counted(folder, catalogs)
     assert len(ledger) == 1
     skipped = sorted(Path(p.file).name for p in problems if "已跳过" in p.message)
     assert skipped == ["anshan-2026-11.tsv", "说明.txt"]
@@ -183,7 +170,7 @@ def test_a_certificate_name_or_date_pasted_with_invisible_characters_still_resol
 ) -> None:
     row = _row(1)
     row[1], row[3] = _excel_text("采矿\x0b许可证\u200b"), "2026-05-01\ufeff"
-    ledger, problems = _load(write_xlsx(tmp_path / "anshan.xlsx", [HEADER, row]), catalogs)
+    ledger, problems = load_counted(write_xlsx(tmp_path / "anshan.xlsx", [HEADER, row]), catalogs)
     assert len(ledger) == 1 and catalogs.items[ledger.item[0]].certificate == "采矿许可证"
     (problem,) = problems
     assert problem.column == "证照名称" and problem.level is Level.WARNING and problem.value == "采矿 许可证"
@@ -195,5 +182,5 @@ def test_a_csv_name_with_a_control_character_is_cleaned(
 ) -> None:
     text = ",".join(map(str, HEADER)) + "\r\n" + ",".join(map(str, _row(1, "华宇\x07化工有限公司"))) + "\r\n"
     (tmp_path / "anshan.csv").write_bytes(text.encode(encoding))
-    ledger, problems = _load(tmp_path / "anshan.csv", catalogs)
+    ledger, problems = load_counted(tmp_path / "anshan.csv", catalogs)
     assert ledger.holder == ["华宇化工有限公司"] and [p.row for p in problems] == [2]

@@ -7,12 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.catalog.load import load_catalogs
 from generator.catalog.model import Catalogs
-from generator.ledger.load import load_ledgers
-from generator.ledger.model import Ledger
 from generator.problems import Level, Problem
 from tests.conftest import write_csv, write_xlsx
+from tests.generator.ledger.conftest import load_counted
 
 ANSHAN_HEADER = [
     "序号",
@@ -26,17 +24,6 @@ ANSHAN_HEADER = [
     "备注（二次提醒在此栏备注）",
 ]
 ANSHAN_TITLE = [["鞍山市行政审批局证照到期提醒台账"], ["科室："]]
-
-
-@pytest.fixture
-def catalogs(catalogs_dir: Path) -> Catalogs:
-    return load_catalogs(catalogs_dir)[0]
-
-
-def _load(path: Path, catalogs: Catalogs) -> tuple[Ledger, list[Problem]]:
-    ledger, problems = load_ledgers(path, catalogs)
-    assert ledger.rows_read == len(ledger) + ledger.rows_rejected  # rows in = scheduled + reported
-    return ledger, problems
 
 
 def _row_problems(problems: list[Problem]) -> list[Problem]:
@@ -69,7 +56,7 @@ def test_every_date_form_reads_as_the_same_day(tmp_path: Path, catalogs: Catalog
     path = write_xlsx(
         tmp_path / "anshan.xlsx", [*ANSHAN_TITLE, ANSHAN_HEADER, [1, "华宇化工有限公司", "采矿许可证", cell]]
     )
-    ledger, problems = _load(path, catalogs)
+    ledger, problems = load_counted(path, catalogs)
     assert _errors(problems) == []
     assert date.fromordinal(int(ledger.expires[0])) == date(2026, 3, 1)
 
@@ -96,7 +83,7 @@ def test_identifiers_stay_text_with_leading_zeros(tmp_path: Path, catalogs: Cata
             13800138000,
         ],
     ]
-    ledger, problems = _load(write_xlsx(tmp_path / "anshan.xlsx", rows), catalogs)
+    ledger, problems = load_counted(write_xlsx(tmp_path / "anshan.xlsx", rows), catalogs)
     assert problems == []
     assert ledger.number == ["0210-000123"]
     assert ledger.phone == ["13800138000"]
@@ -108,7 +95,7 @@ def test_an_id_number_excel_turned_into_a_float_is_reported_not_guessed(
 ) -> None:
     header = ["证照持有单位 (个人)", "证照名称", "期满日期", "身份证号"]
     rows = [header, ["张三", "采矿许可证", "2026-05-01", 110105194912310020.0]]
-    ledger, problems = _load(write_xlsx(tmp_path / "anshan.xlsx", rows), catalogs)
+    ledger, problems = load_counted(write_xlsx(tmp_path / "anshan.xlsx", rows), catalogs)
     assert len(ledger) == 1 and ledger.id_number == [""]
     (problem,) = _row_problems(problems)
     assert (
@@ -133,7 +120,7 @@ def test_bad_rows_are_each_reported_with_row_column_value_and_fix(tmp_path: Path
         [8, "华宇化工有限公司", "采矿许可证", "2026-05-01"],  # row 11: duplicate of row 4
         [9, "德仁诊所", "取水许可证", "2026-06-01", "李四", "12345"],  # row 12: scheduled, phone warned
     ]
-    ledger, problems = _load(write_xlsx(tmp_path / "anshan.xlsx", rows), catalogs)
+    ledger, problems = load_counted(write_xlsx(tmp_path / "anshan.xlsx", rows), catalogs)
     problems = _row_problems(problems)
     assert len(ledger) == 2 and ledger.rows_read == 9 and ledger.rows_rejected == 7
     by_row = {p.row: p for p in problems}
@@ -153,7 +140,7 @@ def test_bad_rows_are_each_reported_with_row_column_value_and_fix(tmp_path: Path
 def test_a_matter_column_settles_which_of_two_items(tmp_path: Path, catalogs: Catalogs) -> None:
     header = ["证照持有单位（个人）", "审批事项名称", "证照名称", "期满日期"]
     rows = [header, ["平安客运有限公司", "道路旅客运输经营许可", "道路运输经营许可证", "2026-05-01"]]
-    ledger, problems = _load(write_xlsx(tmp_path / "anshan.xlsx", rows), catalogs)
+    ledger, problems = load_counted(write_xlsx(tmp_path / "anshan.xlsx", rows), catalogs)
     assert _errors(problems) == []
     assert catalogs.items[ledger.item[0]].seq == "9"
 
@@ -174,7 +161,7 @@ def test_jiaozao_layout_finds_items_by_code(tmp_path: Path, catalogs: Catalogs) 
         [1, "5", "立山区德仁诊所", "2026-12-20", "王五", "13900000000"],
         [2, "12", "某诊所", "2026-12-20"],
     ]
-    ledger, problems = _load(write_xlsx(tmp_path / "anshan-weijian.xlsx", rows), catalogs)
+    ledger, problems = load_counted(write_xlsx(tmp_path / "anshan-weijian.xlsx", rows), catalogs)
     assert catalogs.items[ledger.item[0]].matter == "医疗机构执业许可延续"
     (problem,) = _row_problems(problems)
     assert problem.row == 4 and "事项代码 12" in problem.message and "1、2" in problem.fix
@@ -199,7 +186,9 @@ def test_gbk_csv_in_the_dongli_layout(tmp_path: Path, catalogs: Catalogs) -> Non
         header,
         [1, "东丽农资经营部", "农药经营许可证", "2021/6/1", "2026/5/31", "赵六", "022-12345678"],
     ]
-    ledger, problems = _load(write_csv(tmp_path / "dongli" / "2026-11.csv", rows, encoding="gbk"), catalogs)
+    ledger, problems = load_counted(
+        write_csv(tmp_path / "dongli" / "2026-11.csv", rows, encoding="gbk"), catalogs
+    )
     assert problems == [
         Problem(
             str(tmp_path / "dongli" / "2026-11.csv"),
@@ -216,7 +205,7 @@ def test_gbk_csv_in_the_dongli_layout(tmp_path: Path, catalogs: Catalogs) -> Non
 def test_person_holders_are_recognised(tmp_path: Path, catalogs: Catalogs) -> None:
     header = ["证照持有单位（个人）", "证照名称", "期满日期"]
     rows = [header, ["张三", "采矿许可证", "2026-05-01"], ["华宇化工有限公司", "取水许可证", "2026-05-01"]]
-    ledger, _ = _load(write_xlsx(tmp_path / "anshan.xlsx", rows), catalogs)
+    ledger, _ = load_counted(write_xlsx(tmp_path / "anshan.xlsx", rows), catalogs)
     assert ledger.person.tolist() == [True, False]
 
 
@@ -228,7 +217,7 @@ def test_renewal_status_is_read(tmp_path: Path, catalogs: Catalogs) -> None:
         ["乙公司", "取水许可证", "2026-05-01", ""],
         ["丙公司", "取水许可证", "2026-05-02", "问问"],
     ]
-    ledger, problems = _load(write_xlsx(tmp_path / "anshan.xlsx", rows), catalogs)
+    ledger, problems = load_counted(write_xlsx(tmp_path / "anshan.xlsx", rows), catalogs)
     assert ledger.applied.tolist() == [True, False, False]
     assert [(p.row, p.level) for p in _row_problems(problems)] == [(4, Level.WARNING)]
 
@@ -239,7 +228,7 @@ def test_a_file_missing_a_required_column_reports_all_its_rows(tmp_path: Path, c
         ["甲公司", "采矿许可证", "张三"],
         ["乙公司", "取水许可证", "李四"],
     ]
-    ledger, problems = _load(write_xlsx(tmp_path / "anshan.xlsx", rows), catalogs)
+    ledger, problems = load_counted(write_xlsx(tmp_path / "anshan.xlsx", rows), catalogs)
     assert len(ledger) == 0 and ledger.rows_rejected == 2
     (problem,) = problems
     assert (
@@ -250,7 +239,7 @@ def test_a_file_missing_a_required_column_reports_all_its_rows(tmp_path: Path, c
 def test_a_file_of_no_department_is_a_problem(tmp_path: Path, catalogs: Catalogs) -> None:
     write_xlsx(tmp_path / "ledgers" / "台账.xlsx", [["证照持有单位（个人）", "证照名称", "期满日期"]])
     write_xlsx(tmp_path / "ledgers" / "~$anshan.xlsx", [["lock file"]])
-    _, problems = _load(tmp_path / "ledgers", catalogs)
+    _, problems = load_counted(tmp_path / "ledgers", catalogs)
     (problem,) = problems
     assert "哪个部门" in problem.message and "anshan" in problem.fix
 
@@ -258,7 +247,7 @@ def test_a_file_of_no_department_is_a_problem(tmp_path: Path, catalogs: Catalogs
 def test_the_demo_ledgers_load_without_errors(catalogs: Catalogs) -> None:
     from generator.config import DEMO_CATALOGS, LEDGER_FOLDER
 
-    ledger, problems = _load(DEMO_CATALOGS / LEDGER_FOLDER, catalogs)
+    ledger, problems = load_counted(DEMO_CATALOGS / LEDGER_FOLDER, catalogs)
     assert len(ledger) > 2000 and _errors(problems) == []
 
 
@@ -272,7 +261,7 @@ def test_the_same_number_in_two_files_is_a_duplicate(tmp_path: Path, catalogs: C
         tmp_path / "ledgers" / "anshan" / "2026-11.xlsx",
         [header, ["甲公司", "采矿许可证", "C-1", "2026-05-01"]],
     )
-    ledger, problems = _load(tmp_path / "ledgers", catalogs)
+    ledger, problems = load_counted(tmp_path / "ledgers", catalogs)
     assert len(ledger) == 1 and ledger.rows_rejected == 1
     assert any("重复" in p.message and p.file.endswith("2026-11.xlsx") for p in problems)
 
@@ -287,7 +276,7 @@ def test_a_newer_expiry_in_a_later_file_is_a_renewal(tmp_path: Path, catalogs: C
         tmp_path / "ledgers" / "anshan" / "2026-11.xlsx",
         [header, ["甲公司", "采矿许可证", "C-1", "2031-05-01"]],
     )
-    ledger, problems = _load(tmp_path / "ledgers", catalogs)
+    ledger, problems = load_counted(tmp_path / "ledgers", catalogs)
     assert len(ledger) == 2 and ledger.rows_rejected == 0
     assert _errors(_row_problems(problems)) == []
     renewed = {
