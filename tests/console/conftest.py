@@ -139,6 +139,11 @@ def clients() -> Iterator[Clients]:
         client.close()
 
 
+def text_of(html: str) -> str:
+    """Return a page's text: tags dropped, runs of white space made one space."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
 def edited_catalog(settings: ConsoleSettings, slug: str, cells: dict[tuple[int, int], object]) -> bytes:
     """Return the department's current catalog.xlsx with some cells changed ((row, column), 1-based as Excel)."""
     import io

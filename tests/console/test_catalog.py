@@ -12,14 +12,10 @@ from starlette.applications import Starlette
 from console.db import connect
 from console.settings import ConsoleSettings
 from tests.conftest import ANSHAN_CATALOG_HEADER
-from tests.console.conftest import Clients, edited_catalog, wait_for_job
+from tests.console.conftest import Clients, edited_catalog, text_of, wait_for_job
 
 D = "/departments/anshan/catalog"
 FIRST_LEAD, VALIDITY = 6, 5  # columns F and E of the 鞍山 目录 (header on row 2)
-
-
-def text_of(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def test_a_bad_row_is_listed_by_excel_row_and_nothing_changes(

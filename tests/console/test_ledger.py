@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 
 from console.db import connect
 from console.settings import ConsoleSettings
-from tests.console.conftest import Clients, wait_for_job
+from tests.console.conftest import Clients, text_of, wait_for_job
 
 L = "/departments/anshan/ledger"
 
@@ -27,10 +27,6 @@ def ledger_with_errors(settings: ConsoleSettings) -> tuple[bytes, int]:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue(), rows
-
-
-def text_of(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def test_upload_lists_every_problem_and_rows_add_up(

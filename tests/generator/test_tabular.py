@@ -91,15 +91,20 @@ def _rewrite_sheet(path: Path, change: Callable[[str], str]) -> Path:
     return path
 
 
-def test_one_stray_cell_far_away_is_left_out_and_named(tmp_path: Path) -> None:
-    """XFD1048576 would make calamine ask for 512 GB and abort the process."""
+def _far_cell_book(path: Path) -> None:
+    """Write a two-row table with one stray cell at XFD1048576, the last cell of a sheet."""
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.append(["单位名称", "期满日期"])
     sheet.append(["甲公司", "2026-05-01"])
     sheet["XFD1048576"] = "x"
-    book.save(tmp_path / "far.xlsx")
+    book.save(path)
+
+
+def test_one_stray_cell_far_away_is_left_out_and_named(tmp_path: Path) -> None:
+    """XFD1048576 would make calamine ask for 512 GB and abort the process."""
+    _far_cell_book(tmp_path / "far.xlsx")
     assert (tmp_path / "far.xlsx").stat().st_size < 60_000
     (read,) = read_sheets(tmp_path / "far.xlsx", "far.xlsx")
     assert read.rows == [["单位名称", "期满日期"], ["甲公司", "2026-05-01"]]
@@ -212,13 +217,7 @@ def test_cells_written_without_references_are_read_not_refused(tmp_path: Path) -
 def test_a_file_calamine_refuses_is_read_by_openpyxl_without_its_far_cells(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["单位名称", "期满日期"])
-    sheet.append(["甲公司", "2026-05-01"])
-    sheet["XFD1048576"] = "x"
-    book.save(tmp_path / "a.xlsx")
+    _far_cell_book(tmp_path / "a.xlsx")
 
     def refuse(*args: object) -> None:
         raise ValueError("calamine cannot")
