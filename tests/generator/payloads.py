@@ -16,6 +16,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from generator.spreadsheet import append_row
+from tests.generator.reminders.conftest import HEADER
 
 DEPARTMENT = "anshan-weijian"
 TODAY = "2026-11-23"
@@ -115,16 +116,6 @@ def write_payload_catalogs(catalogs_dir: Path) -> None:
 
 def write_payload_ledger(folder: Path) -> Path:
     """Write 鞍山卫健's ledger: every holder a payload, all due for a reminder on TODAY."""
-    header = [
-        "证照持有单位（个人）",
-        "证照名称",
-        "证照编号",
-        "期满日期",
-        "联系人",
-        "联系方式",
-        "电子邮箱",
-        "办理状态",
-    ]
     certificates = ("公共场所卫生许可延续", *CERTIFICATES)
     rows = []
     for n, holder in enumerate(HOLDERS):
@@ -133,7 +124,7 @@ def write_payload_ledger(folder: Path) -> Path:
         rows.append(
             [holder, certificate, number, "2026-12-10", contact, f"1380013{n:04d}", f"p{n}@example.com", ""]
         )
-    return write_xlsx(folder / f"{DEPARTMENT}.xlsx", [header, *rows])
+    return write_xlsx(folder / f"{DEPARTMENT}.xlsx", [HEADER, *rows])
 
 
 _RISKY = re.compile(r"^[=+\-@\t\r]")
