@@ -13,9 +13,9 @@ from datetime import date
 
 import numpy as np
 
-from console.loaded import loaded_day, loaded_if_ready
+from console.loaded import input_stamp, loaded_day, loaded_if_ready
 from console.settings import ConsoleSettings
-from console.work import _stamp, calendar_of, department_ledger, files_stamp, published, today_of
+from console.work import calendar_of, department_ledger, published, today_of
 from generator.catalog.model import Catalogs
 from generator.ledger.model import Ledger
 from generator.schedule import NO_DATE, Schedule, compute_schedule
@@ -47,12 +47,12 @@ def certificates(settings: ConsoleSettings, slug: str) -> list[CertificateRow]:
     if catalogs is None or slug not in catalogs.slugs:
         return []
     today = today_of(settings)
-    stamp = (_stamp(settings.inputs.catalogs), today, files_stamp(settings.inputs.ledgers))
+    stamp = (today, input_stamp(settings))  # the loaded copy's own key: one walk of the input folders
     with _lock:
         cached = _tables.get(slug)
         if cached is not None and cached[0] == stamp:
             return cached[1]
-    day = loaded_if_ready(settings)
+    day = loaded_if_ready(settings, stamp)
     if day is not None:
         ledger, schedule, loaded = day.inputs.ledger, day.schedule, day.inputs.catalogs
         rows = table_rows(ledger, schedule, loaded, _department_rows(ledger, loaded, slug))

@@ -45,9 +45,14 @@ def forget() -> None:
         _loaded.clear()
 
 
-def loaded_if_ready(settings: ConsoleSettings) -> LoadedDay | None:
-    """Return today's loaded inputs if they are in memory and current, without waiting for a load."""
+def loaded_if_ready(settings: ConsoleSettings, stamp: object | None = None) -> LoadedDay | None:
+    """Return today's loaded inputs if they are in memory and current, without waiting for a load.
+
+    stamp: (today, input_stamp(settings)) when the caller has just taken it.
+    """
     cached = _loaded.get(str(settings.inputs.catalogs))
-    if cached is None or cached[0] != (today_of(settings), input_stamp(settings)):
+    if stamp is None:
+        stamp = (today_of(settings), input_stamp(settings))
+    if cached is None or cached[0] != stamp:
         return None
     return cached[1]
