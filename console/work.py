@@ -1,7 +1,6 @@
-"""Every call the console makes into the generator, in one place (a later workflow layer replaces these).
-
-Loading and checking 目录 and 台账, previewing what an upload changes, writing files where the command line
-expects them, and rebuilding the site and index exactly as `jiaozao build` does.
+"""The console's 目录 and 台账 work over the generator: the published 目录 and calendar (cached until a file
+changes), checking an upload and previewing what it changes, writing files where the command line reads them,
+and rebuilding the site and index through the build workflow, exactly as `jiaozao build` does.
 """
 
 from __future__ import annotations
