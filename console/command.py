@@ -8,6 +8,7 @@ import secrets
 from generator.commands._common import (
     Subparsers,
     add_command,
+    parse_day,
     add_input_options,
     add_setting_options,
     check_port_free,
@@ -22,8 +23,11 @@ def console_settings(args: argparse.Namespace) -> object:
     from console.settings import ConsoleConfigError, ConsoleSettings
 
     inputs = settings_of(args)  # --catalogs/--ledgers/--site/--src/--index and the 登记簿, as every command
+    today = parse_day(args.today, "--today") if getattr(args, "today", None) else None
     try:
-        return ConsoleSettings.read(inputs, inputs.site, inputs.src, inputs.index, args.console_db)
+        return ConsoleSettings.read(
+            inputs, inputs.site, inputs.src, inputs.index, args.console_db, today=today
+        )
     except ConsoleConfigError as error:
         raise JiaozaoError(str(error)) from None
 
@@ -39,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
       jiaozao user add 张三 --role 管理员
       jiaozao console                                   # http://127.0.0.1:8001/
       jiaozao console --port 8001 --site /var/www/jiaozao --ledgers /data/台账
+      jiaozao console --today 2026-11-23                # 培训或核对：按这一天工作（每页页首都会提示）
     """
     import uvicorn
 
@@ -98,4 +103,9 @@ def register(subparsers: Subparsers) -> None:
     add_db_option(parser)
     parser.add_argument("--host", default="127.0.0.1", help="监听地址（默认：127.0.0.1，只允许本机访问）")
     parser.add_argument("--port", type=int, default=8001, help="端口（默认：8001）")
+    parser.add_argument(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="按这一天工作，用于培训和核对过去或将来的某一天（默认：北京时间今天）；设定时每页页首都会提示",
+    )
     parser.add_argument("--demo-admin", metavar="用户名", help=argparse.SUPPRESS)

@@ -53,6 +53,7 @@ class ConsoleSettings:
         index: Path,
         db: str | None = None,
         environ: Mapping[str, str] = os.environ,
+        today: date | None = None,
     ) -> ConsoleSettings:
         """Return settings from the options given, else JIAOZAO_CONSOLE_* variables, else the defaults."""
         env = _Env(environ)
@@ -69,6 +70,7 @@ class ConsoleSettings:
             sso_header=env.text("SSO_HEADER").lower(),
             public_url=env.text("PUBLIC_URL") or _site_url(inputs),
             smtp=SmtpSettings.read(environ),
+            today=today,
         )
 
 

@@ -46,6 +46,9 @@ class Console:
             loader=FileSystemLoader(TEMPLATES),
             autoescape=select_autoescape(default=True, default_for_string=True),
         )
+        # A fixed day (jiaozao console --today, for training or checking a past or future day) is shown
+        # on every page for as long as it is set, so nobody mistakes it for the real day's work.
+        self.templates.globals["fixed_day"] = settings.today
         self.cookie = "__Host-jiaozao" if settings.https else "jiaozao_session"
 
     def close(self) -> None:

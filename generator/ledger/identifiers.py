@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+
+from portal.rules.china import china_today
 
 _CREDIT_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -18,7 +19,7 @@ _MONTH_DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _FIRST_BIRTH = 19000101
 # Birth dates before this year's start are in the past for as long as the process runs; only later ones
 # need today's date, which costs more than the rest of the check.
-_SURELY_PAST = date.today().year * 10000 + 101
+_SURELY_PAST = china_today().year * 10000 + 101
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 # Area codes are 010, 02x or 0[3-9]xx; local numbers have 7–8 digits.
@@ -116,7 +117,7 @@ def _is_birth_date(yyyymmdd: int) -> bool:
         return False
     if yyyymmdd < _SURELY_PAST:
         return yyyymmdd >= _FIRST_BIRTH
-    today = date.today()
+    today = china_today()  # a birth date after today (in China) is no birth date
     return yyyymmdd <= today.year * 10000 + today.month * 100 + today.day
 
 

@@ -26,6 +26,7 @@ def console_server(settings: ConsoleSettings, workdir: Path) -> Iterator[tuple[s
     args = [
         "console", "--catalogs", str(settings.inputs.catalogs), "--site", str(settings.site), "--src",
         str(settings.src), "--index", str(settings.index), "--console-db", str(settings.db),
+        "--today", str(settings.today),
     ]  # fmt: skip
     with serve(settings.site) as public:
         environment = {"JIAOZAO_CONSOLE_PUBLIC_URL": public}
