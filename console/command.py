@@ -8,11 +8,11 @@ import secrets
 from generator.commands._common import (
     Subparsers,
     add_command,
-    parse_day,
     add_input_options,
     add_setting_options,
     check_port_free,
     console,
+    parse_day,
     settings_of,
 )
 from generator.problems import JiaozaoError

@@ -162,6 +162,11 @@ async def record(console: Console, request: Request) -> Response:
     picks = [str(p) for p in form.getlist("c")]
     result, channel, remark = (str(form.get(k, "")).strip() for k in ("result", "channel", "remark"))
     monthly = form.get("monthly") == "1"
+    if not result:  # a record says what happened: no result chosen, nothing is written
+        raise errors.bad_request(
+            "没有选择联系结果，这次没有登记任何记录",
+            "请在“联系结果”中选出这次联系的实际结果（如已告知、未接通、号码有误），再点“登记”。",
+        )
     try:
         records, ids = await run_in_threadpool(
             daywork.record, console.settings, slug, monthly, picks, result, channel, remark, visit.user.name
@@ -184,6 +189,10 @@ async def correct(console: Console, request: Request) -> Response:
     if not raw.isdigit():
         raise errors.not_found("这条记录")
     result, channel, remark = (str(form.get(k, "")).strip() for k in ("result", "channel", "remark"))
+    if not result:
+        raise errors.bad_request(
+            "没有选择更正后的联系结果，这次没有登记任何更正", "请在“改为”中选出实际的联系结果，再点“更正”。"
+        )
     try:
         old, new = await run_in_threadpool(
             daywork.correct, console.settings, slug, int(raw), result, channel, remark, visit.user.name

@@ -90,6 +90,24 @@ def test_a_result_leaves_the_list_or_stays_as_if_the_worklist_had_been_imported(
     assert _record(clerk, told, "已告知").status_code == 400  # gone from the list: not recorded twice
 
 
+def test_no_result_is_preselected_and_a_record_without_one_is_refused(
+    quiet_app: Starlette, settings: ConsoleSettings, clients: Clients
+) -> None:
+    clerk = clients(quiet_app, "clerk_a")
+    page = clerk.get(f"{D}/today").text
+    selects = re.findall(r'<select id="result\d+" name="result" required>(.*?)</select>', page, re.S)
+    assert selects and all(s.startswith('<option value="" selected>请选择</option>') for s in selects)
+    assert all(s.count("selected") == 1 for s in selects)  # only the empty choice
+    forms = holder_forms(page)
+    answer = _record(clerk, forms[0], "")
+    assert answer.status_code == 400 and "没有选择联系结果" in answer.text  # type: ignore[attr-defined]
+    with Registry(settings.inputs.db) as registry:
+        assert registry.records("anshan") == []
+    with closing(connect(settings.db)) as db:
+        assert search(db, action="record_reminder") == []
+    assert forms[0] in holder_forms(clerk.get(f"{D}/today").text)
+
+
 def test_a_correction_is_a_new_record_that_supersedes_and_the_audit_log_shows_both(
     quiet_app: Starlette, settings: ConsoleSettings, clients: Clients
 ) -> None:

@@ -17,8 +17,8 @@ import openpyxl
 
 from console.settings import ConsoleSettings
 from tests.browser import chromium
-from tests.console.test_browser import Browser, console_server
 from tests.console.conftest import TODAY
+from tests.console.test_browser import Browser, console_server
 from tests.console.today_helpers import COLUMN, cli_options
 
 __all__ = ["console_server"]
