@@ -116,6 +116,7 @@ async def _today(
     holders = _holders(plan, slug, tried)
     shown = _shown(holders, f)
     query = request.query_params
+    done = _done_message(entries, query.get("done", ""))
     pages = max(1, -(-len(shown) // PAGE))
     page = min(max(int(query.get("page", "1")) if query.get("page", "1").isdigit() else 1, 1), pages)
     batch = await run_in_threadpool(daywork.batch_of, console.settings, department)
@@ -131,14 +132,28 @@ async def _today(
         replace(h, script=daywork.script_of(plan, slug, h.group))
         for h in shown[(page - 1) * PAGE : page * PAGE]
     ]
+    done_at = next((h.number for h in on_page if done and query.get("next", "") in h.picks), None)
     return console.page(
         request, "today.html", status, slug=slug, department=department, today=plan.today, holders=on_page,
         matched=len(shown), counts=counts, f=f, kinds=KINDS, reach=REACH, page=page, pages=pages,
         query=urlencode({k: v for k, v in f.items() if v}), results=tuple(RESULTS), channels=CHANNELS,
         can_change=visit.user.can_change(slug), batch=batch, message=message, problems=problems or [],
         entries=entries[-50:][::-1], sent=sent, smtp=console.settings.smtp is not None,
-        limit_mb=console.settings.upload_limit // 1024 // 1024, tab="today",
+        limit_mb=console.settings.upload_limit // 1024 // 1024, tab="today", done=done, done_at=done_at,
     )  # fmt: skip
+
+
+def _done_message(entries: list[daywork.Entry], done: str) -> str:
+    """Return what the last 登记 wrote (only this department's records of today can be named)."""
+    wanted = {int(i) for i in done.split(",") if i.isdigit()}
+    written = [e.record for e in entries if e.id in wanted]
+    if not written:
+        return ""
+    first = written[0]
+    return (
+        f"已登记：{first.certificate.holder}，{len(written)} 张证照，{first.result}（{first.channel}，"
+        f"{first.by_whom}）。"
+    )
 
 
 def _back(slug: str, form_query: str) -> str:
@@ -178,7 +193,17 @@ async def record(console: Console, request: Request) -> Response:
     made = ", ".join(f"第 {i} 条" for i in ids if i is not None) or "与已有记录相同，未重复登记"
     detail = f"{holder}：{result}（{channel}）{len(records)} 张证照 {numbers}；登记簿 {made}"
     audit.record(console.db, visit.user.name, visit.address, "record_reminder", slug, detail)
-    return console.redirect(request, _back(slug, str(form.get("back", ""))))
+    return console.redirect(
+        request, _after_record(slug, str(form.get("back", "")), ids, str(form.get("next", "")))
+    )
+
+
+def _after_record(slug: str, back: str, ids: list[int | None], following: str) -> str:
+    """Return the today page at the household after the one just recorded, saying what was written."""
+    url = _back(slug, back)
+    extra = {"done": ",".join(str(i) for i in ids if i is not None), "next": following[:200]}
+    query = urlencode({k: v for k, v in extra.items() if v})
+    return url + ("&" if "?" in url else "?") + query + "#done" if query else url
 
 
 async def correct(console: Console, request: Request) -> Response:

@@ -108,6 +108,25 @@ def test_no_result_is_preselected_and_a_record_without_one_is_refused(
     assert forms[0] in holder_forms(clerk.get(f"{D}/today").text)
 
 
+def test_after_a_record_the_page_comes_back_at_the_next_household_saying_what_was_written(
+    quiet_app: Starlette, clients: Clients
+) -> None:
+    clerk = clients(quiet_app, "clerk_a")
+    page = clerk.get(f"{D}/today").text
+    assert f'href="{D}/records?start={TODAY}&amp;end={TODAY}"' in page  # 更正 reachable from the top
+    forms = holder_forms(page)
+    answer = clerk.submit(
+        f"{D}/today/record", {"c": forms[0], "result": "已告知", "channel": "电话", "next": forms[1][0]}
+    )
+    assert answer.status_code == 303 and answer.headers["location"].endswith("#done")
+    back = clerk.get(answer.headers["location"]).text
+    card = re.search(r'<li class="card holder"[^>]*>(.*?)</li>', back, re.S)
+    assert card and 'id="done"' in card.group(1) and "下面是下一户" in card.group(1)
+    assert "已登记：" in card.group(1) and f"{len(forms[0])} 张证照，已告知（电话，clerk_a）" in card.group(1)
+    assert holder_forms(back)[0] == forms[1]  # the card it lands on is the next household
+    assert '<a href="#recorded">' in back and 'id="recorded"' in back
+
+
 def test_a_correction_is_a_new_record_that_supersedes_and_the_audit_log_shows_both(
     quiet_app: Starlette, settings: ConsoleSettings, clients: Clients
 ) -> None:
