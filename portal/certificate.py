@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from portal.format import IndexRecord
-from portal.rules.status import LABELS, status_code
+from portal.rules.status import LABELS, deadline_passed, status_code
 
 ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
@@ -137,6 +137,15 @@ class CertificateView:
         return LABELS[status_code(self.today, self.record.expires, self.record.first)]
 
     @property
+    def deadline_passed(self) -> bool:
+        """Whether the 法定申请截止 is behind while the certificate still holds (advice changes then)."""
+        return deadline_passed(self.today, self.record.deadline or None, self.record.expires)
+
+    @property
+    def today_on(self) -> date:
+        return date.fromordinal(self.today)
+
+    @property
     def expires_on(self) -> date:
         return date.fromordinal(self.record.expires)
 
@@ -176,6 +185,7 @@ class CertificateView:
             "second_reminder_on": _iso(r.second),
             "estimated": r.estimated,
             "applied_for_renewal": r.applied,
+            "deadline_passed": self.deadline_passed,
         }
 
     def json_body(self) -> bytes:

@@ -23,6 +23,10 @@ def calendar_file(certificate: CertificateView, built_on: date) -> str:
     details += [f"办理地点：{place}", f"咨询电话：{renewal.phone}"]
     if renewal.online_url:
         details.append(f"网上办理：{renewal.online_url}")
+    if c.deadline_passed and renewal.deadline:
+        details.insert(
+            0, f"法定申请截止日 {renewal.deadline.isoformat()} 已过，请立即联系办理部门（{renewal.phone}）。"
+        )
     description = "\n".join(details)
     events = [
         ("first", c.first_reminder_on, f"证照即将到期，请准备续证：{what}"),
@@ -38,8 +42,8 @@ def calendar_file(certificate: CertificateView, built_on: date) -> str:
         "METHOD:PUBLISH", f"X-WR-CALNAME:{_text(c.certificate + '到期提醒')}",
     ]  # fmt: skip
     for kind, day, summary in events:
-        if day is None:
-            continue
+        if day is None or day < c.today_on:
+            continue  # a day already past on the day it is served would only alert about the past
         lines += [
             "BEGIN:VEVENT",
             f"UID:{seed}-{kind}@jiaozao",

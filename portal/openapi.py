@@ -59,6 +59,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "second_reminder_on",
             "estimated",
             "applied_for_renewal",
+            "deadline_passed",
             "renewal",
         ],
         "properties": {
@@ -70,6 +71,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             },
             "estimated": {"type": "boolean", "description": "提醒日期是否为估算（当年放假安排尚未公布）"},
             "applied_for_renewal": {"type": "boolean", "description": "是否已申请延续"},
+            "deadline_passed": {
+                "type": "boolean",
+                "description": "法定申请截止日是否已过而证照尚未期满（按查询当天计算）：此时应立即联系办理部门",
+            },
             "renewal": {"$ref": "#/components/schemas/Renewal"},
             "other_matches": {
                 "type": "array",

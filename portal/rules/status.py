@@ -29,3 +29,12 @@ def status_code(today: Any, expires: Any, first: Any) -> Any:
     expired = (expires < today) * 1
     due = (today >= first) * 1
     return expired * Status.EXPIRED + due * (1 - expired) * Status.DUE_SOON
+
+
+def deadline_passed(today: int, deadline: int | None, expires: int) -> bool:
+    """Return whether the 法定申请截止 is behind on day `today` while the certificate has not expired yet.
+
+    Then the advice is no longer "apply by <date>" but "the deadline passed on <date>: contact the office now".
+    All three are date ordinals; a certificate without a deadline never has one passed.
+    """
+    return deadline is not None and deadline < today <= expires

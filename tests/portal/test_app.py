@@ -302,3 +302,37 @@ def test_the_fast_json_body_equals_the_documented_one(portal_data: PortalData) -
         for found in generation.lookup(key):
             certificate = CertificateView.of(found, generation.items, TODAY)
             assert json.loads(certificate.json_body()) == certificate.as_json()
+
+
+def test_a_passed_application_deadline_is_never_given_as_advice(portal_data: PortalData) -> None:
+    from portal.config import PortalConfig
+
+    config = PortalConfig(portal_data.index_dir, rate_limit=0)
+    with AppClient(make_app(config, today=TODAY)) as client:
+        before = client.get("/api/v1/certificates/HY-0000").json()
+    deadline, expires = (
+        date.fromisoformat(before["renewal"]["deadline"]),
+        date.fromisoformat(before["expires_on"]),
+    )
+    assert before["deadline_passed"] is False and deadline < expires
+    day = date.fromordinal(deadline.toordinal() + 1)
+    with AppClient(make_app(config, today=day)) as client:
+        body = client.get("/api/v1/certificates/HY-0000").json()
+        _conforms(body, "Certificate")
+        assert body["deadline_passed"] is True and body["status"] != "已过期"
+        shown = f"{deadline.year}年{deadline.month}月{deadline.day}日"
+        for path in ("/lookup", "/embed"):
+            text = _text(client.get(path, params={"no": "HY-0000"}).text)
+            assert "法定申请截止日已过，请立即联系办理部门" in text and shown in text, path
+            assert "最迟" not in text, path
+        calendar = client.get("/certificates/HY-0000.ics").text
+    starts = [
+        date.fromisoformat(f"{s[:4]}-{s[4:6]}-{s[6:]}")
+        for s in re.findall(r"DTSTART;VALUE=DATE:(\d{8})", calendar)
+    ]
+    assert starts and min(starts) >= day  # nothing in the past that would alert
+    assert "已过" in calendar.replace("\r\n ", "")
+    with AppClient(make_app(config, today=date.fromordinal(expires.toordinal() + 1))) as client:
+        assert (
+            client.get("/api/v1/certificates/HY-0000").json()["deadline_passed"] is False
+        )  # expired instead
