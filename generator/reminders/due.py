@@ -26,6 +26,7 @@ from generator.ledger.model import Ledger
 from generator.problems import Level, Problem
 from generator.reminders.registry import DoneKey, RegisteredCertificate
 from generator.schedule import NO_DATE, Schedule
+from portal.rules.status import deadline_passed as passed_on
 
 FIRST, SECOND = "首次", "二次"
 
@@ -46,6 +47,14 @@ class DueReminder:
     person: bool
     file: str
     row: int  # Excel row in the ledger file
+    deadline: date | None = None  # 法定申请截止日 of this certificate, None where the guide gives none
+
+    @property
+    def deadline_passed(self) -> bool:
+        """Whether the 法定申请截止 is already behind on the day of this reminder (the one rule, in portal.rules)."""
+        today = self.certificate.expires.toordinal() - self.days_left
+        deadline = self.deadline.toordinal() if self.deadline else None
+        return bool(passed_on(today, deadline, self.certificate.expires.toordinal()))
 
 
 @dataclass
@@ -66,6 +75,16 @@ class HolderGroup:
     @property
     def kind(self) -> str:
         return SECOND if any(r.kind == SECOND for r in self.reminders) else FIRST
+
+    def passed_deadline_notice(self) -> str:
+        """Return what to say when a certificate's 法定申请截止 has passed (empty when none has): never a past
+        date given as the day to apply by, but the day it passed and to contact the office at once."""
+        passed = sorted({r.deadline for r in self.reminders if r.deadline and r.deadline_passed})
+        if not passed:
+            return ""
+        days = "、".join(f"{d.year}年{d.month}月{d.day}日" for d in passed)
+        phone = f"（电话 {self.department.phone}）" if self.department.phone else ""
+        return f"法定申请截止日（{days}）已过，请立即联系{self.department.name}{phone}，说明情况并尽快办理。"
 
 
 def due_rows(ledger: Ledger, schedule: Schedule, today: date) -> np.ndarray:
@@ -125,7 +144,7 @@ def _reminder(
     return DueReminder(
         certificate, item, kind, date.fromordinal(on), missed, int(schedule.days_left[i]), ledger.contact[i].strip(),
         ledger.phone[i].strip(), ledger.email[i].strip(), bool(ledger.person[i]), ledger.files[ledger.file[i]],
-        int(ledger.row[i]),
+        int(ledger.row[i]), date.fromordinal(int(schedule.deadline[i])) if schedule.deadline[i] != NO_DATE else None,
     )  # fmt: skip
 
 

@@ -43,6 +43,7 @@ def render_letter(group: HolderGroup, today: date, reference: str) -> str:
         second=group.kind == SECOND,
         reminded_before=any(r.kind == SECOND and not r.first_missed for r in group.reminders),
         deadline=deadline,
+        deadline_passed=group.passed_deadline_notice(),
         online_url=group.department.online_for(guide),
         place=group.department.place_for(guide),
         materials=guide.materials,

@@ -82,7 +82,8 @@ def load_template(catalogs_root: Path, department: Department) -> tuple[Template
 def fill(template: str, group: HolderGroup) -> str:
     """Return the template with the group's values in place (no signature), as one line of visible text."""
     values = {name: one_line(value) for name, value in placeholder_values(group).items()}
-    return one_line(_PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template))
+    text = one_line(_PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template))
+    return f"{text}{group.passed_deadline_notice()}"  # a passed deadline is said, whatever the template
 
 
 def placeholder_values(group: HolderGroup) -> dict[str, str]:

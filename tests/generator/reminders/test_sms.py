@@ -72,8 +72,10 @@ def test_fill_lists_every_certificate_of_the_holder(catalogs_dir: Path, ledger_d
     schedule = compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, day)
     groups = group_by_holder(due_reminders(inputs.ledger, schedule, inputs.catalogs, set()), inputs.catalogs)
     text = fill("{提醒}{持证人}|{证照}|{期满日期}|{剩余天数}", groups[1])
-    assert (
-        text
-        == "甲酒店|公共场所卫生许可延续（编号WJ-1）、饮用水供水单位卫生许可延续（编号WJ-2）|2026年12月10日|17"
+    assert text == (
+        "甲酒店|公共场所卫生许可延续（编号WJ-1）、饮用水供水单位卫生许可延续（编号WJ-2）|2026年12月10日|17"
+        # both statutory deadlines (30 days before expiry) are behind on 2026-11-23: said, never given as advice
+        + groups[1].passed_deadline_notice()
     )
-    assert fill("{提醒}", groups[0]) == "【再次提醒】"
+    assert "2026年11月10日、2026年11月15日）已过" in text
+    assert fill("{提醒}", groups[0]) == "【再次提醒】" + groups[0].passed_deadline_notice()
