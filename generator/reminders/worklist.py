@@ -16,6 +16,7 @@ from typing import Protocol
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.atomic import replacing
 from generator.cells import CellError, DateReader, text_of
@@ -64,6 +65,7 @@ def write_worklist(path: Path, title: str, rows: list[list[object]]) -> None:
     for row in rows:
         append_row(sheet, row)
     sheet.freeze_panes = "A2"
+    _print_setup(sheet)
     last = max(2, len(rows) + 1)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -89,6 +91,18 @@ def write_worklist(path: Path, title: str, rows: list[list[object]]) -> None:
     sheet.column_dimensions[column_letter(_COL["提醒日期"])].width = 12
     with replacing(path) as temp:
         book.save(temp)
+
+
+def _print_setup(sheet: Worksheet) -> None:
+    """Print on A4 landscape, all columns on one page wide, the header row on every page, small margins."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
+    sheet.print_options.gridLines = True
 
 
 def _width(text: str) -> int:

@@ -57,6 +57,14 @@ def test_the_worklist_reads_back_with_frozen_header_dates_and_choice_lists(
     assert "电话" in lists["P2:P5"] and "已告知" in lists["Q2:Q5"] and "未接通" in lists["Q2:Q5"]
     assert "甲酒店" in rows[1][12] and "【再次提醒】" in rows[0][12]
     assert sheet.column_dimensions["M"].width >= 40
+    setup = sheet.page_setup  # prints as a call list: A4 landscape, one page wide, header row on every page
+    assert setup.orientation == "landscape" and int(setup.paperSize) == 9  # A4
+    assert (
+        int(setup.fitToWidth) == 1
+        and int(setup.fitToHeight) == 0
+        and sheet.sheet_properties.pageSetUpPr.fitToPage
+    )
+    assert sheet.print_title_rows == "$1:$1"
 
 
 def test_rows_in_equal_sms_plus_problems(remind_args: list[str], tmp_path: Path) -> None:
