@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 from portal.rules.china import china_today
 
@@ -94,8 +95,11 @@ def id_check_char(first17: str) -> str:
     return _ID_CHECK[total % 11]
 
 
-def is_valid_id_number(text: str) -> bool:
-    """Return whether text is an 18-character 身份证号 with a right check character and a real birth date."""
+def is_valid_id_number(text: str, today: date | None = None) -> bool:
+    """Return whether text is an 18-character 身份证号 with a right check character and a real birth date.
+
+    today: the day no birth date may be after (default: today in China, the one clock).
+    """
     if len(text) != 18:
         return False
     try:
@@ -105,20 +109,21 @@ def is_valid_id_number(text: str) -> bool:
     last = text[17]
     if _ID_CHECK[total % 11] != (last if last != "x" else "X"):
         return False
-    return _is_birth_date(int(text[6:14]))
+    return _is_birth_date(int(text[6:14]), today)
 
 
-def _is_birth_date(yyyymmdd: int) -> bool:
+def _is_birth_date(yyyymmdd: int, today: date | None) -> bool:
     year, month_day = divmod(yyyymmdd, 10000)
     month, day = divmod(month_day, 100)
     if not (1 <= month <= 12 and 1 <= day <= _MONTH_DAYS[month]):
         return False
     if month == 2 and day == 29 and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
         return False
-    if yyyymmdd < _SURELY_PAST:
-        return yyyymmdd >= _FIRST_BIRTH
-    today = china_today()  # a birth date after today (in China) is no birth date
-    return yyyymmdd <= today.year * 10000 + today.month * 100 + today.day
+    if today is None:
+        if yyyymmdd < _SURELY_PAST:
+            return yyyymmdd >= _FIRST_BIRTH
+        today = china_today()
+    return _FIRST_BIRTH <= yyyymmdd <= today.year * 10000 + today.month * 100 + today.day
 
 
 def normalize_phone(text: str) -> str:
