@@ -203,7 +203,9 @@ def _after_record(slug: str, back: str, ids: list[int | None], following: str) -
     url = _back(slug, back)
     extra = {"done": ",".join(str(i) for i in ids if i is not None), "next": following[:200]}
     query = urlencode({k: v for k, v in extra.items() if v})
-    return url + ("&" if "?" in url else "?") + query + "#done" if query else url
+    if not query:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}{query}#done"
 
 
 async def correct(console: Console, request: Request) -> Response:

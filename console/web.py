@@ -21,6 +21,7 @@ from console.security import BodyTooLarge
 from console.settings import ConsoleSettings
 from console.uploads import too_large
 from console.users import User
+from portal.rules.china import chinese_date
 
 TEMPLATES = Path(__file__).with_name("templates")
 LOGIN_COOKIE = "jiaozao_login"
@@ -48,7 +49,7 @@ class Console:
         )
         # A fixed day (jiaozao console --today, for training or checking a past or future day) is shown
         # on every page for as long as it is set, so nobody mistakes it for the real day's work.
-        self.templates.globals["fixed_day"] = settings.today
+        self.templates.globals["fixed_day"] = chinese_date(settings.today) if settings.today else ""
         self.cookie = "__Host-jiaozao" if settings.https else "jiaozao_session"
 
     def close(self) -> None:

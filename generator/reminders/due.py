@@ -26,6 +26,7 @@ from generator.ledger.model import Ledger
 from generator.problems import Level, Problem
 from generator.reminders.registry import DoneKey, RegisteredCertificate
 from generator.schedule import NO_DATE, Schedule
+from portal.rules.china import chinese_date
 from portal.rules.status import deadline_passed as passed_on
 
 FIRST, SECOND = "首次", "二次"
@@ -82,7 +83,7 @@ class HolderGroup:
         passed = sorted({r.deadline for r in self.reminders if r.deadline and r.deadline_passed})
         if not passed:
             return ""
-        days = "、".join(f"{d.year}年{d.month}月{d.day}日" for d in passed)
+        days = "、".join(chinese_date(d) for d in passed)
         phone = f"（电话 {self.department.phone}）" if self.department.phone else ""
         return f"法定申请截止日（{days}）已过，请立即联系{self.department.name}{phone}，说明情况并尽快办理。"
 

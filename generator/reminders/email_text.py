@@ -26,8 +26,9 @@ def email_body(group: HolderGroup, today: date) -> str:
             f"  · {r.certificate.certificate}{number}：{chinese_date(r.certificate.expires)}到期，剩余 {r.days_left} 天"
         )
     lines.append("")
-    if group.passed_deadline_notice():
-        lines += [group.passed_deadline_notice(), ""]
+    passed = group.passed_deadline_notice()
+    if passed:
+        lines += [passed, ""]
     online, place = department.online_for(guide), department.place_for(guide)
     if online:
         lines.append(f"网上办理：{online}")
