@@ -18,7 +18,7 @@ from console.settings import ConsoleSettings
 from generator.cli import main
 from generator.reminders.registry import Registry
 from generator.workflows.remind import plan_today
-from tests.console.conftest import TODAY, Built, Clients, _settings
+from tests.console.conftest import TODAY, Built, Clients, _settings, text_of
 from tests.console.today_helpers import (
     cli_options,
     fill_worklist,
@@ -225,23 +225,60 @@ def test_an_uploaded_worklist_is_checked_against_the_ledger_and_refused_whole(
         assert len(search(db, action="import_worklist", department="anshan")) == 3
 
 
-def test_the_sms_batch_is_recorded_as_record_sms_does(
+def _cards(page: str) -> list[tuple[str, list[str]]]:
+    """Return each household card's phone (digits only) and picks, in page order."""
+    found = []
+    for card in re.findall(r'<li class="card holder".*?</li>', page, re.S):
+        phone = re.search(r"电话 ([^，<]*)", card)
+        found.append((re.sub(r"\D", "", phone.group(1)) if phone else "", holder_forms(card)[0]))
+    return found
+
+
+def test_confirming_the_sms_file_names_it_shows_what_it_leaves_out_and_records_only_on_a_second_click(
     quiet_app: Starlette, settings: ConsoleSettings, clients: Clients
 ) -> None:
     clerk = clients(quiet_app, "clerk_a")
     early = clerk.submit(f"{D}/today/sms")
-    assert early.status_code == 400 and "请先下载短信.csv" in early.text  # nothing uploaded, nothing sent
+    assert early.status_code == 400 and "请先下载短信.csv" in early.text  # nothing handed out, nothing sent
     batch = clerk.get(f"{D}/today/sms.csv")
     assert batch.status_code == 200 and batch.content.startswith("\ufeff手机号,短信内容".encode())
-    messages = len(batch.content.decode("utf-8-sig").strip().splitlines()) - 1
-    confirmed = clerk.submit(f"{D}/today/sms")
-    assert confirmed.status_code == 200 and "已登记短信发送" in confirmed.text
+    lines = batch.content.decode("utf-8-sig").strip().splitlines()[1:]
+    phones = [re.sub(r"\D", "", line.split(",")[0]) for line in lines]
+    texted = [(phone, picks) for phone, picks in _cards(clerk.get(f"{D}/today").text) if phone in phones]
+    assert len(texted) >= 3
+    (wrong_phone, wrong), (_, told) = texted[0], texted[1]
+    assert _record(clerk, wrong, "号码有误", "空号").status_code == 303  # after the download
+    assert _record(clerk, told, "已告知").status_code == 303
+    before = registry_rows(settings.inputs.db)
+
+    first = clerk.submit(f"{D}/today/sms")  # the first click: what will be recorded, nothing written
+    assert first.status_code == 200 and registry_rows(settings.inputs.db) == before
+    text = text_of(first.text)
+    assert re.search(rf"短信\.csv ，{TODAY} \d\d:\d\d 生成，共 {len(lines)} 条短信", text), text
+    assert "今天已登记为“号码有误”：这个号码收不到短信" in text and "短信文件生成后已登记为“已告知”" in text
+    assert f"不登记 {len(wrong) + len(told)} 项" in text and "已发送（未核实送达）" in text
+    chosen = re.search(r'name="file" value="(\d+)"', first.text)
+    assert chosen
+
+    later = clerk.get(f"{D}/today/sms.csv")  # downloaded again: a new file, without the household told
+    assert len(later.content.decode("utf-8-sig").strip().splitlines()) - 1 == len(lines) - 1
+    second = clerk.submit(f"{D}/today/sms", {"file": chosen.group(1)})  # the file named on the first page
+    assert second.status_code == 200 and "已登记短信发送（已发送，未核实送达）" in second.text
     with Registry(settings.inputs.db) as registry:
-        records = registry.records("anshan")
-    assert records and {(r.channel, r.result, r.by_whom) for r in records} == {("短信", "已发送", "clerk_a")}
-    assert len({r.certificate.holder for r in records}) <= messages
+        sms = [r for r in registry.records("anshan") if r.channel == "短信"]
+    assert sms and {(r.result, r.by_whom, r.reminded_on) for r in sms} == {
+        ("已发送（未核实送达）", "clerk_a", TODAY)
+    }
+    named = {f"{r.certificate.key[1]}\t{r.certificate.key[2]}\t{r.kind}" for r in sms}
+    assert not named & {*wrong, *told}  # never a message to a wrong number or a holder told since
+    shown = re.search(r"将登记 (\d+) 张证照", text)
+    assert shown and len(sms) == int(shown.group(1)) and f"{len(sms)} 条新记录" in second.text
+    assert wrong_phone not in "".join(r.remark for r in sms)
+    again = clerk.submit(f"{D}/today/sms", {"file": chosen.group(1)})
+    assert "0 条新记录" in again.text and len(registry_rows(settings.inputs.db)) == len(before) + len(sms)
     with closing(connect(settings.db)) as db:
-        assert len(search(db, action="confirm_sms")) == 1
+        assert len(search(db, action="confirm_sms")) == 2
+    assert clerk.submit(f"{D}/today/sms", {"file": "99999"}).status_code == 400
 
 
 def test_letters_one_per_holder_and_all_as_one_document(quiet_app: Starlette, clients: Clients) -> None:
