@@ -446,14 +446,14 @@ class Registry:
         values = (last, since.isoformat() if since else "")
         return {(str(d), str(k), str(e)): str(r) for d, k, e, r in self._db.execute(query, values)}
 
-    def done_reminders(self) -> Iterator[tuple[str, str, str, str, str]]:
-        """Yield (department, certificate key, expires, kind, day) of every record with a done result.
+    def done_reminders(self) -> Iterator[tuple[str, str, str, str, str, str]]:
+        """Yield (department, certificate key, expires, kind, day, result) of every record with a done result.
 
         The same records as `records()` whose result counts as done: 督促检查 reads these at province scale.
         """
         query = (
-            "SELECT department, certificate_key, expires, kind, reminded_on FROM reminders "
-            f"WHERE done = 1 AND {_CURRENT}"  # a corrected record no longer counts
+            "SELECT department, certificate_key, expires, kind, reminded_on, result FROM reminders "
+            f"WHERE done = 1 AND {_CURRENT} ORDER BY id"  # a corrected record no longer counts
         )
         yield from self._db.execute(query)
 

@@ -319,7 +319,9 @@ def test_the_worklist_result_starts_empty_and_a_date_without_a_result_is_reporte
     path.write_bytes(clerk.get(f"{D}/today/worklist.xlsx").content)
     sheet = openpyxl.load_workbook(path).active
     result = COLUMN["联系结果"]
-    assert all(r[result].value is None for r in sheet.iter_rows(min_row=2))  # nothing chosen before anyone did
+    assert all(
+        r[result].value is None for r in sheet.iter_rows(min_row=2)
+    )  # nothing chosen before anyone did
     (rule,) = [v for v in sheet.data_validations.dataValidation if str(v.sqref).startswith("Q2")]
     assert rule.allow_blank and "已告知" in rule.formula1 and "已发送（未核实送达）" not in rule.formula1
     fill_worklist(path, {1: ("clerk_a", "电话", "已告知", ""), 2: ("clerk_a", "电话", "", "")}, TODAY)
