@@ -19,7 +19,7 @@ from console.work import today_of
 from generator.catalog.model import Department
 from generator.ledger.identifiers import is_mobile
 from generator.problems import InputError, JiaozaoError
-from generator.reminders.batch import SMS_FILE, WORKLIST_FILE, DayWork, DepartmentWork, replan
+from generator.reminders.batch import WORKLIST_FILE, DayWork, DepartmentWork, replan
 from generator.reminders.due import HolderGroup, usable_email
 from generator.reminders.letters import render_letter
 from generator.reminders.monthly import batch_day, next_batch_day
@@ -29,15 +29,18 @@ from generator.reminders.results import due_groups, pick_of, results_for
 from generator.reminders.sms import fill
 from generator.workflows.record import (
     RecordResult,
+    SmsCheck,
+    check_sms,
     correct_record,
     record_results,
-    record_sms,
     record_worklist,
+    sms_file_to_confirm,
 )
+from generator.workflows.record import confirm_sms as confirm_sms_file
 from generator.workflows.remind import (
     LoadedDay,
-    default_remind_folder,
     department_day,
+    hand_out_sms,
     plan_today,
     send_emails,
     write_department_files,
@@ -52,6 +55,7 @@ __all__ = [
     "InputError",
     "JiaozaoError",
     "ReminderRecord",
+    "SmsCheck",
     "due_groups",
     "pick_of",
 ]
@@ -172,17 +176,26 @@ def worklist_bytes(settings: ConsoleSettings, slug: str, monthly: bool) -> bytes
 
 
 def sms_bytes(settings: ConsoleSettings, slug: str, monthly: bool) -> bytes | None:
-    path = day_files(settings, slug, monthly) / SMS_FILE
-    return path.read_bytes() if path.is_file() else None
+    """Return the department's SMS file of the day, kept as handed out (its time and count) to confirm later."""
+    kept = hand_out_sms(settings.inputs, day_plan(settings, slug, monthly), slug, monthly)
+    return kept.content if kept else None
 
 
-def confirm_sms(settings: ConsoleSettings, slug: str, monthly: bool, by_whom: str) -> RecordResult:
-    """Record the day's SMS batch as last downloaded (the file uploaded to the SMS platform), as `record --sms`."""
+def sms_check(settings: ConsoleSettings, slug: str, monthly: bool, by_whom: str) -> SmsCheck:
+    """Return what confirming the SMS file downloaded last today would record and leave out; record nothing."""
     today = today_of(settings)
-    path = default_remind_folder(settings.inputs, today, monthly) / slug / SMS_FILE
-    if not path.is_file():
+    kept = sms_file_to_confirm(settings.inputs, slug, today, monthly)
+    if kept is None:
         raise JiaozaoError("今天还没有下载本部门的短信文件：请先下载短信.csv、上传到短信平台，再确认")
-    return record_sms(settings.inputs, path, today, by_whom, today)
+    return check_sms(settings.inputs, slug, kept.id, today, by_whom, loaded_day(settings).inputs)
+
+
+def confirm_sms(
+    settings: ConsoleSettings, slug: str, file_id: int, by_whom: str
+) -> tuple[SmsCheck, RecordResult]:
+    """Record the SMS file named by the confirmation page (as `record --sms` records a file)."""
+    today = today_of(settings)
+    return confirm_sms_file(settings.inputs, slug, file_id, today, by_whom, loaded_day(settings).inputs)
 
 
 _BODY = re.compile(r"<body>(.*)</body>", re.S)

@@ -21,7 +21,7 @@ from console.settings import ConsoleSettings
 from console.views_catalog import download
 from console.web import Console, Visit
 from console.work_supervision import Overview
-from generator.reminders.report import FIGURES, REMINDER_FIGURES
+from generator.reminders.report import FIGURES, REMINDER_FIGURES, WAYS
 from generator.workflows.report import DepartmentFigures, Supervision
 
 P = TypeVar("P", Overview, Supervision)
@@ -45,7 +45,7 @@ async def supervision_page(console: Console, request: Request) -> Response:
     return console.page(
         request, "supervision.html", period=period, shown=shown, total=total, chosen=chosen,
         total_chart=_chart("chart-total", "所列部门合计", weeks, weekly), total_weekly=weekly,
-        total_rate=rate(total), small=small, **_common(period),
+        total_rate=rate(total), small=small, ways=WAYS, **_common(period),
     )  # fmt: skip
 
 

@@ -140,6 +140,7 @@ async def _today(
         can_change=visit.user.can_change(slug), batch=batch, message=message, problems=problems or [],
         entries=entries[-50:][::-1], sent=sent, smtp=console.settings.smtp is not None,
         limit_mb=console.settings.upload_limit // 1024 // 1024, tab="today", done=done, done_at=done_at,
+        failed=status >= 400,
     )  # fmt: skip
 
 
@@ -268,36 +269,56 @@ async def upload_worklist(console: Console, request: Request) -> Response:
         raise errors.bad_request(str(error)) from None
     detail = (
         f"“{got.client_name}” SHA-256 {got.sha256}：登记 {result.added} 条，此前已登记 {result.repeated} 条，"
-        f"未填 {result.blank} 行"
+        f"未填 {result.blank} 行" + "".join(f"；警告：{p.location()} {p.message}" for p in result.warnings)
     )
     audit.record(console.db, visit.user.name, visit.address, "import_worklist", slug, detail)
     message = (
         f"清单已登记：{result.added} 条新记录"
         + (f"，{result.repeated} 条此前已登记（未重复登记）" if result.repeated else "")
         + (f"；另有 {result.blank} 行未填，视为尚未提醒" if result.blank else "")
+        + (f"；{len(result.warnings)} 行已不在台账中，仍按清单登记，见下表" if result.warnings else "")
         + "。"
     )
-    return await _today(console, request, visit, slug, message)
+    rows = [work.problem_row(p) for p in result.warnings]
+    return await _today(console, request, visit, slug, message, rows)
 
 
 async def confirm_sms(console: Console, request: Request) -> Response:
+    """确认短信已上传: first a page naming the file and what will and will not be recorded, then a second click."""
     slug = request.path_params["slug"]
     visit = console.changeable(request, slug)
     form = await console.form(request, visit)
+    monthly, chosen = form.get("monthly") == "1", str(form.get("file", ""))
     try:
-        result = await run_in_threadpool(
-            daywork.confirm_sms, console.settings, slug, form.get("monthly") == "1", visit.user.name
+        if not chosen.isdigit():
+            check = await run_in_threadpool(
+                daywork.sms_check, console.settings, slug, monthly, visit.user.name
+            )
+            return console.page(
+                request, "sms_confirm.html", slug=slug, check=check, monthly=monthly, tab="today",
+                warnings=[work.problem_row(p) for p in check.warnings],
+            )  # fmt: skip
+        check, result = await run_in_threadpool(
+            daywork.confirm_sms, console.settings, slug, int(chosen), visit.user.name
         )
     except daywork.InputError as error:
         rows = [work.problem_row(p) for p in error.problems]
         return await _today(console, request, visit, slug, "短信文件有问题，未登记：", rows, 400)
     except daywork.JiaozaoError as error:
         raise errors.bad_request(str(error)) from None
-    detail = f"短信已上传短信平台：登记 {result.added} 条，此前已登记 {result.repeated} 条"
-    audit.record(console.db, visit.user.name, visit.address, "confirm_sms", slug, detail)
-    return await _today(
-        console, request, visit, slug, f"已登记短信发送：{result.added} 条新记录（{result.records} 张证照）。"
+    detail = (
+        f"短信已上传短信平台（短信.csv，{check.made_at} 生成，{check.messages} 条）：登记 {result.added} 条，"
+        f"此前已登记 {result.repeated} 条，未登记 {len(check.left_out)} 项"
     )
+    audit.record(console.db, visit.user.name, visit.address, "confirm_sms", slug, detail)
+    message = (
+        f"已登记短信发送（已发送，未核实送达）：{result.added} 条新记录（{result.records} 张证照）"
+        + (f"；{len(check.left_out)} 项未登记，原因见确认页" if check.left_out else "")
+        + (f"；{len(result.warnings)} 行有警告，见下表" if result.warnings else "")
+        + "。"
+    )
+    rows = [work.problem_row(p) for p in result.warnings]
+    return await _today(console, request, visit, slug, message, rows)
 
 
 async def send_email(console: Console, request: Request) -> Response:

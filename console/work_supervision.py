@@ -37,7 +37,7 @@ from generator.workflows.report import (
 
 T = TypeVar("T")
 _KEEP = 16  # periods kept (a supervisor clicks through weeks and lists of a few periods)
-_FORMAT = 2  # of the figures kept on disk; another value there is not read
+_FORMAT = 3  # of the figures kept on disk; another value there is not read
 _lock = threading.Lock()
 _counting: list[tuple[object, Counting]] = []  # the one loaded day's Counting
 _done: list[tuple[object, DoneRows]] = []

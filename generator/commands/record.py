@@ -21,9 +21,13 @@ from generator.workflows.record import record_sms, record_worklist
 def run(args: argparse.Namespace) -> int:
     """把填好的电话提醒清单（或已上传短信平台的短信文件）登记到登记簿。
 
-    清单中“提醒日期”和“联系结果”都空着的行表示还没提醒，不登记。列被改动、日期不存在等错误时整个文件不登记，
-    并列出 Excel 行号。每一行都与台账（--catalogs、--ledgers，与 remind 相同）核对：证照编号要在本部门台账中、
-    期满日期要一致，别的部门的证照不能登记在本清单；不符的行逐一列出，整个文件不登记。同一文件导入两次不会重复登记。
+    清单中“提醒日期”和“联系结果”都空着的行表示还没提醒，不登记；填了提醒日期却没选联系结果的行报错。列被改动、
+    日期不存在等错误时整个文件不登记，并列出 Excel 行号。每一行都与生成清单时保存的当天名单核对（不在名单中的，
+    再与 --catalogs、--ledgers 给出的台账核对）：别的部门的证照、改过的证照编号或期满日期逐一列出，整个文件不登记；
+    名单中有、但生成清单后已从台账删除的证照照常登记，并给出警告。同一文件导入两次不会重复登记。
+
+    短信文件（--sms）只登记文件中的短信，结果记为“已发送（未核实送达）”；当天已登记“号码有误”的号码，以及
+    文件生成后已登记为已告知等结果的证照不登记，逐条列出原因。
 
     示例：
       jiaozao record out/remind/2026-11-23/anshan/电话提醒清单.xlsx
@@ -43,6 +47,12 @@ def run(args: argparse.Namespace) -> int:
         + "。",
         markup=False,
     )
+    for warning in result.warnings:
+        console.print(str(warning), markup=False)
+    for left in result.left_out:
+        console.print(
+            f"未登记：第 {left.row} 行 {left.holder} {left.certificates} —— {left.reason}", markup=False
+        )
     if result.blank:
         console.print(
             f"另有 {result.blank} 行“提醒日期”和“联系结果”为空，视为尚未提醒，未登记。", markup=False

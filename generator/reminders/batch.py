@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,7 +26,7 @@ from generator.reminders.due import (
     settled,
 )
 from generator.reminders.letters import LETTER_FOLDER, write_letters
-from generator.reminders.registry import DoneKey, Registry
+from generator.reminders.registry import DoneKey, Registry, SmsFile
 from generator.reminders.sms import (
     LONGEST,
     SINGLE,
@@ -189,14 +191,26 @@ def write_day(work: DayWork, out: Path) -> list[Path]:
     return written
 
 
-def keep_sms(work: DayWork, registry: Registry) -> None:
-    """Remember every SMS of the day's batches in the 登记簿, so `record --sms` can match them later."""
+def keep_day(work: DayWork, registry: Registry) -> None:
+    """Keep the day's plan and every SMS of its batches in the 登记簿, so what staff hand back later (a filled
+    worklist, an SMS confirmation) is checked against the list it was made from, not a ledger changed since."""
     for item in work.departments:
+        registry.keep_plan(((r.certificate, r.kind) for g in item.groups for r in g.reminders), work.today)
         if item.sms:
             registry.keep_sms(
                 ((phone, text, r.certificate, r.kind) for phone, text, g in item.sms for r in g.reminders),
                 work.today,
             )
+
+
+def keep_sms_file(registry: Registry, department: str, made_on: date, monthly: bool, path: Path) -> SmsFile:
+    """Keep an SMS file as handed to staff (its bytes, when, how many messages); return it as kept."""
+    content = path.read_bytes()
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))[1:]
+    messages = sum(1 for row in rows if any(cell.strip() for cell in row))
+    return registry.keep_sms_file(
+        department, made_on, monthly, content, messages, hashlib.sha256(content).hexdigest()
+    )
 
 
 def _write_sms(path: Path, messages: list[tuple[str, str, HolderGroup]]) -> Path:

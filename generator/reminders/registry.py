@@ -27,7 +27,11 @@ RESULTS = {
     "未接通": False,
     "号码有误": False,
     "其他": False,
+    "已发送（未核实送达）": True,  # an SMS file staff say they uploaded: sent, delivery not seen
 }
+UNVERIFIED_SMS = "已发送（未核实送达）"
+WRONG_NUMBER = "号码有误"
+MACHINE_RESULTS = ("已发送", UNVERIFIED_SMS)  # what a channel answered, never chosen by a person
 CHANNELS = ("电话", "短信", "电子邮件", "函告", "微信", "当面告知", "其他")
 
 _SCHEMA = """
@@ -65,6 +69,29 @@ CREATE TABLE IF NOT EXISTS sms_pending (
     made_on TEXT NOT NULL,
     UNIQUE (phone, text, department, certificate_key, expires, kind)
 );
+CREATE TABLE IF NOT EXISTS planned (  -- each day's plan as its files were made (the list staff hand back)
+    department TEXT NOT NULL,
+    certificate_key TEXT NOT NULL,
+    expires TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    number TEXT NOT NULL,
+    certificate TEXT NOT NULL,
+    holder TEXT NOT NULL,
+    made_on TEXT NOT NULL,
+    UNIQUE (department, certificate_key, expires, kind, made_on)
+);
+CREATE TABLE IF NOT EXISTS sms_files (  -- each SMS file handed to staff, as it was, and when
+    id INTEGER PRIMARY KEY,
+    department TEXT NOT NULL,
+    made_on TEXT NOT NULL,
+    monthly INTEGER NOT NULL,
+    made_at TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    messages INTEGER NOT NULL,
+    last_record INTEGER NOT NULL,  -- the 登记簿's last record id when the file was made
+    content BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sms_files_day ON sms_files (department, made_on, monthly);
 """
 _SUPERSEDES_INDEX = "CREATE INDEX IF NOT EXISTS reminders_supersedes ON reminders (supersedes)"
 _CURRENT = "id NOT IN (SELECT supersedes FROM reminders WHERE supersedes IS NOT NULL)"
@@ -132,6 +159,22 @@ class Entry:
 
 
 DoneKey = tuple[str, str, str, str]  # department, certificate key, expires, kind
+CertificateKey = tuple[str, str, str]  # department, certificate key, expires
+
+
+@dataclass(frozen=True)
+class SmsFile:
+    """An SMS file as handed to staff (短信.csv): its bytes, when it was made and how many messages it holds."""
+
+    id: int
+    department: str
+    made_on: date
+    monthly: bool
+    made_at: str  # YYYY-MM-DDTHH:MM:SS, Beijing time
+    digest: str  # SHA-256 of the content
+    messages: int
+    last_record: int  # the 登记簿's last record id when it was made: what came later, came after it
+    content: bytes
 
 
 class Registry:
@@ -312,14 +355,105 @@ class Registry:
             for d, n, c, h, e, k in self._db.execute(query, (phone, text))
         ]
 
-    def done_reminders(self) -> Iterator[tuple[str, str, str, str, str]]:
-        """Yield (department, certificate key, expires, kind, day) of every record with a done result.
+    def keep_plan(self, planned: Iterable[tuple[RegisteredCertificate, str]], made_on: date) -> None:
+        """Keep the day's plan (certificate, kind) as its files were made, to check what staff hand back."""
+        rows = [(*c.key, kind, c.number, c.certificate, c.holder, made_on.isoformat()) for c, kind in planned]
+        with self._transaction() as db:
+            db.executemany(f"INSERT INTO planned VALUES ({', '.join('?' * 8)}) ON CONFLICT DO NOTHING", rows)
+
+    def planned(self, departments: Iterable[str], up_to: date) -> dict[tuple[str, str], set[date]]:
+        """Return the certificates any kept plan of these departments up to a day held, with their expiry dates."""
+        found: dict[tuple[str, str], set[date]] = {}
+        for department in set(departments):
+            rows = self._db.execute(
+                "SELECT DISTINCT certificate_key, expires FROM planned WHERE department = ? AND made_on <= ?",
+                (department, up_to.isoformat()),
+            )
+            for key, expires in rows:
+                found.setdefault((department, str(key)), set()).add(date.fromisoformat(str(expires)))
+        return found
+
+    def keep_sms_file(
+        self, department: str, made_on: date, monthly: bool, content: bytes, messages: int, digest: str
+    ) -> SmsFile:
+        """Keep an SMS file handed to staff as it is; the same content kept again is the same file."""
+        found = self._db.execute(
+            "SELECT id FROM sms_files WHERE department = ? AND made_on = ? AND monthly = ? AND digest = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (department, made_on.isoformat(), int(monthly), digest),
+        ).fetchone()
+        if found is None:
+            now = china_now().isoformat(timespec="seconds")
+            with self._transaction() as db:
+                last = db.execute("SELECT COALESCE(MAX(id), 0) FROM reminders").fetchone()[0]
+                cursor = db.execute(
+                    "INSERT INTO sms_files (department, made_on, monthly, made_at, digest, messages, "
+                    "last_record, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (department, made_on.isoformat(), int(monthly), now, digest, messages, last, content),
+                )
+                found = (cursor.lastrowid,)
+        kept = self.sms_file(int(found[0]))
+        assert kept is not None
+        return kept
+
+    def sms_file(self, file_id: int) -> SmsFile | None:
+        return next(self._sms_files("id = ?", (file_id,)), None)
+
+    def last_sms_file(self, department: str, made_on: date, monthly: bool) -> SmsFile | None:
+        """Return the department's SMS file of the day handed out last (None: none handed out)."""
+        where = "department = ? AND made_on = ? AND monthly = ?"
+        return next(self._sms_files(where, (department, made_on.isoformat(), int(monthly))), None)
+
+    def sms_file_of(self, digest: str) -> SmsFile | None:
+        """Return the kept SMS file with this content (the one handed out first)."""
+        return next(self._sms_files("digest = ?", (digest,), "ASC"), None)
+
+    def _sms_files(self, where: str, values: tuple[object, ...], order: str = "DESC") -> Iterator[SmsFile]:
+        query = (
+            "SELECT id, department, made_on, monthly, made_at, digest, messages, last_record, content "
+            f"FROM sms_files WHERE {where} ORDER BY id {order}"
+        )
+        for i, department, on, monthly, at, digest, messages, last, content in self._db.execute(
+            query, values
+        ):
+            yield SmsFile(
+                int(i), str(department), date.fromisoformat(on), bool(monthly), str(at), str(digest),
+                int(messages), int(last), bytes(content),
+            )  # fmt: skip
+
+    def sms_made_on(self, phone: str, text: str) -> str | None:
+        """Return the day an SMS of an earlier batch was first made (None when unknown)."""
+        found = self._db.execute(
+            "SELECT MIN(made_on) FROM sms_pending WHERE phone = ? AND text = ?", (phone, text)
+        ).fetchone()
+        return None if found is None or found[0] is None else str(found[0])
+
+    def results_on(self, day: date, result: str) -> set[CertificateKey]:
+        """Return the certificates with a standing record of this result made on a day (as reminded_on)."""
+        query = (
+            "SELECT department, certificate_key, expires FROM reminders "
+            f"WHERE reminded_on = ? AND result = ? AND {_CURRENT}"
+        )
+        return {(str(d), str(k), str(e)) for d, k, e in self._db.execute(query, (day.isoformat(), result))}
+
+    def done_after(self, last: int, since: date | None = None) -> dict[CertificateKey, str]:
+        """Return the certificates with a standing done record entered after record id last (and reminded on
+        or after since), with that record's result."""
+        query = (
+            "SELECT department, certificate_key, expires, result FROM reminders "
+            f"WHERE done = 1 AND id > ? AND reminded_on >= ? AND {_CURRENT} ORDER BY id"
+        )
+        values = (last, since.isoformat() if since else "")
+        return {(str(d), str(k), str(e)): str(r) for d, k, e, r in self._db.execute(query, values)}
+
+    def done_reminders(self) -> Iterator[tuple[str, str, str, str, str, str]]:
+        """Yield (department, certificate key, expires, kind, day, result) of every record with a done result.
 
         The same records as `records()` whose result counts as done: 督促检查 reads these at province scale.
         """
         query = (
-            "SELECT department, certificate_key, expires, kind, reminded_on FROM reminders "
-            f"WHERE done = 1 AND {_CURRENT}"  # a corrected record no longer counts
+            "SELECT department, certificate_key, expires, kind, reminded_on, result FROM reminders "
+            f"WHERE done = 1 AND {_CURRENT} ORDER BY id"  # a corrected record no longer counts
         )
         yield from self._db.execute(query)
 

@@ -25,7 +25,7 @@ import numpy.typing as npt
 from generator.catalog.model import Catalogs, Department
 from generator.ledger.model import IntArray, Ledger
 from generator.reminders.due import FIRST, SECOND
-from generator.reminders.registry import Registry, certificate_key
+from generator.reminders.registry import UNVERIFIED_SMS, Registry, certificate_key
 from generator.schedule import NO_DATE, Schedule
 
 FIGURES = ("应提醒", "按时完成", "逾期完成", "未完成", "到期前已续证", "过期未续证", "未到期未申请")
@@ -41,6 +41,10 @@ DETAIL_HEADERS = (
     "情况",
 )
 ON_TIME, LATE, NOT_DONE, RENEWED, LAPSED, PENDING = range(1, 7)  # index in FIGURES; -1: not counted
+# How the reminders counted done were done (按时完成 + 逾期完成), shown apart: a person's word on a call or visit,
+# an SMS file staff say they uploaded (nobody saw it delivered), a message the channel reported sent.
+WAYS = ("人工提醒（电话等）", "短信已发送（未核实送达）", "邮件等已发送")
+BY_PERSON, UNVERIFIED, SENT = 1, 2, 3  # index in WAYS + 1; 0: not done
 DoneDates = dict[tuple[str, str, str, str], int]  # (department, certificate key, expires, kind) → ordinal
 RowKey = tuple[str, str, int]  # department, certificate key, expires (ordinal)
 Codes = npt.NDArray[np.int8]
@@ -59,6 +63,7 @@ class Counted:
     expires: date
     kind: str = ""  # 首次 / 二次; empty for the renewal figures
     done: int = 0  # the first done reminder's date (ordinal), 0 when none
+    way: int = 0  # how the first done reminder was done (BY_PERSON, UNVERIFIED, SENT), 0 when none
 
     @property
     def figures(self) -> tuple[str, ...]:
@@ -91,6 +96,7 @@ class DepartmentReport:
     department: Department
     figures: Counter[str] = field(default_factory=Counter)
     details: list[list[object]] = field(default_factory=list)
+    ways: Counter[str] = field(default_factory=Counter)  # the done ones by WAYS
 
     @property
     def rate(self) -> str:
@@ -109,6 +115,8 @@ class DoneRows:
 
     first: IntArray
     second: IntArray
+    first_way: IntArray | None = None  # BY_PERSON, UNVERIFIED or SENT per row; None: not known
+    second_way: IntArray | None = None
 
 
 @dataclass(frozen=True)
@@ -130,13 +138,29 @@ class Tally:
         table[:, 0] = table[:, ON_TIME] + table[:, LATE] + table[:, NOT_DONE]
         return table
 
+    def ways(self, done: DoneRows, departments: int) -> IntArray:
+        """Return a (departments × WAYS) table: how the reminders counted done were done."""
+        table = np.zeros((departments, len(WAYS)), dtype=np.int64)
+        for codes, way in ((self.first, done.first_way), (self.second, done.second_way)):
+            if way is None:
+                continue
+            picked = way[self.rows]
+            counted = ((codes == ON_TIME) | (codes == LATE)) & (picked > 0)
+            np.add.at(table, (self.department[counted], picked[counted] - 1), 1)
+        return table
+
 
 def build_report(
     ledger: Ledger, schedule: Schedule, catalogs: Catalogs, registry: Registry, start: date, end: date
 ) -> list[DepartmentReport]:
     """Return the figures of every department for the period start–end (inclusive), as of the schedule's day."""
-    done = done_rows(ledger, catalogs, done_dates(registry))
+    done = done_rows(ledger, catalogs, *_with_ways(registry))
     return summarize(catalogs, count_period(ledger, schedule, catalogs, done, start, end))
+
+
+def _with_ways(registry: Registry) -> tuple[DoneDates, None, DoneDates]:
+    dates, ways = done_dates_and_ways(registry)
+    return dates, None, ways
 
 
 def summarize(catalogs: Catalogs, counted: Iterable[Counted]) -> list[DepartmentReport]:
@@ -147,6 +171,8 @@ def summarize(catalogs: Catalogs, counted: Iterable[Counted]) -> list[Department
         report.figures.update(c.figures)
         if c.kind:
             report.details.append(c.detail())
+        if c.kind and c.way and c.figure in REMINDER_FIGURES[:2]:
+            report.ways[WAYS[c.way - 1]] += 1
     return [r for r in reports.values() if r.department.items]
 
 
@@ -204,25 +230,55 @@ def lines(
         item = items[ledger.item[i]]
         expires = int(ledger.expires[i])
         about = (ledger.holder[i], item.certificate, ledger.number[i], date.fromordinal(expires))
-        for kind, code, on, reminded in (
-            (FIRST, int(counted.first[n]), int(schedule.first[i]), int(done.first[i])),
-            (SECOND, int(counted.second[n]), int(schedule.second[i]), int(done.second[i])),
+        for kind, code, on, reminded, way in (
+            (
+                FIRST,
+                int(counted.first[n]),
+                int(schedule.first[i]),
+                int(done.first[i]),
+                _way(done.first_way, i),
+            ),
+            (
+                SECOND,
+                int(counted.second[n]),
+                int(schedule.second[i]),
+                int(done.second[i]),
+                _way(done.second_way, i),
+            ),
         ):
             if code >= 0:
-                yield Counted(item.department, FIGURES[code], on, *about, kind, reminded)
+                yield Counted(item.department, FIGURES[code], on, *about, kind, reminded, way)
         if counted.renewal[n] >= 0:
             yield Counted(item.department, FIGURES[int(counted.renewal[n])], expires, *about)
 
 
 def done_dates(registry: Registry) -> DoneDates:
     """Return the earliest done date of each reminder; a second reminder also settles the first."""
+    return done_dates_and_ways(registry)[0]
+
+
+def done_dates_and_ways(registry: Registry) -> tuple[DoneDates, DoneDates]:
+    """Return the earliest done date of each reminder, and how that record was done (BY_PERSON …)."""
     earliest: dict[tuple[str, str, str, str], str] = {}
-    for department, key, expires, kind, day in registry.done_reminders():
+    ways: DoneDates = {}
+    for department, key, expires, kind, day, result in registry.done_reminders():
         settles = (FIRST, SECOND) if kind == SECOND else (FIRST,)
         for settled in ((department, key, expires, k) for k in settles):
             if day < earliest.get(settled, "9999"):  # ISO dates sort as dates
                 earliest[settled] = day
-    return {key: _ordinal(day) for key, day in earliest.items()}
+                ways[settled] = way_of(result)
+    return {key: _ordinal(day) for key, day in earliest.items()}, ways
+
+
+def way_of(result: str) -> int:
+    """Return how a done record was done: an SMS file confirmed by hand, sent by a channel, or by a person."""
+    if result == UNVERIFIED_SMS:
+        return UNVERIFIED
+    return SENT if result == "已发送" else BY_PERSON
+
+
+def _way(ways: IntArray | None, row: int) -> int:
+    return 0 if ways is None else int(ways[row])
 
 
 def row_index(ledger: Ledger, catalogs: Catalogs) -> dict[RowKey, list[int]]:
@@ -239,21 +295,28 @@ def row_index(ledger: Ledger, catalogs: Catalogs) -> dict[RowKey, list[int]]:
 
 
 def done_rows(
-    ledger: Ledger, catalogs: Catalogs, done: DoneDates, index: dict[RowKey, list[int]] | None = None
-) -> DoneRows:
-    """Return the done dates of each 台账 row's two reminders (index: `row_index`, when already made)."""
+    ledger: Ledger, catalogs: Catalogs, done: DoneDates, index: dict[RowKey, list[int]] | None = None,
+    ways: DoneDates | None = None,
+) -> DoneRows:  # fmt: skip
+    """Return the done dates of each 台账 row's two reminders (index: `row_index`, when already made), and how
+    each was done when ways (from `done_dates_and_ways`) are given."""
     index = row_index(ledger, catalogs) if index is None else index
-    found: dict[str, tuple[list[int], list[int]]] = {FIRST: ([], []), SECOND: ([], [])}
+    found: dict[str, tuple[list[int], list[int], list[int]]] = {FIRST: ([], [], []), SECOND: ([], [], [])}
     for (department, key, expires, kind), day in done.items():
         rows = index.get((department, key, _ordinal(expires)))
         if rows:
             found[kind][0].extend(rows)
             found[kind][1].extend([day] * len(rows))
-    first, second = (np.zeros(len(ledger), dtype=np.int64) for _ in range(2))
-    for kind, days in ((FIRST, first), (SECOND, second)):
-        rows, on = found[kind]
-        days[np.asarray(rows, dtype=np.int64)] = np.asarray(on, dtype=np.int64)
-    return DoneRows(first, second)
+            found[kind][2].extend([(ways or {}).get((department, key, expires, kind), 0)] * len(rows))
+    arrays: list[IntArray] = []
+    for kind in (FIRST, SECOND):
+        at, on, how = (np.asarray(values, dtype=np.int64) for values in found[kind])
+        days, way = np.zeros(len(ledger), dtype=np.int64), np.zeros(len(ledger), dtype=np.int64)
+        days[at], way[at] = on, how
+        arrays += [days, way]
+    first, first_way, second, second_way = arrays
+    known = ways is not None
+    return DoneRows(first, second, first_way if known else None, second_way if known else None)
 
 
 @lru_cache(maxsize=8192)

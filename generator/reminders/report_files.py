@@ -12,7 +12,7 @@ from openpyxl.styles import Font
 
 from generator.atomic import replacing
 from generator.problems import column_letter
-from generator.reminders.report import DETAIL_HEADERS, FIGURES, DepartmentReport
+from generator.reminders.report import DETAIL_HEADERS, FIGURES, WAYS, DepartmentReport
 from generator.spreadsheet import append_row
 from portal.text import one_line
 
@@ -36,12 +36,16 @@ def write_report_xlsx(path: Path, reports: list[DepartmentReport], start: date, 
     summary = book.active
     summary.title = "汇总"
     append_row(summary, [f"证照到期提醒督促检查 {start.isoformat()} 至 {end.isoformat()}"])
-    append_row(summary, ["部门", *FIGURES, "按时率"])
+    append_row(summary, ["部门", *FIGURES, *(f"完成中：{w}" for w in WAYS), "按时率"])
     for report in reports:
-        append_row(summary, [report.department.name, *(report.figures[f] for f in FIGURES), report.rate])
+        append_row(
+            summary,
+            [report.department.name, *(report.figures[f] for f in FIGURES), *_ways(report), report.rate],
+        )
     total = totals(reports)
-    append_row(summary, ["合计", *(total[f] for f in FIGURES), _rate(total)])
-    _style(summary, 2, [24, *[12] * (len(FIGURES) + 1)])
+    ways = [sum(r.ways[w] for r in reports) for w in WAYS]
+    append_row(summary, ["合计", *(total[f] for f in FIGURES), *ways, _rate(total)])
+    _style(summary, 2, [24, *[12] * len(FIGURES), *[18] * len(WAYS), 12])
     for report in reports:
         sheet = book.create_sheet(_title(report.department.name, book.sheetnames))
         append_row(sheet, ["部门", *FIGURES, "按时率"])
@@ -71,6 +75,11 @@ def write_report_html(
     )  # fmt: skip
     with replacing(path) as temp:
         temp.write_text(html, encoding="utf-8")
+
+
+def _ways(report: DepartmentReport) -> list[int]:
+    """Return how the department's done reminders were done, apart (WAYS order)."""
+    return [report.ways[w] for w in WAYS]
 
 
 def _rate(total: Counter[str]) -> str:

@@ -1,8 +1,10 @@
-"""What staff hand back (a filled worklist, an uploaded SMS batch) checked against the 台账 before the 登记簿 takes it.
+"""What staff hand back (a filled worklist, an uploaded SMS batch) checked before the 登记簿 takes it.
 
-Every row must be a certificate its department holds — the same 证照编号 (or 持证人 and 证照名称 where there is
-no number) with the same 期满日期 — and a worklist holds only its own department's certificates, so a row pasted
-from another department's list, or an edited date, cannot mark a certificate reminded that never was.
+Every row must be a certificate of the list it was made from — a day's plan kept when its files were made — or
+one its department's 台账 holds: the same 证照编号 (or 持证人 and 证照名称 where there is no number) with the same
+期满日期. A worklist holds only its own department's certificates, so a row pasted from another department's
+list, or an edited date, cannot mark a certificate reminded that never was. A certificate that left the 台账
+after its list was made (a ledger uploaded mid-day) is still recorded, with a warning naming its row.
 """
 
 from __future__ import annotations
@@ -12,14 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
 from generator.catalog.model import Catalogs
 from generator.ledger.model import Ledger
-from generator.problems import InputError, Problem
+from generator.problems import InputError, Level, Problem
 from generator.reminders.registry import Registry, ReminderRecord, certificate_key
-from generator.reminders.smsbatch import SMS_HEADERS, read_sms_batch
+from generator.reminders.smsbatch import SMS_HEADERS, SmsMessage, SmsSorting, read_sms_messages
 from generator.reminders.worklist import HEADERS, WorklistImport, read_worklist, sheet_title
 
 Held = dict[tuple[str, str], set[date]]  # (department, certificate key) → the 期满日期 the ledger has
@@ -43,10 +46,12 @@ def returned_worklist(
     today: date,
     ledger: Ledger,
     catalogs: Catalogs,
+    registry: Registry,
     department: str | None = None,
     shown: str = "",
 ) -> WorklistImport:
-    """Return a filled worklist's records once every row is a certificate of the worklist's own department.
+    """Return a filled worklist's records once every row is a certificate of the worklist's own department,
+    on a list kept when the day's files were made or in its 台账 (warnings: rows on the list, no longer in it).
 
     department: the department it must belong to (the console's page), else the one its sheet or folder names.
     shown: the file's name in messages (default: its path).
@@ -54,18 +59,31 @@ def returned_worklist(
     imported = read_worklist(path, shown or str(path), today)
     own = department or own_department(catalogs, imported.sheet, path.parent.name)
     where = (shown or str(path), imported.sheet)
-    check_returned(imported.records, imported.rows, where, _WORKLIST, ledger, catalogs, own)
+    kept = registry.planned({r.certificate.department for r in imported.records}, today)
+    imported.warnings = check_returned(
+        imported.records, imported.rows, where, _WORKLIST, ledger, catalogs, own, kept
+    )
     return imported
 
 
 def returned_sms(
-    path: Path, registry: Registry, sent_on: date, by_whom: str, ledger: Ledger, catalogs: Catalogs
-) -> list[ReminderRecord]:
-    """Return an uploaded SMS batch's records once every certificate it was about is still in the ledger."""
-    rows: list[int] = []
-    records = read_sms_batch(path, str(path), registry, sent_on, by_whom, rows)
-    check_returned(records, rows, (str(path), None), _SMS, ledger, catalogs)
-    return records
+    path: Path, shown: str, registry: Registry, ledger: Ledger, catalogs: Catalogs, sort: SmsSorter
+) -> tuple[SmsSorting, list[Problem], int]:
+    """Return what an SMS file's confirmation records and leaves out, a warning per certificate no longer in the
+    台账 (every message is on the list it was made from: the SMS batch kept in the 登记簿), and how many messages."""
+    messages = read_sms_messages(path, shown, registry)
+    sorting = sort(messages)
+    kept: Held = defaultdict(set)
+    for r in sorting.records:
+        kept[(r.certificate.department, r.certificate.key[1])].add(r.certificate.expires)
+    warnings = check_returned(
+        sorting.records, sorting.rows, (shown, None), _SMS, ledger, catalogs, None, kept
+    )
+    return sorting, warnings, len(messages)
+
+
+class SmsSorter(Protocol):
+    def __call__(self, messages: list[SmsMessage], /) -> SmsSorting: ...
 
 
 def held_certificates(ledger: Ledger, catalogs: Catalogs, departments: set[str]) -> Held:
@@ -87,24 +105,39 @@ def check_returned(
     ledger: Ledger,
     catalogs: Catalogs,
     own_department: str | None = None,
-) -> None:
-    """Raise InputError naming every row (file and sheet in where) that is not a certificate its department holds."""
+    kept: Held | None = None,
+) -> list[Problem]:
+    """Raise InputError naming every row (file and sheet in where) that is neither on its kept list (kept) nor a
+    certificate its department holds; return a warning per row on its list that the 台账 no longer holds."""
     held = held_certificates(ledger, catalogs, {r.certificate.department for r in records})
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     for row, record in zip(rows, records, strict=True):
         found = _mismatch(record, held, catalogs, own_department)
-        if found is not None:
-            field, message, fix = found
-            header, index = getattr(columns, field)
-            value = {"department": record.certificate.department, "number": record.certificate.number}.get(
-                field, record.certificate.expires.isoformat()
-            )
-            problems.append(Problem(where[0], message, fix, row, header, index, value, where[1]))
+        if found is None:
+            continue
+        field, message, fix = found
+        c = record.certificate
+        value = {"department": c.department, "number": c.number}.get(field, c.expires.isoformat())
+        if field != "department" and kept and c.expires in kept.get((c.department, c.key[1]), ()):
+            header, index = columns.number
+            what = c.number or f"{c.holder} {c.certificate}"
+            warnings.append(
+                Problem(
+                    where[0], f"“{what}”在清单生成后已不在台账中（台账已更新），仍按清单登记了这一行",
+                    "如果这张证照是误删的，请在台账中补回；已注销或已换证的，不用处理",
+                    row, header, index, c.number or c.holder, where[1], Level.WARNING,
+                )
+            )  # fmt: skip
+            continue
+        header, index = getattr(columns, field)
+        problems.append(Problem(where[0], message, fix, row, header, index, value, where[1]))
     if problems:
-        fix = "改正或删除这些行后重新登记；台账不在默认位置时，请加上与 remind 相同的 --catalogs 和 --ledgers"
+        fix = "改正或删除这些行后重新登记（清单中的证照信息不能改）"
         raise InputError(
             [*problems, Problem(where[0], f"共 {len(problems)} 行与台账不符，整个文件未登记", fix)]
         )
+    return warnings
 
 
 def own_department(catalogs: Catalogs, title: str, folder: str) -> str | None:

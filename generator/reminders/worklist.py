@@ -22,7 +22,14 @@ from generator.atomic import replacing
 from generator.cells import CellError, DateReader, text_of
 from generator.problems import InputError, Problem, column_letter
 from generator.reminders.due import FIRST, SECOND, HolderGroup
-from generator.reminders.registry import CHANNELS, KINDS, RESULTS, RegisteredCertificate, ReminderRecord
+from generator.reminders.registry import (
+    CHANNELS,
+    KINDS,
+    RESULTS,
+    UNVERIFIED_SMS,
+    RegisteredCertificate,
+    ReminderRecord,
+)
 from generator.reminders.sms import fill
 from generator.spreadsheet import append_row
 from generator.tabular import cell_text, read_sheet
@@ -36,6 +43,8 @@ _COL = {name: index for index, name in enumerate(HEADERS)}
 _STAFF = ("提醒日期", "提醒人", "提醒方式", "联系结果", "备注")
 _DATE_FORMAT = "yyyy-mm-dd"
 _WIDEST = {"提醒内容": 60, "说明": 24}
+# 联系结果 a person can choose: 已发送（未核实送达） is only what confirming an SMS file records.
+CHOICES = tuple(r for r in RESULTS if r != UNVERIFIED_SMS)
 
 
 def worklist_rows(groups: Sequence[HolderGroup], template: str) -> list[list[object]]:
@@ -79,8 +88,8 @@ def write_worklist(path: Path, title: str, rows: list[list[object]]) -> None:
     wrap = Alignment(wrap_text=True, vertical="top")
     for (cell,) in sheet.iter_rows(min_row=2, min_col=_COL["提醒内容"] + 1, max_col=_COL["提醒内容"] + 1):
         cell.alignment = wrap
-    for name, choices in (("提醒方式", CHANNELS), ("联系结果", tuple(RESULTS))):
-        letter = column_letter(_COL[name])
+    for name, choices in (("提醒方式", CHANNELS), ("联系结果", CHOICES)):
+        letter = column_letter(_COL[name])  # the cells start empty: nothing is chosen until someone chooses
         rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
         rule.error, rule.errorTitle = f"请从列表中选择：{'、'.join(choices)}", f"{name}"
         sheet.add_data_validation(rule)
@@ -122,6 +131,7 @@ class WorklistImport:
     blank: int  # rows whose 提醒日期 and 联系结果 are both empty: not reminded yet
     rows: list[int] = field(default_factory=list)  # the Excel row of each record
     sheet: str = ""  # the sheet's title: the department's name
+    warnings: list[Problem] = field(default_factory=list)  # rows recorded that the 台账 no longer holds
 
 
 def read_worklist(path: Path, shown: str, today: date) -> WorklistImport:
@@ -179,11 +189,17 @@ def _record(
     kind, channel, result = (cell_text(values[c]) for c in ("提醒类别", "提醒方式", "联系结果"))
     if kind not in KINDS:
         bad("提醒类别", "提醒类别被改动过", f"应为{FIRST}或{SECOND}，请恢复原值")
-    for column, value, choices in (("提醒方式", channel, CHANNELS), ("联系结果", result, tuple(RESULTS))):
-        if value not in choices:
+    if not result and reminded is not None:  # a date says someone tried; only a result says what happened
+        bad(
+            "联系结果",
+            "填了提醒日期，但没有选择联系结果",
+            f"请在这一行的“联系结果”中选出实际结果（{'、'.join(CHOICES)}）；还没有联系的，请把提醒日期也清空",
+        )
+    for column, value, choices in (("提醒方式", channel, CHANNELS), ("联系结果", result, CHOICES)):
+        if value not in choices and (value or column != "联系结果" or reminded is None):
             bad(
                 column,
-                f"{column}不在可选范围内" if value else f"缺少{column}",
+                f"{column}“{value}”不在可选范围内" if value else f"缺少{column}",
                 f"请从下拉列表选择：{'、'.join(choices)}",
             )
     holder, certificate = cell_text(values["持证单位（个人）"]), cell_text(values["证照名称"])

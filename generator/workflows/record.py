@@ -1,63 +1,150 @@
-"""Record: a filled phone worklist, or an uploaded SMS batch, into the 登记簿 — all of a file or none of it."""
+"""Record: a filled phone worklist, or an SMS file uploaded to the platform, into the 登记簿 — all of a file or none."""
 
 from __future__ import annotations
 
+import hashlib
+import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from generator.config import Settings
 from generator.ledger.load import Progress
 from generator.pipeline import Inputs, load_inputs
-from generator.problems import JiaozaoError
-from generator.reminders.registry import Entry, Registry, ReminderRecord
+from generator.problems import JiaozaoError, Problem
+from generator.reminders.batch import SMS_FILE
+from generator.reminders.registry import Entry, Registry, ReminderRecord, SmsFile
 from generator.reminders.results import check_result
 from generator.reminders.returned import returned_sms, returned_worklist
+from generator.reminders.smsbatch import LeftOut, SmsMessage, SmsSorting, sort_sms
 
 
 @dataclass(frozen=True)
 class RecordResult:
-    """How many records a file gave, how many were new, and how many rows were left blank."""
+    """How many records a file gave, how many were new, how many rows were left blank, and what was said."""
 
     file: Path
     records: int
     added: int
     blank: int
     registry: Path
+    warnings: list[Problem] = field(default_factory=list)  # rows recorded that the 台账 no longer holds
+    left_out: list[LeftOut] = field(default_factory=list)  # SMS messages not recorded, and why
 
     @property
     def repeated(self) -> int:
         return self.records - self.added
 
 
+@dataclass(frozen=True)
+class SmsCheck:
+    """What confirming an SMS file records and leaves out (and why), and the file: when made, how many messages."""
+
+    name: str  # as staff know it: 短信.csv, or the path given
+    made_at: str  # YYYY-MM-DD HH:MM, or empty when the file is not one kept when it was handed out
+    messages: int
+    kept: SmsFile | None
+    records: list[ReminderRecord]
+    left_out: list[LeftOut]
+    warnings: list[Problem]
+
+    @property
+    def holders(self) -> int:
+        return len({r.certificate.holder for r in self.records})
+
+
 def record_worklist(
     settings: Settings, path: Path, today: date, progress: Progress | None = None, *,
     department: str | None = None, shown: str = "", inputs: Inputs | None = None,
 ) -> RecordResult:  # fmt: skip
-    """Put the reminders of a filled 电话提醒清单 into the 登记簿, every row checked against its department's ledger.
+    """Put the reminders of a filled 电话提醒清单 into the 登记簿, every row checked against the day's kept list
+    (else its department's ledger); a row on the list the ledger no longer holds is recorded with a warning.
 
     department: the department every row must belong to (the console's page); shown: the name in messages;
     inputs: already loaded 目录 and 台账 of today.
     """
     _must_exist(path)
     inputs = inputs or load_inputs(settings, today, progress)
-    imported = returned_worklist(path, today, inputs.ledger, inputs.catalogs, department, shown)
     with Registry(settings.db) as registry:
+        imported = returned_worklist(path, today, inputs.ledger, inputs.catalogs, registry, department, shown)
         added = registry.add(imported.records)
-    return RecordResult(path, len(imported.records), added, imported.blank, settings.db)
+    return RecordResult(path, len(imported.records), added, imported.blank, settings.db, imported.warnings)
 
 
 def record_sms(
     settings: Settings, path: Path, sent_on: date, by_whom: str, today: date, progress: Progress | None = None
 ) -> RecordResult:
-    """Put the messages of an SMS batch uploaded to the SMS platform into the 登记簿 as sent (still in the ledger)."""
+    """Put the messages of an SMS file uploaded to the SMS platform into the 登记簿 as 已发送（未核实送达）,
+    leaving out those the confirmation must not record (see smsbatch)."""
     _must_exist(path)
     inputs = load_inputs(settings, today, progress)
     with Registry(settings.db) as registry:
-        records = returned_sms(path, registry, sent_on, by_whom, inputs.ledger, inputs.catalogs)
-        added = registry.add(records)
-    return RecordResult(path, len(records), added, 0, settings.db)
+        kept = registry.sms_file_of(hashlib.sha256(path.read_bytes()).hexdigest())
+        check = _check(registry, path, str(path), kept, sent_on, by_whom, inputs)
+        added = registry.add(check.records)
+    return RecordResult(path, len(check.records), added, 0, settings.db, check.warnings, check.left_out)
+
+
+def sms_file_to_confirm(settings: Settings, department: str, made_on: date, monthly: bool) -> SmsFile | None:
+    """Return the department's SMS file handed out last that day (None: none handed out)."""
+    with Registry(settings.db) as registry:
+        return registry.last_sms_file(department, made_on, monthly)
+
+
+def check_sms(
+    settings: Settings, department: str, file_id: int, sent_on: date, by_whom: str, inputs: Inputs
+) -> SmsCheck:
+    """Return what confirming a kept SMS file of the department would record and leave out; record nothing."""
+    with Registry(settings.db) as registry:
+        return _check_kept(registry, department, file_id, sent_on, by_whom, inputs)
+
+
+def confirm_sms(
+    settings: Settings, department: str, file_id: int, sent_on: date, by_whom: str, inputs: Inputs
+) -> tuple[SmsCheck, RecordResult]:
+    """Record a kept SMS file of the department as uploaded: what check_sms says, as it says it now."""
+    with Registry(settings.db) as registry:
+        check = _check_kept(registry, department, file_id, sent_on, by_whom, inputs)
+        added = registry.add(check.records)
+    path = Path(check.name)
+    return check, RecordResult(
+        path, len(check.records), added, 0, settings.db, check.warnings, check.left_out
+    )
+
+
+def _check_kept(
+    registry: Registry, department: str, file_id: int, sent_on: date, by_whom: str, inputs: Inputs
+) -> SmsCheck:
+    kept = registry.sms_file(file_id)
+    if kept is None or kept.department != department:
+        raise JiaozaoError("找不到这份短信文件：请刷新今日提醒页面，重新下载短信.csv 并上传短信平台后再确认")
+    with tempfile.TemporaryDirectory(prefix="jiaozao-sms-") as scratch:
+        path = Path(scratch) / SMS_FILE
+        path.write_bytes(kept.content)
+        return _check(registry, path, SMS_FILE, kept, sent_on, by_whom, inputs)
+
+
+def _check(
+    registry: Registry,
+    path: Path,
+    shown: str,
+    kept: SmsFile | None,
+    sent_on: date,
+    by_whom: str,
+    inputs: Inputs,
+) -> SmsCheck:
+    made_at = f"{kept.made_on.isoformat()} {kept.made_at[11:16]}" if kept else ""  # the day as staff work it
+    source = f"{shown}（{made_at} 生成）" if made_at else shown
+    last, since = (
+        (kept.last_record, None) if kept else (0, sent_on)
+    )  # unknown file: what was recorded that day
+
+    def sort(messages: list[SmsMessage]) -> SmsSorting:
+        return sort_sms(messages, registry, sent_on, by_whom, source, last, since)
+
+    sorting, warnings, messages = returned_sms(path, shown, registry, inputs.ledger, inputs.catalogs, sort)
+    return SmsCheck(shown, made_at, messages, kept, sorting.records, sorting.left_out, warnings)
 
 
 def record_results(settings: Settings, records: Sequence[ReminderRecord]) -> list[int | None]:

@@ -12,11 +12,11 @@ from generator.export import PROBLEM_HEADERS, problem_rows, write_table
 from generator.ledger.load import Progress
 from generator.pipeline import Inputs, load_calendar, load_inputs
 from generator.problems import ProblemList
-from generator.reminders.batch import DayWork, keep_sms, plan_day, write_day
+from generator.reminders.batch import SMS_FILE, DayWork, keep_day, keep_sms_file, plan_day, write_day
 from generator.reminders.mail import SmtpSettings
 from generator.reminders.monthly import batch_day, monthly_rows
 from generator.reminders.outbox import EmailReport, email_day
-from generator.reminders.registry import Registry
+from generator.reminders.registry import Registry, SmsFile
 from generator.schedule import Schedule, compute_schedule
 
 PROBLEMS_FILE = "问题清单.csv"
@@ -63,7 +63,12 @@ def remind(
                 emails.written = [out / p.relative_to(stage) for p in emails.written]
             if work.problems:
                 write_table(stage / PROBLEMS_FILE, PROBLEM_HEADERS, problem_rows(work.problems))
-        keep_sms(work, registry)
+        keep_day(work, registry)
+        for item in work.departments:  # each SMS file as handed out, to confirm its upload against later
+            if item.sms:
+                keep_sms_file(
+                    registry, item.department.slug, today, monthly, out / item.department.slug / SMS_FILE
+                )
         if not dry_run:  # sent only once the files are in place
             emails = email_day(work, out, smtp, registry, dry_run=False)
     return RemindResult(day.inputs, work, out, written, emails)
@@ -105,7 +110,7 @@ def department_day(work: DayWork, slug: str) -> DayWork:
 def write_department_files(settings: Settings, work: DayWork, slug: str, monthly: bool = False) -> Path:
     """Write one department's worklist, letters and SMS batch where `jiaozao remind` puts them; return the folder.
 
-    The SMS batch is remembered in the 登记簿, so confirming its upload (record --sms) can match every message.
+    The plan and the SMS batch are kept in the 登记簿, so what comes back is checked against what was handed out.
     """
     day = department_day(work, slug)
     out = default_remind_folder(settings, work.today, monthly)
@@ -114,8 +119,17 @@ def write_department_files(settings: Settings, work: DayWork, slug: str, monthly
     ) as stage:  # the department's folder swapped in whole, the others left as they are
         write_day(day, stage)
     with Registry(settings.db) as registry:
-        keep_sms(day, registry)
+        keep_day(day, registry)
     return out / slug
+
+
+def hand_out_sms(settings: Settings, work: DayWork, slug: str, monthly: bool = False) -> SmsFile | None:
+    """Write the department's files of the day and keep its SMS file as handed out (None: no SMS today)."""
+    path = write_department_files(settings, work, slug, monthly) / SMS_FILE
+    if not path.is_file():
+        return None
+    with Registry(settings.db) as registry:
+        return keep_sms_file(registry, slug, work.today, monthly, path)
 
 
 def send_emails(settings: Settings, work: DayWork, slug: str, smtp: SmtpSettings | None) -> EmailReport:

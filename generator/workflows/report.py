@@ -24,12 +24,13 @@ from generator.problems import PhraseError
 from generator.reminders.registry import Registry
 from generator.reminders.report import (
     FIGURES,
+    WAYS,
     Counted,
     DepartmentReport,
     DoneRows,
     RowKey,
     Tally,
-    done_dates,
+    done_dates_and_ways,
     done_rows,
     lines,
     on_time_rate,
@@ -85,6 +86,7 @@ class DepartmentFigures:
     department: Department
     figures: Counter[str]
     weekly: dict[str, list[int]]  # figure → one count per week of the period
+    ways: Counter[str]  # the reminders counted done, by how they were done (WAYS): SMS unconfirmed apart
 
     @property
     def slug(self) -> str:
@@ -106,7 +108,7 @@ class DepartmentSupervision(DepartmentFigures):
 
     def figures_only(self) -> DepartmentFigures:
         """Return the figures without what is behind them (small: fit to keep on disk)."""
-        return DepartmentFigures(self.department, self.figures, self.weekly)
+        return DepartmentFigures(self.department, self.figures, self.weekly, self.ways)
 
     def lines(self) -> list[Counted]:
         """Return every line behind the figures, in 台账 order (as the .xlsx lists them)."""
@@ -175,7 +177,8 @@ def read_done(settings: Settings, counting: Counting) -> DoneRows:
     if not settings.db.exists():  # counting never creates a 登记簿
         return done_rows(counting.ledger, counting.catalogs, {}, counting.index)
     with Registry(settings.db) as registry:
-        return done_rows(counting.ledger, counting.catalogs, done_dates(registry), counting.index)
+        dates, ways = done_dates_and_ways(registry)
+        return done_rows(counting.ledger, counting.catalogs, dates, counting.index, ways)
 
 
 def supervise(counting: Counting, done: DoneRows, start: date, end: date) -> Supervision:
@@ -185,6 +188,7 @@ def supervise(counting: Counting, done: DoneRows, start: date, end: date) -> Sup
     counted = tally(ledger, schedule, catalogs, done, start, end)
     weeks = weeks_of(start, end)
     table = counted.figures(len(catalogs.departments))
+    how = counted.ways(done, len(catalogs.departments))
     weekly = _weekly(counted, ledger, schedule, start, len(weeks), len(catalogs.departments))
     departments = []
     for n, d in enumerate(catalogs.departments):
@@ -192,7 +196,8 @@ def supervise(counting: Counting, done: DoneRows, start: date, end: date) -> Sup
             continue
         figures = Counter(dict(zip(FIGURES, table[n].tolist(), strict=True)))
         per_week = {f: weekly[n, :, k].tolist() for k, f in enumerate(FIGURES)}
-        departments.append(DepartmentSupervision(d, figures, per_week, n, counted, counting, done))
+        ways = Counter(dict(zip(WAYS, how[n].tolist(), strict=True)))
+        departments.append(DepartmentSupervision(d, figures, per_week, ways, n, counted, counting, done))
     return Supervision(start, end, counting.today, weeks, departments)
 
 

@@ -18,8 +18,9 @@ from console.settings import ConsoleSettings
 from generator.cli import main
 from generator.reminders.registry import Registry
 from generator.workflows.remind import plan_today
-from tests.console.conftest import TODAY, Built, Clients, _settings
+from tests.console.conftest import TODAY, Built, Clients, _settings, text_of
 from tests.console.today_helpers import (
+    COLUMN,
     cli_options,
     fill_worklist,
     holder_forms,
@@ -225,23 +226,114 @@ def test_an_uploaded_worklist_is_checked_against_the_ledger_and_refused_whole(
         assert len(search(db, action="import_worklist", department="anshan")) == 3
 
 
-def test_the_sms_batch_is_recorded_as_record_sms_does(
+def _cards(page: str) -> list[tuple[str, list[str]]]:
+    """Return each household card's phone (digits only) and picks, in page order."""
+    found = []
+    for card in re.findall(r'<li class="card holder".*?</li>', page, re.S):
+        phone = re.search(r"电话 ([^，<]*)", card)
+        found.append((re.sub(r"\D", "", phone.group(1)) if phone else "", holder_forms(card)[0]))
+    return found
+
+
+def test_confirming_the_sms_file_names_it_shows_what_it_leaves_out_and_records_only_on_a_second_click(
     quiet_app: Starlette, settings: ConsoleSettings, clients: Clients
 ) -> None:
     clerk = clients(quiet_app, "clerk_a")
     early = clerk.submit(f"{D}/today/sms")
-    assert early.status_code == 400 and "请先下载短信.csv" in early.text  # nothing uploaded, nothing sent
+    assert early.status_code == 400 and "请先下载短信.csv" in early.text  # nothing handed out, nothing sent
     batch = clerk.get(f"{D}/today/sms.csv")
     assert batch.status_code == 200 and batch.content.startswith("\ufeff手机号,短信内容".encode())
-    messages = len(batch.content.decode("utf-8-sig").strip().splitlines()) - 1
-    confirmed = clerk.submit(f"{D}/today/sms")
-    assert confirmed.status_code == 200 and "已登记短信发送" in confirmed.text
+    lines = batch.content.decode("utf-8-sig").strip().splitlines()[1:]
+    phones = [re.sub(r"\D", "", line.split(",")[0]) for line in lines]
+    texted = [(phone, picks) for phone, picks in _cards(clerk.get(f"{D}/today").text) if phone in phones]
+    assert len(texted) >= 3
+    (wrong_phone, wrong), (_, told) = texted[0], texted[1]
+    assert _record(clerk, wrong, "号码有误", "空号").status_code == 303  # after the download
+    assert _record(clerk, told, "已告知").status_code == 303
+    before = registry_rows(settings.inputs.db)
+
+    first = clerk.submit(f"{D}/today/sms")  # the first click: what will be recorded, nothing written
+    assert first.status_code == 200 and registry_rows(settings.inputs.db) == before
+    text = text_of(first.text)
+    assert re.search(rf"短信\.csv ，{TODAY} \d\d:\d\d 生成，共 {len(lines)} 条短信", text), text
+    assert "今天已登记为“号码有误”：这个号码收不到短信" in text and "短信文件生成后已登记为“已告知”" in text
+    assert f"不登记 {len(wrong) + len(told)} 项" in text and "已发送（未核实送达）" in text
+    chosen = re.search(r'name="file" value="(\d+)"', first.text)
+    assert chosen
+
+    later = clerk.get(f"{D}/today/sms.csv")  # downloaded again: a new file, without the household told
+    assert len(later.content.decode("utf-8-sig").strip().splitlines()) - 1 == len(lines) - 1
+    second = clerk.submit(f"{D}/today/sms", {"file": chosen.group(1)})  # the file named on the first page
+    assert second.status_code == 200 and "已登记短信发送（已发送，未核实送达）" in second.text
     with Registry(settings.inputs.db) as registry:
-        records = registry.records("anshan")
-    assert records and {(r.channel, r.result, r.by_whom) for r in records} == {("短信", "已发送", "clerk_a")}
-    assert len({r.certificate.holder for r in records}) <= messages
+        sms = [r for r in registry.records("anshan") if r.channel == "短信"]
+    assert sms and {(r.result, r.by_whom, r.reminded_on) for r in sms} == {
+        ("已发送（未核实送达）", "clerk_a", TODAY)
+    }
+    named = {f"{r.certificate.key[1]}\t{r.certificate.key[2]}\t{r.kind}" for r in sms}
+    assert not named & {*wrong, *told}  # never a message to a wrong number or a holder told since
+    shown = re.search(r"将登记 (\d+) 张证照", text)
+    assert shown and len(sms) == int(shown.group(1)) and f"{len(sms)} 条新记录" in second.text
+    assert wrong_phone not in "".join(r.remark for r in sms)
+    again = clerk.submit(f"{D}/today/sms", {"file": chosen.group(1)})
+    assert "0 条新记录" in again.text and len(registry_rows(settings.inputs.db)) == len(before) + len(sms)
     with closing(connect(settings.db)) as db:
-        assert len(search(db, action="confirm_sms")) == 1
+        assert len(search(db, action="confirm_sms")) == 2
+    assert clerk.submit(f"{D}/today/sms", {"file": "99999"}).status_code == 400
+
+
+def test_a_ledger_dropping_a_row_mid_day_does_not_break_the_mornings_worklist(
+    quiet_app: Starlette, settings: ConsoleSettings, clients: Clients, tmp_path: Path
+) -> None:
+    clerk = clients(quiet_app, "clerk_a")
+    morning = tmp_path / "上午的清单.xlsx"
+    morning.write_bytes(clerk.get(f"{D}/today/worklist.xlsx").content)
+    groups = worklist_groups(morning)
+    fill_worklist(morning, {n: ("clerk_a", "电话", "已告知", "") for n in (1, 2, 3)}, TODAY)
+    filled = [r for r in openpyxl.load_workbook(morning).active.iter_rows(min_row=2) if r[13].value]
+    dropped = str(filled[-1][5].value)  # the last filled row's 证照编号
+    ledger = settings.inputs.ledgers / "anshan.xlsx"  # mid-day, a new 台账 without that certificate
+    book = openpyxl.load_workbook(ledger)
+    sheet = book.active
+    (row,) = [r[0].row for r in sheet.iter_rows(min_row=4) if str(r[4].value) == dropped]
+    sheet.delete_rows(row)
+    book.save(ledger)
+    assert dropped not in clerk.get(f"{D}/today?page=1").text  # the console reads the new 台账
+
+    returned = clerk.submit(f"{D}/today/worklist", files={"file": ("上午的清单.xlsx", morning.read_bytes())})
+    assert returned.status_code == 200 and f"清单已登记：{len(filled)} 条新记录" in returned.text
+    assert "1 行已不在台账中，仍按清单登记" in returned.text
+    warnings = re.findall(r'<tr class="warn">(.*?)</tr>', returned.text, re.S)
+    assert len(warnings) == 1 and f">{filled[-1][0].row}<" in warnings[0] and dropped in warnings[0]
+    assert "仍按清单登记了这一行" in warnings[0] and "证照编号（F 列）" in warnings[0]
+    rows = registry_rows(settings.inputs.db)
+    assert len(rows) == len(filled) == sum(len(groups[n]) for n in (1, 2, 3))
+    assert dropped in {r[3] for r in rows}
+
+
+def test_the_worklist_result_starts_empty_and_a_date_without_a_result_is_reported_by_its_row(
+    quiet_app: Starlette, settings: ConsoleSettings, clients: Clients, tmp_path: Path
+) -> None:
+    clerk = clients(quiet_app, "clerk_a")
+    path = tmp_path / "清单.xlsx"
+    path.write_bytes(clerk.get(f"{D}/today/worklist.xlsx").content)
+    sheet = openpyxl.load_workbook(path).active
+    result = COLUMN["联系结果"]
+    assert all(
+        r[result].value is None for r in sheet.iter_rows(min_row=2)
+    )  # nothing chosen before anyone did
+    (rule,) = [v for v in sheet.data_validations.dataValidation if str(v.sqref).startswith("Q2")]
+    assert rule.allow_blank and "已告知" in rule.formula1 and "已发送（未核实送达）" not in rule.formula1
+    fill_worklist(path, {1: ("clerk_a", "电话", "已告知", ""), 2: ("clerk_a", "电话", "", "")}, TODAY)
+    rows = [r[0].row for r in openpyxl.load_workbook(path).active.iter_rows(min_row=2) if r[1].value == 2]
+    refused = clerk.submit(f"{D}/today/worklist", files={"file": ("清单.xlsx", path.read_bytes())})
+    assert refused.status_code == 400 and "整个文件未登记" in refused.text
+    errors = re.findall(r'<tr class="err">(.*?)</tr>', refused.text, re.S)
+    for row in rows:
+        (error,) = [e for e in errors if f">{row}<" in e]
+        assert "联系结果（Q 列）" in error and "填了提醒日期，但没有选择联系结果" in error
+        assert "请在这一行的“联系结果”中选出实际结果" in error
+    assert registry_rows(settings.inputs.db) == []
 
 
 def test_letters_one_per_holder_and_all_as_one_document(quiet_app: Starlette, clients: Clients) -> None:

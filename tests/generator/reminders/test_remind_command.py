@@ -208,7 +208,7 @@ def test_a_row_that_is_not_this_departments_certificate_refuses_the_file(
         assert registry.records() == []  # row 2 was fine, but nothing of the file is kept
 
 
-def test_an_sms_batch_whose_certificate_left_the_ledger_is_refused(
+def test_an_sms_file_whose_certificate_left_the_ledger_since_is_recorded_with_a_warning(
     remind_args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert _remind(remind_args, tmp_path / "out") == 0
@@ -217,8 +217,34 @@ def test_an_sms_batch_whose_certificate_left_the_ledger_is_refused(
     ledgers = Path(remind_args[remind_args.index("--ledgers") + 1])
     write_xlsx(ledgers / "anshan-weijian.xlsx", [HEADER, *changed])
     sms = tmp_path / "out" / WEIJIAN / "短信.csv"
-    assert main(["record", "--sms", str(sms), "--on", TODAY, *remind_args]) == 1
+    assert main(["record", "--sms", str(sms), "--on", TODAY, *remind_args]) == 0
     err = capsys.readouterr().err
-    assert "第 2 行" in err and "期满日期与台账不符" in err and "2026-12-10" in err
+    assert (
+        "登记 2 条" in err
+        and "[警告]" in err
+        and "第 2 行" in err
+        and "WJ-1" in err
+        and "仍按清单登记" in err
+    )
     with Registry(Path(remind_args[-1])) as registry:
-        assert registry.records() == []
+        records = registry.records()
+    assert {(r.certificate.number, r.result, r.channel) for r in records} == {
+        ("WJ-1", "已发送（未核实送达）", "短信"), ("WJ-2", "已发送（未核实送达）", "短信")
+    }  # fmt: skip
+
+
+def test_record_sms_leaves_out_a_wrong_number_and_a_holder_told_after_the_file_was_made(
+    remind_args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _remind(remind_args, tmp_path / "out") == 0
+    worklist = _worklist(tmp_path / "out")
+    _fill(worklist, {3: (date.fromisoformat(TODAY), "张三", "电话", "已告知")})  # WJ-1, after the SMS file
+    assert main(["record", str(worklist), *remind_args, "--today", TODAY]) == 0
+    sms = tmp_path / "out" / WEIJIAN / "短信.csv"
+    assert main(["record", "--sms", str(sms), "--on", TODAY, *remind_args]) == 0
+    err = capsys.readouterr().err
+    assert "登记 1 条" in err and "未登记：第 2 行 甲酒店" in err and "短信文件生成后已登记为“已告知”" in err
+    with Registry(Path(remind_args[-1])) as registry:
+        assert {(r.certificate.number, r.result) for r in registry.records()} == {
+            ("WJ-1", "已告知"), ("WJ-2", "已发送（未核实送达）")
+        }  # fmt: skip

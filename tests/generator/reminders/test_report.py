@@ -50,7 +50,7 @@ def test_the_figures_of_a_month(recorded: list[str], tmp_path: Path) -> None:
     book = openpyxl.load_workbook(out)
     assert book.sheetnames[0] == "汇总" and "鞍山市行政审批局（卫生健康审批）" in book.sheetnames
     summary = {row[0]: row for row in book["汇总"].iter_rows(min_row=3, values_only=True)}
-    assert summary["鞍山市行政审批局（卫生健康审批）"][1:] == (4, 1, 1, 2, 0, 1, 1, "25%")
+    assert summary["鞍山市行政审批局（卫生健康审批）"][1:] == (4, 1, 1, 2, 0, 1, 1, 2, 0, 0, "25%")
     details = list(book["鞍山市行政审批局（卫生健康审批）"].iter_rows(min_row=5, values_only=True))
     outcome = {(r[2], r[4]): r[7] for r in details}
     assert outcome == {
@@ -129,3 +129,27 @@ def test_the_weeks_of_a_period_add_up_to_its_figures(recorded: list[str]) -> Non
     for figure, counts in weijian.weekly.items():
         assert sum(counts) == weijian.figures[figure] == len(weijian.behind(figure)), figure
     assert len(weeks_of(date(2026, 11, 4), date(2026, 11, 4))) == 1
+
+
+def test_sms_confirmed_by_hand_is_counted_apart_from_calls_and_from_messages_sent(
+    remind_args: list[str], tmp_path: Path
+) -> None:
+    with Registry(Path(remind_args[-1])) as registry:
+        registry.add([
+            _done("WJ-1", "公共场所卫生许可延续", "甲酒店", "2026-12-10", FIRST, "2026-11-10", "已告知"),
+            _done("WJ-2", "饮用水供水单位卫生许可延续", "甲酒店", "2026-12-15", FIRST, "2026-11-20", "已发送（未核实送达）"),
+            _done("WJ-3", "公共场所卫生许可延续", "乙诊所", "2026-11-30", SECOND, "2026-11-20", "已发送"),
+        ])  # fmt: skip
+    out = tmp_path / "report.xlsx"
+    period = ["--from", "2026-11-01", "--to", "2026-11-30", "--today", TODAY, "--out", str(out)]
+    assert main(["report", *remind_args, *period]) == 0
+    sheet = openpyxl.load_workbook(out)["汇总"]
+    headers = [c.value for c in sheet[2]]
+    assert headers[-4:-1] == [
+        "完成中：人工提醒（电话等）",
+        "完成中：短信已发送（未核实送达）",
+        "完成中：邮件等已发送",
+    ]
+    summary = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
+    done = summary["鞍山市行政审批局（卫生健康审批）"]
+    assert done[2] + done[3] == 3 and done[-4:-1] == (1, 1, 1)
