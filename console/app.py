@@ -79,6 +79,8 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
         route(dept + "/ledger", views_ledger.upload, ("POST",)),
         route(dept + "/ledger/uploads/{id}", views_ledger.upload_page),
         route(dept + "/ledger/uploads/{id}/accept", views_ledger.accept, ("POST",)),
+        route(dept + "/ledger/versions/{id}/file", views_ledger.version_file),
+        route(dept + "/ledger/versions/{id}/restore", views_ledger.restore, ("POST",)),
         route(dept + "/facts", views_facts.facts_page),
         route(dept + "/facts", views_facts.save_facts, ("POST",)),
         *_day_routes(route, dept),

@@ -53,9 +53,10 @@ CREATE TABLE IF NOT EXISTS uploads (
     report TEXT NOT NULL DEFAULT '{}',
     state TEXT NOT NULL DEFAULT 'checked'
 );
-CREATE TABLE IF NOT EXISTS catalog_versions (
+CREATE TABLE IF NOT EXISTS catalog_versions (  -- the published versions of each 目录 and 台账
     id INTEGER PRIMARY KEY,
     department TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'catalog',   -- catalog | ledger
     ext TEXT NOT NULL,
     sha256 TEXT NOT NULL,
     content BLOB NOT NULL,
@@ -93,6 +94,13 @@ def connect(path: Path) -> sqlite3.Connection:
     connection.execute("PRAGMA foreign_keys=ON")
     connection.execute("PRAGMA busy_timeout=30000")
     connection.executescript(SCHEMA)
+    _add_column(connection, "catalog_versions", "kind", "TEXT NOT NULL DEFAULT 'catalog'")
     with contextlib.suppress(OSError):  # password hashes and personal data in uploads: server staff only
         path.chmod(0o600)
     return connection
+
+
+def _add_column(connection: sqlite3.Connection, table: str, column: str, declaration: str) -> None:
+    """Add a column a database made by an earlier version lacks (CREATE TABLE IF NOT EXISTS keeps old tables)."""
+    if column not in {row["name"] for row in connection.execute(f"PRAGMA table_info({table})")}:
+        connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")

@@ -10,7 +10,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from console import audit, errors, jobs, work
+from console import audit, errors, jobs, versions, work
 from console.audit import now_text
 from console.uploads import Upload, UploadRefused, check_upload
 from console.web import Console, Visit
@@ -39,13 +39,9 @@ async def _catalog(
     department = await run_in_threadpool(work.department, console.settings, slug)
     _, problems = await run_in_threadpool(work.published, console.settings)
     mine = [work.problem_row(p) for p in problems if f"/{slug}/" in p.file.replace("\\", "/")]
-    versions = console.db.execute(
-        "SELECT id, ext, sha256, user, created_at, note, state, job_id FROM catalog_versions "
-        "WHERE department = ? ORDER BY id DESC LIMIT 30",
-        (slug,),
-    ).fetchall()
+    kept = versions.listed(console, "catalog", slug)
     return console.page(
-        request, "catalog.html", status, slug=slug, department=department, problems=mine, versions=versions,
+        request, "catalog.html", status, slug=slug, department=department, problems=mine, versions=kept,
         jobs=jobs.recent(console.db, slug), can_change=visit.user.can_change(slug), message=message,
         current=work.catalog_file(console.settings, slug), limit_mb=console.settings.upload_limit // 1024 // 1024,
     )  # fmt: skip
@@ -153,71 +149,30 @@ async def publish(console: Console, request: Request) -> Response:
         )
     row = console.db.execute("SELECT content FROM uploads WHERE id = ?", (found["id"],)).fetchone()
     console.db.execute("UPDATE uploads SET state = 'published' WHERE id = ?", (found["id"],))
-    job_id = _publish_version(
-        console,
-        visit,
-        slug,
-        row["content"],
-        str(found["ext"]),
-        str(found["sha256"]),
-        f"上传“{found['client_name']}”",
+    ext, sha = str(found["ext"]), str(found["sha256"])
+    job_id = versions.publish(
+        console, visit, "catalog", slug, row["content"], ext, sha, f"上传“{found['client_name']}”"
     )
     return console.redirect(request, f"/jobs/{job_id}")
 
 
-def _publish_version(
-    console: Console, visit: Visit, slug: str, content: bytes, ext: str, sha: str, note: str
-) -> int:
-    cursor = console.db.execute(
-        "INSERT INTO catalog_versions (department, ext, sha256, content, user, created_at, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (slug, ext, sha, content, visit.user.name, now_text(), note),
-    )
-    version = int(cursor.lastrowid or 0)
-    job_id = console.jobs.submit(console.db, "catalog", slug, visit.user.name, {"version": version})
-    console.db.execute("UPDATE catalog_versions SET job_id = ? WHERE id = ?", (job_id, version))
-    audit.record(
-        console.db,
-        visit.user.name,
-        visit.address,
-        "publish",
-        slug,
-        f"目录第 {version} 版（{note}），SHA-256 {sha}，任务 {job_id}",
-    )
-    return job_id
-
-
-def _version(console: Console, slug: str, version_id: str) -> dict[str, object]:
-    row = console.db.execute(
-        "SELECT * FROM catalog_versions WHERE id = ? AND department = ?",
-        (int(version_id) if version_id.isdigit() else -1, slug),
-    ).fetchone()
-    if row is None:
-        raise errors.not_found("这个版本")
-    return dict(row)
-
-
-async def version_file(console: Console, request: Request) -> Response:
+async def version_file(console: Console, request: Request, kind: str = "catalog") -> Response:
+    """Return a published version of the department's 目录 (or, by kind, 台账) as it was published."""
     slug = request.path_params["slug"]
     console.readable(request, slug)
-    version = _version(console, slug, request.path_params["id"])
-    ext = str(version["ext"])
-    return download(bytes(version["content"]), f"{slug}-目录-第{version['id']}版.{ext}", ext)  # type: ignore[call-overload]
+    version = versions.found(console, kind, slug, request.path_params["id"])
+    name = versions.file_name(slug, kind, version)
+    return download(versions.content_of(version), name, str(version["ext"]))
 
 
 async def restore(console: Console, request: Request) -> Response:
     slug = request.path_params["slug"]
     visit = console.changeable(request, slug)
     await console.form(request, visit)
-    version = _version(console, slug, request.path_params["id"])
-    content = bytes(version["content"])  # type: ignore[call-overload]
-    job_id = _publish_version(
-        console,
-        visit,
-        slug,
-        content,
-        str(version["ext"]),
-        str(version["sha256"]),
-        f"恢复第 {version['id']} 版",
+    version = versions.found(console, "catalog", slug, request.path_params["id"])
+    content, ext, sha = versions.content_of(version), str(version["ext"]), str(version["sha256"])
+    job_id = versions.publish(
+        console, visit, "catalog", slug, content, ext, sha, f"恢复第 {version['id']} 版"
     )
     audit.record(
         console.db,

@@ -1,19 +1,27 @@
-"""A department's 台账: the certificate table, and upload → check → accept (which schedules a publish)."""
+"""A department's 台账: the certificate table, the rows refused for errors, its versions, and upload → check →
+preview → accept (a new version; publishing the site is queued)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
+from dataclasses import asdict
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from console import audit, certificates, errors, jobs, work
+from console import audit, certificates, errors, jobs, versions, work, work_ledger
+from console.audit import now_text
 from console.problems_view import problem_report
 from console.views_catalog import received, show_upload, store_upload, stored
-from console.web import Console
+from console.views_catalog import version_file as _version_file
+from console.web import Console, Visit
+from generator.workflows.ledger import Change, LedgerCheck
 
 PAGE = 50
+SHOWN_CHANGES = 200  # per kind of change, kept with the upload and listed on the preview
 SORTS = {
     "expires": "期满日期", "days_left": "剩余天数", "first": "首次提醒", "second": "二次提醒",
     "number": "证照编号", "holder": "持证单位", "status": "状态",
@@ -25,6 +33,7 @@ async def ledger_page(console: Console, request: Request) -> Response:
     slug = request.path_params["slug"]
     visit = console.readable(request, slug)
     rows = await run_in_threadpool(certificates.certificates, console.settings, slug)
+    refused = await run_in_threadpool(work_ledger.refused, console.settings, slug)
     query = request.query_params
     q, status = query.get("q", "").strip()[:64], query.get("status", "")
     sort = query.get("sort", "expires") if query.get("sort") in SORTS else "expires"
@@ -41,6 +50,7 @@ async def ledger_page(console: Console, request: Request) -> Response:
         matched=len(shown), counts=counts, statuses=STATUSES, sorts=SORTS, q=q, chosen=status, sort=sort,
         descending=descending, page=page, pages=pages, can_change=visit.user.can_change(slug),
         jobs=jobs.recent(console.db, slug), limit_mb=console.settings.upload_limit // 1024 // 1024,
+        refused=refused, versions=versions.listed(console, "ledger", slug),
     )  # fmt: skip
 
 
@@ -48,15 +58,36 @@ async def upload(console: Console, request: Request) -> Response:
     slug = request.path_params["slug"]
     visit = console.changeable(request, slug)
     got = await received(console, request, visit)
-    try:
-        read, accepted, problems = await run_in_threadpool(
-            work.check_ledger, console.settings, slug, got.content, got.ext, got.client_name
-        )
-    except work.WorkError as error:
-        raise errors.bad_request(str(error)) from None
-    report = {"rows_read": read, "accepted": accepted, **problem_report(problems)}
+    report = await _checked(console, slug, got.content, got.ext, got.client_name)
     upload_id = store_upload(console, slug, "ledger", got, visit, report)
     return console.redirect(request, f"/departments/{slug}/ledger/uploads/{upload_id}")
+
+
+async def _checked(console: Console, slug: str, content: bytes, ext: str, shown: str) -> dict[str, object]:
+    """Return an upload's report: rows, problems, the preview, and the 台账 it was compared with."""
+    try:
+        check = await run_in_threadpool(work_ledger.check, console.settings, slug, content, ext, shown)
+        base = await run_in_threadpool(work_ledger.fingerprint, console.settings, slug)
+    except work.WorkError as error:
+        raise errors.bad_request(str(error)) from None
+    problems = [work.problem_row(p) for p in check.problems]
+    return {"rows_read": check.rows_read, "accepted": check.accepted, **problem_report(problems),
+            "preview": _preview(check), "base": base}  # fmt: skip
+
+
+def _preview(check: LedgerCheck) -> dict[str, object]:
+    p = check.preview
+
+    def listed(kind: str, changes: tuple[Change, ...]) -> dict[str, object]:
+        return {"kind": kind, "count": len(changes), "rows": [asdict(c) for c in changes[:SHOWN_CHANGES]]}
+
+    return {
+        "rows_before": p.rows_before, "rows_after": p.rows_after, "before": p.certificates_before,
+        "after": p.certificates_after, "added": len(p.added), "dropped": len(p.dropped),
+        "changed": len(p.changed), "due_soon": p.due_soon, "needs_consent": p.needs_consent,
+        "consent_label": p.consent_label,
+        "lists": [listed("不再提醒", p.dropped), listed("新增", p.added), listed("修改", p.changed)],
+    }  # fmt: skip
 
 
 async def upload_page(console: Console, request: Request) -> Response:
@@ -66,17 +97,81 @@ async def upload_page(console: Console, request: Request) -> Response:
 async def accept(console: Console, request: Request) -> Response:
     slug = request.path_params["slug"]
     visit = console.changeable(request, slug)
-    await console.form(request, visit)
+    form = await console.form(request, visit)
     found = stored(console, slug, "ledger", request.path_params["id"])
     if not found.get("accepted") or found["state"] != "checked":
         raise errors.bad_request("这份台账没有可用的行，或已经接受过", "请修改后重新上传。")
+    preview: dict[str, object] = found.get("preview") or {}  # type: ignore[assignment]
+    if preview.get("needs_consent") and form.get("consent") != "1":
+        raise errors.bad_request(
+            f"没有勾选“{preview['consent_label']}”，台账没有接受，没有任何改动",
+            "请回到上一页，看过将不再提醒的证照；确实如此再勾选后接受，否则请修改台账后重新上传。",
+        )
+    if await run_in_threadpool(work_ledger.fingerprint, console.settings, slug) != found.get("base"):
+        raise errors.bad_request(
+            "预览之后本部门的台账已经更改过（可能是同事刚接受了另一份），这份预览已不准确，没有接受",
+            "请重新上传这份台账，看过新的预览后再接受。",
+        )
     row = console.db.execute("SELECT content FROM uploads WHERE id = ?", (found["id"],)).fetchone()
+    content, ext, sha = bytes(row["content"]), str(found["ext"]), str(found["sha256"])
+    await _keep_the_first(console, slug)
     try:
-        await run_in_threadpool(work.accept_ledger, console.settings, slug, row["content"], str(found["ext"]))
+        await run_in_threadpool(work_ledger.replace, console.settings, slug, content, ext)
     except work.WorkError as error:
-        raise errors.bad_request(str(error)) from None
+        raise errors.bad_request(str(error), "没有做任何修改。") from None
     console.db.execute("UPDATE uploads SET state = 'published' WHERE id = ?", (found["id"],))
-    job_id = console.jobs.submit(console.db, "ledger", slug, visit.user.name, {"upload": found["id"]})
-    detail = f"上传编号 {found['id']}，SHA-256 {found['sha256']}，{found['accepted']} 行，任务 {job_id}"
+    restored = found.get("restored")
+    note = (f"恢复第 {restored} 版" if restored else f"上传“{found['client_name']}”") + (
+        f"，{found['rows_read']} 行，{found['accepted']} 张排期"
+    )
+    job_id = versions.publish(console, visit, "ledger", slug, content, ext, sha, note)
+    consent = f"，已勾选“{preview['consent_label']}”" if preview.get("needs_consent") else ""
+    detail = (
+        f"{note}；新增 {preview.get('added', 0)} 张，不再提醒 {preview.get('dropped', 0)} 张，"
+        f"修改 {preview.get('changed', 0)} 张{consent}；上传编号 {found['id']}，SHA-256 {sha}，任务 {job_id}"
+    )
     audit.record(console.db, visit.user.name, visit.address, "accept_ledger", slug, detail)
     return console.redirect(request, f"/jobs/{job_id}")
+
+
+async def _keep_the_first(console: Console, slug: str) -> None:
+    """Keep the 台账 the console found on the server as a version before it is first replaced."""
+    if versions.listed(console, "ledger", slug, limit=1):
+        return
+    current = await run_in_threadpool(work_ledger.current_content, console.settings, slug)
+    if current is not None:
+        content, ext = current
+        sha = hashlib.sha256(content).hexdigest()
+        versions.keep(
+            console, "工作台", "ledger", slug, content, ext, sha, "工作台第一次接受台账前已有的台账"
+        )
+
+
+async def version_file(console: Console, request: Request) -> Response:
+    return await _version_file(console, request, "ledger")
+
+
+async def restore(console: Console, request: Request) -> Response:
+    """Check an earlier version against the current 台账 and show its preview: accepting it makes a new version."""
+    slug = request.path_params["slug"]
+    visit = console.changeable(request, slug)
+    await console.form(request, visit)
+    version = versions.found(console, "ledger", slug, request.path_params["id"])
+    content, ext, number = versions.content_of(version), str(version["ext"]), version["id"]
+    report = await _checked(console, slug, content, ext, f"第 {number} 版")
+    upload_id = _store_restore(console, visit, slug, version, {**report, "restored": number})
+    detail = f"台账第 {number} 版已与当前台账核对，待确认接受（上传编号 {upload_id}）"
+    audit.record(console.db, visit.user.name, visit.address, "restore", slug, detail)
+    return console.redirect(request, f"/departments/{slug}/ledger/uploads/{upload_id}")
+
+
+def _store_restore(
+    console: Console, visit: Visit, slug: str, version: dict[str, object], report: dict[str, object]
+) -> int:
+    cursor = console.db.execute(
+        "INSERT INTO uploads (department, kind, ext, sha256, content, client_name, user, created_at, report) "
+        "VALUES (?, 'ledger', ?, ?, ?, ?, ?, ?, ?)",
+        (slug, version["ext"], version["sha256"], versions.content_of(version), f"台账第 {version['id']} 版",
+         visit.user.name, now_text(), json.dumps(report, ensure_ascii=False)),
+    )  # fmt: skip
+    return int(cursor.lastrowid or 0)

@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse, Response
 from console import audit, daywork, errors, work
 from console.views_catalog import download, received
 from console.web import Console, Visit
+from console.work_ledger import refused_count
 from generator.reminders.due import HolderGroup
 from generator.reminders.registry import CHANNELS, RESULTS
 
@@ -128,6 +129,7 @@ async def _today(
         "mobile": sum(h.mobile for h in holders), "email": sum(h.email for h in holders),
         "sms": len(item.sms) if item else 0, "recorded": len(entries),
     }  # fmt: skip
+    counts["ledger_refused"] = await run_in_threadpool(refused_count, console.settings, slug)  # 台账错误
     on_page = [  # the text to read out is made for the holders shown only
         replace(h, script=daywork.script_of(plan, slug, h.group))
         for h in shown[(page - 1) * PAGE : page * PAGE]

@@ -329,38 +329,6 @@ def department_ledger(
         return load_ledgers(links, catalogs)
 
 
-def check_ledger(
-    settings: ConsoleSettings, slug: str, content: bytes, ext: str, shown: str
-) -> tuple[int, int, list[ProblemRow]]:
-    """Return (rows read, rows accepted, problems) for an uploaded 台账 of a department, as `jiaozao check`."""
-    catalogs, _ = published(settings)
-    if catalogs is None or slug not in catalogs.slugs:
-        raise JiaozaoError("本部门目录有错误，暂时无法检查台账：请先在“目录”页修正并发布目录")
-    with tempfile.TemporaryDirectory(prefix="jiaozao-console-") as scratch:
-        file = Path(scratch) / f"{slug}.{ext}"
-        file.write_bytes(content)
-        ledger, problems = load_ledgers(file, catalogs)
-    rows = [problem_row(p, f"上传的文件 {shown}") for p in problems]
-    return ledger.rows_read, len(ledger), rows
-
-
-def accept_ledger(settings: ConsoleSettings, slug: str, content: bytes, ext: str) -> Path:
-    """Write the department's 台账 atomically where the command line reads it; its older files are removed."""
-    catalogs, _ = published(settings)
-    assert catalogs is not None
-    root = settings.inputs.ledgers
-    if root.is_file():
-        raise JiaozaoError("台账设置为单个文件（--ledgers），不能按部门替换：请把 --ledgers 设为文件夹")
-    target = root / f"{slug}.{ext}"
-    with replacing(target) as temp:
-        temp.write_bytes(content)
-    files, _ = find_ledger_files(root, catalogs)
-    for file, owner in files:
-        if owner == slug and file.resolve() != target.resolve():
-            file.unlink()
-    return target
-
-
 # -- writing and publishing ----------------------------------------------------------------------------
 
 

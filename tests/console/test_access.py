@@ -27,7 +27,7 @@ ADMINS = {"admin"}
 EVERYONE = {"clerk_a", "clerk_b", "inspector", "admin"}
 D = "/departments/anshan"
 
-# (method, path, who may) — {upload}, {ledger_upload}, {version}, {job} are filled in from the seeded rows.
+# (method, path, who may) — {upload}, {ledger_upload}, {version}, {ledger_version}, {job} are filled in from the seeded rows.
 ROUTES = [
     ("GET", "/", EVERYONE),
     ("GET", D, READERS_OF_ANSHAN),
@@ -38,6 +38,7 @@ ROUTES = [
     ("GET", D + "/catalog/versions/{version}/file", READERS_OF_ANSHAN),
     ("GET", D + "/ledger", READERS_OF_ANSHAN),
     ("GET", D + "/ledger/uploads/{ledger_upload}", READERS_OF_ANSHAN),
+    ("GET", D + "/ledger/versions/{ledger_version}/file", READERS_OF_ANSHAN),
     ("GET", D + "/facts", READERS_OF_ANSHAN),
     ("GET", "/jobs/{job}", READERS_OF_ANSHAN),
     ("GET", "/jobs/{job}.json", READERS_OF_ANSHAN),
@@ -65,6 +66,7 @@ ROUTES = [
     ("POST", D + "/catalog/versions/{version}/restore", CHANGERS_OF_ANSHAN),
     ("POST", D + "/ledger", CHANGERS_OF_ANSHAN),
     ("POST", D + "/ledger/uploads/{ledger_upload}/accept", CHANGERS_OF_ANSHAN),
+    ("POST", D + "/ledger/versions/{ledger_version}/restore", CHANGERS_OF_ANSHAN),
     ("POST", D + "/facts", CHANGERS_OF_ANSHAN),
     ("POST", D + "/today/record", CHANGERS_OF_ANSHAN),
     ("POST", D + "/today/worklist", CHANGERS_OF_ANSHAN),
@@ -110,6 +112,12 @@ def seeded(settings: ConsoleSettings) -> dict[str, int]:
         (content, now_text()),
     )
     ids["version"] = int(cursor.lastrowid or 0)
+    cursor = db.execute(
+        "INSERT INTO catalog_versions (department, kind, ext, sha256, content, user, created_at, state) "
+        "VALUES ('anshan', 'ledger', 'xlsx', 'x', ?, 'admin', ?, 'published')",
+        ((settings.inputs.ledgers / "anshan.xlsx").read_bytes(), now_text()),
+    )
+    ids["ledger_version"] = int(cursor.lastrowid or 0)
     cursor = db.execute(
         "INSERT INTO jobs (kind, department, user, created_at, state, stage, percent) "
         "VALUES ('catalog', 'anshan', 'admin', ?, 'done', '完成', 100)",

@@ -1,0 +1,72 @@
+"""A department's published 目录 and 台账 versions (kind catalog or ledger): each kept whole with who and when,
+listed, downloaded, and published by a job; restoring one makes a new version."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from console import audit, errors
+from console.audit import now_text
+from console.web import Console, Visit
+
+KINDS = {"catalog": "目录", "ledger": "台账"}
+
+
+def listed(console: Console, kind: str, slug: str, limit: int = 30) -> list[sqlite3.Row]:
+    """Return the department's newest versions of kind, newest first."""
+    return console.db.execute(
+        "SELECT id, ext, sha256, user, created_at, note, state, job_id FROM catalog_versions "
+        "WHERE department = ? AND kind = ? ORDER BY id DESC LIMIT ?",
+        (slug, kind, limit),
+    ).fetchall()
+
+
+def publish(
+    console: Console, visit: Visit, kind: str, slug: str, content: bytes, ext: str, sha: str, note: str
+) -> int:
+    """Keep content as the department's new version of kind and queue its publishing; return the job's id."""
+    cursor = console.db.execute(
+        "INSERT INTO catalog_versions (department, kind, ext, sha256, content, user, created_at, note) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (slug, kind, ext, sha, content, visit.user.name, now_text(), note),
+    )
+    version = int(cursor.lastrowid or 0)
+    job_id = console.jobs.submit(console.db, kind, slug, visit.user.name, {"version": version})
+    console.db.execute("UPDATE catalog_versions SET job_id = ? WHERE id = ?", (job_id, version))
+    detail = f"{KINDS[kind]}第 {version} 版（{note}），SHA-256 {sha}，任务 {job_id}"
+    audit.record(console.db, visit.user.name, visit.address, "publish", slug, detail)
+    return job_id
+
+
+def keep(
+    console: Console, user: str, kind: str, slug: str, content: bytes, ext: str, sha: str, note: str
+) -> int:
+    """Keep content, found in place rather than published through the console, as a version; return its number."""
+    cursor = console.db.execute(
+        "INSERT INTO catalog_versions (department, kind, ext, sha256, content, user, created_at, note, state) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'found')",
+        (slug, kind, ext, sha, content, user, now_text(), note),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def found(console: Console, kind: str, slug: str, version_id: str) -> dict[str, object]:
+    """Return one version of the department's kind; a 404 page when there is none."""
+    row = console.db.execute(
+        "SELECT * FROM catalog_versions WHERE id = ? AND department = ? AND kind = ?",
+        (int(version_id) if version_id.isdigit() else -1, slug, kind),
+    ).fetchone()
+    if row is None:
+        raise errors.not_found("这个版本")
+    return dict(row)
+
+
+def content_of(version: dict[str, object]) -> bytes:
+    content = version["content"]
+    assert isinstance(content, bytes)  # a BLOB column
+    return content
+
+
+def file_name(slug: str, kind: str, version: dict[str, object]) -> str:
+    """Return the name a version is downloaded under: department, kind and number."""
+    return f"{slug}-{KINDS[kind]}-第{version['id']}版.{version['ext']}"

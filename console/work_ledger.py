@@ -1,0 +1,85 @@
+"""The console's 台账 work over the ledger workflow: check and preview an upload, accept it, and the current
+台账's refused rows (kept until an input file changes, so 今日提醒 can count them on every view).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from console.loaded import input_stamp
+from console.settings import ConsoleSettings
+from console.work import ProblemRow, department_ledger, problem_row, published, today_of
+from generator.catalog.model import Catalogs
+from generator.problems import JiaozaoError
+from generator.workflows import ledger as workflow
+from generator.workflows.ledger import LedgerCheck
+
+
+@dataclass(frozen=True)
+class Refused:
+    """The rows of the department's current 台账 that are not scheduled, and why."""
+
+    rows: int  # data rows refused: rows read = rows scheduled + rows refused
+    problems: list[ProblemRow]
+
+
+_lock = threading.Lock()
+_refused: dict[str, tuple[object, Refused]] = {}
+
+
+def _catalogs(settings: ConsoleSettings, slug: str) -> Catalogs:
+    catalogs, _ = published(settings)
+    if catalogs is None or slug not in catalogs.slugs:
+        raise JiaozaoError("本部门目录有错误，暂时无法处理台账：请先在“目录”页修正并发布目录")
+    return catalogs
+
+
+def check(settings: ConsoleSettings, slug: str, content: bytes, ext: str, shown: str) -> LedgerCheck:
+    """Return the uploaded 台账 checked and compared with the department's current one."""
+    catalogs = _catalogs(settings, slug)
+    current, _ = department_ledger(settings, catalogs, slug)
+    return workflow.check_upload(
+        catalogs, slug, current, content, ext, today_of(settings), f"上传的文件 {shown}"
+    )
+
+
+def fingerprint(settings: ConsoleSettings, slug: str) -> str:
+    """Return what identifies the department's current 台账 (a preview holds only against it)."""
+    catalogs = _catalogs(settings, slug)
+    return workflow.fingerprint(workflow.department_files(settings.inputs.ledgers, catalogs, slug))
+
+
+def current_content(settings: ConsoleSettings, slug: str) -> tuple[bytes, str] | None:
+    """Return the department's current 台账 file and its kind, when it is one file."""
+    files = workflow.department_files(settings.inputs.ledgers, _catalogs(settings, slug), slug)
+    if len(files) != 1 or files[0].suffix.lower() not in (".xlsx", ".csv"):
+        return None
+    return files[0].read_bytes(), files[0].suffix.lower().lstrip(".")
+
+
+def replace(settings: ConsoleSettings, slug: str, content: bytes, ext: str) -> None:
+    """Make content the department's 台账, where every command reads it."""
+    workflow.replace_ledger(settings.inputs.ledgers, _catalogs(settings, slug), slug, content, ext)
+
+
+def refused(settings: ConsoleSettings, slug: str) -> Refused:
+    """Return the current 台账's refused rows with the Excel row and the fix (computed again when a file changes)."""
+    stamp = (today_of(settings), input_stamp(settings))
+    with _lock:
+        cached = _refused.get(slug)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+    catalogs, _ = published(settings)
+    if catalogs is None or slug not in catalogs.slugs:
+        return Refused(0, [])
+    ledger, problems = department_ledger(settings, catalogs, slug)
+    found = Refused(ledger.rows_rejected, [problem_row(p) for p in workflow.refused_rows(problems)])
+    with _lock:
+        _refused[slug] = (stamp, found)
+    return found
+
+
+def refused_count(settings: ConsoleSettings, slug: str) -> int:
+    """Return how many certificates of the department's 台账 are not scheduled for errors (今日提醒 says so)."""
+    return refused(settings, slug).rows
