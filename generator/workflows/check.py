@@ -35,6 +35,9 @@ def check(settings: Settings, today: date, progress: Progress | None = None) -> 
         inputs = load_inputs(settings, today, progress)
     except InputError as error:
         raise InputError([*error.problems, *extra]) from None
+    broken = [p for u in inputs.unusable.values() if u.what == "目录" for p in u.problems]
+    if broken:  # check refuses a broken 目录 whole, as it always did; other commands leave it out
+        raise InputError([*inputs.problems.items, *extra])
     problems = ProblemList(list(inputs.problems.items))
     problems.extend(extra)
     for department in inputs.catalogs.departments:
