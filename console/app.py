@@ -9,6 +9,7 @@ import logging
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from console import (
     views_supervision,
     views_today,
     warmup,
+    work,
 )
 from console.errors import ConsoleError
 from console.jobs import JobQueue
@@ -160,6 +162,9 @@ async def _guarded(console: Console, handler: Handler, request: Request) -> Resp
     except ConsoleError as error:
         return _error(console, request, error)
     except JiaozaoError as error:  # staff data the generator cannot use: a 409 that says so, never a 500
+        if isinstance(error, DepartmentUnusable):  # named as staff know it, even when its facts are broken
+            named = work.department_names(console.settings).get(error.unusable.slug, error.unusable.name)
+            error = DepartmentUnusable(replace(error.unusable, name=named))
         return _error(console, request, errors.from_domain(error, _fixers(console, error)))
     finally:
         form = getattr(request.state, "form", None)

@@ -82,13 +82,20 @@ _ASK = "请有修改权限的人员在本部门的“目录”或“台账”页
 def unusable(found: Unusable, fixers: tuple[list[str], list[str]] = ([], [])) -> ConsoleError:
     """Return the 409 of a department whose 目录 or 台账 cannot be used: what is wrong and who can fix it."""
     staff, admins = fixers
-    page = "“目录”页上传改正后的目录并发布" if found.what == "目录" else "“台账”页上传改正后的台账"
     who = f"本部门有修改权限的人员（{'、'.join(staff)}）" if staff else "本部门有修改权限的人员"
     also = f"；也可请工作台管理员（{'、'.join(admins)}）处理" if admins else "；也可请工作台管理员处理"
     message = f"{found.name}的{found.what}有错误，本部门暂停提醒和统计（其他部门不受影响）"
-    details = tuple(clerk_line(p) for p in _errors_first(list(found.problems))[:10])
-    hint = f"可以修正的人：{who}在{page}{also}。"
+    details = tuple(clerk_line(p) for p in found.errors[:10])
+    hint = f"可以修正的人：{who}在{_where_to_fix(found)}{also}。"
     return ConsoleError(409, "department_data", message, hint, details=details)
+
+
+def _where_to_fix(found: Unusable) -> str:
+    if found.what == "台账":
+        return "“台账”页上传改正后的台账"
+    if found.errors and _what_file(found.errors[0].file) in ("部门信息", "办理指南"):
+        return "“部门信息”页改正并保存"
+    return "“目录”页上传改正后的目录并发布"
 
 
 def _errors_first(problems: list[Problem]) -> list[Problem]:
@@ -101,7 +108,8 @@ _FILES = (  # file names staff never need to see, in their words
     (re.compile(r"catalog\.(?:xlsx|csv)"), "目录表格"),
     (re.compile(r"holidays\.csv"), "节假日安排"),
     (re.compile(r"--[a-z][a-z-]*"), "设置"),
-    (re.compile(r"\bYAML\b", re.I), "文件格式"),
+    (re.compile(r"YAML\s*", re.I), ""),
+    (re.compile(r"（[A-Za-z]*(?:Error|Exception)）"), ""),  # the name of a Python exception
 )
 
 

@@ -43,8 +43,11 @@ async def supervision_page(console: Console, request: Request) -> Response:
     total, weekly = _totals(shown, len(period.weeks))
     weeks = [w.start for w in period.weeks]
     small = [_chart(f"chart-{n}", d.department.name, weeks, d.weekly, True) for n, d in enumerate(shown)]
+    names = work.department_names(console.settings)
     left_out = [
-        (u.slug, u.name, errors.clerk_text(u.reason)) for u in period.unusable if visit.user.can_read(u.slug)
+        (u.slug, names.get(u.slug, u.name), errors.clerk_text(u.reason))
+        for u in period.unusable
+        if visit.user.can_read(u.slug)
     ]
     return console.page(
         request, "supervision.html", period=period, shown=shown, total=total, chosen=chosen, left_out=left_out,

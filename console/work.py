@@ -165,10 +165,16 @@ def department(settings: ConsoleSettings, slug: str) -> Department | None:
     return catalogs.department(slug)
 
 
+_known_names: dict[str, str] = {}  # every department's 名称 seen since the console started
+
+
 def department_names(settings: ConsoleSettings) -> dict[str, str]:
+    """Return each department folder's 名称; one whose facts cannot be read now keeps the 名称 it last had."""
     apart, _ = _published(settings)
     names = {**apart.names, **{d.slug: d.name for d in apart.catalogs.departments}} if apart else {}
-    return {slug: names.get(slug, slug) for slug in department_slugs(settings)}
+    with _lock:
+        _known_names.update(names)
+        return {slug: _known_names.get(slug, slug) for slug in department_slugs(settings)}
 
 
 def catalog_file(settings: ConsoleSettings, slug: str) -> Path | None:
