@@ -67,6 +67,12 @@ class Inputs:
             raise DepartmentUnusable(self.unusable[slug])
 
 
+def refuse_broken_catalogs(inputs: Inputs, extra: list[Problem] | None = None) -> None:
+    """Raise InputError with every problem when a department's 目录 is broken (check and schedule refuse it)."""
+    if any(u.what == "目录" for u in inputs.unusable.values()):
+        raise InputError([*inputs.problems.items, *(extra or [])])
+
+
 def load_calendar(settings: Settings) -> WorkdayCalendar:
     """Return the working-day calendar with the staff supplement; a bad supplement raises InputError."""
     supplement, problems = load_holiday_supplement(settings.holidays)
