@@ -9,6 +9,7 @@ import logging
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -33,12 +34,16 @@ from console import (
     views_supervision,
     views_today,
     warmup,
+    work,
 )
 from console.errors import ConsoleError
 from console.jobs import JobQueue
 from console.security import BodyLimit, SecurityHeaders
 from console.settings import ConsoleSettings
+from console.users import list_users
 from console.web import Console, SignIn
+from generator.pipeline import DepartmentUnusable
+from generator.problems import JiaozaoError
 
 log = logging.getLogger("jiaozao.console")
 _STATIC = Path(__file__).with_name("static")
@@ -158,10 +163,26 @@ async def _guarded(console: Console, handler: Handler, request: Request) -> Resp
         return RedirectResponse(sign_in.to, 303)
     except ConsoleError as error:
         return _error(console, request, error)
+    except JiaozaoError as error:  # staff data the generator cannot use: a 409 that says so, never a 500
+        if isinstance(error, DepartmentUnusable):  # named as staff know it, even when its facts are broken
+            named = work.department_names(console.settings).get(error.unusable.slug, error.unusable.name)
+            error = DepartmentUnusable(replace(error.unusable, name=named))
+        return _error(console, request, errors.from_domain(error, _fixers(console, error)))
     finally:
         form = getattr(request.state, "form", None)
         if form is not None:
             await form.close()
+
+
+def _fixers(console: Console, error: JiaozaoError) -> tuple[list[str], list[str]]:
+    """Return who can fix a department's broken inputs: its staff with change rights, and the administrators."""
+    if not isinstance(error, DepartmentUnusable):
+        return [], []
+    people = [u for u in list_users(console.db) if not u.disabled]
+    slug = error.unusable.slug
+    return [u.name for u in people if u.can_change(slug) and not u.is_admin], [
+        u.name for u in people if u.is_admin
+    ]
 
 
 def _error(console: Console, request: Request, error: ConsoleError) -> Response:

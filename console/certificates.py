@@ -15,9 +15,10 @@ import numpy as np
 
 from console.loaded import input_stamp, loaded_day, loaded_if_ready
 from console.settings import ConsoleSettings
-from console.work import calendar_of, department_ledger, published, today_of
+from console.work import calendar_of, department_ledger, published, today_of, unusable_catalog
 from generator.catalog.model import Catalogs
 from generator.ledger.model import Ledger
+from generator.pipeline import DepartmentUnusable
 from generator.schedule import NO_DATE, Schedule, compute_schedule
 from portal.rules.status import Status
 
@@ -42,7 +43,13 @@ class CertificateRow:
 
 
 def certificates(settings: ConsoleSettings, slug: str) -> list[CertificateRow]:
-    """Return the department's certificates with reminder dates and status (cached until an input changes)."""
+    """Return the department's certificates with reminder dates and status (cached until an input changes).
+
+    A department whose 目录 or 台账 cannot be used raises DepartmentUnusable: no table rather than a wrong one.
+    """
+    broken = unusable_catalog(settings, slug)
+    if broken is not None:
+        raise DepartmentUnusable(broken)
     catalogs, _ = published(settings)
     if catalogs is None or slug not in catalogs.slugs:
         return []
@@ -54,10 +61,11 @@ def certificates(settings: ConsoleSettings, slug: str) -> list[CertificateRow]:
             return cached[1]
     day = loaded_if_ready(settings, stamp)
     if day is not None:
+        day.inputs.require(slug)
         ledger, schedule, loaded = day.inputs.ledger, day.schedule, day.inputs.catalogs
         rows = table_rows(ledger, schedule, loaded, _department_rows(ledger, loaded, slug))
     else:
-        ledger, _ = department_ledger(settings, catalogs, slug)
+        ledger, _ = department_ledger(settings, catalogs, slug, usable=True)
         schedule = compute_schedule(ledger, catalogs, calendar_of(settings), today)
         rows = table_rows(ledger, schedule, catalogs, range(len(ledger)))
     with _lock:
@@ -67,7 +75,11 @@ def certificates(settings: ConsoleSettings, slug: str) -> list[CertificateRow]:
 
 def with_number(settings: ConsoleSettings, slug: str, number: str) -> list[CertificateRow]:
     """Return the department's certificates with this number from today's loaded 台账, with their dates."""
+    broken = unusable_catalog(settings, slug)
+    if broken is not None:
+        raise DepartmentUnusable(broken)
     day = loaded_day(settings)
+    day.inputs.require(slug)
     ledger, catalogs = day.inputs.ledger, day.inputs.catalogs
     items = catalogs.items
     found = [

@@ -106,6 +106,7 @@ def _current(settings: ConsoleSettings, monthly: bool) -> DayWork:
 
 def day_plan(settings: ConsoleSettings, slug: str, monthly: bool = False) -> DayWork:
     """Return the department's plan for today (or its monthly batch), as `jiaozao remind` would make it now."""
+    loaded_day(settings).inputs.require(slug)  # its 目录 or 台账 cannot be used: say so, not an empty day
     with _lock:
         return department_day(_current(settings, monthly), slug)
 
@@ -161,6 +162,7 @@ def import_worklist(settings: ConsoleSettings, slug: str, content: bytes, shown:
         path.parent.mkdir()
         path.write_bytes(content)
         day = loaded_day(settings)
+        day.inputs.require(slug)
         return record_worklist(
             settings.inputs, path, today_of(settings), department=slug, shown=shown, inputs=day.inputs
         )

@@ -9,7 +9,9 @@ from __future__ import annotations
 import threading
 
 from console.settings import ConsoleSettings
-from console.work import files_stamp, today_of
+from console.work import department, files_stamp, today_of, unusable_catalog
+from generator.catalog.model import Department
+from generator.pipeline import DepartmentUnusable
 from generator.workflows.remind import LoadedDay, load_day
 
 _lock = threading.Lock()  # one load at a time: a second caller waits for the first and shares its result
@@ -56,3 +58,14 @@ def loaded_if_ready(settings: ConsoleSettings, stamp: object | None = None) -> L
     if cached is None or cached[0] != stamp:
         return None
     return cached[1]
+
+
+def usable_department(settings: ConsoleSettings, slug: str) -> Department:
+    """Return the department when its 目录 and 台账 can be used today; else raise DepartmentUnusable (a 409)."""
+    broken = unusable_catalog(settings, slug)
+    if broken is not None:
+        raise DepartmentUnusable(broken)
+    loaded_day(settings).inputs.require(slug)
+    found = department(settings, slug)
+    assert found is not None  # its 目录 loaded, or unusable_catalog would have said why
+    return found

@@ -21,6 +21,7 @@ from console.settings import ConsoleSettings
 from console.views_catalog import download
 from console.web import Console, Visit
 from console.work_supervision import Overview
+from generator.pipeline import DepartmentUnusable
 from generator.reminders.report import FIGURES, REMINDER_FIGURES, WAYS
 from generator.workflows.report import DepartmentFigures, Supervision
 
@@ -42,8 +43,14 @@ async def supervision_page(console: Console, request: Request) -> Response:
     total, weekly = _totals(shown, len(period.weeks))
     weeks = [w.start for w in period.weeks]
     small = [_chart(f"chart-{n}", d.department.name, weeks, d.weekly, True) for n, d in enumerate(shown)]
+    names = work.department_names(console.settings)
+    left_out = [
+        (u.slug, names.get(u.slug, u.name), errors.clerk_text(u.reason))
+        for u in period.unusable
+        if visit.user.can_read(u.slug)
+    ]
     return console.page(
-        request, "supervision.html", period=period, shown=shown, total=total, chosen=chosen,
+        request, "supervision.html", period=period, shown=shown, total=total, chosen=chosen, left_out=left_out,
         total_chart=_chart("chart-total", "所列部门合计", weeks, weekly), total_weekly=weekly,
         total_rate=rate(total), small=small, ways=WAYS, **_common(period),
     )  # fmt: skip
@@ -107,12 +114,7 @@ async def _period(
         raise errors.bad_request(f"开始日期 {start} 晚于结束日期 {end}", "请把开始日期写在前面。")
     if (end - start).days > _LONGEST:
         raise errors.bad_request("统计期间最长两年", "请缩短期间，例如按季度或按年查看。")
-    try:
-        period = await run_in_threadpool(count, console.settings, start, end)
-    except work.WorkError as error:
-        raise errors.ConsoleError(
-            409, "inputs", f"目录或台账有错误，暂时无法统计：{error}", "请先在各部门的“目录”页修正并发布。"
-        ) from None
+    period = await run_in_threadpool(count, console.settings, start, end)  # errors: mapped in console.app
     return period, any(given)
 
 
@@ -142,6 +144,9 @@ def _readable(visit: Visit, period: P) -> list[Any]:
 
 def _department(period: P, slug: str) -> Any:
     found = next((d for d in period.departments if d.slug == slug), None)
+    broken = next((u for u in period.unusable if u.slug == slug), None)
+    if found is None and broken is not None:  # its 目录 or 台账 cannot be used: a 409 saying why
+        raise DepartmentUnusable(broken)
     if found is None:
         raise errors.not_found("这个部门的目录（部门没有目录时不统计）")
     return found

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from console import audit, daywork, errors, work
+from console import audit, daywork, errors, loaded, work
 from console.views_catalog import download, received
 from console.web import Console, Visit
 from console.work_ledger import refused_count
@@ -110,9 +110,7 @@ async def _today(
     status: int = 200, sent: daywork.EmailReport | None = None,
 ) -> Response:  # fmt: skip
     f = _filters(request)
-    department = await run_in_threadpool(work.department, console.settings, slug)
-    if department is None:
-        raise errors.bad_request("本部门目录有错误，暂时无法列出今天的提醒", "请先在“目录”页修正并发布目录。")
+    department = await run_in_threadpool(loaded.usable_department, console.settings, slug)  # else a 409
     plan, tried, entries = await run_in_threadpool(_plan, console, slug, f["monthly"] == "1")
     holders = _holders(plan, slug, tried)
     shown = _shown(holders, f)

@@ -16,12 +16,12 @@ from pathlib import Path
 
 from console.settings import ConsoleSettings
 from generator.atomic import replacing
-from generator.catalog.load import CATALOG_NAMES, load_catalogs
+from generator.catalog.load import CATALOG_NAMES, CatalogsApart, load_catalogs, load_catalogs_apart
 from generator.catalog.model import Catalogs, Department
 from generator.ledger.files import find_ledger_files
-from generator.ledger.load import load_ledgers
+from generator.ledger.load import load_ledgers_apart
 from generator.ledger.model import Ledger
-from generator.pipeline import load_calendar
+from generator.pipeline import DepartmentUnusable, Unusable, load_calendar
 from generator.problems import InputError, JiaozaoError, Level, Problem, column_letter
 from generator.schedule import NO_DATE, Schedule, compute_schedule, late_reminder_problems
 from generator.site.changes import update_history
@@ -86,7 +86,7 @@ def today_of(settings: ConsoleSettings) -> date:
 
 # -- the published 目录 ------------------------------------------------------------------------------
 
-_catalog_cache: dict[str, tuple[object, Catalogs | None, list[Problem]]] = {}
+_catalog_cache: dict[str, tuple[object, CatalogsApart | None, list[Problem]]] = {}
 
 
 def files_stamp(root: Path, *, own_folders_only: bool = False) -> tuple[tuple[str, int, int], ...]:
@@ -118,7 +118,24 @@ def _stamp(root: Path) -> object:
 
 
 def published(settings: ConsoleSettings) -> tuple[Catalogs | None, list[Problem]]:
-    """Return every department's 目录 as the command line would load it now (cached until a file changes)."""
+    """Return every department's 目录 that can be used, as the command line loads it now, and all problems.
+
+    A department whose 目录 has an error is left out (unusable_catalog says why); the others are unaffected.
+    """
+    apart, problems = _published(settings)
+    return (apart.catalogs if apart else None), problems
+
+
+def unusable_catalog(settings: ConsoleSettings, slug: str) -> Unusable | None:
+    """Return why the department's 目录 cannot be used now, or None when it can."""
+    apart, _ = _published(settings)
+    if apart is None or slug not in apart.broken:
+        return None
+    return Unusable(slug, apart.names.get(slug) or slug, "目录", tuple(apart.broken[slug]))
+
+
+def _published(settings: ConsoleSettings) -> tuple[CatalogsApart | None, list[Problem]]:
+    """Return the 目录 loaded apart (cached until a file changes)."""
     root = settings.inputs.catalogs
     with _lock:
         stamp = _stamp(root)
@@ -126,12 +143,12 @@ def published(settings: ConsoleSettings) -> tuple[Catalogs | None, list[Problem]
         if cached is not None and cached[0] == stamp:
             return cached[1], cached[2]
         try:
-            catalogs, problems = load_catalogs(root)
-            result: tuple[Catalogs | None, list[Problem]] = (catalogs, problems)
+            apart: CatalogsApart | None = load_catalogs_apart(root)
+            problems = apart.problems if apart else []
         except InputError as error:
-            result = (None, error.problems)
-        _catalog_cache[str(root)] = (stamp, *result)
-        return result
+            apart, problems = None, error.problems
+        _catalog_cache[str(root)] = (stamp, apart, problems)
+        return apart, problems
 
 
 def department_slugs(settings: ConsoleSettings) -> tuple[str, ...]:
@@ -148,10 +165,16 @@ def department(settings: ConsoleSettings, slug: str) -> Department | None:
     return catalogs.department(slug)
 
 
+_known_names: dict[str, str] = {}  # every department's 名称 seen since the console started
+
+
 def department_names(settings: ConsoleSettings) -> dict[str, str]:
-    catalogs, _ = published(settings)
-    names = {d.slug: d.name for d in catalogs.departments} if catalogs else {}
-    return {slug: names.get(slug, slug) for slug in department_slugs(settings)}
+    """Return each department folder's 名称; one whose facts cannot be read now keeps the 名称 it last had."""
+    apart, _ = _published(settings)
+    names = {**apart.names, **{d.slug: d.name for d in apart.catalogs.departments}} if apart else {}
+    with _lock:
+        _known_names.update(names)
+        return {slug: _known_names.get(slug, slug) for slug in department_slugs(settings)}
 
 
 def catalog_file(settings: ConsoleSettings, slug: str) -> Path | None:
@@ -312,11 +335,15 @@ def _by_row(ledger: Ledger, schedule: Schedule, catalogs: Catalogs) -> dict[tupl
 
 
 def department_ledger(
-    settings: ConsoleSettings, catalogs: Catalogs, slug: str
+    settings: ConsoleSettings, catalogs: Catalogs, slug: str, *, usable: bool = False
 ) -> tuple[Ledger, list[Problem]]:
-    """Return one department's 台账 rows, read through links to its files only (other departments untouched)."""
+    """Return one department's 台账 rows, read through links to its files only (other departments untouched).
+
+    With usable, a 台账 file of which no row can be used raises DepartmentUnusable (as a full load leaves the
+    department out).
+    """
     root = settings.inputs.ledgers
-    files, _ = find_ledger_files(root, catalogs)
+    files, _ = find_ledger_files(root, catalogs, _left_out(settings, catalogs))
     mine = [f for f, s in files if s == slug]
     with _lock:
         links = settings.db.parent / "console-ledgers" / slug / root.name
@@ -326,7 +353,17 @@ def department_ledger(
             link = links / (file.relative_to(root) if root.is_dir() else Path(file.name))
             link.parent.mkdir(parents=True, exist_ok=True)
             link.symlink_to(file.resolve())
-        return load_ledgers(links, catalogs)
+        loaded = load_ledgers_apart(links, catalogs)
+    if usable and slug in loaded.unread:
+        raise DepartmentUnusable(
+            Unusable(slug, catalogs.department(slug).name, "台账", tuple(loaded.unread[slug]))
+        )
+    return loaded.ledger, loaded.problems
+
+
+def _left_out(settings: ConsoleSettings, catalogs: Catalogs) -> tuple[str, ...]:
+    """Return the department folders not in catalogs: their 台账 files are theirs, never another's."""
+    return tuple(s for s in department_slugs(settings) if s not in catalogs.slugs)
 
 
 # -- writing and publishing ----------------------------------------------------------------------------
@@ -362,7 +399,11 @@ def rebuild(settings: ConsoleSettings) -> str:
     result = build_site(
         settings.inputs, today_of(settings), settings.site, settings.src, index_dir=settings.index
     )
-    return f"网站已更新：{result.pages} 个页面，用时 {sum(result.seconds.values()):.1f} 秒"
+    summary = f"网站已更新：{result.pages} 个页面，用时 {sum(result.seconds.values()):.1f} 秒"
+    left_out = [f"{u.name}（{u.reason}）" for u in result.inputs.unusable.values()]
+    if left_out:  # named in clerk words on the job page; the audit log keeps the same line
+        summary += "；以下部门的数据有误，这次没有发布，修正后重新发布即可：" + "；".join(left_out)
+    return summary
 
 
 def failure_text(error: BaseException) -> str:

@@ -23,6 +23,7 @@ from console.loaded import input_stamp, stamped_day
 from console.settings import ConsoleSettings
 from console.work import today_of
 from generator.atomic import replacing
+from generator.pipeline import Unusable
 from generator.reminders.report import DoneRows
 from generator.reminders.report_files import write_report_xlsx
 from generator.workflows.report import (
@@ -53,6 +54,7 @@ class Overview:
     today: date
     weeks: list[Week]
     departments: Sequence[DepartmentFigures]
+    unusable: tuple[Unusable, ...] = ()  # departments not counted, and why (数据有误，未计入)
 
 
 def default_period(today: date) -> tuple[date, date]:
@@ -66,7 +68,11 @@ def supervision(settings: ConsoleSettings, start: date, end: date) -> Supervisio
     inputs, day = stamped_day(settings)
     with _lock:
         counting = _one(
-            _counting, inputs, lambda: Counting(day.inputs.catalogs, day.inputs.ledger, day.schedule)
+            _counting,
+            inputs,
+            lambda: Counting(
+                day.inputs.catalogs, day.inputs.ledger, day.schedule, tuple(day.inputs.unusable.values())
+            ),
         )
         # The 登记簿's state is taken before it is read: a record added meanwhile means reading it again.
         registry = _registry_stamp(settings.inputs.db)
@@ -88,7 +94,7 @@ def overview(settings: ConsoleSettings, start: date, end: date) -> Overview:
     if kept is not None:
         return kept
     found = supervision(settings, start, end)
-    return Overview(found.start, found.end, found.today, found.weeks, found.departments)
+    return Overview(found.start, found.end, found.today, found.weeks, found.departments, found.unusable)
 
 
 def report_xlsx(period: Supervision, shown: list[DepartmentSupervision]) -> bytes:
@@ -142,7 +148,7 @@ def _disk_stamp(settings: ConsoleSettings) -> object:
 
 def _keep_on_disk(settings: ConsoleSettings, period: Supervision, stamp: object) -> None:
     figures = [d.figures_only() for d in period.departments]
-    kept = Overview(period.start, period.end, period.today, period.weeks, figures)
+    kept = Overview(period.start, period.end, period.today, period.weeks, figures, period.unusable)
     path = _kept_file(settings, period.start, period.end)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,18 +1,54 @@
-"""Load and validate everything a command needs: 目录, holiday supplement, 台账."""
+"""Load and validate everything a command needs: 目录, holiday supplement, 台账.
+
+One department's broken 目录 or unreadable 台账 file leaves that department out of the run (Inputs.unusable,
+with why); the other departments are loaded, scheduled and published as usual.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from generator.catalog.load import load_catalogs
+import numpy as np
+
+from generator.catalog.load import load_catalogs_apart
 from generator.catalog.model import Catalogs
 from generator.config import Settings
-from generator.ledger.load import Progress, load_ledgers
+from generator.ledger.load import Progress, load_ledgers_apart
 from generator.ledger.model import Ledger
-from generator.problems import InputError, Level, ProblemList
+from generator.problems import InputError, JiaozaoError, Level, Problem, ProblemList
 from generator.schedule import late_reminder_problems
 from generator.workdays import WorkdayCalendar, load_holiday_supplement
+
+
+@dataclass(frozen=True)
+class Unusable:
+    """A department left out of a run: its 目录 or one of its 台账 files could not be used (数据有误，未计入)."""
+
+    slug: str
+    name: str  # 名称 from its department.yaml, else the slug
+    what: str  # "目录" or "台账": which of its inputs is broken
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level is Level.ERROR] or list(self.problems)
+
+    @property
+    def reason(self) -> str:
+        """Return why, in one line: the first error and how many more."""
+        errors = self.errors
+        first = f"{errors[0].message}" if errors else "文件无法读取"
+        more = f"（另有 {len(errors) - 1} 个问题）" if len(errors) > 1 else ""
+        return f"{self.what}有错误：{first}{more}"
+
+
+class DepartmentUnusable(JiaozaoError):
+    """A department's own pages or work were asked for while its inputs cannot be used."""
+
+    def __init__(self, unusable: Unusable) -> None:
+        self.unusable = unusable
+        super().__init__(f"{unusable.name}的{unusable.reason}，本部门暂停提醒和统计")
 
 
 @dataclass
@@ -23,6 +59,18 @@ class Inputs:
     calendar: WorkdayCalendar
     ledger: Ledger
     problems: ProblemList
+    unusable: dict[str, Unusable] = field(default_factory=dict)  # departments left out, by slug
+
+    def require(self, slug: str) -> None:
+        """Raise DepartmentUnusable when the department was left out of this run."""
+        if slug in self.unusable:
+            raise DepartmentUnusable(self.unusable[slug])
+
+
+def refuse_broken_catalogs(inputs: Inputs, extra: list[Problem] | None = None) -> None:
+    """Raise InputError with every problem when a department's 目录 is broken (check and schedule refuse it)."""
+    if any(u.what == "目录" for u in inputs.unusable.values()):
+        raise InputError([*inputs.problems.items, *(extra or [])])
 
 
 def load_calendar(settings: Settings) -> WorkdayCalendar:
@@ -34,19 +82,53 @@ def load_calendar(settings: Settings) -> WorkdayCalendar:
 
 
 def load_inputs(settings: Settings, today: date, progress: Progress | None = None) -> Inputs:
-    """Return validated inputs; catalogue errors raise InputError, ledger row problems are collected."""
+    """Return validated inputs; a bad holiday supplement or no department at all raises InputError.
+
+    A department whose 目录 has an error, or with a 台账 file of which no row can be used, is left out and
+    named in Inputs.unusable; its problems are among Inputs.problems.
+    """
     problems = ProblemList()
     supplement, holiday_problems = load_holiday_supplement(settings.holidays)
     try:
-        catalogs, catalog_problems = load_catalogs(settings.catalogs)
+        apart = load_catalogs_apart(settings.catalogs)
     except InputError as error:
         raise InputError([*holiday_problems, *error.problems]) from None
     if any(p.level is Level.ERROR for p in holiday_problems):
-        raise InputError([*holiday_problems, *catalog_problems])
+        raise InputError([*holiday_problems, *apart.problems])
     calendar = WorkdayCalendar.build(supplement)
+    unusable = {
+        slug: Unusable(slug, apart.names.get(slug) or slug, "目录", tuple(found))
+        for slug, found in apart.broken.items()
+    }
+    loaded = load_ledgers_apart(settings.ledgers, apart.catalogs, progress, settings.cache, apart.broken)
+    catalogs, ledger = apart.catalogs, loaded.ledger
+    for slug, found in loaded.unread.items():
+        unusable[slug] = Unusable(slug, catalogs.department(slug).name, "台账", tuple(found))
+    if loaded.unread:
+        catalogs, ledger = _without(catalogs, ledger, set(loaded.unread))
     problems.extend(holiday_problems)
-    problems.extend(catalog_problems)
+    problems.extend(apart.problems)
     problems.extend(late_reminder_problems(catalogs, calendar, today))
-    ledger, ledger_problems = load_ledgers(settings.ledgers, catalogs, progress, settings.cache)
-    problems.extend(ledger_problems)
-    return Inputs(catalogs, calendar, ledger, problems)
+    problems.extend(loaded.problems)
+    return Inputs(catalogs, calendar, ledger, problems, unusable)
+
+
+def _without(catalogs: Catalogs, ledger: Ledger, slugs: set[str]) -> tuple[Catalogs, Ledger]:
+    """Return the 目录 and 台账 without these departments; their rows count as rows reported, not dropped."""
+    kept = Catalogs(catalogs.root, tuple(d for d in catalogs.departments if d.slug not in slugs))
+    keep_item = np.array([i.department not in slugs for i in catalogs.items], dtype=np.bool_)
+    new_item = np.cumsum(keep_item) - 1  # an item's index among the items kept
+    rows = keep_item[ledger.item] if len(ledger) else np.zeros(0, dtype=np.bool_)
+    picked = np.flatnonzero(rows).tolist()
+
+    def texts(values: list[str]) -> list[str]:
+        return [values[i] for i in picked]
+
+    return kept, Ledger(
+        files=ledger.files, item=new_item[ledger.item[rows]], expires=ledger.expires[rows],
+        issued=ledger.issued[rows], applied=ledger.applied[rows], person=ledger.person[rows],
+        file=ledger.file[rows], row=ledger.row[rows], number=texts(ledger.number), holder=texts(ledger.holder),
+        contact=texts(ledger.contact), phone=texts(ledger.phone), email=texts(ledger.email),
+        id_number=texts(ledger.id_number), credit_code=texts(ledger.credit_code), rows_read=ledger.rows_read,
+        rows_rejected=ledger.rows_rejected + int(len(ledger) - len(picked)),
+    )  # fmt: skip

@@ -24,23 +24,59 @@ def department_dirs(root: Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
 
 
+@dataclass(frozen=True)
+class CatalogsApart:
+    """Every department's 目录 that loaded cleanly, and the departments left out with their errors."""
+
+    catalogs: Catalogs
+    problems: list[Problem]  # warnings of the departments kept, and every problem of those left out
+    broken: dict[str, list[Problem]]  # slug → the problems of a department left out (errors among them)
+    names: dict[str, str]  # slug → 名称 of each department left out, where its department.yaml says it
+
+
 def load_catalogs(root: Path) -> tuple[Catalogs, list[Problem]]:
     """Return every department's 目录 and all problems found; raise InputError if any is an error."""
+    loaded = load_catalogs_apart(root)
+    if loaded.broken or any(p.level is Level.ERROR for p in loaded.problems):
+        raise InputError(loaded.problems)
+    return loaded.catalogs, loaded.problems
+
+
+def load_catalogs_apart(root: Path) -> CatalogsApart:
+    """Return the departments whose 目录 and facts load without an error; the others are left out, with why.
+
+    One department's broken file (a cron job or a hand edit) must not stop the others' reminders and pages.
+    Only a missing catalogs folder, or one without any department, raises InputError.
+    """
     if not root.is_dir():
         raise InputError(
             [Problem(str(root), "目录文件夹不存在", "请用 --catalogs 指定存放各部门目录的文件夹")]
         )
     problems: list[Problem] = []
-    departments = [d for d in (_load_department(p, root, problems) for p in department_dirs(root)) if d]
-    if not departments and not any(p.level is Level.ERROR for p in problems):
+    departments, broken = [], {}
+    for folder in department_dirs(root):
+        own: list[Problem] = []
+        found = _load_department(folder, root, own)
+        problems.extend(own)
+        if found is None or any(p.level is Level.ERROR for p in own):
+            broken[folder.name] = own
+        else:
+            departments.append(found)
+    if not departments and not broken:
         problems.append(
             Problem(
                 str(root), "没有找到任何部门", "每个部门一个子文件夹，内含 catalog.xlsx 和 department.yaml"
             )
         )
-    if any(p.level is Level.ERROR for p in problems):
         raise InputError(problems)
-    return Catalogs(str(root), tuple(departments)), problems
+    names = {slug: name for slug in broken if (name := _name_of(root / slug, root))}
+    return CatalogsApart(Catalogs(str(root), tuple(departments)), problems, broken, names)
+
+
+def _name_of(folder: Path, root: Path) -> str:
+    """Return the 名称 in a department's facts, or "" when they cannot be read."""
+    facts = load_department_facts(folder / "department.yaml", _shown(folder / "department.yaml", root), [])
+    return facts.text("名称") if facts is not None else ""
 
 
 def _shown(path: Path, root: Path) -> str:

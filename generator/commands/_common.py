@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from typing import TypeAlias
@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from generator.config import OPTIONS, Settings
+from generator.pipeline import Unusable
 from generator.problems import JiaozaoError, Level, PhraseError, ProblemList
 from portal.rules.china import china_today
 
@@ -106,3 +107,29 @@ def check_port_free(host: str, port: int, what: str) -> None:
         raise JiaozaoError(
             f"无法在 {host}:{port} 上启动{what}（{error.strerror}）：端口可能已被占用，请用 --port 换一个，或先停止占用它的程序"
         ) from None
+
+
+def print_unusable(unusable: Iterable[Unusable], skipped: str) -> bool:
+    """Print each department left out of the run, what is wrong (file, row, what to do); return whether any was.
+
+    skipped says what was not done for it, e.g. "今天的提醒没有列出".
+    """
+    found = list(unusable)
+    for department in found:
+        console.print(
+            f"{department.name}（{department.slug}）的{department.what}有错误，{skipped}；其他部门照常处理：",
+            style="red",
+            markup=False,
+        )
+        for problem in department.errors[:10]:
+            console.print(f"  {problem}", style="red", markup=False)
+        if len(department.errors) > 10:
+            console.print(
+                f"  ……另有 {len(department.errors) - 10} 个问题，请运行 jiaozao check 查看。", markup=False
+            )
+    if found:
+        console.print(
+            f"{len(found)} 个部门因数据有误被跳过（退出码 1）。请按上面的提示修改这些文件后重新运行。",
+            markup=False,
+        )
+    return bool(found)

@@ -12,6 +12,7 @@ from generator.commands._common import (
     console,
     parse_day,
     print_problems,
+    print_unusable,
     settings_of,
     summarize,
 )  # fmt: skip
@@ -21,7 +22,9 @@ from generator.workflows.build import build_site
 def run(args: argparse.Namespace) -> int:
     """生成公开网站：目录公开、办事指南、即将到期公告（30/60/90 天）、订阅源，以及门户的查询索引。
 
-    先在旁边生成，全部成功后才替换已发布的网站；目录有错误时停止，已发布的网站保持不变。
+    先在旁边生成，全部成功后才替换已发布的网站；放假安排有错误时停止，已发布的网站保持不变。
+    某个部门的目录或台账有错误时，其他部门照常发布，该部门这次不发布（它的页面和查询暂时下线，
+    不会用错误的数据发布，也不会半新半旧），并说明原因；退出码为 1。
     同样的输入和 --today 生成的网站逐字节相同。修改目录后运行一次；每天由 cron 运行一次让公告滚动更新。
     相对路径都相对于当前文件夹。
 
@@ -55,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
             f"查询索引已{how}：{index.certificates} 张证照，{index.generation}，位于 {index.folder}",
             markup=False,
         )
-    return 0
+    left_out = "这次没有发布（它的公开页面和查询暂时下线，修正后重新运行 jiaozao build 即恢复）"
+    return 1 if print_unusable(result.inputs.unusable.values(), left_out) else 0
 
 
 def register(subparsers: Subparsers) -> None:

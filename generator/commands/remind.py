@@ -14,6 +14,7 @@ from generator.commands._common import (
     console,
     parse_day,
     print_problems,
+    print_unusable,
     progress_bar,
     settings_of,
 )  # fmt: skip
@@ -40,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
 
     --monthly（每月叫早，department.yaml 中“每月叫早: true”的部门）：每月15日（遇休息日顺延到下一个工作日）
     列出下个月到期、尚未申请延续的证照，作为首次提醒；其他日子只显示下一个叫早日。
+
+    某个部门的目录或台账有错误时，该部门今天的提醒不列出并说明原因，其他部门照常生成；退出码为 1。
     """
     today = parse_day(args.today, "--today")
     smtp = SmtpSettings.read()  # bad settings are refused before any data is read
@@ -71,7 +74,8 @@ def run(args: argparse.Namespace) -> int:
     print_problems(ProblemList(problems.items[:10]))
     _report(work, out, written)
     _report_email(emails, args.dry_run)
-    return 1 if emails.failed else 0
+    skipped = print_unusable(result.inputs.unusable.values(), "今天的提醒没有列出")
+    return 1 if emails.failed or skipped else 0
 
 
 def _is_batch_day(settings: Settings, today: date) -> bool:

@@ -12,6 +12,7 @@ from generator.commands._common import (
     add_setting_options,
     console,
     parse_day,
+    print_unusable,
     progress_bar,
     settings_of,
 )  # fmt: skip
@@ -23,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     """督促检查：统计期间内各部门应提醒、按时完成、逾期完成、未完成、到期前已续证、过期未续证的数量。
 
     写出 .xlsx（汇总表和每个部门一张明细表）和一张同样数字的内部网页（默认与 .xlsx 同名，放在 out/staff/，
-    不放进公开网站 site/，也不从网站链接）。
+    不放进公开网站 site/，也不从网站链接）。某个部门的目录或台账有错误时，该部门不计入并说明原因，退出码为 1。
 
     示例：
       jiaozao report --from 2026-11-01 --to 2026-11-30
@@ -40,7 +41,8 @@ def run(args: argparse.Namespace) -> int:
     total = result.totals
     console.print(f"{start} 至 {end}：" + "，".join(f"{f} {total[f]}" for f in FIGURES) + "。", markup=False)
     console.print(f"已写入 {args.report or xlsx} 和 {args.html or html}", markup=False)
-    return 0
+    skipped = print_unusable(result.unusable, "没有计入督促检查（数据有误，未计入）")
+    return 1 if skipped else 0
 
 
 def register(subparsers: Subparsers) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 from generator.catalog.model import Catalogs, Department
@@ -12,8 +13,13 @@ from generator.tabular import SPREADSHEET_SUFFIXES, locate_header, read_sheets
 from generator.text import normalize_name
 
 
-def find_ledger_files(path: Path, catalogs: Catalogs) -> tuple[list[tuple[Path, str]], list[Problem]]:
-    """Return (file, department slug) for every ledger under path; files of no known department are problems."""
+def find_ledger_files(
+    path: Path, catalogs: Catalogs, left_out: Collection[str] = ()
+) -> tuple[list[tuple[Path, str]], list[Problem]]:
+    """Return (file, department slug) for every ledger under path; files of no known department are problems.
+
+    Files of a department left_out (its 目录 could not be read) are not read, nor given to another department.
+    """
     if not path.exists():
         return [], [Problem(str(path), "台账文件或文件夹不存在", "请用 --ledgers 指定台账文件或文件夹")]
     files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
@@ -26,7 +32,12 @@ def find_ledger_files(path: Path, catalogs: Catalogs) -> tuple[list[tuple[Path, 
             fix = "台账请存为 .xlsx 或 .csv（Excel/WPS：另存为）；不是台账的文件请移出台账文件夹"
             problems.append(Problem(str(file), f"{kind}不是台账，已跳过", fix, level=Level.WARNING))
             continue
-        slug = department_of(file, path, catalogs.slugs)
+        slug = department_of(file, path, (*catalogs.slugs, *left_out))
+        if slug in left_out:
+            message = "该部门的目录有错误，本部门暂停提醒，这份台账没有读取"
+            fix = "请先修正该部门的目录；修正后台账会照常读取"
+            problems.append(Problem(str(file), message, fix, level=Level.WARNING))
+            continue
         if slug is None:
             slug, problem = guess_department(file, catalogs)
             problems.append(problem)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.catalog.model import Catalogs, Department
@@ -25,16 +26,41 @@ def load_ledgers(
 
     With a cache folder, a file whose bytes and 目录 did not change since it was last parsed is not read again.
     """
-    files, problems = find_ledger_files(path, catalogs)
+    loaded = load_ledgers_apart(path, catalogs, progress, cache)
+    return loaded.ledger, loaded.problems
+
+
+@dataclass(frozen=True)
+class LedgersApart:
+    """The 台账 rows read, every problem, and the departments with a 台账 file of which no row could be used."""
+
+    ledger: Ledger
+    problems: list[Problem]
+    unread: dict[str, list[Problem]]  # slug → the errors of its files that gave no usable row
+
+
+def load_ledgers_apart(
+    path: Path, catalogs: Catalogs, progress: Progress | None = None, cache: Path | None = None,
+    left_out: Collection[str] = (),
+) -> LedgersApart:  # fmt: skip
+    """Return what load_ledgers returns, and which departments have a 台账 file that could not be used at all.
+
+    Files of the departments left_out (their 目录 could not be read) are named, not read.
+    """
+    files, problems = find_ledger_files(path, catalogs, left_out)
     columns, shown_files, file_slugs = LedgerColumns(), list[str](), list[str]()
     rows_read = rejected = 0
     rows_of = dict.fromkeys(catalogs.slugs, 0)
+    unread: dict[str, list[Problem]] = {}
     for file, slug in files:
         department = catalogs.department(slug)
         part = _file_part(file, _shown(file), department, catalogs, cache)
         rows_read, rejected = rows_read + part.rows_read, rejected + part.rejected
         rows_of[slug] += part.rows_read
         problems.extend(part.problems)
+        errors = [p for p in part.problems if p.level is Level.ERROR]
+        if errors and not part.columns.item:  # unreadable, no header, or not one usable row
+            unread.setdefault(slug, []).extend(errors)
         if part.columns.item:
             offset = catalogs.items.index(department.items[0]) if department.items else 0
             _merge(columns, part.columns, offset, len(shown_files))
@@ -51,7 +77,7 @@ def load_ledgers(
         )
         problems.append(Problem(_shown(path), message, fix, level=Level.WARNING))
     rejected += _drop_cross_file_duplicates(columns, file_slugs, shown_files, problems)
-    return Ledger.from_columns(shown_files, columns, rows_read, rejected), problems
+    return LedgersApart(Ledger.from_columns(shown_files, columns, rows_read, rejected), problems, unread)
 
 
 def _departments_without_rows(path: Path, catalogs: Catalogs, rows_of: dict[str, int]) -> list[Problem]:

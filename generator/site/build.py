@@ -69,7 +69,10 @@ def publish_site(
     """
     clock = _Stopwatch()
     site_dir, src_dir = site_dir.absolute(), src_dir.absolute()  # mkdocs reads paths from its own folder
-    history = update_history(read_history(site_dir), inputs.catalogs, today)
+    previous = read_history(site_dir)
+    history = update_history(previous, inputs.catalogs, today)
+    # A department left out of this build (its 目录 or 台账 is broken) keeps its change log for its return.
+    history.update({slug: previous[slug] for slug in inputs.unusable if slug in previous})
     model = SiteModel(
         today=today,
         config=load_site_config(catalogs_dir),

@@ -9,7 +9,7 @@ from datetime import date
 from generator.catalog.facts import yaml_problems
 from generator.config import Settings
 from generator.ledger.load import Progress
-from generator.pipeline import Inputs, load_inputs
+from generator.pipeline import Inputs, load_inputs, refuse_broken_catalogs
 from generator.problems import InputError, JiaozaoError, Problem, ProblemList
 from generator.reminders.mail import SmtpSettings
 from generator.reminders.sms import load_template
@@ -35,6 +35,7 @@ def check(settings: Settings, today: date, progress: Progress | None = None) -> 
         inputs = load_inputs(settings, today, progress)
     except InputError as error:
         raise InputError([*error.problems, *extra]) from None
+    refuse_broken_catalogs(inputs, extra)  # as it always did; remind, build and report leave it out
     problems = ProblemList(list(inputs.problems.items))
     problems.extend(extra)
     for department in inputs.catalogs.departments:

@@ -19,7 +19,7 @@ from generator.catalog.model import Catalogs, Department
 from generator.config import Settings
 from generator.ledger.load import Progress
 from generator.ledger.model import IntArray, Ledger
-from generator.pipeline import load_inputs
+from generator.pipeline import Unusable, load_inputs
 from generator.problems import PhraseError
 from generator.reminders.registry import Registry
 from generator.reminders.report import (
@@ -51,6 +51,7 @@ class ReportResult:
     totals: dict[str, int]
     xlsx: Path
     html: Path
+    unusable: tuple[Unusable, ...] = ()  # departments not counted, and why
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Counting:
     catalogs: Catalogs
     ledger: Ledger
     schedule: Schedule
+    unusable: tuple[Unusable, ...] = ()  # departments left out: 数据有误，未计入
 
     @property
     def today(self) -> date:
@@ -133,6 +135,7 @@ class Supervision:
     today: date
     weeks: list[Week]
     departments: list[DepartmentSupervision]
+    unusable: tuple[Unusable, ...] = ()  # departments not counted, and why (数据有误，未计入)
 
     @property
     def reports(self) -> list[DepartmentReport]:
@@ -169,7 +172,7 @@ def load_counting(settings: Settings, today: date, progress: Progress | None = N
     """Load the 目录 and 台账 and schedule them as of today."""
     inputs = load_inputs(settings, today, progress)
     schedule = compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, today)
-    return Counting(inputs.catalogs, inputs.ledger, schedule)
+    return Counting(inputs.catalogs, inputs.ledger, schedule, tuple(inputs.unusable.values()))
 
 
 def read_done(settings: Settings, counting: Counting) -> DoneRows:
@@ -198,7 +201,7 @@ def supervise(counting: Counting, done: DoneRows, start: date, end: date) -> Sup
         per_week = {f: weekly[n, :, k].tolist() for k, f in enumerate(FIGURES)}
         ways = Counter(dict(zip(WAYS, how[n].tolist(), strict=True)))
         departments.append(DepartmentSupervision(d, figures, per_week, ways, n, counted, counting, done))
-    return Supervision(start, end, counting.today, weeks, departments)
+    return Supervision(start, end, counting.today, weeks, departments, counting.unusable)
 
 
 def report_period(settings: Settings, start: date, end: date, today: date) -> Supervision:
@@ -238,10 +241,13 @@ def write_report(
     settings: Settings, start: date, end: date, today: date, xlsx: Path, html: Path,
     progress: Progress | None = None,
 ) -> ReportResult:  # fmt: skip
-    """Count how each department's reminders went between start and end and write the .xlsx and the page."""
+    """Count how each department's reminders went between start and end and write the .xlsx and the page.
+
+    Departments whose 目录 or 台账 cannot be used are not counted: ReportResult.unusable names them.
+    """
     refuse_bad_report_paths(settings, start, end, xlsx, html)
     counting = load_counting(settings, today, progress)
     reports = supervise(counting, read_done(settings, counting), start, end).reports
     write_report_xlsx(xlsx, reports, start, end)
     write_report_html(html, reports, start, end, today)
-    return ReportResult(reports, totals(reports), xlsx, html)
+    return ReportResult(reports, totals(reports), xlsx, html, counting.unusable)

@@ -17,7 +17,7 @@ from generator.export import (
     write_tables,
 )
 from generator.ledger.load import Progress
-from generator.pipeline import Inputs, load_inputs
+from generator.pipeline import Inputs, load_inputs, refuse_broken_catalogs
 from generator.schedule import compute_schedule
 from portal.rules.status import Status
 
@@ -49,6 +49,7 @@ def write_schedule(
     """Write the schedule table to out (and every problem to problems_out) and return the figures."""
     refuse_bad_outputs(out, problems_out)
     inputs = load_inputs(settings, today, progress)
+    refuse_broken_catalogs(inputs)  # the whole table or none: a department missing from it would go unseen
     ledger = inputs.ledger
     schedule = compute_schedule(ledger, inputs.catalogs, inputs.calendar, today)
     tables = [TableOutput(out, SCHEDULE_HEADERS, schedule_rows(ledger, schedule, inputs.catalogs))]

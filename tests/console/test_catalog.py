@@ -87,6 +87,23 @@ def test_an_earlier_version_can_be_restored_as_a_new_publish(
     assert download.content == original and "attachment" in download.headers["content-disposition"]
 
 
+def test_another_departments_broken_catalogue_does_not_stop_this_publish(
+    app: Starlette, settings: ConsoleSettings, clients: Clients
+) -> None:
+    clerk = clients(app, "clerk_a")
+    content = edited_catalog(settings, "anshan", {(3, FIRST_LEAD): "到期前61个工作日"})
+    upload = clerk.submit(D, files={"file": ("目录.xlsx", content)}).headers["location"]
+    # Between the check and the publish, someone breaks another department's 目录 on the server.
+    (settings.inputs.catalogs / "dongli" / "department.yaml").write_text("名称: [\n", encoding="utf-8")
+    job = clerk.submit(upload + "/publish", {"accept_warnings": "1"}).headers["location"]
+    state = wait_for_job(clerk, job)
+    assert state["state"] == "done", state
+    message = str(state["message"])
+    assert "这次没有发布" in message and "dongli" in message and "department.yaml" not in message
+    page = (settings.site / "departments" / "anshan" / "index.html").read_text(encoding="utf-8")
+    assert "到期前61个工作日" in page
+
+
 def test_a_failed_build_leaves_the_site_and_the_catalogue_as_they_were(
     app: Starlette, settings: ConsoleSettings, clients: Clients
 ) -> None:
@@ -98,12 +115,12 @@ def test_a_failed_build_leaves_the_site_and_the_catalogue_as_they_were(
     )
     content = edited_catalog(settings, "anshan", {(3, FIRST_LEAD): "到期前61个工作日"})
     upload = clerk.submit(D, files={"file": ("目录.xlsx", content)}).headers["location"]
-    # Between the check and the publish, someone breaks another department's 目录 on the server.
-    (settings.inputs.catalogs / "dongli" / "department.yaml").write_text("名称: [\n", encoding="utf-8")
+    # Between the check and the publish, someone breaks the calendar every department is scheduled by.
+    (settings.inputs.holidays).write_text("日期,类型\n2026-13-45,休息日\n", encoding="utf-8")
     job = clerk.submit(upload + "/publish", {"accept_warnings": "1"}).headers["location"]
     state = wait_for_job(clerk, job)
     assert state["state"] == "failed"
-    assert "已发布的网站保持不变" in str(state["message"]) and "department.yaml" in str(state["message"])
+    assert "已发布的网站保持不变" in str(state["message"])
     assert catalog.read_bytes() == before_file
     assert (settings.site / "departments" / "anshan" / "index.html").read_bytes() == before_site
     page = clerk.get(job)
