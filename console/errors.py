@@ -93,7 +93,7 @@ def unusable(found: Unusable, fixers: tuple[list[str], list[str]] = ([], [])) ->
 def _where_to_fix(found: Unusable) -> str:
     if found.what == "台账":
         return "“台账”页上传改正后的台账"
-    if found.errors and _what_file(found.errors[0].file) in ("部门信息", "办理指南"):
+    if found.errors and file_in_words(found.errors[0].file) in ("部门信息", "办理指南"):
         return "“部门信息”页改正并保存"
     return "“目录”页上传改正后的目录并发布"
 
@@ -122,7 +122,7 @@ def clerk_text(text: str) -> str:
 
 def clerk_line(problem: Problem) -> str:
     """Return one problem as a clerk reads it: which of her files, where in it, what is wrong, what to do."""
-    where = _what_file(problem.file)
+    where = file_in_words(problem.file)
     if problem.sheet:
         where += f"工作表“{problem.sheet}”"
     if problem.row is not None:
@@ -133,9 +133,14 @@ def clerk_line(problem: Problem) -> str:
     return clerk_text(f"{where}{value}：{problem.message}。{problem.fix}")
 
 
-def _what_file(file: str) -> str:
+def file_in_words(file: str) -> str:
+    """Return which of the department's files a path is, in the clerk's words (never the path)."""
     name = PurePath(file.replace("\\", "/")).name
     for pattern, words in _FILES[:4]:
         if pattern.fullmatch(name):
             return words
+    if name and name == file and "." not in name:  # already in words ("当前台账", "上传的文件 …" keep theirs)
+        return file
+    if file.startswith(("上传的文件", "当前台账")):
+        return file
     return "台账文件" if name else "文件"

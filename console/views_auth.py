@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from console import audit, errors, sessions, users
 from console.web import LOGIN_COOKIE, Console
+from generator.problems import JiaozaoError
 
 FAILED = "用户名或密码不正确，或因多次输错已暂时锁定（连续 5 次输错锁定 15 分钟）。"
 
@@ -17,6 +18,13 @@ FAILED = "用户名或密码不正确，或因多次输错已暂时锁定（连�
 def _next(target: str) -> str:
     """Return a local path to go back to after signing in (never another site)."""
     return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
+
+
+def _landing(user: users.User, back: str) -> str:
+    """Return where a sign-in lands: a clerk of one department goes straight to its 今日提醒."""
+    if back == "/" and user.role is users.Role.CLERK and len(user.departments) == 1:
+        return f"/departments/{user.departments[0]}/today"
+    return back
 
 
 async def login_page(console: Console, request: Request) -> Response:
@@ -53,7 +61,7 @@ async def login(console: Console, request: Request) -> Response:
     sessions.prune(console.db, console.settings.idle_seconds, console.settings.max_seconds)
     cookie = sessions.start(console.db, user)
     audit.record(console.db, user.name, address, "login")
-    response = console.redirect(request, _next(back))
+    response = console.redirect(request, _landing(user, _next(back)))
     console.set_cookie(response, cookie)
     response.delete_cookie(LOGIN_COOKIE, path="/login")
     return response
@@ -74,4 +82,23 @@ async def home(console: Console, request: Request) -> Response:
     from console import work
 
     slugs = [s for s in work.department_slugs(console.settings) if visit.user.can_read(s)]
-    return console.page(request, "home.html", slugs=slugs)
+    due = await run_in_threadpool(_due_today, console, slugs)
+    return console.page(request, "home.html", slugs=slugs, due=due)
+
+
+def _due_today(console: Console, slugs: list[str]) -> dict[str, int | None] | None:
+    """Return how many households are on each department's 今日提醒 (None: its data cannot be used today).
+
+    None while today's inputs are still being loaded: the home page never waits for a province's 台账."""
+    from console import daywork, loaded
+
+    if loaded.loaded_if_ready(console.settings) is None:
+        return None
+    due: dict[str, int | None] = {}
+    for slug in slugs:
+        try:
+            loaded.usable_department(console.settings, slug)
+            due[slug] = len(daywork.due_groups(daywork.day_plan(console.settings, slug), slug))
+        except JiaozaoError:  # its 目录 or 台账 cannot be used: the department's own page says why
+            due[slug] = None
+    return due

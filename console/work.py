@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from console import errors
 from console.settings import ConsoleSettings
 from generator.atomic import replacing
 from generator.catalog.load import CATALOG_NAMES, CatalogsApart, load_catalogs, load_catalogs_apart
@@ -52,8 +53,9 @@ def problem_row(problem: Problem, file: str | None = None) -> ProblemRow:
     if problem.column_index is not None:
         column = f"{column}（{column_letter(problem.column_index)} 列）"
     return ProblemRow(
-        problem.level.value, file or problem.file, "" if problem.row is None else str(problem.row), column,
-        problem.value or "", problem.message, problem.fix, problem.level is Level.ERROR,
+        problem.level.value, file or errors.file_in_words(problem.file), "" if problem.row is None else str(problem.row),
+        column, problem.value or "", errors.clerk_text(problem.message), errors.clerk_text(problem.fix),
+        problem.level is Level.ERROR,
     )  # fmt: skip
 
 
@@ -251,7 +253,11 @@ def check_catalog(settings: ConsoleSettings, slug: str, content: bytes, ext: str
 
 
 def _file_of(problem: Problem, shown: str) -> str:
-    return f"上传的文件 {shown}" if Path(problem.file).name.startswith("catalog.") else problem.file
+    return (
+        f"上传的文件 {shown}"
+        if Path(problem.file).name.startswith("catalog.")
+        else errors.file_in_words(problem.file)
+    )
 
 
 def _preview(

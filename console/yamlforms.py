@@ -31,12 +31,14 @@ def _yaml() -> YAML:
 def load(text: str) -> CommentedMap:
     try:
         data = _yaml().load(text) if text.strip() else CommentedMap()
-    except Exception as error:  # ruamel raises many types for broken YAML
+    except Exception:  # ruamel raises many types for broken YAML
         raise FormError(
-            f"文件不是有效的 YAML（{type(error).__name__}），请联系管理员在服务器上修正"
+            "这份资料的格式有误（常见原因：缩进或冒号写错），工作台无法在这里编辑，请联系管理员修正"
         ) from None
     if not isinstance(data, CommentedMap):
-        raise FormError("文件内容不是“键: 值”的形式，请联系管理员在服务器上修正")
+        raise FormError(
+            "这份资料的格式有误（不是“项目: 内容”的写法），工作台无法在这里编辑，请联系管理员修正"
+        )
     return data
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from contextlib import closing
 from dataclasses import replace
@@ -223,3 +224,20 @@ def test_sessions_store_only_a_hash_of_the_cookie(settings: ConsoleSettings) -> 
 def test_add_user_refuses_a_clerk_without_department(settings: ConsoleSettings) -> None:
     with closing(connect(settings.db)) as db, pytest.raises(users.UserError):
         users.add_user(db, "nodept", users.Role.CLERK, [], "Silver-lining-0420", SLUGS)
+
+
+def test_a_clerk_of_one_department_lands_on_its_today_page_and_home_counts_each_departments_day(
+    quiet_app: Starlette, clients: Clients
+) -> None:
+    clerk = clients(quiet_app)
+    assert clerk.sign_in("clerk_a").headers["location"].endswith("/departments/anshan/today")
+    admin = clients(quiet_app)
+    assert admin.sign_in("admin").headers["location"].endswith("/")
+    home = admin.get("/")
+    for slug in SLUGS:  # one click from the home page to each department's 今日提醒
+        assert f'href="/departments/{slug}/today"' in home.text
+    today = admin.get("/departments/anshan/today")  # today's inputs are loaded now (the console warms up so)
+    home = admin.get("/")
+    holders = re.search(r"<strong>\d+</strong> 张证照、<strong>(\d+)</strong> 户", today.text)
+    assert holders, today.text
+    assert f"应提醒 {holders.group(1)} 户" in home.text

@@ -169,7 +169,9 @@ def test_a_failed_build_leaves_the_published_site_alone(catalogs_dir: Path, tmp_
     site = tmp_path / "site"
     build_site(settings, TODAY, site, tmp_path / "src")
     before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
-    (catalogs_dir / "anshan" / "department.yaml").write_text("名称: [坏\n", encoding="utf-8")
+    # One department's broken files leave only that department out (tests/generator/workflows/test_isolation.py);
+    # a broken site.yaml concerns every page: the build stops.
+    (catalogs_dir / "site.yaml").write_text("标题: [坏\n", encoding="utf-8")
     with pytest.raises(InputError):
         build_site(settings, TODAY, site, tmp_path / "src")
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
