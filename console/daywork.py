@@ -208,7 +208,9 @@ def letters(settings: ConsoleSettings, slug: str, monthly: bool, number: int | N
         return None
     groups = item.groups
     if number is not None:
-        return render_letter(groups[number - 1], work.today, reference_of(item.department, work.today, number))
+        return render_letter(
+            groups[number - 1], work.today, reference_of(item.department, work.today, number)
+        )
     return render_letters(item.department, list(enumerate(groups, 1)), work.today)
 
 

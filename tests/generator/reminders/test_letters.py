@@ -107,7 +107,7 @@ def test_the_days_letters_are_titled_by_department_and_day_each_on_its_own_page(
     letters = re.findall(r'<article class="letter">(.*?)</article>', html, re.S)
     assert len(letters) == 3
     for number, (group, letter) in enumerate(zip(groups, letters, strict=True), 1):
-        assert f"<p class=\"to\">{group.holder}：</p>" in letter
+        assert f'<p class="to">{group.holder}：</p>' in letter
         assert f"anshan-weijian-20261123-{number:03d}" in letter
         assert all(r.certificate.number in letter for r in group.reminders)
     # every letter after the first starts a new page, in print; the screen-only heading is not printed
