@@ -6,7 +6,6 @@ of the input files and of the 登记簿 (its last record id), so a page view aft
 
 from __future__ import annotations
 
-import re
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from generator.ledger.identifiers import is_mobile
 from generator.problems import InputError, JiaozaoError
 from generator.reminders.batch import WORKLIST_FILE, DayWork, DepartmentWork, replan
 from generator.reminders.due import HolderGroup, usable_email
-from generator.reminders.letters import render_letter
+from generator.reminders.letters import reference_of, render_letter, render_letters
 from generator.reminders.monthly import batch_day, next_batch_day
 from generator.reminders.outbox import EmailReport
 from generator.reminders.registry import CHANNELS, RESULTS, Entry, Registry, ReminderRecord
@@ -200,25 +199,19 @@ def confirm_sms(
     return confirm_sms_file(settings.inputs, slug, file_id, today, by_whom, loaded_day(settings).inputs)
 
 
-_BODY = re.compile(r"<body>(.*)</body>", re.S)
-
-
 def letters(settings: ConsoleSettings, slug: str, monthly: bool, number: int | None = None) -> str | None:
-    """Return one holder's letter (number: its place in the list, from 1), or all the day's letters as one page."""
+    """Return one holder's letter (number: its place in the list, from 1), or all the day's letters as one
+    document titled by the department and the day, each letter on its own page; None when there is none."""
     work = day_plan(settings, slug, monthly)
-    groups = due_groups(work, slug)
-    if number is not None and not 1 <= number <= len(groups):
+    item = department_work(work, slug)
+    if item is None or not item.groups or (number is not None and not 1 <= number <= len(item.groups)):
         return None
-    chosen = list(enumerate(groups, 1)) if number is None else [(number, groups[number - 1])]
-    pages = [render_letter(g, work.today, f"{slug}-{work.today:%Y%m%d}-{n:03d}") for n, g in chosen]
-    if not pages:
-        return None
+    groups = item.groups
     if number is not None:
-        return pages[0]
-    head, _, _ = pages[0].partition("<body>")
-    head = head.replace("</style>", "  section.letter { break-after: page; }\n</style>")
-    bodies = [f'<section class="letter">{m.group(1)}</section>' for p in pages if (m := _BODY.search(p))]
-    return head + "<body>\n" + "\n".join(bodies) + "\n</body>\n</html>\n"
+        return render_letter(
+            groups[number - 1], work.today, reference_of(item.department, work.today, number)
+        )
+    return render_letters(item.department, list(enumerate(groups, 1)), work.today)
 
 
 def emails(settings: ConsoleSettings, slug: str) -> EmailReport:

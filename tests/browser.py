@@ -6,15 +6,19 @@ if it were), its usage statistics are off, and chromium sends everything but 127
 
 from __future__ import annotations
 
+import base64
 import functools
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import threading
 import time
+import unicodedata
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -204,3 +208,61 @@ def summary(violations: list[dict[str, Any]]) -> str:
         f"{v['id']}（{v['impact']}，{len(v['nodes'])} 处）：{v['nodes'][0]['target']} {v['help']}"
         for v in violations
     )
+
+
+def print_a4(driver: Any) -> bytes:
+    """Return the page open in chromium printed to PDF on A4 (DevTools Page.printToPDF), as the print dialog would."""
+    from selenium.webdriver.common.print_page_options import PrintOptions
+
+    options = PrintOptions()
+    options.page_width, options.page_height = 21.0, 29.7
+    return base64.b64decode(driver.print_page(options))
+
+
+_PDF_OBJECT = re.compile(rb"(\d+) 0 obj\s*(.*?)endobj", re.S)
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    """Return the text of each page of a PDF printed by chromium, in page order (NFKC: its CMaps give some
+    characters as Kangxi radicals). Enough for chromium's own output: plain objects, one-byte font codes."""
+    objects = {int(m[1]): m[2] for m in _PDF_OBJECT.finditer(pdf)}
+    (tree,) = [o for o in objects.values() if re.search(rb"/Type\s*/Pages\b", o) and b"/Parent" not in o]
+    kids = re.search(rb"/Kids\s*\[(.*?)\]", tree, re.S)
+    assert kids, "PDF 没有页面列表"
+    pages = []
+    for ref in re.findall(rb"(\d+) 0 R", kids[1]):
+        page = objects[int(ref)]
+        fonts = {}
+        for name, font in re.findall(rb"/(F\d+) (\d+) 0 R", page):
+            cmap = re.search(rb"/ToUnicode (\d+) 0 R", objects[int(font)])
+            fonts[name] = _to_unicode(_pdf_stream(objects[int(cmap[1])])) if cmap else {}
+        contents = re.search(rb"/Contents (\d+) 0 R", page)
+        assert contents, "PDF 页面没有内容"
+        text, font = [], {}
+        for selected, shown in re.findall(
+            rb"/(F\d+) [\d.]+ Tf|<([0-9A-Fa-f]*)> ?Tj", _pdf_stream(objects[int(contents[1])])
+        ):
+            if selected:
+                font = fonts[selected]
+            else:
+                text.append("".join(font.get(code, "") for code in bytes.fromhex(shown.decode())))
+        pages.append(unicodedata.normalize("NFKC", "".join(text)))
+    return pages
+
+
+def _pdf_stream(body: bytes) -> bytes:
+    start = body.index(b"stream")
+    data = body[start + 6 : body.rindex(b"endstream")].lstrip(b"\r\n")
+    return zlib.decompress(data) if b"/FlateDecode" in body[:start] else data
+
+
+def _to_unicode(cmap: bytes) -> dict[int, str]:
+    codes: dict[int, str] = {}
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S):
+        for code, text in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            codes[int(code, 16)] = bytes.fromhex(text.decode()).decode("utf-16-be")
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", cmap, re.S):
+        for low, high, text in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            for offset in range(int(high, 16) - int(low, 16) + 1):
+                codes[int(low, 16) + offset] = chr(int(text, 16) + offset)
+    return codes

@@ -185,7 +185,7 @@ def write_day(work: DayWork, out: Path) -> list[Path]:
         worklist = folder / WORKLIST_FILE
         write_worklist(worklist, item.department.name, worklist_rows(item.groups, item.template.text))
         written.append(worklist)
-        written += write_letters(folder / LETTER_FOLDER, item.groups, work.today)
+        written += write_letters(folder / LETTER_FOLDER, item.department, item.groups, work.today)
         if item.sms:
             written.append(_write_sms(folder / SMS_FILE, item.sms))
     return written

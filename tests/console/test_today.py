@@ -347,8 +347,17 @@ def test_letters_one_per_holder_and_all_as_one_document(quiet_app: Starlette, cl
     assert "script-src" not in csp and "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
     assert one.headers["cache-control"] == "no-store"
     every = clerk.get(f"{D}/today/letters")
-    assert every.text.count('<section class="letter">') == holders and "<script" not in every.text
+    assert every.text.count('<article class="letter">') == holders and "<script" not in every.text
+    assert every.headers["content-security-policy"] == csp
+    # titled by the department and the day, not by the first household
+    title = f"鞍山市行政审批局 2026年11月23日 函告（共 {holders} 份）"
+    assert f"<title>{title}</title>" in every.text and f'<h1 class="batch">{title}</h1>' in every.text
+    assert ".letter + .letter { break-before: page;" in every.text  # each letter on its own page
+    references = re.findall(r"编号：(anshan-20261123-\d{3})", every.text)
+    assert references == [f"anshan-20261123-{n:03d}" for n in range(1, holders + 1)]
+    assert "编号：anshan-20261123-001" in one.text and "<title>证照到期提醒函 · " in one.text
     assert clerk.get(f"{D}/today/letters/{holders + 1}").status_code == 404
+    assert clerk.get(f"{D}/today/letters/0").status_code == 404
 
 
 def test_no_phone_number_in_any_address_and_nothing_on_the_public_site(

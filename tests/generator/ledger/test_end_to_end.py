@@ -87,4 +87,5 @@ def test_schedule_and_remind_do_the_days_work_on_clean_text(
     holders = {row[3] for row in worklist.iter_rows(min_row=2, values_only=True)}
     assert holders == {"甲 酒店", "乙诊所", "丙宾馆"}
     letters = sorted(p.name for p in (out / "anshan-weijian" / "函告").iterdir())
-    assert all(name.isprintable() for name in letters) and len(letters) == 3
+    assert all(name.isprintable() for name in letters) and len(letters) == 4
+    assert letters[-1] == "全部函告.html"  # the three letters, and all of them as one document to print
