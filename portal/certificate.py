@@ -139,7 +139,7 @@ class CertificateView:
     @property
     def deadline_passed(self) -> bool:
         """Whether the 法定申请截止 is behind while the certificate still holds (advice changes then)."""
-        return deadline_passed(self.today, self.record.deadline or None, self.record.expires)
+        return bool(deadline_passed(self.today, self.record.deadline or None, self.record.expires))
 
     @property
     def today_on(self) -> date:

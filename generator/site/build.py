@@ -77,7 +77,7 @@ def publish_site(
         today=today,
         config=load_site_config(catalogs_dir),
         catalogs=inputs.catalogs,
-        notices=notice_rows(inputs.ledger, schedule, inputs.catalogs),
+        notices=notice_rows(inputs.ledger, schedule, inputs.catalogs, today),
         changes=change_log(history),
         updated_at=today.isoformat(),
     )

@@ -56,6 +56,7 @@ def notice_fingerprints(model: SiteModel) -> dict[str, str]:
 
 
 _EXPIRES = NoticeRow._fields.index("expires_on")
+_LATE = NoticeRow._fields.index("deadline_passed_on")
 
 
 def _rows_hash(rows: Sequence[NoticeRow]) -> str:
@@ -63,6 +64,7 @@ def _rows_hash(rows: Sequence[NoticeRow]) -> str:
     columns: list[list[Any]] = [list(column) for column in zip(*rows, strict=True)]
     if columns:
         columns[_EXPIRES] = [day.toordinal() for day in columns[_EXPIRES]]
+        columns[_LATE] = [day.toordinal() if day else 0 for day in columns[_LATE]]
     return _text(hashlib.sha256(json.dumps([NoticeRow._fields, columns]).encode()))
 
 

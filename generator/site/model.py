@@ -40,6 +40,7 @@ class NoticeRow(NamedTuple):
     days_left: int
     estimated: bool  # its reminder dates are estimates (估算)
     guide: str  # the file name of its 办事指南 page (site_layout.guide_page)
+    deadline_passed_on: date | None = None  # its 法定申请截止日 when that has passed as of the build's day
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
+from typing import NamedTuple
 
 from generator.site.model import NOTICE_PAGE_SIZE, NOTICE_WINDOWS, NoticeRow, SiteModel
 from generator.site.text import html_text
@@ -25,6 +26,11 @@ _ESTIMATE = ' <span class="jz-estimate" title="提醒日期按尚未公布的放
 _LEGEND = (
     '<p class="jz-legend">期满日期后标有“<span class="jz-estimate">估算</span>”的：该年的法定节假日安排尚未公布，'
     "提醒日期按“宁早勿晚”估算，安排公布后自动更正；期满日期本身不变。</p>"
+)
+_LATE = '<span class="jz-late">法定申请截止日 {day} 已过，请立即{call}</span>'
+_LATE_LEGEND = (
+    '<p class="jz-legend jz-late-legend">表中写明法定申请截止日已过的证照：申请延续的法定期限已经过了，证照尚未期满。'
+    "请持证单位和个人<strong>立即{call}</strong>，说明情况，问清还能怎样办理，避免证照期满后无证经营。</p>"
 )
 # Filled in by assets/jiaozao.js (a labelled box narrowing the rows as one types); hidden without JavaScript.
 _FILTER = '<div class="jz-filter" data-jz-filter hidden></div>'
@@ -55,24 +61,34 @@ def notice_pages(model: SiteModel, skip: frozenset[str] | set[str] = frozenset()
         if department.slug in skip:
             continue
         rows = model.notices.get(department.slug, ())
+        name, phone = html_text(department.name), html_text(department.phone.strip())
+        office = _Office(department.slug, f"致电 {phone}（{name}）" if phone else f"联系{name}")
         for window in NOTICE_WINDOWS:
-            yield from _window_pages(department.slug, window, in_window(rows, window))
+            yield from _window_pages(office, window, in_window(rows, window))
         widest = in_window(rows, max(NOTICE_WINDOWS))
         shell = layout.published(layout.print_page(department.slug))
         here = layout.print_page(department.slug)
-        yield NoticePage(shell, shell, _months(widest, department.slug, here, full=False) or _EMPTY, "")
+        yield NoticePage(shell, shell, _months(widest, office, here, full=False) or _EMPTY, "")
 
 
 _EMPTY = "<p>目前没有即将到期的证照。</p>"
 
 
-def _window_pages(slug: str, window: int, rows: Sequence[NoticeRow]) -> Iterator[NoticePage]:
+class _Office(NamedTuple):
+    """The department a notice page is of, and how to reach it at once (HTML, escaped)."""
+
+    slug: str
+    call: str  # 致电 0412-0000000（鞍山市行政审批局）
+
+
+def _window_pages(office: _Office, window: int, rows: Sequence[NoticeRow]) -> Iterator[NoticePage]:
+    slug = office.slug
     pages = max(1, math.ceil(len(rows) / NOTICE_PAGE_SIZE))
     here = layout.notice_page(slug, window)
     shell = layout.published(here)
     for page in range(1, pages + 1):
         chunk = rows[(page - 1) * NOTICE_PAGE_SIZE : page * NOTICE_PAGE_SIZE]
-        body = (_FILTER + _months(chunk, slug, here, full=True) if chunk else _EMPTY) + _pager(page, pages)
+        body = (_FILTER + _months(chunk, office, here, full=True) if chunk else _EMPTY) + _pager(page, pages)
         target = layout.published(layout.notice_page(slug, window, page))
         yield NoticePage(shell, target, body, f"（第 {page}/{pages} 页）" if pages > 1 else "")
 
@@ -89,16 +105,18 @@ def _pager(page: int, pages: int) -> str:
     return '<nav class="jz-pager" aria-label="分页">' + " · ".join(links) + "</nav>"
 
 
-def _months(rows: Sequence[NoticeRow], slug: str, here: str, full: bool) -> str:
+def _months(rows: Sequence[NoticeRow], office: _Office, here: str, full: bool) -> str:
     parts = [_LEGEND] if any(r.estimated for r in rows) else []
+    if any(r.deadline_passed_on for r in rows):
+        parts.append(_LATE_LEGEND.format(call=office.call))
     for (year, month), group in groupby(rows, key=lambda r: (r.expires_on.year, r.expires_on.month)):
         parts.append(
-            f"<h2>{year}年{month}月</h2>\n{_table(group, slug, here, full, f'{year}年{month}月到期的证照')}"
+            f"<h2>{year}年{month}月</h2>\n{_table(group, office, here, full, f'{year}年{month}月到期的证照')}"
         )
     return "\n".join(parts)
 
 
-def _table(rows: Iterable[NoticeRow], slug: str, here: str, full: bool, caption: str) -> str:
+def _table(rows: Iterable[NoticeRow], office: _Office, here: str, full: bool, caption: str) -> str:
     columns = ["持证单位", "证照名称", "证照编号", "期满日期", *(["剩余天数", "办事指南"] if full else [])]
     head = "".join(f'<th scope="col">{c}</th>' for c in columns)
     lines = [
@@ -106,9 +124,13 @@ def _table(rows: Iterable[NoticeRow], slug: str, here: str, full: bool, caption:
     ]
     for row in rows:
         expires = row.expires_on.isoformat() + (_ESTIMATE if row.estimated else "")
+        if (
+            row.deadline_passed_on
+        ):  # never "apply before the deadline" once it has passed: say so, and whom to call
+            expires += "<br>" + _LATE.format(day=row.deadline_passed_on.isoformat(), call=office.call)
         cells = f"<td>{html_text(row.holder)}</td><td>{html_text(row.certificate)}</td><td>{html_text(row.number)}</td><td>{expires}</td>"
         if full:
-            guide = _guide_link(slug, row.guide, here)
+            guide = _guide_link(office.slug, row.guide, here)
             cells += f'<td>{row.days_left}</td><td><a href="{guide}">查看</a></td>'
         lines.append(f"<tr>{cells}</tr>")
     lines.append("</tbody>\n</table>")

@@ -16,6 +16,7 @@ from generator.ledger.model import IntArray, Ledger
 from generator.schedule import Schedule
 from generator.site.model import NOTICE_WINDOWS, NoticeRow
 from generator.site.pages import guide_name
+from portal.rules.status import deadline_passed
 
 
 def public_holder(holder: str, person: bool) -> str:
@@ -28,7 +29,9 @@ def public_number(number: str, person: bool) -> str:
     return mask_number(number) if person and number else number
 
 
-def notice_rows(ledger: Ledger, schedule: Schedule, catalogs: Catalogs) -> dict[str, tuple[NoticeRow, ...]]:
+def notice_rows(
+    ledger: Ledger, schedule: Schedule, catalogs: Catalogs, today: date
+) -> dict[str, tuple[NoticeRow, ...]]:
     """Return, per department, the certificates expiring within the widest notice window, nearest first.
 
     Made column by column (a province has hundreds of thousands of such rows): Python runs per row only to mask
@@ -44,7 +47,7 @@ def notice_rows(ledger: Ledger, schedule: Schedule, catalogs: Catalogs) -> dict[
     grouped = ordered[np.argsort(departments, kind="stable")]
     ends = np.cumsum(np.bincount(departments, minlength=len(slugs))).tolist()
     with _collector_paused():
-        rows = _rows(ledger, schedule, catalogs, grouped)
+        rows = _rows(ledger, schedule, catalogs, grouped, today)
     return {slug: tuple(rows[start:end]) for slug, start, end in zip(slugs, [0, *ends], ends, strict=False)}
 
 
@@ -62,7 +65,9 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _rows(ledger: Ledger, schedule: Schedule, catalogs: Catalogs, picked: IntArray) -> list[NoticeRow]:
+def _rows(
+    ledger: Ledger, schedule: Schedule, catalogs: Catalogs, picked: IntArray, today: date
+) -> list[NoticeRow]:
     guides = [guide_name(i, catalogs.department(i.department)) for i in catalogs.items]
     certificates = [i.certificate for i in catalogs.items]
     at = picked.tolist()
@@ -74,6 +79,11 @@ def _rows(ledger: Ledger, schedule: Schedule, catalogs: Catalogs, picked: IntArr
     ordinals = ledger.expires[picked].tolist()
     dates = {ordinal: date.fromordinal(ordinal) for ordinal in set(ordinals)}
     items = ledger.item[picked].tolist()
+    deadlines = schedule.deadline[picked]
+    passed = deadline_passed(today.toordinal(), deadlines, ledger.expires[picked])
+    late = [
+        date.fromordinal(o) if p else None for o, p in zip(deadlines.tolist(), passed.tolist(), strict=True)
+    ]
     columns = zip(
         numbers,
         [certificates[k] for k in items],
@@ -82,6 +92,7 @@ def _rows(ledger: Ledger, schedule: Schedule, catalogs: Catalogs, picked: IntArr
         schedule.days_left[picked].tolist(),
         (schedule.first_estimated[picked] | schedule.second_estimated[picked]).tolist(),
         [guides[k] for k in items],
+        late,
         strict=True,
     )
     return list(map(tuple.__new__, repeat(NoticeRow), columns))  # NoticeRow._make without a call per row

@@ -77,12 +77,26 @@ def _entry_id(slug: str, row: NoticeRow) -> str:
     return f"tag:jiaozao,2026:{slug}/{one_line(row.number or row.holder)}/{row.expires_on.isoformat()}"
 
 
-def _entry_text(row: NoticeRow) -> tuple[str, str]:
+def _entry_text(row: NoticeRow, call: str) -> tuple[str, str]:
     # one line of visible text: a control character would make the Atom document invalid XML
     holder, certificate, number = one_line(row.holder), one_line(row.certificate), one_line(row.number)
     title = f"{holder}的{certificate}将于{row.expires_on.isoformat()}到期"
-    text = f"{title}（剩余 {row.days_left} 天），证照编号 {number or '—'}。请在法定申请期限前办理延续。"
-    return title, text
+    advice = (
+        f"法定申请截止日 {row.deadline_passed_on.isoformat()} 已过，请立即{call}，说明情况。"
+        if row.deadline_passed_on
+        else "请在法定申请期限前办理延续。"
+    )
+    return title, f"{title}（剩余 {row.days_left} 天），证照编号 {number or '—'}。{advice}"
+
+
+def _calls(model: SiteModel) -> dict[str, str]:
+    """Return, per department, how to reach it at once (said where a row's deadline has passed)."""
+    return {
+        d.slug: f"致电 {one_line(d.phone)}（{one_line(d.name)}）"
+        if d.phone.strip()
+        else f"联系{one_line(d.name)}"
+        for d in model.catalogs.departments
+    }
 
 
 def _page_urls(model: SiteModel, rows: list[tuple[str, NoticeRow]]) -> dict[str, str]:
@@ -98,6 +112,7 @@ def _atom(model: SiteModel, base: str, title: str, rows: list[tuple[str, NoticeR
     root, updated = model.config.base_url, _stamp(model.today)
     author = escape(model.config.host or model.config.name)
     urls = {slug: quoteattr_free(url) for slug, url in _page_urls(model, rows).items()}
+    calls = _calls(model)
     parts = [
         '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">',
         f"<id>{escape(root + base)}feed.atom</id><title>{escape(title)}</title><updated>{updated}</updated>",
@@ -105,7 +120,7 @@ def _atom(model: SiteModel, base: str, title: str, rows: list[tuple[str, NoticeR
         f"<author><name>{author}</name></author>",
     ]
     for slug, row in rows:
-        entry_title, text = _entry_text(row)
+        entry_title, text = _entry_text(row, calls[slug])
         parts.append(
             f"<entry><id>{escape(_entry_id(slug, row))}</id><title>{escape(entry_title)}</title>"
             f'<updated>{updated}</updated><link rel="alternate" href="{urls[slug]}"/>'
@@ -122,9 +137,9 @@ def quoteattr_free(value: str) -> str:
 
 def _json_feed(model: SiteModel, base: str, title: str, rows: list[tuple[str, NoticeRow]]) -> str:
     items: list[dict[str, str]] = []
-    urls, published = _page_urls(model, rows), _stamp(model.today)
+    urls, published, calls = _page_urls(model, rows), _stamp(model.today), _calls(model)
     for slug, row in rows:
-        entry_title, text = _entry_text(row)
+        entry_title, text = _entry_text(row, calls[slug])
         items.append(
             {"id": _entry_id(slug, row), "title": entry_title, "content_text": text,
              "url": urls[slug], "date_published": published}

@@ -31,10 +31,13 @@ def status_code(today: Any, expires: Any, first: Any) -> Any:
     return expired * Status.EXPIRED + due * (1 - expired) * Status.DUE_SOON
 
 
-def deadline_passed(today: int, deadline: int | None, expires: int) -> bool:
+def deadline_passed(today: Any, deadline: Any, expires: Any) -> Any:
     """Return whether the 法定申请截止 is behind on day `today` while the certificate has not expired yet.
 
     Then the advice is no longer "apply by <date>" but "the deadline passed on <date>: contact the office now".
-    All three are date ordinals; a certificate without a deadline never has one passed.
+    Date ordinals, one certificate (ints) or many (numpy arrays) alike; a deadline of 0 (or None) means the guide
+    gives none, and none is never passed.
     """
-    return deadline is not None and deadline < today <= expires
+    if deadline is None:
+        return False
+    return (deadline > 0) & (deadline < today) & (today <= expires)

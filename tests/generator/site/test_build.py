@@ -255,3 +255,54 @@ def test_a_changed_phone_refills_that_departments_notices(catalogs_dir: Path, tm
     assert _differences(filecmp.dircmp(quick / "site", full / "site")) == []
     notice = (quick / "site" / "notices" / "anshan" / "30" / "index.html").read_text(encoding="utf-8")
     assert "0412-0000001" in notice and "jz-notice-rows" in notice and "<tr><td>" in notice
+
+
+def test_notices_say_a_passed_deadline_with_its_day_and_whom_to_call(built: BuildResult) -> None:
+    from generator.site.public import public_holder, public_number
+
+    inputs, ledger = built.inputs, built.inputs.ledger
+    schedule = compute_schedule(ledger, inputs.catalogs, inputs.calendar, TODAY)
+    passed, ahead = 0, 0
+    for department in inputs.catalogs.departments:
+        page = _raw(built.site_dir / "notices" / department.slug / "90")
+        shown = {
+            (holder, number, expires): late
+            for holder, number, expires, late in re.findall(
+                r"<tr><td>(.*?)</td><td>.*?</td><td>(.*?)</td><td>(\d{4}-\d{2}-\d{2})(.*?)</td>", page
+            )
+        }
+        call = f"请立即致电 {department.phone}（{department.name}）"
+        for i in range(len(ledger)):
+            if inputs.catalogs.items[ledger.item[i]].department != department.slug:
+                continue
+            if not 0 <= schedule.days_left[i] <= 90:
+                continue
+            person = bool(ledger.person[i])
+            key = (
+                html.escape(public_holder(ledger.holder[i], person), quote=False),
+                public_number(ledger.number[i], person),
+                date.fromordinal(int(ledger.expires[i])).isoformat(),
+            )
+            deadline = int(schedule.deadline[i])
+            if deadline and deadline < TODAY.toordinal():
+                passed += 1
+                day = date.fromordinal(deadline).isoformat()
+                assert f"法定申请截止日 {day} 已过，{call}" in html.unescape(shown[key]), key
+            else:
+                ahead += 1
+                assert "已过" not in shown[key], key
+        legend = re.search(r'<p class="jz-legend jz-late-legend">(.*?)</p>', page)
+        assert (legend is not None) == ("jz-late" in page.replace("jz-late-legend", ""))
+        if legend:
+            assert f"立即致电 {department.phone}（{department.name}）" in html.unescape(legend.group(1))
+    assert passed and ahead  # the demo has both on this day
+
+
+def test_feed_entries_never_advise_a_passed_deadline(built: BuildResult) -> None:
+    for slug in built.inputs.catalogs.slugs:
+        items = json.loads((built.site_dir / "notices" / slug / "feed.json").read_text(encoding="utf-8"))[
+            "items"
+        ]
+        for item in items:  # the 30-day window: a 30-day statutory deadline has passed for every one of them
+            text = item["content_text"]
+            assert ("已过，请立即" in text) != ("请在法定申请期限前办理延续" in text), text
