@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint types pytest dates browser bench clean
+.PHONY: setup demo demo-prepare test lint types pytest dates browser bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,14 +14,35 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-demo: $(STAMP)
-	$(BIN)/jiaozao check
-	$(BIN)/jiaozao schedule --out out/schedule.xlsx
-	$(BIN)/jiaozao build
-	@echo "网站和查询门户：http://127.0.0.1:8000/ ；工作台：http://127.0.0.1:8001/  （按 Ctrl+C 停止）"
-	$(BIN)/jiaozao console --demo-admin admin & console=$$!; \
+# The demo works on its own copy under var/demo/ (ignored by git): the console's uploads, publishes and 登记 never
+# touch the tracked catalogs/. The copy is made once (again when missing); its site.yaml 网址 follows PORT.
+# TODAY=YYYY-MM-DD runs the demo as on that day (the commands' --today); default: today in China.
+PORT         ?= 8000
+CONSOLE_PORT ?= 8001
+DEMO         ?= var/demo
+TODAY        ?=
+DAY = $(if $(TODAY),--today $(TODAY))
+DEMO_ENV = JIAOZAO_CATALOGS=$(DEMO)/catalogs JIAOZAO_LEDGERS=$(DEMO)/catalogs/_ledgers \
+	JIAOZAO_SITE=$(DEMO)/site JIAOZAO_INDEX=$(DEMO)/site-index JIAOZAO_SRC=$(DEMO)/site_src \
+	JIAOZAO_OUT=$(DEMO)/out JIAOZAO_RECORD_DB=$(DEMO)/登记簿.sqlite JIAOZAO_CONSOLE_DB=$(DEMO)/console.sqlite \
+	JIAOZAO_CONSOLE_PUBLIC_URL=http://127.0.0.1:$(PORT)/
+
+demo-prepare: $(STAMP)
+	@if [ ! -d $(DEMO)/catalogs ]; then \
+	  mkdir -p $(DEMO) && cp -R catalogs $(DEMO)/catalogs && echo "演示数据已复制到 $(DEMO)/catalogs/（工作台的修改只写在这里）"; \
+	fi
+	@sed 's|^网址:.*|网址: http://127.0.0.1:$(PORT)/           # make demo 按 PORT 写入|' $(DEMO)/catalogs/site.yaml > $(DEMO)/site.yaml.tmp \
+	  && mv $(DEMO)/site.yaml.tmp $(DEMO)/catalogs/site.yaml
+	$(DEMO_ENV) $(BIN)/jiaozao check $(DAY)
+	$(DEMO_ENV) $(BIN)/jiaozao schedule $(DAY) --out $(DEMO)/out/schedule.xlsx
+	$(DEMO_ENV) $(BIN)/jiaozao demo-data --history $(DAY)
+	$(DEMO_ENV) $(BIN)/jiaozao build $(DAY)
+
+demo: demo-prepare
+	@echo "网站和查询门户：http://127.0.0.1:$(PORT)/ ；工作台：http://127.0.0.1:$(CONSOLE_PORT)/  （按 Ctrl+C 停止）"
+	$(DEMO_ENV) $(BIN)/jiaozao console $(DAY) --demo-admin admin --port $(CONSOLE_PORT) & console=$$!; \
 	trap 'kill $$console 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/jiaozao serve
+	$(DEMO_ENV) $(BIN)/jiaozao serve --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

@@ -1,13 +1,18 @@
-"""Demo data: fictional 台账 files for the demo departments, reproducible from a seed."""
+"""Demo data: fictional 台账 files for the demo departments, and a 登记簿 history, reproducible from a seed."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from generator.catalog.load import load_catalogs
 from generator.catalog.model import CatalogItem, Department
+from generator.config import Settings
 from generator.demo import LAYOUTS, DemoItem, demo_rows, write_ledger
+from generator.pipeline import load_inputs
+from generator.reminders.demo_history import demo_history
+from generator.reminders.registry import Registry
 
 # Which seed's 台账 layout and file type each demo department's fictional ledger uses.
 DEMO_LEDGERS = {
@@ -46,3 +51,28 @@ def _write_one(department: Department, out: Path, per_item: int, seed: int, anch
     path = out / name
     write_ledger(path, LAYOUTS[layout], rows, encoding=encoding)
     return path
+
+
+@dataclass(frozen=True)
+class HistoryResult:
+    """What writing the demo history did: records made, how many were new, where."""
+
+    records: int
+    added: int
+    done: int  # records that count as done (已告知, 已发送 …)
+    registry: Path
+
+
+def write_demo_history(settings: Settings, today: date, seed: int) -> HistoryResult:
+    """Record in the 登记簿 the reminders of the working days before today, as an ordinary office would have.
+
+    Written with the same Registry.add as `jiaozao record` (a repeated record is kept once), so writing the history
+    again, on the same or a later day, adds only the days and reminders missing.
+    """
+    inputs = load_inputs(settings, today)
+    with Registry(settings.db) as registry:
+        records = demo_history(
+            inputs.ledger, inputs.catalogs, inputs.calendar, today, seed, registry.done_keys()
+        )
+        added = registry.add(records)
+    return HistoryResult(len(records), added, sum(r.done for r in records), settings.db)
