@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
@@ -99,7 +100,12 @@ def test_the_proxy_with_its_secret_signs_in_once_and_the_session_is_reused(
         "X-Jiaozao-Proxy-Secret": SECRET,
         "X-Forwarded-For": "1.2.3.4, 198.51.100.7",  # what nginx sends: the caller's list, then the hop it added
     }
-    with httpx.Client(base_url=behind_nginx, headers=headers) as proxy:
+    with ThreadPoolExecutor(4) as pool:  # callers that keep no cookies (curl, a script), at once: one session
+        codes = pool.map(
+            lambda p: httpx.get(behind_nginx + p, headers=headers).status_code, ["/", "/audit"] * 4
+        )
+        assert set(codes) == {200}
+    with httpx.Client(base_url=behind_nginx, headers=headers) as proxy:  # a browser keeps the cookie
         for path in ("/", "/users", "/audit", "/departments/anshan/catalog", "/users"):
             assert proxy.get(path).status_code == 200, path
     assert _sessions_and_sign_ins(settings) == (1, 1)
