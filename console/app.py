@@ -158,7 +158,7 @@ async def _to_catalog(console: Console, request: Request) -> Response:
 async def _guarded(console: Console, handler: Handler, request: Request) -> Response:
     """Run an endpoint; domain errors become the one error page (or JSON), sign-in needs a redirect."""
     try:
-        return await handler(console, request)
+        return console.finish(request, await handler(console, request))  # a session single sign-on started
     except SignIn as sign_in:
         return RedirectResponse(sign_in.to, 303)
     except ConsoleError as error:
@@ -185,9 +185,14 @@ def _fixers(console: Console, error: JiaozaoError) -> tuple[list[str], list[str]
     ]
 
 
+REFUSALS = (400, 403, 404, 405, 413, 429)  # answers that refuse a request: each is written to the audit log
+
+
 def _error(console: Console, request: Request, error: ConsoleError) -> Response:
+    if error.status in REFUSALS:
+        console.refused(request, error)
     if request.url.path.endswith(".json"):
-        return JSONResponse(error.as_json(), error.status)
+        return console.finish(request, JSONResponse(error.as_json(), error.status))
     title = errors.TITLES.get(error.status, "出错了")
     return console.page(request, "error.html", error.status, error=error, title=title)
 

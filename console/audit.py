@@ -23,6 +23,8 @@ ACTIONS = {
     "user_passwd": "修改密码",
     "user_disable": "停用用户",
     "forbidden": "越权访问被拒绝",
+    "refused": "请求被拒绝",
+    "refused_left_out": "被拒绝的请求（未逐条记录）",
     "holidays_refused": "放假通知预览发现问题",
     "holidays_import": "导入放假通知",
     "record_reminder": "登记提醒结果",

@@ -13,6 +13,8 @@ from generator.reminders.mail import SmtpSettings
 
 DEFAULT_DB = Path("var") / "console.sqlite"
 _MB = 1024 * 1024
+MIN_SECRET = 24  # characters of JIAOZAO_CONSOLE_PROXY_SECRET (e.g. `openssl rand -hex 24` gives 48)
+PROXY_SECRET_HEADER = "x-jiaozao-proxy-secret"  # nginx: proxy_set_header X-Jiaozao-Proxy-Secret "…";
 
 
 class ConsoleConfigError(Exception):
@@ -33,11 +35,21 @@ class ConsoleSettings:
     unzip_limit: int = 1024 * _MB  # uncompressed bytes an .xlsx may hold (zip bombs)
     trusted_proxy: str = ""  # the address whose SSO header and X-Forwarded-For are believed
     sso_header: str = ""  # the header naming the signed-in user (统一身份认证), from the trusted proxy only
+    proxy_secret: str = ""  # what nginx sends in PROXY_SECRET_HEADER: proof a request came through it
     public_url: str = "/"  # where the public site is, for links to the pages a publish changed
     idle_seconds: int = 30 * 60
     max_seconds: int = 8 * 60 * 60
     today: date | None = None  # fixed day for tests and demos; None: today in China
     smtp: SmtpSettings | None = None  # the day's emails (JIAOZAO_SMTP_*, as jiaozao remind); None: not sent
+
+    def __post_init__(self) -> None:
+        if self.sso_header and (not self.trusted_proxy or len(self.proxy_secret) < MIN_SECRET):
+            raise ConsoleConfigError(
+                "已设置 JIAOZAO_CONSOLE_SSO_HEADER（统一身份认证），但没有设置 JIAOZAO_CONSOLE_TRUSTED_PROXY"
+                f"（nginx 的地址）和至少 {MIN_SECRET} 个字符的 JIAOZAO_CONSOLE_PROXY_SECRET（或 "
+                "JIAOZAO_CONSOLE_PROXY_SECRET_FILE）：没有它们，本机任何程序都能冒充任何用户登录。"
+                "请按 README“工作台”一节设置，并在 nginx 中用 proxy_set_header 发送同一个密钥；工作台没有启动。"
+            )
 
     @property
     def queue_db(self) -> Path:
@@ -68,6 +80,7 @@ class ConsoleSettings:
             unzip_limit=env.number("UNZIP_MB", 1024) * _MB,
             trusted_proxy=env.text("TRUSTED_PROXY"),
             sso_header=env.text("SSO_HEADER").lower(),
+            proxy_secret=env.secret("PROXY_SECRET"),
             public_url=env.text("PUBLIC_URL") or _site_url(inputs),
             smtp=SmtpSettings.read(environ),
             today=today,
@@ -88,6 +101,17 @@ class _Env:
         if value not in ("", "0", "1", "true", "false", "yes", "no"):
             raise ConsoleConfigError(f"JIAOZAO_CONSOLE_{key} 的值“{value}”应是 1 或 0")
         return value in ("1", "true", "yes")
+
+    def secret(self, key: str) -> str:
+        """Return the variable KEY, or the first line of the file named by KEY_FILE."""
+        named = self.text(key + "_FILE")
+        if not named:
+            return self.text(key)
+        try:
+            lines = Path(named).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeError):
+            raise ConsoleConfigError(f"JIAOZAO_CONSOLE_{key}_FILE 指定的文件“{named}”无法读取") from None
+        return lines[0].strip() if lines else ""
 
     def number(self, key: str, default: int) -> int:
         value = self.text(key)

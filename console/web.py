@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hmac
 import secrets
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,11 +19,13 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from console import audit, errors, sessions, users, work
 from console.db import connect
 from console.jobs import JobQueue
+from console.refusals import SIGNED_OUT, RefusalLog
 from console.security import BodyTooLarge
-from console.settings import ConsoleSettings
+from console.settings import PROXY_SECRET_HEADER, ConsoleSettings
 from console.uploads import too_large
 from console.users import User
 from portal.rules.china import chinese_date
+from portal.rules.client import from_proxy, scope_address
 
 TEMPLATES = Path(__file__).with_name("templates")
 LOGIN_COOKIE = "jiaozao_login"
@@ -42,6 +46,8 @@ class Console:
     def __init__(self, settings: ConsoleSettings, jobs: JobQueue | None = None) -> None:
         self.settings = settings
         self.db: sqlite3.Connection = connect(settings.db)
+        self.refusals = RefusalLog(self.db)
+        self._by_header: dict[int, str] = {}  # user id → the cookie of the session single sign-on started
         self.jobs = jobs or JobQueue(settings)
         self.templates = Environment(
             loader=FileSystemLoader(TEMPLATES),
@@ -54,40 +60,92 @@ class Console:
 
     def close(self) -> None:
         self.jobs.stop()
+        self.refusals.close()
         self.db.close()
 
     # -- who is asking ---------------------------------------------------------------------------
 
+    def through_proxy(self, request: Request) -> bool:
+        """Return whether a request proves it came through nginx: from the trusted proxy's address and, when a
+        proxy secret is set, carrying it (compared in constant time). Any local program shares the address."""
+        if not from_proxy(request.client.host if request.client else None, self.settings.trusted_proxy):
+            return False
+        secret = self.settings.proxy_secret
+        if not secret:
+            return True
+        given = request.headers.get(PROXY_SECRET_HEADER, "").encode("latin-1")
+        return hmac.compare_digest(given, secret.encode("utf-8"))
+
     def address(self, request: Request) -> str:
-        """Return the client's address; behind the trusted proxy, the one it forwarded."""
-        host = request.client.host if request.client else ""
-        forwarded = request.headers.get("x-forwarded-for", "")
-        if self.settings.trusted_proxy and host == self.settings.trusted_proxy and forwarded:
-            return forwarded.split(",")[-1].strip()[:64]
-        return host
+        """Return the client's address; through the trusted proxy, the hop it added to X-Forwarded-For."""
+        return scope_address(
+            request.scope, self.settings.trusted_proxy if self.through_proxy(request) else ""
+        )
 
     def visit(self, request: Request) -> Visit | None:
-        """Return the signed-in user: by session cookie, else by the SSO header from the trusted proxy."""
-        cookie = request.cookies.get(self.cookie, "")
-        found = sessions.resume(self.db, cookie, self.settings.idle_seconds, self.settings.max_seconds)
-        if found is not None:
-            return Visit(found.user, found.csrf, self.address(request))
-        return self._single_sign_on(request)
+        """Return the signed-in user: by session cookie, else by the SSO header proven to come through nginx.
 
-    def _single_sign_on(self, request: Request) -> Visit | None:
-        header, proxy = self.settings.sso_header, self.settings.trusted_proxy
-        host = request.client.host if request.client else ""
-        if not header or not proxy or host != proxy or not request.headers.get(header):
-            return None  # from anyone but the trusted proxy the header means nothing
-        user = users.find(self.db, request.headers[header])
-        if user is None or user.disabled:
-            return None
-        cookie = sessions.start(self.db, user)
-        request.state.new_cookie = cookie
-        audit.record(self.db, user.name, self.address(request), "login", detail="统一身份认证")
+        A session cookie stands unless the proxy now names someone else (another person at the same browser)."""
+        cookie = getattr(request.state, "new_cookie", None) or request.cookies.get(self.cookie, "")
         found = sessions.resume(self.db, cookie, self.settings.idle_seconds, self.settings.max_seconds)
-        assert found is not None
-        return Visit(user, found.csrf, self.address(request))
+        named = self._sso_name(request)
+        if found is not None and named in ("", found.user.name):
+            return Visit(found.user, found.csrf, self.address(request))
+        if not named:
+            return None
+        if found is not None:
+            sessions.end(self.db, cookie)
+        return self._single_sign_on(request, named)
+
+    def _sso_name(self, request: Request) -> str:
+        """Return the user name in the SSO header, when SSO is on and the request proves it came via nginx."""
+        header = self.settings.sso_header
+        name = request.headers.get(header, "").strip() if header else ""
+        if not name:
+            return ""
+        if not self.settings.proxy_secret or not self.through_proxy(request):
+            self.refusals.record(
+                SIGNED_OUT, self.address(request), "login_failed",
+                f"统一身份认证请求头（{name[:40]}）不是经 nginx 转发来的，不予采信：{request.method} {request.url.path[:200]}",
+            )  # fmt: skip
+            return ""
+        return name
+
+    def _single_sign_on(self, request: Request, name: str) -> Visit | None:
+        """Start one session for the user the proxy named (its cookie is set on the response); never a locked,
+        disabled or unknown account."""
+        user = users.find(self.db, name)
+        address = self.address(request)
+        if user is None or user.disabled or user.locked_until > time.time():
+            self.refusals.record(
+                name[:40], address, "login_failed", "统一身份认证：用户不存在、已停用或已锁定，没有登录"
+            )
+            return None
+        cookie = self._by_header.get(user.id, "")  # a caller that keeps no cookies still has one session
+        found = sessions.resume(self.db, cookie, self.settings.idle_seconds, self.settings.max_seconds)
+        if found is None or found.user.id != user.id:
+            cookie = sessions.start(self.db, user)
+            self._by_header[user.id] = cookie
+            audit.record(self.db, user.name, address, "login", detail="统一身份认证")
+            found = sessions.resume(self.db, cookie, self.settings.idle_seconds, self.settings.max_seconds)
+            assert found is not None
+        request.state.new_cookie = cookie
+        return Visit(user, found.csrf, address)
+
+    def who(self, request: Request) -> str:
+        """Return the name of the user a request was made by (by its session), or 未登录."""
+        visit = getattr(request.state, "visit", None)
+        if isinstance(visit, Visit):
+            return visit.user.name
+        cookie = getattr(request.state, "new_cookie", None) or request.cookies.get(self.cookie, "")
+        found = sessions.resume(self.db, cookie, self.settings.idle_seconds, self.settings.max_seconds)
+        return found.user.name if found else SIGNED_OUT
+
+    def refused(self, request: Request, error: errors.ConsoleError) -> None:
+        """Write a refused request to the audit log (within the per-address limits): who, from where, what, why."""
+        action = "forbidden" if error.code == "forbidden" else "refused"
+        detail = f"{error.message}：{request.method} {request.url.path[:200]}"
+        self.refusals.record(self.who(request), self.address(request), action, detail)
 
     def require(self, request: Request) -> Visit:
         """Return the signed-in user, or send them to the sign-in page (GET) / refuse (POST)."""
@@ -122,14 +180,7 @@ class Console:
         return visit
 
     def refuse(self, visit: Visit, request: Request) -> None:
-        audit.record(
-            self.db,
-            visit.user.name,
-            visit.address,
-            "forbidden",
-            detail=f"{request.method} {request.url.path}",
-        )
-        raise errors.forbidden()
+        raise errors.forbidden()  # written to the audit log with every other refusal, by refused()
 
     async def form(self, request: Request, visit: Visit, max_fields: int = 50) -> FormData:
         """Return the posted form once its CSRF token matches the session's; uploads stay within the limit."""
@@ -160,6 +211,7 @@ class Console:
         cookie = getattr(request.state, "new_cookie", None)
         if cookie:
             self.set_cookie(response, cookie)
+            request.state.new_cookie = None  # once: finish() may see the response again on its way out
         return response
 
     def set_cookie(self, response: Response, cookie: str) -> None:

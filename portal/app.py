@@ -29,8 +29,9 @@ from portal.fastpath import FastLookup
 from portal.format import MalformedInput, normalize_number
 from portal.ics import calendar_file
 from portal.openapi import openapi_document
-from portal.ratelimit import RateLimited, RateLimiter, client_address
+from portal.ratelimit import RateLimited, RateLimiter
 from portal.rules.china import china_today
+from portal.rules.client import scope_address
 from portal.security import SecurityHeaders
 from portal.store import Generation, IndexStore, IndexUnavailable
 
@@ -69,11 +70,7 @@ class Portal:
         """
         if self.limiter.per_minute <= 0 or scope.get(SPENT):
             return
-        client = scope.get("client")
-        forwarded = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-forwarded-for"), None)
-        self.limiter.check(
-            client_address(client[0] if client else None, forwarded, self.config.trusted_proxy)
-        )
+        self.limiter.check(scope_address(scope, self.config.trusted_proxy))
         scope[SPENT] = True
 
     def spend(self, request: Request) -> None:

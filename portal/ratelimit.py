@@ -43,12 +43,3 @@ class RateLimiter:
     def _prune(self, now: float) -> None:
         full = 60.0  # seconds after which any bucket is full again
         self._buckets = {a: (t, w) for a, (t, w) in self._buckets.items() if now - w < full}
-
-
-def client_address(peer: str | None, forwarded_for: str | None, trusted_proxy: str) -> str:
-    """Return the visitor's address: the proxy's last X-Forwarded-For entry only when it came via the trusted proxy."""
-    if trusted_proxy and peer == trusted_proxy and forwarded_for:
-        last = forwarded_for.split(",")[-1].strip()
-        if last:
-            return last
-    return peer or "unknown"

@@ -132,18 +132,27 @@ def test_administrators_add_users_in_the_console(
 def test_single_sign_on_trusts_the_header_only_from_the_trusted_proxy(
     settings: ConsoleSettings, clients: Clients
 ) -> None:
+    secret = "s" * 32
     app = create_app(
-        replace(settings, trusted_proxy="10.9.8.7", sso_header="x-remote-user"), start_jobs=False
+        replace(settings, trusted_proxy="10.9.8.7", sso_header="x-remote-user", proxy_secret=secret),
+        start_jobs=False,
     )
+    proven = {"X-Jiaozao-Proxy-Secret": secret}
     via_proxy = clients(app, address="10.9.8.7")
-    page = via_proxy.get("/departments/anshan/catalog", headers={"X-Remote-User": "clerk_a"})
+    page = via_proxy.get("/departments/anshan/catalog", headers={"X-Remote-User": "clerk_a", **proven})
     assert page.status_code == 200 and "clerk_a" in page.text
     forged = clients(app, address="203.0.113.66")
-    assert forged.get("/departments/anshan/catalog", headers={"X-Remote-User": "admin"}).status_code == 303
+    headers = {"X-Remote-User": "admin", **proven}
+    assert forged.get("/departments/anshan/catalog", headers=headers).status_code == 303
     assert (
-        via_proxy.get("/", headers={"X-Remote-User": "nobody"}).status_code == 200
+        via_proxy.get("/", headers={"X-Remote-User": "clerk_a"}).status_code == 200
     )  # its own session goes on
-    assert clients(app, address="10.9.8.7").get("/", headers={"X-Remote-User": "nobody"}).status_code == 303
+    # the proxy naming someone else (another person at the same browser) ends the session
+    assert via_proxy.get("/", headers={"X-Remote-User": "nobody", **proven}).status_code == 303
+    assert (
+        clients(app, address="10.9.8.7").get("/", headers={"X-Remote-User": "nobody", **proven}).status_code
+        == 303
+    )
     app.state.console.close()
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from portal.config import PortalConfigError, read_settings
-from portal.ratelimit import RateLimited, RateLimiter, client_address
+from portal.ratelimit import RateLimited, RateLimiter
 from tests.portal.client import AppClient
 
 GOV = "https://zwfw.example.gov.cn"
@@ -85,13 +85,6 @@ def test_rate_limiter_refills_over_time() -> None:
     now[0] = 1.0
     limiter.check("a")
     RateLimiter(0).check("a")  # 0: no limit
-
-
-def test_client_address() -> None:
-    assert client_address("10.0.0.1", "1.1.1.1, 2.2.2.2", "10.0.0.1") == "2.2.2.2"
-    assert client_address("10.0.0.9", "2.2.2.2", "10.0.0.1") == "10.0.0.9"
-    assert client_address("10.0.0.1", None, "10.0.0.1") == "10.0.0.1"
-    assert client_address("10.0.0.1", "2.2.2.2", "") == "10.0.0.1"
 
 
 def test_portal_settings_are_read_and_checked(tmp_path: object) -> None:
