@@ -119,9 +119,11 @@ class Turns:
         with self._lock:
             while self._waiting:
                 loop, turn = self._waiting.popleft()
-                if not loop.is_closed():
+                try:
                     loop.call_soon_threadsafe(self._give, turn)
                     return
+                except RuntimeError:  # its event loop has closed: the next one gets the turn
+                    continue
             self._free += 1
 
     def _give(self, turn: asyncio.Future[None]) -> None:
