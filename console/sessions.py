@@ -59,6 +59,30 @@ def prune(db: sqlite3.Connection, idle: int, longest: int) -> None:
     db.execute("DELETE FROM sessions WHERE seen < ? OR created < ?", (now - idle, now - longest))
 
 
+def login_token(db: sqlite3.Connection, pre_session: str) -> str:
+    """Return the sign-in form's CSRF token for a pre-session (the random value of the sign-in cookie).
+
+    An HMAC with the console's own secret: a token taken from one sign-in form is worthless with another
+    form's cookie, and nobody can make a matching pair without the console database."""
+    return hmac.new(_login_secret(db), pre_session.encode(), hashlib.sha256).hexdigest()
+
+
+def login_token_matches(db: sqlite3.Connection, pre_session: str, given: str) -> bool:
+    return bool(pre_session) and len(pre_session) <= 100 and same_token(login_token(db, pre_session), given)
+
+
+def _login_secret(db: sqlite3.Connection) -> bytes:
+    """Return the secret of sign-in form tokens, made at first use and kept in the database (mode 0600)."""
+    read = "SELECT value FROM meta WHERE key = 'login_secret'"
+    row = db.execute(read).fetchone()
+    if row is None:  # the first one of parallel first starts wins
+        db.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('login_secret', ?)", (secrets.token_hex(32),)
+        )
+        row = db.execute(read).fetchone()
+    return bytes.fromhex(row["value"])
+
+
 def same_token(expected: str, given: str) -> bool:
     """Return whether a submitted CSRF token is the expected one (constant time)."""
     return bool(expected) and hmac.compare_digest(expected.encode(), given.encode())

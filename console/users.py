@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 
 from console.audit import now_text
-from console.passwords import DUMMY_HASH, check_strength, hash_password, verify_password
+from console.passwords import DUMMY_HASH, check_strength, hash_password, verify_in_turn
 
 MAX_FAILURES = 5  # wrong passwords in a row before the account is locked
 LOCK_SECONDS = 15 * 60
@@ -131,27 +131,65 @@ def require(db: sqlite3.Connection, name: str) -> User:
     return user
 
 
-def authenticate(db: sqlite3.Connection, name: str, password: str, address: str) -> User | None:
+async def authenticate(db: sqlite3.Connection, name: str, password: str, address: str) -> User | None:
     """Return the user when name and password match and neither account nor address is locked out.
 
-    Every failure looks the same to the caller: unknown name, wrong password, locked or disabled.
+    Every failure looks the same to the caller: unknown name, wrong password, locked or disabled. A try is
+    counted against the address and the account before its password is checked (one statement each), so
+    parallel tries cannot slip past the limits; a locked account or throttled address costs no hash at all.
+    """
+    counted = _count_try(db, name, address)
+    if counted is None:
+        return None
+    row_id, stored, user_id = counted
+    matches = await verify_in_turn(stored, password)
+    now = time.time()
+    if user_id is None:
+        return None
+    if not matches:  # counted already; the fifth wrong one in a row locks the account
+        db.execute(
+            "UPDATE users SET failures = 0, locked_until = ? WHERE id = ? AND failures >= ? AND locked_until <= ?",
+            (now + LOCK_SECONDS, user_id, MAX_FAILURES, now),
+        )
+        return None
+    signed = db.execute(
+        "UPDATE users SET failures = 0 WHERE id = ? AND disabled = 0 AND locked_until <= ? RETURNING *",
+        (user_id, now),
+    ).fetchall()
+    if not signed:
+        return None  # locked by a parallel wrong try meanwhile
+    db.execute("DELETE FROM address_failures WHERE rowid = ?", (row_id,))
+    return _user(signed[0])
+
+
+def _count_try(db: sqlite3.Connection, name: str, address: str) -> tuple[int, str, int | None] | None:
+    """Count a sign-in try as a failure until its password proves right.
+
+    Return its address_failures row, the hash to check the password against (a dummy one for an unknown
+    name, so that takes as long) and the user's id; None when it must be refused without checking.
     """
     now = time.time()
     db.execute("DELETE FROM address_failures WHERE at < ?", (now - LOCK_SECONDS,))
-    (recent,) = db.execute("SELECT COUNT(*) FROM address_failures WHERE address = ?", (address,)).fetchone()
-    row = db.execute("SELECT * FROM users WHERE name = ?", (name.strip(),)).fetchone()
-    matches = verify_password(row["password"] if row else DUMMY_HASH, password)
-    if row is not None and matches and recent < ADDRESS_FAILURES:
-        user = _user(row)
-        if not user.disabled and user.locked_until <= now:
-            db.execute("UPDATE users SET failures = 0 WHERE id = ?", (user.id,))
-            return user
-    db.execute("INSERT INTO address_failures (address, at) VALUES (?, ?)", (address, now))
-    if row is not None and not matches:
-        failures = row["failures"] + 1
-        locked = now + LOCK_SECONDS if failures >= MAX_FAILURES else row["locked_until"]
-        db.execute(
-            "UPDATE users SET failures = ?, locked_until = ? WHERE id = ?",
-            (0 if failures >= MAX_FAILURES else failures, locked, row["id"]),
-        )
-    return None
+    # RETURNING, not lastrowid: the connection is shared, and another thread may insert in between.
+    ((row_id,),) = db.execute(
+        "INSERT INTO address_failures (address, at) VALUES (?, ?) RETURNING rowid", (address, now)
+    ).fetchall()
+    (earlier,) = db.execute(  # failures before this one, in the order the database took them
+        "SELECT COUNT(*) FROM address_failures WHERE address = ? AND rowid < ?", (address, row_id)
+    ).fetchone()
+    if earlier >= ADDRESS_FAILURES:
+        return None
+    found = db.execute("SELECT id, password FROM users WHERE name = ?", (name.strip(),)).fetchone()
+    if found is None:
+        return row_id, DUMMY_HASH, None
+    # One statement: the try is counted, and the one after MAX_FAILURES unchecked ones locks the account.
+    counted = db.execute(
+        """UPDATE users SET
+               failures = CASE WHEN failures >= :most THEN 0 ELSE failures + 1 END,
+               locked_until = CASE WHEN failures >= :most THEN :until ELSE locked_until END
+           WHERE id = :id AND disabled = 0 AND locked_until <= :now RETURNING failures""",
+        {"most": MAX_FAILURES, "until": now + LOCK_SECONDS, "id": found["id"], "now": now},
+    ).fetchall()
+    if not counted or counted[0]["failures"] == 0:
+        return None  # disabled, locked, or locked just now
+    return row_id, found["password"], found["id"]

@@ -13,6 +13,7 @@ from console.web import LOGIN_COOKIE, Console
 from generator.problems import JiaozaoError
 
 FAILED = "用户名或密码不正确，或因多次输错已暂时锁定（连续 5 次输错锁定 15 分钟）。"
+UNKNOWN = "（未知用户）"  # the audit log's name for a failed sign-in with a name no one has
 
 
 def _next(target: str) -> str:
@@ -34,36 +35,49 @@ async def login_page(console: Console, request: Request) -> Response:
 
 
 def _login_form(console: Console, request: Request, message: str, back: str, status: int = 200) -> Response:
-    token = secrets.token_urlsafe(24)
+    pre_session = secrets.token_urlsafe(24)  # a new one for every form: its token is bound to it
+    token = sessions.login_token(console.db, pre_session)
     response = console.page(request, "login.html", status, message=message, token=token, back=_next(back))
+    name, path = _login_cookie(console)
     response.set_cookie(
-        LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=console.settings.https, path="/login"
+        name, pre_session, httponly=True, samesite="strict", secure=console.settings.https, path=path
     )
     return response
+
+
+def _login_cookie(console: Console) -> tuple[str, str]:
+    """Return the sign-in form's cookie name and path; behind https a __Host- one, as the session's."""
+    return ("__Host-" + LOGIN_COOKIE, "/") if console.settings.https else (LOGIN_COOKIE, "/login")
+
+
+def _failed_name(console: Console, name: str) -> str:
+    """Return the name a failed sign-in is logged under: only a known user's (never a password typed there)."""
+    return name.strip() if name.strip() and users.find(console.db, name) is not None else UNKNOWN
 
 
 async def login(console: Console, request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=10)
     request.state.form = form
-    expected, given = request.cookies.get(LOGIN_COOKIE, ""), form.get("token")
-    if not isinstance(given, str) or not sessions.same_token(expected, given):
+    cookie, path = _login_cookie(console)
+    pre_session, given = request.cookies.get(cookie, ""), form.get("token")
+    if not isinstance(given, str) or not sessions.login_token_matches(console.db, pre_session, given):
         raise errors.bad_token()
     name, password = str(form.get("name") or "")[:80], str(form.get("password") or "")[:200]
     address = console.address(request)
-    user = await run_in_threadpool(users.authenticate, console.db, name, password, address)
+    user = await users.authenticate(console.db, name, password, address)
     back = str(form.get("next") or "/")
     if user is None:
-        audit.record(console.db, name.strip()[:40] or "（空）", address, "login_failed")
+        audit.record(console.db, _failed_name(console, name), address, "login_failed")
         return _login_form(console, request, FAILED, back, 401)
     old = request.cookies.get(console.cookie)
     if old:
         sessions.end(console.db, old)  # a new id at every sign-in
     sessions.prune(console.db, console.settings.idle_seconds, console.settings.max_seconds)
-    cookie = sessions.start(console.db, user)
+    session = sessions.start(console.db, user)
     audit.record(console.db, user.name, address, "login")
     response = console.redirect(request, _landing(user, _next(back)))
-    console.set_cookie(response, cookie)
-    response.delete_cookie(LOGIN_COOKIE, path="/login")
+    console.set_cookie(response, session)
+    response.delete_cookie(cookie, path=path, secure=console.settings.https, httponly=True, samesite="strict")
     return response
 
 
