@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import secrets
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -221,10 +220,6 @@ class Console:
 
     def redirect(self, request: Request, to: str) -> Response:
         return self.finish(request, RedirectResponse(to, 303))
-
-    def login_token(self, request: Request) -> str:
-        return request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(24)
-
 
 class SignIn(Exception):
     """A signed-out visitor asked for a page: send them to /login and back."""
