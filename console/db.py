@@ -6,6 +6,8 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
+from console import audit_chain
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
     id INTEGER PRIMARY KEY,
@@ -34,12 +36,10 @@ CREATE TABLE IF NOT EXISTS audit (
     address TEXT NOT NULL,
     action TEXT NOT NULL,
     department TEXT NOT NULL DEFAULT '',
-    detail TEXT NOT NULL DEFAULT ''
+    detail TEXT NOT NULL DEFAULT '',
+    prev TEXT NOT NULL DEFAULT '',  -- the hash of the row before (console/audit_chain.py)
+    hash TEXT NOT NULL DEFAULT ''   -- SHA-256 of prev and this row's content
 );
-CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
-    BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
-    BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
 CREATE TABLE IF NOT EXISTS uploads (
     id INTEGER PRIMARY KEY,
     department TEXT NOT NULL,
@@ -95,6 +95,8 @@ def connect(path: Path) -> sqlite3.Connection:
     connection.execute("PRAGMA busy_timeout=30000")
     connection.executescript(SCHEMA)
     _add_column(connection, "catalog_versions", "kind", "TEXT NOT NULL DEFAULT 'catalog'")
+    audit_chain.migrate(connection)
+    audit_chain.add_triggers(connection)
     with contextlib.suppress(OSError):  # password hashes and personal data in uploads: server staff only
         path.chmod(0o600)
     return connection
