@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from pathlib import Path
 
 from console import audit_chain
+from generator.atomic import private_database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -87,7 +87,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 def connect(path: Path) -> sqlite3.Connection:
     """Return a connection to the console database, creating its folder and tables when new."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_database(path)  # password hashes and personal data in uploads: server staff only
     connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
     connection.row_factory = sqlite3.Row
     connection.execute("PRAGMA journal_mode=WAL")
@@ -97,8 +97,6 @@ def connect(path: Path) -> sqlite3.Connection:
     _add_column(connection, "catalog_versions", "kind", "TEXT NOT NULL DEFAULT 'catalog'")
     audit_chain.migrate(connection)
     audit_chain.add_triggers(connection)
-    with contextlib.suppress(OSError):  # password hashes and personal data in uploads: server staff only
-        path.chmod(0o600)
     return connection
 
 
