@@ -24,9 +24,8 @@ TRIGGERS = (  # recreated by every connect when someone dropped them
     WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id)
     BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END""",
 )
-_MARK = (
-    "audit_chain"  # in meta once the log is chained: a log whose hash columns went missing is not re-chained
-)
+# In meta once the log is chained: a log whose hash columns went missing is not chained afresh.
+_MARK = "audit_chain"
 _append_lock = threading.Lock()  # the console shares one connection between threads
 
 
@@ -72,10 +71,9 @@ def migrate(db: sqlite3.Connection) -> None:
         if not _has_chain(db):  # another process may have done it meanwhile
             db.execute("ALTER TABLE audit ADD COLUMN prev TEXT NOT NULL DEFAULT ''")
             db.execute("ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT ''")
+            # a log once chained whose hash columns were dropped is not chained afresh: verify says so
             if db.execute("SELECT 1 FROM meta WHERE key = ?", (_MARK,)).fetchone() is None:
-                _chain_rows(
-                    db
-                )  # a log once chained whose columns were dropped stays unchained: verify says so
+                _chain_rows(db)
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
@@ -105,7 +103,10 @@ def _has_chain(db: sqlite3.Connection) -> bool:
 
 
 def _mark(db: sqlite3.Connection) -> None:
-    db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, '1')", (_MARK,))
+    if (
+        db.execute("SELECT 1 FROM meta WHERE key = ?", (_MARK,)).fetchone() is None
+    ):  # no write on every connect
+        db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, '1')", (_MARK,))
 
 
 @dataclass(frozen=True)
