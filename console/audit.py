@@ -6,6 +6,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from console import audit_chain
+
 _CHINA = timezone(timedelta(hours=8))
 
 ACTIONS = {
@@ -58,25 +60,60 @@ class Entry:
 def record(
     db: sqlite3.Connection, user: str, address: str, action: str, department: str = "", detail: str = ""
 ) -> None:
-    """Append one entry to the audit log."""
-    db.execute(
-        "INSERT INTO audit (at, user, address, action, department, detail) VALUES (?, ?, ?, ?, ?, ?)",
-        (now_text(), user, address, action, department, detail),
-    )
+    """Append one entry to the audit log, chained to the one before (console/audit_chain.py)."""
+    audit_chain.append(db, (now_text(), user, address, action, department, detail))
 
 
 def search(
-    db: sqlite3.Connection, user: str = "", action: str = "", department: str = "", limit: int = 200
+    db: sqlite3.Connection,
+    user: str = "",
+    action: str = "",
+    department: str = "",
+    limit: int = 200,
+    *,
+    start: str = "",
+    end: str = "",
+    offset: int = 0,
 ) -> list[Entry]:
-    """Return the newest entries matching every filter given (empty filters match all)."""
+    """Return the newest entries matching every filter given (empty filters match all), skipping offset of them.
+
+    start and end are days (YYYY-MM-DD), both included.
+    """
+    where, values = _where(user, action, department, start, end)
+    rows = db.execute(
+        f"SELECT id, at, user, address, action, department, detail FROM audit{where}"
+        " ORDER BY id DESC LIMIT ? OFFSET ?",
+        (*values, limit, offset),
+    ).fetchall()
+    return [Entry(*row) for row in rows]
+
+
+def count(
+    db: sqlite3.Connection,
+    user: str = "",
+    action: str = "",
+    department: str = "",
+    *,
+    start: str = "",
+    end: str = "",
+) -> int:
+    """Return how many entries match the filters, as search takes them."""
+    where, values = _where(user, action, department, start, end)
+    return int(db.execute(f"SELECT COUNT(*) FROM audit{where}", values).fetchone()[0])
+
+
+def _where(user: str, action: str, department: str, start: str, end: str) -> tuple[str, list[object]]:
     clauses, values = [], list[object]()
     for column, value in (("user", user), ("action", action), ("department", department)):
         if value:
             clauses.append(f"{column} = ?")
             values.append(value)
-    where = " WHERE " + " AND ".join(clauses) if clauses else ""
-    rows = db.execute(
-        f"SELECT id, at, user, address, action, department, detail FROM audit{where} ORDER BY id DESC LIMIT ?",
-        (*values, limit),
-    ).fetchall()
-    return [Entry(*row) for row in rows]
+    if start:
+        clauses.append("at >= ?")
+        values.append(start)
+    if end:
+        clauses.append("at < ?")
+        values.append(
+            end + " 99"
+        )  # every time of that day: "YYYY-MM-DD HH:MM:SS" sorts below "YYYY-MM-DD 99"
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), values

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from pathlib import Path
+
+from console import audit_chain
+from generator.atomic import private_database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -34,12 +36,10 @@ CREATE TABLE IF NOT EXISTS audit (
     address TEXT NOT NULL,
     action TEXT NOT NULL,
     department TEXT NOT NULL DEFAULT '',
-    detail TEXT NOT NULL DEFAULT ''
+    detail TEXT NOT NULL DEFAULT '',
+    prev TEXT NOT NULL DEFAULT '',  -- the hash of the row before (console/audit_chain.py)
+    hash TEXT NOT NULL DEFAULT ''   -- SHA-256 of prev and this row's content
 );
-CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
-    BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
-    BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
 CREATE TABLE IF NOT EXISTS uploads (
     id INTEGER PRIMARY KEY,
     department TEXT NOT NULL,
@@ -87,7 +87,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 def connect(path: Path) -> sqlite3.Connection:
     """Return a connection to the console database, creating its folder and tables when new."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_database(path)  # password hashes and personal data in uploads: server staff only
     connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
     connection.row_factory = sqlite3.Row
     connection.execute("PRAGMA journal_mode=WAL")
@@ -95,8 +95,8 @@ def connect(path: Path) -> sqlite3.Connection:
     connection.execute("PRAGMA busy_timeout=30000")
     connection.executescript(SCHEMA)
     _add_column(connection, "catalog_versions", "kind", "TEXT NOT NULL DEFAULT 'catalog'")
-    with contextlib.suppress(OSError):  # password hashes and personal data in uploads: server staff only
-        path.chmod(0o600)
+    audit_chain.migrate(connection)
+    audit_chain.add_triggers(connection)
     return connection
 
 

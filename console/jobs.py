@@ -19,6 +19,7 @@ from huey.consumer import Consumer
 from console import audit, warmup, work
 from console.db import connect
 from console.settings import ConsoleSettings
+from generator.atomic import private_database
 from portal.rules import site_layout as layout
 
 STATES = {"queued": "排队中", "running": "进行中", "done": "已完成", "failed": "失败"}
@@ -59,7 +60,7 @@ class JobQueue:
 
     def __init__(self, settings: ConsoleSettings) -> None:
         self.settings = settings
-        settings.queue_db.parent.mkdir(parents=True, exist_ok=True)
+        private_database(settings.queue_db)  # the jobs' payloads: server staff only
         self.huey = SqliteHuey("jiaozao-console", filename=str(settings.queue_db))
         self._task = self.huey.task(name="publish")(self._run)
         self._consumer: _ThreadConsumer | None = None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from urllib.parse import urlencode
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -9,6 +12,8 @@ from starlette.responses import Response
 from console import audit, errors, users, work, work_facts, yamlforms
 from console.passwords import WeakPassword
 from console.web import Console
+
+AUDIT_PAGE = 200  # entries of the audit log on one page
 
 
 async def users_page(console: Console, request: Request, message: str = "", status: int = 200) -> Response:
@@ -71,12 +76,34 @@ async def password(console: Console, request: Request) -> Response:
 async def audit_page(console: Console, request: Request) -> Response:
     console.admin(request)
     query = request.query_params
-    who, action, department = (query.get(k, "")[:64] for k in ("user", "action", "department"))
-    entries = audit.search(console.db, who, action, department)
-    return console.page(
-        request, "audit.html", entries=entries, actions=audit.ACTIONS, who=who, action=action, department=department,
-        slugs=work.department_slugs(console.settings),
+    f = {k: query.get(k, "")[:64] for k in ("user", "action", "department", "from", "to")}
+    wrong = [k for k in ("from", "to") if f[k] and not _is_day(f[k])]
+    for key in wrong:  # an unreadable day filters nothing and says so
+        f[key] = ""
+    picked = {"start": f["from"], "end": f["to"]}
+    matched = await run_in_threadpool(
+        audit.count, console.db, f["user"], f["action"], f["department"], **picked
+    )
+    pages = max(1, -(-matched // AUDIT_PAGE))
+    asked = query.get("page", "1")
+    page = min(max(int(asked) if asked.isdigit() else 1, 1), pages)
+    entries = await run_in_threadpool(
+        audit.search, console.db, f["user"], f["action"], f["department"], AUDIT_PAGE,
+        offset=(page - 1) * AUDIT_PAGE, **picked,
     )  # fmt: skip
+    return console.page(
+        request, "audit.html", entries=entries, actions=audit.ACTIONS, f=f, who=f["user"], action=f["action"],
+        department=f["department"], slugs=work.department_slugs(console.settings), matched=matched, page=page,
+        pages=pages, query=urlencode({k: v for k, v in f.items() if v}), wrong_day=bool(wrong),
+    )  # fmt: skip
+
+
+def _is_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
 
 
 async def site_page(console: Console, request: Request) -> Response:

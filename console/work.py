@@ -16,7 +16,7 @@ from pathlib import Path
 
 from console import errors
 from console.settings import ConsoleSettings
-from generator.atomic import replacing
+from generator.atomic import private_folder, replacing
 from generator.catalog.load import CATALOG_NAMES, CatalogsApart, load_catalogs, load_catalogs_apart
 from generator.catalog.model import Catalogs, Department
 from generator.ledger.files import find_ledger_files
@@ -354,7 +354,7 @@ def department_ledger(
     with _lock:
         links = settings.db.parent / "console-ledgers" / slug / root.name
         shutil.rmtree(links, ignore_errors=True)
-        links.mkdir(parents=True)
+        private_folder(links)  # beside the console database: server staff only
         for file in mine:  # the same link paths every time, so the ledger cache finds its entries
             link = links / (file.relative_to(root) if root.is_dir() else Path(file.name))
             link.parent.mkdir(parents=True, exist_ok=True)

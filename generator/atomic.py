@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -16,11 +17,20 @@ class OutputError(JiaozaoError):
     """An output file that cannot be written."""
 
 
+PRIVATE_FILE, PRIVATE_FOLDER = (
+    0o600,
+    0o700,
+)  # personal data: the server's own account only, whatever the umask
+
+
 @contextmanager
-def replacing(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside path; on success it replaces path, on any failure path is untouched."""
+def replacing(path: Path, private: bool = False) -> Iterator[Path]:
+    """Yield a temporary path beside path; on success it replaces path, on any failure path is untouched.
+
+    private (personal data): the file is 0600 and the folders made for it 0700; otherwise as the umask allows.
+    """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(path.parent, private)
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
         os.close(handle)
     except OSError as error:
@@ -30,7 +40,8 @@ def replacing(path: Path) -> Iterator[Path]:
     temp = Path(name)
     try:
         yield temp
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; staff and the web server need to read it
+        # mkstemp makes 0600; unless private, staff and the web server need to read it
+        os.chmod(temp, PRIVATE_FILE if private else 0o666 & ~_umask())
         os.replace(temp, path)
     except OSError as error:
         raise OutputError(
@@ -41,14 +52,15 @@ def replacing(path: Path) -> Iterator[Path]:
 
 
 @contextmanager
-def replacing_folder(path: Path, whole: bool = False) -> Iterator[Path]:
+def replacing_folder(path: Path, whole: bool = False, private: bool = False) -> Iterator[Path]:
     """Yield an empty folder beside path; on success each of its entries replaces the same-named one in path.
 
     Entries of path that the new folder does not have stay (with whole, the folder is replaced as one);
-    on any failure path is left exactly as it was.
+    on any failure path is left exactly as it was. private (personal data): every file written into the
+    folder is made 0600 and every folder 0700, path and the folders made above it too.
     """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(path.parent, private)
         stage = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent))
     except OSError as error:
         raise OutputError(
@@ -56,7 +68,10 @@ def replacing_folder(path: Path, whole: bool = False) -> Iterator[Path]:
         ) from error
     try:
         yield stage
-        os.chmod(stage, 0o777 & ~_umask())  # mkdtemp makes 0700
+        if private:
+            _make_private(stage)
+        else:
+            os.chmod(stage, 0o777 & ~_umask())  # mkdtemp makes 0700
         _merge(stage, path, whole)
     except OSError as error:
         raise OutputError(
@@ -98,6 +113,48 @@ def _merge(stage: Path, path: Path, whole: bool) -> None:
         aside.rmdir()
         raise
     shutil.rmtree(aside, ignore_errors=True)
+
+
+def private_database(path: Path) -> None:
+    """Make an SQLite database file 0600 before it is opened (made empty when missing), its folders 0700.
+
+    SQLite gives the -wal, -shm and -journal files it makes the database file's mode; those an earlier
+    version left are made 0600 here.
+    """
+    private_folder(path.parent)
+    with contextlib.suppress(FileExistsError):  # one there already is only tightened, never opened here
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    for companion in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):  # missing, or not ours to change
+            os.chmod(f"{path}{companion}", PRIVATE_FILE)
+
+
+def private_folder(path: Path) -> None:
+    """Make the folder and those above it that are missing, each 0700 (folders there already are left alone)."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # made meanwhile by another thread or process
+            os.mkdir(folder, PRIVATE_FOLDER)
+            os.chmod(folder, PRIVATE_FOLDER)
+
+
+def _make_folder(path: Path, private: bool) -> None:
+    if private:
+        private_folder(path)
+    else:
+        path.mkdir(parents=True, exist_ok=True)
+
+
+def _make_private(folder: Path) -> None:
+    """Make every file under folder 0600 and every folder 0700 (symbolic links are left alone)."""
+    os.chmod(folder, PRIVATE_FOLDER)
+    for root, folders, files in os.walk(folder):
+        for name in folders:
+            if not os.path.islink(os.path.join(root, name)):
+                os.chmod(os.path.join(root, name), PRIVATE_FOLDER)
+        for name in files:
+            if not os.path.islink(os.path.join(root, name)):
+                os.chmod(os.path.join(root, name), PRIVATE_FILE)
 
 
 def _remove(path: Path) -> None:

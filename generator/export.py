@@ -85,7 +85,7 @@ def write_tables(*tables: TableOutput) -> list[int]:
         if table.path.suffix.lower() not in (".csv", ".xlsx"):
             raise OutputError(f"输出文件“{table.path}”的类型不支持：请用 .csv 或 .xlsx 结尾")
     with ExitStack() as stack:
-        temps = [stack.enter_context(replacing(table.path)) for table in tables]
+        temps = [stack.enter_context(replacing(table.path, private=True)) for table in tables]
         return [write_table_to(temp, table) for temp, table in zip(temps, tables, strict=True)]
 
 

@@ -214,7 +214,7 @@ def keep_sms_file(registry: Registry, department: str, made_on: date, monthly: b
 
 
 def _write_sms(path: Path, messages: list[tuple[str, str, HolderGroup]]) -> Path:
-    with replacing(path) as temp, temp.open("w", encoding="utf-8-sig", newline="") as handle:
+    with replacing(path, private=True) as temp, temp.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(SMS_HEADERS)
         writer.writerows(csv_row((phone, text)) for phone, text, _ in messages)

@@ -57,12 +57,12 @@ def write_letters(folder: Path, department: Department, groups: list[HolderGroup
     written = []
     for number, group in enumerate(groups, start=1):
         path = folder / f"{number:03d}-{file_stem(group.holder)}.html"
-        with replacing(path) as temp:
+        with replacing(path, private=True) as temp:
             temp.write_text(render_letter(group, today, reference_of(department, today, number)), "utf-8")
         written.append(path)
     if groups:
         path = folder / ALL_LETTERS_FILE
-        with replacing(path) as temp:
+        with replacing(path, private=True) as temp:
             temp.write_text(render_letters(department, list(enumerate(groups, 1)), today), "utf-8")
         written.append(path)
     return written

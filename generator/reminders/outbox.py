@@ -71,6 +71,6 @@ def _records(outcome: Outcome, work: DayWork) -> list[ReminderRecord]:
 
 def _write_eml(folder: Path, number: int, group: HolderGroup, message: EmailMessage) -> Path:
     path = folder / f"{number:03d}-{file_stem(group.holder)}.eml"
-    with replacing(path) as temp:
+    with replacing(path, private=True) as temp:
         temp.write_bytes(message.as_bytes(policy=policy.SMTP))
     return path

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from generator.atomic import private_database
 from generator.problems import JiaozaoError
 from portal.rules.china import china_now
 
@@ -183,7 +184,7 @@ class Registry:
     def __init__(self, path: Path):
         self.path = path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_database(path)  # names and telephone numbers: 0600, its folder 0700
             self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")

@@ -60,7 +60,7 @@ def write_report_xlsx(path: Path, reports: list[DepartmentReport], start: date, 
             for (cell,) in sheet.iter_rows(min_row=5, min_col=column, max_col=column):
                 cell.number_format = "yyyy-mm-dd"
         _style(sheet, 4, [28, 30, 20, 12, 10, 12, 12, 10])
-    with replacing(path) as temp:
+    with replacing(path, private=True) as temp:
         book.save(temp)
 
 
@@ -73,7 +73,7 @@ def write_report_html(
         reports=reports, figures=FIGURES, total=total, total_rate=_rate(total),
         start=start.isoformat(), end=end.isoformat(), today=today.isoformat(),
     )  # fmt: skip
-    with replacing(path) as temp:
+    with replacing(path, private=True) as temp:
         temp.write_text(html, encoding="utf-8")
 
 

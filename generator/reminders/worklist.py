@@ -98,7 +98,7 @@ def write_worklist(path: Path, title: str, rows: list[list[object]]) -> None:
         width = max([_width(header), *(_width(cell_text(r[index])) for r in rows)]) + 2
         sheet.column_dimensions[column_letter(index)].width = min(width, _WIDEST.get(header, 40), 60)
     sheet.column_dimensions[column_letter(_COL["提醒日期"])].width = 12
-    with replacing(path) as temp:
+    with replacing(path, private=True) as temp:
         book.save(temp)
 
 

@@ -215,7 +215,7 @@ def replace_ledger(root: Path, catalogs: Catalogs, slug: str, content: bytes, ex
     if root.is_file():
         raise JiaozaoError("台账设置为单个文件，不能按部门替换：请管理员把台账位置设为文件夹")
     target = root / f"{slug}.{ext}"
-    with replacing(target) as temp:
+    with replacing(target, private=True) as temp:
         temp.write_bytes(content)
     for file in department_files(root, catalogs, slug):
         if file.resolve() != target.resolve():

@@ -56,7 +56,7 @@ def remind(
     work = plan_today(settings, today, monthly=monthly, loaded=day)
     with Registry(settings.db) as registry:
         # Every file of the day is written beside the folder and swapped in at the end: all of them or none.
-        with replacing_folder(out, whole=whole_folder) as stage:
+        with replacing_folder(out, whole=whole_folder, private=True) as stage:
             written = [out / p.relative_to(stage) for p in write_day(work, stage)]
             if dry_run:
                 emails = email_day(work, stage, smtp, registry, dry_run=True)
@@ -115,7 +115,7 @@ def write_department_files(settings: Settings, work: DayWork, slug: str, monthly
     day = department_day(work, slug)
     out = default_remind_folder(settings, work.today, monthly)
     with replacing_folder(
-        out
+        out, private=True
     ) as stage:  # the department's folder swapped in whole, the others left as they are
         write_day(day, stage)
     with Registry(settings.db) as registry:

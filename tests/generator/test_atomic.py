@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 import generator.export as export
-from generator.atomic import OutputError, replacing, replacing_folder
+from generator.atomic import OutputError, private_database, replacing, replacing_folder
 from generator.cli import main
 from generator.config import DEMO_CATALOGS
+from tests.modes import database_files, loose_umask, mode, not_private
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -95,3 +96,40 @@ def test_schedule_writes_both_files_or_neither(
     monkeypatch.undo()
     assert main([*args, "--out", str(out), "--problems", str(problems)]) == 0
     assert out.read_bytes().startswith(b"PK") and problems.read_bytes() != b"previous problems"
+
+
+def test_private_outputs_are_0600_in_0700_folders_whatever_the_umask(tmp_path: Path) -> None:
+    with loose_umask():
+        with replacing(tmp_path / "new" / "deeper" / "清单.xlsx", private=True) as temp:
+            temp.write_bytes(b"personal")
+        with replacing(tmp_path / "public" / "index.html") as temp:
+            temp.write_text("published", encoding="utf-8")
+        with replacing_folder(tmp_path / "out" / "remind" / "2026-11-23", private=True) as stage:
+            (stage / "anshan").mkdir()
+            (stage / "anshan" / "短信.csv").write_text("13800138000", encoding="utf-8")
+        private_database(tmp_path / "var" / "登记簿.sqlite")
+    assert not not_private(tmp_path / "new") and not not_private(tmp_path / "out")
+    assert not not_private(tmp_path / "var")
+    assert mode(tmp_path / "public" / "index.html") == 0o666  # published: as the umask allows
+
+
+def test_an_sqlite_database_and_its_journal_files_are_0600(tmp_path: Path) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    path = tmp_path / "old.sqlite"
+    with loose_umask():
+        with closing(sqlite3.connect(path)) as old:  # made by an earlier version: as the umask allowed
+            old.execute("PRAGMA journal_mode=WAL")
+            old.execute("CREATE TABLE t (x)")
+            private_database(path)
+            old.execute("INSERT INTO t VALUES (1)")
+            assert len(database_files(path)) == 3
+            assert {mode(p) for p in database_files(path)} == {0o600}
+        fresh = tmp_path / "fresh.sqlite"
+        private_database(fresh)
+        with closing(sqlite3.connect(fresh)) as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE t (x)")
+            assert len(database_files(fresh)) == 3
+            assert {mode(p) for p in database_files(fresh)} == {0o600}
