@@ -87,10 +87,10 @@ class JobQueue:
     def _settle(self, db: sqlite3.Connection) -> None:
         """Fail each job left running: put its files back, fail its version, audit it; then rebuild the site
         from the files put back (the build may have been cut off after the site was replaced)."""
-        cut_off = False
+        cut_off: list[str] = []  # their departments: the rebuild is listed with them
         for row in db.execute("SELECT * FROM jobs WHERE state = 'running' ORDER BY id DESC").fetchall():
             whole = undo.put_back(db, row["id"])
-            cut_off = True
+            cut_off.append(row["department"])
             reason = KILLED.get(row["kind"], KILLED[""]) if whole else KILLED_SUPERSEDED
             db.execute(
                 "UPDATE jobs SET state = 'failed', stage = '中断', percent = 100, message = ?, finished = ? "
@@ -105,7 +105,7 @@ class JobQueue:
                 db, "工作台", "后台任务", "publish", row["department"], f"任务 {row['id']}{named}：{reason}"
             )
         if cut_off:
-            self.submit(db, "settle", "", "工作台", {})
+            self.submit(db, "settle", cut_off[0], "工作台", {})
 
     def stop(self) -> None:
         if self._consumer is not None:
