@@ -51,7 +51,8 @@ CREATE TABLE IF NOT EXISTS uploads (
     user TEXT NOT NULL,
     created_at TEXT NOT NULL,
     report TEXT NOT NULL DEFAULT '{}',
-    state TEXT NOT NULL DEFAULT 'checked'
+    state TEXT NOT NULL DEFAULT 'checked',  -- checked → accepting → published, each step by one UPDATE
+    job_id INTEGER                  -- the publish it went into
 );
 CREATE TABLE IF NOT EXISTS catalog_versions (  -- the published versions of each 目录 and 台账
     id INTEGER PRIMARY KEY,
@@ -81,6 +82,12 @@ CREATE TABLE IF NOT EXISTS jobs (
     link TEXT NOT NULL DEFAULT '',
     payload TEXT NOT NULL DEFAULT '{}'
 );
+CREATE TABLE IF NOT EXISTS job_files (  -- what a publish's input files held before it wrote them, until it ends
+    job_id INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    content BLOB,                   -- NULL: there was no such file
+    PRIMARY KEY (job_id, path)
+);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -95,6 +102,7 @@ def connect(path: Path) -> sqlite3.Connection:
     connection.execute("PRAGMA busy_timeout=30000")
     connection.executescript(SCHEMA)
     _add_column(connection, "catalog_versions", "kind", "TEXT NOT NULL DEFAULT 'catalog'")
+    _add_column(connection, "uploads", "job_id", "INTEGER")
     audit_chain.migrate(connection)
     audit_chain.add_triggers(connection)
     return connection

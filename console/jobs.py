@@ -7,6 +7,7 @@ Progress lives in the console's jobs table, so a reload of /jobs/{id} shows wher
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -16,13 +17,20 @@ from typing import Any
 from huey import SqliteHuey
 from huey.consumer import Consumer
 
-from console import audit, warmup, work
+from console import audit, undo, warmup, work
 from console.db import connect
 from console.settings import ConsoleSettings
 from generator.atomic import private_database
 from portal.rules import site_layout as layout
 
 STATES = {"queued": "排队中", "running": "进行中", "done": "已完成", "failed": "失败"}
+KILLED = {  # why a publish cut off by a killed console failed; its files are put back when it starts again
+    "facts": "发布中工作台被中止，部门信息和办事指南已恢复到修改前；公开网站保持原样。请重新修改并保存",
+    "": "发布中工作台被中止，已恢复到上一个已发布的版本；公开网站保持原样。请重新发布",
+}
+KILLED_SUPERSEDED = "发布中工作台被中止；本部门之后提交的版本还在排队，由它的任务发布"
+# Tests only: seconds the build waits before it starts, so a test can kill the console mid-publish. Unset: none.
+HOLD_BUILD = "JIAOZAO_TEST_HOLD_BUILD_SECONDS"
 
 
 @dataclass(frozen=True)
@@ -66,16 +74,39 @@ class JobQueue:
         self._consumer: _ThreadConsumer | None = None
 
     def start(self) -> None:
-        """Start the worker thread (one, so publishes never overlap); jobs cut off by a restart are marked."""
+        """Settle the publishes a killed console cut off, then start the worker thread (one: no overlaps)."""
         db = connect(self.settings.db)
-        db.execute(
-            "UPDATE jobs SET state = 'failed', stage = '中断', message = ? WHERE state = 'running'",
-            ("工作台在发布过程中重启，本次发布中断；已发布的网站保持原样（或已是新版本）。请重新发布",),
-        )
+        try:
+            self._settle(db)
+        finally:
+            db.close()
         self._consumer = _ThreadConsumer(
             self.huey, workers=1, periodic=False, initial_delay=0.1, max_delay=0.5, check_worker_health=False
         )
         self._consumer.start()
+
+    def _settle(self, db: sqlite3.Connection) -> None:
+        """Fail each job left running: put its files back, fail its version, audit it; then rebuild the site
+        from the files put back (the build may have been cut off after the site was replaced)."""
+        cut_off: list[str] = []  # their departments: the rebuild is listed with them
+        for row in db.execute("SELECT * FROM jobs WHERE state = 'running' ORDER BY id DESC").fetchall():
+            whole = undo.put_back(db, row["id"])
+            cut_off.append(row["department"])
+            reason = KILLED.get(row["kind"], KILLED[""]) if whole else KILLED_SUPERSEDED
+            db.execute(
+                "UPDATE jobs SET state = 'failed', stage = '中断', percent = 100, message = ?, finished = ? "
+                "WHERE id = ?",
+                (reason, time.time(), row["id"]),
+            )
+            version = json.loads(row["payload"]).get("version")
+            if version:
+                db.execute("UPDATE catalog_versions SET state = 'failed' WHERE id = ?", (version,))
+            named = f"（第 {version} 版）" if version else ""
+            audit.record(
+                db, "工作台", "后台任务", "publish", row["department"], f"任务 {row['id']}{named}：{reason}"
+            )
+        if cut_off:
+            self.submit(db, "settle", cut_off[0], "工作台", {})
 
     def stop(self) -> None:
         if self._consumer is not None:
@@ -83,14 +114,17 @@ class JobQueue:
             self._consumer = None
 
     def submit(
-        self, db: sqlite3.Connection, kind: str, department: str, user: str, payload: dict[str, Any]
-    ) -> int:
-        """Record a job and queue it; return its id."""
+        self, db: sqlite3.Connection, kind: str, department: str, user: str, payload: dict[str, Any],
+        before: work.Files | None = None,
+    ) -> int:  # fmt: skip
+        """Record a job and queue it; return its id. before: the input files as they were before the request
+        wrote them, put back if the job fails or the console is killed before it ends."""
         cursor = db.execute(
             "INSERT INTO jobs (kind, department, user, created_at, payload) VALUES (?, ?, ?, ?, ?)",
             (kind, department, user, audit.now_text(), json.dumps(payload)),
         )
         job_id = int(cursor.lastrowid or 0)
+        undo.keep(db, job_id, before or {})
         self._task(job_id)
         return job_id
 
@@ -142,20 +176,16 @@ class _Run:
         self.update("准备", 2, started=started)
         version = self.payload.get("version")
         try:
-            previous = None
             if self.kind == "catalog":
                 row = self.db.execute(
                     "SELECT ext, content FROM catalog_versions WHERE id = ?", (version,)
                 ).fetchone()
                 self.update("写入目录文件", 5)
-                previous = work.write_catalog(self.settings, self.slug, row["content"], row["ext"])
-            try:
-                summary = self._build()
-            except BaseException:
-                if previous is not None:
-                    work.undo_catalog(previous)
-                raise
+                undo.keep(self.db, self.job_id, work.catalog_files(self.settings, self.slug))
+                work.write_catalog(self.settings, self.slug, row["content"], row["ext"])
+            summary = self._build()
         except BaseException as error:
+            undo.put_back(self.db, self.job_id)
             self.update("失败", 100, "failed", message=work.failure_text(error), finished=time.time())
             if version:
                 self.db.execute("UPDATE catalog_versions SET state = 'failed' WHERE id = ?", (version,))
@@ -170,6 +200,7 @@ class _Run:
         base = self.settings.public_url
         link = layout.absolute(base, layout.department_page(self.slug)) if self.slug else base
         self.update("完成", 100, "done", message=summary, link=link, finished=time.time())
+        undo.forget(self.db, self.job_id)
         audit.record(
             self.db, self.user, "后台任务", "publish", self.slug, f"任务 {self.job_id} 完成，{summary}"
         )
@@ -184,6 +215,7 @@ class _Run:
         ticker = threading.Thread(target=self._tick, args=(expected, done), daemon=True)
         ticker.start()
         try:
+            time.sleep(float(os.environ.get(HOLD_BUILD) or 0))
             return work.rebuild(self.settings)
         finally:
             done.set()

@@ -8,30 +8,37 @@ import sqlite3
 from console import audit, errors
 from console.audit import now_text
 from console.web import Console, Visit
+from console.work import Files
 
 KINDS = {"catalog": "目录", "ledger": "台账"}
 
 
 def listed(console: Console, kind: str, slug: str, limit: int = 30) -> list[sqlite3.Row]:
-    """Return the department's newest versions of kind, newest first."""
+    """Return the department's newest versions of kind, newest first; a failed one with why (its job's words)."""
     return console.db.execute(
-        "SELECT id, ext, sha256, user, created_at, note, state, job_id FROM catalog_versions "
-        "WHERE department = ? AND kind = ? ORDER BY id DESC LIMIT ?",
+        "SELECT v.id, v.ext, v.sha256, v.user, v.created_at, v.note, v.state, v.job_id, "
+        "CASE WHEN v.state = 'failed' THEN COALESCE(j.message, '') ELSE '' END AS reason "
+        "FROM catalog_versions v LEFT JOIN jobs j ON j.id = v.job_id "
+        "WHERE v.department = ? AND v.kind = ? ORDER BY v.id DESC LIMIT ?",
         (slug, kind, limit),
     ).fetchall()
 
 
 def publish(
-    console: Console, visit: Visit, kind: str, slug: str, content: bytes, ext: str, sha: str, note: str
-) -> int:
-    """Keep content as the department's new version of kind and queue its publishing; return the job's id."""
+    console: Console, visit: Visit, kind: str, slug: str, content: bytes, ext: str, sha: str, note: str,
+    before: Files | None = None,
+) -> int:  # fmt: skip
+    """Keep content as the department's new version of kind and queue its publishing; return the job's id.
+
+    before: the files as they were when the request has already written content (a 台账), put back if the
+    publish fails or is cut off."""
     cursor = console.db.execute(
         "INSERT INTO catalog_versions (department, kind, ext, sha256, content, user, created_at, note) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (slug, kind, ext, sha, content, visit.user.name, now_text(), note),
     )
     version = int(cursor.lastrowid or 0)
-    job_id = console.jobs.submit(console.db, kind, slug, visit.user.name, {"version": version})
+    job_id = console.jobs.submit(console.db, kind, slug, visit.user.name, {"version": version}, before)
     console.db.execute("UPDATE catalog_versions SET job_id = ? WHERE id = ?", (job_id, version))
     detail = f"{KINDS[kind]}第 {version} 版（{note}），SHA-256 {sha}，任务 {job_id}"
     audit.record(console.db, visit.user.name, visit.address, "publish", slug, detail)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import asdict
 
@@ -122,6 +123,39 @@ def stored(console: Console, slug: str, kind: str, upload_id: str) -> dict[str, 
             "warnings": sum(not p.is_error for p in problems)}  # fmt: skip
 
 
+def claim(console: Console, upload_id: object) -> bool:
+    """Take a checked upload for publishing; of many requests at once exactly one gets it (one UPDATE)."""
+    taken = console.db.execute(
+        "UPDATE uploads SET state = 'accepting' WHERE id = ? AND state = 'checked'", (upload_id,)
+    )
+    return taken.rowcount == 1
+
+
+def release(console: Console, upload_id: object) -> None:
+    """Give back an upload taken for publishing when the publish was refused before anything was written."""
+    console.db.execute(
+        "UPDATE uploads SET state = 'checked' WHERE id = ? AND state = 'accepting'", (upload_id,)
+    )
+
+
+def mark_published(console: Console, upload_id: object, job_id: int) -> None:
+    console.db.execute("UPDATE uploads SET state = 'published', job_id = ? WHERE id = ?", (job_id, upload_id))
+
+
+async def to_its_job(console: Console, request: Request, upload_id: object, what: str) -> Response:
+    """Answer a second publish of one upload: the job the first one made (waiting for it, a minute at most)."""
+    for _ in range(600):
+        row = console.db.execute("SELECT state, job_id FROM uploads WHERE id = ?", (upload_id,)).fetchone()
+        if row["job_id"]:
+            return console.redirect(request, f"/jobs/{row['job_id']}")
+        if row["state"] != "accepting":
+            break
+        await asyncio.sleep(0.1)
+    raise errors.bad_request(
+        f"这份{what}已经提交过，不能再次提交", "请在本部门页面的“发布任务”中查看它的发布。"
+    )
+
+
 async def upload_page(console: Console, request: Request) -> Response:
     return show_upload(console, request, "catalog")
 
@@ -141,18 +175,22 @@ async def publish(console: Console, request: Request) -> Response:
     visit = console.changeable(request, slug)
     form = await console.form(request, visit)
     found = stored(console, slug, "catalog", request.path_params["id"])
-    if found["errors"] or found["state"] != "checked":
-        raise errors.bad_request("这份目录有错误或已经发布过，不能发布", "请修改后重新上传。")
+    if found["errors"]:
+        raise errors.bad_request("这份目录有错误，不能发布", "请修改后重新上传。")
+    if found["state"] != "checked":
+        return await to_its_job(console, request, found["id"], "目录")
     if found["warnings"] and form.get("accept_warnings") != "1":
         raise errors.bad_request(
             "这份目录有警告，请先勾选“已看过警告，仍要发布”", "请回到上一页勾选后再发布。"
         )
+    if not claim(console, found["id"]):
+        return await to_its_job(console, request, found["id"], "目录")
     row = console.db.execute("SELECT content FROM uploads WHERE id = ?", (found["id"],)).fetchone()
-    console.db.execute("UPDATE uploads SET state = 'published' WHERE id = ?", (found["id"],))
     ext, sha = str(found["ext"]), str(found["sha256"])
     job_id = versions.publish(
         console, visit, "catalog", slug, row["content"], ext, sha, f"上传“{found['client_name']}”"
     )
+    mark_published(console, found["id"], job_id)
     return console.redirect(request, f"/jobs/{job_id}")
 
 

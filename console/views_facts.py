@@ -95,8 +95,9 @@ async def save_facts(console: Console, request: Request) -> Response:
         return _render(console, request, slug, True, dict(department), renewal, problems, 400)
     if (new_department, new_renewal) == (department_text, renewal_text):
         return console.redirect(request, f"/departments/{slug}/facts")
+    before = work_facts.facts_now(console.settings, slug)
     await run_in_threadpool(work_facts.write_facts, console.settings, slug, new_department, new_renewal)
-    job_id = console.jobs.submit(console.db, "facts", slug, visit.user.name, {})
+    job_id = console.jobs.submit(console.db, "facts", slug, visit.user.name, {}, before)
     audit.record(
         console.db,
         visit.user.name,

@@ -15,7 +15,16 @@ from starlette.responses import Response
 from console import audit, certificates, errors, jobs, versions, work, work_ledger
 from console.audit import now_text
 from console.problems_view import problem_report
-from console.views_catalog import received, show_upload, store_upload, stored
+from console.views_catalog import (
+    claim,
+    mark_published,
+    received,
+    release,
+    show_upload,
+    store_upload,
+    stored,
+    to_its_job,
+)
 from console.views_catalog import version_file as _version_file
 from console.web import Console, Visit
 from generator.workflows.ledger import Change, LedgerCheck
@@ -99,14 +108,40 @@ async def accept(console: Console, request: Request) -> Response:
     visit = console.changeable(request, slug)
     form = await console.form(request, visit)
     found = stored(console, slug, "ledger", request.path_params["id"])
-    if not found.get("accepted") or found["state"] != "checked":
-        raise errors.bad_request("这份台账没有可用的行，或已经接受过", "请修改后重新上传。")
+    if not found.get("accepted"):
+        raise errors.bad_request("这份台账没有可用的行", "请修改后重新上传。")
+    if found["state"] != "checked":
+        return await to_its_job(console, request, found["id"], "台账")
     preview: dict[str, object] = found.get("preview") or {}  # type: ignore[assignment]
     if preview.get("needs_consent") and form.get("consent") != "1":
         raise errors.bad_request(
             f"没有勾选“{preview['consent_label']}”，台账没有接受，没有任何改动",
             "请回到上一页，看过将不再提醒的证照；确实如此再勾选后接受，否则请修改台账后重新上传。",
         )
+    if not claim(console, found["id"]):  # the same upload accepted again at once: one of them goes on
+        return await to_its_job(console, request, found["id"], "台账")
+    try:
+        content, ext, sha, before = await _write(console, slug, found)
+    except BaseException:
+        release(console, found["id"])
+        raise
+    restored = found.get("restored")
+    note = (f"恢复第 {restored} 版" if restored else f"上传“{found['client_name']}”") + (
+        f"，{found['rows_read']} 行，{found['accepted']} 张排期"
+    )
+    job_id = versions.publish(console, visit, "ledger", slug, content, ext, sha, note, before)
+    mark_published(console, found["id"], job_id)
+    consent = f"，已勾选“{preview['consent_label']}”" if preview.get("needs_consent") else ""
+    detail = (
+        f"{note}；新增 {preview.get('added', 0)} 张，不再提醒 {preview.get('dropped', 0)} 张，"
+        f"修改 {preview.get('changed', 0)} 张{consent}；上传编号 {found['id']}，SHA-256 {sha}，任务 {job_id}"
+    )
+    audit.record(console.db, visit.user.name, visit.address, "accept_ledger", slug, detail)
+    return console.redirect(request, f"/jobs/{job_id}")
+
+
+async def _write(console: Console, slug: str, found: dict[str, object]) -> tuple[bytes, str, str, work.Files]:
+    """Make the upload the department's 台账 if its preview still holds; return it and the files it replaced."""
     if await run_in_threadpool(work_ledger.fingerprint, console.settings, slug) != found.get("base"):
         raise errors.bad_request(
             "预览之后本部门的台账已经更改过（可能是同事刚接受了另一份），这份预览已不准确，没有接受",
@@ -115,23 +150,12 @@ async def accept(console: Console, request: Request) -> Response:
     row = console.db.execute("SELECT content FROM uploads WHERE id = ?", (found["id"],)).fetchone()
     content, ext, sha = bytes(row["content"]), str(found["ext"]), str(found["sha256"])
     await _keep_the_first(console, slug)
+    before = await run_in_threadpool(work_ledger.files_now, console.settings, slug, ext)
     try:
         await run_in_threadpool(work_ledger.replace, console.settings, slug, content, ext)
     except work.WorkError as error:
         raise errors.bad_request(str(error), "没有做任何修改。") from None
-    console.db.execute("UPDATE uploads SET state = 'published' WHERE id = ?", (found["id"],))
-    restored = found.get("restored")
-    note = (f"恢复第 {restored} 版" if restored else f"上传“{found['client_name']}”") + (
-        f"，{found['rows_read']} 行，{found['accepted']} 张排期"
-    )
-    job_id = versions.publish(console, visit, "ledger", slug, content, ext, sha, note)
-    consent = f"，已勾选“{preview['consent_label']}”" if preview.get("needs_consent") else ""
-    detail = (
-        f"{note}；新增 {preview.get('added', 0)} 张，不再提醒 {preview.get('dropped', 0)} 张，"
-        f"修改 {preview.get('changed', 0)} 张{consent}；上传编号 {found['id']}，SHA-256 {sha}，任务 {job_id}"
-    )
-    audit.record(console.db, visit.user.name, visit.address, "accept_ledger", slug, detail)
-    return console.redirect(request, f"/jobs/{job_id}")
+    return content, ext, sha, before
 
 
 async def _keep_the_first(console: Console, slug: str) -> None:

@@ -375,24 +375,31 @@ def _left_out(settings: ConsoleSettings, catalogs: Catalogs) -> tuple[str, ...]:
 # -- writing and publishing ----------------------------------------------------------------------------
 
 
-def write_catalog(settings: ConsoleSettings, slug: str, content: bytes, ext: str) -> dict[Path, bytes | None]:
-    """Write the 目录 file atomically; return what was there before, for undoing a failed publish."""
+Files = dict[Path, bytes | None]  # input files as they were: their bytes, None for one that was not there
+
+
+def catalog_files(settings: ConsoleSettings, slug: str) -> Files:
+    """Return the department's 目录 files as they are now, for putting back after a failed or killed publish."""
     folder = settings.inputs.catalogs / slug
-    target = folder / f"catalog.{ext}"
-    previous = {
+    return {
         folder / n: ((folder / n).read_bytes() if (folder / n).is_file() else None) for n in CATALOG_NAMES
     }
+
+
+def write_catalog(settings: ConsoleSettings, slug: str, content: bytes, ext: str) -> None:
+    """Write the 目录 file atomically; a department folder holds one 目录 file, so any other is removed."""
+    folder = settings.inputs.catalogs / slug
+    target = folder / f"catalog.{ext}"
     with replacing(target) as temp:
         temp.write_bytes(content)
-    for path in previous:
-        if path != target and path.is_file():
-            path.unlink()  # a department folder holds one 目录 file
-    return previous
+    for name in CATALOG_NAMES:
+        if folder / name != target and (folder / name).is_file():
+            (folder / name).unlink()
 
 
-def undo_catalog(previous: dict[Path, bytes | None]) -> None:
-    """Put the 目录 files back as they were before a failed publish."""
-    for path, content in previous.items():
+def put_back(files: Files) -> None:
+    """Put input files back as they were (one that was not there is removed)."""
+    for path, content in files.items():
         if content is None:
             path.unlink(missing_ok=True)
         else:

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from console.settings import ConsoleSettings
-from console.work import ProblemRow, calendar_of, catalog_file, problem_row, today_of
+from console.work import Files, ProblemRow, calendar_of, catalog_file, problem_row, today_of
 from generator.atomic import replacing
 from generator.catalog.load import load_catalogs
 from generator.problems import InputError
@@ -55,6 +55,13 @@ def check_facts(
         *late_reminder_problems(catalogs, calendar_of(settings), today_of(settings)),
     ]
     return [problem_row(p) for p in problems]
+
+
+def facts_now(settings: ConsoleSettings, slug: str) -> Files:
+    """Return department.yaml and renewal.yaml as they are now, for putting back after a failed publish."""
+    folder = settings.inputs.catalogs / slug
+    paths = (folder / "department.yaml", folder / "renewal.yaml")
+    return {path: (path.read_bytes() if path.is_file() else None) for path in paths}
 
 
 def write_facts(settings: ConsoleSettings, slug: str, department_text: str, renewal_text: str) -> None:

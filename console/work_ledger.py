@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from console.loaded import input_stamp
 from console.settings import ConsoleSettings
-from console.work import ProblemRow, department_ledger, problem_row, published, today_of
+from console.work import Files, ProblemRow, department_ledger, problem_row, published, today_of
 from generator.catalog.model import Catalogs
 from generator.problems import JiaozaoError
 from generator.workflows import ledger as workflow
@@ -56,6 +56,13 @@ def current_content(settings: ConsoleSettings, slug: str) -> tuple[bytes, str] |
     if len(files) != 1 or files[0].suffix.lower() not in (".xlsx", ".csv"):
         return None
     return files[0].read_bytes(), files[0].suffix.lower().lstrip(".")
+
+
+def files_now(settings: ConsoleSettings, slug: str, ext: str) -> Files:
+    """Return the department's 台账 files, and the one an upload of kind ext would write, as they are now."""
+    root = settings.inputs.ledgers
+    files = [*workflow.department_files(root, _catalogs(settings, slug), slug), root / f"{slug}.{ext}"]
+    return {file: (file.read_bytes() if file.is_file() else None) for file in files}
 
 
 def replace(settings: ConsoleSettings, slug: str, content: bytes, ext: str) -> None:

@@ -153,3 +153,29 @@ def test_downloads_of_the_current_file_and_an_empty_template(
     assert len(rows) == 2
     assert rows[1] == ANSHAN_CATALOG_HEADER
     assert "upload" not in clients(quiet_app, "inspector").get(D).text.lower().replace("uploads", "")
+
+
+def test_publishing_one_upload_eight_times_at_once_makes_one_job(
+    quiet_app: Starlette, settings: ConsoleSettings, clients: Clients
+) -> None:
+    import threading
+
+    staff = [clients(quiet_app, "clerk_a") for _ in range(8)]
+    content = edited_catalog(settings, "anshan", {(3, FIRST_LEAD): "到期前64个工作日"})
+    upload = staff[0].submit(D, files={"file": ("目录.xlsx", content)}).headers["location"]
+    start, answers = threading.Barrier(8), [""] * 8
+
+    def publish(i: int) -> None:
+        start.wait()
+        answers[i] = staff[i].submit(upload + "/publish", {"accept_warnings": "1"}).headers["location"]
+
+    threads = [threading.Thread(target=publish, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with closing(connect(settings.db)) as db:
+        jobs = db.execute("SELECT id FROM jobs").fetchall()
+        (versions,) = db.execute("SELECT COUNT(*) FROM catalog_versions").fetchone()
+    assert len(jobs) == 1 and versions == 1
+    assert answers == [f"/jobs/{jobs[0]['id']}"] * 8  # each of them is shown the one job

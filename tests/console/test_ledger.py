@@ -61,7 +61,7 @@ def test_accepting_replaces_the_ledger_atomically_and_publishes(
     assert not [p for p in settings.inputs.ledgers.iterdir() if p.name.startswith(".")]  # no temporary left
     table = clerk.get(L + "?q=鞍山新名字").text
     assert "鞍山新名字科技有限公司" in table
-    assert clerk.submit(location + "/accept").status_code == 400  # once only
+    assert clerk.submit(location + "/accept").headers["location"] == job  # once only: again shows its job
 
 
 def test_a_csv_export_replaces_an_xlsx_ledger(
@@ -300,3 +300,36 @@ def test_refused_rows_are_listed_on_the_ledger_page_and_counted_on_today(
     assert clerk.submit(uploaded(clerk, fixed) + "/accept", {"consent": "1"}).status_code == 303
     assert "因台账错误未排期" not in clerk.get("/departments/anshan/today").text
     assert "当前台账没有因错误未排期的行" in text_of(clerk.get(L).text)
+
+
+def test_accepting_one_upload_eight_times_at_once_makes_one_job(
+    quiet_app: Starlette, settings: ConsoleSettings, clients: Clients
+) -> None:
+    import threading
+
+    staff = [clients(quiet_app, "clerk_a") for _ in range(8)]
+    book = openpyxl.load_workbook(settings.inputs.ledgers / "anshan.xlsx")
+    book.active.cell(4, 2).value = "鞍山八次接受科技有限公司"
+    out = io.BytesIO()
+    book.save(out)
+    location = staff[0].submit(L, files={"file": ("导出.xlsx", out.getvalue())}).headers["location"]
+    start, answers, errors = threading.Barrier(8), [""] * 8, []
+
+    def accept(i: int) -> None:
+        start.wait()
+        got = staff[i].submit(location + "/accept")
+        answers[i] = got.headers.get("location", "")
+        if got.status_code != 303:
+            errors.append(text_of(got.text))
+
+    threads = [threading.Thread(target=accept, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with closing(connect(settings.db)) as db:
+        jobs = db.execute("SELECT id FROM jobs").fetchall()
+        kept = db.execute("SELECT state FROM catalog_versions WHERE kind = 'ledger'").fetchall()
+    assert len(jobs) == 1 and sorted(v["state"] for v in kept) == ["found", "queued"], (len(jobs), errors[:1])
+    assert answers == [f"/jobs/{jobs[0]['id']}"] * 8  # each of them is shown the one job
+    assert (settings.inputs.ledgers / "anshan.xlsx").read_bytes() == out.getvalue()
