@@ -36,29 +36,34 @@ def row_hash(prev: str, values: Sequence[object]) -> str:
 
 
 def append(db: sqlite3.Connection, values: Sequence[object]) -> None:
-    """Append one row (at, user, address, action, department, detail), chained to the last one."""
+    """Append one row (at, user, address, action, department, detail), chained to the last one.
+
+    One INSERT statement reads the last row and writes the next: SQLite runs a statement atomically, so the
+    chain stays one line across threads and processes without a transaction that other threads sharing the
+    connection could interleave with (a COMMIT fails while another thread's statement is in progress).
+    """
     with _append_lock:
-        if db.in_transaction:  # the caller's transaction: the read and the write still commit together
-            _append(db, values)
-            return
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            _append(db, values)
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+        db.execute(_APPEND, (*values, *values))
 
 
-def _append(db: sqlite3.Connection, values: Sequence[object]) -> None:
-    last = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-    number, prev = (int(last[0]) + 1, str(last[1])) if last else (1, "")
-    row = (number, *values)
-    db.execute(
-        "INSERT INTO audit (id, at, user, address, action, department, detail, prev, hash)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (*row, prev, row_hash(prev, row)),
-    )
+def prepare(db: sqlite3.Connection) -> None:
+    """Give a new connection the row hash as an SQL function (before any statement runs on it)."""
+    db.create_function("audit_row_hash", 8, _sql_row_hash, deterministic=True)
+
+
+_APPEND = """
+WITH last AS (
+    SELECT COALESCE((SELECT id FROM audit ORDER BY id DESC LIMIT 1), 0) AS id,
+           COALESCE((SELECT hash FROM audit ORDER BY id DESC LIMIT 1), '') AS hash
+)
+INSERT INTO audit (id, at, user, address, action, department, detail, prev, hash)
+SELECT last.id + 1, ?, ?, ?, ?, ?, ?, last.hash, audit_row_hash(last.hash, last.id + 1, ?, ?, ?, ?, ?, ?)
+FROM last
+"""
+
+
+def _sql_row_hash(prev: str, *row: object) -> str:
+    return row_hash(prev, row)
 
 
 def migrate(db: sqlite3.Connection) -> None:

@@ -97,6 +97,7 @@ def connect(path: Path) -> sqlite3.Connection:
     private_database(path)  # password hashes and personal data in uploads: server staff only
     connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
     connection.row_factory = sqlite3.Row
+    audit_chain.prepare(connection)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA foreign_keys=ON")
     connection.execute("PRAGMA busy_timeout=30000")

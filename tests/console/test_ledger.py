@@ -330,6 +330,9 @@ def test_accepting_one_upload_eight_times_at_once_makes_one_job(
     with closing(connect(settings.db)) as db:
         jobs = db.execute("SELECT id FROM jobs").fetchall()
         kept = db.execute("SELECT state FROM catalog_versions WHERE kind = 'ledger'").fetchall()
-    assert len(jobs) == 1 and sorted(v["state"] for v in kept) == ["found", "queued"], (len(jobs), sorted(set(errors)))
+    assert len(jobs) == 1 and sorted(v["state"] for v in kept) == ["found", "queued"], (
+        len(jobs),
+        sorted(set(errors)),
+    )
     assert answers == [f"/jobs/{jobs[0]['id']}"] * 8  # each of them is shown the one job
     assert (settings.inputs.ledgers / "anshan.xlsx").read_bytes() == out.getvalue()
