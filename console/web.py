@@ -221,6 +221,7 @@ class Console:
     def redirect(self, request: Request, to: str) -> Response:
         return self.finish(request, RedirectResponse(to, 303))
 
+
 class SignIn(Exception):
     """A signed-out visitor asked for a page: send them to /login and back."""
 

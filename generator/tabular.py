@@ -17,7 +17,7 @@ from python_calamine import CalamineWorkbook, SheetTypeEnum
 from generator.problems import InputError, Level, Problem
 from generator.text import clean_text
 from generator.xlsx_extent import bounded_source
-from portal.text import drop_invisible, has_invisible
+from portal.rules.text import drop_invisible, has_invisible
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 _HEADER_SCAN_ROWS = 15

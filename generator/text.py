@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from portal.text import INVISIBLE_CHARS, drop_invisible, fold_digits
+from portal.rules.text import INVISIBLE_CHARS, drop_invisible, fold_digits
 
 _IGNORED = set("《》〈〉<>\"'“”‘’「」『』")
 

@@ -23,7 +23,7 @@ from typing import Any
 from whoosh import fields
 from whoosh.analysis import Token, Tokenizer
 
-from portal.text import drop_invisible, fold_digits
+from portal.rules.text import drop_invisible, fold_digits
 
 FORMAT_VERSION = 2
 CURRENT_FILE = "CURRENT"

@@ -10,7 +10,7 @@ from typing import Any
 from generator.catalog.model import RenewalGuide
 from generator.phrases import LeadTime, parse_lead_time
 from generator.problems import Level, PhraseError, Problem
-from portal.yamlfile import Section, YamlIssue, load_yaml
+from portal.rules.yamlfile import Section, YamlIssue, load_yaml
 
 DEPARTMENT_KEYS = {
     "名称": "部门名称（必填）",

@@ -14,7 +14,7 @@ from generator.atomic import replacing
 from generator.problems import column_letter
 from generator.reminders.report import DETAIL_HEADERS, FIGURES, WAYS, DepartmentReport
 from generator.spreadsheet import append_row
-from portal.text import one_line
+from portal.rules.text import one_line
 
 _ENV = Environment(
     loader=PackageLoader("generator.reminders", "templates"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.text import clean_text, key_text
-from portal.text import fold_digits, has_invisible
+from portal.rules.text import fold_digits, has_invisible
 
 
 @pytest.mark.parametrize(

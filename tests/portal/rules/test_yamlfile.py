@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from portal.config import PortalConfigError, read_settings
-from portal.text import is_web_address
-from portal.yamlfile import clean_text, load_yaml
+from portal.rules.text import is_web_address
+from portal.rules.yamlfile import clean_text, load_yaml
 
 
 @pytest.mark.parametrize(

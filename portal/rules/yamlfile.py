@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from portal.text import is_web_address
+from portal.rules.text import is_web_address
 
 _STR, _NULL, _BOOL = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool"
 _TRUE = frozenset({"true", "yes", "on", "是"})

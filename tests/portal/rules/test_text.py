@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from portal.text import INVISIBLE_CHARS, drop_invisible, has_invisible, is_invisible
+from portal.rules.text import INVISIBLE_CHARS, drop_invisible, has_invisible, is_invisible
 
 
 def test_the_pattern_and_the_categories_name_the_same_characters() -> None:
