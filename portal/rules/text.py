@@ -18,6 +18,21 @@ INVISIBLE_CHARS = re.compile(
 )
 
 
+# What staff's files are saved as: UTF-8 (Excel's "CSV UTF-8" adds a BOM) or, from Chinese Windows, GBK (read as
+# its superset GB18030). UTF-8 is tried first: valid UTF-8 is almost never meant as GBK; GBK text rarely decodes as UTF-8.
+TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def decode_text(raw: bytes) -> str | None:
+    """Return the text of a file staff saved (a CSV, a pasted notice): UTF-8 with or without BOM, or GBK; None if neither."""
+    for encoding in TEXT_ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
 def is_invisible(ch: str) -> bool:
     """Say whether ch is a control or format character (zero-width space, soft hyphen, BOM, RTL override …)."""
     return unicodedata.category(ch) in _INVISIBLE

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from portal.rules.text import INVISIBLE_CHARS, drop_invisible, has_invisible, is_invisible
+from portal.rules.text import INVISIBLE_CHARS, decode_text, drop_invisible, has_invisible, is_invisible
 
 
 def test_the_pattern_and_the_categories_name_the_same_characters() -> None:
@@ -20,3 +20,10 @@ def test_the_pattern_and_the_categories_name_the_same_characters() -> None:
 def test_invisible_characters_are_found_and_dropped() -> None:
     assert has_invisible("甲\u200b公司") and not has_invisible("甲　公司")  # an ideographic space is visible
     assert drop_invisible("\ufeffA\u00ad-1\u202e") == "A-1"
+
+
+def test_staff_files_decode_as_utf8_with_or_without_bom_or_gbk() -> None:
+    assert decode_text("证照编号,持证单位".encode()) == "证照编号,持证单位"
+    assert decode_text("\ufeff证照编号".encode()) == "证照编号"  # Excel's "CSV UTF-8" BOM goes
+    assert decode_text("证照编号,持证单位".encode("gbk")) == "证照编号,持证单位"
+    assert decode_text(b"\xff\xfe\x00\x00\x81") is None  # neither (UTF-16, binary)
