@@ -15,9 +15,8 @@ import openpyxl
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from generator.problems import InputError, Level, Problem
-from generator.text import clean_text
 from generator.xlsx_extent import bounded_source
-from portal.rules.text import decode_text, drop_invisible, has_invisible
+from portal.rules.text import clean_text, decode_text, drop_invisible, has_invisible
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 _HEADER_SCAN_ROWS = 15

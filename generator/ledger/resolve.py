@@ -7,8 +7,8 @@ from collections import defaultdict
 
 from generator.catalog.model import Catalogs, Department
 from generator.cells import CellError
-from generator.text import clean_text, normalize_name
-from portal.rules.text import has_invisible
+from generator.text import normalize_name
+from portal.rules.text import clean_text, has_invisible
 
 
 class ItemResolver:

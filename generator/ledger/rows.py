@@ -12,8 +12,7 @@ from generator.ledger.model import LedgerColumns
 from generator.ledger.resolve import ItemResolver
 from generator.problems import Level, Problem
 from generator.tabular import Table, invisible_cells
-from generator.text import clean_text
-from portal.rules.text import fold_digits
+from portal.rules.text import clean_text, fold_digits
 
 _PERSON_KINDS = ("个人", "自然人", "个体")
 _ORG_KINDS = ("单位", "企业", "法人", "组织", "机构")

@@ -1,4 +1,5 @@
-"""Pure-Python text rules the generator and the portal share: invisible characters, one-line text, safe links."""
+"""Pure-Python text rules the generator, the portal and the console share: invisible characters, clean and one-line
+text, staff's text files, safe links."""
 
 from __future__ import annotations
 
@@ -48,6 +49,44 @@ def drop_invisible(text: str) -> str:
     if text.isprintable():  # the common case: nothing to drop (isprintable is False for Cc/Cf/Z*)
         return text
     return INVISIBLE_CHARS.sub("", text)
+
+
+# Characters that end a line in Excel (Alt+Enter), Word (vertical tab), old Mac files (CR) or Unicode text (NEL, the
+# line and paragraph separators, the information separators str.splitlines() also breaks at).
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_KEPT_IN_TEXT = frozenset("\n\t")
+_NAMES = {
+    "\n": "换行", "\r": "回车", "\t": "制表符", "\x0b": "垂直制表符（Word 换行）", "\x00": "空字符",
+    "\u00ad": "软连字符", "\u200b": "零宽空格", "\ufeff": "BOM", "\u202e": "从右到左覆盖",
+    "\u2028": "行分隔符",
+}  # fmt: skip
+
+
+def clean_text(text: str, single_line: bool = True) -> tuple[str, str]:
+    """Return text without control and format characters, and which ones were found ('' when none).
+
+    Single-line text (names, numbers, settings): every line break and tab becomes one space, runs of spaces one, no
+    blanks around it. Other text keeps its lines: every line break (CR LF as one) becomes a newline, tabs stay.
+    """
+    found: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        char = match.group()
+        if not single_line and char in _KEPT_IN_TEXT:
+            return char
+        name = f"U+{ord(char):04X}" + (f" {_NAMES[char]}" if char in _NAMES else "")
+        if name not in found:
+            found.append(name)
+        if char in LINE_BREAKS and not single_line:
+            return "" if char == "\r" and text[match.end() : match.end() + 1] == "\n" else "\n"
+        return " " if char in LINE_BREAKS or char == "\t" else ""
+
+    cleaned = INVISIBLE_CHARS.sub(replace, text)
+    if not found:
+        return text, ""
+    if single_line:
+        cleaned = re.sub(" {2,}", " ", cleaned).strip()
+    return cleaned, "、".join(found)
 
 
 def one_line(text: str) -> str:
