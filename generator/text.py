@@ -1,18 +1,8 @@
-"""Comparing names the way staff mean them, whatever their spreadsheet did to the characters."""
+"""Identifiers as matched, whatever the spreadsheet or the clipboard did to their characters."""
 
 from __future__ import annotations
 
-import unicodedata
-
 from portal.rules.text import drop_invisible, fold_digits
-
-_IGNORED = set("《》〈〉<>\"'“”‘’「」『』")
-
-
-def normalize_name(text: str) -> str:
-    """Return a name for matching: full-width folded, spaces and book-title marks removed, case folded."""
-    text = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in text if not ch.isspace() and ch not in _IGNORED).casefold()
 
 
 def key_text(text: str) -> str:

@@ -12,8 +12,7 @@ from generator.catalog.schema import CATALOG_COLUMNS
 from generator.phrases import LeadTime, Validity, parse_lead_time, parse_validity
 from generator.problems import InputError, Level, PhraseError, Problem
 from generator.tabular import Sheet, Table, cell_text, invisible_cells, locate_header, read_sheets
-from generator.text import normalize_name
-from portal.rules.text import clean_text
+from portal.rules.text import clean_text, normalize_name
 
 CATALOG_NAMES = ("catalog.xlsx", "catalog.csv")
 _METHOD_SPLIT = re.compile(r"[、,，/；;]+")

@@ -103,6 +103,18 @@ def _plain(text: str) -> bool:
     return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
+# Quotation and book-title marks: a name is the same written with or without them (《食品经营许可证》, “阳光”幼儿园).
+_NAME_MARKS = str.maketrans("", "", "《》〈〉<>\"'“”‘’「」『』")
+
+
+def normalize_name(text: str) -> str:
+    """Return a name as compared and searched (catalog names, holders, queries): full-width folded (NFKC), without
+    spaces, invisible characters or quotation and book-title marks, case folded."""
+    return "".join(
+        drop_invisible(unicodedata.normalize("NFKC", text)).translate(_NAME_MARKS).casefold().split()
+    )
+
+
 def fold_digits(text: str) -> str:
     """Return text with every Unicode decimal digit (Arabic-Indic, Devanagari, full-width …) as 0-9."""
     if text.isascii():

@@ -14,6 +14,7 @@ from portal.rules.text import (
     fold_digits,
     has_invisible,
     is_invisible,
+    normalize_name,
 )
 
 
@@ -79,3 +80,10 @@ def test_ordinary_text_is_left_alone() -> None:
 
 def test_digits_of_every_script_fold_to_ascii() -> None:
     assert fold_digits("ＷＪ-０９-٢٠٢٤-۰۰۰۰۷۳") == "ＷＪ-09-2024-000073"
+
+
+def test_a_name_is_the_same_however_it_is_written() -> None:
+    """The generator's catalog matching and the portal's search normalised names apart; one rule now, both ways."""
+    same = ("《食品经营许可证》", "食品经营 许可证", "食品\u200b经营许可证", "“食品经营许可证”")
+    assert {normalize_name(name) for name in same} == {"食品经营许可证"}
+    assert normalize_name("ＡＢＣ 阳光\u00ad幼儿园") == normalize_name("abc阳光幼儿园") == "abc阳光幼儿园"
