@@ -115,6 +115,15 @@ def normalize_name(text: str) -> str:
     )
 
 
+# What staff put between the items of a list typed as one text (提醒方式: 人工电话通知、短信提醒).
+_LIST_SEPARATORS = re.compile(r"[、,，/;；\n]+")
+
+
+def split_list(text: str) -> tuple[str, ...]:
+    """Return the items of a list typed as one text, split at 、 , ， / ; ； or a line break, blanks dropped."""
+    return tuple(item for item in (part.strip() for part in _LIST_SEPARATORS.split(text)) if item)
+
+
 def fold_digits(text: str) -> str:
     """Return text with every Unicode decimal digit (Arabic-Indic, Devanagari, full-width …) as 0-9."""
     if text.isascii():

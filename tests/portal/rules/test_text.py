@@ -15,6 +15,7 @@ from portal.rules.text import (
     has_invisible,
     is_invisible,
     normalize_name,
+    split_list,
 )
 
 
@@ -87,3 +88,10 @@ def test_a_name_is_the_same_however_it_is_written() -> None:
     same = ("《食品经营许可证》", "食品经营 许可证", "食品\u200b经营许可证", "“食品经营许可证”")
     assert {normalize_name(name) for name in same} == {"食品经营许可证"}
     assert normalize_name("ＡＢＣ 阳光\u00ad幼儿园") == normalize_name("abc阳光幼儿园") == "abc阳光幼儿园"
+
+
+def test_a_list_typed_as_one_text_splits_at_every_separator_staff_use() -> None:
+    """The catalog's 提醒方式 cells and the console's form split apart (no / there, no line break here); one rule now."""
+    typed = "人工电话通知、短信提醒,点对点函告 / 微信；当面告知\n电子邮件 ;"
+    assert split_list(typed) == ("人工电话通知", "短信提醒", "点对点函告", "微信", "当面告知", "电子邮件")
+    assert split_list("") == () and split_list(" 、 ") == ()
