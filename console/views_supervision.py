@@ -22,7 +22,7 @@ from console.views_catalog import download
 from console.web import Console, Visit
 from console.work_supervision import Overview
 from generator.pipeline import DepartmentUnusable
-from generator.reminders.report import FIGURES, REMINDER_FIGURES, WAYS
+from generator.reminders.report import FIGURES, REMINDER_FIGURES, WAYS, on_time_rate
 from generator.workflows.report import DepartmentFigures, Supervision
 
 P = TypeVar("P", Overview, Supervision)
@@ -52,7 +52,7 @@ async def supervision_page(console: Console, request: Request) -> Response:
     return console.page(
         request, "supervision.html", period=period, shown=shown, total=total, chosen=chosen, left_out=left_out,
         total_chart=_chart("chart-total", "所列部门合计", weeks, weekly), total_weekly=weekly,
-        total_rate=rate(total), small=small, ways=WAYS, **_common(period),
+        total_rate=on_time_rate(total), small=small, ways=WAYS, **_common(period),
     )  # fmt: skip
 
 
@@ -167,8 +167,3 @@ def _common(period: Overview | Supervision) -> dict[str, Any]:
         "figures": FIGURES, "codes": {figure: code for code, figure in CODES.items()}, "all": ALL,
         "span": f"from={period.start.isoformat()}&to={period.end.isoformat()}", "stack": charts.STACK,
     }  # fmt: skip
-
-
-def rate(figures: Counter[str]) -> str:
-    due = figures["应提醒"]
-    return f"{100 * figures['按时完成'] / due:.0f}%" if due else "—"
