@@ -123,12 +123,7 @@ class _Env:
 
 
 def _site_url(inputs: Settings) -> str:
-    """Return site.yaml's 网址 (the public address), or / when it has none."""
-    import yaml
+    """Return the public site's address as the build reads it from site.yaml (网址; / when it is not usable)."""
+    from generator.site.config import read_site_config
 
-    try:
-        data = yaml.safe_load((inputs.catalogs / "site.yaml").read_text(encoding="utf-8")) or {}
-    except (OSError, ValueError, yaml.YAMLError):
-        return "/"
-    url = str(data.get("网址") or "/").strip() if isinstance(data, dict) else "/"
-    return url if url.endswith("/") else url + "/"
+    return read_site_config(inputs.catalogs)[0].base_url or "/"
