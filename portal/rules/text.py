@@ -124,6 +124,20 @@ def split_list(text: str) -> tuple[str, ...]:
     return tuple(item for item in (part.strip() for part in _LIST_SEPARATORS.split(text)) if item)
 
 
+# The one yes/no vocabulary of every setting (YAML files, JIAOZAO_* variables), any case. 1 and 0 only where asked:
+# in a YAML file staff edit a number is more likely meant as one (每月叫早: 1, "the 1st"), so there it is an error.
+YES = frozenset({"true", "yes", "on", "是"})
+NO = frozenset({"false", "no", "off", "否"})
+
+
+def yes_no(text: str, digits: bool = True) -> bool | None:
+    """Return True for a yes word (true yes on 是, and 1 with digits), False for a no word (false no off 否, 0), else None."""
+    word = text.strip().lower()
+    if digits and word in ("1", "0"):
+        return word == "1"
+    return True if word in YES else False if word in NO else None
+
+
 def fold_digits(text: str) -> str:
     """Return text with every Unicode decimal digit (Arabic-Indic, Devanagari, full-width …) as 0-9."""
     if text.isascii():

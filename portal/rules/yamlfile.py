@@ -15,11 +15,9 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from portal.rules.text import clean_text, is_web_address
+from portal.rules.text import clean_text, is_web_address, yes_no
 
 _STR, _NULL, _BOOL = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool"
-_TRUE = frozenset({"true", "yes", "on", "是"})
-_FALSE = frozenset({"false", "no", "off", "否"})
 
 
 @dataclass(frozen=True)
@@ -118,9 +116,9 @@ class Section:
         scalar = self._scalar(key, "true 或 false", "true")
         if scalar is None:
             return None
-        word = scalar.text.strip().lower()
-        if word in _TRUE or word in _FALSE:
-            return word in _TRUE
+        answer = yes_no(scalar.text, digits=False)
+        if answer is not None:
+            return answer
         self.problem(
             key,
             f"“{key}”只能填 true 或 false（是 或 否）",

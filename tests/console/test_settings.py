@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from console.settings import ConsoleSettings
+import pytest
+
+from console.settings import ConsoleConfigError, ConsoleSettings
 from generator.config import Settings
 from generator.site.config import read_site_config
 
@@ -30,3 +32,11 @@ def test_the_public_address_is_site_yaml_as_the_build_reads_it(tmp_path: Path) -
 def test_an_unusable_address_gives_the_site_root(tmp_path: Path) -> None:
     (tmp_path / "site.yaml").write_text("网址: javascript:alert(1)\n", encoding="utf-8")
     assert _read(tmp_path, {}).public_url == "/"
+
+
+def test_a_flag_takes_the_shared_yes_no_words_and_refuses_others(tmp_path: Path) -> None:
+    assert _read(tmp_path, {"JIAOZAO_CONSOLE_HTTPS": "是"}).https is True
+    assert _read(tmp_path, {"JIAOZAO_CONSOLE_HTTPS": "off"}).https is False
+    assert _read(tmp_path, {}).https is False
+    with pytest.raises(ConsoleConfigError, match="应是 1 或 0"):
+        _read(tmp_path, {"JIAOZAO_CONSOLE_HTTPS": "maybe"})

@@ -16,6 +16,7 @@ from portal.rules.text import (
     is_invisible,
     normalize_name,
     split_list,
+    yes_no,
 )
 
 
@@ -95,3 +96,11 @@ def test_a_list_typed_as_one_text_splits_at_every_separator_staff_use() -> None:
     typed = "人工电话通知、短信提醒,点对点函告 / 微信；当面告知\n电子邮件 ;"
     assert split_list(typed) == ("人工电话通知", "短信提醒", "点对点函告", "微信", "当面告知", "电子邮件")
     assert split_list("") == () and split_list(" 、 ") == ()
+
+
+def test_one_yes_no_vocabulary_for_every_setting() -> None:
+    """YAML flags, JIAOZAO_CACHE=off, JIAOZAO_SMTP_STARTTLS and JIAOZAO_CONSOLE_* flags each had their own words."""
+    assert [yes_no(w) for w in ("1", "true", "Yes", " ON ", "是")] == [True] * 5
+    assert [yes_no(w) for w in ("0", "FALSE", "no", "off", "否")] == [False] * 5
+    assert yes_no("") is None and yes_no("y") is None and yes_no("开") is None
+    assert yes_no("1", digits=False) is None and yes_no("是", digits=False) is True  # a YAML file's flag
