@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from console import charts, errors, work, work_supervision
+from console.paging import page_of
 from console.settings import ConsoleSettings
 from console.views_catalog import download
 from console.web import Console, Visit
@@ -81,12 +82,10 @@ async def list_page(console: Console, request: Request) -> Response:
     lines = sorted(
         (c for d in departments for c in d.behind(figure)), key=lambda c: (c.day, c.department, c.holder)
     )
-    pages = max(1, -(-len(lines) // PAGE))
-    raw = request.query_params.get("page", "1")
-    page = min(max(int(raw) if raw.isdigit() else 1, 1), pages)
+    page = page_of(request.query_params.get("page"), len(lines), PAGE)
     return console.page(
         request, "supervision_list.html", period=period, slug=slug, code=code, figure=figure, chosen=chosen,
-        lines=lines[(page - 1) * PAGE : page * PAGE], count=len(lines), page=page, pages=pages,
+        lines=lines[page.rows], count=len(lines), page=page.number, pages=page.pages,
         reminder=figure == "应提醒" or figure in REMINDER_FIGURES, everyone=slug == ALL, dept_names=names,
         title=names.get(slug, "所列部门合计"), **_common(period),
     )  # fmt: skip
