@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 
 from console import audit_chain
-
-_CHINA = timezone(timedelta(hours=8))
+from portal.rules.china import china_timestamp
 
 ACTIONS = {
     "login": "登录成功",
@@ -39,7 +37,7 @@ ACTIONS = {
 
 def now_text() -> str:
     """Return the current time in China as YYYY-MM-DD HH:MM:SS."""
-    return datetime.now(_CHINA).strftime("%Y-%m-%d %H:%M:%S")
+    return china_timestamp()
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from generator.catalog.model import Catalogs
 from generator.ledger.model import Ledger
 from generator.pipeline import DepartmentUnusable
 from generator.schedule import NO_DATE, Schedule, compute_schedule
-from portal.rules.status import Status
+from portal.rules.status import staff_label
 
 _lock = threading.Lock()
 _tables: dict[str, tuple[object, list[CertificateRow]]] = {}
@@ -106,17 +106,12 @@ def table_rows(
             int(schedule.days_left[i]),
             first[k],
             second[k],
-            _status(int(schedule.status[i]), bool(ledger.applied[i])),
+            staff_label(int(schedule.status[i]), bool(ledger.applied[i])),
             ledger.contact[i],
             ledger.phone[i],
         )
         for k, i in enumerate(picked.tolist())
     ]
-
-
-def _status(status: int, applied: bool) -> str:
-    label = Status(status).label
-    return "已申请延续" if applied and label != "已过期" else label
 
 
 def _dates(ordinals: np.ndarray) -> list[str]:

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-CSP = (
-    b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-    b"base-uri 'none'; frame-ancestors 'none'"
-)
-_CSP_NAME = b"content-security-policy"
-_HEADERS = [
-    (b"content-security-policy", CSP),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"same-origin"),
-    (b"x-frame-options", b"DENY"),
-]
+from portal.rules.csp import BASE_HEADERS, CSP_HEADER, page_csp
+
+_HEADERS = [(CSP_HEADER, page_csp(None)), *BASE_HEADERS, (b"x-frame-options", b"DENY")]  # never framed
 
 
 class BodyTooLarge(Exception):
@@ -44,9 +36,9 @@ class SecurityHeaders:
                 if not static:  # every page is behind sign-in, and most show personal data
                     headers.append((b"cache-control", b"no-store"))
                 own = any(
-                    h[0].lower() == b"content-security-policy" for h in headers
+                    h[0].lower() == CSP_HEADER for h in headers
                 )  # a page with its own (the printable letters)
-                message["headers"] = [*headers, *(h for h in self.extra if not (own and h[0] == _CSP_NAME))]
+                message["headers"] = [*headers, *(h for h in self.extra if not (own and h[0] == CSP_HEADER))]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from generator.config import Settings
 from generator.reminders.mail import SmtpSettings
+from portal.rules.text import yes_no
 
 DEFAULT_DB = Path("var") / "console.sqlite"
 _MB = 1024 * 1024
@@ -97,10 +98,11 @@ class _Env:
         return self.environ.get(f"JIAOZAO_CONSOLE_{key}", "").strip()
 
     def flag(self, key: str) -> bool:
-        value = self.text(key).lower()
-        if value not in ("", "0", "1", "true", "false", "yes", "no"):
+        value = self.text(key)
+        answer = yes_no(value) if value else False
+        if answer is None:
             raise ConsoleConfigError(f"JIAOZAO_CONSOLE_{key} 的值“{value}”应是 1 或 0")
-        return value in ("1", "true", "yes")
+        return answer
 
     def secret(self, key: str) -> str:
         """Return the variable KEY, or the first line of the file named by KEY_FILE."""
@@ -123,12 +125,7 @@ class _Env:
 
 
 def _site_url(inputs: Settings) -> str:
-    """Return site.yaml's 网址 (the public address), or / when it has none."""
-    import yaml
+    """Return the public site's address as the build reads it from site.yaml (网址; / when it is not usable)."""
+    from generator.site.config import read_site_config
 
-    try:
-        data = yaml.safe_load((inputs.catalogs / "site.yaml").read_text(encoding="utf-8")) or {}
-    except (OSError, ValueError, yaml.YAMLError):
-        return "/"
-    url = str(data.get("网址") or "/").strip() if isinstance(data, dict) else "/"
-    return url if url.endswith("/") else url + "/"
+    return read_site_config(inputs.catalogs)[0].base_url or "/"

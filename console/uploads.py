@@ -9,6 +9,8 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
+from portal.rules.text import decode_text
+
 _CHUNK = 1024 * 1024
 _REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 
@@ -100,13 +102,8 @@ def _bomb(unzip_limit: int) -> str:
 
 
 def _check_csv(content: bytes) -> None:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = decode_text(content)
+    if text is None:
         raise UploadRefused(
             "文件既不是 Excel 工作簿，也不是 UTF-8 或 GBK 编码的 CSV：请另存为 .xlsx 或“CSV UTF-8”再上传"
         )

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from console import audit, errors, users, work, work_facts, yamlforms
+from console.paging import page_of
 from console.passwords import WeakPassword
 from console.web import Console
 
@@ -84,17 +85,15 @@ async def audit_page(console: Console, request: Request) -> Response:
     matched = await run_in_threadpool(
         audit.count, console.db, f["user"], f["action"], f["department"], **picked
     )
-    pages = max(1, -(-matched // AUDIT_PAGE))
-    asked = query.get("page", "1")
-    page = min(max(int(asked) if asked.isdigit() else 1, 1), pages)
+    page = page_of(query.get("page"), matched, AUDIT_PAGE)
     entries = await run_in_threadpool(
         audit.search, console.db, f["user"], f["action"], f["department"], AUDIT_PAGE,
-        offset=(page - 1) * AUDIT_PAGE, **picked,
+        offset=page.offset, **picked,
     )  # fmt: skip
     return console.page(
         request, "audit.html", entries=entries, actions=audit.ACTIONS, f=f, who=f["user"], action=f["action"],
-        department=f["department"], slugs=work.department_slugs(console.settings), matched=matched, page=page,
-        pages=pages, query=urlencode({k: v for k, v in f.items() if v}), wrong_day=bool(wrong),
+        department=f["department"], slugs=work.department_slugs(console.settings), matched=matched,
+        page=page.number, pages=page.pages, query=urlencode({k: v for k, v in f.items() if v}), wrong_day=bool(wrong),
     )  # fmt: skip
 
 

@@ -5,7 +5,6 @@ Checked as `jiaozao check` checks them before anything is written; comments in t
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -15,8 +14,7 @@ from starlette.responses import Response
 
 from console import audit, errors, work, work_facts, yamlforms
 from console.web import Console
-
-_SPLIT = re.compile(r"[、,，;；\n]+")
+from portal.rules.text import split_list
 
 
 def _sections(renewal: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -56,7 +54,7 @@ def _department_values(form: FormData, keys: dict[str, str]) -> dict[str, Any]:
     for key in keys:
         raw = str(form.get(f"d.{key}") or "").strip()
         if key == "提醒方式":
-            values[key] = [m.strip() for m in _SPLIT.split(raw) if m.strip()]
+            values[key] = list(split_list(raw))
         elif key == "每月叫早":
             values[key] = form.get(f"d.{key}") == "1"
         else:

@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from console import audit, certificates, errors, jobs, versions, work, work_ledger
 from console.audit import now_text
+from console.paging import page_of
 from console.problems_view import problem_report
 from console.views_catalog import (
     claim,
@@ -28,6 +29,7 @@ from console.views_catalog import (
 from console.views_catalog import version_file as _version_file
 from console.web import Console, Visit
 from generator.workflows.ledger import Change, LedgerCheck
+from portal.rules.status import STAFF_LABELS
 
 PAGE = 50
 SHOWN_CHANGES = 200  # per kind of change, kept with the upload and listed on the preview
@@ -35,7 +37,6 @@ SORTS = {
     "expires": "期满日期", "days_left": "剩余天数", "first": "首次提醒", "second": "二次提醒",
     "number": "证照编号", "holder": "持证单位", "status": "状态",
 }  # fmt: skip
-STATUSES = ("有效", "即将到期", "已过期", "已申请延续")
 
 
 async def ledger_page(console: Console, request: Request) -> Response:
@@ -52,12 +53,11 @@ async def ledger_page(console: Console, request: Request) -> Response:
         r for r in rows if (not status or r.status == status) and (not q or q in r.number or q in r.holder)
     ]
     shown.sort(key=lambda r: (getattr(r, sort) == "", getattr(r, sort)), reverse=descending)
-    pages = max(1, -(-len(shown) // PAGE))
-    page = min(max(int(query.get("page", "1")) if query.get("page", "1").isdigit() else 1, 1), pages)
+    page = page_of(query.get("page"), len(shown), PAGE)
     return console.page(
-        request, "ledger.html", slug=slug, rows=shown[(page - 1) * PAGE : page * PAGE], total=len(rows),
-        matched=len(shown), counts=counts, statuses=STATUSES, sorts=SORTS, q=q, chosen=status, sort=sort,
-        descending=descending, page=page, pages=pages, can_change=visit.user.can_change(slug),
+        request, "ledger.html", slug=slug, rows=shown[page.rows], total=len(rows),
+        matched=len(shown), counts=counts, statuses=STAFF_LABELS, sorts=SORTS, q=q, chosen=status, sort=sort,
+        descending=descending, page=page.number, pages=page.pages, can_change=visit.user.can_change(slug),
         jobs=jobs.recent(console.db, slug), limit_mb=console.settings.upload_limit // 1024 // 1024,
         refused=refused, versions=versions.listed(console, "ledger", slug),
     )  # fmt: skip

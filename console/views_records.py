@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from console import certificates, daywork, errors
+from console.paging import page_of
 from console.views_catalog import download
 from console.web import Console
 
@@ -64,17 +65,15 @@ async def records_page(console: Console, request: Request) -> Response:
     f = _filters(request)
     where, values = _where(f)
     matched = await run_in_threadpool(daywork.count, console.settings, slug, where, values)
-    pages = max(1, -(-matched // PAGE))
-    raw = request.query_params.get("page", "1")
-    page = min(max(int(raw) if raw.isdigit() else 1, 1), pages)
+    page = page_of(request.query_params.get("page"), matched, PAGE)
     found = await run_in_threadpool(
         lambda: daywork.entries(
-            console.settings, slug, where, values, newest_first=True, limit=PAGE, offset=(page - 1) * PAGE
+            console.settings, slug, where, values, newest_first=True, limit=PAGE, offset=page.offset
         )
     )
     return console.page(
         request, "records.html", slug=slug, f=f, entries=found,
-        matched=matched, page=page, pages=pages, results=tuple(daywork.RESULTS),
+        matched=matched, page=page.number, pages=page.pages, results=tuple(daywork.RESULTS),
         query=urlencode({k: v for k, v in f.items() if v}), can_change=visit.user.can_change(slug),
         tab="records",
     )  # fmt: skip

@@ -17,12 +17,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from console import charts, errors, work, work_supervision
+from console.paging import page_of
 from console.settings import ConsoleSettings
 from console.views_catalog import download
 from console.web import Console, Visit
 from console.work_supervision import Overview
 from generator.pipeline import DepartmentUnusable
-from generator.reminders.report import FIGURES, REMINDER_FIGURES, WAYS
+from generator.reminders.report import FIGURES, REMINDER_FIGURES, WAYS, on_time_rate
 from generator.workflows.report import DepartmentFigures, Supervision
 
 P = TypeVar("P", Overview, Supervision)
@@ -52,7 +53,7 @@ async def supervision_page(console: Console, request: Request) -> Response:
     return console.page(
         request, "supervision.html", period=period, shown=shown, total=total, chosen=chosen, left_out=left_out,
         total_chart=_chart("chart-total", "所列部门合计", weeks, weekly), total_weekly=weekly,
-        total_rate=rate(total), small=small, ways=WAYS, **_common(period),
+        total_rate=on_time_rate(total), small=small, ways=WAYS, **_common(period),
     )  # fmt: skip
 
 
@@ -81,12 +82,10 @@ async def list_page(console: Console, request: Request) -> Response:
     lines = sorted(
         (c for d in departments for c in d.behind(figure)), key=lambda c: (c.day, c.department, c.holder)
     )
-    pages = max(1, -(-len(lines) // PAGE))
-    raw = request.query_params.get("page", "1")
-    page = min(max(int(raw) if raw.isdigit() else 1, 1), pages)
+    page = page_of(request.query_params.get("page"), len(lines), PAGE)
     return console.page(
         request, "supervision_list.html", period=period, slug=slug, code=code, figure=figure, chosen=chosen,
-        lines=lines[(page - 1) * PAGE : page * PAGE], count=len(lines), page=page, pages=pages,
+        lines=lines[page.rows], count=len(lines), page=page.number, pages=page.pages,
         reminder=figure == "应提醒" or figure in REMINDER_FIGURES, everyone=slug == ALL, dept_names=names,
         title=names.get(slug, "所列部门合计"), **_common(period),
     )  # fmt: skip
@@ -167,8 +166,3 @@ def _common(period: Overview | Supervision) -> dict[str, Any]:
         "figures": FIGURES, "codes": {figure: code for code, figure in CODES.items()}, "all": ALL,
         "span": f"from={period.start.isoformat()}&to={period.end.isoformat()}", "stack": charts.STACK,
     }  # fmt: skip
-
-
-def rate(figures: Counter[str]) -> str:
-    due = figures["应提醒"]
-    return f"{100 * figures['按时完成'] / due:.0f}%" if due else "—"

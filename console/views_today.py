@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from console import audit, daywork, errors, loaded, work
+from console.paging import page_of
 from console.views_catalog import download, received
 from console.web import Console, Visit
 from console.work_ledger import refused_count
@@ -116,8 +117,7 @@ async def _today(
     shown = _shown(holders, f)
     query = request.query_params
     done = _done_message(entries, query.get("done", ""))
-    pages = max(1, -(-len(shown) // PAGE))
-    page = min(max(int(query.get("page", "1")) if query.get("page", "1").isdigit() else 1, 1), pages)
+    page = page_of(query.get("page"), len(shown), PAGE)
     batch = await run_in_threadpool(daywork.batch_of, console.settings, department)
     item = daywork.department_work(plan, slug)
     counts = {
@@ -129,13 +129,12 @@ async def _today(
     }  # fmt: skip
     counts["ledger_refused"] = await run_in_threadpool(refused_count, console.settings, slug)  # 台账错误
     on_page = [  # the text to read out is made for the holders shown only
-        replace(h, script=daywork.script_of(plan, slug, h.group))
-        for h in shown[(page - 1) * PAGE : page * PAGE]
+        replace(h, script=daywork.script_of(plan, slug, h.group)) for h in shown[page.rows]
     ]
     done_at = next((h.number for h in on_page if done and query.get("next", "") in h.picks), None)
     return console.page(
         request, "today.html", status, slug=slug, department=department, today=plan.today, holders=on_page,
-        matched=len(shown), counts=counts, f=f, kinds=KINDS, reach=REACH, page=page, pages=pages,
+        matched=len(shown), counts=counts, f=f, kinds=KINDS, reach=REACH, page=page.number, pages=page.pages,
         query=urlencode({k: v for k, v in f.items() if v}), results=tuple(RESULTS), channels=CHANNELS,
         can_change=visit.user.can_change(slug), batch=batch, message=message, problems=problems or [],
         entries=entries[-50:][::-1], sent=sent, smtp=console.settings.smtp is not None,

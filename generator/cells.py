@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from generator.problems import JiaozaoError
-from portal.text import drop_invisible, has_invisible
+from portal.rules.text import drop_invisible, has_invisible
 
 _EXCEL_EPOCH = date(1899, 12, 30)
 _DATE_TEXT = re.compile(

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from portal.rules.text import yes_no
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_CATALOGS = PROJECT_ROOT / "catalogs"
 LEDGER_FOLDER = "_ledgers"  # inside a catalogs folder: where the demo keeps its 台账 files
@@ -45,7 +47,6 @@ OPTIONS: tuple[Option, ...] = (
         "台账解析结果的缓存文件夹，未改动的台账不再重读（默认：~/.cache/jiaozao；off 表示不用缓存）",
     ),
 )
-_OFF = ("off", "0", "no", "否")
 _BY_NAME = {option.name: option for option in OPTIONS}
 
 
@@ -100,7 +101,7 @@ class Settings:
             index=_absolute(text("index")) if text("index") else default_index_dir(site),
             out=_absolute(text("out")),
             db=_absolute(text("db")),
-            cache=None if text("cache").strip().lower() in _OFF else _absolute(text("cache")),
+            cache=None if yes_no(text("cache")) is False else _absolute(text("cache")),
         )
 
     def replace(self, **changes: Path | None) -> Settings:

@@ -15,9 +15,8 @@ import openpyxl
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from generator.problems import InputError, Level, Problem
-from generator.text import clean_text
 from generator.xlsx_extent import bounded_source
-from portal.text import drop_invisible, has_invisible
+from portal.rules.text import clean_text, decode_text, drop_invisible, has_invisible
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 _HEADER_SCAN_ROWS = 15
@@ -191,14 +190,8 @@ def _read_with_openpyxl(source: Path | io.BytesIO, shown_as: str) -> list[Sheet]
 
 
 def _read_csv(path: Path, shown_as: str) -> Sheet:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = decode_text(path.read_bytes())
+    if text is None:
         raise InputError(
             [
                 _file_problem(

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from portal.text import is_web_address
-from portal.yamlfile import Section, YamlIssue, load_yaml
+from portal.rules.text import is_web_address
+from portal.rules.yamlfile import Section, YamlIssue, load_yaml
 
 CONFIG_FILE = "portal.yaml"
 _KEYS = {

@@ -23,9 +23,9 @@ from typing import Any
 from whoosh import fields
 from whoosh.analysis import Token, Tokenizer
 
-from portal.text import drop_invisible, fold_digits
+from portal.rules.text import drop_invisible, fold_digits, normalize_name
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: holders and certificate names searched by normalize_name (no quotation marks)
 CURRENT_FILE = "CURRENT"
 META_FILE = "meta.json"
 NUMBERS_FILE, OFFSETS_FILE, RECORDS_FILE = "numbers.u64", "offsets.u64", "records.txt"
@@ -67,11 +67,6 @@ def number_digest(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
 
 
-def normalize_text(text: str) -> str:
-    """Return a holder name or query as searched: full-width folded, lower case, no spaces or format characters."""
-    return "".join(drop_invisible(unicodedata.normalize("NFKC", text)).lower().split())
-
-
 def bigrams(text: str) -> list[str]:
     """Return the distinct two-character pieces of an already normalised text (the text itself if shorter)."""
     if len(text) < 2:
@@ -86,7 +81,7 @@ class BigramTokenizer(Tokenizer):  # type: ignore[misc]
                  removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
                  mode: str = "", **kwargs: Any) -> Iterator[Token]:  # fmt: skip
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for piece in bigrams(normalize_text(value)):
+        for piece in bigrams(normalize_name(value)):
             token.text, token.boost, token.stopped = piece, 1.0, False
             yield token
 

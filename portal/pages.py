@@ -13,7 +13,7 @@ from portal.certificate import CertificateView
 from portal.errors import TITLES, PortalError
 from portal.rules.china import chinese_date
 from portal.rules.status import Status
-from portal.text import is_http_url, is_local_path
+from portal.rules.text import is_http_url, is_local_path
 
 _TEMPLATES = Path(__file__).with_name("templates")
 DEFAULT_SITE = {"name": "证照到期提醒", "base_url": "/", "host": "", "site_code": "", "icp": "", "icp_url": "",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from portal.rules.csp import BASE_HEADERS, CSP_HEADER, page_csp
+
 _PORTAL_PREFIXES = (
     "/lookup",
     "/embed",
@@ -28,10 +30,7 @@ class SecurityHeaders:
         self.app = app
         self.serves_site = serves_site
         ancestors = " ".join(("'self'", *frame_ancestors))
-        self.portal_csp = (
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            f"form-action 'self'; base-uri 'none'; frame-ancestors {ancestors}"
-        ).encode()
+        self.portal_csp = page_csp(frame_ancestors)
         # The static site (served here only in the demo; nginx serves it in production) carries mkdocs-material's
         # inline scripts and its search worker: same-origin everything, inline allowed, framing from the allowlist.
         self.site_csp = (
@@ -39,10 +38,7 @@ class SecurityHeaders:
             f"img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors {ancestors}"
         ).encode()
         self.cors_origins = {o.encode() for o in cors_origins}
-        self.common = [
-            (b"x-content-type-options", b"nosniff"),
-            (b"referrer-policy", b"same-origin"),
-        ]
+        self.common = [*BASE_HEADERS]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -57,7 +53,7 @@ class SecurityHeaders:
             return
         site = self.serves_site and not path.startswith(_PORTAL_PREFIXES)
         csp = self.site_csp if site else self.portal_csp
-        extra = [*self.common, (b"content-security-policy", csp)]
+        extra = [*self.common, (CSP_HEADER, csp)]
         if allowed_origin is not None:
             extra += [(b"access-control-allow-origin", allowed_origin), (b"vary", b"Origin")]
 

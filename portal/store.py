@@ -37,9 +37,9 @@ from portal.format import (
     IndexRecord,
     MalformedInput,
     bigrams,
-    normalize_text,
     number_digest,
 )
+from portal.rules.text import normalize_name
 
 log = logging.getLogger("jiaozao.portal")
 SEARCH_LIMIT = 20
@@ -147,11 +147,11 @@ class Generation:
         Holders are indexed as character bigrams; every candidate is then checked for the whole text,
         so a holder is found exactly when it contains the query.
         """
-        wanted = normalize_text(text)
+        wanted = normalize_name(text)
         if len(wanted) < MIN_QUERY_LENGTH:
             raise MalformedInput(f"请至少输入 {MIN_QUERY_LENGTH} 个字")
         items = self.meta["items"]
-        named = [i for i, item in items.items() if wanted in normalize_text(item["certificate"])]
+        named = [i for i, item in items.items() if wanted in normalize_name(item["certificate"])]
         parts: list[Query] = [And([Term("holder", g) for g in bigrams(wanted)])]
         if named:
             parts.append(Or([Term("item", i) for i in named]))
@@ -164,10 +164,10 @@ class Generation:
             if count >= _SEARCH_CANDIDATES or len(found) > SEARCH_LIMIT:
                 break
             record = IndexRecord.decode(self.searcher.stored_fields(docnum)["record"])
-            if record.item in named_set or wanted in normalize_text(record.holder):
+            if record.item in named_set or wanted in normalize_name(record.holder):
                 found.append(record)
         found.sort(
-            key=lambda r: (not normalize_text(r.holder).startswith(wanted), r.holder, r.expires, r.number)
+            key=lambda r: (not normalize_name(r.holder).startswith(wanted), r.holder, r.expires, r.number)
         )
         return found[:SEARCH_LIMIT], len(found) > SEARCH_LIMIT
 

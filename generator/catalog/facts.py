@@ -10,7 +10,8 @@ from typing import Any
 from generator.catalog.model import RenewalGuide
 from generator.phrases import LeadTime, parse_lead_time
 from generator.problems import Level, PhraseError, Problem
-from portal.yamlfile import Section, YamlIssue, load_yaml
+from portal.rules.text import split_list
+from portal.rules.yamlfile import Section, YamlIssue, load_yaml
 
 DEPARTMENT_KEYS = {
     "名称": "部门名称（必填）",
@@ -47,7 +48,7 @@ class DepartmentFacts:
         return "" if value is None else str(value).strip()
 
     def methods(self) -> tuple[str, ...]:
-        return tuple(str(m).strip() for m in self.values.get("提醒方式") or () if str(m).strip())
+        return tuple(m for value in self.values.get("提醒方式") or () for m in split_list(str(value)))
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -12,10 +11,9 @@ from generator.catalog.schema import CATALOG_COLUMNS
 from generator.phrases import LeadTime, Validity, parse_lead_time, parse_validity
 from generator.problems import InputError, Level, PhraseError, Problem
 from generator.tabular import Sheet, Table, cell_text, invisible_cells, locate_header, read_sheets
-from generator.text import clean_text, normalize_name
+from portal.rules.text import clean_text, normalize_name, split_list
 
 CATALOG_NAMES = ("catalog.xlsx", "catalog.csv")
-_METHOD_SPLIT = re.compile(r"[、,，/；;]+")
 _SINGLE_LINE = ("seq", "matter", "certificate", "office", "validity", "first_lead", "second_lead", "method")
 
 
@@ -231,7 +229,7 @@ class _RowContext:
         if len(self.problems) > before and any(p.level is Level.ERROR for p in self.problems[before:]):
             return None
         assert validity is not None and first is not None  # guaranteed by the checks above
-        methods = tuple(m for m in _METHOD_SPLIT.split(self.text(row, "method")) if m) or self.facts.methods()
+        methods = split_list(self.text(row, "method")) or self.facts.methods()
         cells = tuple(self.table.sheet.cell_text(row, i) for i, h in enumerate(self.table.headers) if h)
         return CatalogItem(
             self.slug, self.text(row, "seq"), matter or certificate, certificate or matter, self.text(row, "office"),

@@ -8,6 +8,7 @@ import unicodedata
 from pathlib import Path
 
 from generator.problems import InputError, Problem
+from portal.rules.text import decode_text
 
 STDIN = "-"
 _FIX_ENCODING = "请在记事本或 WPS 中把通知另存为 UTF-8（或 GBK）编码的 .txt 文件"
@@ -32,12 +33,10 @@ def read_notice_text(source: str) -> tuple[str, str]:
 
 def decode_notice(raw: bytes, shown: str) -> str:
     """Return the text of UTF-8 (with or without BOM) or GBK bytes; anything else raises InputError."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError([Problem(shown, "文件编码无法识别（既不是 UTF-8 也不是 GBK）", _FIX_ENCODING)])
+    text = decode_text(raw)
+    if text is None:
+        raise InputError([Problem(shown, "文件编码无法识别（既不是 UTF-8 也不是 GBK）", _FIX_ENCODING)])
+    return text
 
 
 # Traditional characters of the words the reader looks for, as Hong Kong and Taiwan reprints write them.

@@ -10,7 +10,7 @@ from generator.catalog.model import Catalogs, Department
 from generator.ledger.schema import LEDGER_COLUMNS
 from generator.problems import InputError, Level, Problem
 from generator.tabular import SPREADSHEET_SUFFIXES, locate_header, read_sheets
-from generator.text import normalize_name
+from portal.rules.text import normalize_name
 
 
 def find_ledger_files(

@@ -7,8 +7,7 @@ from collections import defaultdict
 
 from generator.catalog.model import Catalogs, Department
 from generator.cells import CellError
-from generator.text import clean_text, normalize_name
-from portal.text import has_invisible
+from portal.rules.text import clean_text, has_invisible, normalize_name
 
 
 class ItemResolver:

@@ -12,8 +12,8 @@ from generator.ledger.model import LedgerColumns
 from generator.ledger.resolve import ItemResolver
 from generator.problems import Level, Problem
 from generator.tabular import Table, invisible_cells
-from generator.text import clean_text
-from portal.text import fold_digits
+from portal.rules.status import APPLIED
+from portal.rules.text import clean_text, fold_digits
 
 _PERSON_KINDS = ("个人", "自然人", "个体")
 _ORG_KINDS = ("单位", "企业", "法人", "组织", "机构")
@@ -197,7 +197,7 @@ class FileReader:
         texts = self._texts("status", Level.WARNING)
         meaning = {text: applied_for_renewal(text) for text in set(texts)}  # a handful of distinct values
         answers = [meaning[t] for t in texts]
-        fix = "请填写“已申请延续”或“未申请”（也可留空表示未申请）"
+        fix = f"请填写“{APPLIED}”或“未申请”（也可留空表示未申请）"
         self._flag(
             "status", [a is None for a in answers], "看不懂的办理状态，按未申请处理", fix, Level.WARNING
         )

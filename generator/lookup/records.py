@@ -18,8 +18,9 @@ from generator.schedule import Schedule
 from generator.site.model import SiteConfig
 from generator.site.pages import guide_name
 from generator.site.public import public_holder, public_number
-from portal.format import FORMAT_VERSION, IndexRecord, clean_field, normalize_number, normalize_text
+from portal.format import FORMAT_VERSION, IndexRecord, clean_field, normalize_number
 from portal.rules import site_layout as layout
+from portal.rules.text import normalize_name
 
 _NO_KEY = ""  # certificates without a number can be searched for but not looked up
 RECORDS_VERSION = 1  # raise whenever an entry is made differently from the same ledger, schedule and 目录
@@ -98,7 +99,7 @@ def _entries_at(
             estimated=estimated[i],
             applied=applied[i],
         )
-        found.append(Entry(key, "" if person else normalize_text(holder), departments[items[i]], record))
+        found.append(Entry(key, "" if person else normalize_name(holder), departments[items[i]], record))
     return found
 
 

@@ -14,7 +14,7 @@ from generator.atomic import replacing
 from generator.catalog.model import Department
 from generator.reminders.due import SECOND, HolderGroup
 from portal.rules.china import chinese_date
-from portal.text import drop_invisible
+from portal.rules.text import drop_invisible
 
 LETTER_FOLDER = "函告"
 ALL_LETTERS_FILE = "全部函告.html"

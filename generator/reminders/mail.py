@@ -24,6 +24,7 @@ from generator.ledger.identifiers import is_email_address
 from generator.problems import JiaozaoError
 from generator.reminders.due import HolderGroup
 from generator.reminders.email_text import email_body, email_subject
+from portal.rules.text import yes_no
 
 PREFIX = "JIAOZAO_SMTP_"
 _N = TypeVar("_N", int, float)
@@ -61,7 +62,7 @@ class SmtpSettings:
         return cls(
             host=host,
             port=_number(values, "PORT", "25", int),
-            starttls=values.get(PREFIX + "STARTTLS", "0").strip().lower() in ("1", "true", "yes", "是"),
+            starttls=yes_no(values.get(PREFIX + "STARTTLS", "0")) is True,
             user=values.get(PREFIX + "USER", "").strip(),
             password=values.get(PREFIX + "PASSWORD", ""),
             sender=sender,

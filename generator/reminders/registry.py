@@ -17,7 +17,7 @@ from pathlib import Path
 
 from generator.atomic import private_database
 from generator.problems import JiaozaoError
-from portal.rules.china import china_now
+from portal.rules.china import china_timestamp
 
 KINDS = ("首次", "二次")
 # 联系结果: the ones that count as the holder having been reminded.
@@ -171,7 +171,7 @@ class SmsFile:
     department: str
     made_on: date
     monthly: bool
-    made_at: str  # YYYY-MM-DDTHH:MM:SS, Beijing time
+    made_at: str  # YYYY-MM-DD HH:MM:SS, China time (YYYY-MM-DDTHH:MM:SS+08:00 before 2026-12)
     digest: str  # SHA-256 of the content
     messages: int
     last_record: int  # the 登记簿's last record id when it was made: what came later, came after it
@@ -222,7 +222,7 @@ class Registry:
 
     def add(self, records: Iterable[ReminderRecord]) -> int:
         """Add records in one transaction; return how many were new (repeats of a recorded act add nothing)."""
-        now = china_now().isoformat(timespec="seconds")
+        now = china_timestamp()
         rows = [_row(record, now) for record in records]
         with self._transaction() as db:
             before = db.total_changes
@@ -234,7 +234,7 @@ class Registry:
 
     def add_each(self, records: Iterable[ReminderRecord]) -> list[int | None]:
         """Add records in one transaction; return each one's id (None for a repeat of a recorded act)."""
-        now = china_now().isoformat(timespec="seconds")
+        now = china_timestamp()
         ids: list[int | None] = []
         with self._transaction() as db:
             for record in records:
@@ -247,7 +247,7 @@ class Registry:
 
     def correct(self, record: ReminderRecord, supersedes: int) -> int | None:
         """Add a record that supersedes an earlier one (更正); return its id, or None when it repeats a record."""
-        now = china_now().isoformat(timespec="seconds")
+        now = china_timestamp()
         with self._transaction() as db:
             found = db.execute(
                 f"SELECT id FROM reminders WHERE id = ? AND {_CURRENT}", (supersedes,)
@@ -384,7 +384,7 @@ class Registry:
             (department, made_on.isoformat(), int(monthly), digest),
         ).fetchone()
         if found is None:
-            now = china_now().isoformat(timespec="seconds")
+            now = china_timestamp()
             with self._transaction() as db:
                 last = db.execute("SELECT COALESCE(MAX(id), 0) FROM reminders").fetchone()[0]
                 cursor = db.execute(

@@ -12,9 +12,9 @@ from openpyxl.styles import Font
 
 from generator.atomic import replacing
 from generator.problems import column_letter
-from generator.reminders.report import DETAIL_HEADERS, FIGURES, WAYS, DepartmentReport
+from generator.reminders.report import DETAIL_HEADERS, FIGURES, WAYS, DepartmentReport, on_time_rate
 from generator.spreadsheet import append_row
-from portal.text import one_line
+from portal.rules.text import one_line
 
 _ENV = Environment(
     loader=PackageLoader("generator.reminders", "templates"),
@@ -44,7 +44,7 @@ def write_report_xlsx(path: Path, reports: list[DepartmentReport], start: date, 
         )
     total = totals(reports)
     ways = [sum(r.ways[w] for r in reports) for w in WAYS]
-    append_row(summary, ["合计", *(total[f] for f in FIGURES), *ways, _rate(total)])
+    append_row(summary, ["合计", *(total[f] for f in FIGURES), *ways, on_time_rate(total)])
     _style(summary, 2, [24, *[12] * len(FIGURES), *[18] * len(WAYS), 12])
     for report in reports:
         sheet = book.create_sheet(_title(report.department.name, book.sheetnames))
@@ -70,7 +70,7 @@ def write_report_html(
     """Write the staff page with the same figures (no names, numbers or contacts)."""
     total = totals(reports)
     html = _ENV.get_template("report.html.j2").render(
-        reports=reports, figures=FIGURES, total=total, total_rate=_rate(total),
+        reports=reports, figures=FIGURES, total=total, total_rate=on_time_rate(total),
         start=start.isoformat(), end=end.isoformat(), today=today.isoformat(),
     )  # fmt: skip
     with replacing(path, private=True) as temp:
@@ -80,10 +80,6 @@ def write_report_html(
 def _ways(report: DepartmentReport) -> list[int]:
     """Return how the department's done reminders were done, apart (WAYS order)."""
     return [report.ways[w] for w in WAYS]
-
-
-def _rate(total: Counter[str]) -> str:
-    return f"{100 * total['按时完成'] / total['应提醒']:.0f}%" if total["应提醒"] else "—"
 
 
 def _style(sheet: object, header_row: int, widths: list[int]) -> None:

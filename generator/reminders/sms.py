@@ -16,7 +16,7 @@ from generator.catalog.model import Department
 from generator.problems import Level, Problem
 from generator.reminders.due import SECOND, HolderGroup
 from portal.rules.china import chinese_date
-from portal.text import one_line
+from portal.rules.text import one_line
 
 TEMPLATE_FILE = "短信模板.txt"
 SINGLE, PART, LONGEST = 70, 67, 500

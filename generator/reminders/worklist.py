@@ -33,7 +33,7 @@ from generator.reminders.registry import (
 from generator.reminders.sms import fill
 from generator.spreadsheet import append_row
 from generator.tabular import cell_text, read_sheet
-from portal.text import one_line
+from portal.rules.text import one_line
 
 HEADERS = (
     "序号", "组号", "部门代号", "持证单位（个人）", "证照名称", "证照编号", "期满日期", "剩余天数", "联系人",

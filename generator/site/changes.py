@@ -13,7 +13,7 @@ from typing import Any
 
 from generator.catalog.model import CatalogItem, Catalogs, Department
 from generator.site.model import CatalogChange
-from generator.text import normalize_name
+from portal.rules.text import normalize_name
 
 HISTORY_FILE = "catalog-history.json"
 Snapshot = dict[str, dict[str, Any]]  # slug → {"headers": [...], "items": {key: [cells]}, "log": [...]}

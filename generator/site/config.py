@@ -7,7 +7,7 @@ from pathlib import Path
 from generator.catalog.facts import yaml_problems
 from generator.problems import InputError, Level, Problem
 from generator.site.model import SiteConfig
-from portal.yamlfile import load_yaml
+from portal.rules.yamlfile import load_yaml
 
 SITE_FILE = "site.yaml"
 SITE_KEYS = {

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 from generator.site.model import NOTICE_WINDOWS, NoticeRow, SiteModel
 from generator.site.notices import in_window
 from portal.rules import site_layout as layout
-from portal.text import one_line
+from portal.rules.text import one_line
 
 FEED_WINDOW = min(NOTICE_WINDOWS)  # feeds carry the most urgent window only
 FEED_KINDS = ("atom", "json")  # each department's feeds: site_layout.department_feed

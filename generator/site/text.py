@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from generator.catalog.model import is_sample
-from portal.text import is_http_url, is_local_path, one_line
+from portal.rules.text import is_http_url, is_local_path, one_line
 
 _MARKDOWN = {ch: f"&#{ord(ch)};" for ch in "\\`*_[]{}|#!~"}
 _MARKDOWN_TABLE = str.maketrans(_MARKDOWN)

@@ -22,7 +22,7 @@ from generator.holidays.text import EMPTY_FIX, read_notice_text
 from generator.pipeline import load_inputs
 from generator.problems import InputError, Problem
 from generator.workdays import WorkdayCalendar
-from portal.rules.china import china_now
+from portal.rules.china import china_timestamp
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def import_notice_text(
     written = not dry_run and not (merged.unchanged and recorded)
     if written:
         write_rows(settings.holidays, merged.rows)
-        imported_at = china_now().strftime("%Y-%m-%d %H:%M")
+        imported_at = china_timestamp(minutes=True)
         kept = [s for s in sources if s.ref != notice.ref]
         write_sources(
             sources_path, [*kept, Source(notice.ref, notice.year, notice.issued, imported_at, notice.change)]

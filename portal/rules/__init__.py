@@ -1,5 +1,7 @@
-"""Rules the public sees, each in one place: status and its labels, time in China, dates as Chinese text.
+"""The shared rules: pure Python the generator, the portal and the console all use, each rule in one place.
 
-Pure Python (no pandas, no numpy). Like the index contract (portal/format.py), the reader owns them and the
-generator imports them: the portal never imports the generator.
+Status and its labels, time in China, the site's address layout, the client's address, the CSP, text rules (invisible
+characters, clean_text, name matching, lists, CSV decoding, yes/no words) and the YAML files staff edit. Like the
+index contract (portal/format.py), the reader owns them and the generator and console import them; they import none
+of the apps, no Starlette, pandas or numpy (import-linter contract in pyproject.toml).
 """

@@ -1,4 +1,4 @@
-"""状态: whether a certificate is 有效, 即将到期 or 已过期 on a day — the one rule and its labels."""
+"""状态: whether a certificate is 有效, 即将到期 or 已过期 on a day — the one rule and its labels, 已申请延续 included."""
 
 from __future__ import annotations
 
@@ -19,6 +19,14 @@ class Status(enum.IntEnum):
 
 
 LABELS = ("有效", "即将到期", "已过期")
+APPLIED = "已申请延续"  # what staff see instead of 有效 or 即将到期 once the holder has applied to renew
+STAFF_LABELS = (*LABELS, APPLIED)
+
+
+def staff_label(status: int, applied: bool) -> str:
+    """Return the 状态 staff see for a certificate: 已申请延续 once applied for, unless it has expired all the same."""
+    label = Status(status).label
+    return APPLIED if applied and status != Status.EXPIRED else label
 
 
 def status_code(today: Any, expires: Any, first: Any) -> Any:

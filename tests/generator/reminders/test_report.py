@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from generator.cli import main
 from generator.reminders.due import FIRST, SECOND
 from generator.reminders.registry import RegisteredCertificate, Registry, ReminderRecord
+from generator.reminders.report import on_time_rate
 from tests.generator.reminders.conftest import TODAY
 
 WEIJIAN = "anshan-weijian"
@@ -153,3 +155,10 @@ def test_sms_confirmed_by_hand_is_counted_apart_from_calls_and_from_messages_sen
     summary = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
     done = summary["鞍山市行政审批局（卫生健康审批）"]
     assert done[2] + done[3] == 3 and done[-4:-1] == (1, 1, 1)
+
+
+def test_the_on_time_rate_is_one_rule_for_every_report() -> None:
+    """按时率 (按时完成 / 应提醒): the workbook's total, the console's total and each department's, one function."""
+    assert on_time_rate(Counter({"应提醒": 3, "按时完成": 2, "逾期完成": 1})) == "67%"
+    assert on_time_rate(Counter({"应提醒": 8, "按时完成": 8})) == "100%"
+    assert on_time_rate(Counter()) == "—"  # nothing was due

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from portal.config import PortalConfigError, read_settings
-from portal.text import is_web_address
-from portal.yamlfile import clean_text, load_yaml
+from portal.rules.text import is_web_address
+from portal.rules.yamlfile import load_yaml
 
 
 @pytest.mark.parametrize(
@@ -34,12 +34,6 @@ from portal.yamlfile import clean_text, load_yaml
 )
 def test_only_absolute_http_addresses_are_web_addresses(text: str, ok: bool) -> None:
     assert is_web_address(text) is ok
-
-
-def test_text_is_cleaned_of_breaks_and_invisible_characters() -> None:
-    assert clean_text("东丽区\r\n政务服务办公室\u200b\x07") == "东丽区 政务服务办公室"
-    assert clean_text("甲\u2028乙\v丙\t丁") == "甲 乙 丙 丁"
-    assert clean_text("第一段\r\n第二段\x00", single_line=False) == "第一段\n第二段"
 
 
 def test_values_keep_their_lines_and_are_read_as_written(tmp_path: Path) -> None:

@@ -8,8 +8,6 @@ an octal number, `no` false) never change what staff meant.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,14 +15,9 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from portal.text import is_web_address
+from portal.rules.text import clean_text, is_web_address, yes_no
 
 _STR, _NULL, _BOOL = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool"
-_TRUE = frozenset({"true", "yes", "on", "是"})
-_FALSE = frozenset({"false", "no", "off", "否"})
-_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
-_LINE_BREAK = re.compile(f"[ \t]*[{_BREAKS}]+[ \t]*")
-_OTHER_BREAK = re.compile("\r\n?|[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -59,13 +52,6 @@ class Items:
 
     values: tuple[Value, ...]
     line: int
-
-
-def clean_text(text: str, single_line: bool = True) -> str:
-    """Return text without control or format characters; line breaks become spaces when it must be one line."""
-    text = _LINE_BREAK.sub(" ", text) if single_line else _OTHER_BREAK.sub("\n", text)
-    text = text.replace("\t", " ")
-    return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cf")).strip()
 
 
 class Section:
@@ -118,7 +104,7 @@ class Section:
         return "" if scalar is None else self._clean(key, scalar.text, single_line)
 
     def _clean(self, key: str, text: str, single_line: bool) -> str:
-        cleaned = clean_text(text, single_line)
+        cleaned = clean_text(text, single_line)[0].strip()
         if cleaned != text.strip():
             what = "换行、制表符或不可见的控制字符" if single_line else "不可见的控制字符"
             fix = "已去掉（换行改为空格）；请把这一项写在一行内" if single_line else "已去掉，请删除这些字符"
@@ -130,9 +116,9 @@ class Section:
         scalar = self._scalar(key, "true 或 false", "true")
         if scalar is None:
             return None
-        word = scalar.text.strip().lower()
-        if word in _TRUE or word in _FALSE:
-            return word in _TRUE
+        answer = yes_no(scalar.text, digits=False)
+        if answer is not None:
+            return answer
         self.problem(
             key,
             f"“{key}”只能填 true 或 false（是 或 否）",
