@@ -132,6 +132,7 @@ def _day_routes(route: Callable[..., Route], dept: str) -> list[Route]:
         route(dept + "/today/record", today.record, ("POST",)),
         route(dept + "/today/worklist", today.upload_worklist, ("POST",)),
         route(dept + "/today/sms", today.confirm_sms, ("POST",)),
+        route(dept + "/today/files", today.make_files, ("POST",)),
         route(dept + "/today/email", today.send_email, ("POST",)),
         route(dept + "/today/worklist.xlsx", today.worklist_file),
         route(dept + "/today/sms.csv", today.sms_file),

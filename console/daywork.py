@@ -13,19 +13,21 @@ from datetime import date
 from pathlib import Path
 
 from console.loaded import loaded_day
+from console.privacy import group_for, mask_phone
 from console.settings import ConsoleSettings
 from console.work import today_of
 from generator.catalog.model import Department
 from generator.ledger.identifiers import is_mobile
 from generator.problems import InputError, JiaozaoError
-from generator.reminders.batch import WORKLIST_FILE, DayWork, DepartmentWork, replan
+from generator.reminders.batch import WORKLIST_FILE, DayWork, DepartmentWork, replan, sms_content
 from generator.reminders.due import HolderGroup, usable_email
 from generator.reminders.letters import reference_of, render_letter, render_letters
 from generator.reminders.monthly import batch_day, next_batch_day
 from generator.reminders.outbox import EmailReport
-from generator.reminders.registry import CHANNELS, RESULTS, Entry, Registry, ReminderRecord
+from generator.reminders.registry import CHANNELS, RESULTS, Entry, Registry, ReminderRecord, SmsFile
 from generator.reminders.results import due_groups, pick_of, results_for
-from generator.reminders.sms import fill
+from generator.reminders.sms import fill, sign
+from generator.reminders.worklist import worklist_content, worklist_rows
 from generator.workflows.record import (
     RecordResult,
     SmsCheck,
@@ -42,7 +44,6 @@ from generator.workflows.remind import (
     hand_out_sms,
     plan_today,
     send_emails,
-    write_department_files,
 )
 
 __all__ = [
@@ -167,19 +168,43 @@ def import_worklist(settings: ConsoleSettings, slug: str, content: bytes, shown:
         )
 
 
-def day_files(settings: ConsoleSettings, slug: str, monthly: bool) -> Path:
-    """Write the department's worklist, letters and SMS batch into the day's folder (as remind); return it."""
-    return write_department_files(settings.inputs, day_plan(settings, slug, monthly), slug, monthly)
+def make_files(settings: ConsoleSettings, slug: str, monthly: bool) -> SmsFile | None:
+    """Write the department's worklist, letters and SMS batch into the day's folder (as remind), keep the plan and
+    the SMS file as handed out (to confirm later); return that SMS file (None: no SMS today). Only on a POST."""
+    return hand_out_sms(settings.inputs, day_plan(settings, slug, monthly), slug, monthly)
 
 
-def worklist_bytes(settings: ConsoleSettings, slug: str, monthly: bool) -> bytes:
-    return (day_files(settings, slug, monthly) / WORKLIST_FILE).read_bytes()
+def worklist_bytes(settings: ConsoleSettings, slug: str, monthly: bool, shown: bool) -> bytes:
+    """Return the department's worklist of the day, made in memory (no file, no 登记簿 row); contacts masked
+    unless shown (privacy.sees_contacts)."""
+    work = day_plan(settings, slug, monthly)
+    item = department_work(work, slug)
+    if item is None:
+        title = loaded_day(settings).inputs.catalogs.department(slug).name
+        return worklist_content(title, [])
+    groups = [group_for(g, shown) for g in item.groups]
+    return worklist_content(item.department.name, worklist_rows(groups, item.template.text))
 
 
-def sms_bytes(settings: ConsoleSettings, slug: str, monthly: bool) -> bytes | None:
-    """Return the department's SMS file of the day, kept as handed out (its time and count) to confirm later."""
-    kept = hand_out_sms(settings.inputs, day_plan(settings, slug, monthly), slug, monthly)
-    return kept.content if kept else None
+def kept_sms(settings: ConsoleSettings, slug: str, monthly: bool) -> SmsFile | None:
+    """Return the department's SMS file made last today (make_files), as kept to confirm; None: none made."""
+    return sms_file_to_confirm(settings.inputs, slug, today_of(settings), monthly)
+
+
+def sms_preview(settings: ConsoleSettings, slug: str, monthly: bool) -> bytes | None:
+    """Return the department's SMS file of the day with its contacts masked, made in memory (for those who may
+    not see them: a look at what is sent, nothing kept); None when there is no SMS today."""
+    work = day_plan(settings, slug, monthly)
+    item = department_work(work, slug)
+    if item is None or not item.sms:
+        return None
+    masked = [group_for(g, False) for _, _, g in item.sms]
+    return sms_content(
+        [
+            (mask_phone(p), sign(fill(item.template.text, g), item.department), g)
+            for (p, _, _), g in zip(item.sms, masked, strict=True)
+        ]
+    )
 
 
 def sms_check(settings: ConsoleSettings, slug: str, monthly: bool, by_whom: str) -> SmsCheck:
@@ -187,7 +212,9 @@ def sms_check(settings: ConsoleSettings, slug: str, monthly: bool, by_whom: str)
     today = today_of(settings)
     kept = sms_file_to_confirm(settings.inputs, slug, today, monthly)
     if kept is None:
-        raise JiaozaoError("今天还没有下载本部门的短信文件：请先下载短信.csv、上传到短信平台，再确认")
+        raise JiaozaoError(
+            "今天还没有生成本部门的短信文件：请先点“生成今天的文件”，下载短信.csv、上传到短信平台，再确认"
+        )
     return check_sms(settings.inputs, slug, kept.id, today, by_whom, loaded_day(settings).inputs)
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from console import audit, certificates, errors, jobs, versions, work, work_ledger
+from console import audit, certificates, errors, jobs, privacy, versions, work, work_ledger
 from console.audit import now_text
 from console.paging import page_of
 from console.problems_view import problem_report
@@ -21,7 +21,6 @@ from console.views_catalog import (
     mark_published,
     received,
     release,
-    show_upload,
     store_upload,
     stored,
     to_its_job,
@@ -49,17 +48,20 @@ async def ledger_page(console: Console, request: Request) -> Response:
     sort = query.get("sort", "expires") if query.get("sort") in SORTS else "expires"
     descending = query.get("dir") == "desc"
     counts = Counter(r.status for r in rows)
+    sees = privacy.sees_contacts(visit.user, slug)
     shown = [
         r for r in rows if (not status or r.status == status) and (not q or q in r.number or q in r.holder)
     ]
     shown.sort(key=lambda r: (getattr(r, sort) == "", getattr(r, sort)), reverse=descending)
     page = page_of(query.get("page"), len(shown), PAGE)
     return console.page(
-        request, "ledger.html", slug=slug, rows=shown[page.rows], total=len(rows),
+        request, "ledger.html", slug=slug, total=len(rows),
+        rows=[privacy.row_for(r, sees) for r in shown[page.rows]],
         matched=len(shown), counts=counts, statuses=STAFF_LABELS, sorts=SORTS, q=q, chosen=status, sort=sort,
         descending=descending, page=page.number, pages=page.pages, can_change=visit.user.can_change(slug),
         jobs=jobs.recent(console.db, slug), limit_mb=console.settings.upload_limit // 1024 // 1024,
-        refused=refused, versions=versions.listed(console, "ledger", slug),
+        refused=replace(refused, problems=[privacy.problem_for(p, sees) for p in refused.problems]),
+        versions=versions.listed(console, "ledger", slug),
     )  # fmt: skip
 
 
@@ -100,7 +102,27 @@ def _preview(check: LedgerCheck) -> dict[str, object]:
 
 
 async def upload_page(console: Console, request: Request) -> Response:
-    return show_upload(console, request, "ledger")
+    """Show a checked 台账 upload: its problems and preview, contacts masked for all but the department's staff."""
+    slug = request.path_params["slug"]
+    visit = console.readable(request, slug)
+    found = _as_seen(stored(console, slug, "ledger", request.path_params["id"]), visit, slug)
+    return console.page(
+        request, "ledger_upload.html", slug=slug, up=found, can_change=visit.user.can_change(slug)
+    )
+
+
+def _as_seen(found: dict[str, object], visit: Visit, slug: str) -> dict[str, object]:
+    sees = privacy.sees_contacts(visit.user, slug)
+    problems: list[dict[str, object]] = found.get("problems") or []  # type: ignore[assignment]
+    preview: dict[str, object] = found.get("preview") or {}  # type: ignore[assignment]
+    lists: list[dict[str, object]] = preview.get("lists") or []  # type: ignore[assignment]
+    seen_lists = [
+        {**group, "rows": [{**c, "detail": privacy.change_for(str(c.get("detail", "")), sees)}
+                           for c in group["rows"]]}  # type: ignore[attr-defined]
+        for group in lists
+    ]  # fmt: skip
+    seen_preview = {**preview, "lists": seen_lists} if preview else preview
+    return {**found, "problems": [privacy.problem_for(p, sees) for p in problems], "preview": seen_preview}
 
 
 async def accept(console: Console, request: Request) -> Response:
@@ -172,6 +194,20 @@ async def _keep_the_first(console: Console, slug: str) -> None:
 
 
 async def version_file(console: Console, request: Request) -> Response:
+    """A 台账 as published: the file as it came, contacts and all, so for the department's own staff only."""
+    slug = request.path_params["slug"]
+    visit = console.readable(request, slug)
+    if not privacy.sees_contacts(visit.user, slug):
+        audit.record(
+            console.db,
+            visit.user.name,
+            visit.address,
+            "forbidden",
+            detail=f"{request.method} {request.url.path}",
+        )
+        raise errors.forbidden(
+            "台账原件中有联系人、电话和邮箱，只有本部门工作人员可以下载；需要时请联系他们。"
+        )
     return await _version_file(console, request, "ledger")
 
 

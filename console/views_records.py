@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from console import certificates, daywork, errors
+from console import certificates, daywork, errors, privacy
 from console.paging import page_of
 from console.views_catalog import download
 from console.web import Console
@@ -121,7 +121,8 @@ async def certificate_page(console: Console, request: Request) -> Response:
     if not rows and not entries:
         raise errors.not_found("这张证照")
     return console.page(
-        request, "certificate.html", slug=slug, number=number, rows=rows, entries=entries[::-1],
+        request, "certificate.html", slug=slug, number=number, entries=entries[::-1],
+        rows=[privacy.row_for(r, privacy.sees_contacts(visit.user, slug)) for r in rows],
         results=tuple(daywork.RESULTS), channels=daywork.CHANNELS, can_change=visit.user.can_change(slug),
         tab="records",
     )  # fmt: skip

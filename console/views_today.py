@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from console import audit, daywork, errors, loaded, work
+from console import audit, daywork, errors, loaded, privacy, work
 from console.paging import page_of
 from console.views_catalog import download, received
 from console.web import Console, Visit
@@ -128,18 +128,31 @@ async def _today(
         "sms": len(item.sms) if item else 0, "recorded": len(entries),
     }  # fmt: skip
     counts["ledger_refused"] = await run_in_threadpool(refused_count, console.settings, slug)  # 台账错误
-    on_page = [  # the text to read out is made for the holders shown only
-        replace(h, script=daywork.script_of(plan, slug, h.group)) for h in shown[page.rows]
+    sees = privacy.sees_contacts(visit.user, slug)
+    on_page = [  # the text to read out is made for the holders shown only, their contacts as the user may see
+        replace(
+            h,
+            group=privacy.group_for(h.group, sees),
+            script=daywork.script_of(plan, slug, privacy.group_for(h.group, sees)),
+        )
+        for h in shown[page.rows]
     ]
+    made = (
+        await run_in_threadpool(daywork.kept_sms, console.settings, slug, f["monthly"] == "1")
+        if sees
+        else None
+    )
     done_at = next((h.number for h in on_page if done and query.get("next", "") in h.picks), None)
     return console.page(
         request, "today.html", status, slug=slug, department=department, today=plan.today, holders=on_page,
         matched=len(shown), counts=counts, f=f, kinds=KINDS, reach=REACH, page=page.number, pages=page.pages,
         query=urlencode({k: v for k, v in f.items() if v}), results=tuple(RESULTS), channels=CHANNELS,
-        can_change=visit.user.can_change(slug), batch=batch, message=message, problems=problems or [],
+        can_change=visit.user.can_change(slug), batch=batch, message=message,
+        problems=[privacy.problem_for(p, sees) for p in problems or []],
         entries=entries[-50:][::-1], sent=sent, smtp=console.settings.smtp is not None,
         limit_mb=console.settings.upload_limit // 1024 // 1024, tab="today", done=done, done_at=done_at,
-        failed=status >= 400,
+        failed=status >= 400, sees=sees, made=made, just_made=query.get("made") == "1",
+        sent_failed=[privacy.outcome_for(o, sees) for o in sent.failed] if sent else [],
     )  # fmt: skip
 
 
@@ -339,17 +352,46 @@ def _monthly(request: Request) -> bool:
     return request.query_params.get("monthly") == "1"
 
 
-async def worklist_file(console: Console, request: Request) -> Response:
+async def make_files(console: Console, request: Request) -> Response:
+    """生成今天的文件: the department's own clerk writes the day's worklist, letters and SMS batch (as remind) and
+    keeps the SMS file to confirm later; the only way, besides the day's schedule, that the files are written."""
     slug = request.path_params["slug"]
-    console.readable(request, slug)
-    content = await run_in_threadpool(daywork.worklist_bytes, console.settings, slug, _monthly(request))
+    visit = console.changeable(request, slug)
+    if not privacy.sees_contacts(visit.user, slug):
+        console.refuse(visit, request)
+    form = await console.form(request, visit)
+    monthly = form.get("monthly") == "1"
+    kept = await run_in_threadpool(daywork.make_files, console.settings, slug, monthly)
+    made = f"短信 {kept.messages} 条（{kept.made_at[11:16]} 生成）" if kept else "今天没有短信"
+    audit.record(console.db, visit.user.name, visit.address, "make_files", slug, f"生成今天的文件：{made}")
+    return console.redirect(request, f"/departments/{slug}/today?made=1" + ("&monthly=1" if monthly else ""))
+
+
+async def worklist_file(console: Console, request: Request) -> Response:
+    """The day's worklist, made in memory: a download writes nothing (contacts masked for all but the staff)."""
+    slug = request.path_params["slug"]
+    visit = console.readable(request, slug)
+    shown = privacy.sees_contacts(visit.user, slug)
+    content = await run_in_threadpool(
+        daywork.worklist_bytes, console.settings, slug, _monthly(request), shown
+    )
     return download(content, f"{slug}-电话提醒清单.xlsx", "xlsx")
 
 
 async def sms_file(console: Console, request: Request) -> Response:
+    """The staff's SMS file as made (生成今天的文件) and kept to confirm; others see a masked look, made in memory."""
     slug = request.path_params["slug"]
-    console.readable(request, slug)
-    content = await run_in_threadpool(daywork.sms_bytes, console.settings, slug, _monthly(request))
+    visit = console.readable(request, slug)
+    if privacy.sees_contacts(visit.user, slug):
+        kept = await run_in_threadpool(daywork.kept_sms, console.settings, slug, _monthly(request))
+        if kept is None:
+            raise errors.ConsoleError(
+                404, "not_found", "今天还没有生成本部门的短信文件",
+                "请在今日提醒页面点“生成今天的文件”，再下载短信.csv。",
+            )  # fmt: skip
+        content: bytes | None = kept.content
+    else:
+        content = await run_in_threadpool(daywork.sms_preview, console.settings, slug, _monthly(request))
     if content is None:
         raise errors.not_found("今天的短信（没有可发短信的持证人）")
     return download(content, f"{slug}-短信.csv", "csv")

@@ -214,8 +214,15 @@ def keep_sms_file(registry: Registry, department: str, made_on: date, monthly: b
 
 
 def _write_sms(path: Path, messages: list[tuple[str, str, HolderGroup]]) -> Path:
-    with replacing(path, private=True) as temp, temp.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(SMS_HEADERS)
-        writer.writerows(csv_row((phone, text)) for phone, text, _ in messages)
+    with replacing(path, private=True) as temp:
+        temp.write_bytes(sms_content(messages))
     return path
+
+
+def sms_content(messages: list[tuple[str, str, HolderGroup]]) -> bytes:
+    """Return the SMS batch file (手机号, 短信内容) as bytes, made in memory."""
+    handle = io.StringIO(newline="")
+    writer = csv.writer(handle)
+    writer.writerow(SMS_HEADERS)
+    writer.writerows(csv_row((phone, text)) for phone, text, _ in messages)
+    return handle.getvalue().encode("utf-8-sig")

@@ -6,6 +6,7 @@ The layout follows the seeds' 台账 / 叫早记录表: one row per certificate 
 
 from __future__ import annotations
 
+import io
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -66,7 +67,20 @@ def worklist_rows(groups: Sequence[HolderGroup], template: str) -> list[list[obj
 
 
 def write_worklist(path: Path, title: str, rows: list[list[object]]) -> None:
-    """Write the worklist .xlsx: frozen header, fitted widths, dates as dates, choice lists on two columns."""
+    """Write the worklist .xlsx (worklist_book)."""
+    with replacing(path, private=True) as temp:
+        worklist_book(title, rows).save(temp)
+
+
+def worklist_content(title: str, rows: list[list[object]]) -> bytes:
+    """Return the worklist .xlsx as bytes, made in memory (a download writes no file)."""
+    out = io.BytesIO()
+    worklist_book(title, rows).save(out)
+    return out.getvalue()
+
+
+def worklist_book(title: str, rows: list[list[object]]) -> Workbook:
+    """Return the worklist: frozen header, fitted widths, dates as dates, choice lists on two columns."""
     book = Workbook()
     sheet = book.active
     sheet.title = sheet_title(title)
@@ -98,8 +112,7 @@ def write_worklist(path: Path, title: str, rows: list[list[object]]) -> None:
         width = max([_width(header), *(_width(cell_text(r[index])) for r in rows)]) + 2
         sheet.column_dimensions[column_letter(index)].width = min(width, _WIDEST.get(header, 40), 60)
     sheet.column_dimensions[column_letter(_COL["提醒日期"])].width = 12
-    with replacing(path, private=True) as temp:
-        book.save(temp)
+    return book
 
 
 def _print_setup(sheet: Worksheet) -> None:

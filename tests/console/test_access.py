@@ -24,6 +24,7 @@ ROLES = ("anonymous", "clerk_a", "clerk_b", "inspector", "admin")
 READERS_OF_ANSHAN = {"clerk_a", "inspector", "admin"}
 CHANGERS_OF_ANSHAN = {"clerk_a", "admin"}
 ADMINS = {"admin"}
+STAFF_OF_ANSHAN = {"clerk_a"}  # who sees anshan's contacts (console/privacy.py)
 EVERYONE = {"clerk_a", "clerk_b", "inspector", "admin"}
 D = "/departments/anshan"
 
@@ -38,7 +39,7 @@ ROUTES = [
     ("GET", D + "/catalog/versions/{version}/file", READERS_OF_ANSHAN),
     ("GET", D + "/ledger", READERS_OF_ANSHAN),
     ("GET", D + "/ledger/uploads/{ledger_upload}", READERS_OF_ANSHAN),
-    ("GET", D + "/ledger/versions/{ledger_version}/file", READERS_OF_ANSHAN),
+    ("GET", D + "/ledger/versions/{ledger_version}/file", STAFF_OF_ANSHAN),
     ("GET", D + "/facts", READERS_OF_ANSHAN),
     ("GET", "/jobs/{job}", READERS_OF_ANSHAN),
     ("GET", "/jobs/{job}.json", READERS_OF_ANSHAN),
@@ -71,6 +72,7 @@ ROUTES = [
     ("POST", D + "/today/record", CHANGERS_OF_ANSHAN),
     ("POST", D + "/today/worklist", CHANGERS_OF_ANSHAN),
     ("POST", D + "/today/sms", CHANGERS_OF_ANSHAN),
+    ("POST", D + "/today/files", STAFF_OF_ANSHAN),
     ("POST", D + "/today/email", CHANGERS_OF_ANSHAN),
     ("POST", D + "/records/1/correct", CHANGERS_OF_ANSHAN),
     ("POST", "/users", ADMINS),

@@ -76,6 +76,7 @@ def test_another_departments_broken_files_change_no_page_of_this_one(
     app: Starlette, settings: ConsoleSettings, clients: Clients, breakage: str
 ) -> None:
     clerk = clients(app, "clerk_a")
+    assert clerk.submit(f"/departments/{A}/today/files").status_code == 303  # her SMS file made and kept
     pages = _pages(settings, A, _number(settings, A, 4))
     before = {url: _seen(clerk, url) for url in pages}
     assert all(status == 200 for status, _ in before.values()), before

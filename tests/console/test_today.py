@@ -240,7 +240,11 @@ def test_confirming_the_sms_file_names_it_shows_what_it_leaves_out_and_records_o
 ) -> None:
     clerk = clients(quiet_app, "clerk_a")
     early = clerk.submit(f"{D}/today/sms")
-    assert early.status_code == 400 and "请先下载短信.csv" in early.text  # nothing handed out, nothing sent
+    assert (
+        early.status_code == 400 and "请先点“生成今天的文件”" in early.text
+    )  # nothing handed out, nothing sent
+    assert clerk.get(f"{D}/today/sms.csv").status_code == 404  # a GET makes no file: none made yet
+    assert clerk.submit(f"{D}/today/files").status_code == 303  # 生成今天的文件: the file is made and kept
     batch = clerk.get(f"{D}/today/sms.csv")
     assert batch.status_code == 200 and batch.content.startswith("\ufeff手机号,短信内容".encode())
     lines = batch.content.decode("utf-8-sig").strip().splitlines()[1:]
@@ -261,7 +265,10 @@ def test_confirming_the_sms_file_names_it_shows_what_it_leaves_out_and_records_o
     chosen = re.search(r'name="file" value="(\d+)"', first.text)
     assert chosen
 
-    later = clerk.get(f"{D}/today/sms.csv")  # downloaded again: a new file, without the household told
+    assert (
+        clerk.submit(f"{D}/today/files").status_code == 303
+    )  # made again: a new file, without the household told
+    later = clerk.get(f"{D}/today/sms.csv")
     assert len(later.content.decode("utf-8-sig").strip().splitlines()) - 1 == len(lines) - 1
     second = clerk.submit(f"{D}/today/sms", {"file": chosen.group(1)})  # the file named on the first page
     assert second.status_code == 200 and "已登记短信发送（已发送，未核实送达）" in second.text
@@ -287,6 +294,7 @@ def test_a_ledger_dropping_a_row_mid_day_does_not_break_the_mornings_worklist(
 ) -> None:
     clerk = clients(quiet_app, "clerk_a")
     morning = tmp_path / "上午的清单.xlsx"
+    assert clerk.submit(f"{D}/today/files").status_code == 303  # the morning's files made, its list kept
     morning.write_bytes(clerk.get(f"{D}/today/worklist.xlsx").content)
     groups = worklist_groups(morning)
     fill_worklist(morning, {n: ("clerk_a", "电话", "已告知", "") for n in (1, 2, 3)}, TODAY)
