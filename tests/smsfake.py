@@ -56,7 +56,7 @@ class FakeSms:
             def log_message(self, *_: object) -> None:
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode("utf-8")
                 query = dict(parse_qsl(urlsplit(self.path).query))
@@ -77,7 +77,7 @@ class FakeSms:
                 except OSError:
                     pass  # the client is gone (killed, or gave up)
 
-            do_GET = do_POST  # noqa: N815
+            do_GET = do_POST
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -155,7 +155,12 @@ class FakeSms:
         if action == "SendSms":
             number, refusal = self._take_call()
             if refusal:
-                return {"Response": {"Error": {"Code": refusal[0], "Message": refusal[1]}, "RequestId": request_id}}
+                return {
+                    "Response": {
+                        "Error": {"Code": refusal[0], "Message": refusal[1]},
+                        "RequestId": request_id,
+                    }
+                }
             statuses = []
             with self._lock:
                 for i, full in enumerate(body["PhoneNumberSet"]):

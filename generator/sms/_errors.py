@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-_REFUSED = ("Connection refused", "ConnectionRefused", "Errno 111", "NewConnectionError", "Name or service not known")
+_REFUSED = (
+    "Connection refused",
+    "ConnectionRefused",
+    "Errno 111",
+    "NewConnectionError",
+    "Name or service not known",
+)
 
 
 def surely_unsent(error: BaseException) -> bool:

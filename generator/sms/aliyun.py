@@ -5,7 +5,10 @@ with its retries off: the send API is not idempotent."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
+from functools import partial
+from typing import Any
 from urllib.parse import urlsplit
 
 from alibabacloud_dysmsapi20170525 import models
@@ -71,7 +74,9 @@ class Aliyun:
             request = models.QuerySendDetailsRequest(
                 phone_number=phone, send_date=day.strftime("%Y%m%d"), page_size=50, current_page=page
             )
-            body = self._call(lambda r=request: self._client.query_send_details_with_options(r, self._runtime).body)  # type: ignore[misc]
+            body = self._call(
+                partial(self._client.query_send_details_with_options, request, self._runtime)
+            ).body
             code = str(body.code or "")
             if code != "OK":
                 raise PlatformError(Failure(CONFIGURATION, code, str(body.message or "")), self.name)
@@ -85,7 +90,7 @@ class Aliyun:
     def pull(self) -> list[Receipt]:
         return []  # 阿里云 pushes receipts to MNS or HTTP; 叫早 asks QuerySendDetails instead
 
-    def _call(self, run):  # type: ignore[no-untyped-def]
+    def _call(self, run: Callable[[], Any]) -> Any:
         from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
 
         try:
@@ -93,14 +98,18 @@ class Aliyun:
         except AlibabaCloudException as error:  # an HTTP error with a code: the call was answered, not taken
             code, message = str(error.code or ""), str(getattr(error, "message", "") or "")
             kind = classify_answer("aliyun", code, message)
-            raise PlatformError(Failure(kind if kind != ACCEPTED else CONFIGURATION, code, message), self.name) from None
+            raise PlatformError(
+                Failure(kind if kind != ACCEPTED else CONFIGURATION, code, message), self.name
+            ) from None
         except Exception as error:
             if surely_unsent(error):
                 raise PlatformUnreachable(f"无法连接{self.name}短信平台（{type(error).__name__}）") from None
             raise PlatformUncertain(f"{self.name}短信平台没有答复（{type(error).__name__}）") from None
 
 
-def _receipt(detail: models.QuerySendDetailsResponseBodySmsSendDetailDTOsSmsSendDetailDTO, phone: str) -> Receipt:
+def _receipt(
+    detail: models.QuerySendDetailsResponseBodySmsSendDetailDTOsSmsSendDetailDTO, phone: str
+) -> Receipt:
     status = int(detail.send_status or _WAITING)
     code = str(detail.err_code or "")
     kind = "" if status == _WAITING else classify_receipt(status == _DELIVERED, code)

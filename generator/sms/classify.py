@@ -20,11 +20,33 @@ PERMANENT = (BAD_NUMBER, REFUSED)
 
 # What the staff should do when a configuration error stops the batch, by the words in the platform's code.
 _ADVICE = (
-    (("AMOUNT", "BALANCE", "余额", "欠费", "OUT_OF_SERVICE", "Insufficient", "PackageLimit", "FeeCount"), "请到短信平台充值或购买套餐包"),
+    (
+        ("AMOUNT", "BALANCE", "余额", "欠费", "OUT_OF_SERVICE", "Insufficient", "PackageLimit", "FeeCount"),
+        "请到短信平台充值或购买套餐包",
+    ),
     (("SIGN", "签名"), "请检查 department.yaml 中的“短信签名”是否与平台上审核通过的签名一字不差"),
-    (("TEMPLATE", "模板", "Template"), "请检查 department.yaml 中的“短信模板编号”“短信模板参数”是否与平台上审核通过的模板一致"),
-    (("PERMISSION", "RAM", "AuthFailure", "AccessKey", "Signature", "UnauthorizedOperation", "ACCOUNT", "鉴权", "SdkAppId"), "请检查短信平台的密钥（JIAOZAO_SMS_KEY_ID / KEY_SECRET / APP_ID）和账号权限"),
-    (("DAY_LIMIT", "DailyLimit", "限额", "Quota", "QUOTA"), "今天的发送量已达平台上限，请明天再发或到平台调整限额"),
+    (
+        ("TEMPLATE", "模板", "Template"),
+        "请检查 department.yaml 中的“短信模板编号”“短信模板参数”是否与平台上审核通过的模板一致",
+    ),
+    (
+        (
+            "PERMISSION",
+            "RAM",
+            "AuthFailure",
+            "AccessKey",
+            "Signature",
+            "UnauthorizedOperation",
+            "ACCOUNT",
+            "鉴权",
+            "SdkAppId",
+        ),
+        "请检查短信平台的密钥（JIAOZAO_SMS_KEY_ID / KEY_SECRET / APP_ID）和账号权限",
+    ),
+    (
+        ("DAY_LIMIT", "DailyLimit", "限额", "Quota", "QUOTA"),
+        "今天的发送量已达平台上限，请明天再发或到平台调整限额",
+    ),
 )
 
 _ALIYUN = {
@@ -90,10 +112,38 @@ _RECEIPTS = {
     "DB:0141": REFUSED, "MK:0004": REFUSED, "REJECTD": REFUSED, "BLACK": REFUSED,
 }  # fmt: skip
 _WORDS = (
-    (("空号", "号码不存在", "号码错误", "号码格式", "无效号码", "NUMBER_ILLEGAL", "IncorrectPhoneNumber", "not exist", "invalid number", "illegal"), BAD_NUMBER),
+    (
+        (
+            "空号",
+            "号码不存在",
+            "号码错误",
+            "号码格式",
+            "无效号码",
+            "NUMBER_ILLEGAL",
+            "IncorrectPhoneNumber",
+            "not exist",
+            "invalid number",
+            "illegal",
+        ),
+        BAD_NUMBER,
+    ),
     (("黑名单", "拒收", "退订", "拦截", "Blacklist", "BLACK", "REJECT", "refused"), REFUSED),
     (("流控", "频率", "LIMIT_CONTROL", "Throttling", "LimitExceeded", "flow"), FLOW_CONTROL),
-    (("停机", "关机", "不在服务区", "过期", "超时", "欠费停机", "EXPIRED", "ABSENT", "power off", "unreachable"), UNREACHABLE),
+    (
+        (
+            "停机",
+            "关机",
+            "不在服务区",
+            "过期",
+            "超时",
+            "欠费停机",
+            "EXPIRED",
+            "ABSENT",
+            "power off",
+            "unreachable",
+        ),
+        UNREACHABLE,
+    ),
 )
 
 

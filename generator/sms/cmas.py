@@ -13,7 +13,14 @@ from datetime import date
 
 from generator.sms._errors import surely_unsent
 from generator.sms.classify import CONFIGURATION, FLOW_CONTROL, Failure
-from generator.sms.platform import Answer, Call, PlatformError, PlatformUncertain, PlatformUnreachable, Receipt
+from generator.sms.platform import (
+    Answer,
+    Call,
+    PlatformError,
+    PlatformUncertain,
+    PlatformUnreachable,
+    Receipt,
+)
 from generator.sms.settings import SmsSettings
 
 _FLOW = ("TooManyRequests", "OverFlow", "流控")
@@ -48,10 +55,12 @@ class Cmas:
         body = base64.b64encode(json.dumps(fields, ensure_ascii=False).encode("utf-8"))
         request = urllib.request.Request(s.endpoint, body, {"Content-Type": "text/plain"}, method="POST")
         try:
-            with urllib.request.urlopen(request, timeout=s.timeout) as response:  # noqa: S310 (checked scheme)
+            with urllib.request.urlopen(request, timeout=s.timeout) as response:
                 answer = json.loads(response.read().decode("utf-8"))
         except (urllib.error.URLError, OSError, ValueError) as error:
-            if surely_unsent(error) or (isinstance(error, urllib.error.URLError) and isinstance(error.reason, ConnectionRefusedError)):
+            if surely_unsent(error) or (
+                isinstance(error, urllib.error.URLError) and isinstance(error.reason, ConnectionRefusedError)
+            ):
                 raise PlatformUnreachable(f"无法连接{self.name}") from None
             raise PlatformUncertain(f"{self.name}没有答复（{type(error).__name__}）") from None
         code = str(answer.get("rspcod", ""))

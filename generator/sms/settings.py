@@ -24,7 +24,11 @@ PUBLIC_ENDPOINTS = {
 _NEEDED = {
     "aliyun": {"KEY_ID": "AccessKey ID", "KEY_SECRET": "AccessKey Secret"},
     "tencent": {"KEY_ID": "SecretId", "KEY_SECRET": "SecretKey", "APP_ID": "短信应用 SdkAppId"},
-    "cmas": {"KEY_ID": "接口用户名 apId", "KEY_SECRET": "接口密码 secretKey", "APP_ID": "集团客户名称 ecName"},
+    "cmas": {
+        "KEY_ID": "接口用户名 apId",
+        "KEY_SECRET": "接口密码 secretKey",
+        "APP_ID": "集团客户名称 ecName",
+    },
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,7 +19,14 @@ from tencentcloud.sms.v20210111.sms_client import SmsClient
 
 from generator.sms._errors import surely_unsent
 from generator.sms.classify import ACCEPTED, CONFIGURATION, Failure, classify_answer, classify_receipt
-from generator.sms.platform import Answer, Call, PlatformError, PlatformUncertain, PlatformUnreachable, Receipt
+from generator.sms.platform import (
+    Answer,
+    Call,
+    PlatformError,
+    PlatformUncertain,
+    PlatformUnreachable,
+    Receipt,
+)
 from generator.sms.settings import SmsSettings
 from portal.rules.china import CHINA
 
@@ -36,7 +44,9 @@ class Tencent:
 
     def __init__(self, settings: SmsSettings):
         parts = urlsplit(settings.endpoint if "://" in settings.endpoint else "https://" + settings.endpoint)
-        http = HttpProfile(protocol=parts.scheme, endpoint=parts.netloc, reqTimeout=int(settings.timeout) or 1)
+        http = HttpProfile(
+            protocol=parts.scheme, endpoint=parts.netloc, reqTimeout=int(settings.timeout) or 1
+        )
         self._client = SmsClient(
             Credential(settings.key_id, settings.key_secret), "ap-guangzhou", ClientProfile(httpProfile=http)
         )
@@ -73,7 +83,7 @@ class Tencent:
             request = models.PullSmsSendStatusByPhoneNumberRequest()
             request.BeginTime, request.EndTime, request.Offset, request.Limit = start, end, offset, 100
             request.PhoneNumber, request.SmsSdkAppId = "+86" + phone, self._app
-            answer = self._call(lambda r=request: self._client.PullSmsSendStatusByPhoneNumber(r))  # type: ignore[misc]
+            answer = self._call(partial(self._client.PullSmsSendStatusByPhoneNumber, request))
             page = [_receipt(s) for s in answer.PullSmsSendStatusSet or []]
             found += page
             if len(page) < 100:
@@ -83,7 +93,10 @@ class Tencent:
     def pull(self) -> list[Receipt]:
         request = models.PullSmsSendStatusRequest()
         request.Limit, request.SmsSdkAppId = 100, self._app
-        return [_receipt(s) for s in self._call(lambda: self._client.PullSmsSendStatus(request)).PullSmsSendStatusSet or []]
+        return [
+            _receipt(s)
+            for s in self._call(lambda: self._client.PullSmsSendStatus(request)).PullSmsSendStatusSet or []
+        ]
 
     def _call(self, run: Callable[[], Any]) -> Any:
         try:
@@ -95,7 +108,9 @@ class Tencent:
                     raise PlatformUnreachable(f"无法连接{self.name}短信平台") from None
                 raise PlatformUncertain(f"{self.name}短信平台没有答复（{code}）") from None
             kind = classify_answer("tencent", code, message)
-            raise PlatformError(Failure(kind if kind != ACCEPTED else CONFIGURATION, code, message), self.name) from None
+            raise PlatformError(
+                Failure(kind if kind != ACCEPTED else CONFIGURATION, code, message), self.name
+            ) from None
         except Exception as error:
             if surely_unsent(error):
                 raise PlatformUnreachable(f"无法连接{self.name}短信平台（{type(error).__name__}）") from None
@@ -113,4 +128,3 @@ def _receipt(status: models.PullSmsSendStatus) -> Receipt:
         _local(str(status.PhoneNumber or status.SubscriberNumber or "")), str(status.SessionContext or ""),
         str(status.SerialNo or ""), classify_receipt(success, description, description), description, description,
     )  # fmt: skip
-
