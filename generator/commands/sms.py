@@ -128,9 +128,25 @@ def _show_settled(settled: Settled, what: str) -> None:
         console.print(f"{what}：" + "，".join(parts) + "。", markup=False)
 
 
+def run(args: argparse.Namespace) -> int:
+    """通过短信平台发送提醒短信、收取回执（send、receipts 两个命令）。
+
+    平台和密钥用环境变量 JIAOZAO_SMS_* 设置，见 README“短信平台”一节。
+
+    示例：
+      jiaozao sms send --dry-run
+      jiaozao sms receipts
+    """
+    return run_send(args)
+
+
 def register(subparsers: Subparsers) -> None:
+    summary, _, body = (run.__doc__ or "").strip().partition("\n")
     parser = subparsers.add_parser(
-        "sms", help="通过短信平台发送提醒短信、收取回执", description="通过短信平台发送提醒短信、收取回执。"
+        "sms",
+        help=summary,
+        description=summary + "\n" + body,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(title="命令", metavar="命令", required=True)
     send = add_command(commands, "send", run_send, run_send.__doc__ or "")

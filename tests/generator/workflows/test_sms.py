@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from generator.cli import main
@@ -92,6 +93,48 @@ def test_sent_once_even_when_run_twice_then_receipts_go_to_the_registry(
     }
     with SmsOutbox(tmp_path / "登记簿.sqlite") as outbox:
         assert sorted(m.state for m in outbox.messages()) == ["失败", "已提交", "已送达", "已送达"]
+
+
+def test_the_next_remind_and_report_after_receipts(
+    fake: FakeSms, args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.receipts = {"13900139000": "MN:0001", "13900139001": NO_RECEIPT}
+    assert main(["sms", "send", "--today", TODAY, *args]) == 0
+    assert main(["sms", "receipts", "--today", TODAY, *args]) == 0
+    out = tmp_path / "remind"
+    assert main(["remind", "--today", "2026-11-24", "--out", str(out), *args]) == 0
+    rows = list(openpyxl.load_workbook(out / "anshan-weijian" / "电话提醒清单.xlsx").active.values)  # type: ignore[union-attr]
+    holders = {row[3]: row for row in rows if row and row[0] and str(row[0]).isdigit()}
+    assert set(holders) == {
+        "乙诊所",
+        "丙宾馆",
+        "己超市",
+    }  # delivered ones are done; 丙宾馆 still without receipt
+    assert "短信：空号" in str(holders["乙诊所"])
+    problems = (out / "问题清单.csv").read_text(encoding="utf-8-sig")
+    assert "13900139000 空号" in problems
+    assert not (out / "anshan-weijian" / "短信.csv").exists()  # its SMS go through the platform
+    capsys.readouterr()
+    report = tmp_path / "督促检查.xlsx"
+    assert (
+        main(
+            [
+                "report",
+                "--from",
+                "2026-11-01",
+                "--to",
+                "2026-11-30",
+                "--today",
+                "2026-11-24",
+                "--out",
+                str(report),
+                *args,
+            ]
+        )
+        == 0
+    )
+    shown = capsys.readouterr().err
+    assert "已送达 2 条" in shown and "已提交未回执 1 条" in shown and "失败 1 条" in shown
 
 
 def test_a_balance_error_stops_the_batch_and_nothing_is_lost(
