@@ -27,6 +27,8 @@ DEPARTMENT_KEYS = {
     "提醒方式": "提醒方式（列表）",
     "每月叫早": "是否每月15日集中叫早（是/否）",
     "短信签名": "短信末尾【】中的签名（默认用名称）",
+    "短信模板编号": "短信平台上审核通过的模板编号（不填则生成短信文件）",
+    "短信模板参数": "模板变量对应的内容，如“name: '{持证人}'”",
 }
 _DEPARTMENT_TEXTS = ("名称", "全称", "依据", "地址", "电话", "办公时间", "短信签名")
 GUIDE_KEYS = ("法定申请时限", "法律依据", "办理地点", "网上办理", "提交材料", "过期后果")
@@ -93,6 +95,9 @@ def load_department_facts(path: Path, shown_as: str, problems: list[Problem]) ->
     values.update({key: section.url(key) for key in ("网站", "网上办理")})
     values["提醒方式"] = section.texts("提醒方式", "[点对点函告, 人工电话通知, 短信提醒]") or ()
     values["每月叫早"] = bool(section.flag("每月叫早"))
+    values["短信模板编号"] = section.text("短信模板编号")
+    params = section.section("短信模板参数")
+    values["短信模板参数"] = tuple((key, params.text(key)) for key in params) if params is not None else ()
     if not values["名称"] and not any(i.key == "名称" for i in issues):
         section.problem("名称", "缺少“名称”", "请填写部门名称，如“名称: 鞍山市行政审批局”")
     first = _lead_time(section, "首次提醒时限")

@@ -182,6 +182,9 @@ def _department(
         headers=tuple(h for h in table.headers if h),
         items=tuple(items),
         sms_signature=facts.text("短信签名") or facts.text("名称"),
+        sms_signature_given=bool(facts.text("短信签名")),
+        sms_template_code=facts.text("短信模板编号"),
+        sms_template_params=facts.values.get("短信模板参数") or (),
     )
 
 

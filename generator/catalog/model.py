@@ -68,6 +68,11 @@ class Department:
     headers: tuple[str, ...]  # the 目录's header row as written
     items: tuple[CatalogItem, ...] = ()
     sms_signature: str = ""  # 短信签名, shown in 【】 at the end of every SMS (the 名称 when not set)
+    sms_signature_given: bool = (
+        False  # 短信签名 written in department.yaml (a platform needs its approved one)
+    )
+    sms_template_code: str = ""  # 短信模板编号 on the SMS platform; empty: SMS go by file
+    sms_template_params: tuple[tuple[str, str], ...] = ()  # 短信模板参数: variable → text with placeholders
 
     def place_for(self, guide: RenewalGuide) -> str:
         """Return where to renew offline: the guide's 办理地点, else the department's 地址."""

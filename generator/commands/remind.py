@@ -25,6 +25,7 @@ from generator.reminders.batch import DayWork, long_messages
 from generator.reminders.mail import SmtpSettings
 from generator.reminders.monthly import next_batch_day, next_month
 from generator.reminders.outbox import EmailReport
+from generator.sms.settings import SmsSettings
 from generator.workflows.remind import PROBLEMS_FILE, default_remind_folder, is_batch_day, remind
 
 
@@ -46,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     """
     today = parse_day(args.today, "--today")
     smtp = SmtpSettings.read()  # bad settings are refused before any data is read
+    sms_platform = SmsSettings.read() is not None
     settings = settings_of(args)
     out = (
         Path(args.day_folder).absolute()
@@ -64,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             whole_folder=not args.day_folder,
             progress=advance,
+            sms_platform=sms_platform,
         )
     work, written, emails, problems = result.work, result.written, result.emails, result.work.problems
     errors = result.inputs.problems.errors

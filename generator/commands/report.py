@@ -17,7 +17,7 @@ from generator.commands._common import (
     settings_of,
 )  # fmt: skip
 from generator.reminders.report import FIGURES
-from generator.workflows.report import default_report_path, refuse_bad_report_paths, write_report
+from generator.workflows.report import default_report_path, refuse_bad_report_paths, sms_states, write_report
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,6 +40,9 @@ def run(args: argparse.Namespace) -> int:
         result = write_report(settings, start, end, today, xlsx, html, advance)
     total = result.totals
     console.print(f"{start} 至 {end}：" + "，".join(f"{f} {total[f]}" for f in FIGURES) + "。", markup=False)
+    for name, states in sms_states(settings, start, end):
+        shown = "，".join(f"{state} {n}" for state, n in states.items())
+        console.print(f"  {name} 短信平台：{shown}（只有已送达的计入完成）", markup=False)
     console.print(f"已写入 {args.report or xlsx} 和 {args.html or html}", markup=False)
     skipped = print_unusable(result.unusable, "没有计入督促检查（数据有误，未计入）")
     return 1 if skipped else 0

@@ -39,8 +39,10 @@ from generator.reminders.sms import (
     too_long,
 )
 from generator.reminders.smsbatch import SMS_HEADERS
+from generator.reminders.smsoutbox import SmsOutbox
 from generator.reminders.worklist import worklist_rows, write_worklist
 from generator.schedule import Schedule
+from generator.sms.classify import PERMANENT
 from generator.spreadsheet import csv_row
 
 WORKLIST_FILE, SMS_FILE = "电话提醒清单.xlsx", "短信.csv"
@@ -97,6 +99,8 @@ def plan_day(
     departments: plan only these (all when None).
     """
     done = registry.done_keys()
+    with SmsOutbox(registry.path) as outbox:
+        failed = {k: v for k, v in outbox.failed_numbers().items() if v in PERMANENT}
     reminders = due_reminders(inputs.ledger, schedule, inputs.catalogs, done, batch, departments)
     groups = group_by_holder(reminders, inputs.catalogs)
     problems = ProblemList()
@@ -111,7 +115,7 @@ def plan_day(
         for group in mine:
             for reminder in group.reminders:
                 problems.extend(contact_problems(reminder))
-            _add_sms(item, group, problems)
+            _add_sms(item, group, problems, failed)
         work.append(item)
     return DayWork(schedule.today, work, problems)
 
@@ -153,9 +157,31 @@ def replan(work: DayWork, done: set[DoneKey]) -> DayWork:
     return DayWork(work.today, departments, problems)
 
 
-def _add_sms(work: DepartmentWork, group: HolderGroup, problems: ProblemList) -> None:
+def _add_sms(
+    work: DepartmentWork,
+    group: HolderGroup,
+    problems: ProblemList,
+    failed: dict[tuple[str, str], str] | None = None,
+) -> None:
     if not is_mobile(group.phone):
         return  # already a contact problem of each of its reminders
+    reason = (failed or {}).get((work.department.slug, normalize_phone(group.phone)))
+    if reason:  # the platform said this number cannot get SMS: phone the holder, and have the number checked
+        group.sms_note = f"短信：{reason}"
+        message = f"短信平台回执：{group.phone} {reason}，收不到短信，已改为电话提醒"
+        for reminder in group.reminders:
+            problems.add(
+                Problem(
+                    reminder.file,
+                    message,
+                    "请电话核实号码，并在台账中改正",
+                    reminder.row,
+                    "联系方式",
+                    None,
+                    group.phone,
+                )
+            )
+        return
     text = sign(fill(work.template.text, group), work.department)
     if too_long(text):
         first = group.reminders[0]

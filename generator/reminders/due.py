@@ -68,6 +68,7 @@ class HolderGroup:
     phone: str
     email: str
     reminders: list[DueReminder] = field(default_factory=list)
+    sms_note: str = ""  # why the SMS platform cannot reach this holder (短信：空号), for the phone list
 
     @property
     def earliest(self) -> DueReminder:

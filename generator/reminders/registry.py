@@ -29,10 +29,18 @@ RESULTS = {
     "号码有误": False,
     "其他": False,
     "已发送（未核实送达）": True,  # an SMS file staff say they uploaded: sent, delivery not seen
+    "已送达": True,  # the SMS platform's receipt says the message reached the phone
+    "短信未回执": False,  # the SMS platform took it but no receipt came within its query window
 }
+SMS_DELIVERED, SMS_NO_RECEIPT = "已送达", "短信未回执"
 UNVERIFIED_SMS = "已发送（未核实送达）"
 WRONG_NUMBER = "号码有误"
-MACHINE_RESULTS = ("已发送", UNVERIFIED_SMS)  # what a channel answered, never chosen by a person
+MACHINE_RESULTS = ("已发送", UNVERIFIED_SMS, SMS_DELIVERED, SMS_NO_RECEIPT)
+PLATFORM_RESULTS = (
+    UNVERIFIED_SMS,
+    SMS_DELIVERED,
+    SMS_NO_RECEIPT,
+)  # never a person's answer  # what a channel answered, never chosen by a person
 CHANNELS = ("电话", "短信", "电子邮件", "函告", "微信", "当面告知", "其他")
 
 _SCHEMA = """

@@ -25,7 +25,7 @@ import numpy.typing as npt
 from generator.catalog.model import Catalogs, Department
 from generator.ledger.model import IntArray, Ledger
 from generator.reminders.due import FIRST, SECOND
-from generator.reminders.registry import UNVERIFIED_SMS, Registry, certificate_key
+from generator.reminders.registry import SMS_DELIVERED, UNVERIFIED_SMS, Registry, certificate_key
 from generator.schedule import NO_DATE, Schedule
 
 FIGURES = ("应提醒", "按时完成", "逾期完成", "未完成", "到期前已续证", "过期未续证", "未到期未申请")
@@ -43,8 +43,9 @@ DETAIL_HEADERS = (
 ON_TIME, LATE, NOT_DONE, RENEWED, LAPSED, PENDING = range(1, 7)  # index in FIGURES; -1: not counted
 # How the reminders counted done were done (按时完成 + 逾期完成), shown apart: a person's word on a call or visit,
 # an SMS file staff say they uploaded (nobody saw it delivered), a message the channel reported sent.
-WAYS = ("人工提醒（电话等）", "短信已发送（未核实送达）", "邮件等已发送")
-BY_PERSON, UNVERIFIED, SENT = 1, 2, 3  # index in WAYS + 1; 0: not done
+# An SMS through the platform counts only once its receipt says delivered (短信已送达).
+WAYS = ("人工提醒（电话等）", "短信已发送（未核实送达）", "邮件等已发送", "短信已送达")
+BY_PERSON, UNVERIFIED, SENT, DELIVERED = 1, 2, 3, 4  # index in WAYS + 1; 0: not done
 DoneDates = dict[tuple[str, str, str, str], int]  # (department, certificate key, expires, kind) → ordinal
 RowKey = tuple[str, str, int]  # department, certificate key, expires (ordinal)
 Codes = npt.NDArray[np.int8]
@@ -274,6 +275,8 @@ def way_of(result: str) -> int:
     """Return how a done record was done: an SMS file confirmed by hand, sent by a channel, or by a person."""
     if result == UNVERIFIED_SMS:
         return UNVERIFIED
+    if result == SMS_DELIVERED:
+        return DELIVERED
     return SENT if result == "已发送" else BY_PERSON
 
 

@@ -12,10 +12,10 @@ from datetime import date
 from generator.problems import JiaozaoError
 from generator.reminders.batch import DayWork
 from generator.reminders.due import DueReminder, HolderGroup
-from generator.reminders.registry import CHANNELS, RESULTS, UNVERIFIED_SMS, ReminderRecord
+from generator.reminders.registry import CHANNELS, PLATFORM_RESULTS, RESULTS, ReminderRecord
 
 LONGEST_REMARK = 200
-CLERK_RESULTS = tuple(r for r in RESULTS if r != UNVERIFIED_SMS)  # what a person may say happened
+CLERK_RESULTS = tuple(r for r in RESULTS if r not in PLATFORM_RESULTS)  # what a person may say happened
 SOURCE = "工作台"
 
 
@@ -32,7 +32,7 @@ def due_groups(work: DayWork, department: str) -> list[HolderGroup]:
 
 def check_result(result: str, channel: str, remark: str) -> None:
     """Raise JiaozaoError unless result and channel are choices of the worklist and the remark is short."""
-    if result not in RESULTS or result == UNVERIFIED_SMS:
+    if result not in CLERK_RESULTS:
         raise JiaozaoError(f"联系结果“{result}”不在可选范围内：请选择{'、'.join(CLERK_RESULTS)}")
     if channel not in CHANNELS:
         raise JiaozaoError(f"提醒方式“{channel}”不在可选范围内：请选择{'、'.join(CHANNELS)}")

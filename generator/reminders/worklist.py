@@ -26,8 +26,8 @@ from generator.reminders.due import FIRST, SECOND, HolderGroup
 from generator.reminders.registry import (
     CHANNELS,
     KINDS,
+    PLATFORM_RESULTS,
     RESULTS,
-    UNVERIFIED_SMS,
     RegisteredCertificate,
     ReminderRecord,
 )
@@ -45,7 +45,7 @@ _STAFF = ("提醒日期", "提醒人", "提醒方式", "联系结果", "备注")
 _DATE_FORMAT = "yyyy-mm-dd"
 _WIDEST = {"提醒内容": 60, "说明": 24}
 # 联系结果 a person can choose: 已发送（未核实送达） is only what confirming an SMS file records.
-CHOICES = tuple(r for r in RESULTS if r != UNVERIFIED_SMS)
+CHOICES = tuple(r for r in RESULTS if r not in PLATFORM_RESULTS)
 
 
 def worklist_rows(groups: Sequence[HolderGroup], template: str) -> list[list[object]]:
@@ -56,6 +56,8 @@ def worklist_rows(groups: Sequence[HolderGroup], template: str) -> list[list[obj
         for index, r in enumerate(group.reminders):
             c = r.certificate
             notes = ["首次提醒未做"] if r.first_missed else []
+            if group.sms_note:
+                notes.append(group.sms_note)
             if len(group.reminders) > 1:
                 notes.append(f"一户{len(group.reminders)}证，一并提醒")
             rows.append([

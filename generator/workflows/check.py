@@ -14,6 +14,7 @@ from generator.problems import InputError, JiaozaoError, Problem, ProblemList
 from generator.reminders.mail import SmtpSettings
 from generator.reminders.sms import load_template
 from generator.site.config import read_site_config
+from generator.sms.settings import SmsSettings
 from portal.config import CONFIG_FILE, check_settings
 
 
@@ -52,4 +53,8 @@ def settings_problems(settings: Settings) -> list[Problem]:
         SmtpSettings.read()
     except JiaozaoError as error:
         problems.append(Problem("JIAOZAO_SMTP_*", str(error), "按提示修改邮件服务器设置"))
+    try:
+        SmsSettings.read()
+    except JiaozaoError as error:
+        problems.append(Problem("JIAOZAO_SMS_*", str(error), "按提示修改短信平台设置（见 README“短信平台”）"))
     return problems

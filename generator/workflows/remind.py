@@ -17,6 +17,7 @@ from generator.reminders.mail import SmtpSettings
 from generator.reminders.monthly import batch_day, monthly_rows
 from generator.reminders.outbox import EmailReport, email_day
 from generator.reminders.registry import Registry, SmsFile
+from generator.reminders.smsplatform import on_platform
 from generator.schedule import Schedule, compute_schedule
 
 PROBLEMS_FILE = "问题清单.csv"
@@ -45,7 +46,7 @@ def is_batch_day(settings: Settings, today: date) -> bool:
 
 def remind(
     settings: Settings, today: date, out: Path, smtp: SmtpSettings | None, *, monthly: bool = False,
-    dry_run: bool = False, whole_folder: bool = True, progress: Progress | None = None,
+    dry_run: bool = False, whole_folder: bool = True, progress: Progress | None = None, sms_platform: bool = False,
 ) -> RemindResult:  # fmt: skip
     """Plan today's reminders, write the day's files into out, send (or with dry_run write) the e-mails.
 
@@ -54,6 +55,10 @@ def remind(
     """
     day = load_day(settings, today, progress)
     work = plan_today(settings, today, monthly=monthly, loaded=day)
+    if sms_platform:  # their SMS go by `jiaozao sms send`: no file to upload by hand, so none sent twice
+        for item in work.departments:
+            if on_platform(item.department):
+                item.sms = []
     with Registry(settings.db) as registry:
         # Every file of the day is written beside the folder and swapped in at the end: all of them or none.
         with replacing_folder(out, whole=whole_folder, private=True) as stage:

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from generator.atomic import OutputError
+from generator.catalog.load import load_catalogs
 from generator.catalog.model import Catalogs, Department
 from generator.config import Settings
 from generator.ledger.load import Progress
@@ -39,6 +40,7 @@ from generator.reminders.report import (
     tally,
 )
 from generator.reminders.report_files import totals, write_report_html, write_report_xlsx
+from generator.reminders.smsoutbox import SmsOutbox
 from generator.schedule import Schedule, compute_schedule
 from generator.site.incremental import MANIFEST
 
@@ -251,3 +253,18 @@ def write_report(
     write_report_xlsx(xlsx, reports, start, end)
     write_report_html(html, reports, start, end, today)
     return ReportResult(reports, totals(reports), xlsx, html, counting.unusable)
+
+
+def sms_states(settings: Settings, start: date, end: date) -> list[tuple[str, dict[str, str]]]:
+    """Return, per department, its platform SMS made in the period by state: 已送达, 已提交未回执, 失败 (by class),
+    未回执 — apart, since only delivered ones count as done."""
+    names = {d.slug: d.name for d in load_catalogs(settings.catalogs)[0].departments}
+    with SmsOutbox(settings.db) as outbox:
+        found = outbox.tally(start, end)
+    shown = []
+    for slug, states in found.items():
+        waiting = states.get("已提交", 0) + states.get("提交中", 0)
+        parts = {"已送达": states.get("已送达", 0), "已提交未回执": waiting, "失败": states.get("失败", 0),
+                 "未回执": states.get("未回执", 0), "待发送": states.get("待发送", 0)}  # fmt: skip
+        shown.append((names.get(slug, slug), {k: f"{v} 条" for k, v in parts.items() if v}))
+    return shown

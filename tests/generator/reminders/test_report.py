@@ -52,7 +52,7 @@ def test_the_figures_of_a_month(recorded: list[str], tmp_path: Path) -> None:
     book = openpyxl.load_workbook(out)
     assert book.sheetnames[0] == "汇总" and "鞍山市行政审批局（卫生健康审批）" in book.sheetnames
     summary = {row[0]: row for row in book["汇总"].iter_rows(min_row=3, values_only=True)}
-    assert summary["鞍山市行政审批局（卫生健康审批）"][1:] == (4, 1, 1, 2, 0, 1, 1, 2, 0, 0, "25%")
+    assert summary["鞍山市行政审批局（卫生健康审批）"][1:] == (4, 1, 1, 2, 0, 1, 1, 2, 0, 0, 0, "25%")
     details = list(book["鞍山市行政审批局（卫生健康审批）"].iter_rows(min_row=5, values_only=True))
     outcome = {(r[2], r[4]): r[7] for r in details}
     assert outcome == {
@@ -147,14 +147,15 @@ def test_sms_confirmed_by_hand_is_counted_apart_from_calls_and_from_messages_sen
     assert main(["report", *remind_args, *period]) == 0
     sheet = openpyxl.load_workbook(out)["汇总"]
     headers = [c.value for c in sheet[2]]
-    assert headers[-4:-1] == [
+    assert headers[-5:-1] == [
         "完成中：人工提醒（电话等）",
         "完成中：短信已发送（未核实送达）",
         "完成中：邮件等已发送",
+        "完成中：短信已送达",  # through the platform, delivery seen
     ]
     summary = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
     done = summary["鞍山市行政审批局（卫生健康审批）"]
-    assert done[2] + done[3] == 3 and done[-4:-1] == (1, 1, 1)
+    assert done[2] + done[3] == 3 and done[-5:-1] == (1, 1, 1, 0)
 
 
 def test_the_on_time_rate_is_one_rule_for_every_report() -> None:

@@ -1,0 +1,317 @@
+"""短信发件箱: every platform message in the 登记簿 database, so that nothing is ever sent twice.
+
+A message is one row of sms_out, about the certificates (sms_out_items: one row per certificate, 期满日期,
+提醒类别 and number, unique) it reminds of. Its state moves 待发送 → 提交中 (committed before the call) → 已提交
+(BizId/SerialNo) → 已送达 / 失败 / 未回执. A row left 提交中 by a crash or a timeout is settled by asking the
+platform, never by sending again. Deciding what goes today and writing it here is one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from generator.reminders.registry import RegisteredCertificate, RegistryError
+
+WAITING, SUBMITTING, SUBMITTED, DELIVERED, FAILED, NO_RECEIPT = (
+    "待发送",
+    "提交中",
+    "已提交",
+    "已送达",
+    "失败",
+    "未回执",
+)
+UNSETTLED = (SUBMITTING, SUBMITTED)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sms_out (
+    id INTEGER PRIMARY KEY,
+    provider TEXT NOT NULL,
+    department TEXT NOT NULL,
+    holder TEXT NOT NULL,
+    phone TEXT NOT NULL,
+    made_on TEXT NOT NULL,          -- the day it was decided to send it
+    sign TEXT NOT NULL,
+    template TEXT NOT NULL,
+    params TEXT NOT NULL,           -- JSON [[variable, value], …]
+    text TEXT NOT NULL,             -- the message as 叫早 would word it (length, billed parts)
+    state TEXT NOT NULL,
+    not_before TEXT NOT NULL,       -- not sent before this day (flow control, a retry)
+    attempt INTEGER NOT NULL DEFAULT 0,
+    out_id TEXT NOT NULL DEFAULT '',  -- OutId / SessionContext of the call that carried it
+    serial TEXT NOT NULL DEFAULT '',  -- BizId / SerialNo
+    submitted_on TEXT NOT NULL DEFAULT '',
+    failure TEXT NOT NULL DEFAULT '', -- the class of a failure (空号 …)
+    code TEXT NOT NULL DEFAULT '',
+    settled_on TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS sms_out_state ON sms_out (state, provider);
+CREATE INDEX IF NOT EXISTS sms_out_phone ON sms_out (phone, made_on);
+CREATE TABLE IF NOT EXISTS sms_out_items (
+    message INTEGER NOT NULL,
+    department TEXT NOT NULL,
+    certificate_key TEXT NOT NULL,
+    expires TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    number TEXT NOT NULL,
+    certificate TEXT NOT NULL,
+    holder TEXT NOT NULL,
+    phone TEXT NOT NULL,
+    UNIQUE (department, certificate_key, expires, kind, phone)
+);
+CREATE INDEX IF NOT EXISTS sms_out_items_message ON sms_out_items (message);
+CREATE TABLE IF NOT EXISTS sms_calls (id INTEGER PRIMARY KEY, provider TEXT NOT NULL, made_on TEXT NOT NULL);
+"""
+_MESSAGE = "id, department, holder, phone, made_on, sign, template, params, text, state, attempt, out_id, serial, submitted_on, failure, code"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A message the day's plan wants sent: to whom, with what, about which certificates."""
+
+    department: str
+    holder: str
+    phone: str
+    sign: str
+    template: str
+    params: tuple[tuple[str, str], ...]
+    text: str
+    certificates: tuple[tuple[RegisteredCertificate, str], ...]  # certificate, kind
+
+
+@dataclass(frozen=True)
+class Message:
+    """A row of the outbox."""
+
+    id: int
+    department: str
+    holder: str
+    phone: str
+    made_on: date
+    sign: str
+    template: str
+    params: tuple[tuple[str, str], ...]
+    text: str
+    state: str
+    attempt: int
+    out_id: str
+    serial: str
+    submitted_on: str
+    failure: str
+    code: str
+
+
+@dataclass(frozen=True)
+class Held:
+    """A candidate not queued today, and why."""
+
+    candidate: Candidate
+    reason: str
+
+
+class SmsOutbox:
+    """The outbox tables of the 登记簿 database."""
+
+    def __init__(self, path: Path, provider: str = ""):
+        self.path, self.provider = path, provider
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as error:
+            raise RegistryError(
+                f"无法打开登记簿“{path}”：{error}。请检查路径和权限（可用 --db 指定）"
+            ) from error
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> SmsOutbox:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        except sqlite3.Error as error:
+            raise RegistryError(f"写入登记簿“{self.path}”失败：{error}。登记簿保持原样，请重试") from error
+
+    def queue(self, day: date, candidates: Iterable[Candidate], daily_cap: int) -> list[Held]:
+        """Queue the day's messages in one transaction; return those held back (already queued, caps).
+
+        Caps: one message per holder per department per day, at most daily_cap to one number a day.
+        """
+        held: list[Held] = []
+        today = day.isoformat()
+        with self._transaction() as db:
+            for c in candidates:
+                reason = self._held_reason(db, c, today, daily_cap)
+                if reason:
+                    held.append(Held(c, reason))
+                    continue
+                cursor = db.execute(
+                    "INSERT INTO sms_out (provider, department, holder, phone, made_on, sign, template, params, "
+                    "text, state, not_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (self.provider, c.department, c.holder, c.phone, today, c.sign, c.template,
+                     json.dumps(c.params, ensure_ascii=False), c.text, WAITING, today),
+                )  # fmt: skip
+                db.executemany(
+                    "INSERT INTO sms_out_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(cursor.lastrowid, *cert.key, kind, cert.number, cert.certificate, cert.holder, c.phone)
+                     for cert, kind in c.certificates],
+                )  # fmt: skip
+        return held
+
+    def _held_reason(self, db: sqlite3.Connection, c: Candidate, today: str, cap: int) -> str:
+        for cert, kind in c.certificates:
+            found = db.execute(
+                "SELECT m.state FROM sms_out_items i JOIN sms_out m ON m.id = i.message WHERE i.department = ? "
+                "AND i.certificate_key = ? AND i.expires = ? AND i.kind = ? AND i.phone = ?",
+                (*cert.key, kind, c.phone),
+            ).fetchone()
+            if found is not None:
+                return f"已由短信平台发过（{found[0]}），不再发送"
+        if db.execute(
+            "SELECT 1 FROM sms_out WHERE department = ? AND holder = ? AND phone = ? AND made_on = ?",
+            (c.department, c.holder, c.phone, today),
+        ).fetchone():
+            return "今天已给这个持证人发过短信"
+        sent = db.execute("SELECT COUNT(*) FROM sms_out WHERE phone = ? AND made_on = ?", (c.phone, today))
+        if int(sent.fetchone()[0]) >= cap:
+            return f"这个号码今天已收到 {cap} 条短信（上限），改为电话提醒"
+        return ""
+
+    def waiting(self, day: date) -> list[Message]:
+        """Return the messages to send now (待发送, not held back past this day), oldest first."""
+        return self._messages(
+            "state = ? AND provider = ? AND not_before <= ?", (WAITING, self.provider, day.isoformat())
+        )
+
+    def unsettled(self) -> list[Message]:
+        """Return the messages whose outcome the platform has not told yet (提交中, 已提交)."""
+        return self._messages("state IN (?, ?) AND provider = ?", (*UNSETTLED, self.provider))
+
+    def messages(self, department: str | None = None) -> list[Message]:
+        where, values = ("department = ?", (department,)) if department else ("1", ())
+        return self._messages(where, values)
+
+    def _messages(self, where: str, values: tuple[object, ...]) -> list[Message]:
+        rows = self._db.execute(f"SELECT {_MESSAGE} FROM sms_out WHERE {where} ORDER BY id", values)
+        return [
+            Message(int(i), d, h, p, date.fromisoformat(on), s, t, tuple((str(a), str(b)) for a, b in json.loads(params)),
+                    text, state, int(attempt), out, serial, sub, failure, code)
+            for i, d, h, p, on, s, t, params, text, state, attempt, out, serial, sub, failure, code in rows
+        ]  # fmt: skip
+
+    def certificates(self, message: int) -> list[tuple[RegisteredCertificate, str]]:
+        """Return the certificates (and kinds) a message is about."""
+        rows = self._db.execute(
+            "SELECT department, number, certificate, holder, expires, kind FROM sms_out_items WHERE message = ?",
+            (message,),
+        )
+        return [(RegisteredCertificate(d, n, c, h, date.fromisoformat(e)), k) for d, n, c, h, e, k in rows]
+
+    def begin_call(self, keys: list[int], day: date) -> str:
+        """Mark messages 提交中 under a new call id (committed before the call); return the id (OutId)."""
+        with self._transaction() as db:
+            call = db.execute(
+                "INSERT INTO sms_calls (provider, made_on) VALUES (?, ?)", (self.provider, day.isoformat())
+            )
+            out_id = f"JZ{call.lastrowid}"
+            db.executemany(
+                "UPDATE sms_out SET state = ?, out_id = ?, attempt = attempt + 1, submitted_on = ?, serial = '' "
+                "WHERE id = ? AND state = ?",
+                [(SUBMITTING, out_id, day.isoformat(), key, WAITING) for key in keys],
+            )
+        return out_id
+
+    def submitted(self, answers: Iterable[tuple[int, str]]) -> None:
+        """Record messages the platform took (key, BizId/SerialNo)."""
+        with self._transaction() as db:
+            db.executemany(
+                "UPDATE sms_out SET state = ?, serial = ? WHERE id = ? AND state = ?",
+                [(SUBMITTED, serial, key, SUBMITTING) for key, serial in answers],
+            )
+
+    def back(self, keys: Iterable[int], not_before: date) -> None:
+        """Put messages surely not taken back to 待发送, not before a day."""
+        with self._transaction() as db:
+            db.executemany(
+                "UPDATE sms_out SET state = ?, not_before = ?, attempt = attempt - 1, out_id = '' WHERE id = ? AND state = ?",
+                [(WAITING, not_before.isoformat(), key, SUBMITTING) for key in keys],
+            )
+
+    def settle(self, day: date, outcomes: Iterable[tuple[int, str, str, str, date | None]]) -> None:
+        """Settle messages in one transaction: (key, state, failure class, code, retry day).
+
+        state is 已提交 (the platform knows it, no receipt yet), 已送达, 失败 or 未回执; with a retry day the
+        message goes back to 待发送 for that day instead (one retry of a temporary failure).
+        """
+        with self._transaction() as db:
+            for key, state, failure, code, retry_on in outcomes:
+                if retry_on is not None:
+                    db.execute(
+                        "UPDATE sms_out SET state = ?, not_before = ?, failure = ?, code = ?, out_id = '' "
+                        "WHERE id = ? AND state IN (?, ?)",
+                        (WAITING, retry_on.isoformat(), failure, code, key, *UNSETTLED),
+                    )
+                elif state == SUBMITTED:
+                    db.execute(
+                        "UPDATE sms_out SET state = ? WHERE id = ? AND state = ?",
+                        (SUBMITTED, key, SUBMITTING),
+                    )
+                else:
+                    db.execute(
+                        "UPDATE sms_out SET state = ?, failure = ?, code = ?, settled_on = ? WHERE id = ? AND state IN (?, ?)",
+                        (state, failure, code, day.isoformat(), key, *UNSETTLED),
+                    )
+
+    def defer(self, keys: Iterable[int], not_before: date) -> None:
+        """Hold waiting messages back until a day (flow control)."""
+        with self._transaction() as db:
+            db.executemany(
+                "UPDATE sms_out SET not_before = ? WHERE id = ? AND state = ?",
+                [(not_before.isoformat(), key, WAITING) for key in keys],
+            )
+
+    def taken(self, key: int, serial: str) -> None:
+        """Record that the platform knows a message left 提交中 (it was taken)."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE sms_out SET state = ?, serial = CASE WHEN ? = '' THEN serial ELSE ? END WHERE id = ? AND state = ?",
+                (SUBMITTED, serial, serial, key, SUBMITTING),
+            )
+
+    def failed_numbers(self) -> dict[tuple[str, str], str]:
+        """Return (department, phone) → failure class of every number a message failed on for good."""
+        rows = self._db.execute(
+            "SELECT department, phone, failure FROM sms_out WHERE state = ? ORDER BY id", (FAILED,)
+        )
+        return {(str(d), str(p)): str(f) for d, p, f in rows}
+
+    def tally(self, first: date, last: date) -> dict[str, dict[str, int]]:
+        """Return, per department, how many messages made in a period are in each state."""
+        rows = self._db.execute(
+            "SELECT department, state, COUNT(*) FROM sms_out WHERE made_on BETWEEN ? AND ? GROUP BY department, state",
+            (first.isoformat(), last.isoformat()),
+        )
+        found: dict[str, dict[str, int]] = {}
+        for department, state, count in rows:
+            found.setdefault(str(department), {})[str(state)] = int(count)
+        return found

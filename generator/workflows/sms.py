@@ -1,0 +1,325 @@
+"""SMS through the platform: the day's plan (as `jiaozao remind` makes it) → the outbox → the platform, and the
+platform's receipts → the outbox → the 登记簿. Nothing is sent twice: see generator.reminders.smsoutbox."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import groupby
+
+from generator.catalog.model import Department
+from generator.config import Settings
+from generator.pipeline import load_calendar
+from generator.reminders.batch import DayWork
+from generator.reminders.registry import SMS_DELIVERED, SMS_NO_RECEIPT, WRONG_NUMBER, Registry, ReminderRecord
+from generator.reminders.smsoutbox import (
+    DELIVERED,
+    FAILED,
+    NO_RECEIPT,
+    SUBMITTED,
+    SUBMITTING,
+    Candidate,
+    Held,
+    Message,
+    SmsOutbox,
+)
+from generator.reminders.smsplatform import fill_params, on_platform, preflight, too_long_params
+from generator.sms import classify
+from generator.sms.classify import Failure
+from generator.sms.connect import platform_for
+from generator.sms.platform import (
+    Answer,
+    Call,
+    Outgoing,
+    Platform,
+    PlatformError,
+    PlatformUncertain,
+    PlatformUnreachable,
+    Receipt,
+)
+from generator.sms.settings import SmsSettings
+from generator.workdays import WorkdayCalendar
+from generator.workflows.remind import plan_today
+
+# What a settled failure is recorded as in the 登记簿 (联系结果); the class goes in the remark (短信：空号).
+_RESULT_OF = {classify.BAD_NUMBER: WRONG_NUMBER, classify.REFUSED: "其他", classify.UNREACHABLE: "未接通"}
+
+
+@dataclass
+class DepartmentSms:
+    """One department's messages of the day, or why its template cannot be used."""
+
+    department: Department
+    candidates: list[Candidate] = field(default_factory=list)
+    faults: list[str] = field(default_factory=list)  # the pre-flight refused the department
+    held: list[Held] = field(default_factory=list)
+
+
+@dataclass
+class SmsPlan:
+    """The day's plan and what it sends through the platform."""
+
+    work: DayWork
+    departments: list[DepartmentSms]
+
+
+@dataclass
+class Settled:
+    """What asking the platform settled."""
+
+    delivered: int = 0
+    failed: Counter[str] = field(default_factory=Counter)  # by class
+    retry: int = 0
+    no_receipt: int = 0
+    taken: int = 0  # left 提交中, now known to the platform
+    waiting: int = 0  # still without a receipt
+    stopped: str = ""
+
+
+@dataclass
+class Sent:
+    """What `jiaozao sms send` did."""
+
+    plan: SmsPlan
+    before: Settled
+    submitted: int = 0
+    refused: Counter[str] = field(default_factory=Counter)
+    deferred: int = 0
+    uncertain: int = 0
+    stopped: str = ""
+
+
+def plan_sms(settings: Settings, sms: SmsSettings, today: date, platform: Platform | None = None) -> SmsPlan:
+    """Return the messages due today through the platform, per department (checked, nothing written)."""
+    platform = platform or platform_for(sms)
+    work = plan_today(settings, today)
+    departments = []
+    for item in work.departments:
+        if not on_platform(item.department):
+            continue
+        plan = DepartmentSms(item.department, faults=preflight(item.department, platform.same_params))
+        if not plan.faults:
+            for phone, text, group in item.sms:
+                params = fill_params(item.department, group)
+                about = tuple((r.certificate, r.kind) for r in group.reminders)
+                c = Candidate(item.department.slug, group.holder, phone, item.department.sms_signature,
+                              item.department.sms_template_code, params, text, about)  # fmt: skip
+                long = too_long_params(params, platform.param_limit)
+                if long:
+                    plan.held.append(
+                        Held(
+                            c,
+                            f"模板参数 {'、'.join(long)} 超过{platform.name}每个变量 {platform.param_limit} 字的上限",
+                        )
+                    )
+                else:
+                    plan.candidates.append(c)
+        departments.append(plan)
+    return SmsPlan(work, departments)
+
+
+def send_sms(settings: Settings, sms: SmsSettings, today: date, platform: Platform | None = None) -> Sent:
+    """Settle what an earlier run left uncertain, queue today's messages and send every waiting one."""
+    platform = platform or platform_for(sms)
+    plan = plan_sms(settings, sms, today, platform)
+    calendar = load_calendar(settings)
+    next_day = _next_workday(calendar, today)
+    with SmsOutbox(settings.db, sms.provider) as outbox, Registry(settings.db) as registry:
+        before = _settle(outbox, registry, platform, sms, today, next_day, only_submitting=True)
+        sent = Sent(plan, before)
+        for department in plan.departments:
+            department.held += outbox.queue(today, department.candidates, sms.daily_cap)
+        if before.stopped:
+            sent.stopped = before.stopped
+            return sent
+        waiting = outbox.waiting(today)
+        for call in _calls(waiting, platform):
+            keys = [m.key for m in call.messages]
+            out_id = outbox.begin_call(keys, today)
+            call = Call(out_id, call.sign, call.template, call.messages)
+            try:
+                answers = platform.send(call)
+            except PlatformError as error:
+                flow = error.failure.kind == classify.FLOW_CONTROL
+                outbox.back(keys, next_day if flow else today)
+                if flow:  # back off to the next working day, all of them
+                    rest = [m.id for m in waiting if m.id not in set(keys)]
+                    outbox.defer(rest, next_day)
+                    sent.deferred += len(keys) + len(rest)
+                sent.stopped = str(error) + ("（流控：其余短信推迟到下一个工作日发送）" if flow else "")
+                break
+            except PlatformUnreachable as error:
+                outbox.back(keys, today)
+                sent.stopped = str(error)
+                break
+            except PlatformUncertain as error:
+                sent.uncertain += len(keys)
+                sent.stopped = f"{error}：这 {len(keys)} 条是否已发出不确定，下次运行会向平台查询，不会重发"
+                break
+            sent.submitted += _answered(outbox, registry, sms, answers, today, next_day, sent)
+    return sent
+
+
+def settle_sms(
+    settings: Settings, sms: SmsSettings, today: date, platform: Platform | None = None
+) -> Settled:
+    """Ask the platform what became of every message not settled yet, and record each settled one."""
+    platform = platform or platform_for(sms)
+    next_day = _next_workday(load_calendar(settings), today)
+    with SmsOutbox(settings.db, sms.provider) as outbox, Registry(settings.db) as registry:
+        return _settle(outbox, registry, platform, sms, today, next_day, only_submitting=False)
+
+
+def _calls(waiting: list[Message], platform: Platform) -> list[Call]:
+    """Return the calls that carry the waiting messages: same signature and template (and parameters where the
+    platform takes one set per call), at most the platform's numbers per call, a number at most once a call."""
+
+    def key(m: Message) -> tuple[object, ...]:
+        return (m.sign, m.template, m.params if platform.same_params else ())
+
+    calls = []
+    for (sign, template, _), group in groupby(sorted(waiting, key=key), key=key):
+        batch: list[Outgoing] = []
+        for m in group:
+            if len(batch) == platform.most or any(o.phone == m.phone for o in batch):
+                calls.append(Call("", str(sign), str(template), tuple(batch)))
+                batch = []
+            batch.append(Outgoing(m.id, m.phone, m.params))
+        if batch:
+            calls.append(Call("", str(sign), str(template), tuple(batch)))
+    return calls
+
+
+def _answered(
+    outbox: SmsOutbox,
+    registry: Registry,
+    sms: SmsSettings,
+    answers: list[Answer],
+    today: date,
+    next_day: date,
+    sent: Sent,
+) -> int:
+    taken = [(a.key, a.serial) for a in answers if a.failure is None]
+    outbox.submitted(taken)
+    failures = [(a.key, a.failure) for a in answers if a.failure is not None]
+    for key, failure in failures:
+        sent.refused[failure.kind] += 1
+        if failure.kind in (classify.FLOW_CONTROL, classify.CONFIGURATION):
+            outbox.back([key], next_day if failure.kind == classify.FLOW_CONTROL else today)
+    final = [(k, f) for k, f in failures if f.kind not in (classify.FLOW_CONTROL, classify.CONFIGURATION)]
+    if final:
+        _record(outbox, registry, sms, [(k, f, today) for k, f in final], today, next_day)
+    return len(taken)
+
+
+def _settle(
+    outbox: SmsOutbox, registry: Registry, platform: Platform, sms: SmsSettings, today: date, next_day: date,
+    *, only_submitting: bool,
+) -> Settled:  # fmt: skip
+    settled = Settled()
+    messages = [m for m in outbox.unsettled() if not only_submitting or m.state == SUBMITTING]
+    if not messages:
+        return settled
+    found: dict[tuple[str, str], list[Receipt]] = {}
+    try:
+        if not only_submitting:
+            for r in platform.pull():
+                found.setdefault((r.out_id, r.phone), []).append(r)
+        asked: set[tuple[str, str]] = set()
+        for m in messages:
+            if (m.out_id, m.phone) in found and _final(found[(m.out_id, m.phone)]):
+                continue
+            day = m.submitted_on or m.made_on.isoformat()
+            if (m.phone, day) in asked:
+                continue
+            asked.add((m.phone, day))
+            for r in platform.query(m.phone, date.fromisoformat(day)):
+                found.setdefault((r.out_id, r.phone), []).append(r)
+    except (PlatformError, PlatformUnreachable, PlatformUncertain) as error:
+        settled.stopped = f"向平台查询回执时出错：{error}"
+    outcomes: list[tuple[int, Failure | None, date]] = []
+    for m in messages:
+        receipts = found.get((m.out_id, m.phone), [])
+        final = _final(receipts)
+        submitted = date.fromisoformat(m.submitted_on or m.made_on.isoformat())
+        if final is not None:
+            outcomes.append(
+                (
+                    m.id,
+                    None
+                    if final.kind == classify.DELIVERED
+                    else Failure(final.kind, final.code, final.description),
+                    submitted,
+                )
+            )
+        elif receipts and m.state == SUBMITTING:
+            outbox.settle(today, [(m.id, SUBMITTED, "", "", None)])
+            settled.taken += 1
+        elif (today - submitted).days > platform.window:
+            outcomes.append((m.id, Failure(classify.NO_RECEIPT, ""), submitted))
+        else:
+            settled.waiting += 1
+    for _, failure, _ in outcomes:
+        if failure is None:
+            settled.delivered += 1
+        elif failure.kind == classify.NO_RECEIPT:
+            settled.no_receipt += 1
+        else:
+            settled.failed[failure.kind] += 1
+    settled.retry = _record(outbox, registry, sms, outcomes, today, next_day)
+    return settled
+
+
+def _final(receipts: list[Receipt]) -> Receipt | None:
+    """Return the receipt that settles a message: a delivery wins over a failure, any order, any repeats."""
+    done = [r for r in receipts if r.kind]
+    delivered = [r for r in done if r.kind == classify.DELIVERED]
+    return (delivered or done)[0] if done else None
+
+
+def _record(
+    outbox: SmsOutbox, registry: Registry, sms: SmsSettings, outcomes: list[tuple[int, Failure | None, date]],
+    today: date, next_day: date,
+) -> int:  # fmt: skip
+    """Write each settled message to the 登记簿 and the outbox; return how many go back for their one retry."""
+    by_id = {m.id: m for m in outbox.messages() if m.id in {k for k, _, _ in outcomes}} if outcomes else {}
+    records: list[ReminderRecord] = []
+    states: list[tuple[int, str, str, str, date | None]] = []
+    retries = 0
+    for key, failure, sent_on in outcomes:
+        m = by_id[key]
+        temporary = failure is not None and failure.kind in (classify.UNREACHABLE, classify.FLOW_CONTROL)
+        if temporary and m.attempt < 2:
+            states.append((key, "", failure.kind, failure.code, next_day))  # type: ignore[union-attr]
+            retries += 1
+            continue
+        if failure is None:
+            state, result, remark = DELIVERED, SMS_DELIVERED, m.phone
+        elif failure.kind == classify.NO_RECEIPT:
+            state, result, remark = (
+                NO_RECEIPT,
+                SMS_NO_RECEIPT,
+                f"短信：平台 {sms.platform_name} 未回执（{m.phone}）",
+            )
+        else:
+            state, result = FAILED, _RESULT_OF.get(failure.kind, "其他")
+            remark = f"短信：{failure.kind}（{m.phone}{'，' + failure.code if failure.code else ''}）"
+        source = f"短信平台 {m.out_id} {m.serial}".strip()
+        records += [
+            ReminderRecord(c, kind, "短信", sent_on, sms.by_whom, result, remark, source)
+            for c, kind in outbox.certificates(key)
+        ]
+        states.append((key, state, failure.kind if failure else "", failure.code if failure else "", None))
+    registry.add(
+        records
+    )  # first the 登记簿 (a repeat adds nothing), then the outbox: a crash between is harmless
+    outbox.settle(today, states)
+    return retries
+
+
+def _next_workday(calendar: WorkdayCalendar, day: date) -> date:
+    following = day + timedelta(days=1)
+    while not calendar.is_workday(following):
+        following += timedelta(days=1)
+    return following
