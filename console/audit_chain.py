@@ -11,6 +11,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass
 
 COLUMNS = ("id", "at", "user", "address", "action", "department", "detail")
@@ -36,34 +37,56 @@ def row_hash(prev: str, values: Sequence[object]) -> str:
 
 
 def append(db: sqlite3.Connection, values: Sequence[object]) -> None:
-    """Append one row (at, user, address, action, department, detail), chained to the last one.
+    """Append one row (at, user, address, action, department, detail), chained to the last one."""
+    append_many(db, [values])
 
-    One INSERT statement reads the last row and writes the next: SQLite runs a statement atomically, so the
-    chain stays one line across threads and processes without a transaction that other threads sharing the
-    connection could interleave with (a COMMIT fails while another thread's statement is in progress).
+
+def append_many(db: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> None:
+    """Append rows (at, user, address, action, department, detail), each chained to the one before.
+
+    The last row is read and the next written in one IMMEDIATE transaction on a connection of its own, under a
+    process-wide lock: the console shares its connection between threads, where a COMMIT fails while another
+    thread's statement is in progress, and where an SQL function written in Python deadlocks (SQLite holds the
+    connection's mutex while it waits for the GIL, another thread holds the GIL while it waits for the mutex).
     """
+    path = _file_of(db)
     with _append_lock:
-        db.execute(_APPEND, (*values, *values))
+        if not path:  # a database in memory is seen by its one connection only
+            _append_in(db, rows)
+            return
+        with closing(sqlite3.connect(path, timeout=30, isolation_level=None)) as own:
+            own.execute("PRAGMA busy_timeout=30000")
+            _append_in(own, rows)
 
 
-def prepare(db: sqlite3.Connection) -> None:
-    """Give a new connection the row hash as an SQL function (before any statement runs on it)."""
-    db.create_function("audit_row_hash", 8, _sql_row_hash, deterministic=True)
-
-
-_APPEND = """
-WITH last AS (
-    SELECT COALESCE((SELECT id FROM audit ORDER BY id DESC LIMIT 1), 0) AS id,
-           COALESCE((SELECT hash FROM audit ORDER BY id DESC LIMIT 1), '') AS hash
+_INSERT = (
+    f"INSERT INTO audit ({', '.join(COLUMNS)}, prev, hash) VALUES ({', '.join('?' * (len(COLUMNS) + 2))})"
 )
-INSERT INTO audit (id, at, user, address, action, department, detail, prev, hash)
-SELECT last.id + 1, ?, ?, ?, ?, ?, ?, last.hash, audit_row_hash(last.hash, last.id + 1, ?, ?, ?, ?, ?, ?)
-FROM last
-"""
 
 
-def _sql_row_hash(prev: str, *row: object) -> str:
-    return row_hash(prev, row)
+def _append_in(db: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> None:
+    db.execute("BEGIN IMMEDIATE")  # other processes wait: the chain stays one line
+    try:
+        last = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        number, prev = (int(last[0]), str(last[1])) if last else (0, "")
+        for values in rows:
+            number += 1
+            row = (number, *values)
+            own = row_hash(prev, row)
+            db.execute(_INSERT, (*row, prev, own))
+            prev = own
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def _file_of(db: sqlite3.Connection) -> str:
+    """The file of the connection's main database ('' in memory)."""
+    for _, name, file in db.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return str(file or "")
+    return ""
 
 
 def migrate(db: sqlite3.Connection) -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from console import audit_chain
 from generator.atomic import private_database
@@ -92,12 +95,79 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
+class SharedConnection(sqlite3.Connection):
+    """The console's connection, shared by its request threads: one statement at a time, its result read whole.
+
+    sqlite3 lets threads share a connection but not interleave on it: a statement another thread has not
+    finished reading keeps a read transaction open, so a write can fail at once ('database is locked': its
+    snapshot is stale) or a COMMIT fail ('SQL statements in progress'). Here each statement runs and is read
+    to the end under one lock; what is returned holds the rows, rowcount and lastrowid of that statement alone.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._turn = threading.RLock()
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        with self._turn:
+            cursor = super().execute(sql, parameters)
+            return ReadWhole(self, cursor.fetchall(), cursor.rowcount, cursor.lastrowid)
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> sqlite3.Cursor:
+        with self._turn:
+            cursor = super().executemany(sql, parameters)
+            return ReadWhole(self, cursor.fetchall(), cursor.rowcount, cursor.lastrowid)
+
+    def executescript(self, script: str, /) -> sqlite3.Cursor:
+        with self._turn:
+            return super().executescript(script)
+
+
+class ReadWhole(sqlite3.Cursor):
+    """The result of one statement, read while the connection was held (see SharedConnection)."""
+
+    def __init__(self, connection: sqlite3.Connection, rows: list[Any], count: int, last: int | None) -> None:
+        super().__init__(connection)
+        self._rows, self._next, self._count, self._last = rows, 0, count, last
+
+    @property
+    def rowcount(self) -> int:
+        return self._count
+
+    @property
+    def lastrowid(self) -> int | None:
+        return self._last
+
+    def fetchone(self) -> Any:
+        if self._next >= len(self._rows):
+            return None
+        self._next += 1
+        return self._rows[self._next - 1]
+
+    def fetchmany(self, size: int | None = 1) -> list[Any]:
+        taken = self._rows[self._next : self._next + (size or 1)]
+        self._next += len(taken)
+        return taken
+
+    def fetchall(self) -> list[Any]:
+        rest = self._rows[self._next :]
+        self._next = len(self._rows)
+        return rest
+
+    def __next__(self) -> Any:
+        row = self.fetchone()
+        if row is None:
+            raise StopIteration
+        return row
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Return a connection to the console database, creating its folder and tables when new."""
     private_database(path)  # password hashes and personal data in uploads: server staff only
-    connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    connection = sqlite3.connect(
+        path, timeout=30, isolation_level=None, check_same_thread=False, factory=SharedConnection
+    )
     connection.row_factory = sqlite3.Row
-    audit_chain.prepare(connection)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA foreign_keys=ON")
     connection.execute("PRAGMA busy_timeout=30000")

@@ -4,13 +4,40 @@ from __future__ import annotations
 
 import csv
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import openpyxl
 import pytest
+from argon2 import PasswordHasher
 
+from console import passwords, users
 from generator.config import DEMO_CATALOGS
+
+# Argon2 at production cost (64 MiB, about 0.3 s a hash) only where a test is about the cost itself
+# (marked production_hashing); everywhere else a cheap hash, so a sign-in costs milliseconds. The stored hash
+# carries its parameters, so checking a password made here is as cheap as making it.
+_PRODUCTION, _PRODUCTION_DUMMY = passwords._HASHER, passwords.DUMMY_HASH
+_CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+_CHEAP_DUMMY = _CHEAP.hash("jiaozao-no-such-user")
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    production = request.node.get_closest_marker("production_hashing") is not None
+    monkeypatch.setattr(passwords, "_HASHER", _PRODUCTION if production else _CHEAP)
+    dummy = _PRODUCTION_DUMMY if production else _CHEAP_DUMMY
+    monkeypatch.setattr(passwords, "DUMMY_HASH", dummy)
+    monkeypatch.setattr(users, "DUMMY_HASH", dummy)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_hashing_for_session_fixtures() -> Iterator[None]:
+    """Session fixtures (the console's people) are made before any test's own patch."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_HASHER", _CHEAP)
+        yield
+
 
 WriteSheet = Callable[[Path, Sequence[Sequence[object]]], Path]
 

@@ -110,10 +110,7 @@ def test_the_viewer_pages_and_filters_beyond_the_newest_200(
     made = _rows(1050)
     with closing(connect(settings.db)) as db:
         first = db.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0] + 1
-        db.execute("BEGIN IMMEDIATE")
-        for row in made:
-            audit_chain.append(db, row)
-        db.execute("COMMIT")
+        audit_chain.append_many(db, made)
         everything = [r[0] for r in db.execute("SELECT id FROM audit ORDER BY id DESC")]
     numbers, pages = _shown(admin, "/audit")
     assert numbers == everything and len(pages) == -(-len(everything) // 200)

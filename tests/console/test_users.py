@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from starlette.applications import Starlette
 
-from console import sessions, users
+from console import passwords, sessions, users
 from console.app import create_app
 from console.db import connect
 from console.passwords import WeakPassword, check_strength
@@ -35,6 +35,16 @@ def test_passwords_are_stored_as_argon2id_only(settings: ConsoleSettings) -> Non
         stored = [row[0] for row in db.execute("SELECT password FROM users")]
     assert stored and all(s.startswith("$argon2id$") for s in stored)
     assert not any(PASSWORD in s for s in stored)
+
+
+@pytest.mark.production_hashing
+def test_the_console_hashes_at_the_libraries_recommended_cost() -> None:
+    """The one test at production cost: 64 MiB, three passes, four lanes (argon2-cffi's RFC 9106 low-memory profile);
+    the other tests hash cheaply (tests/conftest.py)."""
+    made = passwords.hash_password("Kx7-lantern-harbor")
+    assert made.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert passwords.DUMMY_HASH.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert passwords.verify_password(made, "Kx7-lantern-harbor")
 
 
 def test_unknown_name_and_wrong_password_get_the_same_answer(quiet_app: Starlette, clients: Clients) -> None:
