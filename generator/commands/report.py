@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         result = write_report(settings, start, end, today, xlsx, html, advance)
     total = result.totals
     console.print(f"{start} 至 {end}：" + "，".join(f"{f} {total[f]}" for f in FIGURES) + "。", markup=False)
-    for name, states in sms_states(settings, start, end):
+    for name, states in sms_states(settings, start, end, result.reports):
         shown = "，".join(f"{state} {n}" for state, n in states.items())
         console.print(f"  {name} 短信平台：{shown}（只有已送达的计入完成）", markup=False)
     console.print(f"已写入 {args.report or xlsx} 和 {args.html or html}", markup=False)

@@ -7,6 +7,7 @@ reminders and certificates behind each one (`supervise`).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -15,7 +16,6 @@ from pathlib import Path
 import numpy as np
 
 from generator.atomic import OutputError
-from generator.catalog.load import load_catalogs
 from generator.catalog.model import Catalogs, Department
 from generator.config import Settings
 from generator.ledger.load import Progress
@@ -255,10 +255,13 @@ def write_report(
     return ReportResult(reports, totals(reports), xlsx, html, counting.unusable)
 
 
-def sms_states(settings: Settings, start: date, end: date) -> list[tuple[str, dict[str, str]]]:
+def sms_states(
+    settings: Settings, start: date, end: date, reports: Sequence[DepartmentReport] = ()
+) -> list[tuple[str, dict[str, str]]]:
     """Return, per department, its platform SMS made in the period by state: 已送达, 已提交未回执, 失败 (by class),
-    未回执 — apart, since only delivered ones count as done."""
-    names = {d.slug: d.name for d in load_catalogs(settings.catalogs)[0].departments}
+    未回执 — apart, since only delivered ones count as done. Departments are named as in reports (a department
+    left out of the report for broken files keeps its folder name)."""
+    names = {r.department.slug: r.department.name for r in reports}
     with SmsOutbox(settings.db) as outbox:
         found = outbox.tally(start, end)
     shown = []

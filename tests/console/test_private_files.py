@@ -30,6 +30,7 @@ def test_upload_accept_and_record_leave_private_files(settings: ConsoleSettings,
             upload = clerk.submit(f"{D}/ledger", files={"file": ("导出.xlsx", content.getvalue())})
             job = clerk.submit(upload.headers["location"] + "/accept").headers["location"]
             assert wait_for_job(clerk, job)["state"] == "done"
+            assert clerk.submit(f"{D}/today/files").status_code in (200, 303)  # a clerk makes the day's files
             assert clerk.get(f"{D}/today/worklist.xlsx").status_code == 200
             assert clerk.get(f"{D}/today/sms.csv").status_code == 200
             picks = holder_forms(clerk.get(f"{D}/today").text)[0]
