@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo demo-prepare test lint types pytest dates browser bench clean
+.PHONY: setup demo demo-prepare test check lint types pytest dates browser bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ dates: $(STAMP) browser
 	bash .ci/test-dates
 
 test: lint types pytest dates
+
+# The edit loop: lint, types and every test but the browser ones, stopping at the first failure.
+check: lint types
+	$(BIN)/pytest -q -x -m "not browser"
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.schedule_bench

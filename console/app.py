@@ -6,7 +6,6 @@ Production: `jiaozao console` (uvicorn on 127.0.0.1 behind nginx with https; see
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -47,7 +46,6 @@ from generator.problems import JiaozaoError
 
 log = logging.getLogger("jiaozao.console")
 _STATIC = Path(__file__).with_name("static")
-SWITCH_SECONDS = 0.0005  # how long a busy thread keeps the interpreter lock when another one wants it
 Handler = Callable[[Console, Request], Awaitable[Response]]
 
 
@@ -56,9 +54,6 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
     jobs = JobQueue(settings)
     console = Console(settings, jobs)
     if start_jobs:
-        # A page view waits for the interpreter lock after each file it stats or reads; with the warm-up or a
-        # publish computing in the background, the default 5 ms hand-over made a 0.1 s view take seconds.
-        sys.setswitchinterval(SWITCH_SECONDS)
         jobs.start()
         warmup.start(settings)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import secrets
+import sys
 
 from generator.commands._common import (
     Subparsers,
@@ -16,6 +17,8 @@ from generator.commands._common import (
     settings_of,
 )
 from generator.problems import JiaozaoError
+
+SWITCH_SECONDS = 0.0005  # how long a busy thread keeps the interpreter lock when another one wants it
 
 
 def console_settings(args: argparse.Namespace) -> object:
@@ -59,6 +62,10 @@ def run(args: argparse.Namespace) -> int:
         _demo_admin(settings, args.demo_admin)
     elif not users.list_users(connect(settings.db)):
         console.print("还没有任何用户：请先运行 jiaozao user add 名字 --role 管理员", markup=False)
+    # Interpreter-wide, so set by the command that starts the server, not by the app factory tests call: a
+    # page view waits for the interpreter lock after each file it stats or reads; with the warm-up or a
+    # publish computing in the background, the default 5 ms hand-over made a 0.1 s view take seconds.
+    sys.setswitchinterval(SWITCH_SECONDS)
     app = create_app(settings)
     console.print(f"工作台已启动：http://{args.host}:{args.port}/  （按 Ctrl+C 停止）", markup=False)
     uvicorn.run(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import inspect
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -95,3 +96,14 @@ def private_ledger_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
     folder = tmp_path_factory.mktemp("ledger-cache")
     monkeypatch.setenv("JIAOZAO_CACHE", str(folder))
     return folder
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that drive chromium `browser`, so `make check` can leave them out (make test runs all)."""
+    for item in items:
+        function = getattr(item, "function", None)
+        uses_chromium = "browser" in getattr(item, "fixturenames", ()) or (
+            function is not None and "chromium(" in inspect.getsource(function)
+        )
+        if uses_chromium:
+            item.add_marker(pytest.mark.browser)

@@ -96,15 +96,40 @@ def _raw(folder: Path) -> str:
     )
 
 
+_BETWEEN_WORDS = re.compile(r"[\s<>\"'`=,;:\[\]{}()（），。；：、《》“”‘’!?！？|]+")
+
+
+def found_in(text: str, secrets: set[str]) -> list[str]:
+    """The secrets that occur in text, in time linear in the text (one `in` per secret over the whole site
+    took 10 s): the text is cut at spaces, markup and punctuation into its distinct words, and a secret with
+    none of those characters can only lie inside one word, so it is looked up among the words' pieces of its
+    length. A secret that does hold such a character is searched for in the whole text."""
+    words = set(_BETWEEN_WORDS.split(text))
+    whole = {s for s in secrets if _BETWEEN_WORDS.search(s)}
+    found = {s for s in whole if s in text}
+    by_length: dict[int, set[str]] = {}
+    for secret in secrets - whole:
+        by_length.setdefault(len(secret), set()).add(secret)
+    for length, wanted in by_length.items():
+        pieces = {w[i : i + length] for w in words if len(w) >= length for i in range(len(w) - length + 1)}
+        found |= wanted & pieces
+    return sorted(found)
+
+
+def test_the_leak_search_finds_what_a_plain_search_finds() -> None:
+    text = "<td>王小明</td><td>13912345678</td> 联系人：李四/王五 邮箱 a.b@example.cn，电话0412-1234567"
+    secrets = {"王小明", "3912345678", "李四/王五", "a.b@example.cn", "0412-1234567", "赵六", "139123456789"}
+    assert found_in(text, secrets) == sorted(s for s in secrets if s in text)
+
+
 def test_no_personal_data_anywhere_in_the_site(built: BuildResult) -> None:
     ledger = built.inputs.ledger
     text = _all_text(built.site_dir)
     secrets = {*ledger.id_number, *ledger.phone, *ledger.contact, *ledger.email} - {""}
-    leaked = sorted(s for s in secrets if s in text)
-    assert leaked == []
+    assert found_in(text, secrets) == []
     persons = {h for h, p in zip(ledger.holder, ledger.person, strict=True) if p}
     assert persons and all(looks_like_person_name(p) for p in persons)
-    assert sorted(p for p in persons if p in text) == []
+    assert found_in(text, persons) == []
     assert (
         re.search(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])", text) is None
     )  # nothing shaped like a mobile number
