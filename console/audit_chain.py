@@ -9,9 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import threading
-from collections.abc import Sequence
-from contextlib import closing
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 
 COLUMNS = ("id", "at", "user", "address", "action", "department", "detail")
@@ -27,7 +26,6 @@ TRIGGERS = (  # recreated by every connect when someone dropped them
 )
 # In meta once the log is chained: a log whose hash columns went missing is not chained afresh.
 _MARK = "audit_chain"
-_append_lock = threading.Lock()  # the console shares one connection between threads
 
 
 def row_hash(prev: str, values: Sequence[object]) -> str:
@@ -44,29 +42,13 @@ def append(db: sqlite3.Connection, values: Sequence[object]) -> None:
 def append_many(db: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> None:
     """Append rows (at, user, address, action, department, detail), each chained to the one before.
 
-    The last row is read and the next written in one IMMEDIATE transaction on a connection of its own, under a
-    process-wide lock: the console shares its connection between threads, where a COMMIT fails while another
-    thread's statement is in progress, and where an SQL function written in Python deadlocks (SQLite holds the
-    connection's mutex while it waits for the GIL, another thread holds the GIL while it waits for the mutex).
+    The last row is read and the next written in one transaction (IMMEDIATE: other processes wait), so the
+    chain stays one line; on the console's shared connection no other thread's statement comes in between,
+    and inside a transaction of the caller the rows are part of it. (No SQL function written in Python: on a
+    connection threads share, SQLite would hold the connection's mutex waiting for the interpreter lock while
+    another thread holds the interpreter lock waiting for the mutex.)
     """
-    path = _file_of(db)
-    with _append_lock:
-        if not path:  # a database in memory is seen by its one connection only
-            _append_in(db, rows)
-            return
-        with closing(sqlite3.connect(path, timeout=30, isolation_level=None)) as own:
-            own.execute("PRAGMA busy_timeout=30000")
-            _append_in(own, rows)
-
-
-_INSERT = (
-    f"INSERT INTO audit ({', '.join(COLUMNS)}, prev, hash) VALUES ({', '.join('?' * (len(COLUMNS) + 2))})"
-)
-
-
-def _append_in(db: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> None:
-    db.execute("BEGIN IMMEDIATE")  # other processes wait: the chain stays one line
-    try:
+    with _one_transaction(db):
         last = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
         number, prev = (int(last[0]), str(last[1])) if last else (0, "")
         for values in rows:
@@ -75,18 +57,30 @@ def _append_in(db: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> None
             own = row_hash(prev, row)
             db.execute(_INSERT, (*row, prev, own))
             prev = own
-        db.execute("COMMIT")
+
+
+_INSERT = (
+    f"INSERT INTO audit ({', '.join(COLUMNS)}, prev, hash) VALUES ({', '.join('?' * (len(COLUMNS) + 2))})"
+)
+
+
+def _one_transaction(db: sqlite3.Connection) -> AbstractContextManager[None]:
+    shared = getattr(db, "transaction", None)  # console.db.SharedConnection
+    return shared() if shared is not None else _plain_transaction(db)
+
+
+@contextmanager
+def _plain_transaction(db: sqlite3.Connection) -> Iterator[None]:
+    if db.in_transaction:
+        yield
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
     except BaseException:
         db.execute("ROLLBACK")
         raise
-
-
-def _file_of(db: sqlite3.Connection) -> str:
-    """The file of the connection's main database ('' in memory)."""
-    for _, name, file in db.execute("PRAGMA database_list").fetchall():
-        if name == "main":
-            return str(file or "")
-    return ""
+    db.execute("COMMIT")
 
 
 def migrate(db: sqlite3.Connection) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +123,22 @@ class SharedConnection(sqlite3.Connection):
         with self._turn:
             return super().executescript(script)
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run the statements of the block as one transaction, no other thread's in between (BEGIN IMMEDIATE:
+        other processes wait too). Inside this thread's own transaction the block is part of it."""
+        with self._turn:
+            if self.in_transaction:
+                yield
+                return
+            super().execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                super().execute("ROLLBACK")
+                raise
+            super().execute("COMMIT")
+
 
 class ReadWhole(sqlite3.Cursor):
     """The result of one statement, read while the connection was held (see SharedConnection)."""
@@ -161,7 +178,7 @@ class ReadWhole(sqlite3.Cursor):
         return row
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path) -> SharedConnection:
     """Return a connection to the console database, creating its folder and tables when new."""
     private_database(path)  # password hashes and personal data in uploads: server staff only
     connection = sqlite3.connect(
@@ -176,6 +193,7 @@ def connect(path: Path) -> sqlite3.Connection:
     _add_column(connection, "uploads", "job_id", "INTEGER")
     audit_chain.migrate(connection)
     audit_chain.add_triggers(connection)
+    assert isinstance(connection, SharedConnection)
     return connection
 
 

@@ -119,19 +119,37 @@ class JobQueue:
     ) -> int:  # fmt: skip
         """Record a job and queue it; return its id. before: the input files as they were before the request
         wrote them, put back if the job fails or the console is killed before it ends."""
+        job_id = self.record(db, kind, department, user, payload, before)
+        self.queue(job_id)
+        return job_id
+
+    def record(
+        self, db: sqlite3.Connection, kind: str, department: str, user: str, payload: dict[str, Any],
+        before: work.Files | None = None,
+    ) -> int:  # fmt: skip
+        """Record a job without queueing it (part of the caller's transaction; queue it after the commit)."""
         cursor = db.execute(
             "INSERT INTO jobs (kind, department, user, created_at, payload) VALUES (?, ?, ?, ?, ?)",
             (kind, department, user, audit.now_text(), json.dumps(payload)),
         )
         job_id = int(cursor.lastrowid or 0)
         undo.keep(db, job_id, before or {})
-        self._task(job_id)
         return job_id
+
+    def queue(self, job_id: int) -> None:
+        """Queue a recorded job (after the transaction that recorded it is committed)."""
+        self._task(job_id)
 
     def _run(self, job_id: int) -> None:
         db = connect(self.settings.db)
         try:
-            _Run(self.settings, db, job_id).run()
+            # Only a queued job runs: one settled as failed when a killed console restarted, or already run,
+            # is not run again by the queue's message for it (it would put a cut-off version on the site).
+            taken = db.execute(
+                "UPDATE jobs SET state = 'running' WHERE id = ? AND state = 'queued'", (job_id,)
+            ).rowcount
+            if taken:
+                _Run(self.settings, db, job_id).run()
         finally:
             db.close()
 

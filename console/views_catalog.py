@@ -183,14 +183,16 @@ async def publish(console: Console, request: Request) -> Response:
         raise errors.bad_request(
             "这份目录有警告，请先勾选“已看过警告，仍要发布”", "请回到上一页勾选后再发布。"
         )
-    if not claim(console, found["id"]):
+    ext, sha, job_id = str(found["ext"]), str(found["sha256"]), 0
+    with console.db.transaction():  # taking the upload, its version, its job: all or nothing
+        if claim(console, found["id"]):
+            row = console.db.execute("SELECT content FROM uploads WHERE id = ?", (found["id"],)).fetchone()
+            note = f"上传“{found['client_name']}”"
+            job_id = versions.record_publish(console, visit, "catalog", slug, row["content"], ext, sha, note)
+            mark_published(console, found["id"], job_id)
+    if not job_id:  # the same upload published again at once: one of them goes on
         return await to_its_job(console, request, found["id"], "目录")
-    row = console.db.execute("SELECT content FROM uploads WHERE id = ?", (found["id"],)).fetchone()
-    ext, sha = str(found["ext"]), str(found["sha256"])
-    job_id = versions.publish(
-        console, visit, "catalog", slug, row["content"], ext, sha, f"上传“{found['client_name']}”"
-    )
-    mark_published(console, found["id"], job_id)
+    console.jobs.queue(job_id)
     return console.redirect(request, f"/jobs/{job_id}")
 
 

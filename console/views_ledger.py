@@ -151,14 +151,16 @@ async def accept(console: Console, request: Request) -> Response:
     note = (f"恢复第 {restored} 版" if restored else f"上传“{found['client_name']}”") + (
         f"，{found['rows_read']} 行，{found['accepted']} 张排期"
     )
-    job_id = versions.publish(console, visit, "ledger", slug, content, ext, sha, note, before)
-    mark_published(console, found["id"], job_id)
-    consent = f"，已勾选“{preview['consent_label']}”" if preview.get("needs_consent") else ""
-    detail = (
-        f"{note}；新增 {preview.get('added', 0)} 张，不再提醒 {preview.get('dropped', 0)} 张，"
-        f"修改 {preview.get('changed', 0)} 张{consent}；上传编号 {found['id']}，SHA-256 {sha}，任务 {job_id}"
-    )
-    audit.record(console.db, visit.user.name, visit.address, "accept_ledger", slug, detail)
+    with console.db.transaction():  # the version, its job, the mark and the audit row
+        job_id = versions.record_publish(console, visit, "ledger", slug, content, ext, sha, note, before)
+        mark_published(console, found["id"], job_id)
+        consent = f"，已勾选“{preview['consent_label']}”" if preview.get("needs_consent") else ""
+        detail = (
+            f"{note}；新增 {preview.get('added', 0)} 张，不再提醒 {preview.get('dropped', 0)} 张，"
+            f"修改 {preview.get('changed', 0)} 张{consent}；上传编号 {found['id']}，SHA-256 {sha}，任务 {job_id}"
+        )
+        audit.record(console.db, visit.user.name, visit.address, "accept_ledger", slug, detail)
+    console.jobs.queue(job_id)
     return console.redirect(request, f"/jobs/{job_id}")
 
 

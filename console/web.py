@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from console import audit, errors, sessions, users, work
-from console.db import connect
+from console.db import SharedConnection, connect
 from console.jobs import JobQueue
 from console.refusals import SIGNED_OUT, RefusalLog
 from console.security import BodyTooLarge
@@ -44,7 +43,7 @@ class Console:
 
     def __init__(self, settings: ConsoleSettings, jobs: JobQueue | None = None) -> None:
         self.settings = settings
-        self.db: sqlite3.Connection = connect(settings.db)
+        self.db: SharedConnection = connect(settings.db)
         self.refusals = RefusalLog(self.db)
         self._by_header: dict[int, str] = {}  # user id → the cookie of the session single sign-on started
         self.jobs = jobs or JobQueue(settings)

@@ -7,6 +7,7 @@ import re
 from contextlib import closing
 
 import openpyxl
+import pytest
 from starlette.applications import Starlette
 
 from console.db import connect
@@ -179,3 +180,28 @@ def test_publishing_one_upload_eight_times_at_once_makes_one_job(
         (versions,) = db.execute("SELECT COUNT(*) FROM catalog_versions").fetchone()
     assert len(jobs) == 1 and versions == 1
     assert answers == [f"/jobs/{jobs[0]['id']}"] * 8  # each of them is shown the one job
+
+
+def test_a_publish_cut_off_halfway_leaves_nothing_and_can_be_made_again(
+    quiet_app: Starlette, settings: ConsoleSettings, clients: Clients, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Taking the upload, keeping the version, recording its job, marking the upload: one transaction."""
+    clerk = clients(quiet_app, "clerk_a")
+    content = edited_catalog(settings, "anshan", {(3, FIRST_LEAD): "到期前64个工作日"})
+    upload = clerk.submit(D, files={"file": ("目录.xlsx", content)}).headers["location"]
+
+    def cut_off(*args: object, **kwargs: object) -> int:
+        raise RuntimeError("the database went away after the version was kept")
+
+    console = quiet_app.state.console
+    monkeypatch.setattr(console.jobs, "record", cut_off)
+    assert clerk.submit(upload + "/publish", {"accept_warnings": "1"}).status_code == 500
+    with closing(connect(settings.db)) as db:
+        assert db.execute("SELECT COUNT(*) FROM catalog_versions").fetchone()[0] == 0
+        assert db.execute("SELECT COUNT(*) FROM jobs").fetchone()[0] == 0
+        assert db.execute("SELECT COUNT(*) FROM audit WHERE action = 'publish'").fetchone()[0] == 0
+    monkeypatch.undo()
+    again = clerk.submit(upload + "/publish", {"accept_warnings": "1"})
+    assert again.status_code == 303 and again.headers["location"].startswith("/jobs/")
+    with closing(connect(settings.db)) as db:
+        assert db.execute("SELECT COUNT(*) FROM catalog_versions").fetchone()[0] == 1
