@@ -57,7 +57,7 @@ browser:
 	bash .ci/install-axe
 
 pytest: $(STAMP) browser
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --maxprocesses=4
 
 # The date-sensitive tests again, as if the clock said four other days (a working day, a Saturday, the last
 # working day before 春节 2027, 2028-02-29): no test may depend on the day it runs.
@@ -68,7 +68,7 @@ test: lint types pytest dates
 
 # The edit loop: lint, types and every test but the browser ones, stopping at the first failure.
 check: lint types
-	$(BIN)/pytest -q -x -m "not browser"
+	$(BIN)/pytest -q -x -n auto --maxprocesses=4 -m "not browser"
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.schedule_bench
