@@ -8,13 +8,36 @@ made absolute once, when the settings are read; only the shipped demo data is fo
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 from portal.rules.text import yes_no
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def secret_file_values(
+    name: str, what: str, secret: str, error: Callable[[str], Exception]
+) -> dict[str, str]:
+    """Read a key=value settings file holding a secret (the SMTP password, the SMS platform's key) named by an
+    environment variable; '' reads nothing. It must live outside the project, never in the repository. what
+    names the file and secret what it holds, in the messages; error makes the exception raised."""
+    if not name:
+        return {}
+    path = Path(name).resolve()
+    if path.is_relative_to(PROJECT_ROOT):
+        raise error(
+            f"{what}“{name}”在项目文件夹内；{secret}不能放进代码仓库，请移到项目之外（如 /etc/jiaozao/）"
+        )
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except OSError as problem:
+        raise error(f"无法读取{what}“{name}”：{problem.strerror}") from None
+    pairs = (line.partition("=") for line in lines if "=" in line and not line.lstrip().startswith("#"))
+    return {key.strip(): value.strip() for key, _, value in pairs}
+
+
 DEMO_CATALOGS = PROJECT_ROOT / "catalogs"
 LEDGER_FOLDER = "_ledgers"  # inside a catalogs folder: where the demo keeps its 台账 files
 HOLIDAYS_FILE = "holidays.csv"

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
-from pathlib import Path
 from typing import TypeVar
 
-from generator.config import PROJECT_ROOT
+from generator.config import secret_file_values
 from generator.ledger.identifiers import is_email_address
 from generator.problems import JiaozaoError
 from generator.reminders.due import HolderGroup
@@ -49,7 +48,9 @@ class SmtpSettings:
     @classmethod
     def read(cls, environ: Mapping[str, str] = os.environ) -> SmtpSettings | None:
         """Return the settings, or None when no host is configured (then email is not sent)."""
-        values = _file_values(environ.get("JIAOZAO_SMTP_CONFIG", ""))
+        values = secret_file_values(
+            environ.get("JIAOZAO_SMTP_CONFIG", ""), "SMTP 配置文件", "密码", MailError
+        )
         values.update({k: v for k, v in environ.items() if k.startswith(PREFIX)})
         host = values.get(PREFIX + "HOST", "").strip()
         if not host:
@@ -76,22 +77,6 @@ def _number(values: Mapping[str, str], key: str, default: str, kind: Callable[[s
         return kind(text)
     except ValueError:
         raise MailError(f"{PREFIX}{key} 的值“{text}”不是数字") from None
-
-
-def _file_values(name: str) -> dict[str, str]:
-    if not name:
-        return {}
-    path = Path(name).resolve()
-    if path.is_relative_to(PROJECT_ROOT):
-        raise MailError(
-            f"SMTP 配置文件“{name}”在项目文件夹内；密码不能放进代码仓库，请移到项目之外（如 /etc/jiaozao/）"
-        )
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except OSError as error:
-        raise MailError(f"无法读取 SMTP 配置文件“{name}”：{error.strerror}") from None
-    pairs = (line.partition("=") for line in lines if "=" in line and not line.lstrip().startswith("#"))
-    return {key.strip(): value.strip() for key, _, value in pairs}
 
 
 def header_text(text: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -186,17 +186,42 @@ class SmsFile:
     content: bytes
 
 
+def open_registry(path: Path, schema: str) -> sqlite3.Connection:
+    """Open the 登记簿 database (private: 0600 in a 0700 folder) with its tables from schema; RegistryError in
+    words when it cannot be opened. The reminders and the SMS outbox both live in it."""
+    try:
+        private_database(path)  # names and telephone numbers: 0600, its folder 0700
+        db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.executescript(schema)
+        return db
+    except (OSError, sqlite3.Error) as error:
+        raise RegistryError(f"无法打开登记簿“{path}”：{error}。请检查路径和权限（可用 --db 指定）") from error
+
+
+@contextmanager
+def registry_transaction(db: sqlite3.Connection, path: Path) -> Iterator[sqlite3.Connection]:
+    """One IMMEDIATE transaction on the 登记簿: all of the block or, with a RegistryError in words, none."""
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+    except sqlite3.Error as error:
+        raise RegistryError(f"写入登记簿“{path}”失败：{error}。登记簿保持原样，请重试") from error
+
+
 class Registry:
     """The 登记簿 database."""
 
     def __init__(self, path: Path):
         self.path = path
+        self._db = open_registry(path, _SCHEMA)
         try:
-            private_database(path)  # names and telephone numbers: 0600, its folder 0700
-            self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.executescript(_SCHEMA)
             columns = {str(row[1]) for row in self._db.execute("PRAGMA table_info(reminders)")}
             if "supersedes" not in columns:  # a 登记簿 from before corrections existed
                 self._db.execute("ALTER TABLE reminders ADD COLUMN supersedes INTEGER")
@@ -215,18 +240,8 @@ class Registry:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-        except sqlite3.Error as error:
-            raise RegistryError(f"写入登记簿“{self.path}”失败：{error}。登记簿保持原样，请重试") from error
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return registry_transaction(self._db, self.path)
 
     def add(self, records: Iterable[ReminderRecord]) -> int:
         """Add records in one transaction; return how many were new (repeats of a recorded act add nothing)."""

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from generator.reminders.registry import RegisteredCertificate, RegistryError
+from generator.reminders.registry import (
+    RegisteredCertificate,
+    open_registry,
+    registry_transaction,
+)
 
 WAITING, SUBMITTING, SUBMITTED, DELIVERED, FAILED, NO_RECEIPT = (
     "待发送",
@@ -119,16 +123,7 @@ class SmsOutbox:
 
     def __init__(self, path: Path, provider: str = ""):
         self.path, self.provider = path, provider
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.executescript(_SCHEMA)
-        except (OSError, sqlite3.Error) as error:
-            raise RegistryError(
-                f"无法打开登记簿“{path}”：{error}。请检查路径和权限（可用 --db 指定）"
-            ) from error
+        self._db = open_registry(path, _SCHEMA)  # private like the reminders beside it
 
     def close(self) -> None:
         self._db.close()
@@ -139,18 +134,8 @@ class SmsOutbox:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-        except sqlite3.Error as error:
-            raise RegistryError(f"写入登记簿“{self.path}”失败：{error}。登记簿保持原样，请重试") from error
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return registry_transaction(self._db, self.path)
 
     def queue(self, day: date, candidates: Iterable[Candidate], daily_cap: int) -> list[Held]:
         """Queue the day's messages in one transaction; return those held back (already queued, caps).

@@ -7,10 +7,9 @@ import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlsplit
 
-from generator.config import PROJECT_ROOT
+from generator.config import secret_file_values
 from generator.problems import JiaozaoError
 
 PREFIX = "JIAOZAO_SMS_"
@@ -60,7 +59,9 @@ class SmsSettings:
     @classmethod
     def read(cls, environ: Mapping[str, str] = os.environ) -> SmsSettings | None:
         """Return the settings, or None when no provider is set (SMS then go by file); every fault is named."""
-        values = _file_values(environ.get(PREFIX + "CONFIG", ""))
+        values = secret_file_values(
+            environ.get(PREFIX + "CONFIG", ""), "短信平台配置文件", "密钥", SmsSettingsError
+        )
         values.update({k: v.strip() for k, v in environ.items() if k.startswith(PREFIX)})
         provider = values.get(PREFIX + "PROVIDER", "").strip().lower()
         if not provider or provider == "file":
@@ -114,19 +115,3 @@ def _number(values: Mapping[str, str], key: str, default: str, faults: list[str]
         faults.append(f"{PREFIX}{key} 的值“{text}”应是正数")
         return float(default)
     return number
-
-
-def _file_values(name: str) -> dict[str, str]:
-    if not name:
-        return {}
-    path = Path(name).resolve()
-    if path.is_relative_to(PROJECT_ROOT):
-        raise SmsSettingsError(
-            f"短信平台配置文件“{name}”在项目文件夹内；密钥不能放进代码仓库，请移到项目之外（如 /etc/jiaozao/）"
-        )
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except OSError as error:
-        raise SmsSettingsError(f"无法读取短信平台配置文件“{name}”：{error.strerror}") from None
-    pairs = (line.partition("=") for line in lines if "=" in line and not line.lstrip().startswith("#"))
-    return {key.strip(): value.strip() for key, _, value in pairs}
