@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from console.loaded import input_stamp
+from console.loaded import input_stamp, loaded_if_ready
 from console.settings import ConsoleSettings
 from console.work import Files, ProblemRow, department_ledger, problem_row, published, today_of
 from generator.catalog.model import Catalogs
@@ -88,5 +88,11 @@ def refused(settings: ConsoleSettings, slug: str) -> Refused:
 
 
 def refused_count(settings: ConsoleSettings, slug: str) -> int:
-    """Return how many certificates of the department's 台账 are not scheduled for errors (今日提醒 says so)."""
-    return refused(settings, slug).rows
+    """Return how many certificates of the department's 台账 are not scheduled for errors (今日提醒 says so):
+    from the province's 台账 already in memory when it is (reading the department's file again made the first
+    今日提醒 of a million-row 台账 take 11 s), else from the department's file."""
+    day = loaded_if_ready(settings)
+    if day is None:
+        return refused(settings, slug).rows
+    files = workflow.department_files(settings.inputs.ledgers, day.inputs.catalogs, slug)
+    return workflow.refused_row_count(day.inputs.problems.items, files)

@@ -54,7 +54,7 @@ def load_ledgers_apart(
     unread: dict[str, list[Problem]] = {}
     for file, slug in files:
         department = catalogs.department(slug)
-        part = _file_part(file, _shown(file), department, catalogs, cache)
+        part = _file_part(file, shown_path(file), department, catalogs, cache)
         rows_read, rejected = rows_read + part.rows_read, rejected + part.rejected
         rows_of[slug] += part.rows_read
         problems.extend(part.problems)
@@ -64,7 +64,7 @@ def load_ledgers_apart(
         if part.columns.item:
             offset = catalogs.items.index(department.items[0]) if department.items else 0
             _merge(columns, part.columns, offset, len(shown_files))
-            shown_files.extend(part.sources or [_shown(file)])
+            shown_files.extend(part.sources or [shown_path(file)])
             file_slugs.extend([slug] * len(part.sources or [file]))
         if progress is not None:
             progress(part.rows_read)
@@ -75,7 +75,7 @@ def load_ledgers_apart(
         fix = (
             "请把业务系统导出的台账（.xlsx 或 .csv，文件名以部门代号开头）放进这个文件夹，或用 --ledgers 指定"
         )
-        problems.append(Problem(_shown(path), message, fix, level=Level.WARNING))
+        problems.append(Problem(shown_path(path), message, fix, level=Level.WARNING))
     rejected += _drop_cross_file_duplicates(columns, file_slugs, shown_files, problems)
     return LedgersApart(Ledger.from_columns(shown_files, columns, rows_read, rejected), problems, unread)
 
@@ -89,7 +89,7 @@ def _departments_without_rows(path: Path, catalogs: Catalogs, rows_of: dict[str,
             fix = (
                 f"请把该部门的台账放进台账文件夹，文件名或所在文件夹名以 {slug} 开头，如 {slug}-2026-11.xlsx"
             )
-            problems.append(Problem(_shown(path), message, fix, level=Level.WARNING))
+            problems.append(Problem(shown_path(path), message, fix, level=Level.WARNING))
     return problems
 
 
@@ -211,7 +211,7 @@ def _drop_cross_file_duplicates(
     return len(drop)
 
 
-def _shown(file: Path) -> str:
+def shown_path(file: Path) -> str:
     """Return a path as staff would type it: relative to the working folder when inside it."""
     try:
         return str(file.resolve().relative_to(Path.cwd()))

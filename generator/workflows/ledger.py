@@ -15,7 +15,7 @@ from pathlib import Path
 from generator.atomic import replacing
 from generator.catalog.model import Catalogs
 from generator.ledger.files import find_ledger_files
-from generator.ledger.load import load_ledgers
+from generator.ledger.load import load_ledgers, shown_path
 from generator.ledger.model import Ledger
 from generator.problems import JiaozaoError, Level, Problem
 
@@ -200,6 +200,13 @@ def department_files(root: Path, catalogs: Catalogs, slug: str) -> list[Path]:
     """Return the department's 台账 files under root (the --ledgers folder)."""
     found, _ = find_ledger_files(root, catalogs)
     return [file for file, owner in found if owner == slug]
+
+
+def refused_row_count(problems: Iterable[Problem], files: Sequence[Path]) -> int:
+    """How many rows of these 台账 files are kept out of the schedule by the errors among problems: one
+    department's count from a load of every department, without reading its files again."""
+    shown = {shown_path(file) for file in files}
+    return len({(p.file, p.row) for p in problems if p.level is Level.ERROR and p.row and p.file in shown})
 
 
 def fingerprint(files: Sequence[Path]) -> str:
