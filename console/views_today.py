@@ -14,7 +14,7 @@ from console.paging import page_of
 from console.views_catalog import download, received
 from console.web import Console, Visit
 from console.work_ledger import refused_count
-from generator.reminders.due import HolderGroup
+from generator.reminders.due import HolderGroup, gets_email
 from generator.reminders.registry import CHANNELS, RESULTS
 
 PAGE = 50
@@ -127,7 +127,7 @@ async def _today(
         "second": sum(1 for h in holders for r in h.group.reminders if r.kind == "二次"),
         "final": sum(1 for h in holders for r in h.group.reminders if r.kind == "临期"),
         "unreachable": sum(1 for h in holders if h.group.unreachable),
-        "mobile": sum(h.mobile for h in holders), "email": sum(h.email for h in holders),
+        "mobile": sum(h.mobile for h in holders), "email": sum(gets_email(h.group) for h in holders),
         "sms": len(item.sms) if item else 0, "recorded": len(entries),
     }  # fmt: skip
     counts["ledger_refused"] = await run_in_threadpool(refused_count, console.settings, slug)  # 台账错误

@@ -240,6 +240,11 @@ def usable_email(text: str) -> bool:
     return is_email_address(text.strip())
 
 
+def gets_email(group: HolderGroup) -> bool:
+    """Return whether the day's e-mail goes to this holder: one usable address, and not 临期 (staff's call)."""
+    return bool(group.email) and usable_email(group.email) and group.kind != FINAL
+
+
 def contact_problems(reminder: DueReminder) -> list[Problem]:
     """Return what keeps a reminder from the phone, SMS or email channel, located in its ledger row."""
     phone, where = reminder.phone, (reminder.file, "", reminder.row)
