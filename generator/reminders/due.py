@@ -30,7 +30,7 @@ from generator.ledger.identifiers import is_email_address, is_landline, is_mobil
 from generator.ledger.model import Ledger
 from generator.problems import Level, Problem
 from generator.reminders.reachability import ContactHistory, declined, unreachable_reasons
-from generator.reminders.registry import DoneKey, RegisteredCertificate
+from generator.reminders.registry import DoneKey, RegisteredCertificate, certificate_key
 from generator.schedule import NO_DATE, Schedule
 from portal.rules.china import chinese_date
 from portal.rules.status import deadline_passed as passed_on
@@ -145,6 +145,7 @@ def due_reminders(
     if departments is not None and len(candidates):
         wanted = np.array([item.department in departments for item in catalogs.items] or [False])
         candidates = candidates[wanted[ledger.item[candidates]]]
+    reach = _holder_reach(ledger, catalogs, candidates, history) if batch is None else {}
     due = []
     for i in candidates.tolist():
         item = catalogs.items[ledger.item[i]]
@@ -157,7 +158,7 @@ def due_reminders(
             continue
         first_done, second_done = (*key, FIRST) in done, (*key, SECOND) in done
         second, final = int(schedule.second[i]), int(schedule.final[i]) if len(schedule.final) else NO_DATE
-        unreachable = tuple(unreachable_reasons(history, key, ledger.phone[i]))
+        unreachable = reach.get(_holder_of(ledger, item, i), ())
         if (*key, FINAL) in done:
             continue  # a done 临期 settles every stage
         if batch is None and final != NO_DATE and (final <= today or unreachable):
@@ -170,6 +171,40 @@ def due_reminders(
             first = min(int(schedule.first[i]), today)
             due.append(_reminder(ledger, schedule, i, certificate, item, FIRST, first, False))
     return due
+
+
+def holder_key(department: str, holder: str, contact: str, phone: str, email: str) -> tuple[str, str, str]:
+    """Return who a holder is within a department: the name, and the phone (or, without one, contact or email)."""
+    phone = phone.strip()
+    return (
+        department,
+        holder.strip(),
+        normalize_phone(phone) if phone else (contact.strip() or email.strip()),
+    )
+
+
+def _holder_of(ledger: Ledger, item: CatalogItem, i: int) -> tuple[str, str, str]:
+    return holder_key(item.department, ledger.holder[i], ledger.contact[i], ledger.phone[i], ledger.email[i])
+
+
+def _holder_reach(
+    ledger: Ledger, catalogs: Catalogs, rows: np.ndarray, history: ContactHistory
+) -> dict[tuple[str, str, str], tuple[str, ...]]:
+    """Return why each holder among these rows is 联系不上 (holders reachable as far as we know left out)."""
+    if not (history.sms_failed or history.wrong or history.no_answer):
+        return {}
+    keys: dict[tuple[str, str, str], list[tuple[str, str, str]]] = {}
+    phones: dict[tuple[str, str, str], str] = {}
+    for i in rows.tolist():
+        item = catalogs.items[ledger.item[i]]
+        holder = _holder_of(ledger, item, i)
+        expires = date.fromordinal(int(ledger.expires[i])).isoformat()
+        keys.setdefault(holder, []).append(
+            (item.department, certificate_key(ledger.number[i], ledger.holder[i], item.certificate), expires)
+        )
+        phones.setdefault(holder, ledger.phone[i])
+    found = {holder: tuple(unreachable_reasons(history, k, phones[holder])) for holder, k in keys.items()}
+    return {holder: reasons for holder, reasons in found.items() if reasons}
 
 
 def _reminder(
@@ -194,8 +229,7 @@ def group_by_holder(reminders: list[DueReminder], catalogs: Catalogs) -> list[Ho
     groups: dict[tuple[str, str, str], HolderGroup] = {}
     for reminder in reminders:
         slug = reminder.certificate.department
-        reach = normalize_phone(reminder.phone) if reminder.phone else (reminder.contact or reminder.email)
-        key = (slug, reminder.certificate.holder.strip(), reach)
+        key = holder_key(slug, reminder.certificate.holder, reminder.contact, reminder.phone, reminder.email)
         group = groups.get(key)
         if group is None:
             group = groups[key] = HolderGroup(

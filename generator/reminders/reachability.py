@@ -1,8 +1,9 @@
 """Who cannot be reached (联系不上), and who said they will not renew (持证人表示不再延续): the one rule.
 
-A certificate's holder is 联系不上 when every channel has failed, that is when at least one of these holds
+A holder (the same name and phone within a department, as the day's list groups them) is 联系不上 when every
+channel has failed, that is when at least one of these holds
 - the SMS platform said the number fails for good (短信：空号 or 拒收, the outbox's permanent classes),
-- a standing 登记簿 record for the certificate says 号码有误,
+- a standing 登记簿 record for one of the holder's certificates says 号码有误,
 - standing records say 未接通 on three different days,
 and no standing record says the holder was reached (a done result) on or after the day of the latest failed
 call. An SMS failure has no day of its own in this rule: a holder reached by any channel since is not 联系不上.
@@ -13,6 +14,7 @@ when stays in the 登记簿, and the plan reads it from there.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -57,22 +59,28 @@ def load_history(registry: Registry) -> ContactHistory:
     return history
 
 
-def unreachable_reasons(history: ContactHistory, key: CertificateKey, phone: str) -> list[str]:
-    """Return why the holder of a certificate is 联系不上 (empty: not, or reached since the last failure)."""
+def unreachable_reasons(history: ContactHistory, keys: Sequence[CertificateKey], phone: str) -> list[str]:
+    """Return why a holder is 联系不上 (empty: not, or reached since the last failure).
+
+    keys: the holder's certificates (one department, one holder and phone): a number wrong for one of them is
+    wrong for all, and a holder reached about any of them has been reached.
+    """
+    if not keys or not (history.sms_failed or history.wrong or history.no_answer):
+        return []
     reasons = []
-    sms = history.sms_failed.get((key[0], normalize_phone(phone))) if phone.strip() else None
+    sms = history.sms_failed.get((keys[0][0], normalize_phone(phone))) if phone.strip() else None
     if sms:
         reasons.append(f"短信：{sms}")
-    wrong = history.wrong.get(key, [])
+    wrong = sorted((r for key in keys for r in history.wrong.get(key, [])), key=lambda r: r.reminded_on)
     if wrong:
         reasons.append(f"号码有误（{wrong[-1].reminded_on.isoformat()} {wrong[-1].by_whom}）")
-    days = sorted({r.reminded_on for r in history.no_answer.get(key, [])})
+    days = sorted({r.reminded_on for key in keys for r in history.no_answer.get(key, [])})
     if len(days) >= NO_ANSWER_DAYS:
         reasons.append(f"{len(days)} 天未接通（{'、'.join(d.isoformat() for d in days)}）")
     if not reasons:
         return []
     failed_calls = [r.reminded_on for r in wrong] + days
-    reached = history.reached.get(key)
+    reached = max((history.reached[key] for key in keys if key in history.reached), default=None)
     if reached is not None and (not failed_calls or reached >= max(failed_calls)):
         return []  # reached by some channel since: not every channel has failed
     return reasons

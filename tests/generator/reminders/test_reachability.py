@@ -27,6 +27,16 @@ ROWS = [
     ["丙宾馆", LICENCE, "WJ-3", "2026-10-30", "赵", "13800138002", "", ""],  # number wrong
     ["丁浴池", LICENCE, "WJ-4", "2026-10-09", "钱", "13800138003", "", ""],  # will not renew
     ["戊商场", LICENCE, "WJ-5", "2026-10-09", "孙", "13800138004", "", "已申请延续"],  # applied
+    [
+        "丙宾馆",
+        "饮用水供水单位卫生许可延续",
+        "WJ-6",
+        "2026-10-30",
+        "赵",
+        "138 0013 8002",
+        "",
+        "",
+    ],  # same holder
 ]
 
 
@@ -91,7 +101,7 @@ def test_never_answered_on_three_days_is_unreachable_and_on_the_final_list_early
     _record(settings, ROWS[1], "2026-10-10", "已告知", FINAL)  # reached at last: no longer 联系不上
     with Registry(settings.db) as registry:
         history = load_history(registry)
-    assert unreachable_reasons(history, _certificate(ROWS[1]).key, ROWS[1][5]) == []
+    assert unreachable_reasons(history, [_certificate(ROWS[1]).key], ROWS[1][5]) == []
 
 
 def test_a_wrong_number_is_unreachable_and_listed_in_the_remind_output(
@@ -104,7 +114,12 @@ def test_a_wrong_number_is_unreachable_and_listed_in_the_remind_output(
     assert main(["remind", *args, "--today", "2026-10-08", "--out", str(out), "--dry-run"]) == 0
     sheet = openpyxl.load_workbook(out / DEPT / UNREACHABLE_FILE).active
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
-    assert [(r[1], r[6], r[9]) for r in rows] == [("丙宾馆", "WJ-3", "号码有误（2026-09-30 张三）")]
+    assert [
+        (r[1], r[6], r[9]) for r in rows
+    ] == [  # a number wrong for one certificate is wrong for the holder
+        ("丙宾馆", "WJ-3", "号码有误（2026-09-30 张三）"),
+        ("丙宾馆", "WJ-6", "号码有误（2026-09-30 张三）"),
+    ]
     assert "2026-09-30 首次 电话 号码有误 张三" in str(rows[0][10])
     assert sheet.cell(3, 4).data_type == "s"  # the phone number stays text
 
