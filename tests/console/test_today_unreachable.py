@@ -77,3 +77,11 @@ def test_the_final_stage_is_counted_and_can_be_filtered(quiet_app: Starlette, cl
     shown = clerk.get(f"{D}/today?kind=临期").text
     assert bool(holder_forms(shown)) == (counted.group(1) != "0")
     assert all(any(p.endswith("\t临期") for p in form) for form in holder_forms(shown))
+
+
+def test_the_certificate_page_gives_the_final_date(quiet_app: Starlette, clients: Clients) -> None:
+    clerk = clients(quiet_app, "clerk_a")
+    picks = holder_forms(clerk.get(f"{D}/today").text)[0]
+    number = picks[0].split("\t")[0]
+    page = text_of(clerk.get(f"{D}/certificates/{number}").text)
+    assert re.search(r"临期提醒日期 ?\d{4}-\d\d-\d\d", page), page
