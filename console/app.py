@@ -133,6 +133,8 @@ def _day_routes(route: Callable[..., Route], dept: str) -> list[Route]:
         route(dept + "/today/sms.csv", today.sms_file),
         route(dept + "/today/letters", today.letters),
         route(dept + "/today/letters/{n}", today.letters),
+        route(dept + "/unreachable", today.unreachable_page),
+        route(dept + "/unreachable.xlsx", today.unreachable_file),
         route(dept + "/records", records.records_page),
         route(dept + "/records.xlsx", records.records_xlsx),
         route(dept + "/records/{id}/correct", today.correct, ("POST",)),

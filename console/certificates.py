@@ -40,6 +40,7 @@ class CertificateRow:
     status: str
     contact: str
     phone: str
+    final: str = ""  # 临期提醒日期 (staff phone or visit), "" where the holder has applied
 
 
 def certificates(settings: ConsoleSettings, slug: str) -> list[CertificateRow]:
@@ -97,6 +98,7 @@ def table_rows(
     items = catalogs.items
     picked = np.asarray(rows, dtype=np.int64)
     expires, first, second = (_dates(a[picked]) for a in (ledger.expires, schedule.first, schedule.second))
+    final = _dates(schedule.final[picked]) if len(schedule.final) else [""] * len(picked)
     return [
         CertificateRow(
             ledger.number[i],
@@ -109,6 +111,7 @@ def table_rows(
             staff_label(int(schedule.status[i]), bool(ledger.applied[i])),
             ledger.contact[i],
             ledger.phone[i],
+            final[k],
         )
         for k, i in enumerate(picked.tolist())
     ]

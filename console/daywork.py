@@ -27,6 +27,7 @@ from generator.reminders.outbox import EmailReport
 from generator.reminders.registry import CHANNELS, RESULTS, Entry, Registry, ReminderRecord, SmsFile
 from generator.reminders.results import due_groups, pick_of, results_for
 from generator.reminders.sms import fill, sign
+from generator.reminders.unreachable import unreachable_content
 from generator.reminders.worklist import worklist_content, worklist_rows
 from generator.workflows.record import (
     RecordResult,
@@ -272,3 +273,16 @@ def entries(
 def count(settings: ConsoleSettings, slug: str, where: str = "", values: tuple[object, ...] = ()) -> int:
     with Registry(settings.inputs.db) as registry:
         return registry.count(slug, where, values)
+
+
+def unreachable_groups(settings: ConsoleSettings, slug: str) -> list[HolderGroup]:
+    """Return the department's holders 联系不上 today (the plan's rule, generator/reminders/reachability.py)."""
+    item = department_work(day_plan(settings, slug), slug)
+    return item.unreachable if item else []
+
+
+def unreachable_bytes(settings: ConsoleSettings, slug: str, shown: bool) -> bytes:
+    """Return 联系不上.xlsx of the department, made in memory; contacts masked unless shown (sees_contacts)."""
+    title = loaded_day(settings).inputs.catalogs.department(slug).name
+    groups = [group_for(g, shown) for g in unreachable_groups(settings, slug)]
+    return unreachable_content(title, groups)

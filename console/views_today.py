@@ -14,11 +14,11 @@ from console.paging import page_of
 from console.views_catalog import download, received
 from console.web import Console, Visit
 from console.work_ledger import refused_count
-from generator.reminders.due import HolderGroup
+from generator.reminders.due import HolderGroup, gets_email
 from generator.reminders.registry import CHANNELS, RESULTS
 
 PAGE = 50
-KINDS = ("首次", "二次")
+KINDS = ("临期", "首次", "二次")
 REACH = {"电话": "有电话", "短信": "有手机号（可发短信）", "电子邮件": "有邮箱", "函告": "没有电话（函告）"}
 # The letters' own page style is inline (print layout); nothing in them runs, and they cannot be framed.
 LETTER_CSP = (
@@ -63,7 +63,8 @@ def _holders(work: daywork.DayWork, slug: str, tried: dict[str, list[str]]) -> l
                 "、".join(sorted(deadlines)), [t for p in picks for t in tried.get(p, [])],
             )
         )  # fmt: skip
-    return sorted(rows, key=lambda h: (h.days_left, h.number))
+    # 临期 first (staff phone or visit, whatever came before), then by days left
+    return sorted(rows, key=lambda h: (h.group.kind != "临期", h.days_left, h.number))
 
 
 def _shown(holders: list[Holder], f: dict[str, str]) -> list[Holder]:
@@ -124,7 +125,9 @@ async def _today(
         "certificates": sum(len(h.group.reminders) for h in holders), "holders": len(holders),
         "first": sum(1 for h in holders for r in h.group.reminders if r.kind == "首次"),
         "second": sum(1 for h in holders for r in h.group.reminders if r.kind == "二次"),
-        "mobile": sum(h.mobile for h in holders), "email": sum(h.email for h in holders),
+        "final": sum(1 for h in holders for r in h.group.reminders if r.kind == "临期"),
+        "unreachable": sum(1 for h in holders if h.group.unreachable),
+        "mobile": sum(h.mobile for h in holders), "email": sum(gets_email(h.group) for h in holders),
         "sms": len(item.sms) if item else 0, "recorded": len(entries),
     }  # fmt: skip
     counts["ledger_refused"] = await run_in_threadpool(refused_count, console.settings, slug)  # 台账错误
@@ -258,6 +261,29 @@ async def correct(console: Console, request: Request) -> Response:
             request, f"/departments/{slug}/certificates/{quote(r.certificate.number, safe='')}"
         )
     return console.redirect(request, f"/departments/{slug}/{to}")
+
+
+async def unreachable_page(console: Console, request: Request) -> Response:
+    """联系不上: the department's holders every channel failed for, each attempt listed, for a letter or a visit."""
+    slug = request.path_params["slug"]
+    visit = console.readable(request, slug)
+    department = await run_in_threadpool(loaded.usable_department, console.settings, slug)
+    groups = await run_in_threadpool(daywork.unreachable_groups, console.settings, slug)
+    sees = privacy.sees_contacts(visit.user, slug)
+    return console.page(
+        request, "unreachable.html", slug=slug, department=department, today=work.today_of(console.settings),
+        groups=[privacy.group_for(g, sees) for g in groups], sees=sees, tab="today",
+    )  # fmt: skip
+
+
+async def unreachable_file(console: Console, request: Request) -> Response:
+    """联系不上.xlsx, made in memory (contacts masked for all but the department's own staff)."""
+    slug = request.path_params["slug"]
+    visit = console.readable(request, slug)
+    await run_in_threadpool(loaded.usable_department, console.settings, slug)
+    shown = privacy.sees_contacts(visit.user, slug)
+    content = await run_in_threadpool(daywork.unreachable_bytes, console.settings, slug, shown)
+    return download(content, f"{slug}-联系不上.xlsx", "xlsx")
 
 
 async def upload_worklist(console: Console, request: Request) -> Response:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 
-from generator.catalog.model import CatalogItem, Catalogs
+from generator.catalog.model import CatalogItem, Catalogs, final_of
 from generator.ledger.model import BoolArray, IntArray, Ledger
 from generator.phrases import LeadTime, Unit
 from generator.problems import Level, Problem
@@ -32,6 +32,9 @@ class Schedule:
     days_left: IntArray  # 期满日期 − today; 0 is the last valid day
     status: IntArray  # Status values
     late: BoolArray  # a reminder falls after the statutory application deadline
+    final: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # 临期提醒日期 (staff phone or visit), NO_DATE where the holder has applied for renewal
+    final_estimated: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
 
 
 def reminder_date(calendar: WorkdayCalendar, expiry: date, rule: LeadTime) -> tuple[date, bool]:
@@ -92,6 +95,11 @@ def compute_schedule(ledger: Ledger, catalogs: Catalogs, calendar: WorkdayCalend
     # The second reminder is only for holders who have not applied for renewal yet.
     second = np.where(ledger.applied, NO_DATE, second)
     second_est &= second != NO_DATE
+    final, final_est = apply_rule(
+        calendar, ledger.expires, *_rule_arrays([final_of(i) for i in items], ledger.item)
+    )
+    final = np.where(ledger.applied, NO_DATE, final)
+    final_est &= final != NO_DATE
     deadlines = _rule_arrays([i.guide.deadline for i in items], ledger.item)
     deadline, _ = apply_rule(calendar, ledger.expires, *deadlines, settle=False)
     has_deadline = deadline != NO_DATE
@@ -108,6 +116,8 @@ def compute_schedule(ledger: Ledger, catalogs: Catalogs, calendar: WorkdayCalend
         days_left,
         np.asarray(status, dtype=np.int64),
         late,
+        final,
+        final_est,
     )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.catalog.model import RenewalGuide
-from generator.phrases import LeadTime, parse_lead_time
+from generator.phrases import LeadTime, Unit, parse_lead_time
 from generator.problems import Level, PhraseError, Problem
 from portal.rules.text import split_list
 from portal.rules.yamlfile import Section, YamlIssue, load_yaml
@@ -24,6 +24,7 @@ DEPARTMENT_KEYS = {
     "网上办理": "网上办理地址",
     "首次提醒时限": "目录未写时的首次提醒时限",
     "二次提醒时限": "目录未写时的二次提醒时限",
+    "临期提醒时限": "临期（工作人员电话或上门）提醒时限，目录未写时用；默认到期前3个工作日",
     "提醒方式": "提醒方式（列表）",
     "每月叫早": "是否每月15日集中叫早（是/否）",
     "短信签名": "短信末尾【】中的签名（默认用名称）",
@@ -35,6 +36,7 @@ GUIDE_KEYS = ("法定申请时限", "法律依据", "办理地点", "网上办�
 RENEWAL_KEYS = {"默认": "对所有证照生效的办事指南", "证照": "每种证照与默认不同的内容（列表）"}
 _ENTRY_KEYS = dict.fromkeys(("证照名称", "事项名称", *GUIDE_KEYS), "")
 _LEAD_EXAMPLE = "到期前90个工作日"
+FINAL_DEFAULT = LeadTime(3, Unit.WORKDAY, "到期前3个工作日")  # 临期: staff phone or visit (许昌 许证闹钟)
 
 
 @dataclass
@@ -44,6 +46,7 @@ class DepartmentFacts:
     values: dict[str, Any]
     first_default: LeadTime | None
     second_default: LeadTime | None
+    final_default: LeadTime = FINAL_DEFAULT
 
     def text(self, key: str) -> str:
         value = self.values.get(key)
@@ -102,8 +105,29 @@ def load_department_facts(path: Path, shown_as: str, problems: list[Problem]) ->
         section.problem("名称", "缺少“名称”", "请填写部门名称，如“名称: 鞍山市行政审批局”")
     first = _lead_time(section, "首次提醒时限")
     second = _lead_time(section, "二次提醒时限")
+    final = final_lead_time(section.text("临期提醒时限", example="到期前3个工作日"))
+    if isinstance(final, PhraseError):
+        section.problem("临期提醒时限", final.message, final.fix, section.text("临期提醒时限"))
     problems.extend(yaml_problems(shown_as, issues))
-    return DepartmentFacts(values, first, second)
+    return DepartmentFacts(values, first, second, final if isinstance(final, LeadTime) else FINAL_DEFAULT)
+
+
+def final_lead_time(text: str) -> LeadTime | PhraseError | None:
+    """Return the 临期提醒时限 written in text: a bare number is that many working days (个工作日)."""
+    text = text.strip()
+    if not text:
+        return None
+    if text.isdigit():
+        text = f"到期前{int(text)}个工作日"
+    try:
+        lead = parse_lead_time(text)
+    except PhraseError as error:
+        return error
+    if lead.amount < 1:
+        return PhraseError(
+            "临期提醒时限至少为 1 个工作日", "请写成“到期前3个工作日”或一个大于 0 的数字，如 3"
+        )
+    return lead
 
 
 def _lead_time(

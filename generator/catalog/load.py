@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator.catalog.facts import DepartmentFacts, GuideEntry, load_department_facts, load_guides
+from generator.catalog.facts import (
+    DepartmentFacts,
+    GuideEntry,
+    final_lead_time,
+    load_department_facts,
+    load_guides,
+)
 from generator.catalog.model import CatalogItem, Catalogs, Department, RenewalGuide
 from generator.catalog.schema import CATALOG_COLUMNS
 from generator.phrases import LeadTime, Validity, parse_lead_time, parse_validity
@@ -14,7 +20,9 @@ from generator.tabular import Sheet, Table, cell_text, invisible_cells, locate_h
 from portal.rules.text import clean_text, normalize_name, split_list
 
 CATALOG_NAMES = ("catalog.xlsx", "catalog.csv")
-_SINGLE_LINE = ("seq", "matter", "certificate", "office", "validity", "first_lead", "second_lead", "method")
+_SINGLE_LINE = (
+    "seq", "matter", "certificate", "office", "validity", "first_lead", "second_lead", "final_lead", "method",
+)  # fmt: skip
 
 
 def department_dirs(root: Path) -> list[Path]:
@@ -185,6 +193,7 @@ def _department(
         sms_signature_given=bool(facts.text("短信签名")),
         sms_template_code=facts.text("短信模板编号"),
         sms_template_params=facts.values.get("短信模板参数") or (),
+        final_default=facts.final_default,
     )
 
 
@@ -220,6 +229,7 @@ class _RowContext:
                 "二次提醒时限不比首次提醒时限更接近期满日",
                 "二次提醒应晚于首次提醒，如首次“到期前90个工作日”、二次“到期前10个工作日”",
             )
+        final = self._final(row, second or first)
         if (
             first
             and validity
@@ -237,8 +247,21 @@ class _RowContext:
         return CatalogItem(
             self.slug, self.text(row, "seq"), matter or certificate, certificate or matter, self.text(row, "office"),
             validity, first, second, methods, RenewalGuide(None, "", "", "", (), ""), row + 1, cells,
-            first_default, second_default,
+            first_default, second_default, final,
         )  # fmt: skip
+
+    def _final(self, row: int, earlier: LeadTime | None) -> LeadTime:
+        """Return the row's 临期提醒时限 (the department's where the cell is empty); an unreadable one is an error."""
+        found = final_lead_time(self.text(row, "final_lead"))
+        if isinstance(found, PhraseError):
+            self.problem(row, "final_lead", found.message, found.fix)
+            return self.facts.final_default
+        final = found or self.facts.final_default
+        if found is not None and earlier is not None and final.approx_days() >= earlier.approx_days():
+            message = f"临期提醒时限（{final.text}）不比前一次提醒（{earlier.text}）更接近期满日"
+            fix = "临期提醒应在最后一次提醒之后，如“到期前3个工作日”"
+            self.problem(row, "final_lead", message, fix, Level.WARNING)
+        return final
 
     def _validity(self, row: int) -> Validity | None:
         text = self.text(row, "validity")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.phrases import LeadTime, Validity
+from generator.phrases import LeadTime, Unit, Validity
 
 SAMPLE_MARK = "【示例】"
 
@@ -44,6 +44,14 @@ class CatalogItem:
     cells: tuple[str, ...]  # the row as written, in header order, for publishing unchanged
     first_from_default: bool = False
     second_from_default: bool = False
+    final: LeadTime | None = (
+        None  # 临期提醒时限: staff phone or visit; None only for items made by hand in code
+    )
+
+
+def final_of(item: CatalogItem) -> LeadTime:
+    """Return an item's 临期提醒时限 (到期前3个工作日 where nothing says otherwise)."""
+    return item.final or LeadTime(3, Unit.WORKDAY, "到期前3个工作日")
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,7 @@ class Department:
     )
     sms_template_code: str = ""  # 短信模板编号 on the SMS platform; empty: SMS go by file
     sms_template_params: tuple[tuple[str, str], ...] = ()  # 短信模板参数: variable → text with placeholders
+    final_default: LeadTime | None = None  # 临期提醒时限 of department.yaml (None: 到期前3个工作日)
 
     def place_for(self, guide: RenewalGuide) -> str:
         """Return where to renew offline: the guide's 办理地点, else the department's 地址."""

@@ -111,9 +111,16 @@ def _report(work: DayWork, out: Path, written: list[Path]) -> None:
         console.print(
             f"  {item.department.name}：{item.certificates} 张证照、{len(item.groups)} 户；"
             f"短信 {len(item.sms)} 条（计费 {item.segments} 条，覆盖 {item.sms_certificates} 张证照，"
-            f"其余 {item.certificates - item.sms_certificates} 张无手机号或过长，见问题清单）",
+            f"其余 {item.certificates - item.sms_certificates} 张无手机号、过长或临期，见问题清单）",
             markup=False,
         )
+        final = sum(1 for g in item.groups for r in g.reminders if r.kind == "临期")
+        if final:
+            console.print(
+                f"    临期（电话或上门）{final} 张；联系不上 {len(item.unreachable)} 户"
+                + ("，见 联系不上.xlsx" if item.unreachable else ""),
+                markup=False,
+            )
     sms = sum(len(d.sms) for d in work.departments)
     billed = sum(d.segments for d in work.departments)
     console.print(f"短信合计 {sms} 条，按 70/67 字计费共 {billed} 条。", markup=False)

@@ -6,7 +6,7 @@ import csv
 import hashlib
 import io
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +18,9 @@ from generator.ledger.identifiers import is_mobile, normalize_phone
 from generator.pipeline import Inputs
 from generator.problems import Problem, ProblemList
 from generator.reminders.due import (
+    FINAL,
+    Attempt,
+    DueReminder,
     HolderGroup,
     contact_problems,
     due_reminders,
@@ -26,7 +29,8 @@ from generator.reminders.due import (
     settled,
 )
 from generator.reminders.letters import LETTER_FOLDER, write_letters
-from generator.reminders.registry import DoneKey, Registry, SmsFile
+from generator.reminders.reachability import load_history
+from generator.reminders.registry import DoneKey, Registry, ReminderRecord, SmsFile
 from generator.reminders.sms import (
     LONGEST,
     SINGLE,
@@ -39,13 +43,12 @@ from generator.reminders.sms import (
     too_long,
 )
 from generator.reminders.smsbatch import SMS_HEADERS
-from generator.reminders.smsoutbox import SmsOutbox
+from generator.reminders.unreachable import write_unreachable
 from generator.reminders.worklist import worklist_rows, write_worklist
 from generator.schedule import Schedule
-from generator.sms.classify import PERMANENT
 from generator.spreadsheet import csv_row
 
-WORKLIST_FILE, SMS_FILE = "电话提醒清单.xlsx", "短信.csv"
+WORKLIST_FILE, SMS_FILE, UNREACHABLE_FILE = "电话提醒清单.xlsx", "短信.csv", "联系不上.xlsx"
 
 
 @dataclass
@@ -60,6 +63,11 @@ class DepartmentWork:
     @property
     def certificates(self) -> int:
         return sum(len(g.reminders) for g in self.groups)
+
+    @property
+    def unreachable(self) -> list[HolderGroup]:
+        """Return the holders 联系不上 (every channel failed), for a letter or a visit."""
+        return [g for g in self.groups if g.unreachable]
 
     @property
     def sms_certificates(self) -> int:
@@ -99,9 +107,10 @@ def plan_day(
     departments: plan only these (all when None).
     """
     done = registry.done_keys()
-    with SmsOutbox(registry.path) as outbox:
-        failed = {k: v for k, v in outbox.failed_numbers().items() if v in PERMANENT}
-    reminders = due_reminders(inputs.ledger, schedule, inputs.catalogs, done, batch, departments)
+    history = load_history(registry)
+    failed = history.sms_failed
+    reminders = due_reminders(inputs.ledger, schedule, inputs.catalogs, done, batch, departments, history)
+    reminders = with_attempts(reminders, registry)
     groups = group_by_holder(reminders, inputs.catalogs)
     problems = ProblemList()
     work = []
@@ -157,6 +166,24 @@ def replan(work: DayWork, done: set[DoneKey]) -> DayWork:
     return DayWork(work.today, departments, problems)
 
 
+def with_attempts(reminders: list[DueReminder], registry: Registry) -> list[DueReminder]:
+    """Return the reminders with every earlier attempt attached to each 临期 one (the list staff call from)."""
+    keys = [r.certificate.key for r in reminders if r.kind == FINAL]
+    if not keys:
+        return reminders
+    found = registry.attempts(keys)
+    return [
+        replace(r, attempts=tuple(_attempt(a) for a in found.get(r.certificate.key, ())))
+        if r.kind == FINAL
+        else r
+        for r in reminders
+    ]
+
+
+def _attempt(record: ReminderRecord) -> Attempt:
+    return Attempt(record.reminded_on, record.kind, record.channel, record.result, record.by_whom)
+
+
 def _add_sms(
     work: DepartmentWork,
     group: HolderGroup,
@@ -182,6 +209,8 @@ def _add_sms(
                 )
             )
         return
+    if group.kind == FINAL:
+        return  # 临期 is staff's phone call or visit, not an SMS
     text = sign(fill(work.template.text, group), work.department)
     if too_long(text):
         first = group.reminders[0]
@@ -214,6 +243,9 @@ def write_day(work: DayWork, out: Path) -> list[Path]:
         written += write_letters(folder / LETTER_FOLDER, item.department, item.groups, work.today)
         if item.sms:
             written.append(_write_sms(folder / SMS_FILE, item.sms))
+        if item.unreachable:
+            write_unreachable(folder / UNREACHABLE_FILE, item.department.name, item.unreachable)
+            written.append(folder / UNREACHABLE_FILE)
     return written
 
 

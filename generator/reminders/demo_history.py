@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from generator.catalog.model import Catalogs
 from generator.ledger.identifiers import is_mobile, normalize_phone
 from generator.ledger.model import Ledger
-from generator.reminders.due import DueReminder, due_reminders
+from generator.reminders.due import FINAL, DueReminder, due_reminders
 from generator.reminders.registry import WRONG_NUMBER, DoneKey, ReminderRecord
 from generator.schedule import compute_schedule
 from generator.workdays import WorkdayCalendar
@@ -79,6 +79,8 @@ def _outcome(reminder: DueReminder, on: date, seed: int, tried: int, may_fail: b
         return record("电话", WRONG_NUMBER, "空号，请核实台账中的联系电话")
     if may_fail and phone and tried < NOT_REACHED_TRIES and draw < NOT_REACHED_SHARE:
         return record("电话", "未接通", "无人接听，下一个工作日再打")
+    if reminder.kind == FINAL:  # staff only: a phone call, or a visit
+        return record("上门", "已上门") if draw > 0.7 or not phone else record("电话", "已电话告知")
     if reminder.email and draw > 0.9:
         return record("电子邮件", "已发送")
     if phone and is_mobile(phone) and (draw > 0.55 or tried):

@@ -6,7 +6,12 @@ not applied for renewal (办理状态, or a newer 期满日期 for the same 证�
 - its 首次提醒 is due when the first reminder date ≤ D and the 登记簿 holds no done first (or second) reminder
   for it (same certificate and 期满日期);
 - its 二次提醒 is due when the second reminder date ≤ D and the 登记簿 holds no done second reminder for it.
-  When both are due and undone it is listed once, as the second reminder, noted 首次提醒未做.
+  When both are due and undone it is listed once, as the second reminder, noted 首次提醒未做;
+- its 临期 (staff phone or visit) is due when the 临期 date ≤ D — or at once when its holder is 联系不上
+  (generator/reminders/reachability.py) — and the 登记簿 holds no done 临期 for it, whether or not the earlier
+  reminders reached the holder. It is then listed once, as 临期, with every earlier attempt; a done 临期
+  settles the earlier stages too.
+A certificate whose holder said they will not renew (持证人表示不再延续) is due for nothing any more.
 
 A holder is the same 持证单位（个人） name with the same phone (or, without a phone, the same 联系人 or email)
 within one department: their certificates due that day are listed together, for one call, message and letter.
@@ -24,12 +29,27 @@ from generator.catalog.model import CatalogItem, Catalogs, Department
 from generator.ledger.identifiers import is_email_address, is_landline, is_mobile, normalize_phone
 from generator.ledger.model import Ledger
 from generator.problems import Level, Problem
-from generator.reminders.registry import DoneKey, RegisteredCertificate
+from generator.reminders.reachability import ContactHistory, declined, unreachable_reasons
+from generator.reminders.registry import DoneKey, RegisteredCertificate, certificate_key
 from generator.schedule import NO_DATE, Schedule
 from portal.rules.china import chinese_date
 from portal.rules.status import deadline_passed as passed_on
 
-FIRST, SECOND = "首次", "二次"
+FIRST, SECOND, FINAL = "首次", "二次", "临期"
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """An earlier reminder of a certificate, as the 登记簿 holds it: day, channel, result and who."""
+
+    day: date
+    kind: str
+    channel: str
+    result: str
+    by_whom: str
+
+    def text(self) -> str:
+        return f"{self.day.isoformat()} {self.kind} {self.channel} {self.result} {self.by_whom}".strip()
 
 
 @dataclass(frozen=True)
@@ -49,6 +69,8 @@ class DueReminder:
     file: str
     row: int  # Excel row in the ledger file
     deadline: date | None = None  # 法定申请截止日 of this certificate, None where the guide gives none
+    unreachable: tuple[str, ...] = ()  # why the holder is 联系不上 (empty: reachable as far as we know)
+    attempts: tuple[Attempt, ...] = ()  # every earlier attempt, for a 临期 reminder (oldest first)
 
     @property
     def deadline_passed(self) -> bool:
@@ -76,7 +98,13 @@ class HolderGroup:
 
     @property
     def kind(self) -> str:
-        return SECOND if any(r.kind == SECOND for r in self.reminders) else FIRST
+        kinds = {r.kind for r in self.reminders}
+        return FINAL if FINAL in kinds else SECOND if SECOND in kinds else FIRST
+
+    @property
+    def unreachable(self) -> tuple[str, ...]:
+        """Why this holder is 联系不上, from any of its certificates (empty: not)."""
+        return tuple(dict.fromkeys(reason for r in self.reminders for reason in r.unreachable))
 
     def passed_deadline_notice(self) -> str:
         """Return what to say when a certificate's 法定申请截止 has passed (empty when none has): never a past
@@ -103,17 +131,21 @@ def due_reminders(
     done: set[DoneKey],
     batch: np.ndarray | None = None,
     departments: Collection[str] | None = None,
+    history: ContactHistory | None = None,
 ) -> list[DueReminder]:
     """Return the reminders due on the schedule's day that the 登记簿 does not show as done.
 
     batch: rows of a monthly batch (每月叫早), whose first reminder is due today whatever its own date.
     departments: only these departments' certificates (all when None).
+    history: who is 联系不上 or declined (none when None).
     """
+    history = history or ContactHistory()
     today = schedule.today.toordinal()
     candidates = due_rows(ledger, schedule, schedule.today) if batch is None else batch
     if departments is not None and len(candidates):
         wanted = np.array([item.department in departments for item in catalogs.items] or [False])
         candidates = candidates[wanted[ledger.item[candidates]]]
+    reach = _holder_reach(ledger, catalogs, candidates, history) if batch is None else {}
     due = []
     for i in candidates.tolist():
         item = catalogs.items[ledger.item[i]]
@@ -122,15 +154,57 @@ def due_reminders(
             item.department, ledger.number[i], item.certificate, ledger.holder[i], expires
         )
         key = certificate.key
+        if declined(history, key) is not None:
+            continue
         first_done, second_done = (*key, FIRST) in done, (*key, SECOND) in done
-        second = int(schedule.second[i])
-        if second != NO_DATE and second <= today:
+        second, final = int(schedule.second[i]), int(schedule.final[i]) if len(schedule.final) else NO_DATE
+        unreachable = reach.get(_holder_of(ledger, item, i), ())
+        if (*key, FINAL) in done:
+            continue  # a done 临期 settles every stage
+        if batch is None and final != NO_DATE and (final <= today or unreachable):
+            reminder = _reminder(ledger, schedule, i, certificate, item, FINAL, min(final, today), False)
+            due.append(replace(reminder, unreachable=unreachable))
+        elif second != NO_DATE and second <= today:
             if not second_done:
                 due.append(_reminder(ledger, schedule, i, certificate, item, SECOND, second, not first_done))
         elif not first_done and not second_done:
             first = min(int(schedule.first[i]), today)
             due.append(_reminder(ledger, schedule, i, certificate, item, FIRST, first, False))
     return due
+
+
+def holder_key(department: str, holder: str, contact: str, phone: str, email: str) -> tuple[str, str, str]:
+    """Return who a holder is within a department: the name, and the phone (or, without one, contact or email)."""
+    phone = phone.strip()
+    return (
+        department,
+        holder.strip(),
+        normalize_phone(phone) if phone else (contact.strip() or email.strip()),
+    )
+
+
+def _holder_of(ledger: Ledger, item: CatalogItem, i: int) -> tuple[str, str, str]:
+    return holder_key(item.department, ledger.holder[i], ledger.contact[i], ledger.phone[i], ledger.email[i])
+
+
+def _holder_reach(
+    ledger: Ledger, catalogs: Catalogs, rows: np.ndarray, history: ContactHistory
+) -> dict[tuple[str, str, str], tuple[str, ...]]:
+    """Return why each holder among these rows is 联系不上 (holders reachable as far as we know left out)."""
+    if not (history.sms_failed or history.wrong or history.no_answer):
+        return {}
+    keys: dict[tuple[str, str, str], list[tuple[str, str, str]]] = {}
+    phones: dict[tuple[str, str, str], str] = {}
+    for i in rows.tolist():
+        item = catalogs.items[ledger.item[i]]
+        holder = _holder_of(ledger, item, i)
+        expires = date.fromordinal(int(ledger.expires[i])).isoformat()
+        keys.setdefault(holder, []).append(
+            (item.department, certificate_key(ledger.number[i], ledger.holder[i], item.certificate), expires)
+        )
+        phones.setdefault(holder, ledger.phone[i])
+    found = {holder: tuple(unreachable_reasons(history, k, phones[holder])) for holder, k in keys.items()}
+    return {holder: reasons for holder, reasons in found.items() if reasons}
 
 
 def _reminder(
@@ -155,8 +229,7 @@ def group_by_holder(reminders: list[DueReminder], catalogs: Catalogs) -> list[Ho
     groups: dict[tuple[str, str, str], HolderGroup] = {}
     for reminder in reminders:
         slug = reminder.certificate.department
-        reach = normalize_phone(reminder.phone) if reminder.phone else (reminder.contact or reminder.email)
-        key = (slug, reminder.certificate.holder.strip(), reach)
+        key = holder_key(slug, reminder.certificate.holder, reminder.contact, reminder.phone, reminder.email)
         group = groups.get(key)
         if group is None:
             group = groups[key] = HolderGroup(
@@ -173,9 +246,9 @@ def group_by_holder(reminders: list[DueReminder], catalogs: Catalogs) -> list[Ho
     return sorted(groups.values(), key=lambda g: (order[g.department.slug], *holder_order(g)))
 
 
-def holder_order(group: HolderGroup) -> tuple[date, str, str]:
-    """Return how a department's holder groups are ordered: earliest expiry first, then name and phone."""
-    return (group.earliest.certificate.expires, group.holder, group.phone)
+def holder_order(group: HolderGroup) -> tuple[bool, date, str, str]:
+    """Return how a department's holder groups are ordered: 临期 first, then earliest expiry, name and phone."""
+    return (group.kind != FINAL, group.earliest.certificate.expires, group.holder, group.phone)
 
 
 def settled(reminder: DueReminder, done: set[DoneKey]) -> DueReminder | None:
@@ -185,6 +258,8 @@ def settled(reminder: DueReminder, done: set[DoneKey]) -> DueReminder | None:
     no longer 首次提醒未做.
     """
     key = reminder.certificate.key
+    if reminder.kind == FINAL:
+        return None if (*key, FINAL) in done else reminder
     if reminder.kind == SECOND:
         if (*key, SECOND) in done:
             return None
@@ -197,6 +272,11 @@ def settled(reminder: DueReminder, done: set[DoneKey]) -> DueReminder | None:
 def usable_email(text: str) -> bool:
     """Return whether text is exactly one email address (a list, a display name or junk is not)."""
     return is_email_address(text.strip())
+
+
+def gets_email(group: HolderGroup) -> bool:
+    """Return whether the day's e-mail goes to this holder: one usable address, and not 临期 (staff's call)."""
+    return bool(group.email) and usable_email(group.email) and group.kind != FINAL
 
 
 def contact_problems(reminder: DueReminder) -> list[Problem]:

@@ -12,7 +12,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from generator.atomic import replacing
 from generator.catalog.model import Department
-from generator.reminders.due import SECOND, HolderGroup
+from generator.reminders.due import FINAL, SECOND, HolderGroup
 from portal.rules.china import chinese_date
 from portal.rules.text import drop_invisible
 
@@ -98,7 +98,7 @@ def _letter(group: HolderGroup, reference: str) -> dict[str, object]:
         "holder": group.holder,
         "reference": reference,
         "reminders": reminders,
-        "second": group.kind == SECOND,
+        "second": group.kind in (SECOND, FINAL),
         "reminded_before": any(r.kind == SECOND and not r.first_missed for r in group.reminders),
         "deadline": guide.deadline.text if guide.deadline else "",
         "deadline_passed": group.passed_deadline_notice(),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from generator.atomic import replacing
 from generator.reminders.batch import DayWork
-from generator.reminders.due import HolderGroup, usable_email
+from generator.reminders.due import HolderGroup, gets_email
 from generator.reminders.letters import file_stem
 from generator.reminders.mail import Outcome, SmtpSettings, compose, send_all
 from generator.reminders.registry import Registry, ReminderRecord
@@ -35,9 +35,7 @@ def email_day(
     report = EmailReport()
     sender = settings.sender if settings is not None else "jiaozao@localhost"
     for item in work.departments:
-        messages = [
-            (g, compose(g, sender, work.today)) for g in item.groups if g.email and usable_email(g.email)
-        ]
+        messages = [(g, compose(g, sender, work.today)) for g in item.groups if gets_email(g)]
         if not messages:
             continue
         if dry_run:

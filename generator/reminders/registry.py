@@ -19,7 +19,7 @@ from generator.atomic import private_database
 from generator.problems import JiaozaoError
 from portal.rules.china import china_timestamp
 
-KINDS = ("首次", "二次")
+KINDS = ("首次", "二次", "临期")  # 临期: staff phone or visit near expiry, whatever came before
 # 联系结果: the ones that count as the holder having been reminded.
 RESULTS = {
     "已告知": True,
@@ -31,17 +31,23 @@ RESULTS = {
     "已发送（未核实送达）": True,  # an SMS file staff say they uploaded: sent, delivery not seen
     "已送达": True,  # the SMS platform's receipt says the message reached the phone
     "短信未回执": False,  # the SMS platform took it but no receipt came within its query window
+    "已上门": True,  # 临期: staff went to the holder
+    "已电话告知": True,  # 临期: staff told the holder on the phone
+    "持证人表示不再延续": True,  # the holder will not renew: no more reminders for this certificate
 }
+DECLINED = "持证人表示不再延续"
+NO_ANSWER = "未接通"
 SMS_DELIVERED, SMS_NO_RECEIPT = "已送达", "短信未回执"
 UNVERIFIED_SMS = "已发送（未核实送达）"
 WRONG_NUMBER = "号码有误"
+REACH_RESULTS = (NO_ANSWER, WRONG_NUMBER, DECLINED)  # what the reachability rule and the plan read
 MACHINE_RESULTS = ("已发送", UNVERIFIED_SMS, SMS_DELIVERED, SMS_NO_RECEIPT)
 PLATFORM_RESULTS = (
     UNVERIFIED_SMS,
     SMS_DELIVERED,
     SMS_NO_RECEIPT,
 )  # never a person's answer  # what a channel answered, never chosen by a person
-CHANNELS = ("电话", "短信", "电子邮件", "函告", "微信", "当面告知", "其他")
+CHANNELS = ("电话", "短信", "电子邮件", "函告", "微信", "当面告知", "上门", "其他")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS reminders (
@@ -52,7 +58,7 @@ CREATE TABLE IF NOT EXISTS reminders (
     number TEXT NOT NULL,
     certificate TEXT NOT NULL,
     holder TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('首次', '二次')),
+    kind TEXT NOT NULL CHECK (kind IN ('首次', '二次', '临期')),
     channel TEXT NOT NULL,
     reminded_on TEXT NOT NULL,
     by_whom TEXT NOT NULL,
@@ -226,6 +232,7 @@ class Registry:
             if "supersedes" not in columns:  # a 登记簿 from before corrections existed
                 self._db.execute("ALTER TABLE reminders ADD COLUMN supersedes INTEGER")
             self._db.execute(_SUPERSEDES_INDEX)
+            self._allow_final_kind()
         except (OSError, sqlite3.Error) as error:
             raise RegistryError(
                 f"无法打开登记簿“{path}”：{error}。请检查路径和权限（可用 --db 指定）"
@@ -233,6 +240,21 @@ class Registry:
 
     def close(self) -> None:
         self._db.close()
+
+    def _allow_final_kind(self) -> None:
+        """Rebuild a 登记簿 table from before the 临期 stage, whose CHECK allows only 首次 and 二次 (one transaction)."""
+        found = self._db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'reminders'")
+        if "'临期'" in str(found.fetchone()[0]):
+            return
+        columns = f"id, {_COLUMNS}, supersedes"
+        table = _SCHEMA.split("CREATE TABLE IF NOT EXISTS reminders (", 1)[1].split(");", 1)[0]
+        with self._transaction() as db:
+            db.execute(f"CREATE TABLE reminders_kinds ({table})")
+            db.execute(f"INSERT INTO reminders_kinds ({columns}) SELECT {columns} FROM reminders")
+            db.execute("DROP TABLE reminders")
+            db.execute("ALTER TABLE reminders_kinds RENAME TO reminders")
+            db.execute("CREATE INDEX IF NOT EXISTS reminders_done ON reminders (done, department)")
+            db.execute(_SUPERSEDES_INDEX)
 
     def __enter__(self) -> Registry:
         return self
@@ -294,11 +316,13 @@ class Registry:
         whether any of them corrects a done record (which can make a reminder due again)."""
         rows = self._db.execute(
             "SELECT department, certificate_key, expires, kind, done, "
-            "(SELECT o.done FROM reminders o WHERE o.id = r.supersedes) FROM reminders r WHERE id > ?",
-            (last,),
+            "(SELECT o.done FROM reminders o WHERE o.id = r.supersedes), "
+            "result IN (?, ?, ?) OR supersedes IS NOT NULL FROM reminders r WHERE id > ?",
+            (*REACH_RESULTS, last),
         ).fetchall()
-        done = {(str(d), str(k), str(e), str(t)) for d, k, e, t, ok, _ in rows if ok}
-        return done, len(rows), any(undone == 1 for *_, undone in rows)
+        done = {(str(d), str(k), str(e), str(t)) for d, k, e, t, ok, _, _ in rows if ok}
+        # A failed call, a wrong number or a holder declining changes who is reachable or due: plan again.
+        return done, len(rows), any(undone == 1 or bool(reach) for *_, undone, reach in rows)
 
     def done_keys(self) -> set[DoneKey]:
         """Return (department, certificate key, expires, kind) of every reminder done (corrections applied)."""
@@ -307,6 +331,33 @@ class Registry:
             f"WHERE done = 1 AND {_CURRENT}"
         )
         return {(str(d), str(k), str(e), str(t)) for d, k, e, t in self._db.execute(query)}
+
+    def records_with(self, results: tuple[str, ...]) -> list[ReminderRecord]:
+        """Return every standing record with one of these results, oldest first."""
+        marks = ", ".join("?" * len(results))
+        query = f"SELECT {_COLUMNS} FROM reminders WHERE result IN ({marks}) AND {_CURRENT} ORDER BY id"
+        return [_record(row) for row in self._db.execute(query, results)]
+
+    def last_reached(self) -> dict[CertificateKey, date]:
+        """Return, per certificate, the latest day a standing record says the holder was reached (a done result)."""
+        query = (
+            "SELECT department, certificate_key, expires, MAX(reminded_on) FROM reminders "
+            f"WHERE done = 1 AND {_CURRENT} GROUP BY department, certificate_key, expires"
+        )
+        return {
+            (str(d), str(k), str(e)): date.fromisoformat(str(on)) for d, k, e, on in self._db.execute(query)
+        }
+
+    def attempts(self, keys: Iterable[CertificateKey]) -> dict[CertificateKey, list[ReminderRecord]]:
+        """Return every standing record of these certificates, oldest first (the 临期 list shows them all)."""
+        found: dict[CertificateKey, list[ReminderRecord]] = {}
+        query = (
+            f"SELECT {_COLUMNS} FROM reminders WHERE department = ? AND certificate_key = ? AND expires = ? "
+            f"AND {_CURRENT} ORDER BY reminded_on, id"
+        )
+        for key in dict.fromkeys(keys):
+            found[key] = [_record(row) for row in self._db.execute(query, key)]
+        return found
 
     def records(self, department: str | None = None) -> list[ReminderRecord]:
         """Return every record that stands (none superseded), or one department's, oldest first."""

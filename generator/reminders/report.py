@@ -254,7 +254,7 @@ def lines(
 
 
 def done_dates(registry: Registry) -> DoneDates:
-    """Return the earliest done date of each reminder; a second reminder also settles the first."""
+    """Return the earliest done date of each reminder; a second (or 临期) reminder also settles the first."""
     return done_dates_and_ways(registry)[0]
 
 
@@ -263,7 +263,8 @@ def done_dates_and_ways(registry: Registry) -> tuple[DoneDates, DoneDates]:
     earliest: dict[tuple[str, str, str, str], str] = {}
     ways: DoneDates = {}
     for department, key, expires, kind, day, result in registry.done_reminders():
-        settles = (FIRST, SECOND) if kind == SECOND else (FIRST,)
+        # A done 临期 settles both earlier stages, as in the plan (generator/reminders/due.py).
+        settles = (FIRST,) if kind == FIRST else (FIRST, SECOND)
         for settled in ((department, key, expires, k) for k in settles):
             if day < earliest.get(settled, "9999"):  # ISO dates sort as dates
                 earliest[settled] = day

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from generator.catalog.model import Department
 from generator.problems import Level, Problem
-from generator.reminders.due import SECOND, HolderGroup
+from generator.reminders.due import FIRST, HolderGroup
 from portal.rules.china import chinese_date
 from portal.rules.text import one_line
 
@@ -108,7 +108,7 @@ def placeholder_values(group: HolderGroup) -> dict[str, str]:
         "电话": department.phone,
         "材料": materials,
         "过期后果": guide.consequence,
-        "提醒": "【再次提醒】" if group.kind == SECOND else "",
+        "提醒": "【再次提醒】" if group.kind != FIRST else "",  # 二次, or 临期 read out by staff
         "部门": department.name,
     }
 

@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from generator.atomic import replacing
 from generator.cells import CellError, DateReader, text_of
 from generator.problems import InputError, Problem, column_letter
-from generator.reminders.due import FIRST, SECOND, HolderGroup
+from generator.reminders.due import FINAL, FIRST, SECOND, HolderGroup
 from generator.reminders.registry import (
     CHANNELS,
     KINDS,
@@ -56,6 +56,12 @@ def worklist_rows(groups: Sequence[HolderGroup], template: str) -> list[list[obj
         for index, r in enumerate(group.reminders):
             c = r.certificate
             notes = ["首次提醒未做"] if r.first_missed else []
+            if r.kind == FINAL:
+                notes.append("临期：请电话或上门提醒")
+            if r.unreachable:
+                notes.append("联系不上：" + "、".join(r.unreachable))
+            if r.attempts:
+                notes.append("此前：" + "；".join(a.text() for a in r.attempts))
             if group.sms_note:
                 notes.append(group.sms_note)
             if len(group.reminders) > 1:
@@ -203,7 +209,7 @@ def _record(
         bad("提醒日期", f"提醒日期晚于今天（{today.isoformat()}）", "请填写实际提醒的日期")
     kind, channel, result = (cell_text(values[c]) for c in ("提醒类别", "提醒方式", "联系结果"))
     if kind not in KINDS:
-        bad("提醒类别", "提醒类别被改动过", f"应为{FIRST}或{SECOND}，请恢复原值")
+        bad("提醒类别", "提醒类别被改动过", f"应为{FIRST}、{SECOND}或{FINAL}，请恢复原值")
     if not result and reminded is not None:  # a date says someone tried; only a result says what happened
         bad(
             "联系结果",

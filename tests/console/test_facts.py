@@ -88,3 +88,16 @@ def test_administrators_edit_the_site_settings_and_the_site_follows(
     assert "主办单位: 某某市行政审批局（测试）" in text and text.startswith("# 网站设置")
     assert "某某市行政审批局（测试）" in (settings.site / "index.html").read_text(encoding="utf-8")
     assert clients(app, "clerk_a").get("/settings").status_code == 403
+
+
+def test_the_final_stage_lead_time_is_in_the_form_and_checked(
+    quiet_app: Starlette, settings: ConsoleSettings, clients: Clients
+) -> None:
+    clerk = clients(quiet_app, "clerk_a")
+    before = (settings.inputs.catalogs / "anshan" / "department.yaml").read_bytes()
+    fields = form_of(clerk.get(F).text)
+    assert fields["d.临期提醒时限"] == ""  # not in the file: 到期前3个工作日
+    fields["d.临期提醒时限"] = "过几天"
+    response = clerk.submit(F, fields)
+    assert response.status_code == 400 and "过几天" in response.text and "临期提醒时限" in response.text
+    assert (settings.inputs.catalogs / "anshan" / "department.yaml").read_bytes() == before

@@ -111,6 +111,9 @@ def test_the_next_remind_and_report_after_receipts(
         "己超市",
     }  # delivered ones are done; 丙宾馆 still without receipt
     assert "短信：空号" in str(holders["乙诊所"])
+    assert holders["乙诊所"][10] == "临期" and holders["丙宾馆"][10] != "临期"  # SMS refused: 联系不上 → 临期
+    unreachable = list(openpyxl.load_workbook(out / "anshan-weijian" / "联系不上.xlsx").active.values)  # type: ignore[union-attr]
+    assert [(row[1], str(row[9]).split("；")[0]) for row in unreachable[2:]] == [("乙诊所", "短信：空号")]
     problems = (out / "问题清单.csv").read_text(encoding="utf-8-sig")
     assert "13900139000 空号" in problems
     assert not (out / "anshan-weijian" / "短信.csv").exists()  # its SMS go through the platform
