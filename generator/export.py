@@ -22,7 +22,7 @@ from portal.rules.status import Status
 
 SCHEDULE_HEADERS = (
     "部门", "证照编号", "证照名称", "审批事项名称", "持证单位", "期满日期", "首次提醒日期", "二次提醒日期",
-    "剩余天数", "状态", "估算", "法定申请截止日期", "提醒晚于申请期限", "已申请延续", "台账文件", "台账行号",
+    "临期提醒日期", "剩余天数", "状态", "估算", "法定申请截止日期", "提醒晚于申请期限", "已申请延续", "台账文件", "台账行号",
 )  # fmt: skip
 PROBLEM_HEADERS = ("级别", "文件", "工作表", "行", "列", "值", "问题", "处理办法")
 Progress = Callable[[int], None]
@@ -40,13 +40,14 @@ def schedule_rows(ledger: Ledger, schedule: Schedule, catalogs: Catalogs) -> Ite
             for n, flag in (
                 ("首次提醒", schedule.first_estimated[i]),
                 ("二次提醒", schedule.second_estimated[i]),
+                ("临期提醒", schedule.final_estimated[i]),
             )
             if flag
         ]
         yield [
             names[item.department], ledger.number[i], item.certificate, item.matter, ledger.holder[i],
             _day(ledger.expires[i]), _day(schedule.first[i]), _day(schedule.second[i]),
-            int(schedule.days_left[i]), Status(schedule.status[i]).label, "、".join(estimated) and "估算：" + "、".join(estimated),
+            _day(schedule.final[i]), int(schedule.days_left[i]), Status(schedule.status[i]).label, "、".join(estimated) and "估算：" + "、".join(estimated),
             _day(schedule.deadline[i]), "是" if schedule.late[i] else "", "是" if ledger.applied[i] else "",
             ledger.files[ledger.file[i]], int(ledger.row[i]),
         ]  # fmt: skip

@@ -79,6 +79,7 @@ def test_schedule_writes_csv_with_bom_and_every_row(
         "期满日期",
         "首次提醒日期",
         "二次提醒日期",
+        "临期提醒日期",
         "剩余天数",
         "状态",
         "估算",
