@@ -213,11 +213,7 @@ class SmsOutbox:
 
     def _messages(self, where: str, values: tuple[object, ...]) -> list[Message]:
         rows = self._db.execute(f"SELECT {_MESSAGE} FROM sms_out WHERE {where} ORDER BY id", values)
-        return [
-            Message(int(i), d, h, p, date.fromisoformat(on), s, t, tuple((str(a), str(b)) for a, b in json.loads(params)),
-                    text, state, int(attempt), out, serial, sub, failure, code)
-            for i, d, h, p, on, s, t, params, text, state, attempt, out, serial, sub, failure, code in rows
-        ]  # fmt: skip
+        return [_message(row) for row in rows]
 
     def certificates(self, message: int) -> list[tuple[RegisteredCertificate, str]]:
         """Return the certificates (and kinds) a message is about."""
@@ -315,3 +311,36 @@ class SmsOutbox:
         for department, state, count in rows:
             found.setdefault(str(department), {})[str(state)] = int(count)
         return found
+
+
+def _message(row: tuple[object, ...]) -> Message:
+    i, d, h, p, on, s, t, params, text, state, attempt, out, serial, sub, failure, code = (
+        str(v) for v in row
+    )
+    return Message(int(i), d, h, p, date.fromisoformat(on), s, t, tuple((str(a), str(b)) for a, b in json.loads(params)),
+                   text, state, int(attempt), out, serial, sub, failure, code)  # fmt: skip
+
+
+def day_batch(path: Path, department: str, day: date) -> list[Message]:
+    """Return the department's messages made, submitted or settled on a day, oldest first, reading only: no
+    folder, file or table is made (a page view writes nothing); none when the outbox does not exist yet."""
+    if not path.is_file():
+        return []
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    except sqlite3.Error as error:
+        raise RegistryError(f"无法打开登记簿“{path}”：{error}。请检查路径和权限") from error
+    try:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sms_out'").fetchone():
+            return []
+        on = day.isoformat()
+        rows = db.execute(
+            f"SELECT {_MESSAGE} FROM sms_out WHERE department = ? AND (made_on = ? OR submitted_on = ? "
+            "OR settled_on = ?) ORDER BY id",
+            (department, on, on, on),
+        )
+        return [_message(row) for row in rows]
+    except sqlite3.Error as error:
+        raise RegistryError(f"读取登记簿“{path}”失败：{error}。请稍后重试") from error
+    finally:
+        db.close()

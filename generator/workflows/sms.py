@@ -323,3 +323,39 @@ def _next_workday(calendar: WorkdayCalendar, day: date) -> date:
     while not calendar.is_workday(following):
         following += timedelta(days=1)
     return following
+
+
+def settle_pushed(settings: Settings, sms: SmsSettings, today: date, receipts: list[Receipt]) -> Settled:
+    """Record the receipts a platform pushed (batched, out of order, repeated): each message not settled yet that
+    a final receipt names — by its call id (OutId / SessionContext) and number, else by BizId/SerialNo and number —
+    is settled once, as `jiaozao sms receipts` settles it; receipts for settled or unknown messages change nothing."""
+    settled = Settled()
+    next_day = _next_workday(load_calendar(settings), today)
+    with SmsOutbox(settings.db, sms.provider) as outbox, Registry(settings.db) as registry:
+        by_call: dict[tuple[str, str], list[Receipt]] = {}
+        by_serial: dict[tuple[str, str], list[Receipt]] = {}
+        for r in receipts:
+            if r.out_id:
+                by_call.setdefault((r.out_id, r.phone), []).append(r)
+            if r.serial:
+                by_serial.setdefault((r.serial, r.phone), []).append(r)
+        outcomes: list[tuple[int, Failure | None, date]] = []
+        for m in outbox.unsettled():
+            found = by_call.get((m.out_id, m.phone)) or (
+                by_serial.get((m.serial, m.phone)) if m.serial else None
+            )
+            final = _final(found or [])
+            if final is None:
+                continue
+            failure = (
+                None
+                if final.kind == classify.DELIVERED
+                else Failure(final.kind, final.code, final.description)
+            )
+            outcomes.append((m.id, failure, date.fromisoformat(m.submitted_on or m.made_on.isoformat())))
+            if failure is None:
+                settled.delivered += 1
+            else:
+                settled.failed[failure.kind] += 1
+        settled.retry = _record(outbox, registry, sms, outcomes, today, next_day)
+    return settled
