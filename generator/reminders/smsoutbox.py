@@ -237,6 +237,11 @@ class SmsOutbox:
             )
         return out_id
 
+    def carried(self, out_id: str) -> set[int]:
+        """Return the messages a call claimed in begin_call (another process may have claimed some first)."""
+        rows = self._db.execute("SELECT id FROM sms_out WHERE out_id = ? AND state = ?", (out_id, SUBMITTING))
+        return {int(i) for (i,) in rows}
+
     def submitted(self, answers: Iterable[tuple[int, str]]) -> None:
         """Record messages the platform took (key, BizId/SerialNo)."""
         with self._transaction() as db:

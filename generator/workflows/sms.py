@@ -135,9 +135,14 @@ def send_sms(settings: Settings, sms: SmsSettings, today: date, platform: Platfo
             return sent
         waiting = outbox.waiting(today)
         for call in _calls(waiting, platform):
+            out_id = outbox.begin_call([m.key for m in call.messages], today)
+            mine = outbox.carried(
+                out_id
+            )  # a second process that read the same waiting rows sends none of them
+            call = Call(out_id, call.sign, call.template, tuple(m for m in call.messages if m.key in mine))
             keys = [m.key for m in call.messages]
-            out_id = outbox.begin_call(keys, today)
-            call = Call(out_id, call.sign, call.template, call.messages)
+            if not keys:
+                continue
             try:
                 answers = platform.send(call)
             except PlatformError as error:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import replace
 from datetime import date, datetime, time
+from pathlib import Path
 
 import pytest
 from starlette.applications import Starlette
@@ -16,7 +17,7 @@ from console.app import create_app
 from console.db import connect
 from console.settings import ConsoleConfigError, ConsoleSettings
 from generator.reminders.registry import RegisteredCertificate, Registry
-from generator.reminders.smsoutbox import Candidate, SmsOutbox
+from generator.reminders.smsoutbox import Candidate, Message, SmsOutbox
 from generator.sms.settings import SmsSettings
 from tests.console.conftest import TODAY, Clients, text_of
 from tests.smsfake import FakeSms
@@ -268,3 +269,20 @@ def test_a_wrong_secret_is_a_404_and_written_down(
     with closing(connect(settings.db)) as db:
         refused = [e.detail for e in audit.search(db, action="refused")]
     assert any("/sms/receipts/aliyun/xxxx" in d for d in refused)
+
+
+def test_two_console_processes_at_once_send_each_message_once(
+    on_fake: ConsoleSettings, fake: FakeSms, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The second console read the waiting messages before the first one claimed them: it sends none of them."""
+    read = SmsOutbox.waiting
+    seen: list[list[Message]] = []
+    monkeypatch.setattr(SmsOutbox, "waiting", lambda self, day: seen.append(read(self, day)) or seen[-1])
+    with closing(connect(on_fake.db)) as db:
+        assert sms_auto.tick(on_fake, db, _at(TODAY, 9, 30)).startswith("已提交")
+    sent = len(fake.sent)
+    monkeypatch.setattr(SmsOutbox, "waiting", lambda self, day: seen[0])  # as read before the first one sent
+    other = replace(on_fake, db=tmp_path / "other-console.sqlite")
+    with closing(connect(other.db)) as db:
+        assert sms_auto.tick(other, db, _at(TODAY, 9, 30)).startswith("已提交 0 条")
+    assert len(fake.sent) == sent and set(fake.per_number().values()) == {1}
