@@ -44,6 +44,7 @@ def _dept_urls(upload: int, catalog_upload: int, number: str) -> dict[str, str]:
         "/departments/{slug}/today/sms.csv": f"{D}/today/sms.csv",
         "/departments/{slug}/today/letters": f"{D}/today/letters",
         "/departments/{slug}/today/letters/{n}": f"{D}/today/letters/1",
+        "/departments/{slug}/sms": f"{D}/sms",
         "/departments/{slug}/records": f"{D}/records",
         "/departments/{slug}/records.xlsx": f"{D}/records.xlsx",
         "/departments/{slug}/certificates/{number}": f"{D}/certificates/{number}",

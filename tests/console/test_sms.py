@@ -286,3 +286,29 @@ def test_two_console_processes_at_once_send_each_message_once(
     with closing(connect(other.db)) as db:
         assert sms_auto.tick(other, db, _at(TODAY, 9, 30)).startswith("已提交 0 条")
     assert len(fake.sent) == sent and set(fake.per_number().values()) == {1}
+
+
+def test_a_delivered_sms_shows_as_such_in_the_registry_and_on_the_certificate_page(
+    platform_app: Starlette, settings: ConsoleSettings, clients: Clients
+) -> None:
+    sent = _queue(settings, "aliyun", PHONES)
+    body = _bodies("aliyun", sent)[2]
+    answer = clients(platform_app).post(f"/sms/receipts/aliyun/{SECRET}", json=body)
+    assert answer.json() == ACKS["aliyun"]
+    own, inspector = clients(platform_app, "clerk_a"), clients(platform_app, "inspector")
+    records = text_of(own.get(f"/departments/anshan/records?start={TODAY}&end={TODAY}").text)
+    assert (
+        "已送达 短信平台（阿里云） 13800138000" in records
+        and "号码有误 短信平台（阿里云） 短信：空号（13900139000" in records
+    )
+    certificate = text_of(own.get("/departments/anshan/certificates/N-0").text)
+    assert "已送达 短信平台（阿里云）" in certificate
+    delivered = own.get("/departments/anshan/records?result=已送达").text
+    assert "N-0" in delivered and "N-1" not in delivered
+    for page in (f"/departments/anshan/records?start={TODAY}", "/departments/anshan/certificates/N-1"):
+        shown = text_of(inspector.get(page).text)
+        assert "13900139000" not in shown and "13*******00" in shown
+    today = own.get("/departments/anshan/today").text
+    assert "已送达" in today  # among today's records
+    chosen = today[today.index('name="result"') :]
+    assert "<option>已送达</option>" not in chosen[: chosen.index("</select>")]  # never a person's answer
