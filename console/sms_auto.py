@@ -59,14 +59,19 @@ def tick(
             return _send(settings, db, now, platform)
         if _receipts_due(settings, db, now):
             return _receipts(settings, db, now, platform)
-    except (
-        JiaozaoError
-    ) as error:  # the inputs cannot be read: the administrators learn it, the next tick tries again
-        _alert(db, now, f"短信自动发送没有运行：{error}")
-        _write(
-            db, _SEND, {"day": now.date().isoformat(), "at": _at(now), "done": False, "summary": str(error)}
-        )
+    except JiaozaoError as error:  # unreadable inputs: the administrators learn it, the next tick tries again
+        _failed(db, now, str(error))
+    except Exception as error:  # a fault of 叫早 or an SDK: never silent, never a crashed worker
+        log.exception("短信自动发送出错")
+        _failed(db, now, f"内部错误（{type(error).__name__}），详见工作台日志")
     return ""
+
+
+def _failed(db: sqlite3.Connection, now: datetime, reason: str) -> None:
+    _alert(db, now, f"短信自动发送没有运行：{reason}")
+    last = _read(db, _SEND)
+    if last.get("day") != now.date().isoformat() or not last.get("done"):
+        _write(db, _SEND, {"day": now.date().isoformat(), "at": _at(now), "done": False, "summary": reason})
 
 
 def last_send(db: sqlite3.Connection) -> LastSend | None:

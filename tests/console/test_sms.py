@@ -312,3 +312,13 @@ def test_a_delivered_sms_shows_as_such_in_the_registry_and_on_the_certificate_pa
     assert "已送达" in today  # among today's records
     chosen = today[today.index('name="result"') :]
     assert "<option>已送达</option>" not in chosen[: chosen.index("</select>")]  # never a person's answer
+
+
+def test_a_department_whose_files_cannot_be_read_is_a_banner_not_a_silent_failure(
+    on_fake: ConsoleSettings, fake: FakeSms
+) -> None:
+    (on_fake.inputs.catalogs / "holidays.csv").write_text("日期,类型\n2026-13-45,休息日\n", encoding="utf-8")
+    with closing(connect(on_fake.db)) as db:
+        assert sms_auto.tick(on_fake, db, _at(TODAY, 9, 30)) == ""
+        assert sms_auto.alert(db).startswith("短信自动发送没有运行")
+    assert fake.sent == [] and len(_audit(on_fake, "sms_stopped")) == 1
