@@ -322,3 +322,15 @@ def test_a_department_whose_files_cannot_be_read_is_a_banner_not_a_silent_failur
         assert sms_auto.tick(on_fake, db, _at(TODAY, 9, 30)) == ""
         assert sms_auto.alert(db).startswith("短信自动发送没有运行")
     assert fake.sent == [] and len(_audit(on_fake, "sms_stopped")) == 1
+
+
+def test_a_department_on_the_platform_gets_no_sms_file_to_upload_by_hand(
+    platform_app: Starlette, settings: ConsoleSettings, clients: Clients
+) -> None:
+    clerk = clients(platform_app, "clerk_a")
+    page = clerk.get("/departments/anshan/today").text
+    assert "today/sms.csv" not in page and "确认今天的短信已上传短信平台" not in page
+    assert clerk.submit("/departments/anshan/today/files").status_code == 303
+    folder = settings.inputs.out / "remind" / TODAY.isoformat() / "anshan"
+    assert (folder / "电话提醒清单.xlsx").is_file() and not (folder / "短信.csv").exists()
+    assert clerk.get("/departments/anshan/today/sms.csv").status_code == 404
