@@ -16,7 +16,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from console import audit
+from console import audit, sms_early
 from console.settings import SMS_LATEST, ConsoleSettings
 from generator.pipeline import load_calendar
 from generator.problems import JiaozaoError
@@ -135,7 +135,8 @@ def _receipts(
     assert settings.sms is not None
     _write(db, _RECEIPTS, {"at": _at(now)})
     settled = settle_sms(settings.inputs, settings.sms, now.date(), platform)
-    summary = settled_text(settled)
+    early = sms_early.retry(settings, db, now)  # pushed before their message's answer was written
+    summary = "，".join(t for t in (settled_text(settled), settled_text(early) if early else "") if t)
     if summary or settled.stopped:
         audit.record(db, WHO, WHERE, "sms_receipts", "", summary or settled.stopped)
     return summary

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import threading
 from collections import Counter
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,7 +13,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from console import audit, errors, loaded, privacy, sms_auto
+from console import audit, errors, loaded, privacy, sms_auto, sms_early
+from console.db import connect
 from console.web import Console
 from console.work import today_of
 from generator.reminders.sms import segments, sms_length
@@ -109,7 +111,9 @@ async def receipts_push(console: Console, request: Request) -> Response:
 
     def settle() -> str:
         with _settling:
-            settled = settle_pushed(console.settings.inputs, sms, day, receipts)
+            settled, left = settle_pushed(console.settings.inputs, sms, day, receipts)
+            with closing(connect(console.settings.db)) as db:
+                sms_early.keep(db, provider, left, sms_auto.now_of(console.settings))
         done = settled.delivered + sum(settled.failed.values())
         return (
             f"{sms.platform_name}推送回执 {len(receipts)} 条：{sms_auto.settled_text(settled)}"

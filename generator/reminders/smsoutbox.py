@@ -207,6 +207,18 @@ class SmsOutbox:
         """Return the messages whose outcome the platform has not told yet (提交中, 已提交)."""
         return self._messages("state IN (?, ?) AND provider = ?", (*UNSETTLED, self.provider))
 
+    def unsettled_to(self, phones: Iterable[str]) -> list[Message]:
+        """Return the unsettled messages (提交中, 已提交) to some numbers (by the phone index: a push of receipts
+        looks at its numbers' messages only, not at every message in flight)."""
+        wanted, found = sorted(set(phones)), []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found += self._messages(
+                f"phone IN ({', '.join('?' * len(chunk))}) AND state IN (?, ?) AND provider = ?",
+                (*chunk, *UNSETTLED, self.provider),
+            )
+        return found
+
     def messages(self, department: str | None = None) -> list[Message]:
         where, values = ("department = ?", (department,)) if department else ("1", ())
         return self._messages(where, values)

@@ -330,32 +330,33 @@ def _next_workday(calendar: WorkdayCalendar, day: date) -> date:
     return following
 
 
-def settle_pushed(settings: Settings, sms: SmsSettings, today: date, receipts: list[Receipt]) -> Settled:
+def settle_pushed(
+    settings: Settings, sms: SmsSettings, today: date, receipts: list[Receipt]
+) -> tuple[Settled, list[Receipt]]:
     """Record the receipts a platform pushed (batched, out of order, repeated): each message not settled yet that
     a final receipt names — by its call id (OutId / SessionContext) and number, else by BizId/SerialNo and number —
-    is settled once, as `jiaozao sms receipts` settles it; receipts for settled or unknown messages change nothing."""
+    is settled once, as `jiaozao sms receipts` settles it. Return what was settled and the final receipts that named
+    no message in flight: a repeat for a settled one, or one that came before its send's answer was written."""
     settled = Settled()
     next_day = _next_workday(load_calendar(settings), today)
+    final = [r for r in receipts if r.kind]
     with SmsOutbox(settings.db, sms.provider) as outbox, Registry(settings.db) as registry:
-        by_call: dict[tuple[str, str], list[Receipt]] = {}
-        by_serial: dict[tuple[str, str], list[Receipt]] = {}
-        for r in receipts:
-            if r.out_id:
-                by_call.setdefault((r.out_id, r.phone), []).append(r)
-            if r.serial:
-                by_serial.setdefault((r.serial, r.phone), []).append(r)
+        messages = outbox.unsettled_to(r.phone for r in final)
         outcomes: list[tuple[int, Failure | None, date]] = []
-        for m in outbox.unsettled():
-            found = by_call.get((m.out_id, m.phone)) or (
-                by_serial.get((m.serial, m.phone)) if m.serial else None
-            )
-            final = _final(found or [])
-            if final is None:
+        used: set[int] = set()
+        for m in messages:
+            found = [
+                (i, r) for i, r in enumerate(final)
+                if r.phone == m.phone and ((r.out_id and r.out_id == m.out_id) or (r.serial and r.serial == m.serial))
+            ]  # fmt: skip
+            chosen = _final([r for _, r in found])
+            if chosen is None:
                 continue
+            used |= {i for i, _ in found}
             failure = (
                 None
-                if final.kind == classify.DELIVERED
-                else Failure(final.kind, final.code, final.description)
+                if chosen.kind == classify.DELIVERED
+                else Failure(chosen.kind, chosen.code, chosen.description)
             )
             outcomes.append((m.id, failure, date.fromisoformat(m.submitted_on or m.made_on.isoformat())))
             if failure is None:
@@ -363,4 +364,4 @@ def settle_pushed(settings: Settings, sms: SmsSettings, today: date, receipts: l
             else:
                 settled.failed[failure.kind] += 1
         settled.retry = _record(outbox, registry, sms, outcomes, today, next_day)
-    return settled
+    return settled, [r for i, r in enumerate(final) if i not in used]

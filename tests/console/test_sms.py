@@ -143,14 +143,17 @@ def test_the_platform_settings_are_read_with_the_console_settings(settings: Cons
 # -- the page ----------------------------------------------------------------------------------------------
 
 
-def _queue(settings: ConsoleSettings, provider: str, phones: list[str]) -> list[tuple[int, str]]:
+def _queue(
+    settings: ConsoleSettings, provider: str, phones: list[str], answered: bool = True
+) -> list[tuple[int, str]]:
     """Queue and submit one message per number for 鞍山 (as a call the platform took); return (key, out_id)."""
     candidates = [_candidate(i, phone) for i, phone in enumerate(phones)]
     with SmsOutbox(settings.inputs.db, provider) as outbox:
         outbox.queue(TODAY, candidates, 3)
         keys = [m.id for m in outbox.waiting(TODAY)]
         out_id = outbox.begin_call(keys, TODAY)
-        outbox.submitted([(k, f"B-{k}") for k in keys])
+        if answered:
+            outbox.submitted([(k, f"B-{k}") for k in keys])
     return [(k, out_id) for k in keys]
 
 
@@ -334,3 +337,33 @@ def test_a_department_on_the_platform_gets_no_sms_file_to_upload_by_hand(
     folder = settings.inputs.out / "remind" / TODAY.isoformat() / "anshan"
     assert (folder / "电话提醒清单.xlsx").is_file() and not (folder / "短信.csv").exists()
     assert clerk.get("/departments/anshan/today/sms.csv").status_code == 404
+
+
+@pytest.mark.parametrize("provider", ["aliyun", "tencent", "cmas"])
+def test_a_receipt_pushed_before_the_sends_answer_was_written_still_settles_it(
+    settings: ConsoleSettings, provider: str, clients: Clients
+) -> None:
+    platform = _platform(settings, provider)
+    app = create_app(platform, start_jobs=False)
+    try:
+        [(key, out_id)] = _queue(
+            settings, provider, PHONES[:1], answered=False
+        )  # 提交中: no BizId/msgGroup yet
+        body = _bodies(provider, [(key, out_id), (0, ""), (0, "")])[
+            2
+        ]  # the first number's receipt (and others')
+        assert clients(app).post(f"/sms/receipts/{provider}/{SECRET}", json=body).status_code == 200
+    finally:
+        app.state.console.close()
+    with SmsOutbox(settings.inputs.db, provider) as outbox:
+        early = [m.state for m in outbox.messages()]
+        outbox.submitted([(key, f"B-{key}")])  # the answer is written after the receipt came
+    assert early == (
+        ["提交中"] if provider == "cmas" else ["已送达"]
+    )  # 云MAS names it by the answer's msgGroup
+    with closing(connect(settings.db)) as db:
+        sms_auto.tick(platform, db, _at(TODAY, 9, 0))  # a receipts pull tries the kept receipt again
+    with SmsOutbox(settings.inputs.db, provider) as outbox:
+        assert [m.state for m in outbox.messages()] == ["已送达"]
+    with Registry(settings.inputs.db) as registry:
+        assert [(r.certificate.number, r.result) for r in registry.records()] == [("N-0", "已送达")]
