@@ -58,3 +58,9 @@ def retry(settings: ConsoleSettings, db: sqlite3.Connection, now: datetime) -> S
             done.append((key,))
     db.executemany("DELETE FROM sms_early WHERE id = ?", done)
     return settled
+
+
+def count(db: sqlite3.Connection) -> int:
+    """Return how many pushed receipts are kept to try again."""
+    db.execute(_SCHEMA)
+    return int(db.execute("SELECT COUNT(*) FROM sms_early").fetchone()[0])

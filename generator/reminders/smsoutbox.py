@@ -207,16 +207,23 @@ class SmsOutbox:
         """Return the messages whose outcome the platform has not told yet (提交中, 已提交)."""
         return self._messages("state IN (?, ?) AND provider = ?", (*UNSETTLED, self.provider))
 
-    def unsettled_to(self, phones: Iterable[str]) -> list[Message]:
-        """Return the unsettled messages (提交中, 已提交) to some numbers (by the phone index: a push of receipts
-        looks at its numbers' messages only, not at every message in flight)."""
+    def to_numbers(self, phones: Iterable[str]) -> list[Message]:
+        """Return the messages to some numbers, in any state (by the phone index: a push of receipts looks at its
+        numbers' messages only, not at every message in flight)."""
         wanted, found = sorted(set(phones)), []
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             found += self._messages(
-                f"phone IN ({', '.join('?' * len(chunk))}) AND state IN (?, ?) AND provider = ?",
-                (*chunk, *UNSETTLED, self.provider),
+                f"phone IN ({', '.join('?' * len(chunk))}) AND provider = ?", (*chunk, self.provider)
             )
+        return found
+
+    def with_ids(self, ids: Iterable[int]) -> list[Message]:
+        """Return the messages with these row ids (by the primary key, whatever their number)."""
+        wanted, found = sorted(set(ids)), []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found += self._messages(f"id IN ({', '.join('?' * len(chunk))})", tuple(chunk))
         return found
 
     def messages(self, department: str | None = None) -> list[Message]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from starlette.applications import Starlette
 
-from console import audit, sms_auto
+from console import audit, sms_auto, sms_early
 from console.app import create_app
 from console.db import connect
 from console.settings import ConsoleConfigError, ConsoleSettings
@@ -254,6 +254,8 @@ def test_pushed_receipts_settle_each_message_once(
     assert (
         len(_audit(settings, "sms_push")) == 3
     )  # a row for each push that settled a message, none for repeats
+    with closing(connect(settings.db)) as db:  # repeats for settled messages are not kept to try again
+        assert sms_early.count(db) == 0
 
 
 def test_a_wrong_secret_is_a_404_and_written_down(
