@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from console import audit, errors, loaded, privacy, sms_auto, sms_early
 from console.db import connect
+from console.paging import page_of
 from console.web import Console
 from console.work import today_of
 from generator.reminders.sms import segments, sms_length
@@ -39,6 +40,7 @@ STATES = (
     FAILED,
     NO_RECEIPT,
 )  # the columns of the counts, in the order they come
+PAGE = 200
 _settling = threading.Lock()  # pushes arrive together: one settles at a time
 
 
@@ -49,7 +51,6 @@ class Row:
     holder: str
     phone: str  # masked for anyone but the department's staff
     state: str  # 待发送, 已提交, 已送达, 失败（空号）, 未回执
-    column: str  # which count it is in (STATES)
     serial: str  # the platform's BizId / SerialNo
     length: int
     parts: int  # billed parts (70/67 characters)
@@ -57,7 +58,6 @@ class Row:
 
 
 def _row(m: Message, shown: bool) -> Row:
-    column = SUBMITTED if m.state == SUBMITTING else m.state
     state = m.state
     if m.state == SUBMITTING:
         state = "已提交（待平台确认）"
@@ -66,7 +66,7 @@ def _row(m: Message, shown: bool) -> Row:
     elif m.state == WAITING and m.failure:
         state = f"待发送（上次{m.failure}，重发一次）"
     phone = m.phone if shown else privacy.mask_phone(m.phone)
-    return Row(m.holder, phone, state, column, m.serial, sms_length(m.text), segments(m.text), m.attempt)
+    return Row(m.holder, phone, state, m.serial, sms_length(m.text), segments(m.text), m.attempt)
 
 
 def _day(console: Console, text: str) -> date:
@@ -84,12 +84,13 @@ async def sms_page(console: Console, request: Request) -> Response:
     day = _day(console, request.query_params.get("day", "").strip()[:10])
     shown = privacy.sees_contacts(visit.user, slug)
     messages = await run_in_threadpool(day_batch, settings.inputs.db, slug, day) if settings.sms else []
-    rows = [_row(m, shown) for m in messages]
-    counts = Counter(r.column for r in rows)
+    counts = Counter(SUBMITTED if m.state == SUBMITTING else m.state for m in messages)
+    page = page_of(request.query_params.get("page"), len(messages), PAGE)
+    rows = [_row(m, shown) for m in messages[page.rows]]
     last = sms_auto.last_send(console.db)
     return console.page(
-        request, "sms.html", slug=slug, day=day, rows=rows, states=STATES, counts=counts,
-        parts=sum(r.parts for r in rows), sms=settings.sms, on_platform=on_platform(department),
+        request, "sms.html", slug=slug, day=day, rows=rows, states=STATES, counts=counts, total=len(messages),
+        parts=sum(segments(m.text) for m in messages), page=page.number, pages=page.pages, sms=settings.sms, on_platform=on_platform(department),
         template_code=department.sms_template_code, send_at=settings.sms_send_at.strftime("%H:%M"),
         every=settings.sms_receipt_minutes, last=last if last and last.day == day.isoformat() else None,
         tab="today", sees=shown,

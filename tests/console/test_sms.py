@@ -369,3 +369,15 @@ def test_a_receipt_pushed_before_the_sends_answer_was_written_still_settles_it(
         assert [m.state for m in outbox.messages()] == ["已送达"]
     with Registry(settings.inputs.db) as registry:
         assert [(r.certificate.number, r.result) for r in registry.records()] == [("N-0", "已送达")]
+
+
+def test_a_long_batch_is_shown_a_page_at_a_time_with_counts_for_all(
+    platform_app: Starlette, settings: ConsoleSettings, clients: Clients
+) -> None:
+    _queue(settings, "aliyun", [f"139{i:08d}" for i in range(205)])
+    clerk = clients(platform_app, "clerk_a")
+    first = text_of(clerk.get("/departments/anshan/sms").text)
+    assert "共 205 条" in first and "已提交 205" in first and "第 1 / 2 页" in first
+    assert "13900000000" in first and "13900000204" not in first
+    second = text_of(clerk.get(f"/departments/anshan/sms?day={TODAY}&page=2").text)
+    assert "13900000204" in second and "13900000000" not in second
