@@ -32,6 +32,10 @@ ACTIONS = {
     "import_worklist": "导入提醒清单",
     "confirm_sms": "确认短信已上传",
     "send_email": "发送提醒邮件",
+    "sms_send": "短信自动发送",
+    "sms_receipts": "收取短信回执",
+    "sms_stopped": "短信发送停止",
+    "sms_push": "短信平台推送回执",
 }
 
 

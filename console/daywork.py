@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from generator.reminders.outbox import EmailReport
 from generator.reminders.registry import CHANNELS, RESULTS, Entry, Registry, ReminderRecord, SmsFile
 from generator.reminders.results import due_groups, pick_of, results_for
 from generator.reminders.sms import fill, sign
+from generator.reminders.smsplatform import on_platform
 from generator.reminders.unreachable import unreachable_content
 from generator.reminders.worklist import worklist_content, worklist_rows
 from generator.workflows.record import (
@@ -109,7 +110,13 @@ def day_plan(settings: ConsoleSettings, slug: str, monthly: bool = False) -> Day
     """Return the department's plan for today (or its monthly batch), as `jiaozao remind` would make it now."""
     loaded_day(settings).inputs.require(slug)  # its 目录 or 台账 cannot be used: say so, not an empty day
     with _lock:
-        return department_day(_current(settings, monthly), slug)
+        work = department_day(_current(settings, monthly), slug)
+    if settings.sms is None:
+        return work
+    # As `jiaozao remind` with a platform set: a department with a template code has its SMS sent by the
+    # platform (console/sms_auto.py), so no 短信.csv to upload by hand and confirm — none goes twice.
+    departments = [replace(d, sms=[]) if on_platform(d.department) else d for d in work.departments]
+    return replace(work, departments=departments)
 
 
 def department_work(work: DayWork, slug: str) -> DepartmentWork | None:

@@ -14,10 +14,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from huey import SqliteHuey
+from huey import SqliteHuey, crontab
 from huey.consumer import Consumer
 
-from console import audit, undo, warmup, work
+from console import audit, sms_auto, undo, warmup, work
 from console.db import connect
 from console.settings import ConsoleSettings
 from generator.atomic import private_database
@@ -71,6 +71,10 @@ class JobQueue:
         private_database(settings.queue_db)  # the jobs' payloads: server staff only
         self.huey = SqliteHuey("jiaozao-console", filename=str(settings.queue_db))
         self._task = self.huey.task(name="publish")(self._run)
+        if (
+            settings.sms is not None
+        ):  # the day's SMS and their receipts (console/sms_auto.py), checked each minute
+            self.huey.periodic_task(crontab(), name="sms")(self._sms)
         self._consumer: _ThreadConsumer | None = None
 
     def start(self) -> None:
@@ -81,7 +85,12 @@ class JobQueue:
         finally:
             db.close()
         self._consumer = _ThreadConsumer(
-            self.huey, workers=1, periodic=False, initial_delay=0.1, max_delay=0.5, check_worker_health=False
+            self.huey,
+            workers=1,
+            periodic=self.settings.sms is not None,
+            initial_delay=0.1,
+            max_delay=0.5,
+            check_worker_health=False,
         )
         self._consumer.start()
 
@@ -139,6 +148,13 @@ class JobQueue:
     def queue(self, job_id: int) -> None:
         """Queue a recorded job (after the transaction that recorded it is committed)."""
         self._task(job_id)
+
+    def _sms(self) -> None:
+        db = connect(self.settings.db)
+        try:
+            sms_auto.tick(self.settings, db, sms_auto.now_of(self.settings))
+        finally:
+            db.close()
 
     def _run(self, job_id: int) -> None:
         db = connect(self.settings.db)

@@ -19,6 +19,7 @@ from console.work import ProblemRow
 from generator.ledger.identifiers import mask_number, mask_person_name
 from generator.reminders.due import HolderGroup
 from generator.reminders.mail import Outcome
+from generator.reminders.registry import Entry
 
 
 def sees_contacts(user: User, slug: str) -> bool:
@@ -82,6 +83,20 @@ def outcome_for(outcome: Outcome, shown: bool) -> Outcome:
 def row_for(row: CertificateRow, shown: bool) -> CertificateRow:
     """Return a certificate of the staff table as the user may see it."""
     return row if shown else replace(row, contact=mask_contact(row.contact), phone=mask_phone(row.phone))
+
+
+_MOBILE = re.compile(r"(?<!\d)1\d{10}(?!\d)")
+
+
+def entry_for(entry: Entry, shown: bool) -> Entry:
+    """Return a 登记簿 record as the user may see it: a mobile number in its remark masked (the SMS platform's
+    records name the number a message went to: 短信：空号（13800138000）)."""
+    remark = entry.record.remark
+    if shown or not _MOBILE.search(remark):
+        return entry
+    return replace(
+        entry, record=replace(entry.record, remark=_MOBILE.sub(lambda m: mask_phone(m.group(0)), remark))
+    )
 
 
 _FIELDS = (  # a column's name in a 台账 or a worklist → how its values are masked

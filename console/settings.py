@@ -5,17 +5,20 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 from generator.config import Settings
+from generator.problems import JiaozaoError
 from generator.reminders.mail import SmtpSettings
+from generator.sms.settings import SmsSettings
 from portal.rules.text import yes_no
 
 DEFAULT_DB = Path("var") / "console.sqlite"
 _MB = 1024 * 1024
 MIN_SECRET = 24  # characters of JIAOZAO_CONSOLE_PROXY_SECRET (e.g. `openssl rand -hex 24` gives 48)
 PROXY_SECRET_HEADER = "x-jiaozao-proxy-secret"  # nginx: proxy_set_header X-Jiaozao-Proxy-Secret "…";
+SMS_EARLIEST, SMS_LATEST = time(8, 0), time(20, 0)  # reminder SMS are sent within these hours, never outside
 
 
 class ConsoleConfigError(Exception):
@@ -42,6 +45,10 @@ class ConsoleSettings:
     max_seconds: int = 8 * 60 * 60
     today: date | None = None  # fixed day for tests and demos; None: today in China
     smtp: SmtpSettings | None = None  # the day's emails (JIAOZAO_SMTP_*, as jiaozao remind); None: not sent
+    sms: SmsSettings | None = None  # the SMS platform (JIAOZAO_SMS_*, as jiaozao sms); None: SMS go by file
+    sms_send_at: time = time(9, 30)  # when the console sends the day's SMS on a working day
+    sms_receipt_minutes: int = 30  # how often it asks the platform for receipts
+    sms_push_secret: str = ""  # the secret part of /sms/receipts/{provider}/{secret}; empty: no push endpoint
 
     def __post_init__(self) -> None:
         if self.sso_header and (not self.trusted_proxy or len(self.proxy_secret) < MIN_SECRET):
@@ -50,6 +57,16 @@ class ConsoleSettings:
                 f"（nginx 的地址）和至少 {MIN_SECRET} 个字符的 JIAOZAO_CONSOLE_PROXY_SECRET（或 "
                 "JIAOZAO_CONSOLE_PROXY_SECRET_FILE）：没有它们，本机任何程序都能冒充任何用户登录。"
                 "请按 README“工作台”一节设置，并在 nginx 中用 proxy_set_header 发送同一个密钥；工作台没有启动。"
+            )
+        if not SMS_EARLIEST <= self.sms_send_at <= SMS_LATEST:
+            raise ConsoleConfigError(
+                f"JIAOZAO_CONSOLE_SMS_SEND_AT 的值“{self.sms_send_at:%H:%M}”不在 08:00 到 20:00 之间："
+                "提醒短信不在清早和夜间发送，请改成这段时间内的时刻（如 09:30）；工作台没有启动。"
+            )
+        if self.sms_push_secret and len(self.sms_push_secret) < MIN_SECRET:
+            raise ConsoleConfigError(
+                f"JIAOZAO_CONSOLE_SMS_PUSH_SECRET 至少要 {MIN_SECRET} 个字符（可用 openssl rand -hex 24 生成），"
+                "否则回执地址容易被猜到；工作台没有启动。"
             )
 
     @property
@@ -84,6 +101,10 @@ class ConsoleSettings:
             proxy_secret=env.secret("PROXY_SECRET"),
             public_url=env.text("PUBLIC_URL") or _site_url(inputs),
             smtp=SmtpSettings.read(environ),
+            sms=_sms(environ),
+            sms_send_at=env.clock("SMS_SEND_AT", time(9, 30)),
+            sms_receipt_minutes=env.number("SMS_RECEIPT_MINUTES", 30, "分钟"),
+            sms_push_secret=env.secret("SMS_PUSH_SECRET"),
             today=today,
         )
 
@@ -115,13 +136,33 @@ class _Env:
             raise ConsoleConfigError(f"JIAOZAO_CONSOLE_{key}_FILE 指定的文件“{named}”无法读取") from None
         return lines[0].strip() if lines else ""
 
-    def number(self, key: str, default: int) -> int:
+    def number(self, key: str, default: int, unit: str = "MB") -> int:
         value = self.text(key)
         if not value:
             return default
         if not value.isdigit() or int(value) < 1:
-            raise ConsoleConfigError(f"JIAOZAO_CONSOLE_{key} 的值“{value}”应是正整数（单位 MB）")
+            raise ConsoleConfigError(f"JIAOZAO_CONSOLE_{key} 的值“{value}”应是正整数（单位 {unit}）")
         return int(value)
+
+    def clock(self, key: str, default: time) -> time:
+        """Return a time of day written HH:MM."""
+        value = self.text(key).replace("：", ":")
+        if not value:
+            return default
+        hours, _, minutes = value.partition(":")
+        if not (hours.isascii() and hours.isdigit() and minutes.isascii() and minutes.isdigit()):
+            raise ConsoleConfigError(f"JIAOZAO_CONSOLE_{key} 的值“{value}”应是“时:分”，如 09:30")
+        if int(hours) > 23 or int(minutes) > 59 or len(minutes) != 2:
+            raise ConsoleConfigError(f"JIAOZAO_CONSOLE_{key} 的值“{value}”不是一天中的时刻，应如 09:30")
+        return time(int(hours), int(minutes))
+
+
+def _sms(environ: Mapping[str, str]) -> SmsSettings | None:
+    """Return the SMS platform settings jiaozao sms reads; a fault stops the console as it stops the command."""
+    try:
+        return SmsSettings.read(environ)
+    except JiaozaoError as error:
+        raise ConsoleConfigError(f"{error}；工作台没有启动。") from None
 
 
 def _site_url(inputs: Settings) -> str:

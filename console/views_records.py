@@ -71,8 +71,9 @@ async def records_page(console: Console, request: Request) -> Response:
             console.settings, slug, where, values, newest_first=True, limit=PAGE, offset=page.offset
         )
     )
+    sees = privacy.sees_contacts(visit.user, slug)
     return console.page(
-        request, "records.html", slug=slug, f=f, entries=found,
+        request, "records.html", slug=slug, f=f, entries=[privacy.entry_for(e, sees) for e in found],
         matched=matched, page=page.number, pages=page.pages, results=tuple(daywork.RESULTS),
         query=urlencode({k: v for k, v in f.items() if v}), can_change=visit.user.can_change(slug),
         tab="records",
@@ -104,8 +105,11 @@ def _xlsx(entries: list[daywork.Entry]) -> bytes:
 
 async def records_xlsx(console: Console, request: Request) -> Response:
     slug = request.path_params["slug"]
-    console.readable(request, slug)
-    found = await run_in_threadpool(_search, console, slug, _filters(request))
+    visit = console.readable(request, slug)
+    sees = privacy.sees_contacts(visit.user, slug)
+    found = [
+        privacy.entry_for(e, sees) for e in await run_in_threadpool(_search, console, slug, _filters(request))
+    ]
     content = await run_in_threadpool(_xlsx, found)
     return download(content, f"{slug}-登记簿.xlsx", "xlsx")
 
@@ -120,9 +124,10 @@ async def certificate_page(console: Console, request: Request) -> Response:
     )
     if not rows and not entries:
         raise errors.not_found("这张证照")
+    sees = privacy.sees_contacts(visit.user, slug)
     return console.page(
-        request, "certificate.html", slug=slug, number=number, entries=entries[::-1],
-        rows=[privacy.row_for(r, privacy.sees_contacts(visit.user, slug)) for r in rows],
+        request, "certificate.html", slug=slug, number=number,
+        entries=[privacy.entry_for(e, sees) for e in entries[::-1]], rows=[privacy.row_for(r, sees) for r in rows],
         results=tuple(daywork.RESULTS), channels=daywork.CHANNELS, can_change=visit.user.can_change(slug),
         tab="records",
     )  # fmt: skip

@@ -152,7 +152,7 @@ async def _today(
         query=urlencode({k: v for k, v in f.items() if v}), results=tuple(RESULTS), channels=CHANNELS,
         can_change=visit.user.can_change(slug), batch=batch, message=message,
         problems=[privacy.problem_for(p, sees) for p in problems or []],
-        entries=entries[-50:][::-1], sent=sent, smtp=console.settings.smtp is not None,
+        entries=[privacy.entry_for(e, sees) for e in entries[-50:][::-1]], sent=sent, smtp=console.settings.smtp is not None,
         limit_mb=console.settings.upload_limit // 1024 // 1024, tab="today", done=done, done_at=done_at,
         failed=status >= 400, sees=sees, made=made, just_made=query.get("made") == "1",
         sent_failed=[privacy.outcome_for(o, sees) for o in sent.failed] if sent else [],

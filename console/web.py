@@ -14,7 +14,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from console import audit, errors, sessions, users, work
+from console import audit, errors, sessions, sms_auto, users, work
 from console.db import SharedConnection, connect
 from console.jobs import JobQueue
 from console.refusals import SIGNED_OUT, RefusalLog
@@ -200,8 +200,9 @@ class Console:
 
     def page(self, request: Request, template: str, status: int = 200, **context: Any) -> Response:
         visit = getattr(request.state, "visit", None)
+        banner = sms_auto.alert(self.db) if visit is not None and visit.user.is_admin else ""
         html = self.templates.get_template(template).render(
-            visit=visit, names=work.department_names(self.settings), **context
+            visit=visit, names=work.department_names(self.settings), sms_alert=banner, **context
         )
         return self.finish(request, HTMLResponse(html, status))
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from generator.reminders.registry import (
     RegisteredCertificate,
+    RegistryError,
     open_registry,
     registry_transaction,
 )
@@ -192,17 +193,32 @@ class SmsOutbox:
         """Return the messages whose outcome the platform has not told yet (提交中, 已提交)."""
         return self._messages("state IN (?, ?) AND provider = ?", (*UNSETTLED, self.provider))
 
+    def to_numbers(self, phones: Iterable[str]) -> list[Message]:
+        """Return the messages to some numbers, in any state (by the phone index: a push of receipts looks at its
+        numbers' messages only, not at every message in flight)."""
+        wanted, found = sorted(set(phones)), []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found += self._messages(
+                f"phone IN ({', '.join('?' * len(chunk))}) AND provider = ?", (*chunk, self.provider)
+            )
+        return found
+
+    def with_ids(self, ids: Iterable[int]) -> list[Message]:
+        """Return the messages with these row ids (by the primary key, whatever their number)."""
+        wanted, found = sorted(set(ids)), []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found += self._messages(f"id IN ({', '.join('?' * len(chunk))})", tuple(chunk))
+        return found
+
     def messages(self, department: str | None = None) -> list[Message]:
         where, values = ("department = ?", (department,)) if department else ("1", ())
         return self._messages(where, values)
 
     def _messages(self, where: str, values: tuple[object, ...]) -> list[Message]:
         rows = self._db.execute(f"SELECT {_MESSAGE} FROM sms_out WHERE {where} ORDER BY id", values)
-        return [
-            Message(int(i), d, h, p, date.fromisoformat(on), s, t, tuple((str(a), str(b)) for a, b in json.loads(params)),
-                    text, state, int(attempt), out, serial, sub, failure, code)
-            for i, d, h, p, on, s, t, params, text, state, attempt, out, serial, sub, failure, code in rows
-        ]  # fmt: skip
+        return [_message(row) for row in rows]
 
     def certificates(self, message: int) -> list[tuple[RegisteredCertificate, str]]:
         """Return the certificates (and kinds) a message is about."""
@@ -225,6 +241,11 @@ class SmsOutbox:
                 [(SUBMITTING, out_id, day.isoformat(), key, WAITING) for key in keys],
             )
         return out_id
+
+    def carried(self, out_id: str) -> set[int]:
+        """Return the messages a call claimed in begin_call (another process may have claimed some first)."""
+        rows = self._db.execute("SELECT id FROM sms_out WHERE out_id = ? AND state = ?", (out_id, SUBMITTING))
+        return {int(i) for (i,) in rows}
 
     def submitted(self, answers: Iterable[tuple[int, str]]) -> None:
         """Record messages the platform took (key, BizId/SerialNo)."""
@@ -300,3 +321,36 @@ class SmsOutbox:
         for department, state, count in rows:
             found.setdefault(str(department), {})[str(state)] = int(count)
         return found
+
+
+def _message(row: tuple[object, ...]) -> Message:
+    i, d, h, p, on, s, t, params, text, state, attempt, out, serial, sub, failure, code = (
+        str(v) for v in row
+    )
+    return Message(int(i), d, h, p, date.fromisoformat(on), s, t, tuple((str(a), str(b)) for a, b in json.loads(params)),
+                   text, state, int(attempt), out, serial, sub, failure, code)  # fmt: skip
+
+
+def day_batch(path: Path, department: str, day: date) -> list[Message]:
+    """Return the department's messages made, submitted or settled on a day, oldest first, reading only: no
+    folder, file or table is made (a page view writes nothing); none when the outbox does not exist yet."""
+    if not path.is_file():
+        return []
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    except sqlite3.Error as error:
+        raise RegistryError(f"无法打开登记簿“{path}”：{error}。请检查路径和权限") from error
+    try:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sms_out'").fetchone():
+            return []
+        on = day.isoformat()
+        rows = db.execute(
+            f"SELECT {_MESSAGE} FROM sms_out WHERE department = ? AND (made_on = ? OR submitted_on = ? "
+            "OR settled_on = ?) ORDER BY id",
+            (department, on, on, on),
+        )
+        return [_message(row) for row in rows]
+    except sqlite3.Error as error:
+        raise RegistryError(f"读取登记簿“{path}”失败：{error}。请稍后重试") from error
+    finally:
+        db.close()

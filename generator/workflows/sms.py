@@ -135,9 +135,14 @@ def send_sms(settings: Settings, sms: SmsSettings, today: date, platform: Platfo
             return sent
         waiting = outbox.waiting(today)
         for call in _calls(waiting, platform):
+            out_id = outbox.begin_call([m.key for m in call.messages], today)
+            mine = outbox.carried(
+                out_id
+            )  # a second process that read the same waiting rows sends none of them
+            call = Call(out_id, call.sign, call.template, tuple(m for m in call.messages if m.key in mine))
             keys = [m.key for m in call.messages]
-            out_id = outbox.begin_call(keys, today)
-            call = Call(out_id, call.sign, call.template, call.messages)
+            if not keys:
+                continue
             try:
                 answers = platform.send(call)
             except PlatformError as error:
@@ -283,7 +288,7 @@ def _record(
     today: date, next_day: date,
 ) -> int:  # fmt: skip
     """Write each settled message to the 登记簿 and the outbox; return how many go back for their one retry."""
-    by_id = {m.id: m for m in outbox.messages() if m.id in {k for k, _, _ in outcomes}} if outcomes else {}
+    by_id = {m.id: m for m in outbox.with_ids(k for k, _, _ in outcomes)}  # not every message: a push is 100
     records: list[ReminderRecord] = []
     states: list[tuple[int, str, str, str, date | None]] = []
     retries = 0
@@ -323,3 +328,41 @@ def _next_workday(calendar: WorkdayCalendar, day: date) -> date:
     while not calendar.is_workday(following):
         following += timedelta(days=1)
     return following
+
+
+def settle_pushed(
+    settings: Settings, sms: SmsSettings, today: date, receipts: list[Receipt]
+) -> tuple[Settled, list[Receipt]]:
+    """Record the receipts a platform pushed (batched, out of order, repeated): each message not settled yet that
+    a final receipt names — by its call id (OutId / SessionContext) and number, else by BizId/SerialNo and number —
+    is settled once, as `jiaozao sms receipts` settles it; a repeat for a settled message changes nothing. Return
+    what was settled and the final receipts that name no message (yet): one that came before the answer to its send
+    was written (云MAS names a message by that answer's msgGroup only)."""
+    settled = Settled()
+    next_day = _next_workday(load_calendar(settings), today)
+    final = [r for r in receipts if r.kind]
+    with SmsOutbox(settings.db, sms.provider) as outbox, Registry(settings.db) as registry:
+        messages = outbox.to_numbers(r.phone for r in final)
+        outcomes: list[tuple[int, Failure | None, date]] = []
+        known: set[int] = set()  # the receipts that name a message, settled or not
+        for m in messages:
+            found = [
+                (i, r) for i, r in enumerate(final)
+                if r.phone == m.phone and ((r.out_id and r.out_id == m.out_id) or (r.serial and r.serial == m.serial))
+            ]  # fmt: skip
+            known |= {i for i, _ in found}
+            chosen = _final([r for _, r in found]) if m.state in (SUBMITTING, SUBMITTED) else None
+            if chosen is None:
+                continue
+            failure = (
+                None
+                if chosen.kind == classify.DELIVERED
+                else Failure(chosen.kind, chosen.code, chosen.description)
+            )
+            outcomes.append((m.id, failure, date.fromisoformat(m.submitted_on or m.made_on.isoformat())))
+            if failure is None:
+                settled.delivered += 1
+            else:
+                settled.failed[failure.kind] += 1
+        settled.retry = _record(outbox, registry, sms, outcomes, today, next_day)
+    return settled, [r for i, r in enumerate(final) if i not in known]

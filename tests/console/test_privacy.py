@@ -46,6 +46,7 @@ def _dept_urls(upload: int, catalog_upload: int, number: str) -> dict[str, str]:
         "/departments/{slug}/today/letters/{n}": f"{D}/today/letters/1",
         "/departments/{slug}/unreachable": f"{D}/unreachable",
         "/departments/{slug}/unreachable.xlsx": f"{D}/unreachable.xlsx",
+        "/departments/{slug}/sms": f"{D}/sms",
         "/departments/{slug}/records": f"{D}/records",
         "/departments/{slug}/records.xlsx": f"{D}/records.xlsx",
         "/departments/{slug}/certificates/{number}": f"{D}/certificates/{number}",
