@@ -6,6 +6,7 @@ A refused request changes nothing: the test counts every table and reads the 目
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 from contextlib import closing
 from dataclasses import replace
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from starlette.applications import Starlette
+from starlette.routing import Route
 
 from console.app import create_app
 from console.audit import now_text
@@ -38,6 +40,9 @@ ROUTES = [
     ("GET", D + "/catalog/uploads/{upload}", READERS_OF_ANSHAN),
     ("GET", D + "/catalog/versions/{version}/file", READERS_OF_ANSHAN),
     ("GET", D + "/ledger", READERS_OF_ANSHAN),
+    ("GET", D + "/sms", READERS_OF_ANSHAN),
+    ("GET", D + "/unreachable", READERS_OF_ANSHAN),
+    ("GET", D + "/unreachable.xlsx", READERS_OF_ANSHAN),
     ("GET", D + "/ledger/uploads/{ledger_upload}", READERS_OF_ANSHAN),
     ("GET", D + "/ledger/versions/{ledger_version}/file", STAFF_OF_ANSHAN),
     ("GET", D + "/facts", READERS_OF_ANSHAN),
@@ -264,3 +269,48 @@ def test_the_portal_never_imports_the_console() -> None:
     for source in portal.rglob("*.py"):
         text = source.read_text(encoding="utf-8")
         assert "import console" not in text and "from console" not in text, source
+
+
+# POSTs that carry no session: the sign-in form (its own token) and the SMS platforms' receipt pushes (a secret
+# in the address, compared in constant time).
+WITHOUT_SESSION = {"/login", "/sms/receipts/{provider}/{secret}"}
+
+
+def _routes(app: Starlette) -> set[tuple[str, str]]:
+    return {
+        (method, route.path)
+        for route in app.routes
+        if isinstance(route, Route)
+        for method in (route.methods or ()) - {"HEAD"}
+    }
+
+
+def test_every_route_of_the_console_is_in_the_access_table(quiet_app: Starlette) -> None:
+    """A new page cannot skip the role checks above: the table must name every route the app has."""
+
+    def listed(method: str, route: str) -> bool:
+        pattern = re.sub(
+            r"\\\{[^}]+\\\}", "[^/]+", re.escape(route)
+        )  # a {name} of the route: any one segment
+        return any(m == method and re.fullmatch(pattern, path) for m, path, _ in ROUTES)
+
+    missing = [(m, p) for m, p in sorted(_routes(quiet_app)) if p not in WITHOUT_SESSION and not listed(m, p)]
+    assert not missing
+
+
+def test_every_post_of_the_console_checks_the_form_token(
+    quiet_app: Starlette, settings: ConsoleSettings, seeded: dict[str, int], clients: Clients
+) -> None:
+    """Each POST route of the app, as the administrator without the form's token: refused, nothing changed."""
+    admin = clients(quiet_app, "admin")
+    before = snapshot(settings)
+    accepted = []
+    for method, path in sorted(_routes(quiet_app)):
+        if method != "POST" or path in WITHOUT_SESSION or path == "/logout":
+            continue
+        filled = re.sub(r"\{[^}]+\}", lambda m: "anshan" if m.group(0) == "{slug}" else "1", path)
+        response = admin.post(filled, data={"csrf": "forged", "name": "x"})
+        if response.status_code < 400:
+            accepted.append((path, response.status_code))
+    assert not accepted
+    assert snapshot(settings) == before
