@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from console import audit, sms_early
+from console.loaded import loaded_day
 from console.settings import SMS_LATEST, ConsoleSettings
+from console.work import today_of
 from generator.pipeline import load_calendar
 from generator.problems import JiaozaoError
 from generator.sms.platform import Platform
@@ -115,7 +117,9 @@ def _send(settings: ConsoleSettings, db: sqlite3.Connection, now: datetime, plat
     claim = {"day": day.isoformat(), "at": _at(now), "done": False, "summary": "正在发送"}
     if not _swap(db, _SEND, before, claim):
         return ""  # another console process took this run
-    sent = send_sms(settings.inputs, settings.sms, day, platform)
+    # the province's 台账 the console already holds for today, not a second copy (a million rows: 10 s, 1 GB)
+    loaded = loaded_day(settings) if today_of(settings) == day else None
+    sent = send_sms(settings.inputs, settings.sms, day, platform, loaded)
     summary = _sent_text(sent)
     flow = sent.deferred > 0
     done = not sent.stopped or flow  # flow control: the rest goes on the next working day, not again today

@@ -40,7 +40,7 @@ from generator.sms.platform import (
 )
 from generator.sms.settings import SmsSettings
 from generator.workdays import WorkdayCalendar
-from generator.workflows.remind import plan_today
+from generator.workflows.remind import LoadedDay, plan_today
 
 # What a settled failure is recorded as in the 登记簿 (联系结果); the class goes in the remark (短信：空号).
 _RESULT_OF = {classify.BAD_NUMBER: WRONG_NUMBER, classify.REFUSED: "其他", classify.UNREACHABLE: "未接通"}
@@ -90,10 +90,14 @@ class Sent:
     stopped: str = ""
 
 
-def plan_sms(settings: Settings, sms: SmsSettings, today: date, platform: Platform | None = None) -> SmsPlan:
-    """Return the messages due today through the platform, per department (checked, nothing written)."""
+def plan_sms(
+    settings: Settings, sms: SmsSettings, today: date, platform: Platform | None = None,
+    loaded: LoadedDay | None = None,
+) -> SmsPlan:  # fmt: skip
+    """Return the messages due today through the platform, per department (checked, nothing written).
+    loaded: today's inputs already in memory (the console's), else they are read."""
     platform = platform or platform_for(sms)
-    work = plan_today(settings, today)
+    work = plan_today(settings, today, loaded=loaded)
     departments = []
     for item in work.departments:
         if not on_platform(item.department):
@@ -119,10 +123,13 @@ def plan_sms(settings: Settings, sms: SmsSettings, today: date, platform: Platfo
     return SmsPlan(work, departments)
 
 
-def send_sms(settings: Settings, sms: SmsSettings, today: date, platform: Platform | None = None) -> Sent:
+def send_sms(
+    settings: Settings, sms: SmsSettings, today: date, platform: Platform | None = None,
+    loaded: LoadedDay | None = None,
+) -> Sent:  # fmt: skip
     """Settle what an earlier run left uncertain, queue today's messages and send every waiting one."""
     platform = platform or platform_for(sms)
-    plan = plan_sms(settings, sms, today, platform)
+    plan = plan_sms(settings, sms, today, platform, loaded)
     calendar = load_calendar(settings)
     next_day = _next_workday(calendar, today)
     with SmsOutbox(settings.db, sms.provider) as outbox, Registry(settings.db) as registry:
