@@ -11,6 +11,7 @@ from console import audit_command, user_command
 from console import command as console_command
 from generator.commands import build, check, demo, record, remind, reminder_date, report, schedule, serve, sms
 from generator.commands._common import console, print_problems
+from generator.commands.words import use_chinese
 from generator.problems import InputError, JiaozaoError, ProblemList
 
 COMMANDS = (
@@ -52,6 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    use_chinese()
     parser = argparse.ArgumentParser(
         prog="jiaozao",
         description="叫早：证照到期提醒。读取各部门的《到期前提醒证照目录》和证照台账，算出每张证照的提醒日期。",

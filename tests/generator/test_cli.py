@@ -226,3 +226,21 @@ def test_check_names_an_email_cell_with_more_than_one_address(
         and "「电子邮箱」列（D 列）" in line
         and "一个邮箱地址" in line
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["report", "--today", "2026-11-24"], "缺少必填的参数：--from, --to"),
+        (["frobnicate"], "不认识“frobnicate”"),
+        (["remind", "--bogus"], "不认识的参数：--bogus"),
+    ],
+)
+def test_a_mistyped_command_line_is_answered_in_chinese(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and said in err and "用 -h 查看用法" in err
+    assert "error" not in err and "usage" not in err and "arguments" not in err
