@@ -16,17 +16,16 @@ from pathlib import Path
 
 from console import errors
 from console.settings import ConsoleSettings
-from generator.atomic import private_folder, replacing
+from generator.atomic import replacing
 from generator.catalog.load import CATALOG_NAMES, CatalogsApart, load_catalogs, load_catalogs_apart
 from generator.catalog.model import Catalogs, Department
-from generator.ledger.files import find_ledger_files
-from generator.ledger.load import load_ledgers_apart
 from generator.ledger.model import Ledger
 from generator.pipeline import DepartmentUnusable, Unusable, load_calendar
 from generator.problems import InputError, JiaozaoError, Level, Problem, column_letter
 from generator.schedule import NO_DATE, Schedule, compute_schedule, late_reminder_problems
 from generator.site.changes import update_history
 from generator.workdays import WorkdayCalendar
+from generator.workflows import ledger as ledger_workflow
 from generator.workflows.build import build_site
 from portal.rules.china import china_today
 
@@ -343,23 +342,12 @@ def _by_row(ledger: Ledger, schedule: Schedule, catalogs: Catalogs) -> dict[tupl
 def department_ledger(
     settings: ConsoleSettings, catalogs: Catalogs, slug: str, *, usable: bool = False
 ) -> tuple[Ledger, list[Problem]]:
-    """Return one department's 台账 rows, read through links to its files only (other departments untouched).
+    """Return one department's 台账 rows, its files only read (other departments untouched).
 
     With usable, a 台账 file of which no row can be used raises DepartmentUnusable (as a full load leaves the
     department out).
     """
-    root = settings.inputs.ledgers
-    files, _ = find_ledger_files(root, catalogs, _left_out(settings, catalogs))
-    mine = [f for f, s in files if s == slug]
-    with _lock:
-        links = settings.db.parent / "console-ledgers" / slug / root.name
-        shutil.rmtree(links, ignore_errors=True)
-        private_folder(links)  # beside the console database: server staff only
-        for file in mine:  # the same link paths every time, so the ledger cache finds its entries
-            link = links / (file.relative_to(root) if root.is_dir() else Path(file.name))
-            link.parent.mkdir(parents=True, exist_ok=True)
-            link.symlink_to(file.resolve())
-        loaded = load_ledgers_apart(links, catalogs)
+    loaded = ledger_workflow.department_ledger(settings.inputs, catalogs, slug, _left_out(settings, catalogs))
     if usable and slug in loaded.unread:
         raise DepartmentUnusable(
             Unusable(slug, catalogs.department(slug).name, "台账", tuple(loaded.unread[slug]))

@@ -42,15 +42,19 @@ class LedgersApart:
 def load_ledgers_apart(
     path: Path, catalogs: Catalogs, progress: Progress | None = None, cache: Path | None = None,
     left_out: Collection[str] = (),
+    only: str | None = None,
 ) -> LedgersApart:  # fmt: skip
     """Return what load_ledgers returns, and which departments have a 台账 file that could not be used at all.
 
-    Files of the departments left_out (their 目录 could not be read) are named, not read.
+    Files of the departments left_out (their 目录 could not be read) are named, not read. With only (a
+    department's slug), only that department's files are read and only its problems said.
     """
     files, problems = find_ledger_files(path, catalogs, left_out)
+    if only is not None:  # what the other files hold, or lack, is not this department's to hear
+        files, problems = [(f, s) for f, s in files if s == only], []
     columns, shown_files, file_slugs = LedgerColumns(), list[str](), list[str]()
     rows_read = rejected = 0
-    rows_of = dict.fromkeys(catalogs.slugs, 0)
+    rows_of = dict.fromkeys(catalogs.slugs if only is None else [only], 0)
     unread: dict[str, list[Problem]] = {}
     for file, slug in files:
         department = catalogs.department(slug)

@@ -7,15 +7,16 @@ from __future__ import annotations
 import hashlib
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from generator.atomic import replacing
 from generator.catalog.model import Catalogs
+from generator.config import Settings
 from generator.ledger.files import find_ledger_files
-from generator.ledger.load import load_ledgers, shown_path
+from generator.ledger.load import LedgersApart, load_ledgers, load_ledgers_apart, shown_path
 from generator.ledger.model import Ledger
 from generator.problems import JiaozaoError, Level, Problem
 
@@ -194,6 +195,13 @@ def refused_rows(problems: Sequence[Problem], name: str = "当前台账") -> lis
     many = len(files) > 1
     names = {f: f"{name}（第 {n} 个文件）" if many else name for n, f in enumerate(files, 1)}
     return relabelled(sorted(errors, key=lambda p: (files.index(p.file), p.row or 0)), names)
+
+
+def department_ledger(
+    settings: Settings, catalogs: Catalogs, slug: str, left_out: Collection[str] = ()
+) -> LedgersApart:
+    """Read one department's 台账 files only (the other departments' are not opened), through the cache."""
+    return load_ledgers_apart(settings.ledgers, catalogs, cache=settings.cache, left_out=left_out, only=slug)
 
 
 def department_files(root: Path, catalogs: Catalogs, slug: str) -> list[Path]:

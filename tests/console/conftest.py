@@ -67,7 +67,6 @@ def workdir(built: Built, tmp_path: Path) -> Path:
     """A private copy of the built data (catalogs, ledgers, site, index, console database)."""
     target = tmp_path / "w"
     shutil.copytree(built.root, target, symlinks=True)
-    shutil.rmtree(target / "var" / "console-ledgers", ignore_errors=True)
     return target
 
 
