@@ -25,7 +25,7 @@ from generator.reminders.letters import reference_of, render_letter, render_lett
 from generator.reminders.monthly import batch_day, next_batch_day
 from generator.reminders.outbox import EmailReport
 from generator.reminders.registry import CHANNELS, RESULTS, Entry, Registry, ReminderRecord, SmsFile
-from generator.reminders.results import due_groups, pick_of, results_for
+from generator.reminders.results import due_groups, pick_of
 from generator.reminders.sms import fill, sign
 from generator.reminders.smsplatform import on_platform
 from generator.reminders.unreachable import unreachable_content
@@ -35,7 +35,7 @@ from generator.workflows.record import (
     SmsCheck,
     check_sms,
     correct_record,
-    record_results,
+    record_holder,
     record_worklist,
     sms_file_to_confirm,
 )
@@ -153,8 +153,7 @@ def record(
 ) -> tuple[list[ReminderRecord], list[int | None]]:  # fmt: skip
     """Record one holder's result for the picked certificates due today; return the records and their ids."""
     work = day_plan(settings, slug, monthly)
-    records = results_for(work, slug, picks, result, channel, remark, by_whom, work.today)
-    return records, record_results(settings.inputs, records)
+    return record_holder(settings.inputs, work, slug, picks, result, channel, remark, by_whom)
 
 
 def correct(

@@ -13,9 +13,9 @@ from generator.config import Settings
 from generator.ledger.load import Progress
 from generator.pipeline import Inputs, load_inputs
 from generator.problems import JiaozaoError, Problem
-from generator.reminders.batch import SMS_FILE
+from generator.reminders.batch import SMS_FILE, DayWork
 from generator.reminders.registry import Entry, Registry, ReminderRecord, SmsFile
-from generator.reminders.results import check_result
+from generator.reminders.results import check_result, results_for
 from generator.reminders.returned import returned_sms, returned_worklist
 from generator.reminders.smsbatch import LeftOut, SmsMessage, SmsSorting, sort_sms
 
@@ -145,6 +145,16 @@ def _check(
 
     sorting, warnings, messages = returned_sms(path, shown, registry, inputs.ledger, inputs.catalogs, sort)
     return SmsCheck(shown, made_at, messages, kept, sorting.records, sorting.left_out, warnings)
+
+
+def record_holder(
+    settings: Settings, work: DayWork, slug: str, picks: Sequence[str], result: str, channel: str, remark: str,
+    by_whom: str,
+) -> tuple[list[ReminderRecord], list[int | None]]:  # fmt: skip
+    """Record one holder's result for the picked certificates due in the day's plan (the console's 登记 of one
+    household); return the records and their ids (None for a repeat). Picks not due that day raise InputError."""
+    records = results_for(work, slug, list(picks), result, channel, remark, by_whom, work.today)
+    return records, record_results(settings, records)
 
 
 def record_results(settings: Settings, records: Sequence[ReminderRecord]) -> list[int | None]:
