@@ -153,10 +153,15 @@ async def accept(console: Console, request: Request) -> Response:
     )
     job_id = versions.publish(console, visit, "ledger", slug, content, ext, sha, note, before)
     mark_published(console, found["id"], job_id)
+    closed = await run_in_threadpool(
+        work_ledger.close, console.settings, slug, f"工作台上传编号 {found['id']}"
+    )
     consent = f"，已勾选“{preview['consent_label']}”" if preview.get("needs_consent") else ""
     detail = (
         f"{note}；新增 {preview.get('added', 0)} 张，不再提醒 {preview.get('dropped', 0)} 张，"
-        f"修改 {preview.get('changed', 0)} 张{consent}；上传编号 {found['id']}，SHA-256 {sha}，任务 {job_id}"
+        f"修改 {preview.get('changed', 0)} 张{consent}；上传编号 {found['id']}，SHA-256 {sha}，任务 {job_id}；"
+        f"台账显示已续证 {closed.renewed} 张、已申请延续 {closed.applied} 张，提醒自动结束，"
+        f"取消待发送短信 {closed.sms_cancelled} 条"
     )
     audit.record(console.db, visit.user.name, visit.address, "accept_ledger", slug, detail)
     return console.redirect(request, f"/jobs/{job_id}")

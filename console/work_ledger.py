@@ -14,6 +14,7 @@ from generator.catalog.model import Catalogs
 from generator.problems import JiaozaoError
 from generator.workflows import ledger as workflow
 from generator.workflows.ledger import LedgerCheck
+from generator.workflows.loop import LoopClosed, close_loop
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,13 @@ def files_now(settings: ConsoleSettings, slug: str, ext: str) -> Files:
 def replace(settings: ConsoleSettings, slug: str, content: bytes, ext: str) -> None:
     """Make content the department's 台账, where every command reads it."""
     workflow.replace_ledger(settings.inputs.ledgers, _catalogs(settings, slug), slug, content, ext)
+
+
+def close(settings: ConsoleSettings, slug: str, shown: str) -> LoopClosed:
+    """Close the reminders the department's 台账, just accepted, shows renewed or applied for (续证闭环)."""
+    catalogs = _catalogs(settings, slug)
+    ledger, _ = department_ledger(settings, catalogs, slug)
+    return close_loop(settings.inputs.db, catalogs, ledger, today_of(settings), [slug], shown)
 
 
 def refused(settings: ConsoleSettings, slug: str) -> Refused:
