@@ -476,12 +476,16 @@ class Registry:
                     found.setdefault(c.key, c)
         return list(found.values())
 
-    def results_by(self, channel: str) -> dict[CertificateKey, set[str]]:
-        """Return the standing results recorded through a channel (as 台账 for what a 台账 showed), by certificate."""
-        query = f"SELECT department, certificate_key, expires, result FROM reminders WHERE channel = ? AND {_CURRENT}"
-        found: dict[CertificateKey, set[str]] = {}
-        for d, k, e, r in self._db.execute(query, (channel,)):
-            found.setdefault((str(d), str(k), str(e)), set()).add(str(r))
+    def results_by(self, channel: str) -> dict[CertificateKey, dict[str, date]]:
+        """Return the standing results recorded through a channel (as 台账 for what a 台账 showed), by certificate,
+        each with the first day it was recorded for."""
+        query = (
+            "SELECT department, certificate_key, expires, result, MIN(reminded_on) FROM reminders "
+            f"WHERE channel = ? AND {_CURRENT} GROUP BY department, certificate_key, expires, result"
+        )
+        found: dict[CertificateKey, dict[str, date]] = {}
+        for d, k, e, r, on in self._db.execute(query, (channel,)):
+            found.setdefault((str(d), str(k), str(e)), {})[str(r)] = date.fromisoformat(str(on))
         return found
 
     def done_reminders(self) -> Iterator[tuple[str, str, str, str, str, str]]:
@@ -491,7 +495,8 @@ class Registry:
         """
         query = (
             "SELECT department, certificate_key, expires, kind, reminded_on, result FROM reminders "
-            f"WHERE done = 1 AND {_CURRENT} ORDER BY id"  # a corrected record no longer counts
+            f"WHERE done = 1 AND channel != '台账' AND {_CURRENT} ORDER BY id"  # a corrected record no longer
+            # counts; nor does what a 台账 showed (续证闭环): it closes reminders, it is not one done
         )
         yield from self._db.execute(query)
 

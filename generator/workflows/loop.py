@@ -52,11 +52,11 @@ def close_loop(
         fresh = tuple(
             r
             for r in find_renewals(known, ledger, catalogs)
-            if r.result not in seen.get(r.certificate.key, set())
+            if r.result not in seen.get(r.certificate.key, {})
         )
         registry.add(_record(r, kind, today, shown) for r in fresh for kind in KINDS)
     closed = {r.certificate.key for r in fresh} | {
-        key for key, results in seen.items() if results & {RENEWED, APPLIED}
+        key for key, results in seen.items() if {RENEWED, APPLIED} & results.keys()
     }
     with SmsOutbox(db) as outbox:
         cancelled = outbox.cancel(closed)

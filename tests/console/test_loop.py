@@ -3,6 +3,7 @@ from the same workflow as `jiaozao remind`, naming the upload; the audit row say
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 
 import openpyxl
@@ -43,3 +44,23 @@ def test_accepting_a_ledger_closes_a_renewed_certificate_as_renewed(
     assert all(f"工作台上传编号 {upload}" in r.source and "2029-11-28" in r.remark for r in closed)
     (detail,) = audit_rows(settings, "accept_ledger")
     assert "台账显示已续证 1 张、已申请延续 0 张" in detail
+
+
+def test_the_loop_figures_link_to_their_certificates_and_match_the_download(
+    quiet_app: Starlette, settings: ConsoleSettings, clients: Clients
+) -> None:
+    clerk = clients(quiet_app, "clerk_a")
+    told = _told(settings, 8)
+    location = uploaded(clerk, edited_ledger(settings, {(8, 7): datetime(2029, 11, 28)}))
+    assert clerk.submit(location + "/accept").status_code == 303
+    span = "from=2026-11-01&to=2026-12-31"
+    page = clerk.get(f"/supervision-loop?{span}")
+    assert page.status_code == 200 and "合计（全省）" in page.text
+    assert f'href="/supervision-loop/anshan/closed?{span.replace("&", "&amp;")}"' in page.text
+    listing = clerk.get(f"/supervision-loop/anshan/closed?{span}")
+    assert told.number in listing.text and f"{TODAY.isoformat()} 台账显示已续证" in listing.text
+    assert clerk.get(f"/supervision-loop/dongli/closed?{span}").status_code == 403
+    book = openpyxl.load_workbook(io.BytesIO(clerk.get(f"/supervision.xlsx?{span}").content))
+    rows = [[c.value for c in row] for row in book["闭环"].iter_rows(min_row=3, max_col=6)]
+    anshan = next(r for r in rows if r[0] and "鞍山" in str(r[0]))
+    assert f">{anshan[2]}</a>" in page.text and anshan[2] >= 1

@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import openpyxl
+
 from generator.cli import main
-from generator.reminders.registry import RegisteredCertificate, Registry
+from generator.reminders.registry import RegisteredCertificate, Registry, ReminderRecord
 from generator.reminders.smsoutbox import CANCELLED, WAITING, Candidate, SmsOutbox
 from generator.workflows.loop import BY_SYSTEM, CHANNEL
 from tests.conftest import write_xlsx
@@ -66,3 +68,45 @@ def test_a_later_ledger_closes_renewed_and_applied_reminders_once(
     with Registry(db) as registry:
         again = [r for r in registry.records(WEIJIAN) if r.channel == CHANNEL]
     assert len(again) == len(closed) == 6
+
+
+def _record(db: Path, number: str, holder: str, expires: str, kind: str, on: str, result: str) -> None:
+    with Registry(db) as registry:
+        name = {c.number: c.certificate for c in registry.tracked([WEIJIAN])}.get(
+            number, "公共场所卫生许可证"
+        )
+        c = RegisteredCertificate(WEIJIAN, number, name, holder, date.fromisoformat(expires))
+        registry.add([ReminderRecord(c, kind, "电话", date.fromisoformat(on), "张三", result, "", "测试")])
+
+
+def test_the_report_counts_the_loop_per_department_and_for_the_province(
+    remind_args: list[str], ledger_dir: Path, tmp_path: Path
+) -> None:
+    db = Path(remind_args[remind_args.index("--db") + 1])
+    assert _remind(remind_args, tmp_path / "day1", TODAY) == 0
+    _record(db, "WJ-7", "己超市", "2026-12-20", "首次", TODAY, "号码有误")  # 联系不上
+    _record(db, "WJ-6", "戊商场", "2027-03-01", "首次", "2026-11-20", "未接通")  # twice only: still reachable
+    _record(db, "WJ-6", "戊商场", "2027-03-01", "首次", "2026-11-21", "未接通")
+    for kind, on in (("首次", "2026-10-01"), ("二次", "2026-10-20")):  # WJ-5: every stage done, then expired
+        _record(db, "WJ-5", "丁浴池", "2026-11-01", kind, on, "已告知")
+    _later_ledger(ledger_dir)
+    assert _remind(remind_args, tmp_path / "day2", LATER) == 0
+    out = tmp_path / "督促检查.xlsx"
+    period = ["--from", "2026-11-01", "--to", "2026-12-31", "--today", "2026-11-26", "--out", str(out)]
+    assert main(["report", *remind_args, *period]) == 0
+    sheet = openpyxl.load_workbook(out)["闭环"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert rows[0][:6] == ["部门", "应闭环", "已闭环", "联系不上", "全部提醒后过期未续证", "闭环率"]
+    weijian = next(r for r in rows if r[0] and "卫" in str(r[0]))
+    assert weijian[1:6] == [6, 4, 1, 1, "67%"]  # WJ-1..5 and WJ-7 expire in the period; 1, 2, 3, 4 closed
+    province = next(r for r in rows if r[0] == "合计（全省）")
+    assert province[1:5] == [6, 4, 1, 1]
+    lines = {(r[1], r[4]) for r in rows if r[1] in ("已闭环", "联系不上", "全部提醒后过期未续证")}
+    assert lines == {
+        ("已闭环", "WJ-1"), ("已闭环", "WJ-2"), ("已闭环", "WJ-3"), ("已闭环", "WJ-4"),
+        ("联系不上", "WJ-7"), ("全部提醒后过期未续证", "WJ-5"),
+    }  # fmt: skip
+    summary = openpyxl.load_workbook(out)["汇总"]
+    assert all(
+        c.value != "台账" for row in summary.iter_rows() for c in row
+    )  # a closure is not a reminder done
