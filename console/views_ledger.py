@@ -83,7 +83,7 @@ async def _checked(console: Console, slug: str, content: bytes, ext: str, shown:
         raise errors.bad_request(str(error)) from None
     problems = [work.problem_row(p) for p in check.problems]
     return {"rows_read": check.rows_read, "accepted": check.accepted, **problem_report(problems),
-            "preview": _preview(check), "base": base}  # fmt: skip
+            "preview": _preview(check), "base": base, "overrides": list(check.overrides)}  # fmt: skip
 
 
 def _preview(check: LedgerCheck) -> dict[str, object]:
@@ -122,7 +122,13 @@ def _as_seen(found: dict[str, object], visit: Visit, slug: str) -> dict[str, obj
         for group in lists
     ]  # fmt: skip
     seen_preview = {**preview, "lists": seen_lists} if preview else preview
-    return {**found, "problems": [privacy.problem_for(p, sees) for p in problems], "preview": seen_preview}
+    overrides = (
+        found.get("overrides") or [] if sees else []
+    )  # they hold the corrected numbers: own staff only
+    return {
+        **found, "problems": [privacy.problem_for(p, sees) for p in problems], "preview": seen_preview,
+        "overrides": overrides,
+    }  # fmt: skip
 
 
 async def accept(console: Console, request: Request) -> Response:

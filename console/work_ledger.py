@@ -11,6 +11,7 @@ from console.loaded import input_stamp
 from console.settings import ConsoleSettings
 from console.work import Files, ProblemRow, department_ledger, problem_row, published, today_of
 from generator.catalog.model import Catalogs
+from generator.ledger.corrections import read_corrections
 from generator.problems import JiaozaoError
 from generator.workflows import ledger as workflow
 from generator.workflows.ledger import LedgerCheck
@@ -40,8 +41,9 @@ def check(settings: ConsoleSettings, slug: str, content: bytes, ext: str, shown:
     """Return the uploaded 台账 checked and compared with the department's current one."""
     catalogs = _catalogs(settings, slug)
     current, _ = department_ledger(settings, catalogs, slug)
+    corrections = read_corrections(settings.inputs.ledgers, [slug])
     return workflow.check_upload(
-        catalogs, slug, current, content, ext, today_of(settings), f"上传的文件 {shown}"
+        catalogs, slug, current, content, ext, today_of(settings), f"上传的文件 {shown}", corrections
     )
 
 

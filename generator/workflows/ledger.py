@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generator.atomic import replacing
 from generator.catalog.model import Catalogs
+from generator.ledger.corrections import Correction, with_corrections
 from generator.ledger.files import find_ledger_files
 from generator.ledger.load import load_ledgers
 from generator.ledger.model import Ledger
@@ -74,11 +75,13 @@ class LedgerCheck:
     accepted: int
     problems: list[Problem]
     preview: LedgerPreview
+    overrides: tuple[str, ...] = ()  # clerks' 联系方式更正 this 台账 overrides, each said in Chinese
 
 
 def check_upload(
-    catalogs: Catalogs, slug: str, current: Ledger, content: bytes, ext: str, today: date, shown: str
-) -> LedgerCheck:
+    catalogs: Catalogs, slug: str, current: Ledger, content: bytes, ext: str, today: date, shown: str,
+    corrections: Sequence[Correction] = (),
+) -> LedgerCheck:  # fmt: skip
     """Read an uploaded 台账 of a department (nothing is written outside a scratch folder) and compare it.
 
     current: the department's 台账 as it is now; shown: how the uploaded file is named in problems.
@@ -91,7 +94,10 @@ def check_upload(
         uploaded, problems = load_ledgers(file, catalogs)
         named = relabelled(problems, {p.file: shown for p in problems})
     preview = compare(catalogs, current, uploaded, today)
-    return LedgerCheck(uploaded.rows_read, len(uploaded), named, preview)
+    _, overridden = with_corrections(uploaded, catalogs, corrections)
+    return LedgerCheck(
+        uploaded.rows_read, len(uploaded), named, preview, tuple(o.message() for o in overridden)
+    )
 
 
 def compare(catalogs: Catalogs, before: Ledger, after: Ledger, today: date) -> LedgerPreview:
