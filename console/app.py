@@ -27,6 +27,7 @@ from console import (
     views_auth,
     views_catalog,
     views_closing,
+    views_contacts,
     views_facts,
     views_holidays,
     views_jobs,
@@ -145,6 +146,7 @@ def _day_routes(route: Callable[..., Route], dept: str) -> list[Route]:
         route(dept + "/records.xlsx", records.records_xlsx),
         route(dept + "/records/{id}/correct", today.correct, ("POST",)),
         route(dept + "/certificates/{number}", records.certificate_page),
+        route(dept + "/certificates/{number}/contact", views_contacts.correct, ("POST",)),
     ]
 
 
