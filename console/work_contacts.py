@@ -6,8 +6,9 @@ import re
 
 from console.settings import ConsoleSettings
 from console.work import department_ledger, published
-from generator.ledger.corrections import FIELDS, Correction, add_correction
+from generator.ledger.corrections import FIELDS, Correction
 from generator.problems import JiaozaoError
+from generator.workflows.contacts import record_correction
 from portal.rules.china import china_timestamp
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-()]{5,24}$")
@@ -42,5 +43,5 @@ def correct(settings: ConsoleSettings, slug: str, number: str, field: str, value
         raise JiaozaoError(f"当前台账中没有证照编号为“{number}”的证照，无法更正")
     old = str(getattr(ledger, field)[rows[0]])
     correction = Correction(slug, number, field, old, new, by, china_timestamp())
-    add_correction(settings.inputs.ledgers, correction)
+    record_correction(settings.inputs.ledgers, settings.inputs.db, correction)
     return correction

@@ -323,6 +323,17 @@ class SmsOutbox:
             )
         return len(ids)
 
+    def cancel_to(self, department: str, key: str, phone: str) -> int:
+        """Cancel the waiting messages to a number about a certificate (key: as the 登记簿 names it): the number
+        was corrected, so the message goes to the new one instead; return how many."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE sms_out SET state = ? WHERE state = ? AND phone = ? AND id IN "
+                "(SELECT message FROM sms_out_items WHERE department = ? AND certificate_key = ?)",
+                (CANCELLED, WAITING, phone, department, key),
+            )
+            return int(cursor.rowcount)
+
     def failed_numbers(self) -> dict[tuple[str, str], str]:
         """Return (department, phone) → failure class of every number a message failed on for good."""
         rows = self._db.execute(

@@ -7,7 +7,9 @@ import openpyxl
 from starlette.applications import Starlette
 
 from console.settings import ConsoleSettings
-from tests.console.conftest import Clients, text_of
+from generator.reminders.registry import RegisteredCertificate
+from generator.reminders.smsoutbox import CANCELLED, Candidate, SmsOutbox
+from tests.console.conftest import TODAY, Clients, text_of
 from tests.console.test_ledger import audit_rows, edited_ledger, uploaded
 
 FIXED = "13911112222"
@@ -29,9 +31,17 @@ def test_a_clerk_corrects_a_number_used_everywhere_until_a_newer_ledger_override
         .status_code
         == 403
     )
+    c = RegisteredCertificate(
+        "anshan", number, str(sheet.cell(8, 3).value), str(sheet.cell(8, 2).value), TODAY
+    )
+    to_old = Candidate("anshan", c.holder, old, "签名", "SMS_1", (), "提醒", ((c, "首次"),))
+    with SmsOutbox(settings.inputs.db) as outbox:  # a message to the wrong number, not sent yet
+        assert outbox.queue(TODAY, [to_old], 10) == []
     done = clerk.submit(page + "/contact", {"field": "phone", "value": FIXED})
     assert done.status_code == 303 and done.headers["location"] == page
     assert FIXED in clerk.get(page).text
+    with SmsOutbox(settings.inputs.db) as outbox:
+        assert [m.state for m in outbox.messages("anshan")] == [CANCELLED]  # the new number gets it instead
     assert FIXED in clerk.get("/departments/anshan/today").text
     (detail,) = audit_rows(settings, "correct_contact")
     assert number in detail and "联系方式" in detail and FIXED not in detail and old not in detail
