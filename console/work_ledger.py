@@ -14,6 +14,7 @@ from generator.catalog.model import Catalogs
 from generator.ledger.corrections import read_corrections
 from generator.problems import JiaozaoError
 from generator.workflows import ledger as workflow
+from generator.workflows.hand_ledger import replaced_by_export
 from generator.workflows.ledger import LedgerCheck
 from generator.workflows.loop import LoopClosed, close_loop
 
@@ -70,7 +71,9 @@ def files_now(settings: ConsoleSettings, slug: str, ext: str) -> Files:
 
 def replace(settings: ConsoleSettings, slug: str, content: bytes, ext: str) -> None:
     """Make content the department's 台账, where every command reads it."""
-    workflow.replace_ledger(settings.inputs.ledgers, _catalogs(settings, slug), slug, content, ext)
+    catalogs = _catalogs(settings, slug)
+    target = workflow.replace_ledger(settings.inputs.ledgers, catalogs, slug, content, ext)
+    replaced_by_export(settings.inputs.ledgers, catalogs, slug, target)
 
 
 def close(settings: ConsoleSettings, slug: str, shown: str) -> LoopClosed:

@@ -20,6 +20,9 @@ from generator.ledger.load import load_ledgers
 from generator.ledger.model import Ledger
 from generator.problems import JiaozaoError, Level, Problem
 
+HAND_SUFFIX = (
+    "手工补录"  # <slug>-手工补录.csv: certificates a clerk added by hand (generator/workflows/hand_ledger.py)
+)
 DUE_DAYS = 30  # a certificate expiring within this many days of today is "due soon"
 DROP_SHARE = 0.10  # dropping more than this share of the department's certificates needs a tick
 
@@ -224,6 +227,6 @@ def replace_ledger(root: Path, catalogs: Catalogs, slug: str, content: bytes, ex
     with replacing(target, private=True) as temp:
         temp.write_bytes(content)
     for file in department_files(root, catalogs, slug):
-        if file.resolve() != target.resolve():
-            file.unlink()
+        if file.resolve() != target.resolve() and file.name != f"{slug}-{HAND_SUFFIX}.csv":
+            file.unlink()  # the hand-entered certificates (手工补录) stay: the export replaces them row by row
     return target
