@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from console import audit, certificates, errors, jobs, privacy, versions, work, work_ledger
+from console import audit, certificates, errors, jobs, privacy, versions, views_hand, work, work_ledger
 from console.audit import now_text
 from console.paging import page_of
 from console.problems_view import problem_report
@@ -62,6 +62,7 @@ async def ledger_page(console: Console, request: Request) -> Response:
         jobs=jobs.recent(console.db, slug), limit_mb=console.settings.upload_limit // 1024 // 1024,
         refused=replace(refused, problems=[privacy.problem_for(p, sees) for p in refused.problems]),
         versions=versions.listed(console, "ledger", slug),
+        hand=await run_in_threadpool(views_hand.shown_rows, console.settings, slug, sees),
     )  # fmt: skip
 
 

@@ -38,6 +38,11 @@ def _catalogs(settings: ConsoleSettings, slug: str) -> Catalogs:
     return catalogs
 
 
+def catalogs_of(settings: ConsoleSettings, slug: str) -> Catalogs:
+    """Return the published 目录 a department's 台账 is read with (an error when it cannot be used)."""
+    return _catalogs(settings, slug)
+
+
 def check(settings: ConsoleSettings, slug: str, content: bytes, ext: str, shown: str) -> LedgerCheck:
     """Return the uploaded 台账 checked and compared with the department's current one."""
     catalogs = _catalogs(settings, slug)

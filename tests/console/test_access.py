@@ -66,6 +66,8 @@ ROUTES = [
     ("GET", "/supervision-loop/anshan/closed", READERS_OF_ANSHAN),
     ("GET", "/supervision-loop/_all/unreachable", EVERYONE),
     ("POST", D + "/certificates/AS-03-2021-000088/contact", CHANGERS_OF_ANSHAN),
+    ("POST", D + "/ledger/hand", CHANGERS_OF_ANSHAN),
+    ("POST", D + "/ledger/hand/1/remove", CHANGERS_OF_ANSHAN),
     ("POST", D + "/catalog", CHANGERS_OF_ANSHAN),
     ("POST", D + "/catalog/uploads/{upload}/publish", CHANGERS_OF_ANSHAN),
     ("POST", D + "/catalog/versions/{version}/restore", CHANGERS_OF_ANSHAN),
