@@ -137,6 +137,7 @@ def _day_routes(route: Callable[..., Route], dept: str) -> list[Route]:
     return [
         route(dept + "/today", today.today_page),
         route(dept + "/today/record", today.record, ("POST",)),
+        route(dept + "/today/contact", views_contacts.correct_household, ("POST",)),
         route(dept + "/today/worklist", today.upload_worklist, ("POST",)),
         route(dept + "/today/sms", today.confirm_sms, ("POST",)),
         route(dept + "/today/files", today.make_files, ("POST",)),

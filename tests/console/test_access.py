@@ -67,6 +67,7 @@ ROUTES = [
     ("GET", "/supervision-loop/_all/unreachable", EVERYONE),
     ("POST", D + "/certificates/AS-03-2021-000088/contact", CHANGERS_OF_ANSHAN),
     ("POST", D + "/ledger/hand", CHANGERS_OF_ANSHAN),
+    ("POST", D + "/today/contact", CHANGERS_OF_ANSHAN),
     ("POST", D + "/ledger/hand/1/remove", CHANGERS_OF_ANSHAN),
     ("POST", D + "/catalog", CHANGERS_OF_ANSHAN),
     ("POST", D + "/catalog/uploads/{upload}/publish", CHANGERS_OF_ANSHAN),

@@ -3,6 +3,8 @@ the certificate page use it; a newer 台账 with another number is shown on its 
 
 from __future__ import annotations
 
+import re
+
 import openpyxl
 from starlette.applications import Starlette
 
@@ -49,3 +51,20 @@ def test_a_clerk_corrects_a_number_used_everywhere_until_a_newer_ledger_override
     said = text_of(preview.text)
     assert "这份台账改变了工作人员更正过的联系方式（1 处）" in said
     assert f"更正为“{FIXED}”，新台账为“13700000000”，现按新台账提醒" in said
+
+
+def test_a_household_card_on_today_corrects_its_certificates(
+    quiet_app: Starlette, settings: ConsoleSettings, clients: Clients
+) -> None:
+    clerk = clients(quiet_app, "clerk_a")
+    today = clerk.get("/departments/anshan/today").text
+    card = re.search(
+        r'name="card" value="(\d+)">\s*((?:<input type="hidden" name="n" value="[^"]+">)+)', today
+    )
+    assert card is not None
+    numbers = re.findall(r'name="n" value="([^"]+)"', card.group(2))
+    data = {"card": card.group(1), "n": numbers, "field": "contact", "value": "王前台"}
+    done = clerk.submit("/departments/anshan/today/contact", data)
+    assert done.status_code == 303 and done.headers["location"].endswith(f"#h{card.group(1)}")
+    assert "王前台" in clerk.get(f"/departments/anshan/certificates/{numbers[0]}").text
+    assert len(audit_rows(settings, "correct_contact")) == len(numbers)
