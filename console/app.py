@@ -25,7 +25,10 @@ from console import (
     views_admin,
     views_auth,
     views_catalog,
+    views_closing,
+    views_contacts,
     views_facts,
+    views_hand,
     views_holidays,
     views_jobs,
     views_ledger,
@@ -79,6 +82,8 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
         route(dept + "/ledger", views_ledger.ledger_page),
         route(dept + "/ledger", views_ledger.upload, ("POST",)),
         route(dept + "/ledger/uploads/{id}", views_ledger.upload_page),
+        route(dept + "/ledger/hand", views_hand.add, ("POST",)),
+        route(dept + "/ledger/hand/{n}/remove", views_hand.remove, ("POST",)),
         route(dept + "/ledger/uploads/{id}/accept", views_ledger.accept, ("POST",)),
         route(dept + "/ledger/versions/{id}/file", views_ledger.version_file),
         route(dept + "/ledger/versions/{id}/restore", views_ledger.restore, ("POST",)),
@@ -100,6 +105,8 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
         route("/holidays/previews/{id}", views_holidays.preview_page),
         route("/holidays/previews/{id}/import", views_holidays.import_notice, ("POST",)),
         route("/supervision", views_supervision.supervision_page),
+        route("/supervision-loop", views_closing.loop_page),
+        route("/supervision-loop/{slug}/{figure}", views_closing.loop_list),
         route("/supervision.xlsx", views_supervision.report_file),
         route("/supervision/{slug}", views_supervision.department_page),
         route("/supervision/{slug}/{figure}", views_supervision.list_page),
@@ -127,6 +134,7 @@ def _day_routes(route: Callable[..., Route], dept: str) -> list[Route]:
     return [
         route(dept + "/today", today.today_page),
         route(dept + "/today/record", today.record, ("POST",)),
+        route(dept + "/today/contact", views_contacts.correct_household, ("POST",)),
         route(dept + "/today/worklist", today.upload_worklist, ("POST",)),
         route(dept + "/today/sms", today.confirm_sms, ("POST",)),
         route(dept + "/today/files", today.make_files, ("POST",)),
@@ -142,6 +150,7 @@ def _day_routes(route: Callable[..., Route], dept: str) -> list[Route]:
         route(dept + "/records.xlsx", records.records_xlsx),
         route(dept + "/records/{id}/correct", today.correct, ("POST",)),
         route(dept + "/certificates/{number}", records.certificate_page),
+        route(dept + "/certificates/{number}/contact", views_contacts.correct, ("POST",)),
     ]
 
 

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from console import audit, certificates, errors, jobs, privacy, versions, work, work_ledger
+from console import audit, certificates, errors, jobs, privacy, versions, views_hand, work, work_ledger
 from console.audit import now_text
 from console.paging import page_of
 from console.problems_view import problem_report
@@ -62,6 +62,7 @@ async def ledger_page(console: Console, request: Request) -> Response:
         jobs=jobs.recent(console.db, slug), limit_mb=console.settings.upload_limit // 1024 // 1024,
         refused=replace(refused, problems=[privacy.problem_for(p, sees) for p in refused.problems]),
         versions=versions.listed(console, "ledger", slug),
+        hand=await run_in_threadpool(views_hand.shown_rows, console.settings, slug, sees),
     )  # fmt: skip
 
 
@@ -83,7 +84,7 @@ async def _checked(console: Console, slug: str, content: bytes, ext: str, shown:
         raise errors.bad_request(str(error)) from None
     problems = [work.problem_row(p) for p in check.problems]
     return {"rows_read": check.rows_read, "accepted": check.accepted, **problem_report(problems),
-            "preview": _preview(check), "base": base}  # fmt: skip
+            "preview": _preview(check), "base": base, "overrides": list(check.overrides)}  # fmt: skip
 
 
 def _preview(check: LedgerCheck) -> dict[str, object]:
@@ -122,7 +123,13 @@ def _as_seen(found: dict[str, object], visit: Visit, slug: str) -> dict[str, obj
         for group in lists
     ]  # fmt: skip
     seen_preview = {**preview, "lists": seen_lists} if preview else preview
-    return {**found, "problems": [privacy.problem_for(p, sees) for p in problems], "preview": seen_preview}
+    overrides = (
+        found.get("overrides") or [] if sees else []
+    )  # they hold the corrected numbers: own staff only
+    return {
+        **found, "problems": [privacy.problem_for(p, sees) for p in problems], "preview": seen_preview,
+        "overrides": overrides,
+    }  # fmt: skip
 
 
 async def accept(console: Console, request: Request) -> Response:
@@ -151,13 +158,18 @@ async def accept(console: Console, request: Request) -> Response:
     note = (f"恢复第 {restored} 版" if restored else f"上传“{found['client_name']}”") + (
         f"，{found['rows_read']} 行，{found['accepted']} 张排期"
     )
+    closed = await run_in_threadpool(  # renewals this 台账 shows end their reminders (idempotent)
+        work_ledger.close, console.settings, slug, f"工作台上传编号 {found['id']}"
+    )
     with console.db.transaction():  # the version, its job, the mark and the audit row
         job_id = versions.record_publish(console, visit, "ledger", slug, content, ext, sha, note, before)
         mark_published(console, found["id"], job_id)
         consent = f"，已勾选“{preview['consent_label']}”" if preview.get("needs_consent") else ""
         detail = (
             f"{note}；新增 {preview.get('added', 0)} 张，不再提醒 {preview.get('dropped', 0)} 张，"
-            f"修改 {preview.get('changed', 0)} 张{consent}；上传编号 {found['id']}，SHA-256 {sha}，任务 {job_id}"
+            f"修改 {preview.get('changed', 0)} 张{consent}；上传编号 {found['id']}，SHA-256 {sha}，任务 {job_id}；"
+            f"台账显示已续证 {closed.renewed} 张、已申请延续 {closed.applied} 张，提醒自动结束，"
+            f"取消待发送短信 {closed.sms_cancelled} 条"
         )
         audit.record(console.db, visit.user.name, visit.address, "accept_ledger", slug, detail)
     console.jobs.queue(job_id)

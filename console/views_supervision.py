@@ -94,7 +94,10 @@ async def list_page(console: Console, request: Request) -> Response:
 async def report_file(console: Console, request: Request) -> Response:
     visit = console.require(request)
     period, _ = await _period(console, request, work_supervision.supervision)
-    content = await run_in_threadpool(work_supervision.report_xlsx, period, _readable(visit, period))
+    _, loop = await run_in_threadpool(work_supervision.loop, console.settings, period.start, period.end)
+    shown = _readable(visit, period)
+    readable = [f for f in loop if visit.user.can_read(f.department.slug)]
+    content = await run_in_threadpool(work_supervision.report_xlsx, period, shown, readable)
     return download(content, f"督促检查-{period.start.isoformat()}-{period.end.isoformat()}.xlsx", "xlsx")
 
 

@@ -11,9 +11,12 @@ from console.loaded import input_stamp, loaded_if_ready
 from console.settings import ConsoleSettings
 from console.work import Files, ProblemRow, department_ledger, problem_row, published, today_of
 from generator.catalog.model import Catalogs
+from generator.ledger.corrections import read_corrections
 from generator.problems import JiaozaoError
 from generator.workflows import ledger as workflow
+from generator.workflows.hand_ledger import replaced_by_export
 from generator.workflows.ledger import LedgerCheck
+from generator.workflows.loop import LoopClosed, close_loop
 
 
 @dataclass(frozen=True)
@@ -35,12 +38,18 @@ def _catalogs(settings: ConsoleSettings, slug: str) -> Catalogs:
     return catalogs
 
 
+def catalogs_of(settings: ConsoleSettings, slug: str) -> Catalogs:
+    """Return the published 目录 a department's 台账 is read with (an error when it cannot be used)."""
+    return _catalogs(settings, slug)
+
+
 def check(settings: ConsoleSettings, slug: str, content: bytes, ext: str, shown: str) -> LedgerCheck:
     """Return the uploaded 台账 checked and compared with the department's current one."""
     catalogs = _catalogs(settings, slug)
     current, _ = department_ledger(settings, catalogs, slug)
+    corrections = read_corrections(settings.inputs.ledgers, [slug])
     return workflow.check_upload(
-        catalogs, slug, current, content, ext, today_of(settings), f"上传的文件 {shown}"
+        catalogs, slug, current, content, ext, today_of(settings), f"上传的文件 {shown}", corrections
     )
 
 
@@ -67,7 +76,16 @@ def files_now(settings: ConsoleSettings, slug: str, ext: str) -> Files:
 
 def replace(settings: ConsoleSettings, slug: str, content: bytes, ext: str) -> None:
     """Make content the department's 台账, where every command reads it."""
-    workflow.replace_ledger(settings.inputs.ledgers, _catalogs(settings, slug), slug, content, ext)
+    catalogs = _catalogs(settings, slug)
+    target = workflow.replace_ledger(settings.inputs.ledgers, catalogs, slug, content, ext)
+    replaced_by_export(settings.inputs.ledgers, catalogs, slug, target)
+
+
+def close(settings: ConsoleSettings, slug: str, shown: str) -> LoopClosed:
+    """Close the reminders the department's 台账, just accepted, shows renewed or applied for (续证闭环)."""
+    catalogs = _catalogs(settings, slug)
+    ledger, _ = department_ledger(settings, catalogs, slug)
+    return close_loop(settings.inputs.db, catalogs, ledger, today_of(settings), [slug], shown)
 
 
 def refused(settings: ConsoleSettings, slug: str) -> Refused:

@@ -24,6 +24,7 @@ from console.settings import ConsoleSettings
 from console.work import today_of
 from generator.atomic import replacing
 from generator.pipeline import Unusable
+from generator.reminders.closing import LoopFigures
 from generator.reminders.report import DoneRows
 from generator.reminders.report_files import write_report_xlsx
 from generator.workflows.report import (
@@ -32,6 +33,7 @@ from generator.workflows.report import (
     DepartmentSupervision,
     Supervision,
     Week,
+    closing,
     read_done,
     supervise,
 )
@@ -97,12 +99,22 @@ def overview(settings: ConsoleSettings, start: date, end: date) -> Overview:
     return Overview(found.start, found.end, found.today, found.weeks, found.departments, found.unusable)
 
 
-def report_xlsx(period: Supervision, shown: list[DepartmentSupervision]) -> bytes:
-    """Return the .xlsx `jiaozao report` writes for the period, with the departments shown."""
+def report_xlsx(
+    period: Supervision, shown: list[DepartmentSupervision], loop: list[LoopFigures] | None = None
+) -> bytes:
+    """Return the .xlsx `jiaozao report` writes for the period, with the departments shown (and their 闭环)."""
     with tempfile.TemporaryDirectory(prefix="jiaozao-console-") as scratch:
         path = Path(scratch) / "督促检查.xlsx"
-        write_report_xlsx(path, [d.report() for d in shown], period.start, period.end)
+        write_report_xlsx(path, [d.report() for d in shown], period.start, period.end, loop)
         return path.read_bytes()
+
+
+def loop(settings: ConsoleSettings, start: date, end: date) -> tuple[Supervision, list[LoopFigures]]:
+    """Return the period's figures and its 闭环 figures per department, as `jiaozao report` writes them."""
+    period = supervision(settings, start, end)
+    with _lock:
+        counting, done = _counting[0][1], _done[0][1]
+    return period, closing(settings.inputs, counting, done, start, end)
 
 
 def forget() -> None:

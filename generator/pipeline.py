@@ -14,6 +14,7 @@ import numpy as np
 from generator.catalog.load import load_catalogs_apart
 from generator.catalog.model import Catalogs
 from generator.config import Settings
+from generator.ledger.corrections import overridden_problems, read_corrections, with_corrections
 from generator.ledger.load import Progress, load_ledgers_apart
 from generator.ledger.model import Ledger
 from generator.problems import InputError, JiaozaoError, Level, Problem, ProblemList
@@ -110,6 +111,10 @@ def load_inputs(settings: Settings, today: date, progress: Progress | None = Non
     problems.extend(apart.problems)
     problems.extend(late_reminder_problems(catalogs, calendar, today))
     problems.extend(loaded.problems)
+    ledger, overridden = with_corrections(
+        ledger, catalogs, read_corrections(settings.ledgers, catalogs.slugs)
+    )
+    problems.extend(overridden_problems(settings.ledgers, overridden))
     return Inputs(catalogs, calendar, ledger, problems, unusable)
 
 

@@ -74,6 +74,11 @@ def run(args: argparse.Namespace) -> int:
         console.print(
             f"台账中有 {len(errors)} 行因错误未能排期，这些证照不在今天的清单中；请运行 jiaozao check 查看。"
         )
+    if result.closed is not None and result.closed.renewals:
+        console.print(
+            f"台账显示 {result.closed.renewed} 张证照已续证、{result.closed.applied} 张已申请延续：其提醒已自动结束"
+            f"（登记簿已记录），取消待发送短信 {result.closed.sms_cancelled} 条。"
+        )
     print_problems(ProblemList(problems.items[:10]))
     _report(work, out, written)
     _report_email(emails, args.dry_run)

@@ -25,6 +25,7 @@ RESULTS = {
     "已告知": True,
     "已发送": True,
     "已申请延续": True,
+    "已续证": True,  # a later 台账 shows it renewed: written by the system (generator/reminders/renewals.py)
     "未接通": False,
     "号码有误": False,
     "其他": False,
@@ -521,6 +522,38 @@ class Registry:
         values = (last, since.isoformat() if since else "")
         return {(str(d), str(k), str(e)): str(r) for d, k, e, r in self._db.execute(query, values)}
 
+    def tracked(self, departments: Iterable[str]) -> list[RegisteredCertificate]:
+        """Return the certificates of these departments that a kept plan or a record names, each once."""
+        found: dict[CertificateKey, RegisteredCertificate] = {}
+        for department in sorted(set(departments)):
+            for table in ("planned", "reminders"):
+                rows = self._db.execute(
+                    f"SELECT DISTINCT number, certificate, holder, expires FROM {table} WHERE department = ?",
+                    (department,),
+                )
+                for number, certificate, holder, expires in rows:
+                    c = RegisteredCertificate(
+                        department,
+                        str(number),
+                        str(certificate),
+                        str(holder),
+                        date.fromisoformat(str(expires)),
+                    )
+                    found.setdefault(c.key, c)
+        return list(found.values())
+
+    def results_by(self, channel: str) -> dict[CertificateKey, dict[str, date]]:
+        """Return the standing results recorded through a channel (as 台账 for what a 台账 showed), by certificate,
+        each with the first day it was recorded for."""
+        query = (
+            "SELECT department, certificate_key, expires, result, MIN(reminded_on) FROM reminders "
+            f"WHERE channel = ? AND {_CURRENT} GROUP BY department, certificate_key, expires, result"
+        )
+        found: dict[CertificateKey, dict[str, date]] = {}
+        for d, k, e, r, on in self._db.execute(query, (channel,)):
+            found.setdefault((str(d), str(k), str(e)), {})[str(r)] = date.fromisoformat(str(on))
+        return found
+
     def done_reminders(self) -> Iterator[tuple[str, str, str, str, str, str]]:
         """Yield (department, certificate key, expires, kind, day, result) of every record with a done result.
 
@@ -528,7 +561,8 @@ class Registry:
         """
         query = (
             "SELECT department, certificate_key, expires, kind, reminded_on, result FROM reminders "
-            f"WHERE done = 1 AND {_CURRENT} ORDER BY id"  # a corrected record no longer counts
+            f"WHERE done = 1 AND channel != '台账' AND {_CURRENT} ORDER BY id"  # a corrected record no longer
+            # counts; nor does what a 台账 showed (续证闭环): it closes reminders, it is not one done
         )
         yield from self._db.execute(query)
 

@@ -9,9 +9,11 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.atomic import replacing
 from generator.problems import column_letter
+from generator.reminders.closing import LOOP_FIGURES, LOOP_HEADERS, LoopFigures, closing_rate
 from generator.reminders.report import DETAIL_HEADERS, FIGURES, WAYS, DepartmentReport, on_time_rate
 from generator.spreadsheet import append_row
 from portal.rules.text import one_line
@@ -30,8 +32,11 @@ def totals(reports: list[DepartmentReport]) -> Counter[str]:
     return total
 
 
-def write_report_xlsx(path: Path, reports: list[DepartmentReport], start: date, end: date) -> None:
-    """Write the summary sheet and one sheet per department with every reminder behind its figures."""
+def write_report_xlsx(
+    path: Path, reports: list[DepartmentReport], start: date, end: date, loop: list[LoopFigures] | None = None
+) -> None:
+    """Write the summary sheet, one sheet per department with every reminder behind its figures, and with loop
+    the 闭环 sheet (per department and the province, then every certificate behind those figures)."""
     book = Workbook()
     summary = book.active
     summary.title = "汇总"
@@ -60,8 +65,32 @@ def write_report_xlsx(path: Path, reports: list[DepartmentReport], start: date, 
             for (cell,) in sheet.iter_rows(min_row=5, min_col=column, max_col=column):
                 cell.number_format = "yyyy-mm-dd"
         _style(sheet, 4, [28, 30, 20, 12, 10, 12, 12, 10])
+    if loop is not None:
+        _loop_sheet(book.create_sheet(_title("闭环", book.sheetnames)), loop, start, end)
     with replacing(path, private=True) as temp:
         book.save(temp)
+
+
+def _loop_sheet(sheet: Worksheet, loop: list[LoopFigures], start: date, end: date) -> None:
+    """Write 闭环率, 联系不上 and 全部提醒后过期未续证 per department and 合计, then the lines behind them."""
+    append_row(sheet, [f"续证闭环 {start.isoformat()} 至 {end.isoformat()}"])
+    append_row(sheet, ["部门", *LOOP_FIGURES, "闭环率"])
+    total: Counter[str] = Counter()
+    for figures in loop:
+        total.update(figures.figures)
+        append_row(
+            sheet, [figures.department.name, *(figures.figures[f] for f in LOOP_FIGURES), figures.rate]
+        )
+    append_row(sheet, ["合计（全省）", *(total[f] for f in LOOP_FIGURES), closing_rate(total)])
+    append_row(sheet, [])
+    header = len(loop) + 5
+    append_row(sheet, ["部门", *LOOP_HEADERS])
+    for figures in loop:
+        for line in figures.lines:
+            append_row(sheet, [figures.department.name, *line.row()])
+    for (cell,) in sheet.iter_rows(min_row=header + 1, min_col=6, max_col=6):
+        cell.number_format = "yyyy-mm-dd"
+    _style(sheet, 2, [24, 12, 12, 12, 20, 12])
 
 
 def write_report_html(

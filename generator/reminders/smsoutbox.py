@@ -32,6 +32,7 @@ WAITING, SUBMITTING, SUBMITTED, DELIVERED, FAILED, NO_RECEIPT = (
     "未回执",
 )
 UNSETTLED = (SUBMITTING, SUBMITTED)
+CANCELLED = "已取消"  # never sent: a later 台账 showed every certificate it is about renewed or applied for
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sms_out (
@@ -303,6 +304,41 @@ class SmsOutbox:
                 "UPDATE sms_out SET state = ?, serial = CASE WHEN ? = '' THEN serial ELSE ? END WHERE id = ? AND state = ?",
                 (SUBMITTED, serial, serial, key, SUBMITTING),
             )
+
+    def cancel(self, closed: Iterable[tuple[str, str, str]]) -> int:
+        """Cancel the waiting (待发送) messages all of whose certificates are closed; return how many.
+
+        closed: (department, certificate key, expires) of each certificate renewed or applied for.
+        """
+        shut = set(closed)
+        with self._transaction() as db:
+            rows = db.execute(
+                "SELECT m.id, i.department, i.certificate_key, i.expires FROM sms_out m "
+                "JOIN sms_out_items i ON i.message = m.id WHERE m.state = ?",
+                (WAITING,),
+            ).fetchall()
+            about: dict[int, list[bool]] = {}
+            for key, department, certificate, expires in rows:
+                about.setdefault(int(key), []).append(
+                    (str(department), str(certificate), str(expires)) in shut
+                )
+            ids = [key for key, flags in about.items() if all(flags)]
+            db.executemany(
+                "UPDATE sms_out SET state = ? WHERE id = ? AND state = ?",
+                [(CANCELLED, i, WAITING) for i in ids],
+            )
+        return len(ids)
+
+    def cancel_to(self, department: str, key: str, phone: str) -> int:
+        """Cancel the waiting messages to a number about a certificate (key: as the 登记簿 names it): the number
+        was corrected, so the message goes to the new one instead; return how many."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE sms_out SET state = ? WHERE state = ? AND phone = ? AND id IN "
+                "(SELECT message FROM sms_out_items WHERE department = ? AND certificate_key = ?)",
+                (CANCELLED, WAITING, phone, department, key),
+            )
+            return int(cursor.rowcount)
 
     def failed_numbers(self) -> dict[tuple[str, str], str]:
         """Return (department, phone) → failure class of every number a message failed on for good."""

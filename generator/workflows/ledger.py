@@ -15,11 +15,15 @@ from pathlib import Path
 from generator.atomic import replacing
 from generator.catalog.model import Catalogs
 from generator.config import Settings
+from generator.ledger.corrections import Correction, with_corrections
 from generator.ledger.files import find_ledger_files
 from generator.ledger.load import LedgersApart, load_ledgers, load_ledgers_apart, shown_path
 from generator.ledger.model import Ledger
 from generator.problems import JiaozaoError, Level, Problem
 
+HAND_SUFFIX = (
+    "手工补录"  # <slug>-手工补录.csv: certificates a clerk added by hand (generator/workflows/hand_ledger.py)
+)
 DUE_DAYS = 30  # a certificate expiring within this many days of today is "due soon"
 DROP_SHARE = 0.10  # dropping more than this share of the department's certificates needs a tick
 
@@ -75,11 +79,13 @@ class LedgerCheck:
     accepted: int
     problems: list[Problem]
     preview: LedgerPreview
+    overrides: tuple[str, ...] = ()  # clerks' 联系方式更正 this 台账 overrides, each said in Chinese
 
 
 def check_upload(
-    catalogs: Catalogs, slug: str, current: Ledger, content: bytes, ext: str, today: date, shown: str
-) -> LedgerCheck:
+    catalogs: Catalogs, slug: str, current: Ledger, content: bytes, ext: str, today: date, shown: str,
+    corrections: Sequence[Correction] = (),
+) -> LedgerCheck:  # fmt: skip
     """Read an uploaded 台账 of a department (nothing is written outside a scratch folder) and compare it.
 
     current: the department's 台账 as it is now; shown: how the uploaded file is named in problems.
@@ -92,7 +98,10 @@ def check_upload(
         uploaded, problems = load_ledgers(file, catalogs)
         named = relabelled(problems, {p.file: shown for p in problems})
     preview = compare(catalogs, current, uploaded, today)
-    return LedgerCheck(uploaded.rows_read, len(uploaded), named, preview)
+    _, overridden = with_corrections(uploaded, catalogs, corrections)
+    return LedgerCheck(
+        uploaded.rows_read, len(uploaded), named, preview, tuple(o.message() for o in overridden)
+    )
 
 
 def compare(catalogs: Catalogs, before: Ledger, after: Ledger, today: date) -> LedgerPreview:
@@ -233,6 +242,6 @@ def replace_ledger(root: Path, catalogs: Catalogs, slug: str, content: bytes, ex
     with replacing(target, private=True) as temp:
         temp.write_bytes(content)
     for file in department_files(root, catalogs, slug):
-        if file.resolve() != target.resolve():
-            file.unlink()
+        if file.resolve() != target.resolve() and file.name != f"{slug}-{HAND_SUFFIX}.csv":
+            file.unlink()  # the hand-entered certificates (手工补录) stay: the export replaces them row by row
     return target

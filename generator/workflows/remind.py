@@ -19,6 +19,7 @@ from generator.reminders.outbox import EmailReport, email_day
 from generator.reminders.registry import Registry, SmsFile
 from generator.reminders.smsplatform import on_platform
 from generator.schedule import Schedule, compute_schedule
+from generator.workflows.loop import LoopClosed, close_loop
 
 PROBLEMS_FILE = "问题清单.csv"
 
@@ -32,6 +33,7 @@ class RemindResult:
     out: Path
     written: list[Path]
     emails: EmailReport
+    closed: LoopClosed | None = None  # what the 台账 showed renewed or applied for (续证闭环)
 
 
 def default_remind_folder(settings: Settings, today: date, monthly: bool) -> Path:
@@ -54,6 +56,7 @@ def remind(
     folder), otherwise entry by entry (a folder staff named, which may hold other files).
     """
     day = load_day(settings, today, progress)
+    closed = close_ledger_loop(settings, day.inputs, today)
     work = plan_today(settings, today, monthly=monthly, loaded=day)
     if sms_platform:  # their SMS go by `jiaozao sms send`: no file to upload by hand, so none sent twice
         for item in work.departments:
@@ -76,7 +79,13 @@ def remind(
                 )
         if not dry_run:  # sent only once the files are in place
             emails = email_day(work, out, smtp, registry, dry_run=False)
-    return RemindResult(day.inputs, work, out, written, emails)
+    return RemindResult(day.inputs, work, out, written, emails, closed)
+
+
+def close_ledger_loop(settings: Settings, inputs: Inputs, today: date) -> LoopClosed:
+    """Close the reminders the 台账 just read shows renewed or applied for (departments left out are not read)."""
+    slugs = [slug for slug in inputs.catalogs.slugs if slug not in inputs.unusable]
+    return close_loop(settings.db, inputs.catalogs, inputs.ledger, today, slugs)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from generator.ledger.load import Progress
 from generator.ledger.model import IntArray, Ledger
 from generator.pipeline import Unusable, load_inputs
 from generator.problems import PhraseError
+from generator.reminders.closing import LoopFigures, count_loop
 from generator.reminders.registry import Registry
 from generator.reminders.report import (
     FIGURES,
@@ -43,6 +44,7 @@ from generator.reminders.report_files import totals, write_report_html, write_re
 from generator.reminders.smsoutbox import SmsOutbox
 from generator.schedule import Schedule, compute_schedule
 from generator.site.incremental import MANIFEST
+from generator.workflows.loop import CHANNEL
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class ReportResult:
     xlsx: Path
     html: Path
     unusable: tuple[Unusable, ...] = ()  # departments not counted, and why
+    loop: tuple[LoopFigures, ...] = ()  # 闭环 figures per department
 
 
 @dataclass(frozen=True)
@@ -249,10 +252,26 @@ def write_report(
     """
     refuse_bad_report_paths(settings, start, end, xlsx, html)
     counting = load_counting(settings, today, progress)
-    reports = supervise(counting, read_done(settings, counting), start, end).reports
-    write_report_xlsx(xlsx, reports, start, end)
+    done = read_done(settings, counting)
+    reports = supervise(counting, done, start, end).reports
+    loop = closing(settings, counting, done, start, end)
+    write_report_xlsx(xlsx, reports, start, end, loop)
     write_report_html(html, reports, start, end, today)
-    return ReportResult(reports, totals(reports), xlsx, html, counting.unusable)
+    return ReportResult(reports, totals(reports), xlsx, html, counting.unusable, tuple(loop))
+
+
+def closing(
+    settings: Settings, counting: Counting, done: DoneRows, start: date, end: date
+) -> list[LoopFigures]:
+    """Return the period's 闭环 figures per department: 闭环率, 联系不上, 全部提醒后过期未续证 (with their lines)."""
+    refuse_bad_period(start, end)
+    c = counting
+    if not settings.db.exists():  # counting never creates a 登记簿
+        return count_loop(c.ledger, c.schedule, c.catalogs, done, {}, [], [], start, end)
+    with Registry(settings.db) as registry:
+        closures, records = registry.results_by(CHANNEL), registry.records()
+        tracked = registry.tracked(d.slug for d in c.catalogs.departments)
+    return count_loop(c.ledger, c.schedule, c.catalogs, done, closures, records, tracked, start, end)
 
 
 def sms_states(

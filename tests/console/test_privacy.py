@@ -52,6 +52,7 @@ def _dept_urls(upload: int, catalog_upload: int, number: str) -> dict[str, str]:
         "/departments/{slug}/certificates/{number}": f"{D}/certificates/{number}",
         "/supervision/{slug}": "/supervision/anshan",
         "/supervision/{slug}/{figure}": "/supervision/anshan/due",
+        "/supervision-loop/{slug}/{figure}": "/supervision-loop/anshan/closed",
     }
 
 

@@ -215,7 +215,8 @@ def test_a_clerk_sees_only_their_departments(app: Starlette, clients: Clients, t
     everyone = clerk.get(f"/supervision/_all/due?{SPAN}").text
     assert "东丽" not in everyone and "鞍山" in everyone
     book = openpyxl.load_workbook(io.BytesIO(clerk.get(f"/supervision.xlsx?{SPAN}").content))
-    assert book.sheetnames == ["汇总", "鞍山市行政审批局"]
+    assert book.sheetnames == ["汇总", "鞍山市行政审批局", "闭环"]  # its 闭环 sheet: its own department too
+    assert not any("东丽" in str(v) for row in book["闭环"].values for v in row)
 
 
 def test_this_quarter_by_default_and_bad_periods_are_refused_in_chinese(
