@@ -4,8 +4,9 @@ who could not be reached, and which expired without renewal after every stage wa
 - 应闭环: certificates expiring in the period (in the 台账 now, or named by the 登记簿 and since renewed);
 - 已闭环: of those, applied for (办理状态) or shown renewed/applied by a 台账 (续证闭环) on or before expiry;
 - 闭环率: 已闭环 / 应闭环;
-- 联系不上: holders with a certificate expiring on or after the period's start, not closed, whose standing
-  records say 号码有误, or 未接通 on 3 different days (`unreachable`, which knows nothing of other rules);
+- 联系不上: holders with a certificate expiring on or after the period's start, not closed, whom the one
+  reachability rule (generator/reminders/reachability.py: SMS failed for good, 号码有误, 未接通 on 3 days, and
+  not reached since) finds unreachable;
 - 全部提醒后过期未续证: expired by today, not closed, with every reminder its item has (首次, 二次) done.
 """
 
@@ -20,6 +21,7 @@ import numpy as np
 
 from generator.catalog.model import Catalogs, Department
 from generator.ledger.model import Ledger
+from generator.reminders.reachability import ContactHistory, unreachable_reasons
 from generator.reminders.registry import (
     WRONG_NUMBER,
     CertificateKey,
@@ -34,7 +36,6 @@ from generator.schedule import NO_DATE, Schedule
 LOOP_FIGURES = ("应闭环", "已闭环", "联系不上", "全部提醒后过期未续证")
 LOOP_HEADERS = ("情况", "持证单位（个人）", "证照名称", "证照编号", "期满日期", "说明")
 NOT_ANSWERED = "未接通"
-UNANSWERED_DAYS = 3  # 未接通 on this many different days makes a holder 联系不上
 
 
 @dataclass(frozen=True)
@@ -78,21 +79,6 @@ def closing_rate(figures: Counter[str]) -> str:
     return f"{100 * figures['已闭环'] / due:.0f}%" if due else "—"
 
 
-def unreachable(records: Iterable[ReminderRecord]) -> dict[tuple[str, str], list[ReminderRecord]]:
-    """Return the failed attempts of each (department, holder) that records show cannot be reached: a 号码有误, or
-    未接通 on UNANSWERED_DAYS different days. Reachability-agnostic: only these two results are read."""
-    failed: dict[tuple[str, str], list[ReminderRecord]] = {}
-    for r in records:
-        if r.result in (WRONG_NUMBER, NOT_ANSWERED):
-            failed.setdefault((r.certificate.department, r.certificate.holder.strip()), []).append(r)
-    return {
-        holder: attempts
-        for holder, attempts in failed.items()
-        if any(a.result == WRONG_NUMBER for a in attempts)
-        or len({a.reminded_on for a in attempts if a.result == NOT_ANSWERED}) >= UNANSWERED_DAYS
-    }
-
-
 @dataclass(frozen=True)
 class _Certificate:
     department: str
@@ -107,8 +93,10 @@ class _Certificate:
 def count_loop(
     ledger: Ledger, schedule: Schedule, catalogs: Catalogs, done: DoneRows, closures: dict[CertificateKey, dict[str, date]],
     records: Iterable[ReminderRecord], tracked: Iterable[RegisteredCertificate], start: date, end: date,
+    history: ContactHistory | None = None,
 ) -> list[LoopFigures]:  # fmt: skip
-    """Return each department's 闭环 figures for the period start–end, as of the schedule's day."""
+    """Return each department's 闭环 figures for the period start–end, as of the schedule's day.
+    history: what the 登记簿 and the SMS outbox say about reaching holders (none: nobody is 联系不上)."""
     today = schedule.today
     expiring = _expiring(ledger, schedule, catalogs, done, start, end)
     for t in tracked:  # certificates the 登记簿 names whose row a renewal took out of the 台账
@@ -135,7 +123,10 @@ def count_loop(
             )
         else:
             report.lines.append(LoopLine("未闭环", c.holder, c.certificate, c.number, c.expires, ""))
-    _unreachable(found, records, closures, start)
+    phones = (
+        {(ledger.number[i], ledger.holder[i]): ledger.phone[i] for i in range(len(ledger))} if history else {}
+    )
+    _unreachable(found, records, closures, start, history or ContactHistory(), phones)
     return list(found.values())
 
 
@@ -149,15 +140,22 @@ def _closed(c: _Certificate, closure: dict[str, date]) -> str:
 
 def _unreachable(
     found: dict[str, LoopFigures], records: Iterable[ReminderRecord], closures: dict[CertificateKey, dict[str, date]],
-    start: date,
+    start: date, history: ContactHistory, phones: dict[tuple[str, str], str],
 ) -> None:  # fmt: skip
-    standing = [r for r in records if r.certificate.expires >= start and r.certificate.key not in closures]
-    for (department, _), attempts in sorted(unreachable(standing).items()):
+    holders: dict[tuple[str, str], list[ReminderRecord]] = {}
+    for r in records:  # the holders with a failed call on a certificate still standing
+        standing = r.certificate.expires >= start and r.certificate.key not in closures
+        if standing and r.result in (WRONG_NUMBER, NOT_ANSWERED):
+            holders.setdefault((r.certificate.department, r.certificate.holder.strip()), []).append(r)
+    for (department, _), attempts in sorted(holders.items()):
         report = found.get(department)
         if report is None:
             continue
-        report.figures["联系不上"] += 1
         c = attempts[-1].certificate
+        keys = list(dict.fromkeys(a.certificate.key for a in attempts))
+        if not unreachable_reasons(history, keys, phones.get((c.number, c.holder), "")):
+            continue
+        report.figures["联系不上"] += 1
         note = "；".join(
             f"{a.reminded_on.isoformat()} {a.channel} {a.result}（{a.by_whom}）" for a in attempts
         )

@@ -23,6 +23,7 @@ from generator.ledger.model import IntArray, Ledger
 from generator.pipeline import Unusable, load_inputs
 from generator.problems import PhraseError
 from generator.reminders.closing import LoopFigures, count_loop
+from generator.reminders.reachability import load_history
 from generator.reminders.registry import Registry
 from generator.reminders.report import (
     FIGURES,
@@ -271,7 +272,8 @@ def closing(
     with Registry(settings.db) as registry:
         closures, records = registry.results_by(CHANNEL), registry.records()
         tracked = registry.tracked(d.slug for d in c.catalogs.departments)
-    return count_loop(c.ledger, c.schedule, c.catalogs, done, closures, records, tracked, start, end)
+        history = load_history(registry)
+    return count_loop(c.ledger, c.schedule, c.catalogs, done, closures, records, tracked, start, end, history)
 
 
 def sms_states(

@@ -39,7 +39,7 @@ def test_accepting_a_ledger_closes_a_renewed_certificate_as_renewed(
     with Registry(settings.inputs.db) as registry:
         closed = [r for r in registry.records("anshan") if r.channel == CHANNEL]
     assert {(r.certificate.key, r.kind, r.result, r.reminded_on, r.by_whom) for r in closed} == {
-        (told.key, kind, "已续证", TODAY, BY_SYSTEM) for kind in ("首次", "二次")
+        (told.key, kind, "已续证", TODAY, BY_SYSTEM) for kind in ("首次", "二次", "临期")
     }
     assert all(f"工作台上传编号 {upload}" in r.source and "2029-11-28" in r.remark for r in closed)
     (detail,) = audit_rows(settings, "accept_ledger")
