@@ -180,3 +180,16 @@ def test_killed_mid_batch_then_run_again_sends_each_number_once(
     assert main(["sms", "send", "--today", TODAY, *args]) == 0
     assert main(["sms", "receipts", "--today", TODAY, *args]) == 0
     assert set(fake.per_number().values()) == {1} and len(fake.per_number()) == 4
+
+
+def test_dry_run_shows_each_department_messages_and_billed_parts_and_sends_nothing(
+    fake: FakeSms, args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert main(["sms", "send", "--today", TODAY, "--dry-run", *args]) == 0
+    shown = capsys.readouterr().err + capsys.readouterr().out
+    assert "4 条短信" in shown and "计费" in shown and "13800138000" in shown
+    assert fake.sent == [] and fake.calls == 0
+    with SmsOutbox(tmp_path / "登记簿.sqlite") as outbox:
+        assert list(outbox.messages()) == []
+
