@@ -44,6 +44,7 @@ from generator.workflows.remind import plan_today
 
 # What a settled failure is recorded as in the 登记簿 (联系结果); the class goes in the remark (短信：空号).
 _RESULT_OF = {classify.BAD_NUMBER: WRONG_NUMBER, classify.REFUSED: "其他", classify.UNREACHABLE: "未接通"}
+_CHUNK = 5_000  # settled messages written to the 登记簿 and the outbox at a time (memory stays flat)
 
 
 @dataclass
@@ -272,7 +273,9 @@ def _settle(
             settled.no_receipt += 1
         else:
             settled.failed[failure.kind] += 1
-    settled.retry = _record(outbox, registry, sms, outcomes, today, next_day)
+    del messages, found  # what is left to hold is the outcomes, written a chunk at a time
+    for start in range(0, len(outcomes), _CHUNK):
+        settled.retry += _record(outbox, registry, sms, outcomes[start : start + _CHUNK], today, next_day)
     return settled
 
 
