@@ -86,6 +86,7 @@ def main() -> None:
             planned = time.perf_counter() - started
             _peak("计划")
             due = sum(len(d.candidates) for d in plan.departments)
+            del plan  # what `jiaozao sms send --dry-run` shows; sending plans again, as the command does
             started = time.perf_counter()
             sent = send_sms(settings, sms, TODAY)
             sending = time.perf_counter() - started

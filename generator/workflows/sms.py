@@ -134,8 +134,11 @@ def send_sms(settings: Settings, sms: SmsSettings, today: date, platform: Platfo
         if before.stopped:
             sent.stopped = before.stopped
             return sent
-        waiting = outbox.waiting(today)
-        for call in _calls(waiting, platform):
+        calls = _calls(outbox.waiting(today), platform)
+        waiting = [
+            m.key for call in calls for m in call.messages
+        ]  # ids only: the calls carry number and parameters
+        for call in calls:
             out_id = outbox.begin_call([m.key for m in call.messages], today)
             mine = outbox.carried(
                 out_id
@@ -150,7 +153,8 @@ def send_sms(settings: Settings, sms: SmsSettings, today: date, platform: Platfo
                 flow = error.failure.kind == classify.FLOW_CONTROL
                 outbox.back(keys, next_day if flow else today)
                 if flow:  # back off to the next working day, all of them
-                    rest = [m.id for m in waiting if m.id not in set(keys)]
+                    taken = set(keys)
+                    rest = [key for key in waiting if key not in taken]
                     outbox.defer(rest, next_day)
                     sent.deferred += len(keys) + len(rest)
                 sent.stopped = str(error) + ("（流控：其余短信推迟到下一个工作日发送）" if flow else "")
