@@ -254,3 +254,17 @@ def test_receipts_that_never_come_become_no_receipt_after_the_query_window(
     with Registry(tmp_path / "登记簿.sqlite") as registry:
         assert len([r for r in registry.records() if r.certificate.number == "WJ-4"]) == 1
     assert fake.per_number()["13900139001"] == 1
+
+
+def test_a_message_held_back_over_a_stage_change_is_still_one_message_that_day(
+    fake: FakeSms, args: list[str]
+) -> None:
+    code = (
+        "isv.BUSINESS_LIMIT_CONTROL" if fake.provider == "aliyun" else "LimitExceeded.DeliveryFrequencyLimit"
+    )
+    fake.refuse_call = [(code, "触发流控")]
+    assert main(["sms", "send", "--today", "2026-11-27", *args]) == 1  # Friday: backed off to Monday
+    assert (
+        main(["sms", "send", "--today", "2026-11-30", *args]) == 0
+    )  # 甲酒店's second reminder is due by now
+    assert set(fake.per_number().values()) == {1} and len(fake.per_number()) == 4
