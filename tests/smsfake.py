@@ -45,7 +45,7 @@ class FakeSms:
     queries: int = 0
     release: threading.Event = field(default_factory=threading.Event)
     held: threading.Event = field(default_factory=threading.Event)
-    _pulled: set[str] = field(default_factory=set)
+    _next_pull: int = 0  # receipts before this index of `sent` have been pulled
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def start(self) -> str:
@@ -182,11 +182,17 @@ class FakeSms:
         if action in ("PullSmsSendStatus", "PullSmsSendStatusByPhoneNumber"):
             self.queries += 1
             phone = str(body.get("PhoneNumber", "")).removeprefix("+86")
-            found = [s for s in self.sent if action == "PullSmsSendStatus" or s.phone == phone]
-            found = [s for s in found if self.receipts.get(s.phone, DELIVERED) != NO_RECEIPT]
-            if action == "PullSmsSendStatus":  # each receipt pulled once
-                found = [s for s in found if s.serial not in self._pulled]
-                self._pulled |= {s.serial for s in found}
+            if action == "PullSmsSendStatus":  # each receipt pulled once, at most Limit a call
+                found = []
+                with self._lock:
+                    while self._next_pull < len(self.sent) and len(found) < int(body.get("Limit") or 100):
+                        s = self.sent[self._next_pull]
+                        self._next_pull += 1
+                        if self.receipts.get(s.phone, DELIVERED) != NO_RECEIPT:
+                            found.append(s)
+            else:
+                found = [s for s in self.sent if s.phone == phone]
+                found = [s for s in found if self.receipts.get(s.phone, DELIVERED) != NO_RECEIPT]
             statuses = [self._tencent_status(s) for s in found]
             if self.duplicate_receipts:
                 statuses = statuses + statuses[::-1]

@@ -238,7 +238,7 @@ def write_day(work: DayWork, out: Path) -> list[Path]:
     for item in work.departments:
         folder = out / item.department.slug
         worklist = folder / WORKLIST_FILE
-        write_worklist(worklist, item.department.name, worklist_rows(item.groups, item.template.text))
+        write_worklist(worklist, item.department.name, worklist_rows(item.groups, item.template.script))
         written.append(worklist)
         written += write_letters(folder / LETTER_FOLDER, item.department, item.groups, work.today)
         if item.sms:

@@ -20,8 +20,12 @@ from portal.rules.text import one_line
 
 TEMPLATE_FILE = "短信模板.txt"
 SINGLE, PART, LONGEST = 70, 67, 500
-# 安阳 附件3（证照到期提醒内容参考样板）, shortened to what fits a few messages.
-DEFAULT_TEMPLATE = (
+# The shipped text fits one billed message (70 characters with the signature) for one certificate, a holder name
+# of up to 12 characters and a signature of up to 8: the certificate is named by its number, and the rest is said
+# on the phone or at the window. A 通知短信: no 退订 wording, nothing promotional.
+DEFAULT_TEMPLATE = "{提醒}{持证人}：证照{编号}于{期满日期}到期，请及时申请延续。"
+# The phone list's read-out script when a department has no 短信模板.txt (安阳 附件3, 证照到期提醒内容参考样板).
+DEFAULT_SCRIPT = (
     "{提醒}尊敬的{持证人}：您持有的{证照}将于{期满日期}到期（剩余{剩余天数}天），为不影响正常生产经营，"
     "请及时登录{网上办理}申请延续，或携带相关材料前往{办理地点}办理。咨询电话：{电话}。"
 )
@@ -29,6 +33,7 @@ PLACEHOLDERS = {
     "持证人": "持证单位或个人名称",
     "联系人": "联系人姓名",
     "证照": "证照名称和编号（一户多证时用顿号隔开）",
+    "编号": "证照编号，没有编号时为证照名称（一户多证时用顿号隔开）",
     "期满日期": "期满日期（一户多证时为最早的一个），如 2026年12月20日",
     "剩余天数": "距期满的天数",
     "网上办理": "网上办理网址",
@@ -39,6 +44,7 @@ PLACEHOLDERS = {
     "提醒": "二次提醒时为“【再次提醒】”，首次提醒时为空",
     "部门": "部门名称",
 }
+UNSUBSCRIBE = "退订"  # marketing wording: a reminder is a 通知短信
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -48,6 +54,11 @@ class Template:
 
     text: str
     source: str
+
+    @property
+    def script(self) -> str:
+        """Return the text to read out on the phone: the department's own template, or the longer default."""
+        return DEFAULT_SCRIPT if self.text == DEFAULT_TEMPLATE else self.text
 
 
 def load_template(catalogs_root: Path, department: Department) -> tuple[Template, list[Problem]]:
@@ -76,6 +87,15 @@ def load_template(catalogs_root: Path, department: Department) -> tuple[Template
             for name in unknown
         ] or [Problem(shown, "短信模板是空的", "请写入短信正文；本次改用默认模板")]
         return Template(DEFAULT_TEMPLATE, "默认模板"), problems
+    if UNSUBSCRIBE in text:
+        return Template(DEFAULT_TEMPLATE, "默认模板"), [
+            Problem(
+                shown,
+                "短信模板中有“退订”字样：提醒短信是通知短信，不是营销短信",
+                "请删去退订说明（通知短信不带退订）；本次改用默认模板",
+                value=UNSUBSCRIBE,
+            )
+        ]
     return Template(text, shown), []
 
 
@@ -101,6 +121,7 @@ def placeholder_values(group: HolderGroup) -> dict[str, str]:
         "持证人": group.holder,
         "联系人": group.contact or group.holder,
         "证照": "、".join(named),
+        "编号": "、".join(r.certificate.number or r.certificate.certificate for r in group.reminders),
         "期满日期": chinese_date(earliest.certificate.expires),
         "剩余天数": str(earliest.days_left),
         "网上办理": department.online_for(guide),

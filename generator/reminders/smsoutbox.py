@@ -179,6 +179,13 @@ class SmsOutbox:
             (c.department, c.holder, c.phone, today),
         ).fetchone():
             return "今天已给这个持证人发过短信"
+        if (
+            db.execute(
+                "SELECT 1 FROM sms_out WHERE department = ? AND holder = ? AND phone = ? AND state = ?",
+                (c.department, c.holder, c.phone, WAITING),
+            ).fetchone()
+        ):  # held back from an earlier day (flow control, a retry): one message a day, that one first
+            return "这个持证人还有一条推迟的短信待发送，今天先发那一条"
         sent = db.execute("SELECT COUNT(*) FROM sms_out WHERE phone = ? AND made_on = ?", (c.phone, today))
         if int(sent.fetchone()[0]) >= cap:
             return f"这个号码今天已收到 {cap} 条短信（上限），改为电话提醒"

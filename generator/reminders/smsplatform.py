@@ -7,7 +7,7 @@ import re
 
 from generator.catalog.model import Department
 from generator.reminders.due import HolderGroup
-from generator.reminders.sms import PLACEHOLDERS, placeholder_values
+from generator.reminders.sms import PLACEHOLDERS, UNSUBSCRIBE, placeholder_values
 from portal.rules.text import one_line
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -38,6 +38,10 @@ def preflight(department: Department, positional: bool) -> list[str]:
                 f"短信模板参数“{variable}”的内容“{text}”"
                 + (f"有不认识的占位符{'、'.join('{' + n + '}' for n in unknown)}" if unknown else "是空的")
                 + f"：可用 {'、'.join('{' + k + '}' for k in PLACEHOLDERS)}"
+            )
+        if UNSUBSCRIBE in text:
+            faults.append(
+                f"短信模板参数“{variable}”有“{UNSUBSCRIBE}”字样：提醒短信是通知短信，不带退订说明，请删去"
             )
     if positional and params:
         names = [v for v, _ in params]

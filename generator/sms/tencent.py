@@ -91,12 +91,15 @@ class Tencent:
             offset += 100
 
     def pull(self) -> list[Receipt]:
+        """Return every receipt not pulled yet: the platform gives at most 100 a call, each once."""
         request = models.PullSmsSendStatusRequest()
         request.Limit, request.SmsSdkAppId = 100, self._app
-        return [
-            _receipt(s)
-            for s in self._call(lambda: self._client.PullSmsSendStatus(request)).PullSmsSendStatusSet or []
-        ]
+        found: list[Receipt] = []
+        while True:
+            page = self._call(lambda: self._client.PullSmsSendStatus(request)).PullSmsSendStatusSet or []
+            found += [_receipt(s) for s in page]
+            if len(page) < 100:
+                return found
 
     def _call(self, run: Callable[[], Any]) -> Any:
         try:

@@ -44,6 +44,7 @@ from generator.workflows.remind import LoadedDay, plan_today
 
 # What a settled failure is recorded as in the 登记簿 (联系结果); the class goes in the remark (短信：空号).
 _RESULT_OF = {classify.BAD_NUMBER: WRONG_NUMBER, classify.REFUSED: "其他", classify.UNREACHABLE: "未接通"}
+_CHUNK = 5_000  # settled messages written to the 登记簿 and the outbox at a time (memory stays flat)
 
 
 @dataclass
@@ -140,8 +141,11 @@ def send_sms(
         if before.stopped:
             sent.stopped = before.stopped
             return sent
-        waiting = outbox.waiting(today)
-        for call in _calls(waiting, platform):
+        calls = _calls(outbox.waiting(today), platform)
+        waiting = [
+            m.key for call in calls for m in call.messages
+        ]  # ids only: the calls carry number and parameters
+        for call in calls:
             out_id = outbox.begin_call([m.key for m in call.messages], today)
             mine = outbox.carried(
                 out_id
@@ -156,7 +160,8 @@ def send_sms(
                 flow = error.failure.kind == classify.FLOW_CONTROL
                 outbox.back(keys, next_day if flow else today)
                 if flow:  # back off to the next working day, all of them
-                    rest = [m.id for m in waiting if m.id not in set(keys)]
+                    taken = set(keys)
+                    rest = [key for key in waiting if key not in taken]
                     outbox.defer(rest, next_day)
                     sent.deferred += len(keys) + len(rest)
                 sent.stopped = str(error) + ("（流控：其余短信推迟到下一个工作日发送）" if flow else "")
@@ -279,7 +284,9 @@ def _settle(
             settled.no_receipt += 1
         else:
             settled.failed[failure.kind] += 1
-    settled.retry = _record(outbox, registry, sms, outcomes, today, next_day)
+    del messages, found  # what is left to hold is the outcomes, written a chunk at a time
+    for start in range(0, len(outcomes), _CHUNK):
+        settled.retry += _record(outbox, registry, sms, outcomes[start : start + _CHUNK], today, next_day)
     return settled
 
 

@@ -79,3 +79,73 @@ def test_fill_lists_every_certificate_of_the_holder(catalogs_dir: Path, ledger_d
     )
     assert "2026年11月10日、2026年11月15日）已过" in text
     assert fill("{提醒}", groups[0]) == "【再次提醒】" + groups[0].passed_deadline_notice()
+
+
+def test_the_default_text_is_one_billed_message_for_one_certificate(tmp_path: Path) -> None:
+    from generator.config import DEMO_CATALOGS, LEDGER_FOLDER, Settings
+    from generator.reminders.sms import DEFAULT_TEMPLATE
+    from generator.workflows.remind import plan_today
+
+    settings = Settings(DEMO_CATALOGS, DEMO_CATALOGS / LEDGER_FOLDER, db=tmp_path / "db.sqlite", out=tmp_path)
+    groups = [g for d in plan_today(settings, date(2026, 11, 23)).departments for g in d.groups]
+    single = [g for g in groups if len(g.reminders) == 1 and not g.passed_deadline_notice()]
+    assert len(single) > 100 and any(g.kind != "首次" for g in single)
+    for group in single:
+        body = fill(DEFAULT_TEMPLATE, group)
+        # the longest holder name the rule promises (12) and a signature of 8 characters: 【鞍山市行政审批】
+        worst = len(body) - len(group.holder) + 12 + len("【鞍山市行政审批】")
+        assert worst <= 70, body
+        assert "退订" not in body and group.earliest.certificate.number in body
+
+
+def test_the_phone_script_keeps_the_full_default_text(catalogs_dir: Path, department: Department) -> None:
+    from generator.reminders.sms import DEFAULT_SCRIPT, DEFAULT_TEMPLATE
+
+    template, _ = load_template(catalogs_dir, department)
+    assert template.text == DEFAULT_TEMPLATE and template.script == DEFAULT_SCRIPT
+    (catalogs_dir / "anshan-weijian" / "短信模板.txt").write_text("{持证人}：{编号}到期。", encoding="utf-8")
+    own, problems = load_template(catalogs_dir, department)
+    assert problems == [] and own.script == own.text == "{持证人}：{编号}到期。"
+
+
+def test_unsubscribe_wording_is_refused_a_reminder_is_a_notice(
+    catalogs_dir: Path, department: Department
+) -> None:
+    (catalogs_dir / "anshan-weijian" / "短信模板.txt").write_text(
+        "{持证人}：{证照}{期满日期}到期。回T退订", encoding="utf-8"
+    )
+    template, problems = load_template(catalogs_dir, department)
+    assert template.source == "默认模板" and "通知短信" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("extra", "fault"),
+    [
+        ("短信模板编号: SMS_1\n短信模板参数:\n  name: '{持证人}'\n", "短信签名"),
+        ("短信签名: 鞍山审批\n短信模板编号: SMS_1\n", "短信模板参数"),
+        (
+            "短信签名: 鞍山审批\n短信模板编号: SMS_1\n短信模板参数:\n  name: '{名字}'\n",
+            "不认识的占位符{名字}",
+        ),
+        ("短信签名: 鞍山审批\n短信模板编号: SMS_1\n短信模板参数:\n  name: '{持证人}，退订回T'\n", "退订"),
+    ],
+)
+def test_preflight_refuses_with_the_reason(catalogs_dir: Path, extra: str, fault: str) -> None:
+    from generator.reminders.smsplatform import preflight
+
+    yaml = catalogs_dir / "anshan-weijian" / "department.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    department = load_catalogs(catalogs_dir)[0].department("anshan-weijian")
+    faults = preflight(department, positional=False)
+    assert len(faults) == 1 and fault in faults[0]
+
+
+def test_preflight_wants_every_numbered_variable_mapped(catalogs_dir: Path) -> None:
+    from generator.reminders.smsplatform import preflight
+
+    yaml = catalogs_dir / "anshan-weijian" / "department.yaml"
+    extra = "短信签名: 鞍山审批\n短信模板编号: '1234'\n短信模板参数:\n  '1': '{持证人}'\n  '3': '{证照}'\n"
+    yaml.write_text(yaml.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    department = load_catalogs(catalogs_dir)[0].department("anshan-weijian")
+    assert preflight(department, positional=False) == []
+    assert "1、3" in preflight(department, positional=True)[0]

@@ -180,3 +180,91 @@ def test_killed_mid_batch_then_run_again_sends_each_number_once(
     assert main(["sms", "send", "--today", TODAY, *args]) == 0
     assert main(["sms", "receipts", "--today", TODAY, *args]) == 0
     assert set(fake.per_number().values()) == {1} and len(fake.per_number()) == 4
+
+
+def test_dry_run_shows_each_department_messages_and_billed_parts_and_sends_nothing(
+    fake: FakeSms, args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert main(["sms", "send", "--today", TODAY, "--dry-run", *args]) == 0
+    shown = capsys.readouterr().err + capsys.readouterr().out
+    assert "4 条短信" in shown and "计费" in shown and "13800138000" in shown
+    assert fake.sent == [] and fake.calls == 0
+    with SmsOutbox(tmp_path / "登记簿.sqlite") as outbox:
+        assert list(outbox.messages()) == []
+
+
+def test_flow_control_backs_off_to_the_next_working_day(
+    fake: FakeSms, args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    friday, saturday, monday = "2026-11-20", "2026-11-21", "2026-11-23"
+    code = (
+        "isv.BUSINESS_LIMIT_CONTROL" if fake.provider == "aliyun" else "LimitExceeded.DeliveryFrequencyLimit"
+    )
+    fake.refuse_call = [(code, "触发流控")]
+    assert main(["sms", "send", "--today", friday, *args]) == 1
+    shown = capsys.readouterr().err
+    assert "推迟到下一个工作日" in shown and fake.sent == []
+    calls = fake.calls
+    assert main(["sms", "send", "--today", friday, *args]) == 0  # the same day again: still held back
+    assert main(["sms", "send", "--today", saturday, *args]) == 0  # a rest day is not the next working day
+    assert fake.sent == [] and fake.calls == calls
+    assert main(["sms", "send", "--today", monday, *args]) == 0
+    assert fake.per_number() == {"13800138000": 1, "13900139000": 1, "13900139001": 1, "13900139002": 1}
+
+
+def test_duplicate_and_out_of_order_receipts_settle_each_message_once(
+    fake: FakeSms, args: list[str], tmp_path: Path
+) -> None:
+    fake.receipts = {"13900139000": "MN:0001"}
+    fake.duplicate_receipts = True  # every receipt twice, the second time in reverse order
+    assert main(["sms", "send", "--today", TODAY, *args]) == 0
+    assert main(["sms", "receipts", "--today", TODAY, *args]) == 0
+    assert main(["sms", "receipts", "--today", "2026-11-24", *args]) == 0  # asked again: nothing new
+    with Registry(tmp_path / "登记簿.sqlite") as registry:
+        records = sorted((r.certificate.number, r.result) for r in registry.records())
+    assert records == [("WJ-1", "已送达"), ("WJ-3", "号码有误"), ("WJ-4", "已送达"), ("WJ-5", "已送达")]
+    with SmsOutbox(tmp_path / "登记簿.sqlite") as outbox:
+        assert sorted(m.state for m in outbox.messages()) == ["失败", "已送达", "已送达", "已送达"]
+    assert set(fake.per_number().values()) == {1}
+
+
+def test_receipts_that_never_come_become_no_receipt_after_the_query_window(
+    fake: FakeSms, args: list[str], tmp_path: Path
+) -> None:
+    from datetime import date, timedelta
+
+    from generator.sms.aliyun import Aliyun
+    from generator.sms.tencent import Tencent
+
+    window = (Aliyun if fake.provider == "aliyun" else Tencent).window
+    fake.receipts = {"13900139001": NO_RECEIPT}
+    assert main(["sms", "send", "--today", TODAY, *args]) == 0
+    inside = (date.fromisoformat(TODAY) + timedelta(days=window)).isoformat()
+    assert main(["sms", "receipts", "--today", inside, *args]) == 0
+    with SmsOutbox(tmp_path / "登记簿.sqlite") as outbox:
+        assert [m.state for m in outbox.messages() if m.phone == "13900139001"] == ["已提交"]
+    after = (date.fromisoformat(TODAY) + timedelta(days=window + 1)).isoformat()
+    assert main(["sms", "receipts", "--today", after, *args]) == 0
+    with SmsOutbox(tmp_path / "登记簿.sqlite") as outbox:
+        assert [m.state for m in outbox.messages() if m.phone == "13900139001"] == ["未回执"]
+    with Registry(tmp_path / "登记簿.sqlite") as registry:
+        assert [r.result for r in registry.records() if r.certificate.number == "WJ-4"] == ["短信未回执"]
+    assert main(["sms", "receipts", "--today", after, *args]) == 0
+    with Registry(tmp_path / "登记簿.sqlite") as registry:
+        assert len([r for r in registry.records() if r.certificate.number == "WJ-4"]) == 1
+    assert fake.per_number()["13900139001"] == 1
+
+
+def test_a_message_held_back_over_a_stage_change_is_still_one_message_that_day(
+    fake: FakeSms, args: list[str]
+) -> None:
+    code = (
+        "isv.BUSINESS_LIMIT_CONTROL" if fake.provider == "aliyun" else "LimitExceeded.DeliveryFrequencyLimit"
+    )
+    fake.refuse_call = [(code, "触发流控")]
+    assert main(["sms", "send", "--today", "2026-11-27", *args]) == 1  # Friday: backed off to Monday
+    assert (
+        main(["sms", "send", "--today", "2026-11-30", *args]) == 0
+    )  # 甲酒店's second reminder is due by now
+    assert set(fake.per_number().values()) == {1} and len(fake.per_number()) == 4
