@@ -9,6 +9,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
+from generator.active_content import active_content, refusal
 from portal.rules.text import decode_text
 
 _CHUNK = 1024 * 1024
@@ -43,7 +44,7 @@ def check_upload(content: bytes, client_name: str, limit: int, unzip_limit: int)
     if len(content) > limit:
         raise UploadRefused(too_large(limit))
     if content.startswith(b"PK\x03\x04"):
-        _check_xlsx(content, unzip_limit)
+        _check_xlsx(content, unzip_limit, shown_name(client_name))
         ext = "xlsx"
     elif content.startswith(b"\xd0\xcf\x11\xe0"):
         raise UploadRefused("这是旧版 Excel（.xls）或加密的文件：请在 Excel/WPS 中另存为 .xlsx 再上传")
@@ -57,7 +58,7 @@ def too_large(limit: int) -> str:
     return f"文件太大：最大 {limit // (1024 * 1024)} MB。请删去多余的工作表或另存为 .csv 再上传"
 
 
-def _check_xlsx(content: bytes, unzip_limit: int) -> None:
+def _check_xlsx(content: bytes, unzip_limit: int, shown: str) -> None:
     broken = "文件已损坏或不是 Excel 工作簿：请用 Excel/WPS 打开后另存为 .xlsx 再上传"
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as book:
@@ -67,6 +68,8 @@ def _check_xlsx(content: bytes, unzip_limit: int) -> None:
                     "这不是 Excel 工作簿（.xlsx）：请在 Excel/WPS 中另存为 .xlsx 或 .csv 再上传"
                 )
             _unpack_within(book, unzip_limit)
+            if found := active_content(book):  # macros, external links, DDE/web formulas: never parsed
+                raise UploadRefused(refusal(shown, found))
     except UploadRefused:
         raise
     except (
