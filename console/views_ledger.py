@@ -97,6 +97,8 @@ def _preview(check: LedgerCheck) -> dict[str, object]:
         "after": p.certificates_after, "added": len(p.added), "dropped": len(p.dropped),
         "changed": len(p.changed), "due_soon": p.due_soon, "needs_consent": p.needs_consent,
         "consent_label": p.consent_label,
+        "foreign": [{"department": f.department, "count": f.count, "numbers": list(f.numbers), "text": f.text}
+                    for f in p.foreign],
         "lists": [listed("不再提醒", p.dropped), listed("新增", p.added), listed("修改", p.changed)],
     }  # fmt: skip
 
