@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from console import audit, errors, jobs, versions, work
 from console.audit import now_text
+from console.upload_slots import slots_of
 from console.uploads import Upload, UploadRefused, check_upload
 from console.web import Console, Visit
 
@@ -75,8 +76,9 @@ async def received(console: Console, request: Request, visit: Visit) -> Upload:
     settings = console.settings
     try:
         return await run_in_threadpool(
-            check_upload, content, file.filename or "", settings.upload_limit, settings.unzip_limit
-        )
+            check_upload, content, file.filename or "", settings.upload_limit, settings.unzip_limit,
+            settings.upload_rows,
+        )  # fmt: skip
     except UploadRefused as refused:
         raise errors.bad_request(str(refused), "没有做任何修改。") from None
 
@@ -99,10 +101,11 @@ def store_upload(
 async def upload(console: Console, request: Request) -> Response:
     slug = request.path_params["slug"]
     visit = console.changeable(request, slug)
-    got = await received(console, request, visit)
-    check = await run_in_threadpool(
-        work.check_catalog, console.settings, slug, got.content, got.ext, got.client_name
-    )
+    with slots_of(console, console.settings.upload_checks).held(visit.user.name):
+        got = await received(console, request, visit)
+        check = await run_in_threadpool(
+            work.check_catalog, console.settings, slug, got.content, got.ext, got.client_name
+        )
     report = {"rows": check.rows, "problems": [asdict(p) for p in check.problems], "changes": check.changes,
               "impact": check.impact}  # fmt: skip
     upload_id = store_upload(console, slug, "catalog", got, visit, report)

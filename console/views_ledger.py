@@ -16,6 +16,7 @@ from console import audit, certificates, errors, jobs, privacy, versions, work, 
 from console.audit import now_text
 from console.paging import page_of
 from console.problems_view import problem_report
+from console.upload_slots import slots_of
 from console.views_catalog import (
     claim,
     mark_published,
@@ -68,8 +69,9 @@ async def ledger_page(console: Console, request: Request) -> Response:
 async def upload(console: Console, request: Request) -> Response:
     slug = request.path_params["slug"]
     visit = console.changeable(request, slug)
-    got = await received(console, request, visit)
-    report = await _checked(console, slug, got.content, got.ext, got.client_name)
+    with slots_of(console, console.settings.upload_checks).held(visit.user.name):
+        got = await received(console, request, visit)
+        report = await _checked(console, slug, got.content, got.ext, got.client_name)
     upload_id = store_upload(console, slug, "ledger", got, visit, report)
     return console.redirect(request, f"/departments/{slug}/ledger/uploads/{upload_id}")
 
