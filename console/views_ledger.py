@@ -15,11 +15,12 @@ from starlette.responses import Response
 from console import audit, certificates, errors, jobs, privacy, versions, work, work_ledger
 from console.audit import now_text
 from console.paging import page_of
-from console.problems_view import problem_report
+from console.problems_view import problem_report, summary
 from console.upload_slots import slots_of
 from console.views_catalog import (
     claim,
     mark_published,
+    problems_file,
     received,
     release,
     store_upload,
@@ -105,6 +106,10 @@ def _preview(check: LedgerCheck) -> dict[str, object]:
     }  # fmt: skip
 
 
+async def problems(console: Console, request: Request) -> Response:
+    return await problems_file(console, request, "ledger")
+
+
 async def upload_page(console: Console, request: Request) -> Response:
     """Show a checked 台账 upload: its problems and preview, contacts masked for all but the department's staff."""
     slug = request.path_params["slug"]
@@ -126,7 +131,8 @@ def _as_seen(found: dict[str, object], visit: Visit, slug: str) -> dict[str, obj
         for group in lists
     ]  # fmt: skip
     seen_preview = {**preview, "lists": seen_lists} if preview else preview
-    return {**found, "problems": [privacy.problem_for(p, sees) for p in problems], "preview": seen_preview}
+    seen = [privacy.problem_for(p, sees) for p in problems]
+    return {**found, "problems": seen, **summary(seen), "preview": seen_preview}
 
 
 async def accept(console: Console, request: Request) -> Response:
