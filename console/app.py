@@ -36,10 +36,12 @@ from console import (
     warmup,
     work,
 )
+from console.audit import now_text
 from console.errors import ConsoleError
 from console.jobs import JobQueue
 from console.security import BodyLimit, SecurityHeaders
 from console.settings import ConsoleSettings
+from console.upload_retention import delete_old_uploads
 from console.users import list_users
 from console.web import Console, SignIn
 from generator.pipeline import DepartmentUnusable
@@ -54,6 +56,7 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
     """Return the console app; with start_jobs the publish worker runs in this process."""
     jobs = JobQueue(settings)
     console = Console(settings, jobs)
+    delete_old_uploads(console.db, settings.upload_days, now_text())
     if start_jobs:
         jobs.start()
         warmup.start(settings)

@@ -52,3 +52,28 @@ def test_a_file_over_the_row_limit_is_refused_naming_it(settings: ConsoleSetting
     )
     assert stored(settings) == 0
     app.state.console.close()
+
+
+def test_old_uploads_are_deleted_at_start_and_the_database_size_is_shown(
+    settings: ConsoleSettings, clients: Clients
+) -> None:
+    from contextlib import closing
+
+    from console.db import connect
+
+    app = create_app(settings, start_jobs=False)
+    clerk = clients(app, "clerk_a")
+    content = edited_catalog(settings, "anshan", {})
+    clerk.submit(C, files={"file": ("旧目录.xlsx", content)})
+    clerk.submit(C, files={"file": ("新目录.xlsx", content)})
+    app.state.console.close()
+    with closing(connect(settings.db)) as db:
+        db.execute("UPDATE uploads SET created_at = '2020-01-01 08:00:00' WHERE client_name = '旧目录.xlsx'")
+    app = create_app(replace(settings, upload_days=90), start_jobs=False)  # the console starts again
+    with closing(connect(settings.db)) as db:
+        names = [r[0] for r in db.execute("SELECT client_name FROM uploads")]
+        (detail,) = [r[0] for r in db.execute("SELECT detail FROM audit WHERE action = 'delete_old_uploads'")]
+    assert names == ["新目录.xlsx"] and "上传 1 个（保留 90 天）" in detail
+    page = text_of(clients(app, "admin").get("/users").text)
+    assert "工作台数据库现占 " in page and " MB（上传的文件和检查报告保留 90 天" in page
+    app.state.console.close()
