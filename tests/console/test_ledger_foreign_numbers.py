@@ -52,3 +52,16 @@ def test_own_numbers_alone_bring_no_warning(
     book.save(out)
     text = text_of(clerk.get(uploaded(clerk, out.getvalue())).text)
     assert "的台账中（" not in text and "我知道" not in text
+
+
+def test_the_warning_is_shown_to_readers_too(
+    quiet_app: Starlette, settings: ConsoleSettings, clients: Clients
+) -> None:
+    clerk = clients(quiet_app, "clerk_a")
+    theirs = numbers_of(settings, "lvliang", 2)
+    rows = rows_far_from_expiry(settings, 2)
+    location = uploaded(
+        clerk, edited_ledger(settings, {(r, 5): n for r, n in zip(rows, theirs, strict=True)})
+    )
+    text = text_of(clients(quiet_app, "inspector").get(location).text)
+    assert "这份台账有 2 张证照的编号已在“" in text and "、".join(theirs) + "）" in text
