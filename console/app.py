@@ -39,10 +39,12 @@ from console import (
     warmup,
     work,
 )
+from console.audit import now_text
 from console.errors import ConsoleError
 from console.jobs import JobQueue
 from console.security import BodyLimit, SecurityHeaders
 from console.settings import ConsoleSettings
+from console.upload_retention import delete_old_uploads
 from console.users import list_users
 from console.web import Console, SignIn
 from generator.pipeline import DepartmentUnusable
@@ -57,6 +59,7 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
     """Return the console app; with start_jobs the publish worker runs in this process."""
     jobs = JobQueue(settings)
     console = Console(settings, jobs)
+    delete_old_uploads(console.db, settings.upload_days, now_text())
     if start_jobs:
         jobs.start()
         warmup.start(settings)
@@ -76,6 +79,7 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
         route(dept + "/catalog/file", views_catalog.current_file),
         route(dept + "/catalog/template", views_catalog.template),
         route(dept + "/catalog/uploads/{id}", views_catalog.upload_page),
+        route(dept + "/catalog/uploads/{id}/problems.xlsx", views_catalog.catalog_problems),
         route(dept + "/catalog/uploads/{id}/publish", views_catalog.publish, ("POST",)),
         route(dept + "/catalog/versions/{id}/file", views_catalog.version_file),
         route(dept + "/catalog/versions/{id}/restore", views_catalog.restore, ("POST",)),
@@ -84,6 +88,7 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
         route(dept + "/ledger/uploads/{id}", views_ledger.upload_page),
         route(dept + "/ledger/hand", views_hand.add, ("POST",)),
         route(dept + "/ledger/hand/{n}/remove", views_hand.remove, ("POST",)),
+        route(dept + "/ledger/uploads/{id}/problems.xlsx", views_ledger.problems),
         route(dept + "/ledger/uploads/{id}/accept", views_ledger.accept, ("POST",)),
         route(dept + "/ledger/versions/{id}/file", views_ledger.version_file),
         route(dept + "/ledger/versions/{id}/restore", views_ledger.restore, ("POST",)),

@@ -37,6 +37,9 @@ class ConsoleSettings:
     https: bool = False  # behind https: cookies get Secure
     upload_limit: int = 50 * _MB  # bytes per uploaded file
     unzip_limit: int = 1024 * _MB  # uncompressed bytes an .xlsx may hold (zip bombs)
+    upload_checks: int = os.cpu_count() or 1  # upload checks at a time in all (one per user)
+    upload_rows: int = 2_000_000  # rows an uploaded file may hold (every sheet of an .xlsx together)
+    upload_days: int = 90  # days uploads and their reports are kept; older ones are deleted at start
     trusted_proxy: str = ""  # the address whose SSO header and X-Forwarded-For are believed
     sso_header: str = ""  # the header naming the signed-in user (统一身份认证), from the trusted proxy only
     proxy_secret: str = ""  # what nginx sends in PROXY_SECRET_HEADER: proof a request came through it
@@ -96,6 +99,9 @@ class ConsoleSettings:
             https=env.flag("HTTPS"),
             upload_limit=env.number("UPLOAD_MB", 50) * _MB,
             unzip_limit=env.number("UNZIP_MB", 1024) * _MB,
+            upload_checks=env.number("UPLOAD_CHECKS", os.cpu_count() or 1, "个"),
+            upload_rows=env.number("UPLOAD_ROWS", 2_000_000, "行"),
+            upload_days=env.number("UPLOAD_DAYS", 90, "天"),
             trusted_proxy=env.text("TRUSTED_PROXY"),
             sso_header=env.text("SSO_HEADER").lower(),
             proxy_secret=env.secret("PROXY_SECRET"),

@@ -9,6 +9,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
+from generator.active_content import active_content, refusal
 from portal.rules.text import decode_text
 
 _CHUNK = 1024 * 1024
@@ -36,20 +37,31 @@ def shown_name(name: str) -> str:
     return clean[:100] or "（无文件名）"
 
 
-def check_upload(content: bytes, client_name: str, limit: int, unzip_limit: int) -> Upload:
-    """Return the upload when it is a usable .xlsx or .csv; raise UploadRefused otherwise."""
+def check_upload(
+    content: bytes, client_name: str, limit: int, unzip_limit: int, max_rows: int | None = None
+) -> Upload:
+    """Return the upload when it is a usable .xlsx or .csv; raise UploadRefused otherwise.
+
+    max_rows: rows the file may hold (every sheet together), counted before any cell is parsed.
+    """
     if not content:
         raise UploadRefused("没有收到文件，或文件是空的：请选择要上传的 .xlsx 或 .csv 文件")
     if len(content) > limit:
         raise UploadRefused(too_large(limit))
     if content.startswith(b"PK\x03\x04"):
-        _check_xlsx(content, unzip_limit)
+        rows = _check_xlsx(content, unzip_limit, shown_name(client_name))
         ext = "xlsx"
     elif content.startswith(b"\xd0\xcf\x11\xe0"):
         raise UploadRefused("这是旧版 Excel（.xls）或加密的文件：请在 Excel/WPS 中另存为 .xlsx 再上传")
     else:
         _check_csv(content)
+        rows = content.count(b"\n") + (not content.endswith(b"\n"))
         ext = "csv"
+    if max_rows is not None and rows > max_rows:
+        raise UploadRefused(
+            f"文件“{shown_name(client_name)}”有约 {rows:,} 行，超过每个文件 {max_rows:,} 行的上限：请删去多余的行或工作表，"
+            "或按科室分成几个文件后再上传"
+        )
     return Upload(content, ext, shown_name(client_name), hashlib.sha256(content).hexdigest())
 
 
@@ -57,7 +69,8 @@ def too_large(limit: int) -> str:
     return f"文件太大：最大 {limit // (1024 * 1024)} MB。请删去多余的工作表或另存为 .csv 再上传"
 
 
-def _check_xlsx(content: bytes, unzip_limit: int) -> None:
+def _check_xlsx(content: bytes, unzip_limit: int, shown: str) -> int:
+    """Check a workbook and return how many rows its sheets hold."""
     broken = "文件已损坏或不是 Excel 工作簿：请用 Excel/WPS 打开后另存为 .xlsx 再上传"
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as book:
@@ -66,7 +79,10 @@ def _check_xlsx(content: bytes, unzip_limit: int) -> None:
                 raise UploadRefused(
                     "这不是 Excel 工作簿（.xlsx）：请在 Excel/WPS 中另存为 .xlsx 或 .csv 再上传"
                 )
-            _unpack_within(book, unzip_limit)
+            rows = _unpack_within(book, unzip_limit)
+            if found := active_content(book):  # macros, external links, DDE/web formulas: never parsed
+                raise UploadRefused(refusal(shown, found))
+            return rows
     except UploadRefused:
         raise
     except (
@@ -81,17 +97,24 @@ def _check_xlsx(content: bytes, unzip_limit: int) -> None:
         raise UploadRefused(broken) from None
 
 
-def _unpack_within(book: zipfile.ZipFile, unzip_limit: int) -> None:
-    """Decompress every part, counting what comes out: a zip bomb stops at the limit, not at the disk's end."""
-    total = 0
+def _unpack_within(book: zipfile.ZipFile, unzip_limit: int) -> int:
+    """Decompress every part, counting what comes out: a zip bomb stops at the limit, not at the disk's end.
+
+    Return the rows the sheets hold (their <row> elements).
+    """
+    total = rows = 0
     for info in book.infolist():
         if info.file_size > unzip_limit:
             raise UploadRefused(_bomb(unzip_limit))
+        sheet = info.filename.lower().startswith("xl/worksheets/")
         with book.open(info) as part:  # CRC is checked at the end of each part: a damaged file fails here
             while chunk := part.read(_CHUNK):
+                if sheet:  # a <row cut between two chunks goes uncounted: the limit is a bound, not a tally
+                    rows += chunk.count(b"<row ") + chunk.count(b"<row>")
                 total += len(chunk)
                 if total > unzip_limit:
                     raise UploadRefused(_bomb(unzip_limit))
+    return rows
 
 
 def _bomb(unzip_limit: int) -> str:

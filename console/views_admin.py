@@ -12,6 +12,7 @@ from starlette.responses import Response
 from console import audit, errors, users, work, work_facts, yamlforms
 from console.paging import page_of
 from console.passwords import WeakPassword
+from console.upload_retention import database_size
 from console.web import Console
 
 AUDIT_PAGE = 200  # entries of the audit log on one page
@@ -22,6 +23,7 @@ async def users_page(console: Console, request: Request, message: str = "", stat
     return console.page(
         request, "users.html", status, people=users.list_users(console.db), roles=[r.value for r in users.Role],
         slugs=work.department_slugs(console.settings), message=message,
+        db_size=database_size(console.settings.db), upload_days=console.settings.upload_days,
     )  # fmt: skip
 
 

@@ -11,8 +11,10 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from console import audit, errors, jobs, versions, work
+from console import audit, errors, jobs, privacy, versions, work
 from console.audit import now_text
+from console.problems_view import problems_xlsx, summary
+from console.upload_slots import slots_of
 from console.uploads import Upload, UploadRefused, check_upload
 from console.web import Console, Visit
 
@@ -75,8 +77,9 @@ async def received(console: Console, request: Request, visit: Visit) -> Upload:
     settings = console.settings
     try:
         return await run_in_threadpool(
-            check_upload, content, file.filename or "", settings.upload_limit, settings.unzip_limit
-        )
+            check_upload, content, file.filename or "", settings.upload_limit, settings.unzip_limit,
+            settings.upload_rows,
+        )  # fmt: skip
     except UploadRefused as refused:
         raise errors.bad_request(str(refused), "没有做任何修改。") from None
 
@@ -99,10 +102,11 @@ def store_upload(
 async def upload(console: Console, request: Request) -> Response:
     slug = request.path_params["slug"]
     visit = console.changeable(request, slug)
-    got = await received(console, request, visit)
-    check = await run_in_threadpool(
-        work.check_catalog, console.settings, slug, got.content, got.ext, got.client_name
-    )
+    with slots_of(console, console.settings.upload_checks).held(visit.user.name):
+        got = await received(console, request, visit)
+        check = await run_in_threadpool(
+            work.check_catalog, console.settings, slug, got.content, got.ext, got.client_name
+        )
     report = {"rows": check.rows, "problems": [asdict(p) for p in check.problems], "changes": check.changes,
               "impact": check.impact}  # fmt: skip
     upload_id = store_upload(console, slug, "catalog", got, visit, report)
@@ -120,7 +124,7 @@ def stored(console: Console, slug: str, kind: str, upload_id: str) -> dict[str, 
     report = json.loads(row["report"])
     problems = [work.ProblemRow(**p) for p in report.get("problems", [])]
     return {**dict(row), **report, "problems": problems, "errors": sum(p.is_error for p in problems),
-            "warnings": sum(not p.is_error for p in problems)}  # fmt: skip
+            "warnings": sum(not p.is_error for p in problems), **summary(problems)}  # fmt: skip
 
 
 def claim(console: Console, upload_id: object) -> bool:
@@ -158,6 +162,21 @@ async def to_its_job(console: Console, request: Request, upload_id: object, what
 
 async def upload_page(console: Console, request: Request) -> Response:
     return show_upload(console, request, "catalog")
+
+
+async def catalog_problems(console: Console, request: Request) -> Response:
+    return await problems_file(console, request, "catalog")
+
+
+async def problems_file(console: Console, request: Request, kind: str) -> Response:
+    """Download an upload's full problem list as .xlsx (contacts masked as on its page)."""
+    slug = request.path_params["slug"]
+    visit = console.readable(request, slug)
+    found = stored(console, slug, kind, request.path_params["id"])
+    sees = privacy.sees_contacts(visit.user, slug)
+    rows = [privacy.problem_for(p, sees) for p in found["problems"]]  # type: ignore[attr-defined]
+    content = await run_in_threadpool(problems_xlsx, rows)
+    return download(content, f"{slug}-上传{found['id']}-问题清单.xlsx", "xlsx")
 
 
 def show_upload(console: Console, request: Request, kind: str) -> Response:

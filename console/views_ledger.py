@@ -15,10 +15,12 @@ from starlette.responses import Response
 from console import audit, certificates, errors, jobs, privacy, versions, views_hand, work, work_ledger
 from console.audit import now_text
 from console.paging import page_of
-from console.problems_view import problem_report
+from console.problems_view import problem_report, summary
+from console.upload_slots import slots_of
 from console.views_catalog import (
     claim,
     mark_published,
+    problems_file,
     received,
     release,
     store_upload,
@@ -69,8 +71,9 @@ async def ledger_page(console: Console, request: Request) -> Response:
 async def upload(console: Console, request: Request) -> Response:
     slug = request.path_params["slug"]
     visit = console.changeable(request, slug)
-    got = await received(console, request, visit)
-    report = await _checked(console, slug, got.content, got.ext, got.client_name)
+    with slots_of(console, console.settings.upload_checks).held(visit.user.name):
+        got = await received(console, request, visit)
+        report = await _checked(console, slug, got.content, got.ext, got.client_name)
     upload_id = store_upload(console, slug, "ledger", got, visit, report)
     return console.redirect(request, f"/departments/{slug}/ledger/uploads/{upload_id}")
 
@@ -98,8 +101,14 @@ def _preview(check: LedgerCheck) -> dict[str, object]:
         "after": p.certificates_after, "added": len(p.added), "dropped": len(p.dropped),
         "changed": len(p.changed), "due_soon": p.due_soon, "needs_consent": p.needs_consent,
         "consent_label": p.consent_label,
+        "foreign": [{"department": f.department, "count": f.count, "numbers": list(f.numbers), "text": f.text}
+                    for f in p.foreign],
         "lists": [listed("不再提醒", p.dropped), listed("新增", p.added), listed("修改", p.changed)],
     }  # fmt: skip
+
+
+async def problems(console: Console, request: Request) -> Response:
+    return await problems_file(console, request, "ledger")
 
 
 async def upload_page(console: Console, request: Request) -> Response:
@@ -126,10 +135,8 @@ def _as_seen(found: dict[str, object], visit: Visit, slug: str) -> dict[str, obj
     overrides = (
         found.get("overrides") or [] if sees else []
     )  # they hold the corrected numbers: own staff only
-    return {
-        **found, "problems": [privacy.problem_for(p, sees) for p in problems], "preview": seen_preview,
-        "overrides": overrides,
-    }  # fmt: skip
+    seen = [privacy.problem_for(p, sees) for p in problems]
+    return {**found, "problems": seen, **summary(seen), "preview": seen_preview, "overrides": overrides}
 
 
 async def accept(console: Console, request: Request) -> Response:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from console.loaded import input_stamp, loaded_if_ready
+from console.loaded import input_stamp, loaded_day, loaded_if_ready
 from console.settings import ConsoleSettings
 from console.work import Files, ProblemRow, department_ledger, problem_row, published, today_of
 from generator.catalog.model import Catalogs
@@ -49,8 +49,25 @@ def check(settings: ConsoleSettings, slug: str, content: bytes, ext: str, shown:
     current, _ = department_ledger(settings, catalogs, slug)
     corrections = read_corrections(settings.inputs.ledgers, [slug])
     return workflow.check_upload(
-        catalogs, slug, current, content, ext, today_of(settings), f"上传的文件 {shown}", corrections
+        catalogs,
+        slug,
+        current,
+        content,
+        ext,
+        today_of(settings),
+        f"上传的文件 {shown}",
+        corrections,
+        owners(settings),
     )
+
+
+def owners(settings: ConsoleSettings) -> dict[str, tuple[str, ...]] | None:
+    """Return 证照编号 → department over the province's loaded 台账 (None when it cannot be loaded)."""
+    try:
+        day = loaded_day(settings)
+    except JiaozaoError:
+        return None
+    return workflow.number_owners(day.inputs.catalogs, day.inputs.ledger)
 
 
 def fingerprint(settings: ConsoleSettings, slug: str) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,6 +16,8 @@ from typing import cast
 import openpyxl
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
+from generator.active_content import FIX as ACTIVE_FIX
+from generator.active_content import active_content
 from generator.problems import InputError, Level, Problem
 from generator.xlsx_extent import bounded_source
 from portal.rules.text import clean_text, decode_text, drop_invisible, has_invisible
@@ -121,6 +125,7 @@ def read_sheets(path: Path, shown_as: str) -> list[Sheet]:
 
 
 def _read_excel(path: Path, shown_as: str) -> list[Sheet]:
+    _refuse_active(path, shown_as)
     source, problems = bounded_source(path, shown_as) if path.suffix.lower() != ".xls" else (path, [])
     try:
         sheets = _read_with_calamine(source, shown_as)
@@ -141,6 +146,26 @@ def _read_excel(path: Path, shown_as: str) -> list[Sheet]:
     for problem in problems:  # far cells left out: told on the sheet they were in
         next((s for s in sheets if s.name == problem.sheet), sheets[0]).problems.append(problem)
     return sheets
+
+
+def _refuse_active(path: Path, shown_as: str) -> None:
+    """Refuse a workbook with macros, external links or DDE/web formulas before any cell is read."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            found = active_content(book)
+    except (
+        OSError,
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        ValueError,
+        NotImplementedError,
+    ):
+        return  # not a zip (.xls) or damaged: the reader says it cannot read it
+    if found:
+        message = f"文件含有{'、'.join(found)}，为安全起见不予读取"
+        raise InputError([_file_problem(shown_as, message, ACTIVE_FIX)])
 
 
 def _read_with_calamine(source: Path | io.BytesIO, shown_as: str) -> list[Sheet]:

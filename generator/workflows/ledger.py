@@ -42,6 +42,23 @@ class Change:
     due_soon: bool = False  # 不再提醒 while it expires within DUE_DAYS
 
 
+FOREIGN_SHOWN = 5  # certificate numbers named per other department in the warning
+
+
+@dataclass(frozen=True)
+class Foreign:
+    """Certificates of an uploaded 台账 whose 证照编号 are in another department's current 台账."""
+
+    department: str  # the other department's name
+    count: int
+    numbers: tuple[str, ...]  # the first FOREIGN_SHOWN of them, in upload order
+
+    @property
+    def text(self) -> str:
+        more = " 等" if self.count > len(self.numbers) else ""
+        return f"{self.count} 张证照的编号已在“{self.department}”的台账中（{'、'.join(self.numbers)}{more}）"
+
+
 @dataclass(frozen=True)
 class LedgerPreview:
     """What accepting an uploaded 台账 changes: rows and certificates before and after, and each change."""
@@ -53,6 +70,7 @@ class LedgerPreview:
     added: tuple[Change, ...]
     dropped: tuple[Change, ...]
     changed: tuple[Change, ...]
+    foreign: tuple[Foreign, ...] = ()  # numbers that belong to other departments' current 台账
 
     @property
     def due_soon(self) -> int:
@@ -62,13 +80,15 @@ class LedgerPreview:
     def needs_consent(self) -> bool:
         """Say whether accepting needs an explicit tick: many certificates dropped, or one due soon."""
         many = len(self.dropped) > DROP_SHARE * self.certificates_before
-        return bool(self.dropped) and (many or self.due_soon > 0)
+        return bool(self.foreign) or (bool(self.dropped) and (many or self.due_soon > 0))
 
     @property
     def consent_label(self) -> str:
         """Return the tick's words: what will happen, in figures."""
         soon = f"，其中 {self.due_soon} 张 {DUE_DAYS} 天内到期" if self.due_soon else ""
-        return f"我知道：将有 {len(self.dropped)} 张证照不再提醒{soon}"
+        parts = [f"将有 {len(self.dropped)} 张证照不再提醒{soon}"] if self.dropped else []
+        parts += [f.text for f in self.foreign]
+        return "我知道：" + "；".join(parts)
 
 
 @dataclass(frozen=True)
@@ -84,11 +104,13 @@ class LedgerCheck:
 
 def check_upload(
     catalogs: Catalogs, slug: str, current: Ledger, content: bytes, ext: str, today: date, shown: str,
-    corrections: Sequence[Correction] = (),
+    corrections: Sequence[Correction] = (), owners: dict[str, tuple[str, ...]] | None = None,
 ) -> LedgerCheck:  # fmt: skip
     """Read an uploaded 台账 of a department (nothing is written outside a scratch folder) and compare it.
 
-    current: the department's 台账 as it is now; shown: how the uploaded file is named in problems.
+    current: the department's 台账 as it is now; shown: how the uploaded file is named in problems;
+    owners: 证照编号 → department slug over every department's current 台账 (number_owners), to warn of
+    numbers that belong to another department.
     """
     if slug not in catalogs.slugs:
         raise JiaozaoError("本部门目录有错误，暂时无法检查台账：请先在“目录”页修正并发布目录")
@@ -98,9 +120,40 @@ def check_upload(
         uploaded, problems = load_ledgers(file, catalogs)
         named = relabelled(problems, {p.file: shown for p in problems})
     preview = compare(catalogs, current, uploaded, today)
+    if owners is not None:
+        preview = replace(preview, foreign=foreign_numbers(catalogs, slug, uploaded, owners))
     _, overridden = with_corrections(uploaded, catalogs, corrections)
     return LedgerCheck(
         uploaded.rows_read, len(uploaded), named, preview, tuple(o.message() for o in overridden)
+    )
+
+
+def number_owners(catalogs: Catalogs, province: Ledger) -> dict[str, tuple[str, ...]]:
+    """Return 证照编号 → the slugs of the departments whose current 台账 hold it."""
+    items = catalogs.items
+    owners: dict[str, dict[str, None]] = {}
+    for number, item in zip(province.number, province.item, strict=True):
+        if number:
+            owners.setdefault(number, {})[items[int(item)].department] = None
+    return {number: tuple(slugs) for number, slugs in owners.items()}
+
+
+def foreign_numbers(
+    catalogs: Catalogs, slug: str, uploaded: Ledger, owners: dict[str, tuple[str, ...]]
+) -> tuple[Foreign, ...]:
+    """Return, per other department, the uploaded certificates whose 证照编号 are in that department's 台账.
+
+    A number the department's own current 台账 already holds too is not new to this upload: not warned again.
+    """
+    found: dict[str, list[str]] = {}
+    for number in dict.fromkeys(n for n in uploaded.number if n):
+        held = owners.get(number, ())
+        if held and slug not in held:
+            department = held[0]
+            found.setdefault(department, []).append(number)
+    names = {d.slug: d.name for d in catalogs.departments}
+    return tuple(
+        Foreign(names.get(d, d), len(numbers), tuple(numbers[:FOREIGN_SHOWN])) for d, numbers in found.items()
     )
 
 
