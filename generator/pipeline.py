@@ -61,6 +61,9 @@ class Inputs:
     ledger: Ledger
     problems: ProblemList
     unusable: dict[str, Unusable] = field(default_factory=dict)  # departments left out, by slug
+    # (部门, certificate key) → the day a clerk last corrected its phone: failed calls before it are not the
+    # new number's (reachability)
+    phone_corrected: dict[tuple[str, str], date] = field(default_factory=dict)
 
     def require(self, slug: str) -> None:
         """Raise DepartmentUnusable when the department was left out of this run."""
@@ -111,11 +114,15 @@ def load_inputs(settings: Settings, today: date, progress: Progress | None = Non
     problems.extend(apart.problems)
     problems.extend(late_reminder_problems(catalogs, calendar, today))
     problems.extend(loaded.problems)
-    ledger, overridden = with_corrections(
-        ledger, catalogs, read_corrections(settings.ledgers, catalogs.slugs)
-    )
+    corrections = read_corrections(settings.ledgers, catalogs.slugs)
+    ledger, overridden = with_corrections(ledger, catalogs, corrections)
     problems.extend(overridden_problems(settings.ledgers, overridden))
-    return Inputs(catalogs, calendar, ledger, problems, unusable)
+    phones: dict[tuple[str, str], date] = {}
+    for c in corrections:
+        if c.field == "phone":
+            on = date.fromisoformat(c.at[:10])
+            phones[(c.department, c.key)] = max(on, phones.get((c.department, c.key), on))
+    return Inputs(catalogs, calendar, ledger, problems, unusable, phones)
 
 
 def _without(catalogs: Catalogs, ledger: Ledger, slugs: set[str]) -> tuple[Catalogs, Ledger]:

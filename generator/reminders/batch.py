@@ -108,6 +108,7 @@ def plan_day(
     """
     done = registry.done_keys()
     history = load_history(registry)
+    history.phone_corrected = inputs.phone_corrected  # a corrected number starts with no failed calls
     failed = history.sms_failed
     reminders = due_reminders(inputs.ledger, schedule, inputs.catalogs, done, batch, departments, history)
     reminders = with_attempts(reminders, registry)

@@ -42,6 +42,13 @@ class ContactHistory:
     no_answer: dict[CertificateKey, list[ReminderRecord]] = field(default_factory=dict)  # 未接通
     declined: dict[CertificateKey, ReminderRecord] = field(default_factory=dict)  # 持证人表示不再延续
     reached: dict[CertificateKey, date] = field(default_factory=dict)  # latest day a done result was recorded
+    # (部门, certificate key) → the day its phone was last corrected: calls that failed up to then are not counted
+    phone_corrected: dict[tuple[str, str], date] = field(default_factory=dict)
+
+    def after_correction(self, key: CertificateKey, records: list[ReminderRecord]) -> list[ReminderRecord]:
+        """The failed calls made to the number the certificate has now (after its last correction)."""
+        fixed = self.phone_corrected.get((key[0], key[1]))
+        return records if fixed is None else [r for r in records if r.reminded_on > fixed]
 
 
 def load_history(registry: Registry) -> ContactHistory:
@@ -71,10 +78,15 @@ def unreachable_reasons(history: ContactHistory, keys: Sequence[CertificateKey],
     sms = history.sms_failed.get((keys[0][0], normalize_phone(phone))) if phone.strip() else None
     if sms:
         reasons.append(f"短信：{sms}")
-    wrong = sorted((r for key in keys for r in history.wrong.get(key, [])), key=lambda r: r.reminded_on)
+    wrong = sorted(
+        (r for key in keys for r in history.after_correction(key, history.wrong.get(key, []))),
+        key=lambda r: r.reminded_on,
+    )
     if wrong:
         reasons.append(f"号码有误（{wrong[-1].reminded_on.isoformat()} {wrong[-1].by_whom}）")
-    days = sorted({r.reminded_on for key in keys for r in history.no_answer.get(key, [])})
+    days = sorted(
+        {r.reminded_on for key in keys for r in history.after_correction(key, history.no_answer.get(key, []))}
+    )
     if len(days) >= NO_ANSWER_DAYS:
         reasons.append(f"{len(days)} 天未接通（{'、'.join(d.isoformat() for d in days)}）")
     if not reasons:

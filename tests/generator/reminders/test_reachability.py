@@ -9,6 +9,7 @@ import openpyxl
 
 from generator.cli import main
 from generator.config import Settings
+from generator.ledger.corrections import Correction, add_correction
 from generator.reminders.batch import UNREACHABLE_FILE, DayWork
 from generator.reminders.due import FINAL, FIRST, DueReminder
 from generator.reminders.reachability import load_history, unreachable_reasons
@@ -157,3 +158,22 @@ def test_an_old_registry_accepts_the_final_kind(tmp_path: Path) -> None:
             == 1
         )
         assert [r.kind for r in registry.records()] == [FIRST, FINAL]
+
+
+def test_a_wrong_number_corrected_by_a_clerk_is_reachable_again(catalogs_dir: Path, tmp_path: Path) -> None:
+    """The calls that failed on the old number do not count against the number a clerk put in its place."""
+    settings = _settings(catalogs_dir, tmp_path)
+    _record(settings, ROWS[2], "2026-09-30", "号码有误")
+    before = plan_today(settings, date(2026, 10, 8))
+    assert {g.holder for d in before.departments for g in d.unreachable} == {"丙宾馆"}
+    for row in (ROWS[2], ROWS[5]):
+        add_correction(
+            settings.ledgers,
+            Correction(DEPT, row[2], "phone", row[5], "13900139009", "张三", "2026-09-30 15:20:00"),
+        )
+    after = plan_today(settings, date(2026, 10, 8))
+    assert not [g for d in after.departments for g in d.unreachable]
+    assert "WJ-3" in _due(after)  # still reminded, now at the corrected number
+    _record(settings, ROWS[2], "2026-10-08", "号码有误")  # the new number wrong too: unreachable again
+    again = plan_today(settings, date(2026, 10, 9))
+    assert {g.holder for d in again.departments for g in d.unreachable} == {"丙宾馆"}
