@@ -58,9 +58,10 @@ def demo_rows(ledgers: Path, slug: str) -> list[list[str]]:
 
 def big_csv(rows: list[list[str]], megabytes: float) -> bytes:
     """The rows repeated (each copy's 证照编号 made unique) until the file holds about megabytes."""
-    header_at = next(i for i, r in enumerate(rows) if any("证照编号" in c or "编号" in c for c in r))
+    numbered = ("编号", "证号")  # 证照编号, 许可证编号, 证号: each department names it its own way
+    header_at = next(i for i, r in enumerate(rows) if any(n in c for c in r for n in numbered))
     header, body = rows[header_at], rows[header_at + 1 :]
-    number = next(i for i, c in enumerate(header) if "编号" in c)
+    number = next(i for i, c in enumerate(header) if any(n in c for n in numbered))
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
