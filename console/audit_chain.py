@@ -1,7 +1,8 @@
 """The audit log's hash chain: each row holds the previous row's hash and the hash of that and its own content.
 
 A row changed, replaced, inserted or removed after it was written breaks the chain at that row; appends are
-serialised (a lock in this process, BEGIN IMMEDIATE across processes) so the chain stays one line.
+serialised (a lock in this process, one statement across processes on SQLite, a table lock on PostgreSQL) so
+the chain stays one line. On PostgreSQL the table and its triggers come from generator/database/migrations/.
 """
 
 from __future__ import annotations
@@ -12,6 +13,12 @@ import sqlite3
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from generator.database import dialect
+
+if TYPE_CHECKING:
+    from generator.database.postgres import PgConnection
 
 COLUMNS = ("id", "at", "user", "address", "action", "department", "detail")
 TRIGGERS = (  # recreated by every connect when someone dropped them
@@ -42,8 +49,25 @@ def append(db: sqlite3.Connection, values: Sequence[object]) -> None:
     chain stays one line across threads and processes without a transaction that other threads sharing the
     connection could interleave with (a COMMIT fails while another thread's statement is in progress).
     """
+    if dialect(db) == "postgresql":
+        _append_postgres(cast("PgConnection", db), values)
+        return
     with _append_lock:
         db.execute(_APPEND, (*values, *values))
+
+
+def _append_postgres(db: PgConnection, values: Sequence[object]) -> None:
+    """Append in one transaction holding the table against other writers (readers go on): the hash is
+    computed here, in Python, exactly as verify computes it."""
+    with db.transaction():
+        db.execute("LOCK TABLE audit IN SHARE ROW EXCLUSIVE MODE")
+        last: Any = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        number, prev = (int(last[0]) + 1, str(last[1])) if last else (1, "")
+        db.execute(
+            "INSERT INTO audit (id, at, user, address, action, department, detail, prev, hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (number, *values, prev, row_hash(prev, (number, *values))),
+        )
 
 
 def prepare(db: sqlite3.Connection) -> None:
@@ -104,6 +128,8 @@ def add_triggers(db: sqlite3.Connection) -> None:
 
 
 def _has_chain(db: sqlite3.Connection) -> bool:
+    if dialect(db) == "postgresql":
+        return True  # the hash columns are part of the schema from its first version
     return "hash" in {str(row[1]) for row in db.execute("PRAGMA table_info(audit)")}
 
 

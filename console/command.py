@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     check_port_free(args.host, args.port, "工作台")
     if args.demo_admin:
         _demo_admin(settings, args.demo_admin)
-    elif not users.list_users(connect(settings.db)):
+    elif not users.list_users(connect(settings.database)):
         console.print("还没有任何用户：请先运行 jiaozao user add 名字 --role 管理员", markup=False)
     app = create_app(settings)
     console.print(f"工作台已启动：http://{args.host}:{args.port}/  （按 Ctrl+C 停止）", markup=False)
@@ -76,7 +76,7 @@ def _demo_admin(settings: object, name: str) -> None:
     from console.work import department_slugs
 
     assert isinstance(settings, ConsoleSettings)
-    db = connect(settings.db)
+    db = connect(settings.database)
     if users.find(db, name) is not None:
         console.print(
             f"演示管理员“{name}”已存在，密码见第一次运行时的输出（或用 jiaozao user passwd 重设）",

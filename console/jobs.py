@@ -75,7 +75,7 @@ class JobQueue:
 
     def start(self) -> None:
         """Settle the publishes a killed console cut off, then start the worker thread (one: no overlaps)."""
-        db = connect(self.settings.db)
+        db = connect(self.settings.database)
         try:
             self._settle(db)
         finally:
@@ -129,7 +129,7 @@ class JobQueue:
         return job_id
 
     def _run(self, job_id: int) -> None:
-        db = connect(self.settings.db)
+        db = connect(self.settings.database)
         try:
             _Run(self.settings, db, job_id).run()
         finally:
@@ -222,7 +222,7 @@ class _Run:
             ticker.join()
 
     def _tick(self, expected: float, done: threading.Event) -> None:
-        db, begun = connect(self.settings.db), time.monotonic()
+        db, begun = connect(self.settings.database), time.monotonic()
         try:
             while not done.wait(0.5):
                 percent = min(95, 10 + int(85 * (time.monotonic() - begun) / expected))

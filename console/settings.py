@@ -30,7 +30,8 @@ class ConsoleSettings:
     site: Path  # the published site (jiaozao build --site)
     src: Path  # the generated Markdown (jiaozao build --src)
     index: Path  # the portal's lookup index (jiaozao build --index)
-    db: Path = DEFAULT_DB  # users, sessions, audit log, versions, jobs
+    db: Path = DEFAULT_DB  # users, sessions, audit log, versions, jobs (SQLite)
+    database_url: str = ""  # postgresql://…: the same tables in one database many consoles share
     https: bool = False  # behind https: cookies get Secure
     upload_limit: int = 50 * _MB  # bytes per uploaded file
     unzip_limit: int = 1024 * _MB  # uncompressed bytes an .xlsx may hold (zip bombs)
@@ -51,6 +52,11 @@ class ConsoleSettings:
                 "JIAOZAO_CONSOLE_PROXY_SECRET_FILE）：没有它们，本机任何程序都能冒充任何用户登录。"
                 "请按 README“工作台”一节设置，并在 nginx 中用 proxy_set_header 发送同一个密钥；工作台没有启动。"
             )
+
+    @property
+    def database(self) -> Path | str:
+        """Return where the console's state is: the PostgreSQL URL when one is set, else the SQLite file."""
+        return self.database_url or self.db
 
     @property
     def queue_db(self) -> Path:
@@ -76,6 +82,7 @@ class ConsoleSettings:
             src=src,
             index=index,
             db=Path(db or env.text("DB") or DEFAULT_DB),
+            database_url=inputs.database_url,
             https=env.flag("HTTPS"),
             upload_limit=env.number("UPLOAD_MB", 50) * _MB,
             unzip_limit=env.number("UNZIP_MB", 1024) * _MB,

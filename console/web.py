@@ -44,7 +44,7 @@ class Console:
 
     def __init__(self, settings: ConsoleSettings, jobs: JobQueue | None = None) -> None:
         self.settings = settings
-        self.db: sqlite3.Connection = connect(settings.db)
+        self.db: sqlite3.Connection = connect(settings.database)
         self.refusals = RefusalLog(self.db)
         self._by_header: dict[int, str] = {}  # user id → the cookie of the session single sign-on started
         self.jobs = jobs or JobQueue(settings)

@@ -12,6 +12,8 @@ import pytest
 
 from generator.config import DEMO_CATALOGS
 
+pytest_plugins = ["tests.pg"]  # the PostgreSQL test cluster (postgres, pg_url), for every test folder
+
 WriteSheet = Callable[[Path, Sequence[Sequence[object]]], Path]
 
 
