@@ -69,9 +69,9 @@ def run_copy(args: argparse.Namespace) -> int:
     finally:
         db.close()
     console.print(f"已复制到 {redacted(url)}（一个事务）：", markup=False)
-    console.print("表\tSQLite 行数\tPostgreSQL 行数\t来自", markup=False)
+    print("表\tSQLite 行数\tPostgreSQL 行数\t来自")  # stdout, tab-separated, for the operator's records
     for done in report.copied:
-        console.print(f"{done.table}\t{done.source_rows}\t{done.target_rows}\t{done.source}", markup=False)
+        print(f"{done.table}\t{done.source_rows}\t{done.target_rows}\t{done.source}")
     for path, table, rows in report.left:
         console.print(
             f"未复制：{path} 的表 {table}（{rows} 行）——PostgreSQL 上暂时还没有这张表", markup=False

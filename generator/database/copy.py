@@ -12,6 +12,8 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg
+
 from generator.database.errors import DatabaseError
 from generator.database.postgres import PgConnection
 
@@ -59,25 +61,49 @@ def copy_sqlite(target: PgConnection, files: list[Path]) -> CopyReport:
     """Copy every table of the files that the PostgreSQL schema has, all in one transaction; refuse a database
     that holds any row already (a second run), and a table found in two files."""
     report, columns = CopyReport(), _target_columns(target)
+    found: dict[str, tuple[Path, int]] = {}
+    for path in files:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as source:
+            for table, rows in _tables(source):
+                if table not in columns:
+                    report.left.append((path, table, rows))
+                elif table in found:
+                    raise DatabaseError(
+                        f"表 {table} 同时在“{found[table][0]}”和“{path}”中：请只给其中一个文件"
+                    )
+                else:
+                    found[table] = (path, rows)
     with target.raw.transaction():
         target.raw.execute(f"SELECT pg_advisory_xact_lock({_LOCK})")
         _refuse_filled(target, columns)
-        seen: dict[str, Path] = {}
-        for path in files:
+        for table in _referenced_first(target, list(found)):
+            path, rows = found[table]
             with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as source:
-                for table, rows in _tables(source):
-                    if table not in columns:
-                        report.left.append((path, table, rows))
-                        continue
-                    if table in seen:
-                        raise DatabaseError(
-                            f"表 {table} 同时在“{seen[table]}”和“{path}”中：请只给其中一个文件"
-                        )
-                    seen[table] = path
+                try:
                     _copy_table(target, source, path, table, columns[table])
-                    report.copied.append(Copied(table, path, rows, _count(target, table)))
-        _restart_ids(target, list(seen))
+                except psycopg.Error as error:
+                    raise DatabaseError(
+                        f"复制“{path}”的表 {table} 时 PostgreSQL 拒绝了：{str(error).strip().splitlines()[0]}。"
+                        "整个复制是一个事务，PostgreSQL 中没有留下任何数据"
+                    ) from None
+            report.copied.append(Copied(table, path, rows, _count(target, table)))
+        _restart_ids(target, list(found))
     return report
+
+
+def _referenced_first(target: PgConnection, tables: list[str]) -> list[str]:
+    """Return the tables ordered so a table comes after those its foreign keys point at (users before sessions)."""
+    pointing = target.raw.execute(
+        "SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint WHERE contype = 'f'"
+    ).fetchall()
+    needs = {table: {str(to) for frm, to in pointing if frm == table and to != table} for table in tables}
+    ordered: list[str] = []
+    while len(ordered) < len(tables):
+        ready = sorted(
+            t for t in tables if t not in ordered and needs[t] <= set(ordered) | (needs[t] - set(tables))
+        )
+        ordered += ready or sorted(t for t in tables if t not in ordered)  # a cycle: the schema has none
+    return ordered
 
 
 def _target_columns(target: PgConnection) -> dict[str, list[str]]:

@@ -34,8 +34,9 @@ class Migration:
         return self.path.read_text(encoding="utf-8")
 
 
-def migrations(folder: Path = FOLDER) -> list[Migration]:
+def migrations(folder: Path | None = None) -> list[Migration]:
     """Return the migrations in order; their numbers run 1, 2, 3 … without a gap."""
+    folder = folder or FOLDER
     named = [(m, path) for path in folder.glob("*.sql") if (m := _NAME.match(path.name))]
     found = sorted(
         (Migration(int(m.group(1)), m.group(2), path) for m, path in named), key=lambda one: one.version
