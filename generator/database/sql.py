@@ -1,7 +1,7 @@
 """SQLite's dialect as the code writes it, turned into PostgreSQL's: one place for every difference we bridge.
 
 Only what lies outside quoted text changes: `?` → `%s`, `:name` → `%(name)s`, a bare `user` column → `"user"`
-(a keyword in PostgreSQL: unquoted it means the current role), `IFNULL` → `COALESCE`, `BEGIN IMMEDIATE` →
+(a keyword in PostgreSQL: unquoted it means the current role), `IFNULL` → `COALESCE`, x'00' → bytea, `BEGIN IMMEDIATE` →
 `BEGIN` plus one database-wide write lock (SQLite's single writer, kept), `INSERT OR IGNORE` / `INSERT OR
 REPLACE` → `ON CONFLICT`. Every `%` is doubled, since psycopg reads `%` as a placeholder.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 WRITE_LOCK = 7_366_431  # pg_advisory_xact_lock key of BEGIN IMMEDIATE: one writer at a time, as in SQLite
-_QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"")
+_QUOTED = re.compile(r"(?<!\w)[xX]'[0-9A-Fa-f]*'|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"")
 _WORDS = re.compile(r"(?<![\w.:\"%])user(?![\w\"(])|\?|(?<![\w:]):([A-Za-z_]\w*)|\bIFNULL\s*\(", re.I)
 _BEGIN = re.compile(r"^\s*BEGIN(\s+(DEFERRED|IMMEDIATE|EXCLUSIVE))?(\s+TRANSACTION)?\s*;?\s*$", re.I)
 _OR = re.compile(r"^(\s*)INSERT\s+OR\s+(IGNORE|REPLACE)\s+INTO\s+(\w+)\s*\(([^)]*)\)", re.I)
@@ -65,7 +65,9 @@ def _outside_quotes(sql: str, change: Callable[[str], str]) -> str:
     out, at = [], 0
     for quoted in _QUOTED.finditer(sql):
         out.append(change(sql[at : quoted.start()].replace("%", "%%")))
-        out.append(quoted.group(0).replace("%", "%%"))
+        text = quoted.group(0)
+        blob = text[0] in "xX"  # x'00ff': a BLOB literal, bytea in PostgreSQL
+        out.append(f"'\\x{text[2:-1]}'::bytea" if blob else text.replace("%", "%%"))
         at = quoted.end()
     out.append(change(sql[at:].replace("%", "%%")))
     return "".join(out)

@@ -55,7 +55,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     shutil.copytree(DEMO_CATALOGS, root / "catalogs")
     settings = _settings(root)
     build_site(settings.inputs, TODAY, settings.site, settings.src, index_dir=settings.index)
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         for name, (role, departments) in PEOPLE.items():
             users.add_user(db, name, role, departments, PASSWORD, SLUGS)
     return Built(root)

@@ -25,7 +25,11 @@ def _sqlite_counts(path: Path) -> dict[str, int]:
 
 
 def test_copy_moves_the_console_into_postgresql_once(
-    settings: ConsoleSettings, clients: Clients, pg_url: str, capsys: pytest.CaptureFixture[str]
+    settings: ConsoleSettings,
+    clients: Clients,
+    pg_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     app = create_app(settings, start_jobs=False)
     clients(app, "clerk_a")
@@ -53,6 +57,11 @@ def test_copy_moves_the_console_into_postgresql_once(
     with closing(connect(pg_url)) as db:
         chain = audit_chain.verify(db)
         assert isinstance(chain, audit_chain.Intact) and chain.rows == before["audit"] + 1
+    capsys.readouterr()
+    monkeypatch.setenv("JIAOZAO_DATABASE_URL", pg_url)
+    assert main(["audit", "verify", "--anchor", chain.last_hash]) == 0
+    assert f"操作日志完好：共 {chain.rows} 条" in capsys.readouterr().err
+    monkeypatch.delenv("JIAOZAO_DATABASE_URL")
 
     assert main(["db", "copy", "--from", str(settings.db), "--to", pg_url]) == 1
     said = capsys.readouterr().err

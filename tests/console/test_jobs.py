@@ -133,7 +133,7 @@ def test_a_publish_killed_mid_build_is_put_back_failed_and_never_reaches_the_sit
         page = text_of(clerk.get("/departments/anshan/catalog").text)
         assert "发布失败" in page and "发布中工作台被中止，已恢复到上一个已发布的版本" in page
         assert "发布中" not in page.replace("发布中工作台被中止", "")
-        with closing(connect(settings.db)) as db:
+        with closing(connect(settings.database)) as db:
             (settle,) = db.execute("SELECT id FROM jobs WHERE kind = 'settle'").fetchone()
             audited = [r["detail"] for r in db.execute("SELECT detail FROM audit WHERE user = '工作台'")]
         assert any("已恢复到上一个已发布的版本" in line for line in audited), audited
@@ -164,7 +164,7 @@ def test_a_ledger_accept_cut_off_is_put_back_when_the_console_starts_again(
     upload = clerk.submit("/departments/anshan/ledger", files={"file": ("导出.xlsx", out.getvalue())})
     job = clerk.submit(upload.headers["location"] + "/accept").headers["location"]
     assert ledger.read_bytes() == out.getvalue()  # written when accepted; the job publishes it
-    with closing(connect(settings.db)) as db:  # the worker took the job, then the console was killed
+    with closing(connect(settings.database)) as db:  # the worker took the job, then the console was killed
         db.execute("UPDATE jobs SET state = 'running' WHERE id = ?", (int(job.rsplit("/", 1)[1]),))
     restarted = create_app(settings)
     try:
