@@ -1,7 +1,7 @@
 """The audit log's hash chain: each row holds the previous row's hash and the hash of that and its own content.
 
 A row changed, replaced, inserted or removed after it was written breaks the chain at that row; appends are
-serialised (a lock in this process, one statement across processes on SQLite, a table lock on PostgreSQL) so
+serialised (a lock in this process, one statement across processes on SQLite, an advisory lock on PostgreSQL) so
 the chain stays one line. On PostgreSQL the table and its triggers come from generator/database/migrations/.
 """
 
@@ -34,6 +34,7 @@ TRIGGERS = (  # recreated by every connect when someone dropped them
 # In meta once the log is chained: a log whose hash columns went missing is not chained afresh.
 _MARK = "audit_chain"
 _append_lock = threading.Lock()  # the console shares one connection between threads
+_APPEND_LOCK = 7_366_434  # PostgreSQL: pg_advisory_xact_lock key of appends, across processes and machines
 
 
 def row_hash(prev: str, values: Sequence[object]) -> str:
@@ -57,10 +58,11 @@ def append(db: sqlite3.Connection, values: Sequence[object]) -> None:
 
 
 def _append_postgres(db: PgConnection, values: Sequence[object]) -> None:
-    """Append in one transaction holding the table against other writers (readers go on): the hash is
-    computed here, in Python, exactly as verify computes it."""
+    """Append in one transaction holding the log's own lock against other appends (readers go on): the hash
+    is computed here, in Python, exactly as verify computes it. An advisory lock, not LOCK TABLE: that would
+    need UPDATE or DELETE rights on audit, which the console's database account should not have."""
     with db.transaction():
-        db.execute("LOCK TABLE audit IN SHARE ROW EXCLUSIVE MODE")
+        db.execute(f"SELECT pg_advisory_xact_lock({_APPEND_LOCK})")
         last: Any = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
         number, prev = (int(last[0]) + 1, str(last[1])) if last else (1, "")
         db.execute(

@@ -32,6 +32,10 @@ FIRST_LEAD = 6  # column F of a 目录 (header on row 2)
 KILLED_LEAD = "到期前67个工作日"  # only in the version that is killed while it is published
 
 
+def _url(settings: ConsoleSettings) -> dict[str, str]:
+    return {"JIAOZAO_DATABASE_URL": settings.database_url} if settings.database_url else {}
+
+
 @contextmanager
 def console_process(
     settings: ConsoleSettings, workdir: Path, **env: str
@@ -45,7 +49,7 @@ def console_process(
     ]  # fmt: skip
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        cwd=workdir, env={**os.environ, "PYTHONWARNINGS": "ignore", **env},
+        cwd=workdir, env={**os.environ, "PYTHONWARNINGS": "ignore", **_url(settings), **env},
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
