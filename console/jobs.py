@@ -19,6 +19,7 @@ from huey.consumer import Consumer
 
 from console import audit, undo, warmup, work
 from console.db import connect
+from console.leader import Leadership
 from console.settings import ConsoleSettings
 from generator.atomic import private_database
 from portal.rules import site_layout as layout
@@ -72,9 +73,21 @@ class JobQueue:
         self.huey = SqliteHuey("jiaozao-console", filename=str(settings.queue_db))
         self._task = self.huey.task(name="publish")(self._run)
         self._consumer: _ThreadConsumer | None = None
+        self._leadership: Leadership | None = None
 
     def start(self) -> None:
-        """Settle the publishes a killed console cut off, then start the worker thread (one: no overlaps)."""
+        """Settle the publishes a killed console cut off, then start the worker thread (one: no overlaps).
+
+        With several processes on one PostgreSQL database, only the publisher does this (console/leader.py);
+        the others queue jobs for it, in the queue file they share (the same --console-db on one machine).
+        """
+        if self.settings.database_url:
+            self._leadership = Leadership(self.settings.database_url, self._lead)
+            self._leadership.start()
+        else:
+            self._lead()
+
+    def _lead(self) -> None:
         db = connect(self.settings.database)
         try:
             self._settle(db)
@@ -109,9 +122,14 @@ class JobQueue:
             self.submit(db, "settle", cut_off[0], "工作台", {})
 
     def stop(self) -> None:
+        if self._leadership is not None:
+            self._leadership.stop_waiting()
         if self._consumer is not None:
             self._consumer.stop(graceful=True)
             self._consumer = None
+        if self._leadership is not None:
+            self._leadership.release()  # only now may another process take over the publishes
+            self._leadership = None
 
     def submit(
         self, db: sqlite3.Connection, kind: str, department: str, user: str, payload: dict[str, Any],
