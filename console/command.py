@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import secrets
+import sqlite3
+from contextlib import closing
 
 from generator.commands._common import (
     Subparsers,
@@ -57,8 +59,11 @@ def run(args: argparse.Namespace) -> int:
     check_port_free(args.host, args.port, "工作台")
     if args.demo_admin:
         _demo_admin(settings, args.demo_admin)
-    elif not users.list_users(connect(settings.database)):
-        console.print("还没有任何用户：请先运行 jiaozao user add 名字 --role 管理员", markup=False)
+    else:
+        with closing(connect(settings.database)) as db:
+            nobody = not users.list_users(db)
+        if nobody:
+            console.print("还没有任何用户：请先运行 jiaozao user add 名字 --role 管理员", markup=False)
     app = create_app(settings)
     console.print(f"工作台已启动：http://{args.host}:{args.port}/  （按 Ctrl+C 停止）", markup=False)
     uvicorn.run(
@@ -70,13 +75,20 @@ def run(args: argparse.Namespace) -> int:
 
 def _demo_admin(settings: object, name: str) -> None:
     """Create the demo administrator with a random password printed once (kept if it exists already)."""
-    from console import users
     from console.db import connect
+    from console.settings import ConsoleSettings
+
+    assert isinstance(settings, ConsoleSettings)
+    with closing(connect(settings.database)) as db:
+        _add_demo_admin(db, settings, name)
+
+
+def _add_demo_admin(db: sqlite3.Connection, settings: object, name: str) -> None:
+    from console import users
     from console.settings import ConsoleSettings
     from console.work import department_slugs
 
     assert isinstance(settings, ConsoleSettings)
-    db = connect(settings.database)
     if users.find(db, name) is not None:
         console.print(
             f"演示管理员“{name}”已存在，密码见第一次运行时的输出（或用 jiaozao user passwd 重设）",

@@ -85,14 +85,25 @@ class PgConnection:
     dialect = "postgresql"
 
     def __init__(self, url: str) -> None:
-        self._raw = psycopg.connect(url, autocommit=True, row_factory=_rows)
-        self._raw.adapters.register_dumper(bool, _BoolAsInteger)
-        self._raw.adapters.register_loader("numeric", _NumberLoader)
+        self._url = url
+        self._raw = self._open()
         self._lock = threading.RLock()
         self._held = 0  # transactions begun by execute("BEGIN …") and not yet ended
         self._keys: dict[str, tuple[str, ...]] = {}
         self._identity: set[str] = set()
         self.reload_tables()
+
+    def _open(self) -> psycopg.Connection[Row]:
+        raw = psycopg.connect(self._url, autocommit=True, row_factory=_rows)
+        raw.adapters.register_dumper(bool, _BoolAsInteger)
+        raw.adapters.register_loader("numeric", _NumberLoader)
+        return raw
+
+    def _usable(self) -> None:
+        """Open a new session when the last one broke (the server restarted, a firewall dropped it), unless a
+        transaction was under way: that one is lost, and its caller hears so."""
+        if self._raw.broken and not self._held:
+            self._raw = self._open()
 
     @property
     def raw(self) -> psycopg.Connection[Row]:
@@ -122,6 +133,7 @@ class PgConnection:
             self._held += 1
         try:
             with self._lock, _as_sqlite_errors():
+                self._usable()
                 return self._run(statement, values)
         except BaseException:
             if statement.begins:
@@ -134,6 +146,7 @@ class PgConnection:
     def executemany(self, sql: str, rows: Any, /) -> Cursor:
         statement = translate(sql, lambda table: self._keys.get(table, ()), lambda table: False)
         with self._lock, _as_sqlite_errors():
+            self._usable()
             cursor = self._raw.cursor()
             cursor.executemany(statement.sql, [parameters(row) for row in rows])
             return Cursor(cursor, returns_id=False)
@@ -146,6 +159,8 @@ class PgConnection:
     @contextmanager
     def transaction(self, write_lock: bool = False) -> Iterator[PgConnection]:
         """Run the block in one transaction (a savepoint inside another); write_lock: one writer at a time."""
+        with self._lock, _as_sqlite_errors():
+            self._usable()
         with self._lock, _as_sqlite_errors(), self._raw.transaction():
             if write_lock:
                 self._raw.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")

@@ -158,3 +158,12 @@ def test_a_transaction_keeps_other_threads_out_until_it_ends(pg: PgConnection) -
     pg.execute("ROLLBACK")
     other.join()
     assert seen == [0]
+
+
+def test_a_dropped_session_is_opened_again_at_the_next_statement(pg: PgConnection, pg_url: str) -> None:
+    (pid,) = pg.execute("SELECT pg_backend_pid()").fetchone()
+    with closing(open_postgres(pg_url)) as admin:
+        admin.execute("SELECT pg_terminate_backend(?)", (pid,))
+    with pytest.raises(sqlite3.OperationalError):
+        pg.execute("SELECT 1")  # the statement that finds the session gone fails, and says so
+    assert pg.execute("SELECT 1").fetchone()[0] == 1
