@@ -15,6 +15,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,12 +70,17 @@ def _as_postgres(command: Sequence[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command]
 
 
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[Cluster]:
-    """A PostgreSQL cluster of its own for this test session (fsync off: throw-away data)."""
+class NotInstalled(Exception):
+    """No PostgreSQL server binaries on this machine."""
+
+
+@contextmanager
+def cluster(durable: bool = False) -> Iterator[Cluster]:
+    """Start a PostgreSQL cluster of its own (fsync off: throw-away data, unless durable, as a server runs);
+    stop and delete it afterwards."""
     binaries = _bin()
     if binaries is None:
-        pytest.skip(INSTALL)
+        raise NotInstalled(INSTALL)
     folder = Path(tempfile.mkdtemp(prefix="jiaozao-pg-"))
     data = folder / "data"
     if os.geteuid() == 0:
@@ -85,15 +91,14 @@ def postgres() -> Iterator[Cluster]:
                       "-E", "UTF8", "--no-locale", "--no-sync"]), **run,  # type: ignore[call-overload]
     )  # fmt: skip
     port = _free_port()
-    options = (
-        f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off -c synchronous_commit=off"
-        " -c full_page_writes=off -c max_connections=200"
-    )
-    subprocess.run(
-        _as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "log"),
-                      "-w", "-t", "60", "start"]), **run,  # type: ignore[call-overload]
-    )  # fmt: skip
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c max_connections=200"
+    if not durable:
+        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     try:
+        subprocess.run(
+            _as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "log"),
+                          "-w", "-t", "60", "start"]), **run,  # type: ignore[call-overload]
+        )  # fmt: skip
         yield Cluster(port)
     finally:
         subprocess.run(
@@ -101,6 +106,16 @@ def postgres() -> Iterator[Cluster]:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60, check=False,
         )  # fmt: skip
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Cluster]:
+    """A PostgreSQL cluster of its own for this test session."""
+    try:
+        with cluster() as running:
+            yield running
+    except NotInstalled:
+        pytest.skip(INSTALL)
 
 
 @pytest.fixture

@@ -84,6 +84,8 @@ ROUTES = [
     ("POST", "/logout", EVERYONE),
 ]
 
+BOTH_BACKENDS = True  # every test using the console's database runs on SQLite and on PostgreSQL
+
 
 HOLIDAYS_PREVIEW = (
     '{"preview": {"title": "t", "table": [], "counts": "c", "replaced": [], "cleared": [], "impact": [], '

@@ -14,6 +14,8 @@ from console.refusals import PER_ADDRESS
 from console.settings import ConsoleSettings
 from tests.console.conftest import Clients, Staff
 
+BOTH_BACKENDS = True  # every test using the console's database runs on SQLite and on PostgreSQL
+
 
 def _rows(settings: ConsoleSettings, address: str) -> list[sqlite3.Row]:
     with closing(connect(settings.database)) as db:

@@ -40,6 +40,8 @@ NEW_ADMIN = {
     "password2": "Unusual-phrase-42",
 }
 
+BOTH_BACKENDS = True  # every test using the console's database runs on SQLite and on PostgreSQL
+
 
 def _from(clients: Clients, app: Starlette, address: str, forwarded_for: str) -> Staff:
     """Return a client at address whose every request says X-Forwarded-For: forwarded_for."""
