@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo demo-prepare test check lint types pytest dates browser bench clean
+.PHONY: setup demo demo-prepare test check lint types pytest dates browser postgres bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,7 +56,11 @@ browser:
 	bash .ci/install-browser
 	bash .ci/install-axe
 
-pytest: $(STAMP) browser
+# Debian's PostgreSQL server: the console tests start their own throw-away cluster with it (tests/pg.py).
+postgres:
+	bash .ci/install-postgres
+
+pytest: $(STAMP) browser postgres
 	$(BIN)/pytest -q -n auto --maxprocesses=4
 
 # The date-sensitive tests again, as if the clock said four other days (a working day, a Saturday, the last

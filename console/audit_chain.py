@@ -1,7 +1,8 @@
 """The audit log's hash chain: each row holds the previous row's hash and the hash of that and its own content.
 
 A row changed, replaced, inserted or removed after it was written breaks the chain at that row; appends are
-serialised (a lock in this process, BEGIN IMMEDIATE across processes) so the chain stays one line.
+serialised (a lock in this process, one statement across processes on SQLite, an advisory lock on PostgreSQL) so
+the chain stays one line. On PostgreSQL the table and its triggers come from generator/database/migrations/.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+
+from generator.database import dialect
 
 COLUMNS = ("id", "at", "user", "address", "action", "department", "detail")
 TRIGGERS = (  # recreated by every connect when someone dropped them
@@ -26,6 +29,7 @@ TRIGGERS = (  # recreated by every connect when someone dropped them
 )
 # In meta once the log is chained: a log whose hash columns went missing is not chained afresh.
 _MARK = "audit_chain"
+_APPEND_LOCK = 7_366_434  # PostgreSQL: pg_advisory_xact_lock key of appends, across processes and machines
 
 
 def row_hash(prev: str, values: Sequence[object]) -> str:
@@ -49,6 +53,11 @@ def append_many(db: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> Non
     another thread holds the interpreter lock waiting for the mutex.)
     """
     with _one_transaction(db):
+        if (
+            dialect(db) == "postgresql"
+        ):  # the log's own lock against other appends (readers go on): an advisory
+            # lock, not LOCK TABLE, which would need UPDATE or DELETE rights the console's account should not have
+            db.execute(f"SELECT pg_advisory_xact_lock({_APPEND_LOCK})")
         last = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
         number, prev = (int(last[0]), str(last[1])) if last else (0, "")
         for values in rows:
@@ -121,6 +130,8 @@ def add_triggers(db: sqlite3.Connection) -> None:
 
 
 def _has_chain(db: sqlite3.Connection) -> bool:
+    if dialect(db) == "postgresql":
+        return True  # the hash columns are part of the schema from its first version
     return "hash" in {str(row[1]) for row in db.execute("PRAGMA table_info(audit)")}
 
 

@@ -8,6 +8,8 @@ import sqlite3
 from pathlib import Path
 
 from generator.commands._common import Subparsers, add_command, console
+from generator.config import Settings
+from generator.database import redacted
 from generator.problems import JiaozaoError
 
 
@@ -23,19 +25,21 @@ def run(args: argparse.Namespace) -> int:
       jiaozao audit verify --console-db /srv/jiaozao/var/console.sqlite --anchor 3f5a…（以前记下的哈希）
     """
     from console.audit_chain import Break, verify
+    from console.db import connect
     from console.settings import DEFAULT_DB
 
+    url = "" if args.console_db else Settings.read().database_url  # JIAOZAO_DATABASE_URL: PostgreSQL
     path = Path(args.console_db or os.environ.get("JIAOZAO_CONSOLE_DB") or DEFAULT_DB)
-    if not path.is_file():
+    if not url and not path.is_file():
         raise JiaozaoError(f"找不到工作台数据库“{path}”（可用 --console-db 指定）")
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        db = connect(url) if url else sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             result = verify(db, (args.anchor or "").strip().lower())
         finally:
             db.close()
     except sqlite3.Error as error:
-        raise JiaozaoError(f"无法读取工作台数据库“{path}”中的操作日志：{error}") from None
+        raise JiaozaoError(f"无法读取工作台数据库“{redacted(url) or path}”中的操作日志：{error}") from None
     if isinstance(result, Break):
         console.print(str(result), markup=False)
         return 1

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import secrets
+import sqlite3
 import sys
+from contextlib import closing
 
 from generator.commands._common import (
     Subparsers,
@@ -60,8 +62,11 @@ def run(args: argparse.Namespace) -> int:
     check_port_free(args.host, args.port, "工作台")
     if args.demo_admin:
         _demo_admin(settings, args.demo_admin)
-    elif not users.list_users(connect(settings.db)):
-        console.print("还没有任何用户：请先运行 jiaozao user add 名字 --role 管理员", markup=False)
+    else:
+        with closing(connect(settings.database)) as db:
+            nobody = not users.list_users(db)
+        if nobody:
+            console.print("还没有任何用户：请先运行 jiaozao user add 名字 --role 管理员", markup=False)
     # Interpreter-wide, so set by the command that starts the server, not by the app factory tests call: a
     # page view waits for the interpreter lock after each file it stats or reads; with the warm-up or a
     # publish computing in the background, the default 5 ms hand-over made a 0.1 s view take seconds.
@@ -77,13 +82,20 @@ def run(args: argparse.Namespace) -> int:
 
 def _demo_admin(settings: object, name: str) -> None:
     """Create the demo administrator with a random password printed once (kept if it exists already)."""
-    from console import users
     from console.db import connect
+    from console.settings import ConsoleSettings
+
+    assert isinstance(settings, ConsoleSettings)
+    with closing(connect(settings.database)) as db:
+        _add_demo_admin(db, settings, name)
+
+
+def _add_demo_admin(db: sqlite3.Connection, settings: object, name: str) -> None:
+    from console import users
     from console.settings import ConsoleSettings
     from console.work import department_slugs
 
     assert isinstance(settings, ConsoleSettings)
-    db = connect(settings.db)
     if users.find(db, name) is not None:
         console.print(
             f"演示管理员“{name}”已存在，密码见第一次运行时的输出（或用 jiaozao user passwd 重设）",

@@ -1,4 +1,8 @@
-"""The console's one SQLite file: users, sessions, sign-in failures, the audit log, uploads, versions, jobs."""
+"""The console's database: users, sessions, sign-in failures, the audit log, uploads, versions, jobs.
+
+A SQLite file (the default; its tables made or brought up to date here when opened), or PostgreSQL at a URL
+(JIAOZAO_DATABASE_URL; tables made by `jiaozao db upgrade` from generator/database/migrations/).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,11 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from console import audit_chain
 from generator.atomic import private_database
+from generator.database import is_postgres, open_database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -178,8 +183,15 @@ class ReadWhole(sqlite3.Cursor):
         return row
 
 
-def connect(path: Path) -> SharedConnection:
-    """Return a connection to the console database, creating its folder and tables when new."""
+def connect(path: Path | str) -> SharedConnection:
+    """Return a connection to the console database, creating its folder and tables when new.
+
+    Given a postgresql:// URL, a connection to PostgreSQL answering the same calls (generator/database), once
+    the schema version is checked (SchemaMismatch names the command to run).
+    """
+    if is_postgres(path):
+        return cast(SharedConnection, open_database(path))
+    path = Path(path)
     private_database(path)  # password hashes and personal data in uploads: server staff only
     connection = sqlite3.connect(
         path, timeout=30, isolation_level=None, check_same_thread=False, factory=SharedConnection

@@ -19,6 +19,7 @@ from huey.consumer import Consumer
 
 from console import audit, sms_auto, undo, warmup, work
 from console.db import connect
+from console.leader import Leadership
 from console.settings import ConsoleSettings
 from generator.atomic import private_database
 from portal.rules import site_layout as layout
@@ -76,10 +77,22 @@ class JobQueue:
         ):  # the day's SMS and their receipts (console/sms_auto.py), checked each minute
             self.huey.periodic_task(crontab(), name="sms")(self._sms)
         self._consumer: _ThreadConsumer | None = None
+        self._leadership: Leadership | None = None
 
     def start(self) -> None:
-        """Settle the publishes a killed console cut off, then start the worker thread (one: no overlaps)."""
-        db = connect(self.settings.db)
+        """Settle the publishes a killed console cut off, then start the worker thread (one: no overlaps).
+
+        With several processes on one PostgreSQL database, only the publisher does this (console/leader.py);
+        the others queue jobs for it, in the queue file they share (the same --console-db on one machine).
+        """
+        if self.settings.database_url:
+            self._leadership = Leadership(self.settings.database_url, self._lead)
+            self._leadership.start()
+        else:
+            self._lead()
+
+    def _lead(self) -> None:
+        db = connect(self.settings.database)
         try:
             self._settle(db)
         finally:
@@ -118,9 +131,14 @@ class JobQueue:
             self.submit(db, "settle", cut_off[0], "工作台", {})
 
     def stop(self) -> None:
+        if self._leadership is not None:
+            self._leadership.stop_waiting()
         if self._consumer is not None:
             self._consumer.stop(graceful=True)
             self._consumer = None
+        if self._leadership is not None:
+            self._leadership.release()  # only now may another process take over the publishes
+            self._leadership = None
 
     def submit(
         self, db: sqlite3.Connection, kind: str, department: str, user: str, payload: dict[str, Any],
@@ -157,7 +175,7 @@ class JobQueue:
             db.close()
 
     def _run(self, job_id: int) -> None:
-        db = connect(self.settings.db)
+        db = connect(self.settings.database)
         try:
             # Only a queued job runs: one settled as failed when a killed console restarted, or already run,
             # is not run again by the queue's message for it (it would put a cut-off version on the site).
@@ -256,7 +274,7 @@ class _Run:
             ticker.join()
 
     def _tick(self, expected: float, done: threading.Event) -> None:
-        db, begun = connect(self.settings.db), time.monotonic()
+        db, begun = connect(self.settings.database), time.monotonic()
         try:
             while not done.wait(0.5):
                 percent = min(95, 10 + int(85 * (time.monotonic() - begun) / expected))

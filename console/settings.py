@@ -33,7 +33,8 @@ class ConsoleSettings:
     site: Path  # the published site (jiaozao build --site)
     src: Path  # the generated Markdown (jiaozao build --src)
     index: Path  # the portal's lookup index (jiaozao build --index)
-    db: Path = DEFAULT_DB  # users, sessions, audit log, versions, jobs
+    db: Path = DEFAULT_DB  # users, sessions, audit log, versions, jobs (SQLite)
+    database_url: str = ""  # postgresql://…: the same tables in one database many consoles share
     https: bool = False  # behind https: cookies get Secure
     upload_limit: int = 50 * _MB  # bytes per uploaded file
     unzip_limit: int = 1024 * _MB  # uncompressed bytes an .xlsx may hold (zip bombs)
@@ -73,6 +74,11 @@ class ConsoleSettings:
             )
 
     @property
+    def database(self) -> Path | str:
+        """Return where the console's state is: the PostgreSQL URL when one is set, else the SQLite file."""
+        return self.database_url or self.db
+
+    @property
     def queue_db(self) -> Path:
         """Return the job queue's SQLite file, beside the console's own."""
         return self.db.with_name(self.db.stem + "-queue.sqlite")
@@ -96,6 +102,7 @@ class ConsoleSettings:
             src=src,
             index=index,
             db=Path(db or env.text("DB") or DEFAULT_DB),
+            database_url=inputs.database_url,
             https=env.flag("HTTPS"),
             upload_limit=env.number("UPLOAD_MB", 50) * _MB,
             unzip_limit=env.number("UNZIP_MB", 1024) * _MB,

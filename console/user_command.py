@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import sqlite3
 from pathlib import Path
 
 from generator.commands._common import Subparsers, add_command, console
@@ -11,13 +12,14 @@ from generator.config import Settings
 from generator.problems import JiaozaoError
 
 
-def _db(args: argparse.Namespace) -> object:
+def _db(args: argparse.Namespace) -> sqlite3.Connection:
     import os
 
     from console.db import connect
     from console.settings import DEFAULT_DB
 
-    return connect(Path(args.console_db or os.environ.get("JIAOZAO_CONSOLE_DB") or DEFAULT_DB))
+    url = "" if args.console_db else Settings.read().database_url  # --console-db: that SQLite file
+    return connect(url or Path(args.console_db or os.environ.get("JIAOZAO_CONSOLE_DB") or DEFAULT_DB))
 
 
 def _password(args: argparse.Namespace) -> str:
@@ -52,9 +54,6 @@ def run(args: argparse.Namespace) -> int:
     from console.work import department_slugs
 
     db = _db(args)
-    import sqlite3
-
-    assert isinstance(db, sqlite3.Connection)
     try:
         if args.action == "list":
             for user in users.list_users(db):
@@ -87,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
             console.print(f"已停用 {args.name}，其登录已结束", markup=False)
     except (users.UserError, WeakPassword) as error:
         raise JiaozaoError(str(error)) from None
+    finally:
+        db.close()
     return 0
 
 

@@ -9,14 +9,26 @@ from collections.abc import Callable, Sequence
 import generator.commands.holidays as holidays
 from console import audit_command, user_command
 from console import command as console_command
-from generator.commands import build, check, demo, record, remind, reminder_date, report, schedule, serve, sms
+from generator.commands import (
+    build,
+    check,
+    db,
+    demo,
+    record,
+    remind,
+    reminder_date,
+    report,
+    schedule,
+    serve,
+    sms,
+)
 from generator.commands._common import console, print_problems
 from generator.commands.words import use_chinese
 from generator.problems import InputError, JiaozaoError, ProblemList
 
 COMMANDS = (
     check, reminder_date, schedule, build, serve, remind, record, report, demo, holidays, sms,
-    console_command, user_command, audit_command,
+    console_command, user_command, audit_command, db,
 )  # fmt: skip
 
 

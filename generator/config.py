@@ -64,6 +64,14 @@ OPTIONS: tuple[Option, ...] = (
     Option("out", "JIAOZAO_OUT", "out", "工作人员文件（提醒清单、督促检查）的输出文件夹（默认：out/）"),
     Option("db", "JIAOZAO_RECORD_DB", "var/登记簿.sqlite", "登记簿（默认：var/登记簿.sqlite）"),
     Option(
+        "database_url",
+        "JIAOZAO_DATABASE_URL",
+        "",
+        "共用数据库：不设 = 各自的 SQLite 文件（单机默认）；postgresql://用户@主机:端口/库名 = 工作台的用户、会话和"
+        "操作日志放在一个 PostgreSQL 数据库里，多个工作台进程共用（先运行 jiaozao db upgrade；登记簿和短信发件箱"
+        "暂时仍是 SQLite 文件）",
+    ),
+    Option(
         "cache",
         "JIAOZAO_CACHE",
         "~/.cache/jiaozao",
@@ -85,6 +93,7 @@ class Settings:
     out: Path = Path("out")
     db: Path = Path("var/登记簿.sqlite")
     cache: Path | None = None  # parsed 台账 kept between runs; None: off
+    database_url: str = ""  # postgresql://…: the one shared database; "": the SQLite files above
 
     @property
     def holidays(self) -> Path:
@@ -125,12 +134,14 @@ class Settings:
             out=_absolute(text("out")),
             db=_absolute(text("db")),
             cache=None if yes_no(text("cache")) is False else _absolute(text("cache")),
+            database_url=text("database_url").strip(),
         )
 
     def replace(self, **changes: Path | None) -> Settings:
         """Return a copy with some paths changed (made absolute)."""
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update({k: _absolute(str(v)) if v is not None else None for k, v in changes.items()})
+        values["database_url"] = self.database_url  # not a path
         return Settings(**values)
 
 

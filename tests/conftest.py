@@ -15,6 +15,8 @@ from argon2 import PasswordHasher
 from console import passwords, users
 from generator.config import DEMO_CATALOGS
 
+pytest_plugins = ["tests.pg"]  # the PostgreSQL test cluster (postgres, pg_url), for every test folder
+
 # Argon2 at production cost (64 MiB, about 0.3 s a hash) only where a test is about the cost itself
 # (marked production_hashing); everywhere else a cheap hash, so a sign-in costs milliseconds. The stored hash
 # carries its parameters, so checking a password made here is as cheap as making it.

@@ -1,7 +1,13 @@
-"""A console over a private copy of the demo data with a built site, its users, and signed-in clients."""
+"""A console over a private copy of the demo data with a built site, its users, and signed-in clients.
+
+The console's database is SQLite unless the test module sets BOTH_BACKENDS = True: its tests then run once on
+SQLite and once on PostgreSQL (a fresh database copied from one holding PEOPLE, on the test cluster of
+tests/pg.py). JIAOZAO_TEST_BACKEND=postgresql runs every console test on PostgreSQL.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -19,7 +25,10 @@ from console.app import create_app
 from console.db import connect
 from console.settings import ConsoleSettings
 from generator.config import DEMO_CATALOGS, Settings
+from generator.database import schema
+from generator.database.connection import open_postgres
 from generator.workflows.build import build_site
+from tests.pg import BACKENDS, Cluster
 from tests.portal.client import AppClient
 
 TODAY = date(2026, 11, 23)
@@ -46,10 +55,33 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     shutil.copytree(DEMO_CATALOGS, root / "catalogs")
     settings = _settings(root)
     build_site(settings.inputs, TODAY, settings.site, settings.src, index_dir=settings.index)
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         for name, (role, departments) in PEOPLE.items():
             users.add_user(db, name, role, departments, PASSWORD, SLUGS)
     return Built(root)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames and getattr(metafunc.module, "BOTH_BACKENDS", False):
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """The console's database: "sqlite", or "postgresql" (parametrised in BOTH_BACKENDS modules)."""
+    return str(getattr(request, "param", os.environ.get("JIAOZAO_TEST_BACKEND", "sqlite")))
+
+
+@pytest.fixture(scope="session")
+def people_database(postgres: Cluster) -> str:
+    """The name of a PostgreSQL database with the console's schema and PEOPLE, the template of each test's."""
+    url = postgres.create()
+    with closing(open_postgres(url, check=False)) as db:
+        schema.upgrade(db)
+    with closing(connect(url)) as db:
+        for name, (role, departments) in PEOPLE.items():
+            users.add_user(db, name, role, departments, PASSWORD, SLUGS)
+    return url.rsplit("/", 1)[1]
 
 
 def _settings(root: Path, **extra: object) -> ConsoleSettings:
@@ -71,8 +103,14 @@ def workdir(built: Built, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def settings(workdir: Path) -> ConsoleSettings:
-    return _settings(workdir)
+def settings(workdir: Path, backend: str, request: pytest.FixtureRequest) -> Iterator[ConsoleSettings]:
+    if backend == "sqlite":
+        yield _settings(workdir)
+        return
+    cluster: Cluster = request.getfixturevalue("postgres")
+    url = cluster.create(template=request.getfixturevalue("people_database"))
+    yield _settings(workdir, database_url=url)
+    cluster.drop(url)
 
 
 class Staff(AppClient):

@@ -98,6 +98,8 @@ ROUTES = [
     ("POST", "/logout", EVERYONE),
 ]
 
+BOTH_BACKENDS = True  # every test using the console's database runs on SQLite and on PostgreSQL
+
 
 HOLIDAYS_PREVIEW = (
     '{"preview": {"title": "t", "table": [], "counts": "c", "replaced": [], "cleared": [], "impact": [], '
@@ -108,7 +110,7 @@ HOLIDAYS_PREVIEW = (
 @pytest.fixture
 def seeded(settings: ConsoleSettings) -> dict[str, int]:
     """An anshan 目录 upload with an error, a ledger upload with no usable row, a version and a finished job."""
-    db = connect(settings.db)
+    db = connect(settings.database)
     ids: dict[str, int] = {}
     for key, kind, report in (
         ("upload", "catalog", '{"rows": 0, "problems": [{"level": "错误", "file": "f", "row": "5", "column": "c", "value": "v", "message": "m", "fix": "x", "is_error": true}]}'),
@@ -146,7 +148,7 @@ def seeded(settings: ConsoleSettings) -> dict[str, int]:
 
 def snapshot(settings: ConsoleSettings) -> tuple[object, ...]:
     """Return everything a change could touch: table sizes, users' state, the 目录 and 台账 files."""
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         tables = tuple(
             db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
             for t in ("uploads", "catalog_versions", "jobs")

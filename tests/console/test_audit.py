@@ -18,6 +18,8 @@ from console.db import connect
 from console.settings import ConsoleSettings
 from tests.console.conftest import PASSWORD, Clients, Staff, edited_catalog, wait_for_job
 
+BOTH_BACKENDS = True  # every test using the console's database runs on SQLite and on PostgreSQL
+
 
 def test_each_action_is_recorded_and_no_password_ever(
     app: Starlette, settings: ConsoleSettings, clients: Clients
@@ -41,7 +43,7 @@ def test_each_action_is_recorded_and_no_password_ever(
     admin.submit("/users/qianba/password", {"password": "Amber-window-3319"})
     admin.submit("/users/qianba/disable")
     clerk.submit("/logout")
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         rows = [dict(r) for r in db.execute("SELECT * FROM audit ORDER BY id")]
         everything = repr([tuple(r) for r in db.execute("SELECT * FROM audit")])
     done = {(r["user"], r["action"]) for r in rows}
@@ -60,7 +62,7 @@ def test_each_action_is_recorded_and_no_password_ever(
 
 
 def test_the_log_refuses_updates_and_deletes(settings: ConsoleSettings) -> None:
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         db.execute("INSERT INTO audit (at, user, address, action) VALUES ('t', 'u', 'a', 'login')")
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             db.execute("UPDATE audit SET user = 'someone else'")
@@ -108,7 +110,7 @@ def test_the_viewer_pages_and_filters_beyond_the_newest_200(
 ) -> None:
     admin = clients(quiet_app, "admin")
     made = _rows(1050)
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         first = db.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0] + 1
         audit_chain.append_many(db, made)
         everything = [r[0] for r in db.execute("SELECT id FROM audit ORDER BY id DESC")]

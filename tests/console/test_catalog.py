@@ -78,7 +78,7 @@ def test_an_earlier_version_can_be_restored_as_a_new_publish(
         upload = admin.submit(D, files={"file": ("目录.xlsx", content)}).headers["location"]
         job = admin.submit(upload + "/publish", {"accept_warnings": "1"}).headers["location"]
         assert wait_for_job(admin, job)["state"] == "done"
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         (oldest,) = db.execute("SELECT MIN(id) FROM catalog_versions WHERE department = 'anshan'").fetchone()
     job = admin.submit(f"{D}/versions/{oldest}/restore").headers["location"]
     assert wait_for_job(admin, job)["state"] == "done"
@@ -175,7 +175,7 @@ def test_publishing_one_upload_eight_times_at_once_makes_one_job(
         thread.start()
     for thread in threads:
         thread.join()
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         jobs = db.execute("SELECT id FROM jobs").fetchall()
         (versions,) = db.execute("SELECT COUNT(*) FROM catalog_versions").fetchone()
     assert len(jobs) == 1 and versions == 1

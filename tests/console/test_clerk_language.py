@@ -80,7 +80,7 @@ def leaks(text: str, data: tuple[str, ...] = DATA) -> list[str]:
 
 
 def _clerk_of_b(app: Starlette, settings: ConsoleSettings, clients: Clients) -> Staff:
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         users.add_user(db, CLERK, users.Role.CLERK, [B], PASSWORD, SLUGS)
     return clients(app, CLERK)
 

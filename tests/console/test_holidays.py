@@ -61,7 +61,7 @@ def paste(admin: Staff, text: str) -> tuple[int, str, str]:
 
 
 def audit_actions(settings: ConsoleSettings) -> list[str]:
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         return [row[0] for row in db.execute("SELECT action FROM audit ORDER BY id")]
 
 

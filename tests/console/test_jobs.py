@@ -32,6 +32,10 @@ FIRST_LEAD = 6  # column F of a 目录 (header on row 2)
 KILLED_LEAD = "到期前67个工作日"  # only in the version that is killed while it is published
 
 
+def _url(settings: ConsoleSettings) -> dict[str, str]:
+    return {"JIAOZAO_DATABASE_URL": settings.database_url} if settings.database_url else {}
+
+
 @contextmanager
 def console_process(
     settings: ConsoleSettings, workdir: Path, **env: str
@@ -45,7 +49,7 @@ def console_process(
     ]  # fmt: skip
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        cwd=workdir, env={**os.environ, "PYTHONWARNINGS": "ignore", **env},
+        cwd=workdir, env={**os.environ, "PYTHONWARNINGS": "ignore", **_url(settings), **env},
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
@@ -133,7 +137,7 @@ def test_a_publish_killed_mid_build_is_put_back_failed_and_never_reaches_the_sit
         page = text_of(clerk.get("/departments/anshan/catalog").text)
         assert "发布失败" in page and "发布中工作台被中止，已恢复到上一个已发布的版本" in page
         assert "发布中" not in page.replace("发布中工作台被中止", "")
-        with closing(connect(settings.db)) as db:
+        with closing(connect(settings.database)) as db:
             (settle,) = db.execute("SELECT id FROM jobs WHERE kind = 'settle'").fetchone()
             audited = [r["detail"] for r in db.execute("SELECT detail FROM audit WHERE user = '工作台'")]
         assert any("已恢复到上一个已发布的版本" in line for line in audited), audited
@@ -164,7 +168,7 @@ def test_a_ledger_accept_cut_off_is_put_back_when_the_console_starts_again(
     upload = clerk.submit("/departments/anshan/ledger", files={"file": ("导出.xlsx", out.getvalue())})
     job = clerk.submit(upload.headers["location"] + "/accept").headers["location"]
     assert ledger.read_bytes() == out.getvalue()  # written when accepted; the job publishes it
-    with closing(connect(settings.db)) as db:  # the worker took the job, then the console was killed
+    with closing(connect(settings.database)) as db:  # the worker took the job, then the console was killed
         db.execute("UPDATE jobs SET state = 'running' WHERE id = ?", (int(job.rsplit("/", 1)[1]),))
     restarted = create_app(settings)
     try:

@@ -128,7 +128,7 @@ def test_uploads_and_acceptance_are_audited_with_their_sha256(
     content, _ = ledger_with_errors(settings)
     location = clerk.submit(L, files={"file": ("导出.xlsx", content)}).headers["location"]
     wait_for_job(clerk, clerk.submit(location + "/accept").headers["location"])
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         entries = db.execute("SELECT user, action, department, detail FROM audit ORDER BY id").fetchall()
     digest = hashlib.sha256(content).hexdigest()
     actions = [(e["user"], e["action"]) for e in entries]
@@ -178,7 +178,7 @@ def uploaded(clerk: Staff, content: bytes, name: str = "导出.xlsx") -> str:
 
 
 def audit_rows(settings: ConsoleSettings, action: str) -> list[str]:
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         rows = db.execute("SELECT detail FROM audit WHERE action = ? ORDER BY id", (action,)).fetchall()
     return [r["detail"] for r in rows]
 
@@ -332,7 +332,7 @@ def test_accepting_one_upload_eight_times_at_once_makes_one_job(
         thread.start()
     for thread in threads:
         thread.join()
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         jobs = db.execute("SELECT id FROM jobs").fetchall()
         kept = db.execute("SELECT state FROM catalog_versions WHERE kind = 'ledger'").fetchall()
     assert len(jobs) == 1 and sorted(v["state"] for v in kept) == ["found", "queued"], (

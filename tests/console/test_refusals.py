@@ -14,14 +14,16 @@ from console.refusals import PER_ADDRESS
 from console.settings import ConsoleSettings
 from tests.console.conftest import Clients, Staff
 
+BOTH_BACKENDS = True  # every test using the console's database runs on SQLite and on PostgreSQL
+
 
 def _rows(settings: ConsoleSettings, address: str) -> list[sqlite3.Row]:
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         return db.execute("SELECT * FROM audit WHERE address = ? ORDER BY id", (address,)).fetchall()
 
 
 def _anshan_upload(settings: ConsoleSettings) -> int:
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         cursor = db.execute(
             "INSERT INTO uploads (department, kind, ext, sha256, content, client_name, user, created_at, report) "
             "VALUES ('anshan', 'catalog', 'csv', 'x', x'00', 'a.csv', 'clerk_a', ?, '{}')",

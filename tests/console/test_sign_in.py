@@ -21,6 +21,8 @@ from tests.console.conftest import PASSWORD, Clients, Staff
 
 WRONG = "Wrong-password-123"
 
+BOTH_BACKENDS = True  # every test using the console's database runs on SQLite and on PostgreSQL
+
 
 def form_token(client: Staff) -> str:
     found = re.search(r'name="token" value="([^"]+)"', client.get("/login").text)
@@ -68,7 +70,7 @@ def hashes(monkeypatch: pytest.MonkeyPatch) -> Iterator[Hashes]:
 
 
 def failures_from(settings: ConsoleSettings, address: str) -> int:
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         (count,) = db.execute(
             "SELECT COUNT(*) FROM address_failures WHERE address = ?", (address,)
         ).fetchone()
@@ -84,11 +86,11 @@ def test_thirty_parallel_tries_lock_the_account(
     statuses = post_together(attackers, forms)
     assert statuses == [401] * 30
     assert failures_from(settings, "203.0.113.9") == 30  # the address throttle counted every one
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         (until,) = db.execute("SELECT locked_until FROM users WHERE name = 'clerk_a'").fetchone()
     assert 14 * 60 < until - time.time() <= 15 * 60
     assert clients(quiet_app, address="198.51.100.7").sign_in("clerk_a").status_code == 401
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         db.execute("UPDATE users SET locked_until = ? WHERE name = 'clerk_a'", (time.time() - 1,))
     assert clients(quiet_app, address="198.51.100.7").sign_in("clerk_a").status_code == 303
 
@@ -133,7 +135,7 @@ def test_a_password_typed_as_the_name_is_not_logged(
 ) -> None:
     clients(quiet_app).sign_in("Kx7-lantern-harbor", "clerk_a")  # the two boxes swapped
     clients(quiet_app).sign_in("clerk_b", WRONG)
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         rows = db.execute("SELECT * FROM audit WHERE action = 'login_failed' ORDER BY id").fetchall()
         logged = [" ".join(str(value) for value in row) for row in db.execute("SELECT * FROM audit")]
     assert [row["user"] for row in rows] == ["（未知用户）", "clerk_b"]

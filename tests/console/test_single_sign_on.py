@@ -40,6 +40,8 @@ NEW_ADMIN = {
     "password2": "Unusual-phrase-42",
 }
 
+BOTH_BACKENDS = True  # every test using the console's database runs on SQLite and on PostgreSQL
+
 
 def _from(clients: Clients, app: Starlette, address: str, forwarded_for: str) -> Staff:
     """Return a client at address whose every request says X-Forwarded-For: forwarded_for."""
@@ -59,12 +61,13 @@ def _args(settings: ConsoleSettings) -> list[str]:
 @pytest.fixture
 def behind_nginx(settings: ConsoleSettings, workdir: Path) -> Iterator[str]:
     """`jiaozao console` on a free port of 127.0.0.1, deployed as the README says; yield its base URL."""
-    with running_jiaozao(_args(settings), "/login", env=DEPLOYMENT, cwd=workdir, stop_seconds=20) as base:
+    env = DEPLOYMENT | ({"JIAOZAO_DATABASE_URL": settings.database_url} if settings.database_url else {})
+    with running_jiaozao(_args(settings), "/login", env=env, cwd=workdir, stop_seconds=20) as base:
         yield base
 
 
 def _count(settings: ConsoleSettings, sql: str, *values: object) -> int:
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         return int(db.execute(sql, values).fetchone()[0])
 
 
@@ -86,7 +89,7 @@ def test_the_header_without_the_proxy_secret_signs_nobody_in(
             assert not local.cookies
             assert local.post("/users", data={"csrf": "", **NEW_ADMIN}).status_code == 403
     assert _sessions_and_sign_ins(settings) == (0, 0)
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         assert users.find(db, "mallory") is None
     refused = _count(settings, "SELECT COUNT(*) FROM audit WHERE detail LIKE '统一身份认证请求头%不予采信%'")
     assert refused >= 6  # each attempt is in the audit log
@@ -116,7 +119,7 @@ def test_the_proxy_with_its_secret_signs_in_once_and_the_session_is_reused(
 def test_a_locked_disabled_or_unknown_account_never_signs_in_by_header(
     settings: ConsoleSettings, behind_nginx: str
 ) -> None:
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         db.execute("UPDATE users SET locked_until = ? WHERE name = 'clerk_a'", (time.time() + 900,))
         users.disable_user(db, "clerk_b")
     for name in ("clerk_a", "clerk_b", "nobody"):
@@ -153,7 +156,7 @@ def test_a_forwarded_address_is_the_proxys_hop_and_never_markup(
     _from(clients, app, "10.9.8.7", "1.2.3.4, 198.51.100.7").sign_in("admin", "Wrong-password-3")
     _from(clients, app, "203.0.113.66", spoofed).post("/logout")
     app.state.console.close()
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         rows = [
             (r["action"], r["address"]) for r in db.execute("SELECT action, address FROM audit ORDER BY id")
         ]

@@ -85,7 +85,7 @@ def test_a_result_leaves_the_list_or_stays_as_if_the_worklist_had_been_imported(
         ("clerk_a", "已告知", TODAY, "电话"), ("clerk_a", "未接通", TODAY, "电话")
     }  # fmt: skip
     assert len(records) == len(told) + len(missed)
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         entries = search(db, action="record_reminder")
     assert len(entries) == 2 and all(e.user == "clerk_a" and e.department == "anshan" for e in entries)
     assert _record(clerk, told, "已告知").status_code == 400  # gone from the list: not recorded twice
@@ -104,7 +104,7 @@ def test_no_result_is_preselected_and_a_record_without_one_is_refused(
     assert answer.status_code == 400 and "没有选择联系结果" in answer.text  # type: ignore[attr-defined]
     with Registry(settings.inputs.db) as registry:
         assert registry.records("anshan") == []
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         assert search(db, action="record_reminder") == []
     assert forms[0] in holder_forms(clerk.get(f"{D}/today").text)
 
@@ -149,7 +149,7 @@ def test_a_correction_is_a_new_record_that_supersedes_and_the_audit_log_shows_bo
     assert new.record.result == "未接通" and new.record.remark == "记错了"
     again = clerk.submit(f"{D}/records/{first.id}/correct", {"result": "其他", "channel": "电话"})
     assert again.status_code == 400  # a corrected record is corrected once; correct the new one
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         actions = [e.action for e in search(db, department="anshan")]
     assert actions.count("record_reminder") == 1 and actions.count("correct_reminder") == 1
     page = clerk.get(f"{D}/records")
@@ -226,7 +226,7 @@ def test_an_uploaded_worklist_is_checked_against_the_ledger_and_refused_whole(
     assert rows and {r[10] for r in rows} == {"已告知", "未接通"}
     again = clerk.submit(f"{D}/today/worklist", files={"file": ("清单.xlsx", path.read_bytes())})
     assert "此前已登记" in again.text and registry_rows(settings.inputs.db) == rows
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         assert len(search(db, action="import_worklist", department="anshan")) == 3
 
 
@@ -289,7 +289,7 @@ def test_confirming_the_sms_file_names_it_shows_what_it_leaves_out_and_records_o
     assert wrong_phone not in "".join(r.remark for r in sms)
     again = clerk.submit(f"{D}/today/sms", {"file": chosen.group(1)})
     assert "0 条新记录" in again.text and len(registry_rows(settings.inputs.db)) == len(before) + len(sms)
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         assert len(search(db, action="confirm_sms")) == 2
     assert clerk.submit(f"{D}/today/sms", {"file": "99999"}).status_code == 400
 

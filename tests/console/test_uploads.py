@@ -35,7 +35,7 @@ def minimal_xlsx_parts(extra: dict[str, bytes]) -> bytes:
 
 
 def uploads_count(settings: ConsoleSettings) -> int:
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         return int(db.execute("SELECT COUNT(*) FROM uploads").fetchone()[0])
 
 

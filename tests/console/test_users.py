@@ -21,6 +21,8 @@ from tests.console.conftest import PASSWORD, SLUGS, Clients
 
 FAILED = "用户名或密码不正确"
 
+BOTH_BACKENDS = True  # every test using the console's database runs on SQLite and on PostgreSQL
+
 
 @pytest.mark.parametrize(
     "password", ["short1!", "1234567890", "password123", "aaaaaaaaaaaa", "clerk_a-2026-x"]
@@ -31,7 +33,7 @@ def test_weak_passwords_are_refused(password: str) -> None:
 
 
 def test_passwords_are_stored_as_argon2id_only(settings: ConsoleSettings) -> None:
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         stored = [row[0] for row in db.execute("SELECT password FROM users")]
     assert stored and all(s.startswith("$argon2id$") for s in stored)
     assert not any(PASSWORD in s for s in stored)
@@ -63,7 +65,7 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(
         assert clients(quiet_app).sign_in("clerk_a", "Wrong-password-123").status_code == 401
     locked = clients(quiet_app, address="198.51.100.7").sign_in("clerk_a", PASSWORD)
     assert locked.status_code == 401 and FAILED in locked.text
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         (until,) = db.execute("SELECT locked_until FROM users WHERE name = 'clerk_a'").fetchone()
         assert 14 * 60 < until - time.time() <= 15 * 60
         db.execute("UPDATE users SET locked_until = ? WHERE name = 'clerk_a'", (time.time() - 1,))
@@ -95,7 +97,7 @@ def test_sessions_end_after_thirty_idle_minutes_and_eight_hours(
     quiet_app: Starlette, settings: ConsoleSettings, clients: Clients
 ) -> None:
     idle, long = clients(quiet_app, "clerk_a"), clients(quiet_app, "clerk_b")
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         rows = db.execute("SELECT s.id, u.name FROM sessions s JOIN users u ON u.id = s.user_id").fetchall()
         for key, name in rows:
             if name == "clerk_a":
@@ -135,7 +137,7 @@ def test_administrators_add_users_in_the_console(
     assert new.sign_in("wangwu", "Quiet-river-7741").status_code == 303
     assert new.get("/departments/lvliang/ledger").status_code == 200
     assert new.get("/departments/anshan/ledger").status_code == 403
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         assert users.find(db, "zhaoliu") is None
 
 
@@ -166,12 +168,23 @@ def test_single_sign_on_trusts_the_header_only_from_the_trusted_proxy(
     app.state.console.close()
 
 
+def _database_option(settings: ConsoleSettings, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Return --console-db for SQLite; for PostgreSQL set JIAOZAO_DATABASE_URL, as on a server."""
+    if settings.database_url:
+        monkeypatch.setenv("JIAOZAO_DATABASE_URL", settings.database_url)
+        return []
+    return ["--console-db", str(settings.db)]
+
+
 def test_the_user_command_adds_lists_changes_and_disables(
-    settings: ConsoleSettings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    settings: ConsoleSettings,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     secret = tmp_path / "pw.txt"
     secret.write_text("Harbor-lantern-9931\n", encoding="utf-8")
-    db = ["--console-db", str(settings.db)]
+    db = _database_option(settings, monkeypatch)
     catalogs = ["--catalogs", str(settings.inputs.catalogs)]
     add = ["user", "add", "sunqi", "--role", "科员", "--department", "anyang", "--password-file", str(secret)]
     assert main([*add, *db, *catalogs]) == 0
@@ -205,7 +218,7 @@ def test_the_user_command_adds_lists_changes_and_disables(
     )
     assert "sunqi\t科员\tanyang\t已停用" in out
     assert "Harbor-lantern" not in err
-    with closing(connect(settings.db)) as connection:
+    with closing(connect(settings.database)) as connection:
         assert users.find(connection, "sunqi").disabled  # type: ignore[union-attr]
         assert not any("Harbor" in str(tuple(r)) for r in connection.execute("SELECT * FROM audit"))
 
@@ -221,8 +234,7 @@ def test_the_user_command_prompts_twice_without_a_file(
         "zhou",
         "--role",
         "督查",
-        "--console-db",
-        str(settings.db),
+        *_database_option(settings, monkeypatch),
         "--catalogs",
         str(settings.inputs.catalogs),
     ]
@@ -232,7 +244,7 @@ def test_the_user_command_prompts_twice_without_a_file(
 
 
 def test_sessions_store_only_a_hash_of_the_cookie(settings: ConsoleSettings) -> None:
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         user = users.find(db, "admin")
         assert user is not None
         cookie = sessions.start(db, user)
@@ -241,7 +253,7 @@ def test_sessions_store_only_a_hash_of_the_cookie(settings: ConsoleSettings) -> 
 
 
 def test_add_user_refuses_a_clerk_without_department(settings: ConsoleSettings) -> None:
-    with closing(connect(settings.db)) as db, pytest.raises(users.UserError):
+    with closing(connect(settings.database)) as db, pytest.raises(users.UserError):
         users.add_user(db, "nodept", users.Role.CLERK, [], "Silver-lining-0420", SLUGS)
 
 
