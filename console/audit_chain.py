@@ -53,10 +53,9 @@ def append_many(db: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> Non
     another thread holds the interpreter lock waiting for the mutex.)
     """
     with _one_transaction(db):
-        if (
-            dialect(db) == "postgresql"
-        ):  # the log's own lock against other appends (readers go on): an advisory
-            # lock, not LOCK TABLE, which would need UPDATE or DELETE rights the console's account should not have
+        # PostgreSQL: the log's own lock against other appends (readers go on); an advisory lock, not LOCK
+        # TABLE, which would need UPDATE or DELETE rights the console's database account should not have
+        if dialect(db) == "postgresql":
             db.execute(f"SELECT pg_advisory_xact_lock({_APPEND_LOCK})")
         last = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
         number, prev = (int(last[0]), str(last[1])) if last else (0, "")
