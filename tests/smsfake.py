@@ -7,7 +7,6 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -26,7 +25,6 @@ class Sent:
     sign: str
     template: str
     serial: str
-    day: str  # yyyymmdd (阿里云) as the fake saw the request
 
 
 @dataclass
@@ -122,8 +120,7 @@ class FakeSms:
             with self._lock:
                 for i, phone in enumerate(phones):
                     self.sent.append(
-                        Sent(phone, values.get("OutId", ""), params[i], signs[i], values["TemplateCode"], biz,
-                             datetime.now().strftime("%Y%m%d"))
+                        Sent(phone, values.get("OutId", ""), params[i], signs[i], values["TemplateCode"], biz)
                     )  # fmt: skip
             self._after_taking(number)
             return {"Code": "OK", "Message": "OK", "BizId": biz, "RequestId": request_id}
@@ -170,7 +167,7 @@ class FakeSms:
                     if code == "Ok":
                         self.sent.append(
                             Sent(phone, body.get("SessionContext", ""), body.get("TemplateParamSet", []),
-                                 body["SignName"], body["TemplateId"], serial, "")
+                                 body["SignName"], body["TemplateId"], serial)
                         )  # fmt: skip
                     statuses.append({
                         "SerialNo": serial if code == "Ok" else "", "PhoneNumber": full, "Fee": 1,
