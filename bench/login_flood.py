@@ -47,6 +47,21 @@ def peak_mb(pid: int) -> float:
     raise RuntimeError("no VmHWM")
 
 
+def built_demo(root: Path) -> tuple[Path, list[str]]:
+    """Copy the demo data into root and build its site; return the console database's path and the arguments
+    of a `jiaozao console` over that copy."""
+    shutil.copytree(DEMO_CATALOGS, root / "catalogs")
+    catalogs = root / "catalogs"
+    inputs = Settings(catalogs, catalogs / "_ledgers", db=root / "var" / "登记簿.sqlite", out=root / "out")
+    build_site(inputs, TODAY, root / "site", root / "src", index_dir=root / "site-index")
+    db_path = root / "var" / "console.sqlite"
+    args = [
+        "console", "--catalogs", str(catalogs), "--site", str(root / "site"), "--src", str(root / "src"),
+        "--index", str(root / "site-index"), "--console-db", str(db_path), "--today", str(TODAY),
+    ]  # fmt: skip
+    return db_path, args
+
+
 def console_pid(port: int) -> int:
     """Return the pid of the `jiaozao console` listening on port (the child of running_jiaozao)."""
     for entry in Path("/proc").iterdir():
@@ -113,21 +128,11 @@ def main() -> None:
     options = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="jiaozao-flood-"))
     try:
-        shutil.copytree(DEMO_CATALOGS, root / "catalogs")
-        catalogs = root / "catalogs"
-        inputs = Settings(
-            catalogs, catalogs / "_ledgers", db=root / "var" / "登记簿.sqlite", out=root / "out"
-        )
-        build_site(inputs, TODAY, root / "site", root / "src", index_dir=root / "site-index")
-        db_path = root / "var" / "console.sqlite"
+        db_path, args = built_demo(root)
         with closing(connect(db_path)) as db:
             users.add_user(db, "clerk_a", users.Role.CLERK, ["anshan"], PASSWORD, ("anshan",))
         for spread in (False, True):
             # A fresh console each time: VmHWM only grows, and one address's throttle would carry over.
-            args = [
-                "console", "--catalogs", str(catalogs), "--site", str(root / "site"), "--src", str(root / "src"),
-                "--index", str(root / "site-index"), "--console-db", str(db_path), "--today", str(TODAY),
-            ]  # fmt: skip
             environment = {"JIAOZAO_CONSOLE_TRUSTED_PROXY": "127.0.0.1", "PYTHONPATH": os.getcwd()}
             with running_jiaozao(args, "/login", env=environment, cwd=root, stop_seconds=30) as base:
                 pid = console_pid(int(base.rsplit(":", 1)[1]))

@@ -30,11 +30,9 @@ from pathlib import Path
 import httpx
 import openpyxl
 
-from bench.login_flood import console_pid, peak_mb
+from bench.login_flood import built_demo, console_pid, peak_mb
 from console import users
 from console.db import connect
-from generator.config import DEMO_CATALOGS, Settings
-from generator.workflows.build import build_site
 from portal.rules.text import decode_text
 from tests.browser import running_jiaozao
 
@@ -118,23 +116,14 @@ def main() -> None:
     options = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="jiaozao-uploads-"))
     try:
-        shutil.copytree(DEMO_CATALOGS, root / "catalogs")
+        db_path, args = built_demo(root)
         catalogs = root / "catalogs"
-        inputs = Settings(
-            catalogs, catalogs / "_ledgers", db=root / "var" / "登记簿.sqlite", out=root / "out"
-        )
-        build_site(inputs, TODAY, root / "site", root / "src", index_dir=root / "site-index")
-        db_path = root / "var" / "console.sqlite"
         slugs = DEPARTMENTS[: options.parallel]
         with closing(connect(db_path)) as db:
             for slug in slugs:
                 users.add_user(db, f"clerk_{slug}", users.Role.CLERK, [slug], PASSWORD, DEPARTMENTS)
         files = {slug: big_csv(demo_rows(catalogs / "_ledgers", slug), options.mb) for slug in slugs}
         xlsx = as_xlsx(files[slugs[0]])
-        args = [
-            "console", "--catalogs", str(catalogs), "--site", str(root / "site"), "--src", str(root / "src"),
-            "--index", str(root / "site-index"), "--console-db", str(db_path), "--today", str(TODAY),
-        ]  # fmt: skip
         with running_jiaozao(
             args, "/login", env={"PYTHONPATH": os.getcwd()}, cwd=root, stop_seconds=60
         ) as base:
