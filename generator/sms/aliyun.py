@@ -16,15 +16,14 @@ from alibabacloud_dysmsapi20170525.client import Client
 from alibabacloud_tea_openapi.utils_models import Config
 from darabonba.runtime import RuntimeOptions
 
-from generator.sms._errors import surely_unsent
 from generator.sms.classify import ACCEPTED, CONFIGURATION, Failure, classify_answer, classify_receipt
 from generator.sms.platform import (
     Answer,
     Call,
     PlatformError,
-    PlatformUncertain,
-    PlatformUnreachable,
     Receipt,
+    lost_call,
+    refused_call,
 )
 from generator.sms.settings import SmsSettings
 
@@ -97,14 +96,9 @@ class Aliyun:
             return run()
         except AlibabaCloudException as error:  # an HTTP error with a code: the call was answered, not taken
             code, message = str(error.code or ""), str(getattr(error, "message", "") or "")
-            kind = classify_answer("aliyun", code, message)
-            raise PlatformError(
-                Failure(kind if kind != ACCEPTED else CONFIGURATION, code, message), self.name
-            ) from None
+            raise refused_call("aliyun", self.name, code, message) from None
         except Exception as error:
-            if surely_unsent(error):
-                raise PlatformUnreachable(f"无法连接{self.name}短信平台（{type(error).__name__}）") from None
-            raise PlatformUncertain(f"{self.name}短信平台没有答复（{type(error).__name__}）") from None
+            raise lost_call(self.name, error) from None
 
 
 def _receipt(

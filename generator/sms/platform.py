@@ -7,7 +7,8 @@ from datetime import date
 from typing import Protocol
 
 from generator.problems import JiaozaoError
-from generator.sms.classify import Failure
+from generator.sms._errors import surely_unsent
+from generator.sms.classify import ACCEPTED, CONFIGURATION, Failure, classify_answer
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,22 @@ class PlatformUnreachable(JiaozaoError):
 
 class PlatformUncertain(JiaozaoError):
     """The call may or may not have been taken (a timeout, a dropped connection): ask, never send again."""
+
+
+def refused_call(provider: str, platform: str, code: str, message: str) -> PlatformError:
+    """The error for a call the platform answered with an error code: classified once, for every platform (an
+    answer that classifies as accepted is still a refusal of the whole call here: configuration)."""
+    kind = classify_answer(provider, code, message)
+    return PlatformError(Failure(kind if kind != ACCEPTED else CONFIGURATION, code, message), platform)
+
+
+def lost_call(platform: str, error: BaseException, detail: str = "") -> JiaozaoError:
+    """The error for a call that got no answer: unreachable when it surely never left, else uncertain (ask the
+    platform, never send again). detail names what was seen (the error's type by default)."""
+    seen = detail or type(error).__name__
+    if surely_unsent(error):
+        return PlatformUnreachable(f"无法连接{platform}短信平台（{seen}）")
+    return PlatformUncertain(f"{platform}短信平台没有答复（{seen}）")
 
 
 class Platform(Protocol):

@@ -22,10 +22,11 @@ from generator.sms.classify import ACCEPTED, CONFIGURATION, Failure, classify_an
 from generator.sms.platform import (
     Answer,
     Call,
-    PlatformError,
     PlatformUncertain,
     PlatformUnreachable,
     Receipt,
+    lost_call,
+    refused_call,
 )
 from generator.sms.settings import SmsSettings
 from portal.rules.china import CHINA
@@ -110,14 +111,9 @@ class Tencent:
                 if surely_unsent(error) or "refused" in message.lower():
                     raise PlatformUnreachable(f"无法连接{self.name}短信平台") from None
                 raise PlatformUncertain(f"{self.name}短信平台没有答复（{code}）") from None
-            kind = classify_answer("tencent", code, message)
-            raise PlatformError(
-                Failure(kind if kind != ACCEPTED else CONFIGURATION, code, message), self.name
-            ) from None
+            raise refused_call("tencent", self.name, code, message) from None
         except Exception as error:
-            if surely_unsent(error):
-                raise PlatformUnreachable(f"无法连接{self.name}短信平台（{type(error).__name__}）") from None
-            raise PlatformUncertain(f"{self.name}短信平台没有答复（{type(error).__name__}）") from None
+            raise lost_call(self.name, error) from None
 
 
 def _local(phone: str) -> str:
