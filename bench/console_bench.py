@@ -31,10 +31,11 @@ from typing import Any
 import httpx
 
 from bench.site_bench import CACHE, TODAY, province_inputs
-from console import users, warmup
 from console.app import create_app
-from console.db import connect
+from console.background import warmup
 from console.settings import ConsoleSettings
+from console.store import users
+from console.store.db import connect
 from generator.config import Settings, default_index_dir
 from generator.reminders.report import FIGURES
 from generator.workflows.build import build_site
@@ -320,7 +321,7 @@ def _figures(html: str) -> str:
 def _after_restart(settings: ConsoleSettings, page: str) -> tuple[str, float]:
     """Open the page on a console started afresh (nothing in memory), without its warm-up: the figures table
     and the time."""
-    warmup.forget()
+    settings.memory.forget()
     app = create_app(settings, start_jobs=False)
     client = Client(app)
     try:

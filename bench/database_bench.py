@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-from console import audit, sessions, users
-from console.db import connect
+from console.store import audit, sessions, users
+from console.store.db import connect
 from generator.database import schema
 from generator.database.connection import open_postgres
 

@@ -29,8 +29,8 @@ from pathlib import Path
 
 import httpx
 
-from console import users
-from console.db import connect
+from console.store import users
+from console.store.db import connect
 from generator.config import DEMO_CATALOGS, Settings
 from generator.workflows.build import build_site
 from tests.browser import running_jiaozao

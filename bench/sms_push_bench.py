@@ -16,10 +16,10 @@ from contextlib import closing
 from datetime import date
 from pathlib import Path
 
-from console import sms_early
 from console.app import create_app
-from console.db import connect
+from console.background import sms_early
 from console.settings import ConsoleSettings
+from console.store.db import connect
 from generator.config import DEMO_CATALOGS, Settings
 from generator.reminders.registry import RegisteredCertificate
 from generator.reminders.smsoutbox import Candidate, SmsOutbox

@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from bench.remind_bench import DONE_UP_TO, TODAY, csv_ledger, fill_registry
-from console import daywork, users
 from console.app import create_app
-from console.db import connect
 from console.settings import ConsoleSettings
+from console.state import plans
+from console.store import users
+from console.store.db import connect
+from console.today import calls
 from generator.config import DEMO_CATALOGS, Settings
 
 PASSWORD = "Bench-lantern-harbor-7"
@@ -56,7 +58,7 @@ def bench_today(rows: int, client_class: Any, sign_in: Any) -> None:
         )  # fmt: skip
         with closing(connect(settings.db)) as db:
             users.add_user(db, "clerk001", users.Role.CLERK, ["anshan"], PASSWORD, ("anshan",))
-        _, load = _timed(lambda: daywork.warm(settings))  # what the console does once, when it starts
+        _, load = _timed(lambda: plans.warm(settings))  # what the console does once, when it starts
         app = create_app(settings, start_jobs=False)
         client = client_class(app)
         try:
@@ -80,7 +82,7 @@ def bench_today(rows: int, client_class: Any, sign_in: Any) -> None:
                 assert response.status_code == 303, response.text[:500]
                 records.append(seconds)
                 after.append(_timed(lambda: client.get(PAGE))[1])
-            told = next(e for e in daywork.today_entries(settings, "anshan") if e.record.result == "已告知")
+            told = next(e for e in calls.today_entries(settings, "anshan") if e.record.result == "已告知")
             fix = {"csrf": csrf.group(1), "result": "未接通", "channel": "电话", "remark": "记错了"}
             corrected = _timed(
                 lambda: client.post(f"/departments/anshan/records/{told.id}/correct", data=fix)

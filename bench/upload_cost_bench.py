@@ -31,8 +31,8 @@ import httpx
 import openpyxl
 
 from bench.login_flood import built_demo, console_pid, peak_mb
-from console import users
-from console.db import connect
+from console.store import users
+from console.store.db import connect
 from portal.rules.text import decode_text
 from tests.browser import running_jiaozao
 

@@ -10,9 +10,8 @@ import time
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from console.problems_view import problems_xlsx, summary
-from console.web import TEMPLATES
-from console.work import ProblemRow
+from console.frame.problems import ProblemRow, problems_xlsx, summary
+from console.frame.requests import TEMPLATES
 
 ROWS = 100_000
 

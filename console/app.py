@@ -20,33 +20,30 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from console import (
-    errors,
-    views_admin,
-    views_auth,
-    views_catalog,
-    views_closing,
-    views_contacts,
-    views_facts,
-    views_hand,
-    views_holidays,
-    views_jobs,
-    views_ledger,
-    views_records,
-    views_sms,
-    views_supervision,
-    views_today,
-    warmup,
-    work,
-)
-from console.audit import now_text
-from console.errors import ConsoleError
-from console.jobs import JobQueue
-from console.security import BodyLimit, SecurityHeaders
+from console.accounts import people, sign_in
+from console.audit_log import views as audit_views
+from console.background import warmup
+from console.background.jobs import JobQueue
+from console.background.upload_retention import delete_old_uploads
+from console.catalog import facts_views
+from console.catalog import views as catalog_views
+from console.frame import errors
+from console.frame.errors import ConsoleError
+from console.frame.requests import Console, SignIn
+from console.frame.security import BodyLimit, SecurityHeaders
+from console.holidays import views as holiday_views
+from console.ledger import contact_views, hand
+from console.ledger import views as ledger_views
+from console.publishing import job_views, site_views
+from console.records import views as record_views
 from console.settings import ConsoleSettings
-from console.upload_retention import delete_old_uploads
-from console.users import list_users
-from console.web import Console, SignIn
+from console.sms import views as sms_views
+from console.state import inputs
+from console.store.audit import now_text
+from console.store.users import list_users
+from console.supervision import loop
+from console.supervision import views as supervision_views
+from console.today import views as today_views
 from generator.pipeline import DepartmentUnusable
 from generator.problems import JiaozaoError
 
@@ -69,52 +66,52 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
 
     dept = "/departments/{slug}"
     routes = [
-        route("/", views_auth.home),
-        route("/login", views_auth.login_page),
-        route("/login", views_auth.login, ("POST",)),
-        route("/logout", views_auth.logout, ("POST",)),
+        route("/", sign_in.home),
+        route("/login", sign_in.login_page),
+        route("/login", sign_in.login, ("POST",)),
+        route("/logout", sign_in.logout, ("POST",)),
         route(dept, _to_catalog),
-        route(dept + "/catalog", views_catalog.catalog_page),
-        route(dept + "/catalog", views_catalog.upload, ("POST",)),
-        route(dept + "/catalog/file", views_catalog.current_file),
-        route(dept + "/catalog/template", views_catalog.template),
-        route(dept + "/catalog/uploads/{id}", views_catalog.upload_page),
-        route(dept + "/catalog/uploads/{id}/problems.xlsx", views_catalog.catalog_problems),
-        route(dept + "/catalog/uploads/{id}/publish", views_catalog.publish, ("POST",)),
-        route(dept + "/catalog/versions/{id}/file", views_catalog.version_file),
-        route(dept + "/catalog/versions/{id}/restore", views_catalog.restore, ("POST",)),
-        route(dept + "/ledger", views_ledger.ledger_page),
-        route(dept + "/ledger", views_ledger.upload, ("POST",)),
-        route(dept + "/ledger/uploads/{id}", views_ledger.upload_page),
-        route(dept + "/ledger/hand", views_hand.add, ("POST",)),
-        route(dept + "/ledger/hand/{n}/remove", views_hand.remove, ("POST",)),
-        route(dept + "/ledger/uploads/{id}/problems.xlsx", views_ledger.problems),
-        route(dept + "/ledger/uploads/{id}/accept", views_ledger.accept, ("POST",)),
-        route(dept + "/ledger/versions/{id}/file", views_ledger.version_file),
-        route(dept + "/ledger/versions/{id}/restore", views_ledger.restore, ("POST",)),
-        route(dept + "/facts", views_facts.facts_page),
-        route(dept + "/facts", views_facts.save_facts, ("POST",)),
+        route(dept + "/catalog", catalog_views.catalog_page),
+        route(dept + "/catalog", catalog_views.upload, ("POST",)),
+        route(dept + "/catalog/file", catalog_views.current_file),
+        route(dept + "/catalog/template", catalog_views.template),
+        route(dept + "/catalog/uploads/{id}", catalog_views.upload_page),
+        route(dept + "/catalog/uploads/{id}/problems.xlsx", catalog_views.catalog_problems),
+        route(dept + "/catalog/uploads/{id}/publish", catalog_views.publish, ("POST",)),
+        route(dept + "/catalog/versions/{id}/file", catalog_views.version_file),
+        route(dept + "/catalog/versions/{id}/restore", catalog_views.restore, ("POST",)),
+        route(dept + "/ledger", ledger_views.ledger_page),
+        route(dept + "/ledger", ledger_views.upload, ("POST",)),
+        route(dept + "/ledger/uploads/{id}", ledger_views.upload_page),
+        route(dept + "/ledger/hand", hand.add, ("POST",)),
+        route(dept + "/ledger/hand/{n}/remove", hand.remove, ("POST",)),
+        route(dept + "/ledger/uploads/{id}/problems.xlsx", ledger_views.problems),
+        route(dept + "/ledger/uploads/{id}/accept", ledger_views.accept, ("POST",)),
+        route(dept + "/ledger/versions/{id}/file", ledger_views.version_file),
+        route(dept + "/ledger/versions/{id}/restore", ledger_views.restore, ("POST",)),
+        route(dept + "/facts", facts_views.facts_page),
+        route(dept + "/facts", facts_views.save_facts, ("POST",)),
         *_day_routes(route, dept),
-        route("/sms/receipts/{provider}/{secret}", views_sms.receipts_push, ("POST",)),
-        route("/jobs/{id}.json", views_jobs.job_json),
-        route("/jobs/{id}", views_jobs.job_page),
-        route("/users", views_admin.users_page),
-        route("/users", views_admin.add, ("POST",)),
-        route("/users/{name}/disable", views_admin.disable, ("POST",)),
-        route("/users/{name}/password", views_admin.password, ("POST",)),
-        route("/audit", views_admin.audit_page),
-        route("/settings", views_admin.site_page),
-        route("/settings", views_admin.save_site, ("POST",)),
-        route("/holidays", views_holidays.holidays_page),
-        route("/holidays/preview", views_holidays.preview, ("POST",)),
-        route("/holidays/previews/{id}", views_holidays.preview_page),
-        route("/holidays/previews/{id}/import", views_holidays.import_notice, ("POST",)),
-        route("/supervision", views_supervision.supervision_page),
-        route("/supervision-loop", views_closing.loop_page),
-        route("/supervision-loop/{slug}/{figure}", views_closing.loop_list),
-        route("/supervision.xlsx", views_supervision.report_file),
-        route("/supervision/{slug}", views_supervision.department_page),
-        route("/supervision/{slug}/{figure}", views_supervision.list_page),
+        route("/sms/receipts/{provider}/{secret}", sms_views.receipts_push, ("POST",)),
+        route("/jobs/{id}.json", job_views.job_json),
+        route("/jobs/{id}", job_views.job_page),
+        route("/users", people.users_page),
+        route("/users", people.add, ("POST",)),
+        route("/users/{name}/disable", people.disable, ("POST",)),
+        route("/users/{name}/password", people.password, ("POST",)),
+        route("/audit", audit_views.audit_page),
+        route("/settings", site_views.site_page),
+        route("/settings", site_views.save_site, ("POST",)),
+        route("/holidays", holiday_views.holidays_page),
+        route("/holidays/preview", holiday_views.preview, ("POST",)),
+        route("/holidays/previews/{id}", holiday_views.preview_page),
+        route("/holidays/previews/{id}/import", holiday_views.import_notice, ("POST",)),
+        route("/supervision", supervision_views.supervision_page),
+        route("/supervision-loop", loop.loop_page),
+        route("/supervision-loop/{slug}/{figure}", loop.loop_list),
+        route("/supervision.xlsx", supervision_views.report_file),
+        route("/supervision/{slug}", supervision_views.department_page),
+        route("/supervision/{slug}/{figure}", supervision_views.list_page),
         Mount("/console-static", StaticFiles(directory=_STATIC), name="static"),
     ]
     app = Starlette(
@@ -130,16 +127,17 @@ def create_app(settings: ConsoleSettings, start_jobs: bool = True) -> Starlette:
         lifespan=partial(_lifespan, console),
     )
     app.state.console = console
+    app.state.memory = settings.memory  # what the pages keep between requests; .forget() drops it all
     return app
 
 
 def _day_routes(route: Callable[..., Route], dept: str) -> list[Route]:
     """今日提醒 and 登记簿 (issue 14)."""
-    today, records = views_today, views_records
+    today, records = today_views, record_views
     return [
         route(dept + "/today", today.today_page),
         route(dept + "/today/record", today.record, ("POST",)),
-        route(dept + "/today/contact", views_contacts.correct_household, ("POST",)),
+        route(dept + "/today/contact", contact_views.correct_household, ("POST",)),
         route(dept + "/today/worklist", today.upload_worklist, ("POST",)),
         route(dept + "/today/sms", today.confirm_sms, ("POST",)),
         route(dept + "/today/files", today.make_files, ("POST",)),
@@ -150,12 +148,12 @@ def _day_routes(route: Callable[..., Route], dept: str) -> list[Route]:
         route(dept + "/today/letters/{n}", today.letters),
         route(dept + "/unreachable", today.unreachable_page),
         route(dept + "/unreachable.xlsx", today.unreachable_file),
-        route(dept + "/sms", views_sms.sms_page),
+        route(dept + "/sms", sms_views.sms_page),
         route(dept + "/records", records.records_page),
         route(dept + "/records.xlsx", records.records_xlsx),
         route(dept + "/records/{id}/correct", today.correct, ("POST",)),
         route(dept + "/certificates/{number}", records.certificate_page),
-        route(dept + "/certificates/{number}/contact", views_contacts.correct, ("POST",)),
+        route(dept + "/certificates/{number}/contact", contact_views.correct, ("POST",)),
     ]
 
 
@@ -180,7 +178,7 @@ async def _guarded(console: Console, handler: Handler, request: Request) -> Resp
         return _error(console, request, error)
     except JiaozaoError as error:  # staff data the generator cannot use: a 409 that says so, never a 500
         if isinstance(error, DepartmentUnusable):  # named as staff know it, even when its facts are broken
-            named = work.department_names(console.settings).get(error.unusable.slug, error.unusable.name)
+            named = inputs.department_names(console.settings).get(error.unusable.slug, error.unusable.name)
             error = DepartmentUnusable(replace(error.unusable, name=named))
         return _error(console, request, errors.from_domain(error, _fixers(console, error)))
     finally:

@@ -24,9 +24,9 @@ def run(args: argparse.Namespace) -> int:
       jiaozao audit verify
       jiaozao audit verify --console-db /srv/jiaozao/var/console.sqlite --anchor 3f5a…（以前记下的哈希）
     """
-    from console.audit_chain import Break, verify
-    from console.db import connect
     from console.settings import DEFAULT_DB
+    from console.store.audit_chain import Break, verify
+    from console.store.db import connect
 
     url = "" if args.console_db else Settings.read().database_url  # JIAOZAO_DATABASE_URL: PostgreSQL
     path = Path(args.console_db or os.environ.get("JIAOZAO_CONSOLE_DB") or DEFAULT_DB)

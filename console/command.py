@@ -52,10 +52,10 @@ def run(args: argparse.Namespace) -> int:
     """
     import uvicorn
 
-    from console import users
     from console.app import create_app
-    from console.db import connect
     from console.settings import ConsoleSettings
+    from console.store import users
+    from console.store.db import connect
 
     settings = console_settings(args)
     assert isinstance(settings, ConsoleSettings)
@@ -82,8 +82,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _demo_admin(settings: object, name: str) -> None:
     """Create the demo administrator with a random password printed once (kept if it exists already)."""
-    from console.db import connect
     from console.settings import ConsoleSettings
+    from console.store.db import connect
 
     assert isinstance(settings, ConsoleSettings)
     with closing(connect(settings.database)) as db:
@@ -91,9 +91,9 @@ def _demo_admin(settings: object, name: str) -> None:
 
 
 def _add_demo_admin(db: sqlite3.Connection, settings: object, name: str) -> None:
-    from console import users
     from console.settings import ConsoleSettings
-    from console.work import department_slugs
+    from console.state.inputs import department_slugs
+    from console.store import users
 
     assert isinstance(settings, ConsoleSettings)
     if users.find(db, name) is not None:

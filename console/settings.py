@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
 
+from console.memory import Memory
 from generator.config import Settings
 from generator.problems import JiaozaoError
 from generator.reminders.mail import SmtpSettings
@@ -53,6 +54,9 @@ class ConsoleSettings:
     sms_send_at: time = time(9, 30)  # when the console sends the day's SMS on a working day
     sms_receipt_minutes: int = 30  # how often it asks the platform for receipts
     sms_push_secret: str = ""  # the secret part of /sms/receipts/{provider}/{secret}; empty: no push endpoint
+    # What the console keeps in memory (console/memory.py): made with these settings, never read from
+    # anywhere; the app that runs on them holds it as app.state.memory.
+    memory: Memory = field(default_factory=Memory, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.sso_header and (not self.trusted_proxy or len(self.proxy_secret) < MIN_SECRET):

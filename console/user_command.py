@@ -15,8 +15,8 @@ from generator.problems import JiaozaoError
 def _db(args: argparse.Namespace) -> sqlite3.Connection:
     import os
 
-    from console.db import connect
     from console.settings import DEFAULT_DB
+    from console.store.db import connect
 
     url = "" if args.console_db else Settings.read().database_url  # --console-db: that SQLite file
     return connect(url or Path(args.console_db or os.environ.get("JIAOZAO_CONSOLE_DB") or DEFAULT_DB))
@@ -48,10 +48,10 @@ def run(args: argparse.Namespace) -> int:
       jiaozao user disable 张三
       jiaozao user list
     """
-    from console import audit, users
-    from console.passwords import WeakPassword
     from console.settings import ConsoleSettings
-    from console.work import department_slugs
+    from console.state.inputs import department_slugs
+    from console.store import audit, users
+    from console.store.passwords import WeakPassword
 
     db = _db(args)
     try:

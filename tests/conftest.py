@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from argon2 import PasswordHasher
 
-from console import passwords, users
+from console.store import passwords, users
 from generator.config import DEMO_CATALOGS
 
 pytest_plugins = ["tests.pg"]  # the PostgreSQL test cluster (postgres, pg_url), for every test folder

@@ -1,6 +1,6 @@
 """The PostgreSQL schema's version: numbered SQL files applied in order by `jiaozao db upgrade`, checked at start.
 
-SQLite files keep bringing themselves up to date when opened (console/db.py), as before: the embedded default
+SQLite files keep bringing themselves up to date when opened (console/store/db.py), as before: the embedded default
 needs no command. On PostgreSQL, where several processes share one database, the schema changes only when the
 operator says so, and a process refuses to start on a schema older or newer than its own.
 """

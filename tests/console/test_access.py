@@ -17,16 +17,16 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from console.app import create_app
-from console.audit import now_text
-from console.db import connect
 from console.settings import ConsoleSettings
+from console.store.audit import now_text
+from console.store.db import connect
 from tests.console.conftest import Clients
 
 ROLES = ("anonymous", "clerk_a", "clerk_b", "inspector", "admin")
 READERS_OF_ANSHAN = {"clerk_a", "inspector", "admin"}
 CHANGERS_OF_ANSHAN = {"clerk_a", "admin"}
 ADMINS = {"admin"}
-STAFF_OF_ANSHAN = {"clerk_a"}  # who sees anshan's contacts (console/privacy.py)
+STAFF_OF_ANSHAN = {"clerk_a"}  # who sees anshan's contacts (console/frame/privacy.py)
 EVERYONE = {"clerk_a", "clerk_b", "inspector", "admin"}
 D = "/departments/anshan"
 

@@ -13,9 +13,9 @@ from datetime import date, timedelta
 import pytest
 from starlette.applications import Starlette
 
-from console import audit_chain
-from console.db import connect
 from console.settings import ConsoleSettings
+from console.store import audit_chain
+from console.store.db import connect
 from tests.console.conftest import PASSWORD, Clients, Staff, edited_catalog, wait_for_job
 
 BOTH_BACKENDS = True  # every test using the console's database runs on SQLite and on PostgreSQL

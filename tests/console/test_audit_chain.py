@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from console import audit, audit_chain
-from console.db import connect
+from console.store import audit, audit_chain
+from console.store.db import connect
 from generator.cli import main
 
 OLD_SCHEMA = """
@@ -155,7 +155,7 @@ def test_parallel_appends_from_threads_and_processes_keep_one_chain(
     log: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     writer = (
-        "import sys; from console import audit; from console.db import connect\n"
+        "import sys; from console.store import audit; from console.store.db import connect\n"
         "db = connect(__import__('pathlib').Path(sys.argv[1]))\n"
         "for i in range(60): audit.record(db, 'process', '127.0.0.1', 'login', detail=str(i))\n"
     )

@@ -14,8 +14,8 @@ from contextlib import closing
 import psycopg
 import pytest
 
-from console import audit, audit_chain, users
-from console.db import connect
+from console.store import audit, audit_chain, users
+from console.store.db import connect
 from generator.database import schema
 from generator.database.connection import open_postgres
 from tests.console.conftest import PASSWORD, SLUGS
@@ -37,7 +37,7 @@ def upgraded(pg_url: str) -> str:
 
 def test_parallel_appends_from_threads_and_processes_keep_one_chain(upgraded: str) -> None:
     writer = (
-        "import sys; from console import audit; from console.db import connect\n"
+        "import sys; from console.store import audit; from console.store.db import connect\n"
         "db = connect(sys.argv[1])\n"
         "for i in range(60): audit.record(db, 'process', '127.0.0.1', 'login', detail=str(i))\n"
         "db.close()\n"

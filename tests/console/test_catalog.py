@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 from starlette.applications import Starlette
 
-from console.db import connect
 from console.settings import ConsoleSettings
+from console.store.db import connect
 from tests.conftest import ANSHAN_CATALOG_HEADER
 from tests.console.conftest import Clients, edited_catalog, text_of, wait_for_job
 

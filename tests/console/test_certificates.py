@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from console import certificates, loaded
 from console.settings import ConsoleSettings
+from console.state import certificates, province
 
 
 def test_the_table_is_the_same_from_the_loaded_province_and_from_the_departments_files(
     settings: ConsoleSettings,
 ) -> None:
-    loaded.forget()
-    certificates._tables.clear()
+    settings.memory.forget()
     own = certificates.certificates(settings, "anshan")  # nothing loaded yet: its own files
-    assert loaded.loaded_if_ready(settings) is None and len(own) > 50
-    loaded.loaded_day(settings)
-    certificates._tables.clear()
+    assert province.loaded_if_ready(settings) is None and len(own) > 50
+    province.loaded_day(settings)
+    settings.memory.drop(("certificates", "anshan"))
     cut = certificates.certificates(settings, "anshan")
     assert cut == own
     number = next(r.number for r in own if r.number)

@@ -14,9 +14,9 @@ import openpyxl
 import pytest
 from starlette.applications import Starlette
 
-from console import users
-from console.db import connect
 from console.settings import ConsoleSettings
+from console.store import users
+from console.store.db import connect
 from tests.console.conftest import PASSWORD, PEOPLE, SLUGS, Clients, Staff
 from tests.console.test_isolation import BREAKAGES, SPAN, B, _number, _pages
 

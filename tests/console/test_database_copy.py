@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from console import audit_chain
 from console.app import create_app
-from console.db import connect
 from console.settings import ConsoleSettings
+from console.store import audit_chain
+from console.store.db import connect
 from generator.cli import main
 from generator.reminders.registry import Registry
 from tests.console.conftest import Clients

@@ -6,7 +6,7 @@ import re
 
 from starlette.applications import Starlette
 
-from console import yamlforms
+from console.frame import yaml_forms
 from console.settings import ConsoleSettings
 from tests.console.conftest import Clients, wait_for_job
 
@@ -27,7 +27,7 @@ def form_of(html: str) -> dict[str, str]:
 def test_round_trip_keeps_every_comment(settings: ConsoleSettings) -> None:
     for name in ("department.yaml", "renewal.yaml"):
         text = (settings.inputs.catalogs / "anshan" / name).read_text(encoding="utf-8")
-        assert yamlforms.dump(yamlforms.load(text)) == text
+        assert yaml_forms.dump(yaml_forms.load(text)) == text
 
 
 def test_an_unchanged_form_writes_nothing_and_an_edit_keeps_the_comments(

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from starlette.applications import Starlette
 
-from console.db import connect
 from console.settings import ConsoleSettings
+from console.store.db import connect
 from generator.cli import main
 from generator.commands._common import console as cli_console
 from generator.config import DEMO_CATALOGS

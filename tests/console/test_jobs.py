@@ -22,9 +22,9 @@ import openpyxl
 from starlette.applications import Starlette
 
 from console.app import create_app
-from console.db import connect
-from console.jobs import HOLD_BUILD
+from console.background.jobs import HOLD_BUILD
 from console.settings import ConsoleSettings
+from console.store.db import connect
 from tests.browser import free_port
 from tests.console.conftest import PASSWORD, Clients, edited_catalog, text_of
 

@@ -13,10 +13,11 @@ import openpyxl
 import pytest
 from starlette.applications import Starlette
 
-from console import work_ledger
-from console.db import connect
-from console.loaded import loaded_if_ready
+from console.ledger import calls
 from console.settings import ConsoleSettings
+from console.state.province import loaded_if_ready
+from console.state.refused import refused_count
+from console.store.db import connect
 from tests.console.conftest import TODAY, Clients, Staff, text_of, wait_for_job
 
 L = "/departments/anshan/ledger"
@@ -297,7 +298,7 @@ def test_refused_rows_are_listed_on_the_ledger_page_and_counted_on_today(
     assert re.search(r'<a href="/departments/anshan/ledger#refused">3 张证照因台账错误未排期</a>', today.text)
     # counted from the province's 台账 in memory, as from the department's file read again
     assert loaded_if_ready(settings) is not None
-    assert work_ledger.refused_count(settings, "anshan") == work_ledger.refused(settings, "anshan").rows == 3
+    assert refused_count(settings, "anshan") == calls.refused(settings, "anshan").rows == 3
     assert 'id="refused"' in page
     fixed = edited_ledger(
         settings, {(4, 7): datetime(2027, 5, 19), (6, 3): "排污许可证", (10, 5): "AS-NEW-1"}

@@ -8,8 +8,8 @@ import io
 import openpyxl
 from starlette.applications import Starlette
 
-from console.loaded import loaded_day
 from console.settings import ConsoleSettings
+from console.state.province import loaded_day
 from tests.console.conftest import Clients, text_of
 from tests.console.test_ledger import edited_ledger, rows_far_from_expiry, uploaded
 

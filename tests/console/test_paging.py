@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from console.paging import page_of
+from console.frame.paging import page_of
 
 
 def test_the_page_asked_for_within_the_pages_there_are() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from console.passwords import Turns
+from console.store.passwords import Turns
 
 
 def test_turns_are_first_come_first_served_and_a_cancelled_wait_passes_its_turn_on() -> None:

@@ -15,8 +15,8 @@ import openpyxl
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from console.loaded import loaded_day
 from console.settings import ConsoleSettings
+from console.state.province import loaded_day
 from generator.reminders.registry import Registry
 from tests.console.conftest import PEOPLE, Clients, Staff, text_of
 from tests.console.today_helpers import holder_forms

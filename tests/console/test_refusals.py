@@ -8,10 +8,10 @@ from contextlib import closing
 
 from starlette.applications import Starlette
 
-from console.audit import now_text
-from console.db import connect
-from console.refusals import PER_ADDRESS
+from console.frame.refusals import PER_ADDRESS
 from console.settings import ConsoleSettings
+from console.store.audit import now_text
+from console.store.db import connect
 from tests.console.conftest import Clients, Staff
 
 BOTH_BACKENDS = True  # every test using the console's database runs on SQLite and on PostgreSQL

@@ -13,10 +13,10 @@ from dataclasses import replace
 import pytest
 from starlette.applications import Starlette
 
-from console import passwords, users
 from console.app import create_app
-from console.db import connect
 from console.settings import ConsoleSettings
+from console.store import passwords, users
+from console.store.db import connect
 from tests.console.conftest import PASSWORD, Clients, Staff
 
 WRONG = "Wrong-password-123"

@@ -20,10 +20,10 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from console import users
 from console.app import create_app
-from console.db import connect
 from console.settings import ConsoleSettings
+from console.store import users
+from console.store.db import connect
 from tests.browser import free_port, running_jiaozao
 from tests.console.conftest import Clients, Staff
 

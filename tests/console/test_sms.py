@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from starlette.applications import Starlette
 
-from console import audit, sms_auto, sms_early
 from console.app import create_app
-from console.db import connect
+from console.background import sms_auto, sms_early
 from console.settings import ConsoleConfigError, ConsoleSettings
+from console.store import audit
+from console.store.db import connect
 from generator.reminders.registry import RegisteredCertificate, Registry
 from generator.reminders.smsoutbox import Candidate, Message, SmsOutbox
 from generator.sms.settings import SmsSettings

@@ -17,7 +17,6 @@ import openpyxl
 import pytest
 from starlette.applications import Starlette
 
-from console import warmup
 from console.app import create_app
 from console.settings import ConsoleSettings
 from generator.cli import main
@@ -278,20 +277,20 @@ def test_a_broken_catalogue_is_left_out_and_said_in_chinese(
 def test_the_figures_are_kept_on_disk_for_the_first_view_after_a_restart(
     recorded: ConsoleSettings, clients: Clients
 ) -> None:
-    from console import loaded
+    from console.state import province
 
     first = create_app(recorded, start_jobs=False)
     before = summary_rows(clients(first, "admin").get(f"/supervision?{SPAN}").text)
     first.state.console.close()
-    warmup.forget()
+    recorded.memory.forget()
     again = create_app(recorded, start_jobs=False)
     try:
         admin = clients(again, "admin")
         assert summary_rows(admin.get(f"/supervision?{SPAN}").text) == before
-        assert loaded.loaded_if_ready(recorded) is None  # the 台账 was not loaded for it
+        assert province.loaded_if_ready(recorded) is None  # the 台账 was not loaded for it
         record_one_not_done(admin, recorded)  # the 登记簿 changes: the kept figures are not used
-        warmup.forget()
+        recorded.memory.forget()
         after = summary_rows(admin.get(f"/supervision?{SPAN}").text)
-        assert loaded.loaded_if_ready(recorded) is not None and after["合计"] != before["合计"]
+        assert province.loaded_if_ready(recorded) is not None and after["合计"] != before["合计"]
     finally:
         again.state.console.close()

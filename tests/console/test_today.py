@@ -12,9 +12,9 @@ from pathlib import Path
 import openpyxl
 from starlette.applications import Starlette
 
-from console.audit import search
-from console.db import connect
 from console.settings import ConsoleSettings
+from console.store.audit import search
+from console.store.db import connect
 from generator.cli import main
 from generator.reminders.registry import Registry
 from generator.workflows.remind import plan_today

@@ -16,9 +16,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from console.db import connect
-from console.jobs import HOLD_BUILD
+from console.background.jobs import HOLD_BUILD
 from console.settings import ConsoleSettings
+from console.store.db import connect
 from tests.browser import free_port
 from tests.console.conftest import PASSWORD, edited_catalog
 from tests.console.test_jobs import FIRST_LEAD, KILLED_LEAD, publish, signed_in, traces, wait_until

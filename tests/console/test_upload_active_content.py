@@ -13,8 +13,8 @@ import openpyxl
 import pytest
 from starlette.applications import Starlette
 
-from console.db import connect
 from console.settings import ConsoleSettings
+from console.store.db import connect
 from generator.problems import InputError
 from generator.tabular import read_sheets
 from tests.console.conftest import Clients, edited_catalog, text_of

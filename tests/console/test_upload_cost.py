@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from console.app import create_app
+from console.frame.upload_slots import BUSY
 from console.settings import ConsoleSettings
-from console.upload_slots import BUSY, slots_of
 from tests.console.conftest import Clients, edited_catalog, text_of
 from tests.console.test_upload_active_content import stored
 
@@ -22,10 +22,10 @@ def test_a_second_check_of_one_clerk_and_one_beyond_the_limit_wait(
     console = app.state.console
     clerk = clients(app, "clerk_a")
     content = edited_catalog(settings, "anshan", {})
-    with slots_of(console, 1).held("clerk_a"):  # clerk_a's first upload is still being checked
+    with console.upload_slots.held("clerk_a"):  # clerk_a's first upload is still being checked
         mine = clerk.submit(C, files={"file": ("目录.xlsx", content)})
         assert mine.status_code == 429 and "另一个文件还在检查中" in text_of(mine.text)
-    with slots_of(console, 1).held("someone_else"):  # the one place in all is taken
+    with console.upload_slots.held("someone_else"):  # the one place in all is taken
         full = clerk.submit(L, files={"file": ("台账.csv", b"a,b\n1,2\n")})
         assert (
             full.status_code == 429
@@ -59,7 +59,7 @@ def test_old_uploads_are_deleted_at_start_and_the_database_size_is_shown(
 ) -> None:
     from contextlib import closing
 
-    from console.db import connect
+    from console.store.db import connect
 
     app = create_app(settings, start_jobs=False)
     clerk = clients(app, "clerk_a")

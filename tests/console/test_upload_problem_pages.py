@@ -8,7 +8,7 @@ import io
 import openpyxl
 from starlette.applications import Starlette
 
-from console.problems_view import SHOWN
+from console.frame.problems import SHOWN
 from console.settings import ConsoleSettings
 from tests.console.conftest import Clients, text_of
 from tests.console.test_ledger import edited_ledger, uploaded

@@ -14,9 +14,9 @@ import pytest
 from starlette.applications import Starlette
 
 from console.app import create_app
-from console.db import connect
+from console.frame.uploads import UploadRefused, check_upload, shown_name
 from console.settings import ConsoleSettings
-from console.uploads import UploadRefused, check_upload, shown_name
+from console.store.db import connect
 from tests.console.conftest import Clients, edited_catalog
 
 D = "/departments/anshan/catalog"

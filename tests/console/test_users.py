@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from starlette.applications import Starlette
 
-from console import passwords, sessions, users
 from console.app import create_app
-from console.db import connect
-from console.passwords import WeakPassword, check_strength
 from console.settings import ConsoleSettings
+from console.store import passwords, sessions, users
+from console.store.db import connect
+from console.store.passwords import WeakPassword, check_strength
 from generator.cli import main
 from tests.console.conftest import PASSWORD, SLUGS, Clients
 

@@ -1,0 +1,1 @@
+"""Staff task: reading the audit log (/audit); `jiaozao audit verify` is console/audit_command.py."""

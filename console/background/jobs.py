@@ -1,0 +1,287 @@
+"""Publishing in the background: a huey queue in SQLite beside the console's database, one job at a time.
+
+The console runs the consumer in its own process (worker threads), so `jiaozao console` is all there is to start.
+Progress lives in the console's jobs table, so a reload of /jobs/{id} shows where the job is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from huey import SqliteHuey, crontab
+from huey.consumer import Consumer
+
+from console.background import sms_auto, undo, warmup
+from console.background.leader import Leadership
+from console.settings import ConsoleSettings
+from console.state import inputs
+from console.store import audit
+from console.store.db import connect
+from generator.atomic import private_database
+from portal.rules import site_layout as layout
+
+STATES = {"queued": "排队中", "running": "进行中", "done": "已完成", "failed": "失败"}
+KILLED = {  # why a publish cut off by a killed console failed; its files are put back when it starts again
+    "facts": "发布中工作台被中止，部门信息和办事指南已恢复到修改前；公开网站保持原样。请重新修改并保存",
+    "": "发布中工作台被中止，已恢复到上一个已发布的版本；公开网站保持原样。请重新发布",
+}
+KILLED_SUPERSEDED = "发布中工作台被中止；本部门之后提交的版本还在排队，由它的任务发布"
+# Tests only: seconds the build waits before it starts, so a test can kill the console mid-publish. Unset: none.
+HOLD_BUILD = "JIAOZAO_TEST_HOLD_BUILD_SECONDS"
+
+
+@dataclass(frozen=True)
+class Job:
+    id: int
+    kind: str
+    department: str
+    user: str
+    created_at: str
+    state: str
+    stage: str
+    percent: int
+    message: str
+    link: str
+    position: int  # jobs ahead of this one (0: running or next)
+
+    @property
+    def state_label(self) -> str:
+        return STATES.get(self.state, self.state)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in ("done", "failed")
+
+
+class _ThreadConsumer(Consumer):  # type: ignore[misc]
+    """huey's consumer inside the console's process: uvicorn owns the signals."""
+
+    def _set_signal_handlers(self) -> None:
+        pass
+
+
+class JobQueue:
+    """Queues publishes and runs them one after another in a worker thread."""
+
+    def __init__(self, settings: ConsoleSettings) -> None:
+        self.settings = settings
+        private_database(settings.queue_db)  # the jobs' payloads: server staff only
+        self.huey = SqliteHuey("jiaozao-console", filename=str(settings.queue_db))
+        self._task = self.huey.task(name="publish")(self._run)
+        if (
+            settings.sms is not None
+        ):  # the day's SMS and their receipts (console/background/sms_auto.py), checked each minute
+            self.huey.periodic_task(crontab(), name="sms")(self._sms)
+        self._consumer: _ThreadConsumer | None = None
+        self._leadership: Leadership | None = None
+
+    def start(self) -> None:
+        """Settle the publishes a killed console cut off, then start the worker thread (one: no overlaps).
+
+        With several processes on one PostgreSQL database, only the publisher does this (console/background/leader.py);
+        the others queue jobs for it, in the queue file they share (the same --console-db on one machine).
+        """
+        if self.settings.database_url:
+            self._leadership = Leadership(self.settings.database_url, self._lead)
+            self._leadership.start()
+        else:
+            self._lead()
+
+    def _lead(self) -> None:
+        db = connect(self.settings.database)
+        try:
+            self._settle(db)
+        finally:
+            db.close()
+        self._consumer = _ThreadConsumer(
+            self.huey,
+            workers=1,
+            periodic=self.settings.sms is not None,
+            initial_delay=0.1,
+            max_delay=0.5,
+            check_worker_health=False,
+        )
+        self._consumer.start()
+
+    def _settle(self, db: sqlite3.Connection) -> None:
+        """Fail each job left running: put its files back, fail its version, audit it; then rebuild the site
+        from the files put back (the build may have been cut off after the site was replaced)."""
+        cut_off: list[str] = []  # their departments: the rebuild is listed with them
+        for row in db.execute("SELECT * FROM jobs WHERE state = 'running' ORDER BY id DESC").fetchall():
+            whole = undo.put_back(db, row["id"])
+            cut_off.append(row["department"])
+            reason = KILLED.get(row["kind"], KILLED[""]) if whole else KILLED_SUPERSEDED
+            db.execute(
+                "UPDATE jobs SET state = 'failed', stage = '中断', percent = 100, message = ?, finished = ? "
+                "WHERE id = ?",
+                (reason, time.time(), row["id"]),
+            )
+            version = json.loads(row["payload"]).get("version")
+            if version:
+                db.execute("UPDATE catalog_versions SET state = 'failed' WHERE id = ?", (version,))
+            named = f"（第 {version} 版）" if version else ""
+            audit.record(
+                db, "工作台", "后台任务", "publish", row["department"], f"任务 {row['id']}{named}：{reason}"
+            )
+        if cut_off:
+            self.submit(db, "settle", cut_off[0], "工作台", {})
+
+    def stop(self) -> None:
+        if self._leadership is not None:
+            self._leadership.stop_waiting()
+        if self._consumer is not None:
+            self._consumer.stop(graceful=True)
+            self._consumer = None
+        if self._leadership is not None:
+            self._leadership.release()  # only now may another process take over the publishes
+            self._leadership = None
+
+    def submit(
+        self, db: sqlite3.Connection, kind: str, department: str, user: str, payload: dict[str, Any],
+        before: inputs.Files | None = None,
+    ) -> int:  # fmt: skip
+        """Record a job and queue it; return its id. before: the input files as they were before the request
+        wrote them, put back if the job fails or the console is killed before it ends."""
+        job_id = self.record(db, kind, department, user, payload, before)
+        self.queue(job_id)
+        return job_id
+
+    def record(
+        self, db: sqlite3.Connection, kind: str, department: str, user: str, payload: dict[str, Any],
+        before: inputs.Files | None = None,
+    ) -> int:  # fmt: skip
+        """Record a job without queueing it (part of the caller's transaction; queue it after the commit)."""
+        cursor = db.execute(
+            "INSERT INTO jobs (kind, department, user, created_at, payload) VALUES (?, ?, ?, ?, ?)",
+            (kind, department, user, audit.now_text(), json.dumps(payload)),
+        )
+        job_id = int(cursor.lastrowid or 0)
+        undo.keep(db, job_id, before or {})
+        return job_id
+
+    def queue(self, job_id: int) -> None:
+        """Queue a recorded job (after the transaction that recorded it is committed)."""
+        self._task(job_id)
+
+    def _sms(self) -> None:
+        db = connect(self.settings.db)
+        try:
+            sms_auto.tick(self.settings, db, sms_auto.now_of(self.settings))
+        finally:
+            db.close()
+
+    def _run(self, job_id: int) -> None:
+        db = connect(self.settings.database)
+        try:
+            # Only a queued job runs: one settled as failed when a killed console restarted, or already run,
+            # is not run again by the queue's message for it (it would put a cut-off version on the site).
+            taken = db.execute(
+                "UPDATE jobs SET state = 'running' WHERE id = ? AND state = 'queued'", (job_id,)
+            ).rowcount
+            if taken:
+                _Run(self.settings, db, job_id).run()
+        finally:
+            db.close()
+
+
+def find(db: sqlite3.Connection, job_id: int) -> Job | None:
+    row = db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+    if row is None:
+        return None
+    (ahead,) = db.execute(
+        "SELECT COUNT(*) FROM jobs WHERE state IN ('queued', 'running') AND id < ?", (job_id,)
+    ).fetchone()
+    return Job(
+        row["id"], row["kind"], row["department"], row["user"], row["created_at"], row["state"], row["stage"],
+        row["percent"], row["message"], row["link"], int(ahead) if row["state"] == "queued" else 0,
+    )  # fmt: skip
+
+
+def recent(db: sqlite3.Connection, department: str, limit: int = 5) -> list[Job]:
+    rows = db.execute(
+        "SELECT id FROM jobs WHERE department = ? ORDER BY id DESC LIMIT ?", (department, limit)
+    )
+    return [job for (job_id,) in rows.fetchall() if (job := find(db, job_id)) is not None]
+
+
+class _Run:
+    """One job from start to end, writing its stage and percentage as it goes."""
+
+    def __init__(self, settings: ConsoleSettings, db: sqlite3.Connection, job_id: int) -> None:
+        self.settings, self.db, self.job_id = settings, db, job_id
+        row = db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        self.kind, self.slug, self.user = row["kind"], row["department"], row["user"]
+        self.payload: dict[str, Any] = json.loads(row["payload"])
+
+    def update(self, stage: str, percent: int, state: str = "running", **extra: object) -> None:
+        columns = ", ".join(f"{k} = ?" for k in ("stage", "percent", "state", *extra))
+        self.db.execute(
+            f"UPDATE jobs SET {columns} WHERE id = ?", (stage, percent, state, *extra.values(), self.job_id)
+        )
+
+    def run(self) -> None:
+        started = time.time()
+        self.update("准备", 2, started=started)
+        version = self.payload.get("version")
+        try:
+            if self.kind == "catalog":
+                row = self.db.execute(
+                    "SELECT ext, content FROM catalog_versions WHERE id = ?", (version,)
+                ).fetchone()
+                self.update("写入目录文件", 5)
+                undo.keep(self.db, self.job_id, inputs.catalog_files(self.settings, self.slug))
+                inputs.write_catalog(self.settings, self.slug, row["content"], row["ext"])
+            summary = self._build()
+        except BaseException as error:
+            undo.put_back(self.db, self.job_id)
+            self.update("失败", 100, "failed", message=inputs.failure_text(error), finished=time.time())
+            if version:
+                self.db.execute("UPDATE catalog_versions SET state = 'failed' WHERE id = ?", (version,))
+            audit.record(self.db, self.user, "后台任务", "publish", self.slug, f"任务 {self.job_id} 失败")
+            return
+        seconds = time.time() - started
+        self.db.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('build_seconds', ?)", (str(seconds),)
+        )
+        if version:
+            self.db.execute("UPDATE catalog_versions SET state = 'published' WHERE id = ?", (version,))
+        base = self.settings.public_url
+        link = layout.absolute(base, layout.department_page(self.slug)) if self.slug else base
+        self.update("完成", 100, "done", message=summary, link=link, finished=time.time())
+        undo.forget(self.db, self.job_id)
+        audit.record(
+            self.db, self.user, "后台任务", "publish", self.slug, f"任务 {self.job_id} 完成，{summary}"
+        )
+        warmup.start(self.settings)  # the pages' copy of the inputs is out of date now
+
+    def _build(self) -> str:
+        """Rebuild while a ticker moves the bar by the time the last build took (the build reports no steps)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'build_seconds'").fetchone()
+        expected = max(float(row["value"]) if row else 30.0, 1.0)
+        self.update("生成网站和查询索引", 10)
+        done = threading.Event()
+        ticker = threading.Thread(target=self._tick, args=(expected, done), daemon=True)
+        ticker.start()
+        try:
+            time.sleep(float(os.environ.get(HOLD_BUILD) or 0))
+            return inputs.rebuild(self.settings)
+        finally:
+            done.set()
+            ticker.join()
+
+    def _tick(self, expected: float, done: threading.Event) -> None:
+        db, begun = connect(self.settings.database), time.monotonic()
+        try:
+            while not done.wait(0.5):
+                percent = min(95, 10 + int(85 * (time.monotonic() - begun) / expected))
+                db.execute(
+                    "UPDATE jobs SET percent = ? WHERE id = ? AND state = 'running'", (percent, self.job_id)
+                )
+        finally:
+            db.close()

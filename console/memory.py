@@ -1,0 +1,66 @@
+"""What the console keeps in memory between requests: one object per app, one lock, one way to forget it.
+
+Each thing kept (the published 目录, the calendar, the province loaded for today, the day's plan, a department's
+certificate table, 督促检查's figures, refused 台账 rows) sits under a key with the stamp of what it was made from
+(the day, the state of the input files, of the 登记簿): a different stamp makes it again. One thread makes a key at a
+time; another thread asking for it meanwhile waits and shares what the first one made.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar, cast
+
+T = TypeVar("T")
+
+
+class Memory:
+    """The console's in-memory state: what is kept, by key, with the stamp it was made from."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # guards the two dictionaries below, held only to read or change them
+        self._kept: dict[Hashable, tuple[object, object]] = {}  # key → (stamp, what was made)
+        self._turns: dict[Hashable, threading.RLock] = {}  # key → the turn of the one thread making it
+
+    @contextmanager
+    def turn(self, key: Hashable) -> Iterator[None]:
+        """Hold the key's turn: one thread at a time makes or changes what is kept under it."""
+        with self._lock:
+            turn = self._turns.setdefault(key, threading.RLock())
+        with turn:
+            yield
+
+    def get(self, key: Hashable) -> tuple[object, object] | None:
+        """Return (stamp, what is kept) under the key, whatever its stamp, or None."""
+        with self._lock:
+            return self._kept.get(key)
+
+    def put(self, key: Hashable, stamp: object, value: T) -> T:
+        with self._lock:
+            self._kept[key] = (stamp, value)
+        return value
+
+    def drop(self, key: Hashable) -> None:
+        with self._lock:
+            self._kept.pop(key, None)
+
+    def current(self, key: Hashable, stamp: object) -> object | None:
+        """Return what is kept under the key when it was made from this stamp, without waiting for a make."""
+        found = self.get(key)
+        return found[1] if found is not None and found[0] == stamp else None
+
+    def kept(self, key: Hashable, stamp: object, make: Callable[[], T]) -> T:
+        """Return what is kept under the key for this stamp, made now if it is not (an old one goes first)."""
+        with self.turn(key):
+            found = self.get(key)
+            if found is not None and found[0] == stamp:
+                return cast(T, found[1])
+            self.drop(key)  # the old copy goes before the new one is made: a province's 台账 is a gigabyte
+            return self.put(key, stamp, make())
+
+    def forget(self) -> None:
+        """Drop everything kept, as a restart of the console would (figures kept on disk stay)."""
+        with self._lock:
+            self._kept.clear()

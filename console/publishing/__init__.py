@@ -1,0 +1,1 @@
+"""Staff task: publishing — the job pages of a publish and the public site's settings."""

@@ -1,0 +1,226 @@
+"""The inputs as the console reads and writes them: the published 目录 and calendar (kept in the console's memory
+until a file changes), one department's 台账, writing and putting back files where the command line reads them,
+and rebuilding the site and index through the build workflow, exactly as `jiaozao build` does.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from datetime import date
+from pathlib import Path
+
+from console.settings import ConsoleSettings
+from generator.atomic import replacing
+from generator.catalog.load import CATALOG_NAMES, CatalogsApart, load_catalogs_apart
+from generator.catalog.model import Catalogs, Department
+from generator.ledger.model import Ledger
+from generator.pipeline import DepartmentUnusable, Unusable, load_calendar
+from generator.problems import InputError, JiaozaoError, Level, Problem
+from generator.workdays import WorkdayCalendar
+from generator.workflows import ledger as ledger_workflow
+from generator.workflows.build import build_site
+from portal.rules.china import china_today
+
+WorkError = JiaozaoError  # what the generator raises for inputs it cannot use
+
+
+def calendar_of(settings: ConsoleSettings) -> WorkdayCalendar:
+    """Return the working-day calendar (cached until holidays.csv changes: building it takes a quarter second)."""
+    path = settings.inputs.holidays
+    stamp = (path.stat().st_mtime_ns, path.stat().st_size) if path.is_file() else None
+    return settings.memory.kept("calendar", stamp, lambda: load_calendar(settings.inputs))
+
+
+def warm(settings: ConsoleSettings) -> None:
+    """Load what the first page views need (the 目录 and the calendar) before anyone asks."""
+    try:
+        published(settings)
+        calendar_of(settings)
+    except Exception:  # a page view will meet the same problem and say it properly
+        return
+
+
+def today_of(settings: ConsoleSettings) -> date:
+    return settings.today or china_today()
+
+
+# -- the published 目录 ------------------------------------------------------------------------------
+
+
+def files_stamp(root: Path, *, own_folders_only: bool = False) -> tuple[tuple[str, int, int], ...]:
+    """Return (path, modified, size) of every file under root (or of root, a file): one stat per file.
+
+    With own_folders_only, folders at the top whose names start with _ (the 台账 folder _ledgers) are left out.
+    Page views compute this often, so it walks with scandir and stats each file once.
+    """
+    if root.is_file():
+        found = os.stat(root)
+        return ((str(root), found.st_mtime_ns, found.st_size),)
+    stamps = []
+    for folder, subfolders, names in os.walk(root):
+        if own_folders_only and folder == str(root):
+            subfolders[:] = [d for d in subfolders if not d.startswith("_")]
+        for name in names:
+            path = os.path.join(folder, name)
+            try:
+                found = os.stat(path)
+            except OSError:  # removed meanwhile: the next stamp will differ anyway
+                continue
+            if stat.S_ISREG(found.st_mode):
+                stamps.append((path, found.st_mtime_ns, found.st_size))
+    return tuple(sorted(stamps))
+
+
+def _stamp(root: Path) -> object:
+    return files_stamp(root, own_folders_only=True)
+
+
+def published(settings: ConsoleSettings) -> tuple[Catalogs | None, list[Problem]]:
+    """Return every department's 目录 that can be used, as the command line loads it now, and all problems.
+
+    A department whose 目录 has an error is left out (unusable_catalog says why); the others are unaffected.
+    """
+    apart, problems = _published(settings)
+    return (apart.catalogs if apart else None), problems
+
+
+def unusable_catalog(settings: ConsoleSettings, slug: str) -> Unusable | None:
+    """Return why the department's 目录 cannot be used now, or None when it can."""
+    apart, _ = _published(settings)
+    if apart is None or slug not in apart.broken:
+        return None
+    return Unusable(slug, apart.names.get(slug) or slug, "目录", tuple(apart.broken[slug]))
+
+
+def _published(settings: ConsoleSettings) -> tuple[CatalogsApart | None, list[Problem]]:
+    """Return the 目录 loaded apart (cached until a file changes)."""
+    root = settings.inputs.catalogs
+    return settings.memory.kept("published", _stamp(root), lambda: _load_apart(root))
+
+
+def _load_apart(root: Path) -> tuple[CatalogsApart | None, list[Problem]]:
+    try:
+        apart = load_catalogs_apart(root)
+    except InputError as error:
+        return None, error.problems
+    return apart, (apart.problems if apart else [])
+
+
+def department_slugs(settings: ConsoleSettings) -> tuple[str, ...]:
+    """Return the department folders, even when a 目录 has errors."""
+    from generator.catalog.load import department_dirs
+
+    return tuple(p.name for p in department_dirs(settings.inputs.catalogs))
+
+
+def department(settings: ConsoleSettings, slug: str) -> Department | None:
+    catalogs, _ = published(settings)
+    if catalogs is None or slug not in catalogs.slugs:
+        return None
+    return catalogs.department(slug)
+
+
+def department_names(settings: ConsoleSettings) -> dict[str, str]:
+    """Return each department folder's 名称; one whose facts cannot be read now keeps the 名称 it last had."""
+    apart, _ = _published(settings)
+    names = {**apart.names, **{d.slug: d.name for d in apart.catalogs.departments}} if apart else {}
+    memory = settings.memory
+    with memory.turn("names"):  # every department's 名称 seen since the console started
+        found = memory.get("names")
+        known = {**(found[1] if found else {}), **names}  # type: ignore[dict-item]
+        memory.put("names", None, known)
+    return {slug: known.get(slug, slug) for slug in department_slugs(settings)}
+
+
+def catalog_file(settings: ConsoleSettings, slug: str) -> Path | None:
+    folder = settings.inputs.catalogs / slug
+    return next((folder / n for n in CATALOG_NAMES if (folder / n).is_file()), None)
+
+
+# -- checking an uploaded 目录 ------------------------------------------------------------------------
+
+
+# -- the 台账 -----------------------------------------------------------------------------------------
+
+
+def department_ledger(
+    settings: ConsoleSettings, catalogs: Catalogs, slug: str, *, usable: bool = False
+) -> tuple[Ledger, list[Problem]]:
+    """Return one department's 台账 rows, its files only read (other departments untouched).
+
+    With usable, a 台账 file of which no row can be used raises DepartmentUnusable (as a full load leaves the
+    department out).
+    """
+    loaded = ledger_workflow.department_ledger(settings.inputs, catalogs, slug, _left_out(settings, catalogs))
+    if usable and slug in loaded.unread:
+        raise DepartmentUnusable(
+            Unusable(slug, catalogs.department(slug).name, "台账", tuple(loaded.unread[slug]))
+        )
+    return loaded.ledger, loaded.problems
+
+
+def _left_out(settings: ConsoleSettings, catalogs: Catalogs) -> tuple[str, ...]:
+    """Return the department folders not in catalogs: their 台账 files are theirs, never another's."""
+    return tuple(s for s in department_slugs(settings) if s not in catalogs.slugs)
+
+
+# -- writing and publishing ----------------------------------------------------------------------------
+
+
+Files = dict[Path, bytes | None]  # input files as they were: their bytes, None for one that was not there
+
+
+def catalog_files(settings: ConsoleSettings, slug: str) -> Files:
+    """Return the department's 目录 files as they are now, for putting back after a failed or killed publish."""
+    folder = settings.inputs.catalogs / slug
+    return {
+        folder / n: ((folder / n).read_bytes() if (folder / n).is_file() else None) for n in CATALOG_NAMES
+    }
+
+
+def write_catalog(settings: ConsoleSettings, slug: str, content: bytes, ext: str) -> None:
+    """Write the 目录 file atomically; a department folder holds one 目录 file, so any other is removed."""
+    folder = settings.inputs.catalogs / slug
+    target = folder / f"catalog.{ext}"
+    with replacing(target) as temp:
+        temp.write_bytes(content)
+    for name in CATALOG_NAMES:
+        if folder / name != target and (folder / name).is_file():
+            (folder / name).unlink()
+
+
+def put_back(files: Files) -> None:
+    """Put input files back as they were (one that was not there is removed)."""
+    for path, content in files.items():
+        if content is None:
+            path.unlink(missing_ok=True)
+        else:
+            with replacing(path) as temp:
+                temp.write_bytes(content)
+
+
+def rebuild(settings: ConsoleSettings) -> str:
+    """Rebuild the site and index as `jiaozao build` does; return a one-line summary. Errors raise JiaozaoError."""
+    result = build_site(
+        settings.inputs, today_of(settings), settings.site, settings.src, index_dir=settings.index
+    )
+    summary = f"网站已更新：{result.pages} 个页面，用时 {sum(result.seconds.values()):.1f} 秒"
+    left_out = [f"{u.name}（{u.reason}）" for u in result.inputs.unusable.values()]
+    if left_out:  # named in clerk words on the job page; the audit log keeps the same line
+        summary += "；以下部门的数据有误，这次没有发布，修正后重新发布即可：" + "；".join(left_out)
+    return summary
+
+
+def failure_text(error: BaseException) -> str:
+    """Return why a publish failed, in Chinese, for the job page."""
+    if isinstance(error, InputError):
+        errors = [p for p in error.problems if p.level is Level.ERROR] or error.problems
+        shown = "；".join(str(p) for p in errors[:5])
+        more = f"（另有 {len(errors) - 5} 个问题）" if len(errors) > 5 else ""
+        return f"目录或台账有错误，已发布的网站保持不变：{shown}{more}"
+    if isinstance(error, JiaozaoError):
+        return str(error)
+    if isinstance(error, OSError):
+        return f"无法读写文件（{error.strerror}），已发布的网站保持不变。请检查磁盘空间和权限"
+    return f"程序内部错误（{type(error).__name__}），已发布的网站保持不变。请报告给维护人员"
