@@ -7,7 +7,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from generator.commands._common import Subparsers, add_command, console
+from generator.commands._common import Subparsers, add_command, terminal
 from generator.config import Settings
 from generator.database import redacted
 from generator.problems import JiaozaoError
@@ -41,12 +41,12 @@ def run(args: argparse.Namespace) -> int:
     except sqlite3.Error as error:
         raise JiaozaoError(f"无法读取工作台数据库“{redacted(url) or path}”中的操作日志：{error}") from None
     if isinstance(result, Break):
-        console.print(str(result), markup=False)
+        terminal.print(str(result), markup=False)
         return 1
     if not result.rows:
-        console.print("操作日志还是空的，没有可核对的记录。", markup=False)
+        terminal.print("操作日志还是空的，没有可核对的记录。", markup=False)
         return 0
-    console.print(
+    terminal.print(
         f"操作日志完好：共 {result.rows} 条，最后一条在 {result.last_at}，其哈希为 {result.last_hash}",
         markup=False,
     )

@@ -14,9 +14,9 @@ from generator.commands._common import (
     add_input_options,
     add_setting_options,
     check_port_free,
-    console,
     parse_day,
     settings_of,
+    terminal,
 )
 from generator.problems import JiaozaoError
 
@@ -66,13 +66,13 @@ def run(args: argparse.Namespace) -> int:
         with closing(connect(settings.database)) as db:
             nobody = not users.list_users(db)
         if nobody:
-            console.print("还没有任何用户：请先运行 jiaozao user add 名字 --role 管理员", markup=False)
+            terminal.print("还没有任何用户：请先运行 jiaozao user add 名字 --role 管理员", markup=False)
     # Interpreter-wide, so set by the command that starts the server, not by the app factory tests call: a
     # page view waits for the interpreter lock after each file it stats or reads; with the warm-up or a
     # publish computing in the background, the default 5 ms hand-over made a 0.1 s view take seconds.
     sys.setswitchinterval(SWITCH_SECONDS)
     app = create_app(settings)
-    console.print(f"工作台已启动：http://{args.host}:{args.port}/  （按 Ctrl+C 停止）", markup=False)
+    terminal.print(f"工作台已启动：http://{args.host}:{args.port}/  （按 Ctrl+C 停止）", markup=False)
     uvicorn.run(
         app, host=args.host, port=args.port, log_level="warning", access_log=False, proxy_headers=False,
         server_header=False,
@@ -97,14 +97,14 @@ def _add_demo_admin(db: sqlite3.Connection, settings: object, name: str) -> None
 
     assert isinstance(settings, ConsoleSettings)
     if users.find(db, name) is not None:
-        console.print(
+        terminal.print(
             f"演示管理员“{name}”已存在，密码见第一次运行时的输出（或用 jiaozao user passwd 重设）",
             markup=False,
         )
         return
     password = "demo-" + secrets.token_urlsafe(12)
     users.add_user(db, name, users.Role.ADMIN, [], password, department_slugs(settings))
-    console.print(f"演示管理员：用户名 {name}，密码 {password}（只显示这一次）", markup=False)
+    terminal.print(f"演示管理员：用户名 {name}，密码 {password}（只显示这一次）", markup=False)
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:

@@ -22,7 +22,7 @@ from generator.commands import (
     serve,
     sms,
 )
-from generator.commands._common import console, print_problems
+from generator.commands._common import print_problems, terminal
 from generator.commands.words import use_chinese
 from generator.problems import InputError, JiaozaoError, ProblemList
 
@@ -40,27 +40,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except InputError as error:
         print_problems(ProblemList(error.problems))
-        console.print(
+        terminal.print(
             f"发现 {len(error.problems)} 个问题，未能继续。请按上面的提示修改后重试。", markup=False
         )
         return 1
     except JiaozaoError as error:
-        console.print(f"错误：{error}", markup=False)
+        terminal.print(f"错误：{error}", markup=False)
         return 1
     except KeyboardInterrupt:
-        console.print("已中断，输出文件未改动。")
+        terminal.print("已中断，输出文件未改动。")
         return 130
     except OSError as error:
         where = f"“{error.filename}”" if error.filename else ""
-        console.print(
+        terminal.print(
             f"错误：无法读写文件{where}：{error.strerror}。请检查路径、权限和磁盘空间。", markup=False
         )
         return 1
     except Exception as error:
         if os.environ.get("JIAOZAO_DEBUG"):
             raise
-        console.print(f"程序内部错误（{type(error).__name__}: {error}）。输出文件未改动；", markup=False)
-        console.print("请设置环境变量 JIAOZAO_DEBUG=1 重跑以获得详细信息，并报告给维护人员。", markup=False)
+        terminal.print(f"程序内部错误（{type(error).__name__}: {error}）。输出文件未改动；", markup=False)
+        terminal.print("请设置环境变量 JIAOZAO_DEBUG=1 重跑以获得详细信息，并报告给维护人员。", markup=False)
         return 1
 
 

@@ -17,7 +17,7 @@ from generator.pipeline import Unusable
 from generator.problems import JiaozaoError, Level, PhraseError, ProblemList
 from portal.rules.china import china_today
 
-console = Console(stderr=True, highlight=False, soft_wrap=True)
+terminal = Console(stderr=True, highlight=False, soft_wrap=True)
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
@@ -70,7 +70,7 @@ def progress_bar(label: str, total: int | None = None) -> Iterator[Callable[[int
     """Yield an advance(n) callback that draws a progress bar on a terminal (nothing when piped)."""
     bar = Progress(
         TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True, disable=not console.is_terminal,
+        console=terminal, transient=True, disable=not terminal.is_terminal,
     )  # fmt: skip
     with bar:
         task = bar.add_task(label, total=total)
@@ -82,9 +82,9 @@ def print_problems(problems: ProblemList, limit: int | None = None) -> None:
     shown = problems.items if limit is None else problems.items[:limit]
     for problem in shown:
         style = "red" if problem.level is Level.ERROR else "yellow"
-        console.print(str(problem), style=style, markup=False)
+        terminal.print(str(problem), style=style, markup=False)
     if limit is not None and len(problems) > limit:
-        console.print(f"……另有 {len(problems) - limit} 个问题未显示，完整清单请用 --problems 文件名 输出。")
+        terminal.print(f"……另有 {len(problems) - limit} 个问题未显示，完整清单请用 --problems 文件名 输出。")
 
 
 def summarize(
@@ -116,19 +116,19 @@ def print_unusable(unusable: Iterable[Unusable], skipped: str) -> bool:
     """
     found = list(unusable)
     for department in found:
-        console.print(
+        terminal.print(
             f"{department.name}（{department.slug}）的{department.what}有错误，{skipped}；其他部门照常处理：",
             style="red",
             markup=False,
         )
         for problem in department.errors[:10]:
-            console.print(f"  {problem}", style="red", markup=False)
+            terminal.print(f"  {problem}", style="red", markup=False)
         if len(department.errors) > 10:
-            console.print(
+            terminal.print(
                 f"  ……另有 {len(department.errors) - 10} 个问题，请运行 jiaozao check 查看。", markup=False
             )
     if found:
-        console.print(
+        terminal.print(
             f"{len(found)} 个部门因数据有误被跳过（退出码 1）。请按上面的提示修改这些文件后重新运行。",
             markup=False,
         )

@@ -9,12 +9,12 @@ from generator.commands._common import (
     add_command,
     add_input_options,
     add_setting_options,
-    console,
     parse_day,
     print_problems,
     print_unusable,
     settings_of,
     summarize,
+    terminal,
 )  # fmt: skip
 from generator.workflows.build import build_site
 
@@ -36,25 +36,25 @@ def run(args: argparse.Namespace) -> int:
     """
     today = parse_day(args.today, "--today")
     settings = settings_of(args)
-    with console.status("正在生成网站……"):
+    with terminal.status("正在生成网站……"):
         result = build_site(settings, today, with_index=True)
     ledger, problems = result.inputs.ledger, result.inputs.problems
     print_problems(problems, limit=50)
-    console.print(
+    terminal.print(
         summarize(ledger.rows_read, len(ledger), ledger.rows_rejected, problems, "发布"), markup=False
     )
     size = result.bytes / 1024 / 1024
-    console.print(
+    terminal.print(
         f"网站已生成：{result.pages} 个页面，{result.files} 个文件，{size:.1f} MB，位于 {result.site_dir}",
         markup=False,
     )
-    console.print("用时：" + "，".join(f"{k} {v:.1f} 秒" for k, v in result.seconds.items()), markup=False)
+    terminal.print("用时：" + "，".join(f"{k} {v:.1f} 秒" for k, v in result.seconds.items()), markup=False)
     if result.reused:
-        console.print(f"其中 {result.reused} 个页面与上次相同，沿用上次生成的结果。", markup=False)
+        terminal.print(f"其中 {result.reused} 个页面与上次相同，沿用上次生成的结果。", markup=False)
     if result.index is not None:
         index = result.index
         how = f"更新（新增 {index.added}、删除 {index.removed} 条）" if index.incremental else "重建"
-        console.print(
+        terminal.print(
             f"查询索引已{how}：{index.certificates} 张证照，{index.generation}，位于 {index.folder}",
             markup=False,
         )

@@ -8,12 +8,12 @@ from generator.commands._common import (
     Subparsers,
     add_command,
     add_input_options,
-    console,
     parse_day,
     print_problems,
     progress_bar,
     settings_of,
     summarize,
+    terminal,
 )  # fmt: skip
 from generator.workflows.check import check
 
@@ -37,12 +37,12 @@ def run(args: argparse.Namespace) -> int:
     print_problems(problems)
     ledger = inputs.ledger
     departments = len(inputs.catalogs.departments)
-    console.print(f"目录：{departments} 个部门，{len(inputs.catalogs.items)} 个事项。", markup=False)
-    console.print(
+    terminal.print(f"目录：{departments} 个部门，{len(inputs.catalogs.items)} 个事项。", markup=False)
+    terminal.print(
         summarize(ledger.rows_read, len(ledger), ledger.rows_rejected, problems, "排期"), markup=False
     )
     failed = result.failed(args.strict)
-    console.print("检查未通过。" if failed else "检查通过。", markup=False)
+    terminal.print("检查未通过。" if failed else "检查通过。", markup=False)
     return 1 if failed else 0
 
 

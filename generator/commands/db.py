@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from generator.commands._common import Subparsers, add_command, console
+from generator.commands._common import Subparsers, add_command, terminal
 from generator.config import Settings
 from generator.database import DatabaseError, is_postgres, redacted
 from generator.database.connection import open_postgres
@@ -42,10 +42,10 @@ def run_upgrade(args: argparse.Namespace) -> int:
     finally:
         db.close()
     for migration in applied:
-        console.print(f"已执行第 {migration.version} 版：{migration.path.name}", markup=False)
+        terminal.print(f"已执行第 {migration.version} 版：{migration.path.name}", markup=False)
     now = applied[-1].version if applied else before
     said = "已更新" if applied else "已是最新，未做改动"
-    console.print(f"数据库 {redacted(url)} {said}：表结构第 {now} 版", markup=False)
+    terminal.print(f"数据库 {redacted(url)} {said}：表结构第 {now} 版", markup=False)
     return 0
 
 
@@ -68,12 +68,12 @@ def run_copy(args: argparse.Namespace) -> int:
         report = copy_sqlite(db, files)
     finally:
         db.close()
-    console.print(f"已复制到 {redacted(url)}（一个事务）：", markup=False)
+    terminal.print(f"已复制到 {redacted(url)}（一个事务）：", markup=False)
     print("表\tSQLite 行数\tPostgreSQL 行数\t来自")  # stdout, tab-separated, for the operator's records
     for done in report.copied:
         print(f"{done.table}\t{done.source_rows}\t{done.target_rows}\t{done.source}")
     for path, table, rows in report.left:
-        console.print(
+        terminal.print(
             f"未复制：{path} 的表 {table}（{rows} 行）——PostgreSQL 上暂时还没有这张表", markup=False
         )
     return 0

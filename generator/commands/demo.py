@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from generator.commands._common import Subparsers, add_command, console, parse_day
+from generator.commands._common import Subparsers, add_command, parse_day, terminal
 from generator.config import LEDGER_FOLDER, Settings
 from generator.workflows.demo import DEMO_ANCHOR, write_demo_history, write_demo_ledgers
 
@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
         settings = Settings.read(args.catalogs, args.out, db=args.db)
         today = parse_day(args.today, "--today")
         result = write_demo_history(settings, today, args.seed)
-        console.print(
+        terminal.print(
             f"演示登记簿（{result.registry}）：{today.isoformat()} 以前共 {result.records} 条提醒记录"
             f"（已完成 {result.done} 条），新写入 {result.added} 条",
             markup=False,
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out).absolute() if args.out else catalogs / LEDGER_FOLDER
     anchor = parse_day(args.anchor, "--anchor") if args.anchor else DEMO_ANCHOR
     for path in write_demo_ledgers(catalogs, out, args.per_item, args.seed, anchor):
-        console.print(f"已写入 {path}", markup=False)
+        terminal.print(f"已写入 {path}", markup=False)
     return 0
 
 

@@ -10,9 +10,9 @@ from generator.commands._common import (
     Subparsers,
     add_command,
     add_input_options,
-    console,
     parse_day,
     settings_of,
+    terminal,
 )
 from generator.holidays.report import (
     Impact,
@@ -41,10 +41,10 @@ def run(args: argparse.Namespace) -> int:
     table = _table("工作日历来源", "年份", "来源", "说明")
     for year in years:
         table.add_row(str(year.year), year.kind, year.detail)
-    console.print(table)
+    terminal.print(table)
     estimated = estimated_next_year(years, today)
     if estimated is not None:
-        console.print(f"提醒：{estimated} 年的放假安排还是估算。{_NOVEMBER}。", style="yellow", markup=False)
+        terminal.print(f"提醒：{estimated} 年的放假安排还是估算。{_NOVEMBER}。", style="yellow", markup=False)
     return 0
 
 
@@ -68,17 +68,17 @@ def run_import(args: argparse.Namespace) -> int:
     if result.impact is not None:
         _print_impact(result.impact)
     elif result.impact_note:
-        console.print(result.impact_note, style="yellow", markup=False)
+        terminal.print(result.impact_note, style="yellow", markup=False)
     if args.dry_run:
-        console.print(
+        terminal.print(
             "演练（--dry-run）：没有写入任何文件。确认无误后去掉 --dry-run 再运行一次。", markup=False
         )
     elif result.written:
-        console.print(
+        terminal.print(
             f"已写入 {settings.holidays}。请运行 jiaozao build 重新生成网站和查询索引。", markup=False
         )
     else:
-        console.print("这份通知已经导入过，holidays.csv 没有变化。", markup=False)
+        terminal.print("这份通知已经导入过，holidays.csv 没有变化。", markup=False)
     return 0
 
 
@@ -86,20 +86,20 @@ def _print_notice(result: ImportResult) -> None:
     table = _table(notice_title(result.notice), "节日", "放假", "上班", "共几天")
     for row in result.table:
         table.add_row(*row)
-    console.print(table)
+    terminal.print(table)
 
 
 def _print_changes(result: ImportResult) -> None:
     counts, replaced, cleared = change_lines(result.merge, result.cleared_years)
-    console.print(counts, markup=False)
+    terminal.print(counts, markup=False)
     for line in replaced:
-        console.print(f"  {line}", style="yellow", markup=False)
+        terminal.print(f"  {line}", style="yellow", markup=False)
     for line in cleared:
-        console.print(line, markup=False)
+        terminal.print(line, markup=False)
 
 
 def _print_impact(impact: Impact) -> None:
-    console.print("\n".join(impact_lines(impact)), markup=False)
+    terminal.print("\n".join(impact_lines(impact)), markup=False)
 
 
 def _table(title: str, *headers: str) -> Table:

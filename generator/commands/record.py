@@ -10,10 +10,10 @@ from generator.commands._common import (
     add_command,
     add_input_options,
     add_setting_options,
-    console,
     parse_day,
     progress_bar,
     settings_of,
+    terminal,
 )  # fmt: skip
 from generator.workflows.record import record_sms, record_worklist
 
@@ -41,23 +41,23 @@ def run(args: argparse.Namespace) -> int:
             result = record_sms(settings, path, sent_on, args.by or "短信平台", today, advance)
         else:
             result = record_worklist(settings, path, today, advance)
-    console.print(
+    terminal.print(
         f"{args.file}：登记 {result.added} 条提醒记录"
         + (f"，{result.repeated} 条此前已登记（未重复登记）" if result.repeated else "")
         + "。",
         markup=False,
     )
     for warning in result.warnings:
-        console.print(str(warning), markup=False)
+        terminal.print(str(warning), markup=False)
     for left in result.left_out:
-        console.print(
+        terminal.print(
             f"未登记：第 {left.row} 行 {left.holder} {left.certificates} —— {left.reason}", markup=False
         )
     if result.blank:
-        console.print(
+        terminal.print(
             f"另有 {result.blank} 行“提醒日期”和“联系结果”为空，视为尚未提醒，未登记。", markup=False
         )
-    console.print(f"登记簿：{result.registry}", markup=False)
+    terminal.print(f"登记簿：{result.registry}", markup=False)
     return 0
 
 

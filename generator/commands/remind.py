@@ -11,12 +11,12 @@ from generator.commands._common import (
     add_command,
     add_input_options,
     add_setting_options,
-    console,
     parse_day,
     print_problems,
     print_unusable,
     progress_bar,
     settings_of,
+    terminal,
 )  # fmt: skip
 from generator.config import Settings
 from generator.pipeline import load_calendar
@@ -71,11 +71,11 @@ def run(args: argparse.Namespace) -> int:
     work, written, emails, problems = result.work, result.written, result.emails, result.work.problems
     errors = result.inputs.problems.errors
     if errors:
-        console.print(
+        terminal.print(
             f"台账中有 {len(errors)} 行因错误未能排期，这些证照不在今天的清单中；请运行 jiaozao check 查看。"
         )
     if result.closed is not None and result.closed.renewals:
-        console.print(
+        terminal.print(
             f"台账显示 {result.closed.renewed} 张证照已续证、{result.closed.applied} 张已申请延续：其提醒已自动结束"
             f"（登记簿已记录），取消待发送短信 {result.closed.sms_cancelled} 条。"
         )
@@ -90,12 +90,12 @@ def _is_batch_day(settings: Settings, today: date) -> bool:
     """Say whether today is the monthly batch day; when it is not, say when the next one is."""
     if is_batch_day(settings, today):
         first, last = next_month(today)
-        console.print(
+        terminal.print(
             f"{today.isoformat()} 是每月叫早日：列出 {first.isoformat()} 至 {last.isoformat()} 到期的证照。"
         )
         return True
     upcoming = next_batch_day(load_calendar(settings), today)
-    console.print(
+    terminal.print(
         f"{today.isoformat()} 不是每月叫早日（每月15日，遇休息日顺延到下一个工作日）。"
         f"下一个是 {upcoming.isoformat()}，届时列出 {next_month(upcoming)[0]:%Y年%m月}到期的证照。",
         markup=False,
@@ -106,14 +106,14 @@ def _is_batch_day(settings: Settings, today: date) -> bool:
 def _report(work: DayWork, out: Path, written: list[Path]) -> None:
     day = work.today.isoformat()
     if not work.departments:
-        console.print(f"{day}：没有应提醒的证照。", markup=False)
+        terminal.print(f"{day}：没有应提醒的证照。", markup=False)
         return
-    console.print(
+    terminal.print(
         f"{day}：应提醒 {work.certificates} 张证照，合为 {work.groups} 次提醒（同一持证人一并提醒）。",
         markup=False,
     )
     for item in work.departments:
-        console.print(
+        terminal.print(
             f"  {item.department.name}：{item.certificates} 张证照、{len(item.groups)} 户；"
             f"短信 {len(item.sms)} 条（计费 {item.segments} 条，覆盖 {item.sms_certificates} 张证照，"
             f"其余 {item.certificates - item.sms_certificates} 张无手机号、过长或临期，见问题清单）",
@@ -121,44 +121,44 @@ def _report(work: DayWork, out: Path, written: list[Path]) -> None:
         )
         final = sum(1 for g in item.groups for r in g.reminders if r.kind == "临期")
         if final:
-            console.print(
+            terminal.print(
                 f"    临期（电话或上门）{final} 张；联系不上 {len(item.unreachable)} 户"
                 + ("，见 联系不上.xlsx" if item.unreachable else ""),
                 markup=False,
             )
     sms = sum(len(d.sms) for d in work.departments)
     billed = sum(d.segments for d in work.departments)
-    console.print(f"短信合计 {sms} 条，按 70/67 字计费共 {billed} 条。", markup=False)
+    terminal.print(f"短信合计 {sms} 条，按 70/67 字计费共 {billed} 条。", markup=False)
     long = long_messages(work)
     if long:
-        console.print(
+        terminal.print(
             f"注意：{len(long)} 条短信超过 70 字，将按多条计费（最长 {max(n for _, n in long)} 字）。",
             markup=False,
         )
     if work.problems:
-        console.print(f"联系信息问题 {len(work.problems)} 条，已写入 {out / PROBLEMS_FILE}。", markup=False)
-    console.print(f"已写入 {out}（{len(written)} 个文件）。", markup=False)
+        terminal.print(f"联系信息问题 {len(work.problems)} 条，已写入 {out / PROBLEMS_FILE}。", markup=False)
+    terminal.print(f"已写入 {out}（{len(written)} 个文件）。", markup=False)
 
 
 def _report_email(emails: EmailReport, dry_run: bool) -> None:
     if dry_run and emails.written:
-        console.print(f"演练：{len(emails.written)} 封邮件写成 .eml 文件（未发送，未登记）。", markup=False)
+        terminal.print(f"演练：{len(emails.written)} 封邮件写成 .eml 文件（未发送，未登记）。", markup=False)
     if emails.unsent:
-        console.print(
+        terminal.print(
             f"未设置邮件服务器（JIAOZAO_SMTP_HOST），{emails.unsent} 封邮件未发送，这些证照仍在待提醒中；"
             "可用 --dry-run 写出 .eml 文件。",
             markup=False,
         )
     if emails.sent:
-        console.print(f"已发送 {emails.sent} 封邮件，已登记。", markup=False)
+        terminal.print(f"已发送 {emails.sent} 封邮件，已登记。", markup=False)
     for outcome in emails.failed:
-        console.print(
+        terminal.print(
             f"邮件发送失败：{outcome.group.holder}：{outcome.error}（仍在待提醒中）",
             style="red",
             markup=False,
         )
     if emails.failed:
-        console.print(f"{len(emails.failed)} 封邮件发送失败，未登记；下次运行会再次列出。", markup=False)
+        terminal.print(f"{len(emails.failed)} 封邮件发送失败，未登记；下次运行会再次列出。", markup=False)
 
 
 def register(subparsers: Subparsers) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from generator.cells import CellError, DateReader
-from generator.commands._common import Subparsers, add_command, console, settings_of
+from generator.commands._common import Subparsers, add_command, settings_of, terminal
 from generator.phrases import parse_lead_time
 from generator.pipeline import load_calendar
 from generator.problems import PhraseError
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     print(day.isoformat() + (" 估算" if estimated else ""))
     weekday = "一二三四五六日"[day.weekday()]
     note = "；该年放假安排尚未公布，按周末和法定节日估算，宁早勿晚" if estimated else ""
-    console.print(f"（星期{weekday}；{expiry.isoformat()} {rule.plain()}{note}）", markup=False)
+    terminal.print(f"（星期{weekday}；{expiry.isoformat()} {rule.plain()}{note}）", markup=False)
     return 0
 
 

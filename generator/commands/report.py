@@ -10,11 +10,11 @@ from generator.commands._common import (
     add_command,
     add_input_options,
     add_setting_options,
-    console,
     parse_day,
     print_unusable,
     progress_bar,
     settings_of,
+    terminal,
 )  # fmt: skip
 from generator.reminders.report import FIGURES
 from generator.workflows.report import default_report_path, refuse_bad_report_paths, sms_states, write_report
@@ -39,11 +39,11 @@ def run(args: argparse.Namespace) -> int:
     with progress_bar("读取台账") as advance:
         result = write_report(settings, start, end, today, xlsx, html, advance)
     total = result.totals
-    console.print(f"{start} 至 {end}：" + "，".join(f"{f} {total[f]}" for f in FIGURES) + "。", markup=False)
+    terminal.print(f"{start} 至 {end}：" + "，".join(f"{f} {total[f]}" for f in FIGURES) + "。", markup=False)
     for name, states in sms_states(settings, start, end, result.reports):
         shown = "，".join(f"{state} {n}" for state, n in states.items())
-        console.print(f"  {name} 短信平台：{shown}（只有已送达的计入完成）", markup=False)
-    console.print(f"已写入 {args.report or xlsx} 和 {args.html or html}", markup=False)
+        terminal.print(f"  {name} 短信平台：{shown}（只有已送达的计入完成）", markup=False)
+    terminal.print(f"已写入 {args.report or xlsx} 和 {args.html or html}", markup=False)
     skipped = print_unusable(result.unusable, "没有计入督促检查（数据有误，未计入）")
     return 1 if skipped else 0
 

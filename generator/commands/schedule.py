@@ -9,12 +9,12 @@ from generator.commands._common import (
     Subparsers,
     add_command,
     add_input_options,
-    console,
     parse_day,
     print_problems,
     progress_bar,
     settings_of,
     summarize,
+    terminal,
 )  # fmt: skip
 from generator.workflows.schedule import refuse_bad_outputs, write_schedule
 
@@ -36,10 +36,10 @@ def run(args: argparse.Namespace) -> int:
         result = write_schedule(settings_of(args), today, out, problems_out, advance)
     ledger, problems, counts = result.inputs.ledger, result.inputs.problems, result.counts
     print_problems(problems, limit=None if problems_out is None else 50)
-    console.print(
+    terminal.print(
         summarize(ledger.rows_read, len(ledger), ledger.rows_rejected, problems, "排期"), markup=False
     )
-    console.print(
+    terminal.print(
         f"{today.isoformat()}：" + "，".join(f"{k} {v} 张" for k, v in counts.items()) + f"。已写入 {out}",
         markup=False,
     )

@@ -12,8 +12,8 @@ from generator.commands._common import (
     add_input_options,
     add_setting_options,
     check_port_free,
-    console,
     settings_of,
+    terminal,
 )  # fmt: skip
 from generator.problems import JiaozaoError
 from portal.config import CONFIG_FILE, PortalConfigError, read_settings
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         os.environ.pop("JIAOZAO_SITE", None)
     else:
         os.environ["JIAOZAO_SITE"] = str(site)
-    console.print(f"门户已启动：http://{args.host}:{args.port}/  （按 Ctrl+C 停止）", markup=False)
+    terminal.print(f"门户已启动：http://{args.host}:{args.port}/  （按 Ctrl+C 停止）", markup=False)
     # A fresh interpreter that imports only the portal: small, and fast (no pandas/numpy heap to collect).
     command = [
         sys.executable, "-m", "uvicorn", "--factory", "portal.app:app_from_environment",

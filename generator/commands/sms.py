@@ -9,10 +9,10 @@ from generator.commands._common import (
     add_command,
     add_input_options,
     add_setting_options,
-    console,
     parse_day,
     print_problems,
     settings_of,
+    terminal,
 )  # fmt: skip
 from generator.problems import JiaozaoError, ProblemList
 from generator.reminders.sms import segments, sms_length
@@ -51,15 +51,15 @@ def run_send(args: argparse.Namespace) -> int:
     sent = send_sms(settings, sms, today)
     _show_plan(sent.plan, sms, brief=True)
     _show_settled(sent.before, "上次未确定的短信")
-    console.print(
+    terminal.print(
         f"已提交{sms.platform_name} {sent.submitted} 条短信，回执用 jiaozao sms receipts 收取。", markup=False
     )
     for kind, count in sent.refused.items():
-        console.print(f"平台当场拒绝 {count} 条：{kind}", markup=False)
+        terminal.print(f"平台当场拒绝 {count} 条：{kind}", markup=False)
     if sent.deferred:
-        console.print(f"{sent.deferred} 条因流控推迟到下一个工作日。", markup=False)
+        terminal.print(f"{sent.deferred} 条因流控推迟到下一个工作日。", markup=False)
     if sent.stopped:
-        console.print(f"错误：{sent.stopped}", style="red", markup=False)
+        terminal.print(f"错误：{sent.stopped}", style="red", markup=False)
         return 1
     return 1 if any(d.faults for d in sent.plan.departments) else 0
 
@@ -78,7 +78,7 @@ def run_receipts(args: argparse.Namespace) -> int:
     settled = settle_sms(settings_of(args), sms, today)
     _show_settled(settled, "回执")
     if settled.stopped:
-        console.print(f"错误：{settled.stopped}", style="red", markup=False)
+        terminal.print(f"错误：{settled.stopped}", style="red", markup=False)
         return 1
     return 0
 
@@ -86,29 +86,29 @@ def run_receipts(args: argparse.Namespace) -> int:
 def _show_plan(plan: SmsPlan, sms: SmsSettings, brief: bool = False) -> None:
     print_problems(ProblemList(plan.work.problems.items[:10]))
     if not plan.departments:
-        console.print(
+        terminal.print(
             "今天没有经短信平台发送的短信（没有部门写了“短信模板编号”，或没有应提醒的手机号）。", markup=False
         )
     for d in plan.departments:
         name = d.department.name
         if d.faults:
-            console.print(f"{name}：模板检查未通过，今天不发送：", style="red", markup=False)
+            terminal.print(f"{name}：模板检查未通过，今天不发送：", style="red", markup=False)
             for fault in d.faults:
-                console.print(f"  {fault}", style="red", markup=False)
+                terminal.print(f"  {fault}", style="red", markup=False)
             continue
         billed = sum(segments(c.text) for c in d.candidates)
-        console.print(
+        terminal.print(
             f"{name}：{len(d.candidates)} 条短信（{sms.platform_name}，模板 {d.department.sms_template_code}，按 70/67 字计费 {billed} 条）",
             markup=False,
         )
         if not brief:
             for c in d.candidates:
-                console.print(
+                terminal.print(
                     f"  {c.phone} {c.holder}：{sms_length(c.text)} 字，计费 {segments(c.text)} 条",
                     markup=False,
                 )
         for held in d.held:
-            console.print(
+            terminal.print(
                 f"  不发送：{held.candidate.holder}（{held.candidate.phone}）：{held.reason}", markup=False
             )
 
@@ -125,7 +125,7 @@ def _show_settled(settled: Settled, what: str) -> None:
     if settled.waiting:
         parts.append(f"已提交未回执 {settled.waiting} 条")
     if parts:
-        console.print(f"{what}：" + "，".join(parts) + "。", markup=False)
+        terminal.print(f"{what}：" + "，".join(parts) + "。", markup=False)
 
 
 def run(args: argparse.Namespace) -> int:

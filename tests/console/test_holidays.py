@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from console.settings import ConsoleSettings
 from console.store.db import connect
 from generator.cli import main
-from generator.commands._common import console as cli_console
+from generator.commands._common import terminal as cli_console
 from generator.config import DEMO_CATALOGS
 from tests.console.conftest import TODAY, Clients, Staff
 from tests.generator.holidays.conftest import BAD
