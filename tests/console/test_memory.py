@@ -1,0 +1,103 @@
+"""What the console keeps in memory: one object per app, made once per stamp, shared by threads, forgotten at once."""
+
+from __future__ import annotations
+
+import ast
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+from console.app import create_app
+from console.memory import Memory
+from console.settings import ConsoleSettings
+
+CONSOLE = Path(__file__).parents[2] / "console"
+
+
+def test_a_thing_is_made_once_per_stamp_and_again_for_another() -> None:
+    memory, made = Memory(), []
+
+    def make(n: int) -> list[int]:
+        made.append(n)
+        return [n]
+
+    first = memory.kept("x", "monday", lambda: make(1))
+    assert memory.kept("x", "monday", lambda: make(2)) is first
+    assert memory.current("x", "monday") is first and memory.current("x", "tuesday") is None
+    assert memory.kept("x", "tuesday", lambda: make(3)) == [3] and made == [1, 3]
+
+
+def test_threads_asking_at_once_share_one_make() -> None:
+    memory, made, started, go = Memory(), [], threading.Event(), threading.Event()
+
+    def slow() -> object:
+        made.append(1)
+        started.set()
+        go.wait()
+        return object()
+
+    got: list[object] = []
+    first = threading.Thread(target=lambda: got.append(memory.kept("day", 1, slow)))
+    first.start()
+    started.wait()
+    others = [threading.Thread(target=lambda: got.append(memory.kept("day", 1, slow))) for _ in range(4)]
+    for thread in others:
+        thread.start()
+    go.set()
+    for thread in [first, *others]:
+        thread.join()
+    assert made == [1] and len(got) == 5 and all(g is got[0] for g in got)
+
+
+def test_forget_drops_everything_kept() -> None:
+    memory = Memory()
+    memory.kept("a", 1, lambda: "a")
+    memory.put("b", None, "b")
+    memory.forget()
+    assert memory.get("a") is None and memory.get("b") is None
+
+
+def test_the_app_holds_the_memory_of_its_settings_and_other_settings_have_their_own(
+    settings: ConsoleSettings,
+) -> None:
+    app = create_app(settings, start_jobs=False)
+    try:
+        assert app.state.memory is settings.memory
+        assert replace(settings, upload_checks=1).memory is not settings.memory
+    finally:
+        app.state.console.close()
+
+
+def _module_level_state(path: Path) -> list[str]:
+    """Return module-level names in a console module that hold state or a lock: a lock or weak dictionary by any
+    name, a dict, list or set under a name that is not a constant's (constants are UPPER_CASE tables), a cache."""
+    found = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = [ast.unparse(target) for target in targets]
+            value = node.value
+            made = ast.unparse(value.func).split(".")[-1] if isinstance(value, ast.Call) else ""
+            lock = made in ("Lock", "RLock", "WeakKeyDictionary", "WeakValueDictionary")
+            container = isinstance(value, ast.Dict | ast.List | ast.Set) or made in (
+                "dict",
+                "list",
+                "set",
+                "OrderedDict",
+            )
+            constant = all(name.isupper() or name.startswith("__") for name in names)
+            if lock or (container and not constant):
+                found.append(f"{path.relative_to(CONSOLE)}:{node.lineno} {', '.join(names)}")
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            found += [
+                f"{path.relative_to(CONSOLE)}:{node.lineno} {node.name}"
+                for decorator in node.decorator_list
+                if "cache" in ast.unparse(decorator)
+            ]
+    return found
+
+
+def test_no_console_module_keeps_state_of_its_own() -> None:
+    """Caches and their locks live in the one Memory object an app holds, not in modules."""
+    found = [where for path in sorted(CONSOLE.rglob("*.py")) for where in _module_level_state(path)]
+    assert found == []
