@@ -289,3 +289,21 @@ def test_the_portal_reads_its_three_variables(tmp_path: Path) -> None:
     )
     assert (config.index_dir, config.site_dir, config.rate_limit) == (Path("idx"), Path("web"), 7)
     assert PortalConfig.from_environment({"JIAOZAO_INDEX": "idx"}).site_dir is None
+
+
+def test_a_mistyped_variable_is_named_with_the_setting_it_likely_means() -> None:
+    assert settings_table.undeclared(["PATH", "JIAOZAO_SITE", "JIAOZAO_SMTP_HOTS", "JIAOZAO_FOO"]) == [
+        ("JIAOZAO_FOO", ""),
+        ("JIAOZAO_SMTP_HOTS", "JIAOZAO_SMTP_HOST"),
+    ]
+
+
+def test_check_warns_of_a_mistyped_variable_without_showing_its_value(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator.cli import main
+
+    monkeypatch.setenv("JIAOZAO_SMTP_PASWORD", "s3cret-value")
+    assert main(["check", "--today", "2026-11-23"]) == 0  # the demo passes: a warning only
+    (line,) = [line for line in capsys.readouterr().err.splitlines() if "JIAOZAO_SMTP_PASWORD" in line]
+    assert "警告" in line and "是否想写 JIAOZAO_SMTP_PASSWORD" in line and "s3cret" not in line

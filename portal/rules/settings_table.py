@@ -10,7 +10,8 @@ generator/sms/settings.py, the portal in portal/config.py. The README's settings
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -138,3 +139,14 @@ def value(values: Mapping[str, str], env: str, strip: bool = True) -> str:
 def of_group(group: Group) -> tuple[Setting, ...]:
     """Return the settings of one README table, in the table's order."""
     return tuple(setting for setting in SETTINGS if setting.group == group)
+
+
+def undeclared(names: Iterable[str]) -> list[tuple[str, str]]:
+    """Return each JIAOZAO_* name that is no setting (a typo is read by nothing), with the setting it likely means."""
+    known = {setting.env.removeprefix("JIAOZAO_"): setting.env for setting in SETTINGS}
+    return [
+        (name, known[close[0]] if close else "")
+        for name in sorted(names)
+        if name.startswith("JIAOZAO_") and name not in _BY_ENV
+        for close in [difflib.get_close_matches(name.removeprefix("JIAOZAO_"), known, n=1, cutoff=0.75)]
+    ]
