@@ -108,8 +108,9 @@ def test_every_name_the_code_gives_is_declared() -> None:
     assert sorted(unknown) == []
 
 
-# The one exception: a test hook read where it is used, in a module other helpers own (console/jobs.py).
-_HOOKS = {("console/jobs.py", "JIAOZAO_TEST_HOLD_BUILD_SECONDS")}
+# The one exception: a test hook (group 测试, e.g. JIAOZAO_TEST_HOLD_BUILD_SECONDS in the publish job) is read where
+# it is used; it is still declared, so a typo in its name fails the test above.
+_HOOKS = {setting.env for setting in SETTINGS if setting.group == "测试"}
 _TABLE = "portal/rules/settings_table.py"
 
 
@@ -168,7 +169,7 @@ def test_no_module_reads_a_setting_from_the_environment_but_through_the_table() 
             text = _constant_text(key, tree)
             if key is None and where in _PREFIX_READERS:
                 continue
-            if text is not None and (not text.startswith("JIAOZAO_") or (where, text) in _HOOKS):
+            if text is not None and (not text.startswith("JIAOZAO_") or text in _HOOKS):
                 continue  # another program's variable (SOURCE_DATE_EPOCH …), or the one hook above
             found.append(f"{where}: {ast.unparse(key) if key is not None else '整个环境'}")
     assert found == [], "JIAOZAO_* 设置只能经 portal/rules/settings_table.py 的 given/value 读取"
@@ -255,7 +256,9 @@ _CONSOLE_FAULTS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("env", "given_value", "message"), _CONSOLE_FAULTS)
+@pytest.mark.parametrize(
+    ("env", "given_value", "message"), _CONSOLE_FAULTS, ids=[f"{env}={v}" for env, v, _ in _CONSOLE_FAULTS]
+)
 def test_a_bad_console_value_is_named_as_before(
     tmp_path: Path, env: str, given_value: str, message: str
 ) -> None:
