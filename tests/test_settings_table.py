@@ -310,3 +310,18 @@ def test_check_warns_of_a_mistyped_variable_without_showing_its_value(
     assert main(["check", "--today", "2026-11-23"]) == 0  # the demo passes: a warning only
     (line,) = [line for line in capsys.readouterr().err.splitlines() if "JIAOZAO_SMTP_PASWORD" in line]
     assert "警告" in line and "是否想写 JIAOZAO_SMTP_PASSWORD" in line and "s3cret" not in line
+
+
+def test_a_line_of_a_settings_file_nothing_reads_is_named(tmp_path: Path) -> None:
+    from generator.workflows.check import unknown_variables
+
+    config = tmp_path / "smtp.conf"
+    config.write_text("JIAOZAO_SMTP_HOST=mail\nHOST=mail\nJIAOZAO_SMS_PROVIDER=aliyun\n", encoding="utf-8")
+    problems = unknown_variables(
+        {"JIAOZAO_SMTP_CONFIG": str(config), "JIAOZAO_SMS_CONFIG": str(tmp_path / "无")}
+    )
+    assert [(p.file, p.fix.startswith("是否想写 JIAOZAO_SMTP_HOST")) for p in problems] == [
+        (f"SMTP 配置文件“{config}”中的 HOST", True),
+        (f"SMTP 配置文件“{config}”中的 JIAOZAO_SMS_PROVIDER", False),
+    ]
+    assert all("mail" not in str(p) and "aliyun" not in str(p) for p in problems)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from generator.catalog.facts import yaml_problems
-from generator.config import Settings
+from generator.config import Settings, secret_file_values
 from generator.ledger.load import Progress
 from generator.pipeline import Inputs, load_inputs, refuse_broken_catalogs
 from generator.problems import InputError, JiaozaoError, Level, Problem, ProblemList
@@ -64,13 +64,27 @@ def settings_problems(settings: Settings) -> list[Problem]:
 
 
 def unknown_variables(environ: Mapping[str, str]) -> list[Problem]:
-    """Return a warning for each JIAOZAO_* variable that is no setting: nothing reads it (its value is not shown)."""
+    """Return a warning for each JIAOZAO_* variable, and each line of the SMTP and SMS settings files, that is no
+    setting: nothing reads it (its value, perhaps a password, is never shown)."""
+    nobody = "不是叫早的设置，没有程序读取它"
+    unread = [(f"环境变量 {name}", nobody, meant) for name, meant in settings_table.undeclared(environ)]
+    for prefix, what in (("JIAOZAO_SMTP_", "SMTP 配置文件"), ("JIAOZAO_SMS_", "短信平台配置文件")):
+        named = settings_table.given(environ, prefix + "CONFIG")
+        try:
+            keys = secret_file_values(named, what, "", JiaozaoError)
+        except JiaozaoError:
+            continue  # unreadable, or inside the project: SmtpSettings/SmsSettings.read said so
+        here = f"不是这个文件的设置（这里只读 {prefix}…），没有程序读取它"
+        unread += [
+            (f"{what}“{named}”中的 {key}", here, meant)
+            for key, meant in settings_table.undeclared(keys, prefix, True)
+        ]
     return [
         Problem(
-            f"环境变量 {name}",
-            "不是叫早的设置，没有程序读取它",
+            where,
+            message,
             (f"是否想写 {meant}？" if meant else "") + "请按 README 中的设置表改正或删除",
             level=Level.WARNING,
         )
-        for name, meant in settings_table.undeclared(environ)
+        for where, message, meant in unread
     ]

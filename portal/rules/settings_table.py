@@ -141,12 +141,13 @@ def of_group(group: Group) -> tuple[Setting, ...]:
     return tuple(setting for setting in SETTINGS if setting.group == group)
 
 
-def undeclared(names: Iterable[str]) -> list[tuple[str, str]]:
-    """Return each JIAOZAO_* name that is no setting (a typo is read by nothing), with the setting it likely means."""
-    known = {setting.env.removeprefix("JIAOZAO_"): setting.env for setting in SETTINGS}
+def undeclared(names: Iterable[str], prefix: str = "JIAOZAO_", every: bool = False) -> list[tuple[str, str]]:
+    """Return each name beginning with prefix (every: each name) that is no setting beginning with it — a typo,
+    read by nothing — with the setting it likely means ('' when none is close)."""
+    known = {s.env.removeprefix(prefix): s.env for s in SETTINGS if s.env.startswith(prefix)}
     return [
         (name, known[close[0]] if close else "")
         for name in sorted(names)
-        if name.startswith("JIAOZAO_") and name not in _BY_ENV
-        for close in [difflib.get_close_matches(name.removeprefix("JIAOZAO_"), known, n=1, cutoff=0.75)]
+        if (every or name.startswith(prefix)) and name not in known.values()
+        for close in [difflib.get_close_matches(name.removeprefix(prefix), known, n=1, cutoff=0.75)]
     ]
