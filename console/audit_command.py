@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sqlite3
-from pathlib import Path
 
 from generator.commands._common import Subparsers, add_command, terminal
 from generator.config import Settings
@@ -24,12 +22,12 @@ def run(args: argparse.Namespace) -> int:
       jiaozao audit verify
       jiaozao audit verify --console-db /srv/jiaozao/var/console.sqlite --anchor 3f5a…（以前记下的哈希）
     """
-    from console.settings import DEFAULT_DB
+    from console.settings import console_db
     from console.store.audit_chain import Break, verify
     from console.store.db import connect
 
     url = "" if args.console_db else Settings.read().database_url  # JIAOZAO_DATABASE_URL: PostgreSQL
-    path = Path(args.console_db or os.environ.get("JIAOZAO_CONSOLE_DB") or DEFAULT_DB)
+    path = console_db(args.console_db)
     if not url and not path.is_file():
         raise JiaozaoError(f"找不到工作台数据库“{path}”（可用 --console-db 指定）")
     try:

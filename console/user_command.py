@@ -13,13 +13,11 @@ from generator.problems import JiaozaoError
 
 
 def _db(args: argparse.Namespace) -> sqlite3.Connection:
-    import os
-
-    from console.settings import DEFAULT_DB
+    from console.settings import console_db
     from console.store.db import connect
 
     url = "" if args.console_db else Settings.read().database_url  # --console-db: that SQLite file
-    return connect(url or Path(args.console_db or os.environ.get("JIAOZAO_CONSOLE_DB") or DEFAULT_DB))
+    return connect(url or console_db(args.console_db))
 
 
 def _password(args: argparse.Namespace) -> str:
