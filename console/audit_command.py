@@ -9,8 +9,8 @@ from pathlib import Path
 
 from generator.commands._common import Subparsers, add_command, console
 from generator.config import Settings
-from generator.database import redacted
 from generator.problems import JiaozaoError
+from generator.workflows.database import redacted
 
 
 def run(args: argparse.Namespace) -> int:

@@ -16,10 +16,8 @@ import numpy as np
 from console.loaded import input_stamp, loaded_day, loaded_if_ready
 from console.settings import ConsoleSettings
 from console.work import calendar_of, department_ledger, published, today_of, unusable_catalog
-from generator.catalog.model import Catalogs
-from generator.ledger.model import Ledger
-from generator.pipeline import DepartmentUnusable
-from generator.schedule import NO_DATE, Schedule, compute_schedule
+from generator.problems import DepartmentUnusable
+from generator.workflows.published import NO_DATE, Catalogs, Ledger, Schedule, compute_schedule
 from portal.rules.status import staff_label
 
 _lock = threading.Lock()

@@ -22,7 +22,7 @@ from console.settings import ConsoleSettings
 from console.views_catalog import download
 from console.web import Console, Visit
 from console.work_supervision import Overview
-from generator.pipeline import DepartmentUnusable
+from generator.problems import DepartmentUnusable
 from generator.reminders.report import FIGURES, REMINDER_FIGURES, WAYS, on_time_rate
 from generator.workflows.report import DepartmentFigures, Supervision
 

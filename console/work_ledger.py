@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from console.loaded import input_stamp, loaded_day, loaded_if_ready
 from console.settings import ConsoleSettings
 from console.work import Files, ProblemRow, department_ledger, problem_row, published, today_of
-from generator.catalog.model import Catalogs
-from generator.ledger.corrections import read_corrections
 from generator.problems import JiaozaoError
 from generator.workflows import ledger as workflow
+from generator.workflows.contacts import read_corrections
 from generator.workflows.hand_ledger import replaced_by_export
 from generator.workflows.ledger import LedgerCheck
 from generator.workflows.loop import LoopClosed, close_loop
+from generator.workflows.published import Catalogs
 
 
 @dataclass(frozen=True)

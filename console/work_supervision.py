@@ -22,11 +22,11 @@ from typing import TypeVar
 from console.loaded import input_stamp, stamped_day
 from console.settings import ConsoleSettings
 from console.work import today_of
-from generator.atomic import replacing
-from generator.pipeline import Unusable
+from generator.problems import Unusable
 from generator.reminders.closing import LoopFigures
 from generator.reminders.report import DoneRows
 from generator.reminders.report_files import write_report_xlsx
+from generator.workflows.files import replacing
 from generator.workflows.report import (
     Counting,
     DepartmentFigures,

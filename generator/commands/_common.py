@@ -13,8 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from generator.config import OPTIONS, Settings
-from generator.pipeline import Unusable
-from generator.problems import JiaozaoError, Level, PhraseError, ProblemList
+from generator.problems import JiaozaoError, Level, PhraseError, ProblemList, Unusable
 from portal.rules.china import china_today
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)

@@ -13,7 +13,7 @@ from generator.ledger.load import Progress
 from generator.pipeline import Inputs, load_calendar, load_inputs
 from generator.problems import ProblemList
 from generator.reminders.batch import SMS_FILE, DayWork, keep_day, keep_sms_file, plan_day, write_day
-from generator.reminders.mail import SmtpSettings
+from generator.reminders.mail import SmtpSettings as SmtpSettings
 from generator.reminders.monthly import batch_day, monthly_rows
 from generator.reminders.outbox import EmailReport, email_day
 from generator.reminders.registry import Registry, SmsFile

@@ -20,8 +20,8 @@ from generator.catalog.model import Catalogs, Department
 from generator.config import Settings
 from generator.ledger.load import Progress
 from generator.ledger.model import IntArray, Ledger
-from generator.pipeline import Unusable, load_inputs
-from generator.problems import PhraseError
+from generator.pipeline import load_inputs
+from generator.problems import PhraseError, Unusable
 from generator.reminders.closing import LoopFigures, count_loop
 from generator.reminders.reachability import load_history
 from generator.reminders.registry import Registry
