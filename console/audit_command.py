@@ -7,9 +7,9 @@ import os
 import sqlite3
 from pathlib import Path
 
-from generator.commands._common import Subparsers, add_command, console
 from generator.config import Settings
 from generator.problems import JiaozaoError
+from generator.workflows.command_line import Subparsers, add_command, console
 from generator.workflows.database import redacted
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from generator.config import Settings
 from generator.problems import JiaozaoError
-from generator.sms.settings import SmsSettings
 from generator.workflows.remind import SmtpSettings
+from generator.workflows.sms import SmsSettings
 from portal.rules.text import yes_no
 
 DEFAULT_DB = Path("var") / "console.sqlite"

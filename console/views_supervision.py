@@ -23,8 +23,14 @@ from console.views_catalog import download
 from console.web import Console, Visit
 from console.work_supervision import Overview
 from generator.problems import DepartmentUnusable
-from generator.reminders.report import FIGURES, REMINDER_FIGURES, WAYS, on_time_rate
-from generator.workflows.report import DepartmentFigures, Supervision
+from generator.workflows.report import (
+    FIGURES,
+    REMINDER_FIGURES,
+    WAYS,
+    DepartmentFigures,
+    Supervision,
+    on_time_rate,
+)
 
 P = TypeVar("P", Overview, Supervision)
 
