@@ -7,7 +7,7 @@ of the input files and of the 登记簿 (its last record id), so a page view aft
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from console.loaded import loaded_day
 from console.privacy import group_for, mask_phone
@@ -30,6 +30,7 @@ from generator.workflows.remind import (
     hand_out_sms,
     plan_today,
     send_emails,
+    without_platform_sms,
 )
 from generator.workflows.today import (
     CHANNELS,
@@ -46,7 +47,6 @@ from generator.workflows.today import (
     due_groups,
     has_email,
     has_mobile,
-    on_platform,
     pick_of,
     script_of,
 )
@@ -116,10 +116,7 @@ def day_plan(settings: ConsoleSettings, slug: str, monthly: bool = False) -> Day
         work = department_day(_current(settings, monthly), slug)
     if settings.sms is None:
         return work
-    # As `jiaozao remind` with a platform set: a department with a template code has its SMS sent by the
-    # platform (console/sms_auto.py), so no 短信.csv to upload by hand and confirm — none goes twice.
-    departments = [replace(d, sms=[]) if on_platform(d.department) else d for d in work.departments]
-    return replace(work, departments=departments)
+    return without_platform_sms(work)  # as `jiaozao remind` with a platform set (console/sms_auto.py sends)
 
 
 def batch_of(settings: ConsoleSettings, department: Department) -> BatchDay:
