@@ -44,8 +44,7 @@ from console.store.users import list_users
 from console.supervision import loop
 from console.supervision import views as supervision_views
 from console.today import views as today_views
-from generator.pipeline import DepartmentUnusable
-from generator.problems import JiaozaoError
+from generator.problems import DepartmentUnusable, JiaozaoError
 
 log = logging.getLogger("jiaozao.console")
 _STATIC = Path(__file__).with_name("static")

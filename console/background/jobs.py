@@ -23,7 +23,7 @@ from console.settings import ConsoleSettings
 from console.state import inputs
 from console.store import audit
 from console.store.db import connect
-from generator.atomic import private_database
+from generator.workflows.database import private_database
 from portal.rules import site_layout as layout
 
 STATES = {"queued": "排队中", "running": "进行中", "done": "已完成", "failed": "失败"}

@@ -16,10 +16,8 @@ from typing import Any
 from console.frame.problems import ProblemRow
 from console.state.certificates import CertificateRow
 from console.store.users import Role, User
-from generator.ledger.identifiers import mask_number, mask_person_name
-from generator.reminders.due import HolderGroup
-from generator.reminders.mail import Outcome
-from generator.reminders.registry import Entry
+from generator.workflows.contacts import mask_number, mask_person_name
+from generator.workflows.today import Entry, HolderGroup, Outcome
 
 
 def sees_contacts(user: User, slug: str) -> bool:

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 
 from console.frame import errors
 from generator.problems import Level, Problem, column_letter
-from generator.spreadsheet import append_row
+from generator.workflows.files import append_row
 
 SHOWN = 500  # problems an upload's page shows; the full list is a download
 HEADERS = ("级别", "文件", "行", "列", "值", "问题", "怎么改")

@@ -12,8 +12,8 @@ from console.frame import errors
 from console.frame.requests import Console
 from console.ledger import contacts
 from console.store import audit
-from generator.ledger.corrections import FIELDS
 from generator.problems import JiaozaoError
+from generator.workflows.contacts import FIELDS
 
 
 async def correct(console: Console, request: Request) -> Response:

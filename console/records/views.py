@@ -92,7 +92,7 @@ def row_of(e: registry.Entry) -> list[object]:
 def _xlsx(entries: list[registry.Entry]) -> bytes:
     from openpyxl import Workbook
 
-    from generator.spreadsheet import append_row
+    from generator.workflows.files import append_row
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("登记簿")

@@ -20,8 +20,8 @@ from console.state import province
 from console.state.inputs import today_of
 from console.store import audit
 from console.store.db import connect
-from generator.reminders.sms import segments, sms_length
-from generator.reminders.smsoutbox import (
+from generator.workflows.sms import (
+    ACKNOWLEDGEMENTS,
     DELIVERED,
     FAILED,
     NO_RECEIPT,
@@ -29,11 +29,14 @@ from generator.reminders.smsoutbox import (
     SUBMITTING,
     WAITING,
     Message,
+    PushUnreadable,
     day_batch,
+    on_platform,
+    read_push,
+    segments,
+    settle_pushed,
+    sms_length,
 )
-from generator.reminders.smsplatform import on_platform
-from generator.sms.pushed import ACKNOWLEDGEMENTS, PushUnreadable, read_push
-from generator.workflows.sms import settle_pushed
 
 STATES = (
     WAITING,

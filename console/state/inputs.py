@@ -5,21 +5,16 @@ and rebuilding the site and index through the build workflow, exactly as `jiaoza
 
 from __future__ import annotations
 
-import os
-import stat
 from datetime import date
 from pathlib import Path
 
 from console.settings import ConsoleSettings
-from generator.atomic import replacing
-from generator.catalog.load import CATALOG_NAMES, CatalogsApart, load_catalogs_apart
-from generator.catalog.model import Catalogs, Department
-from generator.ledger.model import Ledger
-from generator.pipeline import DepartmentUnusable, Unusable, load_calendar
-from generator.problems import InputError, JiaozaoError, Level, Problem
-from generator.workdays import WorkdayCalendar
-from generator.workflows import ledger as ledger_workflow
+from generator.problems import InputError, JiaozaoError, Level, Problem, Unusable
+from generator.workflows import catalog_upload
+from generator.workflows import published as published_inputs
 from generator.workflows.build import build_site
+from generator.workflows.published import Catalogs, CatalogsApart, Department, Ledger, WorkdayCalendar
+from generator.workflows.published import files_stamp as files_stamp
 from portal.rules.china import china_today
 
 WorkError = JiaozaoError  # what the generator raises for inputs it cannot use
@@ -29,7 +24,7 @@ def calendar_of(settings: ConsoleSettings) -> WorkdayCalendar:
     """Return the working-day calendar (cached until holidays.csv changes: building it takes a quarter second)."""
     path = settings.inputs.holidays
     stamp = (path.stat().st_mtime_ns, path.stat().st_size) if path.is_file() else None
-    return settings.memory.kept("calendar", stamp, lambda: load_calendar(settings.inputs))
+    return settings.memory.kept("calendar", stamp, lambda: published_inputs.load_calendar(settings.inputs))
 
 
 def warm(settings: ConsoleSettings) -> None:
@@ -48,30 +43,6 @@ def today_of(settings: ConsoleSettings) -> date:
 # -- the published 目录 ------------------------------------------------------------------------------
 
 
-def files_stamp(root: Path, *, own_folders_only: bool = False) -> tuple[tuple[str, int, int], ...]:
-    """Return (path, modified, size) of every file under root (or of root, a file): one stat per file.
-
-    With own_folders_only, folders at the top whose names start with _ (the 台账 folder _ledgers) are left out.
-    Page views compute this often, so it walks with scandir and stats each file once.
-    """
-    if root.is_file():
-        found = os.stat(root)
-        return ((str(root), found.st_mtime_ns, found.st_size),)
-    stamps = []
-    for folder, subfolders, names in os.walk(root):
-        if own_folders_only and folder == str(root):
-            subfolders[:] = [d for d in subfolders if not d.startswith("_")]
-        for name in names:
-            path = os.path.join(folder, name)
-            try:
-                found = os.stat(path)
-            except OSError:  # removed meanwhile: the next stamp will differ anyway
-                continue
-            if stat.S_ISREG(found.st_mode):
-                stamps.append((path, found.st_mtime_ns, found.st_size))
-    return tuple(sorted(stamps))
-
-
 def _stamp(root: Path) -> object:
     return files_stamp(root, own_folders_only=True)
 
@@ -88,30 +59,18 @@ def published(settings: ConsoleSettings) -> tuple[Catalogs | None, list[Problem]
 def unusable_catalog(settings: ConsoleSettings, slug: str) -> Unusable | None:
     """Return why the department's 目录 cannot be used now, or None when it can."""
     apart, _ = _published(settings)
-    if apart is None or slug not in apart.broken:
-        return None
-    return Unusable(slug, apart.names.get(slug) or slug, "目录", tuple(apart.broken[slug]))
+    return published_inputs.unusable_catalog(apart, slug)
 
 
 def _published(settings: ConsoleSettings) -> tuple[CatalogsApart | None, list[Problem]]:
     """Return the 目录 loaded apart (cached until a file changes)."""
     root = settings.inputs.catalogs
-    return settings.memory.kept("published", _stamp(root), lambda: _load_apart(root))
-
-
-def _load_apart(root: Path) -> tuple[CatalogsApart | None, list[Problem]]:
-    try:
-        apart = load_catalogs_apart(root)
-    except InputError as error:
-        return None, error.problems
-    return apart, (apart.problems if apart else [])
+    return settings.memory.kept("published", _stamp(root), lambda: published_inputs.load_published(root))
 
 
 def department_slugs(settings: ConsoleSettings) -> tuple[str, ...]:
     """Return the department folders, even when a 目录 has errors."""
-    from generator.catalog.load import department_dirs
-
-    return tuple(p.name for p in department_dirs(settings.inputs.catalogs))
+    return published_inputs.department_slugs(settings.inputs.catalogs)
 
 
 def department(settings: ConsoleSettings, slug: str) -> Department | None:
@@ -134,11 +93,7 @@ def department_names(settings: ConsoleSettings) -> dict[str, str]:
 
 
 def catalog_file(settings: ConsoleSettings, slug: str) -> Path | None:
-    folder = settings.inputs.catalogs / slug
-    return next((folder / n for n in CATALOG_NAMES if (folder / n).is_file()), None)
-
-
-# -- checking an uploaded 目录 ------------------------------------------------------------------------
+    return published_inputs.catalog_file(settings.inputs.catalogs, slug)
 
 
 # -- the 台账 -----------------------------------------------------------------------------------------
@@ -152,52 +107,26 @@ def department_ledger(
     With usable, a 台账 file of which no row can be used raises DepartmentUnusable (as a full load leaves the
     department out).
     """
-    loaded = ledger_workflow.department_ledger(settings.inputs, catalogs, slug, _left_out(settings, catalogs))
-    if usable and slug in loaded.unread:
-        raise DepartmentUnusable(
-            Unusable(slug, catalogs.department(slug).name, "台账", tuple(loaded.unread[slug]))
-        )
-    return loaded.ledger, loaded.problems
-
-
-def _left_out(settings: ConsoleSettings, catalogs: Catalogs) -> tuple[str, ...]:
-    """Return the department folders not in catalogs: their 台账 files are theirs, never another's."""
-    return tuple(s for s in department_slugs(settings) if s not in catalogs.slugs)
+    return published_inputs.department_ledger(settings.inputs, catalogs, slug, usable=usable)
 
 
 # -- writing and publishing ----------------------------------------------------------------------------
 
 
-Files = dict[Path, bytes | None]  # input files as they were: their bytes, None for one that was not there
+Files = catalog_upload.Files
 
 
 def catalog_files(settings: ConsoleSettings, slug: str) -> Files:
     """Return the department's 目录 files as they are now, for putting back after a failed or killed publish."""
-    folder = settings.inputs.catalogs / slug
-    return {
-        folder / n: ((folder / n).read_bytes() if (folder / n).is_file() else None) for n in CATALOG_NAMES
-    }
+    return catalog_upload.catalog_files(settings.inputs.catalogs, slug)
 
 
 def write_catalog(settings: ConsoleSettings, slug: str, content: bytes, ext: str) -> None:
     """Write the 目录 file atomically; a department folder holds one 目录 file, so any other is removed."""
-    folder = settings.inputs.catalogs / slug
-    target = folder / f"catalog.{ext}"
-    with replacing(target) as temp:
-        temp.write_bytes(content)
-    for name in CATALOG_NAMES:
-        if folder / name != target and (folder / name).is_file():
-            (folder / name).unlink()
+    catalog_upload.write_catalog(settings.inputs.catalogs, slug, content, ext)
 
 
-def put_back(files: Files) -> None:
-    """Put input files back as they were (one that was not there is removed)."""
-    for path, content in files.items():
-        if content is None:
-            path.unlink(missing_ok=True)
-        else:
-            with replacing(path) as temp:
-                temp.write_bytes(content)
+put_back = catalog_upload.put_back
 
 
 def rebuild(settings: ConsoleSettings) -> str:

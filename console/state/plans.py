@@ -6,15 +6,13 @@ of the input files and of the 登记簿 (its last record id), so a page view aft
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from console.settings import ConsoleSettings
 from console.state.province import loaded_day
-from generator.reminders.batch import DayWork, DepartmentWork, replan
-from generator.reminders.registry import Registry
-from generator.reminders.results import due_groups
-from generator.reminders.smsplatform import on_platform
-from generator.workflows.remind import LoadedDay, department_day, plan_today
+from generator.workflows import today as today_work
+from generator.workflows.remind import LoadedDay, department_day, plan_today, without_platform_sms
+from generator.workflows.today import DayWork, department_work, due_groups
 
 __all__ = ["day_plan", "department_work", "due_groups", "warm"]
 _TURN = "plans"  # one thread plans or re-plans at a time, the daily and the monthly plan alike
@@ -45,17 +43,13 @@ def _current(settings: ConsoleSettings, monthly: bool) -> DayWork:
     day = loaded_day(settings)
     memory, key = settings.memory, ("plan", monthly)
     with memory.turn(_TURN):
-        with Registry(settings.inputs.db) as registry:
-            last, count = registry.state()
-            found = memory.get(key)
-            plan = found[1] if found is not None and isinstance(found[1], _Plan) else None
-            if plan is not None and plan.day is day and (plan.last, plan.count) == (last, count):
-                return plan.work
-            if plan is not None and plan.day is day and last >= plan.last:
-                done, added, corrected = registry.since(plan.last)
-                if not corrected and plan.count + added == count:
-                    plan.work, plan.last, plan.count = replan(plan.work, done), last, count
-                    return plan.work
+        found = memory.get(key)
+        plan = found[1] if found is not None and isinstance(found[1], _Plan) else None
+        previous = (plan.work, plan.last, plan.count) if plan is not None and plan.day is day else None
+        last, count, work = today_work.brought_up_to_date(settings.inputs.db, previous)
+        if plan is not None and work is not None:
+            plan.work, plan.last, plan.count = work, last, count
+            return work
         work = plan_today(settings.inputs, day.schedule.today, monthly=monthly, loaded=day)
         memory.put(key, None, _Plan(day, last, count, work))
     return work
@@ -68,11 +62,6 @@ def day_plan(settings: ConsoleSettings, slug: str, monthly: bool = False) -> Day
         work = department_day(_current(settings, monthly), slug)
     if settings.sms is None:
         return work
-    # As `jiaozao remind` with a platform set: a department with a template code has its SMS sent by the
-    # platform (console/background/sms_auto.py), so no 短信.csv to upload by hand and confirm — none goes twice.
-    departments = [replace(d, sms=[]) if on_platform(d.department) else d for d in work.departments]
-    return replace(work, departments=departments)
-
-
-def department_work(work: DayWork, slug: str) -> DepartmentWork | None:
-    return next((d for d in work.departments if d.department.slug == slug), None)
+    return without_platform_sms(
+        work
+    )  # as `jiaozao remind` with a platform set (console/background/sms_auto.py sends)

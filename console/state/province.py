@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from console.settings import ConsoleSettings
 from console.state.inputs import department, files_stamp, today_of, unusable_catalog
-from generator.catalog.model import Department
-from generator.pipeline import DepartmentUnusable
+from generator.problems import DepartmentUnusable
+from generator.workflows.published import Department
 from generator.workflows.remind import LoadedDay, load_day
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from console.settings import ConsoleSettings
-from generator.reminders.registry import CHANNELS, RESULTS, Entry, Registry
+from generator.workflows import today as today_work
+from generator.workflows.today import CHANNELS, RESULTS, Entry
 
 __all__ = ["CHANNELS", "RESULTS", "Entry", "count", "entries"]
 
@@ -13,10 +14,10 @@ def entries(
     newest_first: bool = False, limit: int = -1, offset: int = 0,
 ) -> list[Entry]:  # fmt: skip
     """Return the department's 登记簿 records matching an SQL condition (values bound), oldest first or newest."""
-    with Registry(settings.inputs.db) as registry:
-        return registry.entries(slug, where, values, newest_first=newest_first, limit=limit, offset=offset)
+    return today_work.entries(
+        settings.inputs.db, slug, where, values, newest_first=newest_first, limit=limit, offset=offset
+    )
 
 
 def count(settings: ConsoleSettings, slug: str, where: str = "", values: tuple[object, ...] = ()) -> int:
-    with Registry(settings.inputs.db) as registry:
-        return registry.count(slug, where, values)
+    return today_work.count(settings.inputs.db, slug, where, values)

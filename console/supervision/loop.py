@@ -15,7 +15,7 @@ from console.frame.paging import page_of
 from console.frame.requests import Console
 from console.state import figures
 from console.supervision.views import ALL, PAGE, _period
-from generator.reminders.closing import LOOP_FIGURES, closing_rate
+from generator.workflows.report import LOOP_FIGURES, closing_rate
 
 LOOP_CODES = dict(zip(("due", "closed", "unreachable", "lapsed"), LOOP_FIGURES, strict=True))
 

@@ -24,9 +24,15 @@ from console.settings import ConsoleSettings
 from console.state import figures, inputs
 from console.state.figures import Overview
 from console.supervision import charts
-from generator.pipeline import DepartmentUnusable
-from generator.reminders.report import FIGURES, REMINDER_FIGURES, WAYS, on_time_rate
-from generator.workflows.report import DepartmentFigures, Supervision
+from generator.problems import DepartmentUnusable
+from generator.workflows.report import (
+    FIGURES,
+    REMINDER_FIGURES,
+    WAYS,
+    DepartmentFigures,
+    Supervision,
+    on_time_rate,
+)
 
 P = TypeVar("P", Overview, Supervision)
 

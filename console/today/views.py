@@ -19,8 +19,7 @@ from console.state import inputs, plans, province
 from console.state.refused import refused_count
 from console.store import audit
 from console.today import calls
-from generator.reminders.due import HolderGroup, gets_email
-from generator.reminders.registry import CHANNELS, RESULTS
+from generator.workflows.today import CHANNELS, RESULTS, HolderGroup, gets_email
 
 PAGE = 50
 KINDS = ("临期", "首次", "二次")
