@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sqlite3
 
-from generator.commands._common import Subparsers, add_command, console
 from generator.config import Settings
-from generator.database import redacted
 from generator.problems import JiaozaoError
+from generator.workflows.command_line import Subparsers, add_command, console
+from generator.workflows.database import redacted
 
 
 def run(args: argparse.Namespace) -> int:

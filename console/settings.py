@@ -14,8 +14,8 @@ from pathlib import Path
 
 from generator.config import Settings
 from generator.problems import JiaozaoError
-from generator.reminders.mail import SmtpSettings
-from generator.sms.settings import SmsSettings
+from generator.workflows.remind import SmtpSettings
+from generator.workflows.sms import SmsSettings
 from portal.rules import settings_table
 from portal.rules.text import yes_no
 
@@ -190,6 +190,6 @@ def _sms(environ: Mapping[str, str]) -> SmsSettings | None:
 
 def _site_url(inputs: Settings) -> str:
     """Return the public site's address as the build reads it from site.yaml (网址; / when it is not usable)."""
-    from generator.site.config import read_site_config
+    from generator.workflows.facts import site_url
 
-    return read_site_config(inputs.catalogs)[0].base_url or "/"
+    return site_url(inputs.catalogs)

@@ -7,9 +7,9 @@ import getpass
 import sqlite3
 from pathlib import Path
 
-from generator.commands._common import Subparsers, add_command, console
 from generator.config import Settings
 from generator.problems import JiaozaoError
+from generator.workflows.command_line import Subparsers, add_command, console
 
 
 def _db(args: argparse.Namespace) -> sqlite3.Connection:
