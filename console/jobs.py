@@ -26,7 +26,6 @@ from console.db import connect
 from console.leader import Leadership
 from console.settings import ConsoleSettings
 from generator.atomic import private_database
-from generator.database.connection import open_postgres
 from portal.rules import site_layout as layout
 
 STATES = {"queued": "排队中", "running": "进行中", "done": "已完成", "failed": "失败"}
@@ -37,8 +36,7 @@ KILLED = {  # why a publish cut off by a killed console failed; its files are pu
 KILLED_SUPERSEDED = "发布中工作台被中止；本部门之后提交的版本还在排队，由它的任务发布"
 # Tests only: seconds the build waits before it starts, so a test can kill the console mid-publish. Unset: none.
 HOLD_BUILD = "JIAOZAO_TEST_HOLD_BUILD_SECONDS"
-QUEUE = "jiaozao-console"
-QUEUE_TABLES_LOCK = 7_366_436  # pg_advisory_xact_lock key: one process at a time makes huey's tables
+QUEUE = "jiaozao-console"  # huey's name for the queue (its rows' queue column)
 
 
 @dataclass(frozen=True)
@@ -207,22 +205,13 @@ class JobQueue:
 
 
 def _huey(settings: ConsoleSettings) -> Huey:
-    """Return the queue: huey's tables in the PostgreSQL database (made by huey's own statements, one process
-    at a time), else huey's SQLite file beside the console's database."""
-    if not settings.database_url:
-        private_database(settings.queue_db)  # the jobs' payloads: server staff only
-        return SqliteHuey(QUEUE, filename=str(settings.queue_db))
-    # blocking=False: polled (every 0.1–0.5 s), no LISTEN connection per worker thread left open
-    huey = PostgresHuey(QUEUE, dsn=settings.database_url, blocking=False, create_tables=False)
-    db = open_postgres(settings.database_url)
-    try:
-        with db.raw.transaction():
-            db.raw.execute(f"SELECT pg_advisory_xact_lock({QUEUE_TABLES_LOCK})")
-            for statement in huey.storage.ddl:
-                db.raw.execute(statement.encode())
-    finally:
-        db.close()
-    return huey
+    """Return the queue: huey's tables in the PostgreSQL database (made by `jiaozao db upgrade`, 0002_queue.sql),
+    else huey's SQLite file beside the console's database."""
+    if settings.database_url:
+        # blocking=False: polled (every 0.1–0.5 s), no LISTEN connection per worker thread left open
+        return PostgresHuey(QUEUE, dsn=settings.database_url, blocking=False, create_tables=False)
+    private_database(settings.queue_db)  # the jobs' payloads: server staff only
+    return SqliteHuey(QUEUE, filename=str(settings.queue_db))
 
 
 def _take(db: sqlite3.Connection) -> int | None:
