@@ -15,7 +15,8 @@ from typing import Any, cast
 
 from console import audit_chain
 from generator.atomic import private_database
-from generator.database import is_postgres, open_database
+from generator.database import is_postgres
+from generator.database.pool import PgPool
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -183,14 +184,14 @@ class ReadWhole(sqlite3.Cursor):
         return row
 
 
-def connect(path: Path | str) -> SharedConnection:
+def connect(path: Path | str, pool_size: int = 1) -> SharedConnection:
     """Return a connection to the console database, creating its folder and tables when new.
 
-    Given a postgresql:// URL, a connection to PostgreSQL answering the same calls (generator/database), once
-    the schema version is checked (SchemaMismatch names the command to run).
+    Given a postgresql:// URL, up to pool_size sessions of PostgreSQL answering the same calls
+    (generator/database/pool.py), once the schema version is checked (SchemaMismatch names the command to run).
     """
     if is_postgres(path):
-        return cast(SharedConnection, open_database(path))
+        return cast(SharedConnection, PgPool(str(path), pool_size))
     path = Path(path)
     private_database(path)  # password hashes and personal data in uploads: server staff only
     connection = sqlite3.connect(

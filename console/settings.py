@@ -9,6 +9,7 @@ from datetime import date, time
 from pathlib import Path
 
 from generator.config import Settings
+from generator.database.connection import with_statement_timeout
 from generator.problems import JiaozaoError
 from generator.reminders.mail import SmtpSettings
 from generator.sms.settings import SmsSettings
@@ -102,7 +103,8 @@ class ConsoleSettings:
             src=src,
             index=index,
             db=Path(db or env.text("DB") or DEFAULT_DB),
-            database_url=inputs.database_url,
+            # every connection the console opens starts with the statement timeout (the CLI's do not)
+            database_url=with_statement_timeout(inputs.database_url, inputs.database_statement_timeout),
             https=env.flag("HTTPS"),
             upload_limit=env.number("UPLOAD_MB", 50) * _MB,
             unzip_limit=env.number("UNZIP_MB", 1024) * _MB,

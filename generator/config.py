@@ -7,11 +7,13 @@ made absolute once, when the settings are read; only the shipped demo data is fo
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from generator.problems import JiaozaoError
 from portal.rules.text import yes_no
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +74,18 @@ OPTIONS: tuple[Option, ...] = (
         "暂时仍是 SQLite 文件）",
     ),
     Option(
+        "database_pool_size",
+        "JIAOZAO_DATABASE_POOL_SIZE",
+        "4",
+        "每个工作台进程同时用于处理请求的 PostgreSQL 连接数（默认 4；只在设置了 JIAOZAO_DATABASE_URL 时有用）",
+    ),
+    Option(
+        "database_statement_timeout",
+        "JIAOZAO_DATABASE_STATEMENT_TIMEOUT",
+        "30",
+        "工作台的一条 SQL 语句最多执行多少秒，超过由 PostgreSQL 中止（默认 30；0 表示不限；命令行不受限）",
+    ),
+    Option(
         "cache",
         "JIAOZAO_CACHE",
         "~/.cache/jiaozao",
@@ -94,6 +108,10 @@ class Settings:
     db: Path = Path("var/登记簿.sqlite")
     cache: Path | None = None  # parsed 台账 kept between runs; None: off
     database_url: str = ""  # postgresql://…: the one shared database; "": the SQLite files above
+    database_pool_size: int = 4  # connections each console process answers requests with (PostgreSQL)
+    database_statement_timeout: float = (
+        30.0  # seconds a console's statement may run (PostgreSQL); 0: no limit
+    )
 
     @property
     def holidays(self) -> Path:
@@ -135,6 +153,10 @@ class Settings:
             db=_absolute(text("db")),
             cache=None if yes_no(text("cache")) is False else _absolute(text("cache")),
             database_url=text("database_url").strip(),
+            database_pool_size=int(_number(text("database_pool_size"), "database_pool_size", whole=True)),
+            database_statement_timeout=_number(
+                text("database_statement_timeout"), "database_statement_timeout"
+            ),
         )
 
     def replace(self, **changes: Path | None) -> Settings:
@@ -148,6 +170,23 @@ class Settings:
 def default_index_dir(site_dir: Path) -> Path:
     """Return where the lookup index of a site lives: beside it, never inside it (site-index/ for site/)."""
     return site_dir.parent / f"{site_dir.name}-index"
+
+
+class SettingError(JiaozaoError):
+    """A setting whose value cannot be used."""
+
+
+def _number(text: str, name: str, whole: bool = False) -> float:
+    """Return a setting's number: a whole number from 1 up, or any number of seconds from 0 up."""
+    try:
+        value = float(text.strip())
+    except ValueError:
+        value = -1.0
+    if not math.isfinite(value) or value < (1 if whole else 0) or (whole and value != int(value)):
+        option = _BY_NAME[name]
+        wanted = "正整数" if whole else "不小于 0 的秒数"
+        raise SettingError(f"{option.env} 的值“{text}”应是{wanted}；不设置则用默认值 {option.default}")
+    return value
 
 
 def _absolute(text: str) -> Path:
