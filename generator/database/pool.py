@@ -4,15 +4,16 @@ A statement borrows an idle session and gives it back when it has run (its rows 
 transaction keeps its session for its thread until it ends — `with pool.transaction():`, or execute("BEGIN …")
 up to COMMIT or ROLLBACK — so no other thread's statement lands inside it. So a slow statement holds one
 session and the other requests go on with the rest, where one shared session made each wait its turn. Sessions
-are opened when first needed, up to `size` (JIAOZAO_DATABASE_POOL_SIZE); past that a statement waits for one.
+are opened when first needed, up to `size` (JIAOZAO_DATABASE_POOL_SIZE); past that a statement waits for one,
+first come first served (a session given back goes to the longest waiter, so a busy thread cannot keep it).
 Each session is a PgConnection (generator/database/postgres.py): the same translation, rows and errors.
 """
 
 from __future__ import annotations
 
-import queue
 import sqlite3
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -31,10 +32,9 @@ class PgPool:
     def __init__(self, url: str, size: int, *, check: bool = True) -> None:
         self.url, self.size = url, max(size, 1)
         first = open_postgres(url, check=check)  # the schema version is checked once, by the first
-        self._sessions = [first]
-        self._idle: queue.LifoQueue[PgConnection] = queue.LifoQueue()
-        self._idle.put(first)
-        self._opening = threading.Lock()
+        self._sessions, self._idle, self._made = [first], [first], 1
+        self._waiting: deque[_Waiter] = deque()
+        self._guard = threading.Lock()  # over _sessions, _idle, _made and _waiting
         self._own = threading.local()  # .session: the one this thread holds (inside a transaction)
 
     @property
@@ -88,9 +88,11 @@ class PgPool:
         transaction was left open on it (then it stays this thread's until the transaction ends)."""
         held: PgConnection | None = getattr(self._own, "session", None)
         if held is not None:
-            yield held
-            if not _open(held) and not getattr(self._own, "outer", False):
-                self._give_back(held)
+            try:
+                yield held
+            finally:  # the transaction ended (COMMIT, ROLLBACK, or an error that ended it): give it back
+                if not _open(held) and not getattr(self._own, "outer", False):
+                    self._give_back(held)
             return
         session = self._borrow()
         self._own.session, self._own.outer = session, True
@@ -103,27 +105,55 @@ class PgPool:
 
     def _give_back(self, session: PgConnection) -> None:
         self._own.session = None
-        self._idle.put(session)
+        with self._guard:
+            if self._waiting:
+                waiter = self._waiting.popleft()
+                waiter.session = session
+                waiter.ready.set()
+            else:
+                self._idle.append(session)
 
     def _borrow(self) -> PgConnection:
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            pass
-        with self._opening:
-            opening = len(self._sessions) < self.size
+        with self._guard:
+            if self._idle:
+                return self._idle.pop()
+            opening = self._made < self.size
             if opening:
-                session = open_postgres(self.url, check=False)
-                self._sessions.append(session)
+                self._made += 1
+            else:
+                waiter = _Waiter()
+                self._waiting.append(waiter)
         if opening:
-            return session
+            return self._opened()
+        if not waiter.ready.wait(WAIT_SECONDS):
+            with self._guard:
+                if waiter.session is None:
+                    self._waiting.remove(waiter)
+                    raise sqlite3.OperationalError(
+                        f"数据库连接都在使用中（{self.size} 个，已等待 {WAIT_SECONDS:.0f} 秒）：请稍后再试；"
+                        "经常出现时请增大 JIAOZAO_DATABASE_POOL_SIZE"
+                    )
+        assert waiter.session is not None
+        return waiter.session
+
+    def _opened(self) -> PgConnection:
         try:
-            return self._idle.get(timeout=WAIT_SECONDS)
-        except queue.Empty:
-            raise sqlite3.OperationalError(
-                f"数据库连接都在使用中（{self.size} 个，已等待 {WAIT_SECONDS:.0f} 秒）：请稍后再试；"
-                "经常出现时请增大 JIAOZAO_DATABASE_POOL_SIZE"
-            ) from None
+            session = open_postgres(self.url, check=False)
+        except BaseException:
+            with self._guard:
+                self._made -= 1
+            raise
+        with self._guard:
+            self._sessions.append(session)
+        return session
+
+
+class _Waiter:
+    """A thread waiting for a session: handed one by the thread that gives it back."""
+
+    def __init__(self) -> None:
+        self.ready = threading.Event()
+        self.session: PgConnection | None = None
 
 
 def _open(session: PgConnection) -> bool:

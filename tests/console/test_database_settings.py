@@ -116,3 +116,15 @@ def test_begin_keeps_the_session_for_its_thread_until_commit_or_rollback(upgrade
         assert answered == [(0,)] and not pool.in_transaction
     finally:
         pool.close()
+
+
+def test_a_thread_waiting_for_a_session_gets_it_before_a_busy_thread_takes_it_again(upgraded: str) -> None:
+    pool = PgPool(upgraded, 1)
+    busy = threading.Thread(target=lambda: [pool.execute("SELECT pg_sleep(0.05)") for _ in range(200)])
+    try:
+        busy.start()
+        assert pool.execute("SELECT 1").fetchone()[0] == 1
+        assert busy.is_alive()  # served between two of its statements, not after all 200 (10 s)
+    finally:
+        busy.join()
+        pool.close()
