@@ -14,7 +14,8 @@ from generator.database import (
     open_database,
     redacted,
 )
-from generator.database.connection import open_postgres
+from generator.database.connection import open_postgres, with_statement_timeout
+from generator.database.pool import PgPool
 from generator.database.postgres import PgConnection
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "Cursor",
     "DatabaseError",
     "PgConnection",
+    "PgPool",
     "SchemaMismatch",
     "dialect",
     "is_postgres",
@@ -29,4 +31,5 @@ __all__ = [
     "open_postgres",
     "private_database",
     "redacted",
+    "with_statement_timeout",
 ]
