@@ -113,7 +113,7 @@ async def receipts_push(console: Console, request: Request) -> Response:
     def settle() -> str:
         with _settling:
             settled, left = settle_pushed(console.settings.inputs, sms, day, receipts)
-            with closing(connect(console.settings.db)) as db:
+            with closing(connect(console.settings.database)) as db:
                 sms_early.keep(db, provider, left, sms_auto.now_of(console.settings))
         done = settled.delivered + sum(settled.failed.values())
         return (

@@ -33,6 +33,7 @@ def _pg(sql: str) -> str:
         ("SELECT user, users.id, user_id FROM audit", 'SELECT "user", users.id, user_id FROM audit'),
         ("SELECT 'user' FROM t WHERE note LIKE '%x%'", "SELECT 'user' FROM t WHERE note LIKE '%%x%%'"),
         ("SELECT IFNULL(a, 0) FROM t", "SELECT COALESCE(a, 0) FROM t"),
+        ("SELECT 1 FROM t WHERE instr(number, ?) > 0", "SELECT 1 FROM t WHERE STRPOS(number, %s) > 0"),
         ("INSERT INTO t (c) VALUES (x'00ff')", "INSERT INTO t (c) VALUES ('\\x00ff'::bytea)"),
         ("SELECT '12:30', a::text FROM t", "SELECT '12:30', a::text FROM t"),
         (
