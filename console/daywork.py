@@ -97,10 +97,10 @@ def _current(settings: ConsoleSettings, monthly: bool) -> DayWork:
     """Return the day's plan for every department: records added since are applied to it; a correction of a done
     record (which can make a reminder due again) plans the day again."""
     day = loaded_day(settings)
-    key = (str(settings.inputs.db), monthly)
+    key = (str(settings.inputs.registry), monthly)
     plan = _plans.get(key)
     previous = (plan.work, plan.last, plan.count) if plan is not None and plan.day is day else None
-    last, count, work = today_work.brought_up_to_date(settings.inputs.db, previous)
+    last, count, work = today_work.brought_up_to_date(settings.inputs.registry, previous)
     if plan is not None and work is not None:
         plan.work, plan.last, plan.count = work, last, count
         return work
@@ -202,7 +202,9 @@ def emails(settings: ConsoleSettings, slug: str) -> EmailReport:
 
 def today_entries(settings: ConsoleSettings, slug: str) -> list[Entry]:
     """Return the department's records of reminders made today (in the console or imported), oldest first."""
-    return today_work.entries(settings.inputs.db, slug, "reminded_on = ?", (today_of(settings).isoformat(),))
+    return today_work.entries(
+        settings.inputs.registry, slug, "reminded_on = ?", (today_of(settings).isoformat(),)
+    )
 
 
 def entries(
@@ -211,12 +213,12 @@ def entries(
 ) -> list[Entry]:  # fmt: skip
     """Return the department's 登记簿 records matching an SQL condition (values bound), oldest first or newest."""
     return today_work.entries(
-        settings.inputs.db, slug, where, values, newest_first=newest_first, limit=limit, offset=offset
+        settings.inputs.registry, slug, where, values, newest_first=newest_first, limit=limit, offset=offset
     )
 
 
 def count(settings: ConsoleSettings, slug: str, where: str = "", values: tuple[object, ...] = ()) -> int:
-    return today_work.count(settings.inputs.db, slug, where, values)
+    return today_work.count(settings.inputs.registry, slug, where, values)
 
 
 def unreachable_groups(settings: ConsoleSettings, slug: str) -> list[HolderGroup]:

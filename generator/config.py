@@ -88,6 +88,11 @@ class Settings:
     def holidays(self) -> Path:
         return self.catalogs / HOLIDAYS_FILE
 
+    @property
+    def registry(self) -> Path | str:
+        """Return where the 登记簿 and the SMS outbox live: the PostgreSQL URL when one is set, else the file db."""
+        return self.database_url or self.db
+
     @classmethod
     def read(
         cls,

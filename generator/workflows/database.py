@@ -17,6 +17,7 @@ from generator.database import (
 from generator.database.connection import open_postgres, with_statement_timeout
 from generator.database.pool import PgPool
 from generator.database.postgres import PgConnection
+from generator.reminders.store import stamp as registry_stamp
 
 __all__ = [
     "Connection",
@@ -31,5 +32,6 @@ __all__ = [
     "open_postgres",
     "private_database",
     "redacted",
+    "registry_stamp",
     "with_statement_timeout",
 ]

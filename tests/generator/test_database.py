@@ -33,6 +33,7 @@ def _pg(sql: str) -> str:
         ("SELECT user, users.id, user_id FROM audit", 'SELECT "user", users.id, user_id FROM audit'),
         ("SELECT 'user' FROM t WHERE note LIKE '%x%'", "SELECT 'user' FROM t WHERE note LIKE '%%x%%'"),
         ("SELECT IFNULL(a, 0) FROM t", "SELECT COALESCE(a, 0) FROM t"),
+        ("SELECT 1 FROM t WHERE instr(number, ?) > 0", "SELECT 1 FROM t WHERE STRPOS(number, %s) > 0"),
         ("INSERT INTO t (c) VALUES (x'00ff')", "INSERT INTO t (c) VALUES ('\\x00ff'::bytea)"),
         ("SELECT '12:30', a::text FROM t", "SELECT '12:30', a::text FROM t"),
         (
@@ -81,7 +82,8 @@ def test_upgrade_applies_each_migration_once_and_the_version_is_checked(
     assert main(["db", "upgrade", "--database-url", pg_url]) == 0
     assert main(["db", "upgrade", "--database-url", pg_url]) == 0
     said = capsys.readouterr().err
-    assert "已执行第 1 版：0001_console.sql" in said and "已是最新，未做改动" in said
+    assert "已执行第 1 版：0001_console.sql" in said and "已执行第 3 版：0003_registry.sql" in said
+    assert "已是最新，未做改动" in said
     with closing(open_database(pg_url)) as db:
         versions = db.execute("SELECT version FROM schema_version ORDER BY version").fetchall()
     assert versions == [(number,) for number in range(1, schema.latest() + 1)]
