@@ -1,15 +1,15 @@
 """Benchmark: a province on one console database — PostgreSQL beside SQLite at the same scale (issue 22 §4).
 
 Run: .venv/bin/python -m bench.province_bench [--certificates 10000000] [--departments 300] [--records 5000000]
-     [--clerks 20] [--rounds 5] [--backends sqlite,postgresql]
+     [--clerks 20] [--rounds 4] [--no-answer 4] [--backends sqlite,postgresql]
 Writes into a temporary folder (deleted afterwards): the departments' 目录 and CSV 台账 (demo data, written in
 parallel), a 登记簿 of --records rows (the reminders worked up to yesterday, 3 in 7 of those due, then earlier
 certificates' reminders, inserted straight into its table), one clerk per department for --clerks departments and
 an inspector. Starts a throw-away PostgreSQL cluster as the tests do (tests/pg.py), with fsync on as a server runs.
 For each backend: two `jiaozao console` processes on the one database; the clerks, all at once, each open their
-department's 今日提醒 for the first time and record --rounds results (a request to one process, the next to the
-other, as behind a load balancer); then 督促检查 of this quarter (counted again after the records, then again)
-and of the previous one. Then `jiaozao db copy` of the SQLite files into an empty PostgreSQL database.
+department's 今日提醒 for the first time and record --rounds results, one in --no-answer of them 未接通 (a
+request to one process, the next to the other, as behind a load balancer); then 督促检查 of this quarter
+(counted again after the records, then again) and of the previous one. Then `jiaozao db copy` of the SQLite files into an empty PostgreSQL database.
 Prints each figure's median and 95th percentile on both backends and their ratio. No figure is asserted.
 Targets (issue 22, PostgreSQL at full scale): 今日提醒 first view ≤ 500 ms, recording ≤ 200 ms, 督促检查 ≤ 2 s after
 the first computation, db copy of 5,000,000 records ≤ 5 minutes.
@@ -100,7 +100,7 @@ def run_backend(
         warmed(bases, slug(args.departments), run.figures)
         print(f"[{backend}] 两个工作台启动并预热完毕 {time.perf_counter() - started:.1f} s", flush=True)
         with step(f"[{backend}] {args.clerks} 名科员同时工作（每人登记 {args.rounds} 条）"):
-            run.holders = clerks_at_work(bases, people, args.rounds, run.figures)
+            run.holders = clerks_at_work(bases, people, args.rounds, args.no_answer, run.figures)
         with step(f"[{backend}] 督促检查"):
             supervision(bases, run.figures)
         run.peak_mb = [c.peak_mb() for c in running]
@@ -169,7 +169,10 @@ def main() -> None:
     parser.add_argument("--departments", type=int, default=300)
     parser.add_argument("--records", type=int, default=5_000_000, help="登记簿记录数")
     parser.add_argument("--clerks", type=int, default=20, help="同时工作的科员（各属一个部门）")
-    parser.add_argument("--rounds", type=int, default=5, help="每名科员登记几条结果")
+    parser.add_argument("--rounds", type=int, default=4, help="每名科员登记几条结果")
+    parser.add_argument(
+        "--no-answer", type=int, default=4, help="每几条结果中有一条“未接通”（0：都是“已告知”）"
+    )
     parser.add_argument("--backends", default="sqlite,postgresql")
     args = parser.parse_args()
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]

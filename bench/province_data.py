@@ -105,11 +105,11 @@ def registry_rows(settings: Settings, records: int) -> Iterator[tuple[object, ..
     while made < records:
         years_back += 1
         for i in range(len(ledger)):
-            if made >= records:
-                return
             item = items[ledger.item[i]]
             expires = date.fromordinal(int(ledger.expires[i]) - 3 * 365 * years_back)
             for kind, before in (("首次", 90), ("二次", 20)):
+                if made >= records:
+                    return
                 on = expires - timedelta(before)
                 result = "未接通" if (i + before) % 10 == 0 else "已告知"
                 key = certificate_key(ledger.number[i], ledger.holder[i], item.certificate)

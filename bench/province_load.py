@@ -116,9 +116,12 @@ class Figures:
 FIRST, RECORD, AFTER = "今日提醒页 首次打开", "登记一条结果", "登记后的今日提醒页"
 
 
-def clerks_at_work(bases: list[str], people: list[tuple[str, str]], rounds: int, figures: Figures) -> int:
+def clerks_at_work(
+    bases: list[str], people: list[tuple[str, str]], rounds: int, no_answer: int, figures: Figures
+) -> int:
     """Sign the clerks in, then all at once: each opens its department's 今日提醒 for the first time, then
-    records rounds results, each followed by the page it is sent back to; return the holders on the pages."""
+    records rounds results (every no_answer-th one 未接通, the others 已告知; 0: none 未接通), each followed by
+    the page it is sent back to; return the holders on the first pages."""
     clients = [signed_in(bases[n % 2], name) for n, (name, _) in enumerate(people)]
     start, errors, holders = threading.Barrier(len(people)), [], []
 
@@ -139,7 +142,8 @@ def clerks_at_work(bases: list[str], people: list[tuple[str, str]], rounds: int,
                 if not forms or csrf is None:
                     return
                 picks = re.findall(r'name="c" value="([^"]+)"', forms[r % len(forms)])
-                data = {"csrf": csrf.group(1), "c": picks, "result": "已告知" if r % 2 == 0 else "未接通",
+                result = "未接通" if no_answer and (n + r) % no_answer == no_answer - 1 else "已告知"
+                data = {"csrf": csrf.group(1), "c": picks, "result": result,
                         "channel": "电话", "remark": ""}  # fmt: skip
                 turn += 1
                 began = time.perf_counter()
