@@ -90,8 +90,8 @@ def _current(settings: ConsoleSettings, monthly: bool) -> DayWork:
     """Return the day's plan for every department: records added since are applied to it; a correction of a done
     record (which can make a reminder due again) plans the day again."""
     day = loaded_day(settings)
-    key = (str(settings.inputs.db), monthly)
-    with Registry(settings.inputs.db) as registry:
+    key = (str(settings.inputs.registry), monthly)
+    with Registry(settings.inputs.registry) as registry:
         last, count = registry.state()
         plan = _plans.get(key)
         if plan is not None and plan.day is day and (plan.last, plan.count) == (last, count):
@@ -263,7 +263,7 @@ def has_email(group: HolderGroup) -> bool:
 
 def today_entries(settings: ConsoleSettings, slug: str) -> list[Entry]:
     """Return the department's records of reminders made today (in the console or imported), oldest first."""
-    with Registry(settings.inputs.db) as registry:
+    with Registry(settings.inputs.registry) as registry:
         return registry.entries(slug, "reminded_on = ?", (today_of(settings).isoformat(),))
 
 
@@ -272,12 +272,12 @@ def entries(
     newest_first: bool = False, limit: int = -1, offset: int = 0,
 ) -> list[Entry]:  # fmt: skip
     """Return the department's 登记簿 records matching an SQL condition (values bound), oldest first or newest."""
-    with Registry(settings.inputs.db) as registry:
+    with Registry(settings.inputs.registry) as registry:
         return registry.entries(slug, where, values, newest_first=newest_first, limit=limit, offset=offset)
 
 
 def count(settings: ConsoleSettings, slug: str, where: str = "", values: tuple[object, ...] = ()) -> int:
-    with Registry(settings.inputs.db) as registry:
+    with Registry(settings.inputs.registry) as registry:
         return registry.count(slug, where, values)
 
 

@@ -168,7 +168,7 @@ class JobQueue:
         self._task(job_id)
 
     def _sms(self) -> None:
-        db = connect(self.settings.db)
+        db = connect(self.settings.database)
         try:
             sms_auto.tick(self.settings, db, sms_auto.now_of(self.settings))
         finally:

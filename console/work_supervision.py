@@ -27,6 +27,7 @@ from generator.pipeline import Unusable
 from generator.reminders.closing import LoopFigures
 from generator.reminders.report import DoneRows
 from generator.reminders.report_files import write_report_xlsx
+from generator.reminders.store import stamp as registry_stamp
 from generator.workflows.report import (
     Counting,
     DepartmentFigures,
@@ -77,7 +78,7 @@ def supervision(settings: ConsoleSettings, start: date, end: date) -> Supervisio
             ),
         )
         # The 登记簿's state is taken before it is read: a record added meanwhile means reading it again.
-        registry = _registry_stamp(settings.inputs.db)
+        registry = registry_stamp(settings.inputs.registry)
         done = _one(_done, (id(counting), registry), lambda: read_done(settings.inputs, counting))
         key = (id(counting), id(done), start, end)
         found = _periods.get(key)
@@ -140,12 +141,6 @@ def _one(store: list[tuple[object, T]], stamp: object, make: Callable[[], T]) ->
     return store[0][1]
 
 
-def _registry_stamp(db: Path) -> object:
-    """Return what changes when the 登记簿 is written (its file and its write-ahead log)."""
-    paths = (db, db.with_name(db.name + "-wal"))
-    return tuple((p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else None for p in paths)
-
-
 # -- the figures kept on disk ------------------------------------------------------------------------
 
 
@@ -155,7 +150,7 @@ def _kept_file(settings: ConsoleSettings, start: date, end: date) -> Path:
 
 def _disk_stamp(settings: ConsoleSettings) -> object:
     """Return the state of everything the figures depend on: the day, the input files, the 登记簿."""
-    return (_FORMAT, (today_of(settings), input_stamp(settings)), _registry_stamp(settings.inputs.db))
+    return (_FORMAT, (today_of(settings), input_stamp(settings)), registry_stamp(settings.inputs.registry))
 
 
 def _keep_on_disk(settings: ConsoleSettings, period: Supervision, stamp: object) -> None:

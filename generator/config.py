@@ -67,9 +67,9 @@ OPTIONS: tuple[Option, ...] = (
         "database_url",
         "JIAOZAO_DATABASE_URL",
         "",
-        "共用数据库：不设 = 各自的 SQLite 文件（单机默认）；postgresql://用户@主机:端口/库名 = 工作台的用户、会话和"
-        "操作日志放在一个 PostgreSQL 数据库里，多个工作台进程共用（先运行 jiaozao db upgrade；登记簿和短信发件箱"
-        "暂时仍是 SQLite 文件）",
+        "共用数据库：不设 = 各自的 SQLite 文件（单机默认）；postgresql://用户@主机:端口/库名 = 工作台的用户、会话、"
+        "操作日志，以及登记簿和短信发件箱都放在一个 PostgreSQL 数据库里，多个工作台进程共用（先运行 jiaozao db "
+        "upgrade；设置后不再使用 JIAOZAO_RECORD_DB 的文件）",
     ),
     Option(
         "cache",
@@ -98,6 +98,11 @@ class Settings:
     @property
     def holidays(self) -> Path:
         return self.catalogs / HOLIDAYS_FILE
+
+    @property
+    def registry(self) -> Path | str:
+        """Return where the 登记簿 and the SMS outbox live: the PostgreSQL URL when one is set, else the file db."""
+        return self.database_url or self.db
 
     @classmethod
     def read(

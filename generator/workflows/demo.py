@@ -13,6 +13,7 @@ from generator.demo import LAYOUTS, DemoItem, demo_rows, write_ledger
 from generator.pipeline import load_inputs
 from generator.reminders.demo_history import demo_history
 from generator.reminders.registry import Registry
+from generator.reminders.store import place_name
 
 # Which seed's 台账 layout and file type each demo department's fictional ledger uses.
 DEMO_LEDGERS = {
@@ -60,7 +61,7 @@ class HistoryResult:
     records: int
     added: int
     done: int  # records that count as done (已告知, 已发送 …)
-    registry: Path
+    registry: str  # the file, or the database URL without its password
 
 
 def write_demo_history(settings: Settings, today: date, seed: int) -> HistoryResult:
@@ -70,9 +71,9 @@ def write_demo_history(settings: Settings, today: date, seed: int) -> HistoryRes
     again, on the same or a later day, adds only the days and reminders missing.
     """
     inputs = load_inputs(settings, today)
-    with Registry(settings.db) as registry:
+    with Registry(settings.registry) as registry:
         records = demo_history(
             inputs.ledger, inputs.catalogs, inputs.calendar, today, seed, registry.done_keys()
         )
         added = registry.add(records)
-    return HistoryResult(len(records), added, sum(r.done for r in records), settings.db)
+    return HistoryResult(len(records), added, sum(r.done for r in records), place_name(settings.registry))
