@@ -194,6 +194,6 @@ def warmed(bases: list[str], probe_slug: str, figures: Figures) -> None:
     for base in bases:
         with closing(signed_in(base, "inspector")) as inspector:
             figures.add(
-                "启动后读入台账、排好当天计划",
+                "启动后首个今日提醒页（等预热完）",
                 timed_get(inspector, f"{base}/departments/{probe_slug}/today")[1],
             )
