@@ -15,8 +15,9 @@ Targets (issue 22, PostgreSQL at full scale): 今日提醒 first view ≤ 500 ms
 the first computation, db copy of 5,000,000 records ≤ 5 minutes.
 
 Measured here (2 shared cores at load 6–11 from other work, 24 GB): 1,000,000 certificates, 300 departments,
-500,000 records, 20 clerks, 2 rounds, --no-answer 0 — 16.5 min for both backends; see the commit that added this
-paragraph for the table. The full scale does not fit this machine: each console held ~1.9 GB at 1,000,000
+500,000 records, 20 clerks, 2 rounds, --no-answer 0 — 16.5 min for both backends; and the same with 1 clerk,
+4 rounds (no other clerk's record arrives between two reads of the 登记簿) — 6 min; the tables are in the two
+commits that wrote this paragraph. The full scale does not fit this machine: each console held ~1.9 GB at 1,000,000
 certificates (two per backend), so ~19 GB each at 10,000,000, and the bench itself loads the province once to
 plan the 登记簿's worked records.
 """
