@@ -24,6 +24,7 @@ from pathlib import Path
 import openpyxl
 
 from generator.config import DEMO_CATALOGS, Settings
+from generator.ledger.schema import PLAIN_HEADERS
 from generator.reminders.smsoutbox import SmsOutbox
 from generator.sms.settings import SmsSettings
 from generator.workflows.sms import plan_sms, send_sms, settle_sms
@@ -39,16 +40,7 @@ def _peak(stage: str) -> None:
 
 DEPARTMENT = "anshan-weijian"
 TEMPLATE = "\n短信签名: 鞍山审批\n短信模板编号: '1234567'\n短信模板参数:\n  '1': '{期满日期}'\n"
-HEADER = [
-    "证照持有单位（个人）",
-    "证照名称",
-    "证照编号",
-    "期满日期",
-    "联系人",
-    "联系方式",
-    "电子邮箱",
-    "办理状态",
-]
+HEADER = list(PLAIN_HEADERS)
 
 
 def _inputs(root: Path, holders: int) -> Settings:

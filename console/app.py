@@ -47,8 +47,7 @@ from console.settings import ConsoleSettings
 from console.upload_retention import delete_old_uploads
 from console.users import list_users
 from console.web import Console, SignIn
-from generator.pipeline import DepartmentUnusable
-from generator.problems import JiaozaoError
+from generator.problems import DepartmentUnusable, JiaozaoError
 
 log = logging.getLogger("jiaozao.console")
 _STATIC = Path(__file__).with_name("static")

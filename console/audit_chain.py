@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 
-from generator.database import dialect
+from generator.workflows.database import dialect
 
 COLUMNS = ("id", "at", "user", "address", "action", "department", "detail")
 TRIGGERS = (  # recreated by every connect when someone dropped them

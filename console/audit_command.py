@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sqlite3
-from pathlib import Path
 
-from generator.commands._common import Subparsers, add_command, console
 from generator.config import Settings
-from generator.database import redacted
 from generator.problems import JiaozaoError
+from generator.workflows.command_line import Subparsers, add_command, console
+from generator.workflows.database import redacted
 
 
 def run(args: argparse.Namespace) -> int:
@@ -26,10 +24,10 @@ def run(args: argparse.Namespace) -> int:
     """
     from console.audit_chain import Break, verify
     from console.db import connect
-    from console.settings import DEFAULT_DB
+    from console.settings import console_db
 
     url = "" if args.console_db else Settings.read().database_url  # JIAOZAO_DATABASE_URL: PostgreSQL
-    path = Path(args.console_db or os.environ.get("JIAOZAO_CONSOLE_DB") or DEFAULT_DB)
+    path = console_db(args.console_db)
     if not url and not path.is_file():
         raise JiaozaoError(f"找不到工作台数据库“{path}”（可用 --console-db 指定）")
     try:

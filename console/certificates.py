@@ -7,40 +7,22 @@ Cut from the console's one loaded copy of the province (console/loaded.py) when 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
-
-import numpy as np
 
 from console.loaded import input_stamp, loaded_day, loaded_if_ready
 from console.settings import ConsoleSettings
 from console.work import calendar_of, department_ledger, published, today_of, unusable_catalog
-from generator.catalog.model import Catalogs
-from generator.ledger.model import Ledger
-from generator.pipeline import DepartmentUnusable
-from generator.schedule import NO_DATE, Schedule, compute_schedule
-from portal.rules.status import staff_label
+from generator.problems import DepartmentUnusable
+from generator.workflows.certificates import (
+    CertificateRow,
+    department_rows,
+    department_table,
+    rows_with_number,
+    table_rows,
+)
 
+__all__ = ["CertificateRow", "certificates", "table_rows", "with_number"]
 _lock = threading.Lock()
 _tables: dict[str, tuple[object, list[CertificateRow]]] = {}
-
-
-@dataclass(frozen=True)
-class CertificateRow:
-    """One certificate in the staff table: unmasked, for the department's own staff."""
-
-    number: str
-    holder: str
-    certificate: str
-    expires: str
-    days_left: int
-    first: str
-    second: str
-    status: str
-    contact: str
-    phone: str
-    final: str = ""  # 临期提醒日期 (staff phone or visit), "" where the holder has applied
 
 
 def certificates(settings: ConsoleSettings, slug: str) -> list[CertificateRow]:
@@ -64,11 +46,10 @@ def certificates(settings: ConsoleSettings, slug: str) -> list[CertificateRow]:
     if day is not None:
         day.inputs.require(slug)
         ledger, schedule, loaded = day.inputs.ledger, day.schedule, day.inputs.catalogs
-        rows = table_rows(ledger, schedule, loaded, _department_rows(ledger, loaded, slug))
+        rows = table_rows(ledger, schedule, loaded, department_rows(ledger, loaded, slug))
     else:
         ledger, _ = department_ledger(settings, catalogs, slug, usable=True)
-        schedule = compute_schedule(ledger, catalogs, calendar_of(settings), today)
-        rows = table_rows(ledger, schedule, catalogs, range(len(ledger)))
+        rows = department_table(ledger, catalogs, calendar_of(settings), today)
     with _lock:
         _tables[slug] = (stamp, rows)
     return rows
@@ -82,46 +63,4 @@ def with_number(settings: ConsoleSettings, slug: str, number: str) -> list[Certi
     day = loaded_day(settings)
     day.inputs.require(slug)
     ledger, catalogs = day.inputs.ledger, day.inputs.catalogs
-    items = catalogs.items
-    found = [
-        i
-        for i, n in enumerate(ledger.number)
-        if n == number and items[int(ledger.item[i])].department == slug
-    ]
-    return table_rows(ledger, day.schedule, catalogs, found)
-
-
-def table_rows(
-    ledger: Ledger, schedule: Schedule, catalogs: Catalogs, rows: Sequence[int]
-) -> list[CertificateRow]:
-    """Return the table rows of these ledger rows, in their order."""
-    items = catalogs.items
-    picked = np.asarray(rows, dtype=np.int64)
-    expires, first, second = (_dates(a[picked]) for a in (ledger.expires, schedule.first, schedule.second))
-    final = _dates(schedule.final[picked]) if len(schedule.final) else [""] * len(picked)
-    return [
-        CertificateRow(
-            ledger.number[i],
-            ledger.holder[i],
-            items[int(ledger.item[i])].certificate,
-            expires[k],
-            int(schedule.days_left[i]),
-            first[k],
-            second[k],
-            staff_label(int(schedule.status[i]), bool(ledger.applied[i])),
-            ledger.contact[i],
-            ledger.phone[i],
-            final[k],
-        )
-        for k, i in enumerate(picked.tolist())
-    ]
-
-
-def _dates(ordinals: np.ndarray) -> list[str]:
-    return [date.fromordinal(o).isoformat() if o != NO_DATE else "" for o in ordinals.tolist()]
-
-
-def _department_rows(ledger: Ledger, catalogs: Catalogs, slug: str) -> list[int]:
-    """Return the department's rows of the province's 台账, in 台账 order."""
-    mine = np.array([n for n, item in enumerate(catalogs.items) if item.department == slug], dtype=np.int64)
-    return np.flatnonzero(np.isin(ledger.item, mine)).tolist()
+    return table_rows(ledger, day.schedule, catalogs, rows_with_number(ledger, catalogs, slug, number))

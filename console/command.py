@@ -8,7 +8,8 @@ import sqlite3
 import sys
 from contextlib import closing
 
-from generator.commands._common import (
+from generator.problems import JiaozaoError
+from generator.workflows.command_line import (
     Subparsers,
     add_command,
     add_input_options,
@@ -18,7 +19,6 @@ from generator.commands._common import (
     parse_day,
     settings_of,
 )
-from generator.problems import JiaozaoError
 
 SWITCH_SECONDS = 0.0005  # how long a busy thread keeps the interpreter lock when another one wants it
 

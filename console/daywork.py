@@ -6,37 +6,21 @@ of the input files and of the 登记簿 (its last record id), so a page view aft
 
 from __future__ import annotations
 
-import tempfile
 import threading
-from dataclasses import dataclass, replace
-from datetime import date
-from pathlib import Path
+from dataclasses import dataclass
 
 from console.loaded import loaded_day
 from console.privacy import group_for, mask_phone
 from console.settings import ConsoleSettings
 from console.work import today_of
-from generator.catalog.model import Department
-from generator.ledger.identifiers import is_mobile
 from generator.problems import InputError, JiaozaoError
-from generator.reminders.batch import WORKLIST_FILE, DayWork, DepartmentWork, replan, sms_content
-from generator.reminders.due import HolderGroup, usable_email
-from generator.reminders.letters import reference_of, render_letter, render_letters
-from generator.reminders.monthly import batch_day, next_batch_day
-from generator.reminders.outbox import EmailReport
-from generator.reminders.registry import CHANNELS, RESULTS, Entry, Registry, ReminderRecord, SmsFile
-from generator.reminders.results import due_groups, pick_of
-from generator.reminders.sms import fill, sign
-from generator.reminders.smsplatform import on_platform
-from generator.reminders.unreachable import unreachable_content
-from generator.reminders.worklist import worklist_content, worklist_rows
+from generator.workflows import today as today_work
 from generator.workflows.record import (
     RecordResult,
     SmsCheck,
     check_sms,
     correct_record,
     record_holder,
-    record_worklist,
     sms_file_to_confirm,
 )
 from generator.workflows.record import confirm_sms as confirm_sms_file
@@ -46,6 +30,25 @@ from generator.workflows.remind import (
     hand_out_sms,
     plan_today,
     send_emails,
+    without_platform_sms,
+)
+from generator.workflows.today import (
+    CHANNELS,
+    RESULTS,
+    BatchDay,
+    DayWork,
+    Department,
+    EmailReport,
+    Entry,
+    HolderGroup,
+    ReminderRecord,
+    SmsFile,
+    department_work,
+    due_groups,
+    has_email,
+    has_mobile,
+    pick_of,
+    script_of,
 )
 
 __all__ = [
@@ -58,8 +61,12 @@ __all__ = [
     "JiaozaoError",
     "ReminderRecord",
     "SmsCheck",
+    "department_work",
     "due_groups",
+    "has_email",
+    "has_mobile",
     "pick_of",
+    "script_of",
 ]
 _lock = threading.RLock()
 
@@ -91,16 +98,12 @@ def _current(settings: ConsoleSettings, monthly: bool) -> DayWork:
     record (which can make a reminder due again) plans the day again."""
     day = loaded_day(settings)
     key = (str(settings.inputs.registry), monthly)
-    with Registry(settings.inputs.registry) as registry:
-        last, count = registry.state()
-        plan = _plans.get(key)
-        if plan is not None and plan.day is day and (plan.last, plan.count) == (last, count):
-            return plan.work
-        if plan is not None and plan.day is day and last >= plan.last:
-            done, added, corrected = registry.since(plan.last)
-            if not corrected and plan.count + added == count:
-                plan.work, plan.last, plan.count = replan(plan.work, done), last, count
-                return plan.work
+    plan = _plans.get(key)
+    previous = (plan.work, plan.last, plan.count) if plan is not None and plan.day is day else None
+    last, count, work = today_work.brought_up_to_date(settings.inputs.registry, previous)
+    if plan is not None and work is not None:
+        plan.work, plan.last, plan.count = work, last, count
+        return work
     work = plan_today(settings.inputs, day.schedule.today, monthly=monthly, loaded=day)
     _plans[key] = _Plan(day, last, count, work)
     return work
@@ -113,38 +116,11 @@ def day_plan(settings: ConsoleSettings, slug: str, monthly: bool = False) -> Day
         work = department_day(_current(settings, monthly), slug)
     if settings.sms is None:
         return work
-    # As `jiaozao remind` with a platform set: a department with a template code has its SMS sent by the
-    # platform (console/sms_auto.py), so no 短信.csv to upload by hand and confirm — none goes twice.
-    departments = [replace(d, sms=[]) if on_platform(d.department) else d for d in work.departments]
-    return replace(work, departments=departments)
-
-
-def department_work(work: DayWork, slug: str) -> DepartmentWork | None:
-    return next((d for d in work.departments if d.department.slug == slug), None)
-
-
-@dataclass(frozen=True)
-class BatchDay:
-    """Whether the department runs the monthly 叫早 batch, and whether today is its day (else the next one)."""
-
-    runs: bool
-    today: bool
-    next_day: date | None
+    return without_platform_sms(work)  # as `jiaozao remind` with a platform set (console/sms_auto.py sends)
 
 
 def batch_of(settings: ConsoleSettings, department: Department) -> BatchDay:
-    if not department.monthly_batch:
-        return BatchDay(False, False, None)
-    today, calendar = today_of(settings), loaded_day(settings).inputs.calendar
-    if today == batch_day(calendar, today.year, today.month):
-        return BatchDay(True, True, today)
-    return BatchDay(True, False, next_batch_day(calendar, today))
-
-
-def script_of(work: DayWork, slug: str, group: HolderGroup) -> str:
-    """Return the text to read out to a holder (the worklist's 提醒内容)."""
-    item = department_work(work, slug)
-    return fill(item.template.text, group) if item else ""
+    return today_work.batch_of(department, today_of(settings), loaded_day(settings).inputs.calendar)
 
 
 def record(
@@ -164,15 +140,8 @@ def correct(
 
 def import_worklist(settings: ConsoleSettings, slug: str, content: bytes, shown: str) -> RecordResult:
     """Record a filled worklist uploaded for the department (every row checked against its 台账), as `record`."""
-    with tempfile.TemporaryDirectory(prefix="jiaozao-console-") as scratch:
-        path = Path(scratch) / slug / WORKLIST_FILE
-        path.parent.mkdir()
-        path.write_bytes(content)
-        day = loaded_day(settings)
-        day.inputs.require(slug)
-        return record_worklist(
-            settings.inputs, path, today_of(settings), department=slug, shown=shown, inputs=day.inputs
-        )
+    day = loaded_day(settings)
+    return today_work.import_worklist(settings.inputs, slug, content, shown, today_of(settings), day.inputs)
 
 
 def make_files(settings: ConsoleSettings, slug: str, monthly: bool) -> SmsFile | None:
@@ -185,12 +154,8 @@ def worklist_bytes(settings: ConsoleSettings, slug: str, monthly: bool, shown: b
     """Return the department's worklist of the day, made in memory (no file, no 登记簿 row); contacts masked
     unless shown (privacy.sees_contacts)."""
     work = day_plan(settings, slug, monthly)
-    item = department_work(work, slug)
-    if item is None:
-        title = loaded_day(settings).inputs.catalogs.department(slug).name
-        return worklist_content(title, [])
-    groups = [group_for(g, shown) for g in item.groups]
-    return worklist_content(item.department.name, worklist_rows(groups, item.template.text))
+    title = loaded_day(settings).inputs.catalogs.department(slug).name
+    return today_work.worklist_bytes(work, slug, title, lambda g: group_for(g, shown))
 
 
 def kept_sms(settings: ConsoleSettings, slug: str, monthly: bool) -> SmsFile | None:
@@ -202,16 +167,7 @@ def sms_preview(settings: ConsoleSettings, slug: str, monthly: bool) -> bytes | 
     """Return the department's SMS file of the day with its contacts masked, made in memory (for those who may
     not see them: a look at what is sent, nothing kept); None when there is no SMS today."""
     work = day_plan(settings, slug, monthly)
-    item = department_work(work, slug)
-    if item is None or not item.sms:
-        return None
-    masked = [group_for(g, False) for _, _, g in item.sms]
-    return sms_content(
-        [
-            (mask_phone(p), sign(fill(item.template.text, g), item.department), g)
-            for (p, _, _), g in zip(item.sms, masked, strict=True)
-        ]
-    )
+    return today_work.sms_preview(work, slug, lambda g: group_for(g, False), mask_phone)
 
 
 def sms_check(settings: ConsoleSettings, slug: str, monthly: bool, by_whom: str) -> SmsCheck:
@@ -236,16 +192,7 @@ def confirm_sms(
 def letters(settings: ConsoleSettings, slug: str, monthly: bool, number: int | None = None) -> str | None:
     """Return one holder's letter (number: its place in the list, from 1), or all the day's letters as one
     document titled by the department and the day, each letter on its own page; None when there is none."""
-    work = day_plan(settings, slug, monthly)
-    item = department_work(work, slug)
-    if item is None or not item.groups or (number is not None and not 1 <= number <= len(item.groups)):
-        return None
-    groups = item.groups
-    if number is not None:
-        return render_letter(
-            groups[number - 1], work.today, reference_of(item.department, work.today, number)
-        )
-    return render_letters(item.department, list(enumerate(groups, 1)), work.today)
+    return today_work.letters(day_plan(settings, slug, monthly), slug, number)
 
 
 def emails(settings: ConsoleSettings, slug: str) -> EmailReport:
@@ -253,18 +200,11 @@ def emails(settings: ConsoleSettings, slug: str) -> EmailReport:
     return send_emails(settings.inputs, day_plan(settings, slug), slug, settings.smtp)
 
 
-def has_mobile(group: HolderGroup) -> bool:
-    return is_mobile(group.phone)
-
-
-def has_email(group: HolderGroup) -> bool:
-    return bool(group.email) and usable_email(group.email)
-
-
 def today_entries(settings: ConsoleSettings, slug: str) -> list[Entry]:
     """Return the department's records of reminders made today (in the console or imported), oldest first."""
-    with Registry(settings.inputs.registry) as registry:
-        return registry.entries(slug, "reminded_on = ?", (today_of(settings).isoformat(),))
+    return today_work.entries(
+        settings.inputs.registry, slug, "reminded_on = ?", (today_of(settings).isoformat(),)
+    )
 
 
 def entries(
@@ -272,23 +212,22 @@ def entries(
     newest_first: bool = False, limit: int = -1, offset: int = 0,
 ) -> list[Entry]:  # fmt: skip
     """Return the department's 登记簿 records matching an SQL condition (values bound), oldest first or newest."""
-    with Registry(settings.inputs.registry) as registry:
-        return registry.entries(slug, where, values, newest_first=newest_first, limit=limit, offset=offset)
+    return today_work.entries(
+        settings.inputs.registry, slug, where, values, newest_first=newest_first, limit=limit, offset=offset
+    )
 
 
 def count(settings: ConsoleSettings, slug: str, where: str = "", values: tuple[object, ...] = ()) -> int:
-    with Registry(settings.inputs.registry) as registry:
-        return registry.count(slug, where, values)
+    return today_work.count(settings.inputs.registry, slug, where, values)
 
 
 def unreachable_groups(settings: ConsoleSettings, slug: str) -> list[HolderGroup]:
     """Return the department's holders 联系不上 today (the plan's rule, generator/reminders/reachability.py)."""
-    item = department_work(day_plan(settings, slug), slug)
-    return item.unreachable if item else []
+    return today_work.unreachable_groups(day_plan(settings, slug), slug)
 
 
 def unreachable_bytes(settings: ConsoleSettings, slug: str, shown: bool) -> bytes:
     """Return 联系不上.xlsx of the department, made in memory; contacts masked unless shown (sees_contacts)."""
     title = loaded_day(settings).inputs.catalogs.department(slug).name
     groups = [group_for(g, shown) for g in unreachable_groups(settings, slug)]
-    return unreachable_content(title, groups)
+    return today_work.unreachable_bytes(title, groups)

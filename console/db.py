@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from console import audit_chain
-from generator.atomic import private_database
-from generator.database import is_postgres, open_database
+from generator.workflows.database import is_postgres, open_database, private_database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (

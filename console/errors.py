@@ -13,8 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from generator.pipeline import DepartmentUnusable, Unusable
-from generator.problems import InputError, JiaozaoError, Level, Problem
+from generator.problems import DepartmentUnusable, InputError, JiaozaoError, Level, Problem, Unusable
 from portal.errors import PortalError
 
 

@@ -21,7 +21,7 @@ from console import audit, sms_auto, undo, warmup, work
 from console.db import connect
 from console.leader import Leadership
 from console.settings import ConsoleSettings
-from generator.atomic import private_database
+from generator.workflows.database import private_database
 from portal.rules import site_layout as layout
 
 STATES = {"queued": "排队中", "running": "进行中", "done": "已完成", "failed": "失败"}

@@ -8,8 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from generator.database.connection import open_postgres
-from generator.database.postgres import PgConnection
+from generator.workflows.database import PgConnection, open_postgres
 
 PUBLISHER_LOCK = 7_366_435  # pg_try_advisory_lock key: the one process that runs publishes
 POLL_SECONDS = 1.0

@@ -10,8 +10,8 @@ import threading
 
 from console.settings import ConsoleSettings
 from console.work import department, files_stamp, today_of, unusable_catalog
-from generator.catalog.model import Department
-from generator.pipeline import DepartmentUnusable
+from generator.problems import DepartmentUnusable
+from generator.workflows.published import Department
 from generator.workflows.remind import LoadedDay, load_day
 
 _lock = threading.Lock()  # one load at a time: a second caller waits for the first and shares its result

@@ -16,10 +16,8 @@ from typing import Any
 from console.certificates import CertificateRow
 from console.users import Role, User
 from console.work import ProblemRow
-from generator.ledger.identifiers import mask_number, mask_person_name
-from generator.reminders.due import HolderGroup
-from generator.reminders.mail import Outcome
-from generator.reminders.registry import Entry
+from generator.workflows.contacts import mask_number, mask_person_name
+from generator.workflows.today import Entry, HolderGroup, Outcome
 
 
 def sees_contacts(user: User, slug: str) -> bool:

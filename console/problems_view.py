@@ -9,7 +9,7 @@ from dataclasses import asdict
 from openpyxl import Workbook
 
 from console.work import ProblemRow
-from generator.spreadsheet import append_row
+from generator.workflows.files import append_row
 
 SHOWN = 500  # problems an upload's page shows; the full list is a download
 HEADERS = ("级别", "文件", "行", "列", "值", "问题", "怎么改")

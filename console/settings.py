@@ -1,4 +1,8 @@
-"""The console's one configuration, read once at start from options, then the environment, then defaults."""
+"""The console's one configuration, read once at start from options, then the environment, then defaults.
+
+Every JIAOZAO_CONSOLE_* variable, its type and default, is declared in the one settings table
+(portal/rules/settings_table.py); this module casts them, with the console's Chinese messages.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,12 @@ from pathlib import Path
 
 from generator.config import Settings
 from generator.problems import JiaozaoError
-from generator.reminders.mail import SmtpSettings
-from generator.sms.settings import SmsSettings
+from generator.workflows.remind import SmtpSettings
+from generator.workflows.sms import SmsSettings
+from portal.rules import settings_table
 from portal.rules.text import yes_no
 
-DEFAULT_DB = Path("var") / "console.sqlite"
+DEFAULT_DB = Path(settings_table.declared("JIAOZAO_CONSOLE_DB").default)  # var/console.sqlite
 _MB = 1024 * 1024
 MIN_SECRET = 24  # characters of JIAOZAO_CONSOLE_PROXY_SECRET (e.g. `openssl rand -hex 24` gives 48)
 PROXY_SECRET_HEADER = "x-jiaozao-proxy-secret"  # nginx: proxy_set_header X-Jiaozao-Proxy-Secret "…";
@@ -101,72 +106,77 @@ class ConsoleSettings:
             site=site,
             src=src,
             index=index,
-            db=Path(db or env.text("DB") or DEFAULT_DB),
+            db=console_db(db, environ),
             database_url=inputs.database_url,
-            https=env.flag("HTTPS"),
-            upload_limit=env.number("UPLOAD_MB", 50) * _MB,
-            unzip_limit=env.number("UNZIP_MB", 1024) * _MB,
-            upload_checks=env.number("UPLOAD_CHECKS", os.cpu_count() or 1, "个"),
-            upload_rows=env.number("UPLOAD_ROWS", 2_000_000, "行"),
-            upload_days=env.number("UPLOAD_DAYS", 90, "天"),
-            trusted_proxy=env.text("TRUSTED_PROXY"),
-            sso_header=env.text("SSO_HEADER").lower(),
-            proxy_secret=env.secret("PROXY_SECRET"),
-            public_url=env.text("PUBLIC_URL") or _site_url(inputs),
+            https=env.flag("JIAOZAO_CONSOLE_HTTPS"),
+            upload_limit=env.number("JIAOZAO_CONSOLE_UPLOAD_MB") * _MB,
+            unzip_limit=env.number("JIAOZAO_CONSOLE_UNZIP_MB") * _MB,
+            upload_checks=env.number("JIAOZAO_CONSOLE_UPLOAD_CHECKS", os.cpu_count() or 1),
+            upload_rows=env.number("JIAOZAO_CONSOLE_UPLOAD_ROWS"),
+            upload_days=env.number("JIAOZAO_CONSOLE_UPLOAD_DAYS"),
+            trusted_proxy=env.text("JIAOZAO_CONSOLE_TRUSTED_PROXY"),
+            sso_header=env.text("JIAOZAO_CONSOLE_SSO_HEADER").lower(),
+            proxy_secret=env.secret("JIAOZAO_CONSOLE_PROXY_SECRET"),
+            public_url=env.text("JIAOZAO_CONSOLE_PUBLIC_URL") or _site_url(inputs),
             smtp=SmtpSettings.read(environ),
             sms=_sms(environ),
-            sms_send_at=env.clock("SMS_SEND_AT", time(9, 30)),
-            sms_receipt_minutes=env.number("SMS_RECEIPT_MINUTES", 30, "分钟"),
-            sms_push_secret=env.secret("SMS_PUSH_SECRET"),
+            sms_send_at=env.clock("JIAOZAO_CONSOLE_SMS_SEND_AT"),
+            sms_receipt_minutes=env.number("JIAOZAO_CONSOLE_SMS_RECEIPT_MINUTES"),
+            sms_push_secret=env.secret("JIAOZAO_CONSOLE_SMS_PUSH_SECRET"),
             today=today,
         )
 
 
+def console_db(option: str | None = None, environ: Mapping[str, str] = os.environ) -> Path:
+    """Return the console's SQLite file: --console-db, else JIAOZAO_CONSOLE_DB, else var/console.sqlite."""
+    return Path(option or settings_table.value(environ, "JIAOZAO_CONSOLE_DB"))
+
+
 class _Env:
-    """JIAOZAO_CONSOLE_* variables with typed casts and Chinese messages."""
+    """JIAOZAO_CONSOLE_* variables, declared in the one settings table, with typed casts and Chinese messages."""
 
     def __init__(self, environ: Mapping[str, str]) -> None:
         self.environ = environ
 
-    def text(self, key: str) -> str:
-        return self.environ.get(f"JIAOZAO_CONSOLE_{key}", "").strip()
+    def text(self, name: str) -> str:
+        return settings_table.value(self.environ, name)
 
-    def flag(self, key: str) -> bool:
-        value = self.text(key)
+    def flag(self, name: str) -> bool:
+        value = self.text(name)
         answer = yes_no(value) if value else False
         if answer is None:
-            raise ConsoleConfigError(f"JIAOZAO_CONSOLE_{key} 的值“{value}”应是 1 或 0")
+            raise ConsoleConfigError(f"{name} 的值“{value}”应是 1 或 0")
         return answer
 
-    def secret(self, key: str) -> str:
-        """Return the variable KEY, or the first line of the file named by KEY_FILE."""
-        named = self.text(key + "_FILE")
+    def secret(self, name: str) -> str:
+        """Return the variable NAME, or the first line of the file named by NAME_FILE."""
+        named = self.text(name + "_FILE")
         if not named:
-            return self.text(key)
+            return self.text(name)
         try:
             lines = Path(named).read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeError):
-            raise ConsoleConfigError(f"JIAOZAO_CONSOLE_{key}_FILE 指定的文件“{named}”无法读取") from None
+            raise ConsoleConfigError(f"{name}_FILE 指定的文件“{named}”无法读取") from None
         return lines[0].strip() if lines else ""
 
-    def number(self, key: str, default: int, unit: str = "MB") -> int:
-        value = self.text(key)
+    def number(self, name: str, derived: int = 0) -> int:
+        """Return a whole number ≥ 1 in the setting's unit; derived stands for a default the table cannot hold."""
+        value = settings_table.given(self.environ, name)
         if not value:
-            return default
+            return derived or int(settings_table.declared(name).default)
         if not value.isdigit() or int(value) < 1:
-            raise ConsoleConfigError(f"JIAOZAO_CONSOLE_{key} 的值“{value}”应是正整数（单位 {unit}）")
+            unit = settings_table.declared(name).unit
+            raise ConsoleConfigError(f"{name} 的值“{value}”应是正整数（单位 {unit}）")
         return int(value)
 
-    def clock(self, key: str, default: time) -> time:
+    def clock(self, name: str) -> time:
         """Return a time of day written HH:MM."""
-        value = self.text(key).replace("：", ":")
-        if not value:
-            return default
+        value = self.text(name).replace("：", ":")
         hours, _, minutes = value.partition(":")
         if not (hours.isascii() and hours.isdigit() and minutes.isascii() and minutes.isdigit()):
-            raise ConsoleConfigError(f"JIAOZAO_CONSOLE_{key} 的值“{value}”应是“时:分”，如 09:30")
+            raise ConsoleConfigError(f"{name} 的值“{value}”应是“时:分”，如 09:30")
         if int(hours) > 23 or int(minutes) > 59 or len(minutes) != 2:
-            raise ConsoleConfigError(f"JIAOZAO_CONSOLE_{key} 的值“{value}”不是一天中的时刻，应如 09:30")
+            raise ConsoleConfigError(f"{name} 的值“{value}”不是一天中的时刻，应如 09:30")
         return time(int(hours), int(minutes))
 
 
@@ -180,6 +190,6 @@ def _sms(environ: Mapping[str, str]) -> SmsSettings | None:
 
 def _site_url(inputs: Settings) -> str:
     """Return the public site's address as the build reads it from site.yaml (网址; / when it is not usable)."""
-    from generator.site.config import read_site_config
+    from generator.workflows.facts import site_url
 
-    return read_site_config(inputs.catalogs)[0].base_url or "/"
+    return site_url(inputs.catalogs)

@@ -20,10 +20,9 @@ from console import audit, sms_early
 from console.loaded import loaded_day
 from console.settings import SMS_LATEST, ConsoleSettings
 from console.work import today_of
-from generator.pipeline import load_calendar
 from generator.problems import JiaozaoError
-from generator.sms.platform import Platform
-from generator.workflows.sms import Sent, Settled, send_sms, settle_sms
+from generator.workflows.published import load_calendar
+from generator.workflows.sms import Platform, Sent, Settled, send_sms, settle_sms
 from portal.rules.china import china_now
 
 log = logging.getLogger("jiaozao.console")

@@ -13,8 +13,7 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 
 from console.settings import ConsoleSettings
-from generator.sms.platform import Receipt
-from generator.workflows.sms import Settled, settle_pushed
+from generator.workflows.sms import Receipt, Settled, settle_pushed
 
 KEPT = timedelta(days=2)
 _SCHEMA = """CREATE TABLE IF NOT EXISTS sms_early (

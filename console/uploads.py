@@ -9,7 +9,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
-from generator.active_content import active_content, refusal
+from generator.workflows.files import active_content, refusal
 from portal.rules.text import decode_text
 
 _CHUNK = 1024 * 1024

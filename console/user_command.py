@@ -7,19 +7,17 @@ import getpass
 import sqlite3
 from pathlib import Path
 
-from generator.commands._common import Subparsers, add_command, console
 from generator.config import Settings
 from generator.problems import JiaozaoError
+from generator.workflows.command_line import Subparsers, add_command, console
 
 
 def _db(args: argparse.Namespace) -> sqlite3.Connection:
-    import os
-
     from console.db import connect
-    from console.settings import DEFAULT_DB
+    from console.settings import console_db
 
     url = "" if args.console_db else Settings.read().database_url  # --console-db: that SQLite file
-    return connect(url or Path(args.console_db or os.environ.get("JIAOZAO_CONSOLE_DB") or DEFAULT_DB))
+    return connect(url or console_db(args.console_db))
 
 
 def _password(args: argparse.Namespace) -> str:

@@ -14,7 +14,7 @@ from console import errors, work_supervision
 from console.paging import page_of
 from console.views_supervision import ALL, PAGE, _period
 from console.web import Console
-from generator.reminders.closing import LOOP_FIGURES, closing_rate
+from generator.workflows.report import LOOP_FIGURES, closing_rate
 
 LOOP_CODES = dict(zip(("due", "closed", "unreachable", "lapsed"), LOOP_FIGURES, strict=True))
 

@@ -10,8 +10,8 @@ from starlette.responses import Response
 
 from console import audit, errors, work_contacts
 from console.web import Console
-from generator.ledger.corrections import FIELDS
 from generator.problems import JiaozaoError
+from generator.workflows.contacts import FIELDS
 
 
 async def correct(console: Console, request: Request) -> Response:

@@ -91,7 +91,7 @@ def row_of(e: daywork.Entry) -> list[object]:
 def _xlsx(entries: list[daywork.Entry]) -> bytes:
     from openpyxl import Workbook
 
-    from generator.spreadsheet import append_row
+    from generator.workflows.files import append_row
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("登记簿")

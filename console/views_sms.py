@@ -18,8 +18,8 @@ from console.db import connect
 from console.paging import page_of
 from console.web import Console
 from console.work import today_of
-from generator.reminders.sms import segments, sms_length
-from generator.reminders.smsoutbox import (
+from generator.workflows.sms import (
+    ACKNOWLEDGEMENTS,
     DELIVERED,
     FAILED,
     NO_RECEIPT,
@@ -27,11 +27,14 @@ from generator.reminders.smsoutbox import (
     SUBMITTING,
     WAITING,
     Message,
+    PushUnreadable,
     day_batch,
+    on_platform,
+    read_push,
+    segments,
+    settle_pushed,
+    sms_length,
 )
-from generator.reminders.smsplatform import on_platform
-from generator.sms.pushed import ACKNOWLEDGEMENTS, PushUnreadable, read_push
-from generator.workflows.sms import settle_pushed
 
 STATES = (
     WAITING,

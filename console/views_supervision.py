@@ -22,9 +22,15 @@ from console.settings import ConsoleSettings
 from console.views_catalog import download
 from console.web import Console, Visit
 from console.work_supervision import Overview
-from generator.pipeline import DepartmentUnusable
-from generator.reminders.report import FIGURES, REMINDER_FIGURES, WAYS, on_time_rate
-from generator.workflows.report import DepartmentFigures, Supervision
+from generator.problems import DepartmentUnusable
+from generator.workflows.report import (
+    FIGURES,
+    REMINDER_FIGURES,
+    WAYS,
+    DepartmentFigures,
+    Supervision,
+    on_time_rate,
+)
 
 P = TypeVar("P", Overview, Supervision)
 

@@ -14,8 +14,7 @@ from console.paging import page_of
 from console.views_catalog import download, received
 from console.web import Console, Visit
 from console.work_ledger import refused_count
-from generator.reminders.due import HolderGroup, gets_email
-from generator.reminders.registry import CHANNELS, RESULTS
+from generator.workflows.today import CHANNELS, RESULTS, HolderGroup, gets_email
 
 PAGE = 50
 KINDS = ("临期", "首次", "二次")

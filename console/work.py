@@ -5,10 +5,6 @@ and rebuilding the site and index through the build workflow, exactly as `jiaoza
 
 from __future__ import annotations
 
-import os
-import shutil
-import stat
-import tempfile
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -16,17 +12,12 @@ from pathlib import Path
 
 from console import errors
 from console.settings import ConsoleSettings
-from generator.atomic import replacing
-from generator.catalog.load import CATALOG_NAMES, CatalogsApart, load_catalogs, load_catalogs_apart
-from generator.catalog.model import Catalogs, Department
-from generator.ledger.model import Ledger
-from generator.pipeline import DepartmentUnusable, Unusable, load_calendar
-from generator.problems import InputError, JiaozaoError, Level, Problem, column_letter
-from generator.schedule import NO_DATE, Schedule, compute_schedule, late_reminder_problems
-from generator.site.changes import update_history
-from generator.workdays import WorkdayCalendar
-from generator.workflows import ledger as ledger_workflow
+from generator.problems import InputError, JiaozaoError, Level, Problem, Unusable, column_letter
+from generator.workflows import catalog_upload
+from generator.workflows import published as published_inputs
 from generator.workflows.build import build_site
+from generator.workflows.published import Catalogs, CatalogsApart, Department, Ledger, WorkdayCalendar
+from generator.workflows.published import files_stamp as files_stamp
 from portal.rules.china import china_today
 
 WorkError = JiaozaoError  # what the generator raises for inputs it cannot use
@@ -68,7 +59,7 @@ def calendar_of(settings: ConsoleSettings) -> WorkdayCalendar:
     with _lock:
         cached = _calendars.get(str(path))
         if cached is None or cached[0] != stamp:
-            cached = _calendars[str(path)] = (stamp, load_calendar(settings.inputs))
+            cached = _calendars[str(path)] = (stamp, published_inputs.load_calendar(settings.inputs))
         return cached[1]
 
 
@@ -90,30 +81,6 @@ def today_of(settings: ConsoleSettings) -> date:
 _catalog_cache: dict[str, tuple[object, CatalogsApart | None, list[Problem]]] = {}
 
 
-def files_stamp(root: Path, *, own_folders_only: bool = False) -> tuple[tuple[str, int, int], ...]:
-    """Return (path, modified, size) of every file under root (or of root, a file): one stat per file.
-
-    With own_folders_only, folders at the top whose names start with _ (the 台账 folder _ledgers) are left out.
-    Page views compute this often, so it walks with scandir and stats each file once.
-    """
-    if root.is_file():
-        found = os.stat(root)
-        return ((str(root), found.st_mtime_ns, found.st_size),)
-    stamps = []
-    for folder, subfolders, names in os.walk(root):
-        if own_folders_only and folder == str(root):
-            subfolders[:] = [d for d in subfolders if not d.startswith("_")]
-        for name in names:
-            path = os.path.join(folder, name)
-            try:
-                found = os.stat(path)
-            except OSError:  # removed meanwhile: the next stamp will differ anyway
-                continue
-            if stat.S_ISREG(found.st_mode):
-                stamps.append((path, found.st_mtime_ns, found.st_size))
-    return tuple(sorted(stamps))
-
-
 def _stamp(root: Path) -> object:
     return files_stamp(root, own_folders_only=True)
 
@@ -130,9 +97,7 @@ def published(settings: ConsoleSettings) -> tuple[Catalogs | None, list[Problem]
 def unusable_catalog(settings: ConsoleSettings, slug: str) -> Unusable | None:
     """Return why the department's 目录 cannot be used now, or None when it can."""
     apart, _ = _published(settings)
-    if apart is None or slug not in apart.broken:
-        return None
-    return Unusable(slug, apart.names.get(slug) or slug, "目录", tuple(apart.broken[slug]))
+    return published_inputs.unusable_catalog(apart, slug)
 
 
 def _published(settings: ConsoleSettings) -> tuple[CatalogsApart | None, list[Problem]]:
@@ -143,20 +108,14 @@ def _published(settings: ConsoleSettings) -> tuple[CatalogsApart | None, list[Pr
         cached = _catalog_cache.get(str(root))
         if cached is not None and cached[0] == stamp:
             return cached[1], cached[2]
-        try:
-            apart: CatalogsApart | None = load_catalogs_apart(root)
-            problems = apart.problems if apart else []
-        except InputError as error:
-            apart, problems = None, error.problems
+        apart, problems = published_inputs.load_published(root)
         _catalog_cache[str(root)] = (stamp, apart, problems)
         return apart, problems
 
 
 def department_slugs(settings: ConsoleSettings) -> tuple[str, ...]:
     """Return the department folders, even when a 目录 has errors."""
-    from generator.catalog.load import department_dirs
-
-    return tuple(p.name for p in department_dirs(settings.inputs.catalogs))
+    return published_inputs.department_slugs(settings.inputs.catalogs)
 
 
 def department(settings: ConsoleSettings, slug: str) -> Department | None:
@@ -179,30 +138,12 @@ def department_names(settings: ConsoleSettings) -> dict[str, str]:
 
 
 def catalog_file(settings: ConsoleSettings, slug: str) -> Path | None:
-    folder = settings.inputs.catalogs / slug
-    return next((folder / n for n in CATALOG_NAMES if (folder / n).is_file()), None)
+    return published_inputs.catalog_file(settings.inputs.catalogs, slug)
 
 
 def template_xlsx(settings: ConsoleSettings, slug: str) -> bytes:
     """Return an empty 目录 workbook with the department's title line and header row (the seed header)."""
-    import io
-
-    import openpyxl
-
-    from generator.catalog.schema import CATALOG_COLUMNS
-
-    found = department(settings, slug)
-    headers = list(found.headers) if found else [c.label for c in CATALOG_COLUMNS]
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "目录"
-    sheet.append([found.title if found and found.title else "到期前提醒证照目录"])
-    sheet.append(headers)
-    for column in range(1, len(headers) + 1):
-        sheet.cell(2, column).number_format = "@"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return published_inputs.template_xlsx(department(settings, slug))
 
 
 # -- checking an uploaded 目录 ------------------------------------------------------------------------
@@ -228,112 +169,18 @@ class CatalogCheck:
 
 def check_catalog(settings: ConsoleSettings, slug: str, content: bytes, ext: str, shown: str) -> CatalogCheck:
     """Load the uploaded 目录 with the department's facts and guides; nothing outside a scratch folder is written."""
-    root = settings.inputs.catalogs
-    with tempfile.TemporaryDirectory(prefix="jiaozao-console-") as scratch:
-        staged = Path(scratch) / root.name
-        folder = staged / slug
-        folder.mkdir(parents=True)
-        for name in ("department.yaml", "renewal.yaml"):
-            if (root / slug / name).is_file():
-                shutil.copy2(root / slug / name, folder / name)
-        (folder / f"catalog.{ext}").write_bytes(content)
-        try:
-            new, problems = load_catalogs(staged)
-        except InputError as error:
-            rows = [problem_row(p, _file_of(p, shown)) for p in error.problems]
-            return CatalogCheck(0, rows, [], [])
-    calendar = calendar_of(settings)
-    problems = [*problems, *late_reminder_problems(new, calendar, today_of(settings))]
-    rows = [problem_row(p, _file_of(p, shown)) for p in problems]
-    fresh = new.department(slug)
-    old = department(settings, slug)
-    changes, impact = ([], []) if old is None else _preview(settings, old, fresh, calendar)
-    return CatalogCheck(len(fresh.items), rows, changes, impact)
+    catalogs, _ = published(settings)
+    found = catalog_upload.check_catalog(
+        settings.inputs, slug, content, ext, lambda: calendar_of(settings), today_of(settings), catalogs
+    )
+    rows = [problem_row(p, _file_of(p, shown)) for p in found.problems]
+    return CatalogCheck(found.rows, rows, found.changes, found.impact)
 
 
 def _file_of(problem: Problem, shown: str) -> str:
     return (
-        f"上传的文件 {shown}"
-        if Path(problem.file).name.startswith("catalog.")
-        else errors.file_in_words(problem.file)
+        f"上传的文件 {shown}" if catalog_upload.is_uploaded(problem) else errors.file_in_words(problem.file)
     )
-
-
-def _preview(
-    settings: ConsoleSettings, old: Department, new: Department, calendar: WorkdayCalendar
-) -> tuple[list[dict[str, str]], list[str]]:
-    today = today_of(settings)
-    before = update_history({}, Catalogs("", (old,)), today)
-    after = update_history(before, Catalogs("", (new,)), today)
-    changes = after[new.slug]["log"]
-    catalogs, _ = published(settings)
-    assert catalogs is not None
-    swapped = Catalogs(catalogs.root, tuple(new if d.slug == new.slug else d for d in catalogs.departments))
-    return changes, _impact(settings, catalogs, swapped, new.slug, calendar, today)
-
-
-def _impact(
-    settings: ConsoleSettings, old: Catalogs, new: Catalogs, slug: str, calendar: WorkdayCalendar, today: date
-) -> list[str]:
-    """Return, in words, how the department's current 台账 reminder dates move under the new 目录.
-
-    E.g. "采矿许可证 首次提醒时限 到期前90个工作日→到期前60个工作日：312 张证照的首次提醒推后到 …".
-    """
-    old_ledger, _ = department_ledger(settings, old, slug)
-    new_ledger, _ = department_ledger(settings, new, slug)
-    if not len(old_ledger):
-        return ["本部门当前台账没有证照，提醒日期不受影响。"]
-    before = _by_row(old_ledger, compute_schedule(old_ledger, old, calendar, today), old)
-    after = _by_row(new_ledger, compute_schedule(new_ledger, new, calendar, today), new)
-    groups: dict[tuple[str, str, str, str, str], list[int]] = {}
-    for key, b in before.items():
-        a = after.get(key)
-        if a is None:
-            continue
-        for label, was, now, was_rule, now_rule in (
-            ("首次提醒", b[0], a[0], b[4], a[4]),
-            ("二次提醒", b[1], a[1], b[5], a[5]),
-        ):
-            if was != now:
-                way = "推后" if now > was or now == NO_DATE else "提前"
-                groups.setdefault((a[3], label, was_rule, now_rule, way), []).append(now)
-    lines = [
-        f"{name} {label}时限 {was or '（无）'}→{now or '（无）'}：{len(dates)} 张证照的{label}{way}{_span(dates)}"
-        for (name, label, was, now, way), dates in groups.items()
-    ]
-    t = today.toordinal()
-    entering = sum(
-        1 for k, b in before.items() if k in after and b[0] > t >= after[k][0] and after[k][2] >= 0
-    )
-    leaving = sum(1 for k in before if k not in after)
-    if entering:
-        lines.append(f"今天起新进入提醒的 {entering} 张")
-    if leaving:
-        lines.append(f"{leaving} 张证照在新目录中找不到对应事项，将列入问题清单、不再提醒")
-    return lines or ["当前台账中没有证照的提醒日期改变。"]
-
-
-def _span(ordinals: list[int]) -> str:
-    real = [o for o in ordinals if o != NO_DATE]
-    if not real:
-        return "（不再安排）"
-    low, high = date.fromordinal(min(real)), date.fromordinal(max(real))
-    return f"到 {low}" if low == high else f"到 {low} 至 {high}"
-
-
-_Dates = tuple[int, int, int, str, str, str]  # first, second, days left, certificate, first rule, second rule
-
-
-def _by_row(ledger: Ledger, schedule: Schedule, catalogs: Catalogs) -> dict[tuple[str, int], _Dates]:
-    items = catalogs.items
-    rows: dict[tuple[str, int], _Dates] = {}
-    for i in range(len(ledger)):
-        item = items[int(ledger.item[i])]
-        rules = (item.first.text, item.second.text if item.second else "")
-        rows[(ledger.files[int(ledger.file[i])], int(ledger.row[i]))] = (
-            int(schedule.first[i]), int(schedule.second[i]), int(schedule.days_left[i]), item.certificate, *rules
-        )  # fmt: skip
-    return rows
 
 
 # -- the 台账 -----------------------------------------------------------------------------------------
@@ -347,52 +194,26 @@ def department_ledger(
     With usable, a 台账 file of which no row can be used raises DepartmentUnusable (as a full load leaves the
     department out).
     """
-    loaded = ledger_workflow.department_ledger(settings.inputs, catalogs, slug, _left_out(settings, catalogs))
-    if usable and slug in loaded.unread:
-        raise DepartmentUnusable(
-            Unusable(slug, catalogs.department(slug).name, "台账", tuple(loaded.unread[slug]))
-        )
-    return loaded.ledger, loaded.problems
-
-
-def _left_out(settings: ConsoleSettings, catalogs: Catalogs) -> tuple[str, ...]:
-    """Return the department folders not in catalogs: their 台账 files are theirs, never another's."""
-    return tuple(s for s in department_slugs(settings) if s not in catalogs.slugs)
+    return published_inputs.department_ledger(settings.inputs, catalogs, slug, usable=usable)
 
 
 # -- writing and publishing ----------------------------------------------------------------------------
 
 
-Files = dict[Path, bytes | None]  # input files as they were: their bytes, None for one that was not there
+Files = catalog_upload.Files
 
 
 def catalog_files(settings: ConsoleSettings, slug: str) -> Files:
     """Return the department's 目录 files as they are now, for putting back after a failed or killed publish."""
-    folder = settings.inputs.catalogs / slug
-    return {
-        folder / n: ((folder / n).read_bytes() if (folder / n).is_file() else None) for n in CATALOG_NAMES
-    }
+    return catalog_upload.catalog_files(settings.inputs.catalogs, slug)
 
 
 def write_catalog(settings: ConsoleSettings, slug: str, content: bytes, ext: str) -> None:
     """Write the 目录 file atomically; a department folder holds one 目录 file, so any other is removed."""
-    folder = settings.inputs.catalogs / slug
-    target = folder / f"catalog.{ext}"
-    with replacing(target) as temp:
-        temp.write_bytes(content)
-    for name in CATALOG_NAMES:
-        if folder / name != target and (folder / name).is_file():
-            (folder / name).unlink()
+    catalog_upload.write_catalog(settings.inputs.catalogs, slug, content, ext)
 
 
-def put_back(files: Files) -> None:
-    """Put input files back as they were (one that was not there is removed)."""
-    for path, content in files.items():
-        if content is None:
-            path.unlink(missing_ok=True)
-        else:
-            with replacing(path) as temp:
-                temp.write_bytes(content)
+put_back = catalog_upload.put_back
 
 
 def rebuild(settings: ConsoleSettings) -> str:

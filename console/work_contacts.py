@@ -6,9 +6,8 @@ import re
 
 from console.settings import ConsoleSettings
 from console.work import department_ledger, published
-from generator.ledger.corrections import FIELDS, Correction
 from generator.problems import JiaozaoError
-from generator.workflows.contacts import record_correction
+from generator.workflows.contacts import FIELDS, Correction, record_correction
 from portal.rules.china import china_timestamp
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-()]{5,24}$")

@@ -3,73 +3,42 @@ them: read, checked exactly as `jiaozao check` would, and written atomically whe
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
-
 from console.settings import ConsoleSettings
 from console.work import Files, ProblemRow, calendar_of, catalog_file, problem_row, today_of
-from generator.atomic import replacing
-from generator.catalog.load import load_catalogs
-from generator.problems import InputError
-from generator.schedule import late_reminder_problems
+from generator.workflows import facts
 
 # -- department.yaml and renewal.yaml ------------------------------------------------------------------
 
 
 def fact_keys() -> tuple[dict[str, str], tuple[str, ...]]:
     """Return department.yaml's keys with their help texts, and renewal.yaml's guide keys."""
-    from generator.catalog.facts import DEPARTMENT_KEYS, GUIDE_KEYS
-
-    return DEPARTMENT_KEYS, GUIDE_KEYS
+    return facts.fact_keys()
 
 
 def fact_files(settings: ConsoleSettings, slug: str) -> tuple[str, str]:
     """Return the text of the department's department.yaml and renewal.yaml ('' when missing)."""
-    folder = settings.inputs.catalogs / slug
-    return tuple(  # type: ignore[return-value]
-        (folder / n).read_text(encoding="utf-8-sig") if (folder / n).is_file() else ""
-        for n in ("department.yaml", "renewal.yaml")
-    )
+    return facts.fact_files(settings.inputs.catalogs, slug)
 
 
 def check_facts(
     settings: ConsoleSettings, slug: str, department_text: str, renewal_text: str
 ) -> list[ProblemRow]:
     """Return the problems `jiaozao check` finds in the department with these two files (errors and warnings)."""
-    root = settings.inputs.catalogs
-    with tempfile.TemporaryDirectory(prefix="jiaozao-console-") as scratch:
-        folder = Path(scratch) / root.name / slug
-        folder.mkdir(parents=True)
-        current = catalog_file(settings, slug)
-        if current is not None:
-            shutil.copy2(current, folder / current.name)
-        (folder / "department.yaml").write_text(department_text, encoding="utf-8")
-        (folder / "renewal.yaml").write_text(renewal_text, encoding="utf-8")
-        try:
-            catalogs, problems = load_catalogs(folder.parent)
-        except InputError as error:
-            return [problem_row(p) for p in error.problems]
-    problems = [
-        *problems,
-        *late_reminder_problems(catalogs, calendar_of(settings), today_of(settings)),
-    ]
+    problems = facts.check_facts(
+        settings.inputs.catalogs, slug, catalog_file(settings, slug), department_text, renewal_text,
+        lambda: calendar_of(settings), today_of(settings),
+    )  # fmt: skip
     return [problem_row(p) for p in problems]
 
 
 def facts_now(settings: ConsoleSettings, slug: str) -> Files:
     """Return department.yaml and renewal.yaml as they are now, for putting back after a failed publish."""
-    folder = settings.inputs.catalogs / slug
-    paths = (folder / "department.yaml", folder / "renewal.yaml")
-    return {path: (path.read_bytes() if path.is_file() else None) for path in paths}
+    return facts.facts_now(settings.inputs.catalogs, slug)
 
 
 def write_facts(settings: ConsoleSettings, slug: str, department_text: str, renewal_text: str) -> None:
     """Write both files atomically where the command line reads them."""
-    folder = settings.inputs.catalogs / slug
-    for name, text in (("department.yaml", department_text), ("renewal.yaml", renewal_text)):
-        with replacing(folder / name) as temp:
-            temp.write_text(text, encoding="utf-8")
+    facts.write_facts(settings.inputs.catalogs, slug, department_text, renewal_text)
 
 
 # -- site.yaml (管理员) ---------------------------------------------------------------------------------
@@ -77,29 +46,13 @@ def write_facts(settings: ConsoleSettings, slug: str, department_text: str, rene
 
 def site_file(settings: ConsoleSettings) -> tuple[tuple[str, ...], str]:
     """Return site.yaml's known keys and the file's text ('' when missing)."""
-    from generator.site.config import SITE_FILE, SITE_KEYS
-
-    path = settings.inputs.catalogs / SITE_FILE
-    return tuple(SITE_KEYS), path.read_text(encoding="utf-8-sig") if path.is_file() else ""
+    return facts.site_file(settings.inputs.catalogs)
 
 
 def check_site(settings: ConsoleSettings, text: str) -> list[ProblemRow]:
     """Return the problems `jiaozao build` would find in this site.yaml."""
-    from generator.site.config import SITE_FILE, load_site_config
-
-    with tempfile.TemporaryDirectory(prefix="jiaozao-console-") as scratch:
-        folder = Path(scratch) / settings.inputs.catalogs.name
-        folder.mkdir()
-        (folder / SITE_FILE).write_text(text, encoding="utf-8")
-        try:
-            load_site_config(folder)
-        except InputError as error:
-            return [problem_row(p) for p in error.problems]
-    return []
+    return [problem_row(p) for p in facts.check_site(settings.inputs.catalogs, text)]
 
 
 def write_site(settings: ConsoleSettings, text: str) -> None:
-    from generator.site.config import SITE_FILE
-
-    with replacing(settings.inputs.catalogs / SITE_FILE) as temp:
-        temp.write_text(text, encoding="utf-8")
+    facts.write_site(settings.inputs.catalogs, text)

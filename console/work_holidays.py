@@ -11,14 +11,16 @@ from dataclasses import dataclass
 
 from console.settings import ConsoleSettings
 from console.work import today_of
-from generator.holidays.report import (
+from generator.workflows.holidays import (
+    ImportResult,
     YearSource,
     change_lines,
     estimated_next_year,
     impact_lines,
+    import_notice_text,
+    list_year_sources,
     notice_title,
 )
-from generator.workflows.holidays import ImportResult, import_notice_text, list_year_sources
 
 PASTED = "粘贴的通知"  # how problems name the text (the command line names the file)
 LONGEST = 100_000  # characters: a notice is a few thousand

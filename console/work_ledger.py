@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from console.loaded import input_stamp, loaded_day, loaded_if_ready
 from console.settings import ConsoleSettings
 from console.work import Files, ProblemRow, department_ledger, problem_row, published, today_of
-from generator.catalog.model import Catalogs
-from generator.ledger.corrections import read_corrections
 from generator.problems import JiaozaoError
 from generator.workflows import ledger as workflow
-from generator.workflows.hand_ledger import replaced_by_export
+from generator.workflows import ledger_upload
 from generator.workflows.ledger import LedgerCheck
 from generator.workflows.loop import LoopClosed, close_loop
+from generator.workflows.published import Catalogs
 
 
 @dataclass(frozen=True)
@@ -47,18 +46,10 @@ def check(settings: ConsoleSettings, slug: str, content: bytes, ext: str, shown:
     """Return the uploaded 台账 checked and compared with the department's current one."""
     catalogs = _catalogs(settings, slug)
     current, _ = department_ledger(settings, catalogs, slug)
-    corrections = read_corrections(settings.inputs.ledgers, [slug])
-    return workflow.check_upload(
-        catalogs,
-        slug,
-        current,
-        content,
-        ext,
-        today_of(settings),
-        f"上传的文件 {shown}",
-        corrections,
+    return ledger_upload.check_department_upload(
+        settings.inputs, catalogs, slug, current, content, ext, today_of(settings), f"上传的文件 {shown}",
         owners(settings),
-    )
+    )  # fmt: skip
 
 
 def owners(settings: ConsoleSettings) -> dict[str, tuple[str, ...]] | None:
@@ -86,16 +77,12 @@ def current_content(settings: ConsoleSettings, slug: str) -> tuple[bytes, str] |
 
 def files_now(settings: ConsoleSettings, slug: str, ext: str) -> Files:
     """Return the department's 台账 files, and the one an upload of kind ext would write, as they are now."""
-    root = settings.inputs.ledgers
-    files = [*workflow.department_files(root, _catalogs(settings, slug), slug), root / f"{slug}.{ext}"]
-    return {file: (file.read_bytes() if file.is_file() else None) for file in files}
+    return ledger_upload.files_now(settings.inputs.ledgers, _catalogs(settings, slug), slug, ext)
 
 
 def replace(settings: ConsoleSettings, slug: str, content: bytes, ext: str) -> None:
     """Make content the department's 台账, where every command reads it."""
-    catalogs = _catalogs(settings, slug)
-    target = workflow.replace_ledger(settings.inputs.ledgers, catalogs, slug, content, ext)
-    replaced_by_export(settings.inputs.ledgers, catalogs, slug, target)
+    ledger_upload.accept_ledger(settings.inputs.ledgers, _catalogs(settings, slug), slug, content, ext)
 
 
 def close(settings: ConsoleSettings, slug: str, shown: str) -> LoopClosed:

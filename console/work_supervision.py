@@ -9,7 +9,6 @@ first view after the console restarts does not wait for a province's 台账 to l
 from __future__ import annotations
 
 import pickle
-import tempfile
 import threading
 from calendar import monthrange
 from collections import OrderedDict
@@ -22,16 +21,16 @@ from typing import TypeVar
 from console.loaded import input_stamp, stamped_day
 from console.settings import ConsoleSettings
 from console.work import today_of
-from generator.atomic import replacing
-from generator.pipeline import Unusable
-from generator.reminders.closing import LoopFigures
-from generator.reminders.report import DoneRows
-from generator.reminders.report_files import write_report_xlsx
-from generator.reminders.store import stamp as registry_stamp
+from generator.problems import Unusable
+from generator.workflows import report as report_workflow
+from generator.workflows.database import registry_stamp
+from generator.workflows.files import replacing
 from generator.workflows.report import (
     Counting,
     DepartmentFigures,
     DepartmentSupervision,
+    DoneRows,
+    LoopFigures,
     Supervision,
     Week,
     closing,
@@ -104,10 +103,7 @@ def report_xlsx(
     period: Supervision, shown: list[DepartmentSupervision], loop: list[LoopFigures] | None = None
 ) -> bytes:
     """Return the .xlsx `jiaozao report` writes for the period, with the departments shown (and their 闭环)."""
-    with tempfile.TemporaryDirectory(prefix="jiaozao-console-") as scratch:
-        path = Path(scratch) / "督促检查.xlsx"
-        write_report_xlsx(path, [d.report() for d in shown], period.start, period.end, loop)
-        return path.read_bytes()
+    return report_workflow.report_xlsx(period, shown, loop)
 
 
 def loop(settings: ConsoleSettings, start: date, end: date) -> tuple[Supervision, list[LoopFigures]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Callable, Sequence
 
 import generator.commands.holidays as holidays
@@ -24,6 +23,7 @@ from generator.commands import (
 )
 from generator.commands._common import console, print_problems
 from generator.commands.words import use_chinese
+from generator.config import debugging
 from generator.problems import InputError, JiaozaoError, ProblemList
 
 COMMANDS = (
@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 1
     except Exception as error:
-        if os.environ.get("JIAOZAO_DEBUG"):
+        if debugging():
             raise
         console.print(f"程序内部错误（{type(error).__name__}: {error}）。输出文件未改动；", markup=False)
         console.print("请设置环境变量 JIAOZAO_DEBUG=1 重跑以获得详细信息，并报告给维护人员。", markup=False)

@@ -1,7 +1,8 @@
 """The one configuration of a run, declared once and read once: options, then JIAOZAO_* environment, then defaults.
 
-Every setting is an `Option` below (name, environment variable, default, help); the command line, the staff
-console and the README are derived from this table. Relative paths are relative to the working directory and
+Every setting of every app is declared once in portal/rules/settings_table.py (environment variable, type,
+default, help; shared rules, so the portal reads the same table); the run's settings are the `Option`s below, taken
+from it, and the command line derives its options from them. Relative paths are relative to the working directory and
 made absolute once, when the settings are read; only the shipped demo data is found from the code.
 """
 
@@ -12,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from portal.rules import settings_table
 from portal.rules.text import yes_no
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -53,30 +55,11 @@ class Option:
     help: str
 
 
-OPTIONS: tuple[Option, ...] = (
-    Option("catalogs", "JIAOZAO_CATALOGS", "", "各部门目录所在文件夹（默认：自带的演示数据 catalogs/）"),
-    Option("ledgers", "JIAOZAO_LEDGERS", "", "台账文件或文件夹（默认：目录文件夹下的 _ledgers/）"),
-    Option("site", "JIAOZAO_SITE", "site", "网站所在文件夹（默认：当前文件夹下的 site/）"),
-    Option(
-        "src", "JIAOZAO_SRC", "site_src/generated", "生成的 Markdown 放在哪里（默认：site_src/generated/）"
-    ),
-    Option("index", "JIAOZAO_INDEX", "", "门户的查询索引放在哪里（默认：网站文件夹旁的 site-index/）"),
-    Option("out", "JIAOZAO_OUT", "out", "工作人员文件（提醒清单、督促检查）的输出文件夹（默认：out/）"),
-    Option("db", "JIAOZAO_RECORD_DB", "var/登记簿.sqlite", "登记簿（默认：var/登记簿.sqlite）"),
-    Option(
-        "database_url",
-        "JIAOZAO_DATABASE_URL",
-        "",
-        "共用数据库：不设 = 各自的 SQLite 文件（单机默认）；postgresql://用户@主机:端口/库名 = 工作台的用户、会话、"
-        "操作日志，以及登记簿和短信发件箱都放在一个 PostgreSQL 数据库里，多个工作台进程共用（先运行 jiaozao db "
-        "upgrade；设置后不再使用 JIAOZAO_RECORD_DB 的文件）",
-    ),
-    Option(
-        "cache",
-        "JIAOZAO_CACHE",
-        "~/.cache/jiaozao",
-        "台账解析结果的缓存文件夹，未改动的台账不再重读（默认：~/.cache/jiaozao；off 表示不用缓存）",
-    ),
+# The run's settings, from the one table of every setting (portal/rules/settings_table.py): those with an option.
+OPTIONS: tuple[Option, ...] = tuple(
+    Option(setting.option, setting.env, setting.default, setting.help)
+    for setting in settings_table.of_group("运行")
+    if setting.option
 )
 _BY_NAME = {option.name: option for option in OPTIONS}
 
@@ -126,7 +109,7 @@ class Settings:
 
         def text(name: str) -> str:
             option = _BY_NAME[name]
-            return given.get(name) or environ.get(option.env) or option.default
+            return given.get(name) or settings_table.given(environ, option.env, strip=False) or option.default
 
         catalogs_dir = _absolute(text("catalogs") or str(DEMO_CATALOGS))
         site = _absolute(text("site"))
@@ -148,6 +131,11 @@ class Settings:
         values.update({k: _absolute(str(v)) if v is not None else None for k, v in changes.items()})
         values["database_url"] = self.database_url  # not a path
         return Settings(**values)
+
+
+def debugging(environ: Mapping[str, str] = os.environ) -> bool:
+    """Return whether JIAOZAO_DEBUG asks for the full traceback of an internal error (any value but empty)."""
+    return bool(settings_table.given(environ, "JIAOZAO_DEBUG", strip=False))
 
 
 def default_index_dir(site_dir: Path) -> Path:

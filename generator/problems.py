@@ -114,3 +114,33 @@ class PhraseError(JiaozaoError, ValueError):
         self.message = message
         self.fix = fix
         super().__init__(f"{message}。{fix}")
+
+
+@dataclass(frozen=True)
+class Unusable:
+    """A department left out of a run: its 目录 or one of its 台账 files could not be used (数据有误，未计入)."""
+
+    slug: str
+    name: str  # 名称 from its department.yaml, else the slug
+    what: str  # "目录" or "台账": which of its inputs is broken
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level is Level.ERROR] or list(self.problems)
+
+    @property
+    def reason(self) -> str:
+        """Return why, in one line: the first error and how many more."""
+        errors = self.errors
+        first = f"{errors[0].message}" if errors else "文件无法读取"
+        more = f"（另有 {len(errors) - 1} 个问题）" if len(errors) > 1 else ""
+        return f"{self.what}有错误：{first}{more}"
+
+
+class DepartmentUnusable(JiaozaoError):
+    """A department's own pages or work were asked for while its inputs cannot be used."""
+
+    def __init__(self, unusable: Unusable) -> None:
+        self.unusable = unusable
+        super().__init__(f"{unusable.name}的{unusable.reason}，本部门暂停提醒和统计")

@@ -1,7 +1,8 @@
 """The portal's one configuration: where the index and site are, and its security settings, read once at start.
 
 Security settings come from portal.yaml in the catalogs folder (Chinese keys, for staff to edit);
-paths from the serve command or, for a production server started by uvicorn itself, the environment.
+paths from the serve command or, for a production server started by uvicorn itself, the environment (JIAOZAO_INDEX,
+JIAOZAO_SITE, JIAOZAO_PORTAL_CONFIG, declared in the one settings table, portal/rules/settings_table.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from portal.rules import settings_table
 from portal.rules.text import is_web_address
 from portal.rules.yamlfile import Section, YamlIssue, load_yaml
 
@@ -44,17 +46,14 @@ class PortalConfig:
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> PortalConfig:
         """Return the configuration from JIAOZAO_INDEX, JIAOZAO_SITE and JIAOZAO_PORTAL_CONFIG (portal.yaml)."""
-        index_dir = environ.get("JIAOZAO_INDEX")
+        index_dir = settings_table.given(environ, "JIAOZAO_INDEX", strip=False)
         if not index_dir:
             raise PortalConfigError(
                 "没有设置 JIAOZAO_INDEX（查询索引文件夹，jiaozao build 生成的 site-index/）"
             )
-        site = environ.get("JIAOZAO_SITE")
-        settings = (
-            read_settings(Path(environ["JIAOZAO_PORTAL_CONFIG"]))
-            if environ.get("JIAOZAO_PORTAL_CONFIG")
-            else {}
-        )
+        site = settings_table.given(environ, "JIAOZAO_SITE", strip=False)  # unset: nginx serves the site
+        config_file = settings_table.given(environ, "JIAOZAO_PORTAL_CONFIG", strip=False)
+        settings = read_settings(Path(config_file)) if config_file else {}
         return cls(Path(index_dir), Path(site) if site else None, **settings)
 
 

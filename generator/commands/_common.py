@@ -2,67 +2,20 @@
 
 from __future__ import annotations
 
-import argparse
-import socket
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date
-from typing import TypeAlias
 
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from generator.config import OPTIONS, Settings
-from generator.pipeline import Unusable
-from generator.problems import JiaozaoError, Level, PhraseError, ProblemList
-from portal.rules.china import china_today
-
-console = Console(stderr=True, highlight=False, soft_wrap=True)
-Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-
-
-def add_command(
-    subparsers: Subparsers, name: str, run: Callable[[argparse.Namespace], int], doc: str
-) -> argparse.ArgumentParser:
-    """Add a command whose help is its handler's docstring: first line the summary, the rest the description."""
-    summary, _, body = doc.strip().partition("\n")
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        name,
-        help=summary,
-        description=summary + "\n" + body,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.set_defaults(handler=run)
-    return parser
-
-
-def add_input_options(parser: argparse.ArgumentParser) -> None:
-    """Add the --catalogs, --ledgers and --cache options every command that reads the inputs takes."""
-    add_setting_options(parser, "catalogs", "ledgers", "cache")
-
-
-def add_setting_options(parser: argparse.ArgumentParser, *names: str) -> None:
-    """Add the options of these settings, their help taken from the one settings table (generator.config)."""
-    for option in OPTIONS:
-        if option.name in names:
-            metavar = "文件" if option.name == "db" else "文件夹"
-            help_text = f"{option.help}；也可用环境变量 {option.env}"
-            parser.add_argument(f"--{option.name}", metavar=metavar, help=help_text)
-
-
-def settings_of(args: argparse.Namespace) -> Settings:
-    """Return the settings of a run: options given, then JIAOZAO_* environment, then defaults."""
-    return Settings.from_values({o.name: getattr(args, o.name, None) for o in OPTIONS})
-
-
-def parse_day(text: str | None, option: str) -> date:
-    """Return a YYYY-MM-DD option value; None means today in China."""
-    if text is None:
-        return china_today()
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise PhraseError(f"{option} 的值“{text}”不是有效日期", "请写成 YYYY-MM-DD，如 2026-11-23") from None
+from generator.problems import Level, ProblemList, Unusable
+from generator.workflows.command_line import Subparsers as Subparsers
+from generator.workflows.command_line import add_command as add_command
+from generator.workflows.command_line import add_input_options as add_input_options
+from generator.workflows.command_line import add_setting_options as add_setting_options
+from generator.workflows.command_line import check_port_free as check_port_free
+from generator.workflows.command_line import console as console
+from generator.workflows.command_line import parse_day as parse_day
+from generator.workflows.command_line import settings_of as settings_of
 
 
 @contextmanager
@@ -95,18 +48,6 @@ def summarize(
         f"台账共 {rows_read} 行：{done_word} {rows_done} 行，因错误未能{done_word} {rows_rejected} 行；"
         f"错误 {len(problems.errors)} 条，警告 {len(problems.warnings)} 条。"
     )
-
-
-def check_port_free(host: str, port: int, what: str) -> None:
-    """Refuse, in Chinese, an address a server could not listen on (uvicorn would say so in English)."""
-    try:
-        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            probe.bind((host, port))
-    except OSError as error:
-        raise JiaozaoError(
-            f"无法在 {host}:{port} 上启动{what}（{error.strerror}）：端口可能已被占用，请用 --port 换一个，或先停止占用它的程序"
-        ) from None
 
 
 def print_unusable(unusable: Iterable[Unusable], skipped: str) -> bool:

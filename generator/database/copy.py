@@ -92,6 +92,10 @@ def copy_sqlite(target: PgConnection, files: list[Path]) -> CopyReport:
                     ) from None
             report.copied.append(Copied(table, path, rows, _count(target, table)))
         _restart_ids(target, list(found))
+        for table in found:  # statistics for the planner now, not when autovacuum comes round: without them
+            target.raw.execute(
+                f"ANALYZE {table}"
+            )  # a page of the 登记簿 took 1.2 s instead of 1 ms (100,000 rows)
     return report
 
 

@@ -55,3 +55,15 @@ LEDGER_COLUMNS: tuple[Column, ...] = (
 )
 
 # Staff's own columns (提醒日期, 提醒人, 备注 …) are kept in the file and ignored here.
+
+# The columns of a plain 台账: what a hand-entered 台账 is written with, and what most exports carry.
+PLAIN_HEADERS: tuple[str, ...] = (
+    "证照持有单位（个人）",
+    "证照名称",
+    "证照编号",
+    "期满日期",
+    "联系人",
+    "联系方式",
+    "电子邮箱",
+    "办理状态",
+)

@@ -30,7 +30,7 @@ from generator.reminders.registry import (
     certificate_key,
 )
 from generator.reminders.renewals import APPLIED, RENEWED
-from generator.reminders.report import DoneRows
+from generator.reminders.report import DoneRows, percentage
 from generator.schedule import NO_DATE, Schedule
 
 LOOP_FIGURES = ("应闭环", "已闭环", "联系不上", "全部提醒后过期未续证")
@@ -75,8 +75,7 @@ class LoopFigures:
 
 def closing_rate(figures: Counter[str]) -> str:
     """Return 闭环率 (已闭环 / 应闭环) as a percentage, or — when nothing expired in the period."""
-    due = figures["应闭环"]
-    return f"{100 * figures['已闭环'] / due:.0f}%" if due else "—"
+    return percentage(figures["已闭环"], figures["应闭环"])
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """电子邮件提醒: SMTP settings from the environment (never the repository), sending with every failure reported.
 
 Settings: JIAOZAO_SMTP_HOST, _PORT (25; 465 means SSL), _STARTTLS (1/0), _USER, _PASSWORD, _FROM, _TIMEOUT
-(seconds, 10) — from the environment, or KEY=VALUE lines of the file JIAOZAO_SMTP_CONFIG names, which must lie
-outside the project. Without a host nothing is sent: there is no default server.
+(seconds, 10), declared in the one settings table (portal/rules/settings_table.py) — from the environment, or
+KEY=VALUE lines of the file JIAOZAO_SMTP_CONFIG names, which must lie outside the project. Without a host nothing
+is sent: there is no default server.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from generator.ledger.identifiers import is_email_address
 from generator.problems import JiaozaoError
 from generator.reminders.due import HolderGroup
 from generator.reminders.email_text import email_body, email_subject
+from portal.rules import settings_table
 from portal.rules.text import yes_no
 
 PREFIX = "JIAOZAO_SMTP_"
@@ -49,30 +51,30 @@ class SmtpSettings:
     def read(cls, environ: Mapping[str, str] = os.environ) -> SmtpSettings | None:
         """Return the settings, or None when no host is configured (then email is not sent)."""
         values = secret_file_values(
-            environ.get("JIAOZAO_SMTP_CONFIG", ""), "SMTP 配置文件", "密码", MailError
+            settings_table.given(environ, PREFIX + "CONFIG"), "SMTP 配置文件", "密码", MailError
         )
         values.update({k: v for k, v in environ.items() if k.startswith(PREFIX)})
-        host = values.get(PREFIX + "HOST", "").strip()
+        host = settings_table.given(values, PREFIX + "HOST")
         if not host:
             return None
-        sender = values.get(PREFIX + "FROM", "").strip()
+        sender = settings_table.given(values, PREFIX + "FROM")
         if not is_email_address(sender):
             raise MailError(
                 f"已设置 {PREFIX}HOST，但 {PREFIX}FROM（发件地址）未设置或不是一个邮箱地址（如 jiaozao@example.gov.cn）"
             )
         return cls(
             host=host,
-            port=_number(values, "PORT", "25", int),
-            starttls=yes_no(values.get(PREFIX + "STARTTLS", "0")) is True,
-            user=values.get(PREFIX + "USER", "").strip(),
-            password=values.get(PREFIX + "PASSWORD", ""),
+            port=_number(values, "PORT", int),
+            starttls=yes_no(settings_table.value(values, PREFIX + "STARTTLS", strip=False)) is True,
+            user=settings_table.given(values, PREFIX + "USER"),
+            password=settings_table.given(values, PREFIX + "PASSWORD", strip=False),
             sender=sender,
-            timeout=_number(values, "TIMEOUT", "10", float),
+            timeout=_number(values, "TIMEOUT", float),
         )
 
 
-def _number(values: Mapping[str, str], key: str, default: str, kind: Callable[[str], _N]) -> _N:
-    text = values.get(PREFIX + key, default).strip() or default
+def _number(values: Mapping[str, str], key: str, kind: Callable[[str], _N]) -> _N:
+    text = settings_table.value(values, PREFIX + key)
     try:
         return kind(text)
     except ValueError:

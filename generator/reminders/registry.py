@@ -19,6 +19,7 @@ from typing import Any
 from generator.reminders.store import (
     RegistryError,
     Target,
+    close_registry,
     is_shared,
     open_registry,
     place_name,
@@ -218,7 +219,7 @@ class Registry:
             ) from error
 
     def close(self) -> None:
-        self._db.close()
+        close_registry(self._db, self.path)
 
     def _allow_final_kind(self) -> None:
         """Rebuild a 登记簿 table from before the 临期 stage, whose CHECK allows only 首次 and 二次 (one transaction)."""

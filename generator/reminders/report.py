@@ -106,8 +106,12 @@ class DepartmentReport:
 
 def on_time_rate(figures: Counter[str]) -> str:
     """Return 按时率 (按时完成 / 应提醒) as a percentage, or — when nothing was due."""
-    due = figures["应提醒"]
-    return f"{100 * figures['按时完成'] / due:.0f}%" if due else "—"
+    return percentage(figures["按时完成"], figures["应提醒"])
+
+
+def percentage(part: int, whole: int) -> str:
+    """Return part / whole as a whole percentage ("83%"), or — when there is no whole (nothing to count)."""
+    return f"{100 * part / whole:.0f}%" if whole else "—"
 
 
 @dataclass(frozen=True)

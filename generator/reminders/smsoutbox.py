@@ -23,6 +23,7 @@ from generator.reminders.registry import RegisteredCertificate
 from generator.reminders.store import (
     RegistryError,
     Target,
+    close_registry,
     open_registry,
     place_name,
     read_only,
@@ -134,7 +135,7 @@ class SmsOutbox:
         self._db: Any = open_registry(path, _SCHEMA)  # private like the reminders beside it
 
     def close(self) -> None:
-        self._db.close()
+        close_registry(self._db, self.path)
 
     def __enter__(self) -> SmsOutbox:
         return self
@@ -404,4 +405,4 @@ def day_batch(path: Target, department: str, day: date) -> list[Message]:
     except sqlite3.Error as error:
         raise RegistryError(f"读取登记簿“{place_name(path)}”失败：{error}。请稍后重试") from error
     finally:
-        db.close()
+        close_registry(db, path)

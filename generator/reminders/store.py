@@ -10,6 +10,7 @@ console's own writes never wait for it nor it for them), so two processes never 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,9 +21,11 @@ from generator.database import Connection, dialect, is_postgres, open_database, 
 from generator.problems import JiaozaoError
 
 Target = Path | str  # a SQLite file, or a postgresql:// URL
-REGISTRY_LOCK = (
-    7_366_434  # pg_advisory_xact_lock key: one writer of the 登记簿 at a time, as SQLite's file lock
-)
+REGISTRY_LOCK = 7_366_434  # pg_advisory_xact_lock key: one writer of the 登记簿 at a time
+KEEP = 8  # PostgreSQL sessions kept open per process for the next Registry/SmsOutbox: a new one costs ~15 ms
+_URLS = 4  # databases whose sessions are kept (a process uses one; the tests, one a test)
+_idle: dict[str, list[Any]] = {}
+_idle_lock = threading.Lock()
 
 
 class RegistryError(JiaozaoError):
@@ -39,6 +42,12 @@ def open_registry(target: Target, schema: str) -> Any:
     PostgreSQL (its schema checked); RegistryError in words when it cannot be opened. The reminders and the SMS
     outbox both live in it."""
     if is_postgres(target):
+        with (
+            _idle_lock
+        ):  # a kept session was checked when opened (`jiaozao db upgrade` stops the consoles first)
+            kept = _idle.get(str(target))
+            if kept:
+                return kept.pop()
         return open_database(target)  # DatabaseError / SchemaMismatch say what to run
     path = Path(target)
     try:
@@ -50,6 +59,22 @@ def open_registry(target: Target, schema: str) -> Any:
         return db
     except (OSError, sqlite3.Error) as error:
         raise RegistryError(f"无法打开登记簿“{path}”：{error}。请检查路径和权限（可用 --db 指定）") from error
+
+
+def close_registry(db: Any, target: Target) -> None:
+    """Close a 登记簿 connection; a PostgreSQL session between transactions is kept for the next open instead."""
+    if is_shared(db) and not db.in_transaction and not db.raw.broken and not db.raw.closed:
+        with _idle_lock:
+            kept = _idle.setdefault(str(target), [])
+            stale = [one for url in list(_idle)[:-_URLS] for one in _idle.pop(url)]
+            if len(kept) < KEEP:
+                kept.append(db)
+            else:
+                stale.append(db)
+        for one in stale:
+            one.close()
+        return
+    db.close()
 
 
 def is_shared(db: object) -> bool:
@@ -89,9 +114,10 @@ def exists(target: Target) -> bool:
 
 
 def read_only(target: Target) -> Connection | None:
-    """Return a connection that reads the 登记簿 without making anything (None: no SQLite file yet)."""
+    """Return a connection that reads the 登记簿 without making anything (None: no SQLite file yet); give it
+    back with close_registry."""
     if is_postgres(target):
-        return open_database(target)
+        return open_registry(target, "")  # type: ignore[no-any-return]
     path = Path(target)
     if not path.is_file():
         return None
@@ -105,11 +131,11 @@ def stamp(target: Target) -> object:
     """Return what changes whenever a record is added: the SQLite file and its write-ahead log; on PostgreSQL
     the last record's id (records are never changed or removed there, a trigger refuses it)."""
     if is_postgres(target):
-        db = open_database(target)
+        db = open_registry(target, "")
         try:
             return ("postgresql", db.execute("SELECT MAX(id) FROM reminders").fetchone()[0])
         finally:
-            db.close()
+            close_registry(db, target)
     path = Path(target)
     paths = (path, path.with_name(path.name + "-wal"))
     return tuple((p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else None for p in paths)

@@ -1,5 +1,6 @@
-"""短信平台设置: JIAOZAO_SMS_* from the environment, or KEY=VALUE lines of the file JIAOZAO_SMS_CONFIG names
-(outside the project: the secret never goes into the repository). Without a provider, SMS go by file (短信.csv)."""
+"""短信平台设置: JIAOZAO_SMS_* (declared in the one settings table, portal/rules/settings_table.py) from the
+environment, or KEY=VALUE lines of the file JIAOZAO_SMS_CONFIG names (outside the project: the secret never goes
+into the repository). Without a provider, SMS go by file (短信.csv)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from urllib.parse import urlsplit
 
 from generator.config import secret_file_values
 from generator.problems import JiaozaoError
+from portal.rules import settings_table
 
 PREFIX = "JIAOZAO_SMS_"
 PROVIDERS = {"aliyun": "阿里云", "tencent": "腾讯云", "cmas": "中国移动云MAS"}
@@ -60,10 +62,10 @@ class SmsSettings:
     def read(cls, environ: Mapping[str, str] = os.environ) -> SmsSettings | None:
         """Return the settings, or None when no provider is set (SMS then go by file); every fault is named."""
         values = secret_file_values(
-            environ.get(PREFIX + "CONFIG", ""), "短信平台配置文件", "密钥", SmsSettingsError
+            settings_table.given(environ, PREFIX + "CONFIG"), "短信平台配置文件", "密钥", SmsSettingsError
         )
         values.update({k: v.strip() for k, v in environ.items() if k.startswith(PREFIX)})
-        provider = values.get(PREFIX + "PROVIDER", "").strip().lower()
+        provider = settings_table.given(values, PREFIX + "PROVIDER").lower()
         if not provider or provider == "file":
             return None
         if provider not in PROVIDERS:
@@ -73,17 +75,17 @@ class SmsSettings:
         faults = [
             f"{PREFIX}{key}（{PROVIDERS[provider]}的 {what}）未设置"
             for key, what in _NEEDED[provider].items()
-            if not values.get(PREFIX + key, "")
+            if not settings_table.given(values, PREFIX + key)
         ]
-        endpoint = values.get(PREFIX + "ENDPOINT", "") or PUBLIC_ENDPOINTS[provider]
+        endpoint = settings_table.given(values, PREFIX + "ENDPOINT") or PUBLIC_ENDPOINTS[provider]
         faults += _endpoint_faults(endpoint)
-        cap, timeout = _number(values, "DAILY_CAP", "3", faults), _number(values, "TIMEOUT", "10", faults)
+        cap, timeout = _number(values, "DAILY_CAP", faults), _number(values, "TIMEOUT", faults)
         if faults:
             raise SmsSettingsError("短信平台设置有误：" + "；".join(faults))
         return cls(
             provider, endpoint.rstrip("/") if provider != "cmas" else endpoint,
-            values.get(PREFIX + "KEY_ID", ""), values.get(PREFIX + "KEY_SECRET", ""),
-            values.get(PREFIX + "APP_ID", ""), int(cap), timeout,
+            settings_table.given(values, PREFIX + "KEY_ID"), settings_table.given(values, PREFIX + "KEY_SECRET"),
+            settings_table.given(values, PREFIX + "APP_ID"), int(cap), timeout,
         )  # fmt: skip
 
 
@@ -105,8 +107,9 @@ def _loopback(host: str) -> bool:
         return False
 
 
-def _number(values: Mapping[str, str], key: str, default: str, faults: list[str]) -> float:
-    text = values.get(PREFIX + key, "") or default
+def _number(values: Mapping[str, str], key: str, faults: list[str]) -> float:
+    text = settings_table.value(values, PREFIX + key)
+    default = settings_table.declared(PREFIX + key).default
     try:
         number = float(text)
     except ValueError:

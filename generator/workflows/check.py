@@ -3,19 +3,22 @@ validated together, so a folder that passes is one build, serve and remind will 
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from generator.catalog.facts import yaml_problems
-from generator.config import Settings
+from generator.config import Settings, secret_file_values
 from generator.ledger.load import Progress
 from generator.pipeline import Inputs, load_inputs, refuse_broken_catalogs
-from generator.problems import InputError, JiaozaoError, Problem, ProblemList
+from generator.problems import InputError, JiaozaoError, Level, Problem, ProblemList
 from generator.reminders.mail import SmtpSettings
 from generator.reminders.sms import load_template
 from generator.site.config import read_site_config
 from generator.sms.settings import SmsSettings
 from portal.config import CONFIG_FILE, check_settings
+from portal.rules import settings_table
 
 
 @dataclass(frozen=True)
@@ -57,4 +60,31 @@ def settings_problems(settings: Settings) -> list[Problem]:
         SmsSettings.read()
     except JiaozaoError as error:
         problems.append(Problem("JIAOZAO_SMS_*", str(error), "按提示修改短信平台设置（见 README“短信平台”）"))
-    return problems
+    return problems + unknown_variables(os.environ)
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[Problem]:
+    """Return a warning for each JIAOZAO_* variable, and each line of the SMTP and SMS settings files, that is no
+    setting: nothing reads it (its value, perhaps a password, is never shown)."""
+    nobody = "不是叫早的设置，没有程序读取它"
+    unread = [(f"环境变量 {name}", nobody, meant) for name, meant in settings_table.undeclared(environ)]
+    for prefix, what in (("JIAOZAO_SMTP_", "SMTP 配置文件"), ("JIAOZAO_SMS_", "短信平台配置文件")):
+        named = settings_table.given(environ, prefix + "CONFIG")
+        try:
+            keys = secret_file_values(named, what, "", JiaozaoError)
+        except JiaozaoError:
+            continue  # unreadable, or inside the project: SmtpSettings/SmsSettings.read said so
+        here = f"不是这个文件的设置（这里只读 {prefix}…），没有程序读取它"
+        unread += [
+            (f"{what}“{named}”中的 {key}", here, meant)
+            for key, meant in settings_table.undeclared(keys, prefix, True)
+        ]
+    return [
+        Problem(
+            where,
+            message,
+            (f"是否想写 {meant}？" if meant else "") + "请按 README 中的设置表改正或删除",
+            level=Level.WARNING,
+        )
+        for where, message, meant in unread
+    ]

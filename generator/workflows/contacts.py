@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.ledger.corrections import Correction, add_correction
+from generator.ledger.corrections import FIELDS as FIELDS
+from generator.ledger.corrections import Correction as Correction
+from generator.ledger.corrections import add_correction
+from generator.ledger.corrections import read_corrections as read_corrections
+from generator.ledger.identifiers import mask_number as mask_number
+from generator.ledger.identifiers import mask_person_name as mask_person_name
 from generator.reminders.smsoutbox import SmsOutbox
 from generator.reminders.store import Target, exists
 

@@ -13,7 +13,6 @@ from generator.demo import LAYOUTS, DemoItem, demo_rows, write_ledger
 from generator.pipeline import load_inputs
 from generator.reminders.demo_history import demo_history
 from generator.reminders.registry import Registry
-from generator.reminders.store import place_name
 
 # Which seed's 台账 layout and file type each demo department's fictional ledger uses.
 DEMO_LEDGERS = {
@@ -68,12 +67,13 @@ def write_demo_history(settings: Settings, today: date, seed: int) -> HistoryRes
     """Record in the 登记簿 the reminders of the working days before today, as an ordinary office would have.
 
     Written with the same Registry.add as `jiaozao record` (a repeated record is kept once), so writing the history
-    again, on the same or a later day, adds only the days and reminders missing.
+    again, on the same or a later day, adds only the days and reminders missing. Always the SQLite file settings.db:
+    made-up records never go into a shared database (JIAOZAO_DATABASE_URL).
     """
     inputs = load_inputs(settings, today)
-    with Registry(settings.registry) as registry:
+    with Registry(settings.db) as registry:
         records = demo_history(
             inputs.ledger, inputs.catalogs, inputs.calendar, today, seed, registry.done_keys()
         )
         added = registry.add(records)
-    return HistoryResult(len(records), added, sum(r.done for r in records), place_name(settings.registry))
+    return HistoryResult(len(records), added, sum(r.done for r in records), str(settings.db))

@@ -13,19 +13,11 @@ from pathlib import Path
 from generator.atomic import replacing
 from generator.catalog.model import Catalogs
 from generator.ledger.load import load_ledgers
+from generator.ledger.schema import PLAIN_HEADERS
 from generator.problems import JiaozaoError, Level, Problem
 from generator.workflows.ledger import HAND_SUFFIX, relabelled
 
-HAND_HEADERS = (
-    "证照持有单位（个人）",
-    "证照名称",
-    "证照编号",
-    "期满日期",
-    "联系人",
-    "联系方式",
-    "电子邮箱",
-    "办理状态",
-)
+HAND_HEADERS = PLAIN_HEADERS
 
 
 def hand_file(root: Path, slug: str) -> Path:

@@ -8,7 +8,12 @@ from datetime import date
 from generator.config import Settings
 from generator.holidays.apply import Merge, merge, resolve
 from generator.holidays.notice import Notice, parse_notice
-from generator.holidays.report import Impact, YearSource, arrangement_table, measure_impact, year_sources
+from generator.holidays.report import Impact, arrangement_table, measure_impact, year_sources
+from generator.holidays.report import YearSource as YearSource
+from generator.holidays.report import change_lines as change_lines
+from generator.holidays.report import estimated_next_year as estimated_next_year
+from generator.holidays.report import impact_lines as impact_lines
+from generator.holidays.report import notice_title as notice_title
 from generator.holidays.rows import (
     SOURCES_FILE,
     HolidayRow,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from generator.ledger.load import Progress
 from generator.pipeline import Inputs, load_calendar, load_inputs
 from generator.problems import ProblemList
 from generator.reminders.batch import SMS_FILE, DayWork, keep_day, keep_sms_file, plan_day, write_day
-from generator.reminders.mail import SmtpSettings
+from generator.reminders.mail import SmtpSettings as SmtpSettings
 from generator.reminders.monthly import batch_day, monthly_rows
 from generator.reminders.outbox import EmailReport, email_day
 from generator.reminders.registry import Registry, SmsFile
@@ -58,10 +58,8 @@ def remind(
     day = load_day(settings, today, progress)
     closed = close_ledger_loop(settings, day.inputs, today)
     work = plan_today(settings, today, monthly=monthly, loaded=day)
-    if sms_platform:  # their SMS go by `jiaozao sms send`: no file to upload by hand, so none sent twice
-        for item in work.departments:
-            if on_platform(item.department):
-                item.sms = []
+    if sms_platform:
+        work = without_platform_sms(work)
     with Registry(settings.registry) as registry:
         # Every file of the day is written beside the folder and swapped in at the end: all of them or none.
         with replacing_folder(out, whole=whole_folder, private=True) as stage:
@@ -153,3 +151,11 @@ def send_emails(settings: Settings, work: DayWork, slug: str, smtp: SmtpSettings
         return email_day(
             day, default_remind_folder(settings, work.today, False), smtp, registry, dry_run=False
         )
+
+
+def without_platform_sms(work: DayWork) -> DayWork:
+    """Return the day's work without the SMS of departments whose SMS the platform sends (a template code set):
+    they go by `jiaozao sms send` or the console's automatic send, so no 短信.csv to upload by hand and confirm,
+    and none is sent twice."""
+    departments = [replace(d, sms=[]) if on_platform(d.department) else d for d in work.departments]
+    return replace(work, departments=departments)

@@ -6,6 +6,7 @@ reminders and certificates behind each one (`supervise`).
 
 from __future__ import annotations
 
+import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,27 +21,31 @@ from generator.catalog.model import Catalogs, Department
 from generator.config import Settings
 from generator.ledger.load import Progress
 from generator.ledger.model import IntArray, Ledger
-from generator.pipeline import Unusable, load_inputs
-from generator.problems import PhraseError
-from generator.reminders.closing import LoopFigures, count_loop
+from generator.pipeline import load_inputs
+from generator.problems import PhraseError, Unusable
+from generator.reminders.closing import LOOP_FIGURES as LOOP_FIGURES
+from generator.reminders.closing import LoopFigures as LoopFigures
+from generator.reminders.closing import closing_rate as closing_rate
+from generator.reminders.closing import count_loop
 from generator.reminders.reachability import load_history
 from generator.reminders.registry import Registry
+from generator.reminders.report import FIGURES as FIGURES
+from generator.reminders.report import REMINDER_FIGURES as REMINDER_FIGURES
+from generator.reminders.report import WAYS as WAYS
 from generator.reminders.report import (
-    FIGURES,
-    WAYS,
     Counted,
     DepartmentReport,
-    DoneRows,
     RowKey,
     Tally,
     done_dates_and_ways,
     done_rows,
     lines,
-    on_time_rate,
     row_index,
     summarize,
     tally,
 )
+from generator.reminders.report import DoneRows as DoneRows
+from generator.reminders.report import on_time_rate as on_time_rate
 from generator.reminders.report_files import totals, write_report_html, write_report_xlsx
 from generator.reminders.smsoutbox import SmsOutbox
 from generator.reminders.store import exists
@@ -293,3 +298,13 @@ def sms_states(
                  "未回执": states.get("未回执", 0), "待发送": states.get("待发送", 0)}  # fmt: skip
         shown.append((names.get(slug, slug), {k: f"{v} 条" for k, v in parts.items() if v}))
     return shown
+
+
+def report_xlsx(
+    period: Supervision, shown: Sequence[DepartmentSupervision], loop: list[LoopFigures] | None = None
+) -> bytes:
+    """Return the .xlsx `jiaozao report` writes for the period, with the departments shown (and their 闭环)."""
+    with tempfile.TemporaryDirectory(prefix="jiaozao-console-") as scratch:
+        path = Path(scratch) / "督促检查.xlsx"
+        write_report_xlsx(path, [d.report() for d in shown], period.start, period.end, loop)
+        return path.read_bytes()

@@ -13,18 +13,19 @@ from generator.config import Settings
 from generator.pipeline import load_calendar
 from generator.reminders.batch import DayWork
 from generator.reminders.registry import SMS_DELIVERED, SMS_NO_RECEIPT, WRONG_NUMBER, Registry, ReminderRecord
-from generator.reminders.smsoutbox import (
-    DELIVERED,
-    FAILED,
-    NO_RECEIPT,
-    SUBMITTED,
-    SUBMITTING,
-    Candidate,
-    Held,
-    Message,
-    SmsOutbox,
-)
-from generator.reminders.smsplatform import fill_params, on_platform, preflight, too_long_params
+from generator.reminders.sms import segments as segments
+from generator.reminders.sms import sms_length as sms_length
+from generator.reminders.smsoutbox import DELIVERED as DELIVERED
+from generator.reminders.smsoutbox import FAILED as FAILED
+from generator.reminders.smsoutbox import NO_RECEIPT as NO_RECEIPT
+from generator.reminders.smsoutbox import SUBMITTED as SUBMITTED
+from generator.reminders.smsoutbox import SUBMITTING as SUBMITTING
+from generator.reminders.smsoutbox import WAITING as WAITING
+from generator.reminders.smsoutbox import Candidate, Held, SmsOutbox
+from generator.reminders.smsoutbox import Message as Message
+from generator.reminders.smsoutbox import day_batch as day_batch
+from generator.reminders.smsplatform import fill_params, preflight, too_long_params
+from generator.reminders.smsplatform import on_platform as on_platform
 from generator.sms import classify
 from generator.sms.classify import Failure
 from generator.sms.connect import platform_for
@@ -32,13 +33,16 @@ from generator.sms.platform import (
     Answer,
     Call,
     Outgoing,
-    Platform,
     PlatformError,
     PlatformUncertain,
     PlatformUnreachable,
-    Receipt,
 )
-from generator.sms.settings import SmsSettings
+from generator.sms.platform import Platform as Platform
+from generator.sms.platform import Receipt as Receipt
+from generator.sms.pushed import ACKNOWLEDGEMENTS as ACKNOWLEDGEMENTS
+from generator.sms.pushed import PushUnreadable as PushUnreadable
+from generator.sms.pushed import read_push as read_push
+from generator.sms.settings import SmsSettings as SmsSettings
 from generator.workdays import WorkdayCalendar
 from generator.workflows.remind import LoadedDay, plan_today
 

@@ -24,15 +24,7 @@ def test_every_seed_layout_loads_with_every_row() -> None:
 
 def test_anshan_keeps_its_own_wording_and_both_lead_times() -> None:
     anshan = load_catalogs(DEMO_CATALOGS)[0].department("anshan")
-    assert anshan.headers == (
-        "序号",
-        "审批事项名称",
-        "证照名称",
-        "审批科室",
-        "证照法定有效期",
-        "首次提醒时限",
-        "二次提醒时限",
-    )
+    assert anshan.headers == ANSHAN_CATALOG_HEADER
     first = anshan.items[0]
     assert first.cells[4:] == ("30 年以下", "到期前 90 个工作日", "到期前 20 个工作日")
     assert (first.first.amount, first.first.unit, first.second and first.second.amount) == (

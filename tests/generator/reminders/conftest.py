@@ -6,19 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from generator.ledger.schema import PLAIN_HEADERS
 from tests.conftest import write_xlsx
 
 TODAY = "2026-11-23"
-HEADER = [
-    "证照持有单位（个人）",
-    "证照名称",
-    "证照编号",
-    "期满日期",
-    "联系人",
-    "联系方式",
-    "电子邮箱",
-    "办理状态",
-]
+HEADER = list(PLAIN_HEADERS)
 ROWS = [
     ["甲酒店", "公共场所卫生许可延续", "WJ-1", "2026-12-10", "王经理", "13800138000", "jia@example.com", ""],
     ["甲酒店", "饮用水供水单位卫生许可延续", "WJ-2", "2026-12-15", "王经理", "138-0013-8000", "", ""],

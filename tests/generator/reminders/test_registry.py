@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.cli import main
 from generator.config import Settings
 from generator.reminders.registry import RegisteredCertificate, Registry, RegistryError, ReminderRecord
 
@@ -56,3 +57,15 @@ def test_the_shared_database_holds_the_registry_when_one_is_set() -> None:
         == url
     )
     assert Settings.read(environ={"JIAOZAO_RECORD_DB": "/x/y.sqlite"}).registry == Path("/x/y.sqlite")
+
+
+def test_db_and_the_shared_database_at_once_are_refused_before_anything_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("JIAOZAO_DATABASE_URL", "postgresql://jiaozao:s3cret@127.0.0.1:1/none")
+    assert main(["remind", "--db", str(tmp_path / "登记簿.sqlite"), "--today", "2026-11-23"]) == 1
+    said = capsys.readouterr().err
+    assert (
+        "同时给了 --db 和 JIAOZAO_DATABASE_URL" in said and "Traceback" not in said and "s3cret" not in said
+    )
+    assert not (tmp_path / "登记簿.sqlite").exists()

@@ -77,8 +77,9 @@ def args(
         str(catalogs_dir),
         "--ledgers",
         str(tmp_path / "ledgers"),
-        "--db",
-        str(tmp_path / "登记簿.sqlite"),
+        *(
+            ["--db", str(registry_at)] if isinstance(registry_at, Path) else []
+        ),  # the URL: from the environment
     ]
 
 
