@@ -79,13 +79,14 @@ def run_backend(
     registry = folder / "var" / "登记簿.sqlite"
     registry.parent.mkdir(parents=True)
     env = {"JIAOZAO_CACHE": str(folder / "ledger-cache"), "PYTHONPATH": str(Path.cwd())}
+    on_server = False
     if backend == "postgresql":
         env["JIAOZAO_DATABASE_URL"] = url
         with closing(open_postgres(url, check=False)) as db:
             schema.upgrade(db)
             on_server = db.execute("SELECT to_regclass('reminders') IS NOT NULL").fetchone()[0]
     with step(f"[{backend}] 登记簿 {len(rows):,} 条批量写入"):
-        if backend == "postgresql" and on_server:
+        if on_server:
             fill_postgres(url, rows)
         else:
             fill_sqlite(registry, rows)
@@ -95,9 +96,11 @@ def run_backend(
         people = add_people(url if backend == "postgresql" else folder / "var" / "console.sqlite", args.clerks,
                             args.departments)  # fmt: skip
     common = [
-        "--catalogs", str(inputs.catalogs), "--ledgers", str(inputs.ledgers), "--db", str(registry),
+        "--catalogs", str(inputs.catalogs), "--ledgers", str(inputs.ledgers),
         "--site", str(folder / "site"), "--src", str(folder / "src"), "--index", str(folder / "index"),
     ]  # fmt: skip
+    if not (backend == "postgresql" and on_server):  # --db beside JIAOZAO_DATABASE_URL is refused
+        common += ["--db", str(registry)]
     # SQLite: one machine's two processes share the console file; PostgreSQL: each its own local queue file.
     own = ["var"] * 2 if backend == "sqlite" else ["process-0", "process-1"]
     arguments = [[*common, "--console-db", str(folder / o / "console.sqlite")] for o in own]
