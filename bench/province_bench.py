@@ -9,17 +9,17 @@ an inspector. Starts a throw-away PostgreSQL cluster as the tests do (tests/pg.p
 For each backend: two `jiaozao console` processes on the one database; the clerks, all at once, each open their
 department's 今日提醒 for the first time and record --rounds results, one in --no-answer of them 未接通 (a
 request to one process, the next to the other, as behind a load balancer); then 督促检查 of this quarter
-(counted again after the records, then again) and of the previous one. Then `jiaozao db copy` of the SQLite files into an empty PostgreSQL database.
+(counted again after the records, then again) and of the previous one. Then `jiaozao db copy` of the SQLite
+files into an empty PostgreSQL database.
 Prints each figure's median and 95th percentile on both backends and their ratio. No figure is asserted.
 Targets (issue 22, PostgreSQL at full scale): 今日提醒 first view ≤ 500 ms, recording ≤ 200 ms, 督促检查 ≤ 2 s after
 the first computation, db copy of 5,000,000 records ≤ 5 minutes.
 
-Measured here (2 shared cores at load 6–11 from other work, 24 GB): 1,000,000 certificates, 300 departments,
-500,000 records, 20 clerks, 2 rounds, --no-answer 0 — 16.5 min for both backends; and the same with 1 clerk,
-4 rounds (no other clerk's record arrives between two reads of the 登记簿) — 6 min; the tables are in the two
-commits that wrote this paragraph. The full scale does not fit this machine: each console held ~1.9 GB at 1,000,000
-certificates (two per backend), so ~19 GB each at 10,000,000, and the bench itself loads the province once to
-plan the 登记簿's worked records.
+Measured here (2 shared cores, 24 GB): 1,000,000 certificates, 300 departments, 500,000 records, 20 clerks,
+2 rounds, --no-answer 0 — 7 min for both backends at load ~3 (16.5 min at load 6–11); the same with 1 clerk and 4
+rounds — 6 min. The tables are in the commit messages. The full scale does not fit this machine: each console held
+~1.9 GB at 1,000,000 certificates (two per backend), so ~19 GB each at 10,000,000, and the bench itself loads
+the province once to plan the 登记簿's worked records.
 """
 
 from __future__ import annotations
