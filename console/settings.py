@@ -15,6 +15,7 @@ from pathlib import Path
 from console.memory import Memory
 from generator.config import Settings
 from generator.problems import JiaozaoError
+from generator.workflows.database import with_statement_timeout
 from generator.workflows.remind import SmtpSettings
 from generator.workflows.sms import SmsSettings
 from portal.rules import settings_table
@@ -111,7 +112,8 @@ class ConsoleSettings:
             src=src,
             index=index,
             db=console_db(db, environ),
-            database_url=inputs.database_url,
+            # every connection the console opens starts with the statement timeout (the CLI's do not)
+            database_url=with_statement_timeout(inputs.database_url, inputs.database_statement_timeout),
             https=env.flag("JIAOZAO_CONSOLE_HTTPS"),
             upload_limit=env.number("JIAOZAO_CONSOLE_UPLOAD_MB") * _MB,
             unzip_limit=env.number("JIAOZAO_CONSOLE_UNZIP_MB") * _MB,

@@ -8,11 +8,13 @@ made absolute once, when the settings are read; only the shipped demo data is fo
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from generator.problems import JiaozaoError
 from portal.rules import settings_table
 from portal.rules.text import yes_no
 
@@ -77,10 +79,19 @@ class Settings:
     db: Path = Path("var/登记簿.sqlite")
     cache: Path | None = None  # parsed 台账 kept between runs; None: off
     database_url: str = ""  # postgresql://…: the one shared database; "": the SQLite files above
+    database_pool_size: int = 4  # connections each console process answers requests with (PostgreSQL)
+    database_statement_timeout: float = (
+        30.0  # seconds a console's statement may run (PostgreSQL); 0: no limit
+    )
 
     @property
     def holidays(self) -> Path:
         return self.catalogs / HOLIDAYS_FILE
+
+    @property
+    def registry(self) -> Path | str:
+        """Return where the 登记簿 and the SMS outbox live: the PostgreSQL URL when one is set, else the file db."""
+        return self.database_url or self.db
 
     @classmethod
     def read(
@@ -118,6 +129,10 @@ class Settings:
             db=_absolute(text("db")),
             cache=None if yes_no(text("cache")) is False else _absolute(text("cache")),
             database_url=text("database_url").strip(),
+            database_pool_size=int(_number(text("database_pool_size"), "database_pool_size", whole=True)),
+            database_statement_timeout=_number(
+                text("database_statement_timeout"), "database_statement_timeout"
+            ),
         )
 
     def replace(self, **changes: Path | None) -> Settings:
@@ -136,6 +151,23 @@ def debugging(environ: Mapping[str, str] = os.environ) -> bool:
 def default_index_dir(site_dir: Path) -> Path:
     """Return where the lookup index of a site lives: beside it, never inside it (site-index/ for site/)."""
     return site_dir.parent / f"{site_dir.name}-index"
+
+
+class SettingError(JiaozaoError):
+    """A setting whose value cannot be used."""
+
+
+def _number(text: str, name: str, whole: bool = False) -> float:
+    """Return a setting's number: a whole number from 1 up, or any number of seconds from 0 up."""
+    try:
+        value = float(text.strip())
+    except ValueError:
+        value = -1.0
+    if not math.isfinite(value) or value < (1 if whole else 0) or (whole and value != int(value)):
+        option = _BY_NAME[name]
+        wanted = "正整数" if whole else "不小于 0 的秒数"
+        raise SettingError(f"{option.env} 的值“{text}”应是{wanted}；不设置则用默认值 {option.default}")
+    return value
 
 
 def _absolute(text: str) -> Path:

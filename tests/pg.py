@@ -124,3 +124,35 @@ def pg_url(postgres: Cluster) -> Iterator[str]:
     url = postgres.create()
     yield url
     postgres.drop(url)
+
+
+@pytest.fixture(scope="session")
+def upgraded_database(postgres: Cluster) -> str:
+    """The name of a database with this program's schema (every migration applied), the template of a test's."""
+    from generator.database import schema
+    from generator.database.connection import open_postgres
+
+    url = postgres.create()
+    db = open_postgres(url, check=False)
+    try:
+        schema.upgrade(db)
+    finally:
+        db.close()
+    return url.rsplit("/", 1)[1]
+
+
+@pytest.fixture(params=BACKENDS)
+def registry_at(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path | str]:
+    """Where a test's 登记簿 and SMS outbox live, once on each backend: the SQLite file tmp_path/登记簿.sqlite, or
+    an upgraded PostgreSQL database of its own; JIAOZAO_DATABASE_URL says which to the commands the test runs."""
+    if request.param == "sqlite":
+        monkeypatch.delenv("JIAOZAO_DATABASE_URL", raising=False)
+        yield tmp_path / "登记簿.sqlite"
+        return
+    running: Cluster = request.getfixturevalue("postgres")
+    url = running.create(template=request.getfixturevalue("upgraded_database"))
+    monkeypatch.setenv("JIAOZAO_DATABASE_URL", url)
+    yield url
+    running.drop(url)

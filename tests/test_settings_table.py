@@ -206,8 +206,10 @@ def test_the_run_options_are_the_tables(tmp_path: Path) -> None:
     assert [o.env for o in OPTIONS] == [s.env for s in SETTINGS if s.group == "运行" and s.option]
     read = Settings.read(environ={})
     for option in OPTIONS:
-        if option.default and option.name not in ("cache", "database_url"):
+        if option.default and declared(option.env).kind == "path" and option.name != "cache":
             assert getattr(read, option.name) == Path(os.path.abspath(option.default)), option.name
+    assert read.database_pool_size == int(declared("JIAOZAO_DATABASE_POOL_SIZE").default)
+    assert read.database_statement_timeout == float(declared("JIAOZAO_DATABASE_STATEMENT_TIMEOUT").default)
     assert read.cache == Path(os.path.expanduser(declared("JIAOZAO_CACHE").default))
     assert debugging({}) is False and debugging({"JIAOZAO_DEBUG": "1"}) is True
 

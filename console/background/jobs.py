@@ -1,7 +1,11 @@
-"""Publishing in the background: a huey queue in SQLite beside the console's database, one job at a time.
+"""Publishing in the background: a huey queue, one job at a time, in the order /jobs counts places.
 
-The console runs the consumer in its own process (worker threads), so `jiaozao console` is all there is to start.
-Progress lives in the console's jobs table, so a reload of /jobs/{id} shows where the job is.
+The embedded default (SQLite): huey's SqliteHuey in a file beside the console's database, its consumer in this
+process. On PostgreSQL (JIAOZAO_DATABASE_URL): huey's PostgresHuey in the same database, one queue for every
+console process on every machine; each process queues into it, and the one holding the publisher lock
+(console/background/leader.py) runs the consumer — the publishes one after another, and the SMS sender (console/background/sms_auto.py).
+So `jiaozao console` is all there is to start. Progress lives in the console's jobs table, so a reload of
+/jobs/{id} on any process shows where the job is.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from huey import SqliteHuey, crontab
+from huey import Huey, PostgresHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 
 from console.background import sms_auto, undo, warmup
@@ -34,6 +38,7 @@ KILLED = {  # why a publish cut off by a killed console failed; its files are pu
 KILLED_SUPERSEDED = "发布中工作台被中止；本部门之后提交的版本还在排队，由它的任务发布"
 # Tests only: seconds the build waits before it starts, so a test can kill the console mid-publish. Unset: none.
 HOLD_BUILD = "JIAOZAO_TEST_HOLD_BUILD_SECONDS"
+QUEUE = "jiaozao-console"  # huey's name for the queue (its rows' queue column)
 
 
 @dataclass(frozen=True)
@@ -71,8 +76,7 @@ class JobQueue:
 
     def __init__(self, settings: ConsoleSettings) -> None:
         self.settings = settings
-        private_database(settings.queue_db)  # the jobs' payloads: server staff only
-        self.huey = SqliteHuey("jiaozao-console", filename=str(settings.queue_db))
+        self.huey = _huey(settings)
         self._task = self.huey.task(name="publish")(self._run)
         if (
             settings.sms is not None
@@ -85,10 +89,10 @@ class JobQueue:
         """Settle the publishes a killed console cut off, then start the worker thread (one: no overlaps).
 
         With several processes on one PostgreSQL database, only the publisher does this (console/background/leader.py);
-        the others queue jobs for it, in the queue file they share (the same --console-db on one machine).
+        the others queue jobs for it in the queue they share, huey's tables in that database.
         """
         if self.settings.database_url:
-            self._leadership = Leadership(self.settings.database_url, self._lead)
+            self._leadership = Leadership(self.settings.database_url, self._lead, self._lose)
             self._leadership.start()
         else:
             self._lead()
@@ -97,8 +101,13 @@ class JobQueue:
         db = connect(self.settings.database)
         try:
             self._settle(db)
+            waiting = [
+                row["id"] for row in db.execute("SELECT id FROM jobs WHERE state = 'queued' ORDER BY id")
+            ]
         finally:
             db.close()
+        for job_id in waiting:  # their messages may have gone with a killed process: one more each, harmless
+            self.queue(job_id)
         self._consumer = _ThreadConsumer(
             self.huey,
             workers=1,
@@ -132,6 +141,12 @@ class JobQueue:
         if cut_off:
             self.submit(db, "settle", cut_off[0], "工作台", {})
 
+    def _lose(self) -> None:
+        """The publisher lock is gone (its connection broke): take no more jobs; another process runs them."""
+        if self._consumer is not None:
+            self._consumer.stop(graceful=False)
+            self._consumer = None
+
     def stop(self) -> None:
         if self._leadership is not None:
             self._leadership.stop_waiting()
@@ -141,6 +156,7 @@ class JobQueue:
         if self._leadership is not None:
             self._leadership.release()  # only now may another process take over the publishes
             self._leadership = None
+        self.huey.storage.close()
 
     def submit(
         self, db: sqlite3.Connection, kind: str, department: str, user: str, payload: dict[str, Any],
@@ -170,24 +186,46 @@ class JobQueue:
         self._task(job_id)
 
     def _sms(self) -> None:
-        db = connect(self.settings.db)
+        db = connect(self.settings.database)  # on PostgreSQL the shared meta, not this machine's file
         try:
             sms_auto.tick(self.settings, db, sms_auto.now_of(self.settings))
         finally:
             db.close()
 
     def _run(self, job_id: int) -> None:
+        """Run the oldest queued job: this message's, or one queued before it (the order /jobs counts places
+        in). A message finding none does nothing: each job has a message of its own, some have two."""
+        if self._leadership is not None and not self._leadership.holds():
+            return  # no longer the publisher: the job stays queued for the process that is (it queues it again)
         db = connect(self.settings.database)
         try:
-            # Only a queued job runs: one settled as failed when a killed console restarted, or already run,
-            # is not run again by the queue's message for it (it would put a cut-off version on the site).
-            taken = db.execute(
-                "UPDATE jobs SET state = 'running' WHERE id = ? AND state = 'queued'", (job_id,)
-            ).rowcount
-            if taken:
-                _Run(self.settings, db, job_id).run()
+            taken = _take(db)
+            if taken is not None:
+                _Run(self.settings, db, taken).run()
         finally:
             db.close()
+
+
+def _huey(settings: ConsoleSettings) -> Huey:
+    """Return the queue: huey's tables in the PostgreSQL database (made by `jiaozao db upgrade`, 0002_queue.sql),
+    else huey's SQLite file beside the console's database."""
+    if settings.database_url:
+        # blocking=False: polled (every 0.1–0.5 s), no LISTEN connection per worker thread left open
+        return PostgresHuey(QUEUE, dsn=settings.database_url, blocking=False, create_tables=False)
+    private_database(settings.queue_db)  # the jobs' payloads: server staff only
+    return SqliteHuey(QUEUE, filename=str(settings.queue_db))
+
+
+def _take(db: sqlite3.Connection) -> int | None:
+    """Mark the oldest queued job running and return its id (None: none is queued). Only a queued job runs:
+    one settled as failed when a killed console restarted, or already run, is never run again (it would put
+    a cut-off version on the site)."""
+    for (job_id,) in db.execute("SELECT id FROM jobs WHERE state = 'queued' ORDER BY id LIMIT 1").fetchall():
+        if db.execute(
+            "UPDATE jobs SET state = 'running' WHERE id = ? AND state = 'queued'", (job_id,)
+        ).rowcount:
+            return int(job_id)
+    return None
 
 
 def find(db: sqlite3.Connection, job_id: int) -> Job | None:

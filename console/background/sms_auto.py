@@ -6,12 +6,16 @@ pinned one. What ran last is kept in the console database (meta), so a restart o
 the day's batch once (and the outbox in the 登记簿 never sends a message twice in any case). A stop of the whole
 batch (balance, signature, template, permission) becomes a banner for the administrators and an audit row; the
 console tries again every N minutes until it goes through, writing the audit row again only when the reason changes.
+With several processes on one PostgreSQL database only the publisher runs the worker (console/background/leader.py); each
+tick writes which process ran it (meta sms_tick: host and process id), for the operators and the tests.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -28,7 +32,7 @@ from portal.rules.china import china_now
 
 log = logging.getLogger("jiaozao.console")
 WHO, WHERE = "工作台", "短信自动发送"
-_SEND, _RECEIPTS, _ALERT = "sms_send", "sms_receipts", "sms_alert"
+_SEND, _RECEIPTS, _ALERT, _TICK = "sms_send", "sms_receipts", "sms_alert", "sms_tick"
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ def tick(
         return ""
     now = now.replace(tzinfo=None)  # China's wall time
     try:
+        _write(db, _TICK, {"at": _at(now), "by": f"{socket.gethostname()}:{os.getpid()}"})
         if _send_due(settings, db, now):
             return _send(settings, db, now, platform)
         if _receipts_due(settings, db, now):

@@ -47,7 +47,7 @@ class Console:
 
     def __init__(self, settings: ConsoleSettings, jobs: JobQueue | None = None) -> None:
         self.settings = settings
-        self.db: SharedConnection = connect(settings.database)
+        self.db: SharedConnection = connect(settings.database, settings.inputs.database_pool_size)
         self.refusals = RefusalLog(self.db)
         self._by_header: dict[int, str] = {}  # user id → the cookie of the session single sign-on started
         self.jobs = jobs or JobQueue(settings)

@@ -86,7 +86,7 @@ def close(settings: ConsoleSettings, slug: str, shown: str) -> LoopClosed:
     """Close the reminders the department's 台账, just accepted, shows renewed or applied for (续证闭环)."""
     catalogs = _catalogs(settings, slug)
     ledger, _ = department_ledger(settings, catalogs, slug)
-    return close_loop(settings.inputs.db, catalogs, ledger, today_of(settings), [slug], shown)
+    return close_loop(settings.inputs.registry, catalogs, ledger, today_of(settings), [slug], shown)
 
 
 def refused(settings: ConsoleSettings, slug: str) -> Refused:

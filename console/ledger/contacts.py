@@ -42,5 +42,5 @@ def correct(settings: ConsoleSettings, slug: str, number: str, field: str, value
         raise JiaozaoError(f"当前台账中没有证照编号为“{number}”的证照，无法更正")
     old = str(getattr(ledger, field)[rows[0]])
     correction = Correction(slug, number, field, old, new, by, china_timestamp())
-    record_correction(settings.inputs.ledgers, settings.inputs.db, correction)
+    record_correction(settings.inputs.ledgers, settings.inputs.registry, correction)
     return correction

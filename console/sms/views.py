@@ -89,7 +89,7 @@ async def sms_page(console: Console, request: Request) -> Response:
     )  # else a 409 that says why
     day = _day(console, request.query_params.get("day", "").strip()[:10])
     shown = privacy.sees_contacts(visit.user, slug)
-    messages = await run_in_threadpool(day_batch, settings.inputs.db, slug, day) if settings.sms else []
+    messages = await run_in_threadpool(day_batch, settings.inputs.registry, slug, day) if settings.sms else []
     counts = Counter(SUBMITTED if m.state == SUBMITTING else m.state for m in messages)
     page = page_of(request.query_params.get("page"), len(messages), PAGE)
     rows = [_row(m, shown) for m in messages[page.rows]]
@@ -119,7 +119,7 @@ async def receipts_push(console: Console, request: Request) -> Response:
     def settle() -> str:
         with console.settings.memory.turn("settling pushes"):  # pushes arrive together: one settles at a time
             settled, left = settle_pushed(console.settings.inputs, sms, day, receipts)
-            with closing(connect(console.settings.db)) as db:
+            with closing(connect(console.settings.database)) as db:
                 sms_early.keep(db, provider, left, sms_auto.now_of(console.settings))
         done = settled.delivered + sum(settled.failed.values())
         return (

@@ -22,6 +22,7 @@ from console.state.inputs import today_of
 from console.state.province import input_stamp, stamped_day
 from generator.problems import Unusable
 from generator.workflows import report as report_workflow
+from generator.workflows.database import registry_stamp
 from generator.workflows.files import replacing
 from generator.workflows.report import (
     Counting,
@@ -73,7 +74,7 @@ def supervision(settings: ConsoleSettings, start: date, end: date) -> Supervisio
             ),
         )
         # The 登记簿's state is taken before it is read: a record added meanwhile means reading it again.
-        registry = _registry_stamp(settings.inputs.db)
+        registry = registry_stamp(settings.inputs.registry)
         done = memory.kept("done", (id(counting), registry), lambda: read_done(settings.inputs, counting))
         key = (id(counting), id(done), start, end)
         kept = memory.get("periods")
@@ -129,12 +130,6 @@ def warm(settings: ConsoleSettings) -> None:
         return
 
 
-def _registry_stamp(db: Path) -> object:
-    """Return what changes when the 登记簿 is written (its file and its write-ahead log)."""
-    paths = (db, db.with_name(db.name + "-wal"))
-    return tuple((p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else None for p in paths)
-
-
 # -- the figures kept on disk ------------------------------------------------------------------------
 
 
@@ -144,7 +139,7 @@ def _kept_file(settings: ConsoleSettings, start: date, end: date) -> Path:
 
 def _disk_stamp(settings: ConsoleSettings) -> object:
     """Return the state of everything the figures depend on: the day, the input files, the 登记簿."""
-    return (_FORMAT, (today_of(settings), input_stamp(settings)), _registry_stamp(settings.inputs.db))
+    return (_FORMAT, (today_of(settings), input_stamp(settings)), registry_stamp(settings.inputs.registry))
 
 
 def _keep_on_disk(settings: ConsoleSettings, period: Supervision, stamp: object) -> None:

@@ -46,7 +46,7 @@ def _current(settings: ConsoleSettings, monthly: bool) -> DayWork:
         found = memory.get(key)
         plan = found[1] if found is not None and isinstance(found[1], _Plan) else None
         previous = (plan.work, plan.last, plan.count) if plan is not None and plan.day is day else None
-        last, count, work = today_work.brought_up_to_date(settings.inputs.db, previous)
+        last, count, work = today_work.brought_up_to_date(settings.inputs.registry, previous)
         if plan is not None and work is not None:
             plan.work, plan.last, plan.count = work, last, count
             return work

@@ -15,9 +15,9 @@ def entries(
 ) -> list[Entry]:  # fmt: skip
     """Return the department's 登记簿 records matching an SQL condition (values bound), oldest first or newest."""
     return today_work.entries(
-        settings.inputs.db, slug, where, values, newest_first=newest_first, limit=limit, offset=offset
+        settings.inputs.registry, slug, where, values, newest_first=newest_first, limit=limit, offset=offset
     )
 
 
 def count(settings: ConsoleSettings, slug: str, where: str = "", values: tuple[object, ...] = ()) -> int:
-    return today_work.count(settings.inputs.db, slug, where, values)
+    return today_work.count(settings.inputs.registry, slug, where, values)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from console.store import audit_chain
-from generator.workflows.database import is_postgres, open_database, private_database
+from generator.workflows.database import PgPool, is_postgres, private_database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -182,14 +182,14 @@ class ReadWhole(sqlite3.Cursor):
         return row
 
 
-def connect(path: Path | str) -> SharedConnection:
+def connect(path: Path | str, pool_size: int = 1) -> SharedConnection:
     """Return a connection to the console database, creating its folder and tables when new.
 
-    Given a postgresql:// URL, a connection to PostgreSQL answering the same calls (generator/database), once
-    the schema version is checked (SchemaMismatch names the command to run).
+    Given a postgresql:// URL, up to pool_size sessions of PostgreSQL answering the same calls
+    (generator/database/pool.py), once the schema version is checked (SchemaMismatch names the command to run).
     """
     if is_postgres(path):
-        return cast(SharedConnection, open_database(path))
+        return cast(SharedConnection, PgPool(str(path), pool_size))
     path = Path(path)
     private_database(path)  # password hashes and personal data in uploads: server staff only
     connection = sqlite3.connect(

@@ -7,13 +7,19 @@ import re
 import sqlite3
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from console.store.audit import now_text
 from console.store.passwords import DUMMY_HASH, check_strength, hash_password, verify_in_turn
+from generator.workflows.database import dialect
+
+if TYPE_CHECKING:
+    from console.store.db import SharedConnection
 
 MAX_FAILURES = 5  # wrong passwords in a row before the account is locked
 LOCK_SECONDS = 15 * 60
 ADDRESS_FAILURES = 20  # failed sign-ins from one address within LOCK_SECONDS before it is throttled
+_TRIES_LOCK = 7_366_437  # pg_advisory_xact_lock key: one sign-in try counted at a time, across processes
 _NAME = re.compile(r"^[\w.\-@]{2,40}$")
 
 
@@ -170,13 +176,18 @@ def _count_try(db: sqlite3.Connection, name: str, address: str) -> tuple[int, st
     """
     now = time.time()
     db.execute("DELETE FROM address_failures WHERE at < ?", (now - LOCK_SECONDS,))
-    # RETURNING, not lastrowid: the connection is shared, and another thread may insert in between.
-    ((row_id,),) = db.execute(
-        "INSERT INTO address_failures (address, at) VALUES (?, ?) RETURNING rowid", (address, now)
-    ).fetchall()
-    (earlier,) = db.execute(  # failures before this one, in the order the database took them
-        "SELECT COUNT(*) FROM address_failures WHERE address = ? AND rowid < ?", (address, row_id)
-    ).fetchone()
+    # One transaction, one at a time: with several sessions (PostgreSQL: a pool, other processes) a try whose
+    # number was drawn earlier could still be uncommitted when a later one counts the tries before it.
+    with cast("SharedConnection", db).transaction():
+        if dialect(db) == "postgresql":
+            db.execute(f"SELECT pg_advisory_xact_lock({_TRIES_LOCK})")
+        # RETURNING, not lastrowid: the connection is shared, and another thread may insert in between.
+        ((row_id,),) = db.execute(
+            "INSERT INTO address_failures (address, at) VALUES (?, ?) RETURNING rowid", (address, now)
+        ).fetchall()
+        (earlier,) = db.execute(  # failures before this one, in the order the database took them
+            "SELECT COUNT(*) FROM address_failures WHERE address = ? AND rowid < ?", (address, row_id)
+        ).fetchone()
     if earlier >= ADDRESS_FAILURES:
         return None
     found = db.execute("SELECT id, password FROM users WHERE name = ?", (name.strip(),)).fetchone()

@@ -144,7 +144,9 @@ def emails(settings: ConsoleSettings, slug: str) -> EmailReport:
 
 def today_entries(settings: ConsoleSettings, slug: str) -> list[Entry]:
     """Return the department's records of reminders made today (in the console or imported), oldest first."""
-    return today_work.entries(settings.inputs.db, slug, "reminded_on = ?", (today_of(settings).isoformat(),))
+    return today_work.entries(
+        settings.inputs.registry, slug, "reminded_on = ?", (today_of(settings).isoformat(),)
+    )
 
 
 def unreachable_groups(settings: ConsoleSettings, slug: str) -> list[HolderGroup]:

@@ -52,12 +52,14 @@ def run_upgrade(args: argparse.Namespace) -> int:
 def run_copy(args: argparse.Namespace) -> int:
     """把现有的 SQLite 文件（工作台的 console.sqlite 等）复制进空的 PostgreSQL 数据库，一个事务完成。
 
-    --from 给文件或它们所在的文件夹（如 var/）；每张表在两边的行数都会列出。PostgreSQL 中还没有的表
-    （目前：登记簿、短信发件箱）逐一列出，不复制。目标数据库已有数据时拒绝，不覆盖也不合并。
+    --from 给文件或它们所在的文件夹（如 var/，其中的 console.sqlite 和 登记簿.sqlite）：工作台的用户、会话、
+    操作日志、版本，以及登记簿的提醒记录、短信文件和短信发件箱都复制过去，每张表在两边的行数都会列出。
+    PostgreSQL 中没有的表逐一列出，不复制。目标数据库已有数据时拒绝，不覆盖也不合并。
 
     示例：
       jiaozao db upgrade --database-url postgresql://jiaozao@db.example/jiaozao
       jiaozao db copy --from var/ --to postgresql://jiaozao@db.example/jiaozao
+      jiaozao db copy --from var/console.sqlite /srv/登记簿.sqlite --to postgresql://jiaozao@db.example/jiaozao
     """
     from generator.database.copy import copy_sqlite, sqlite_files
 

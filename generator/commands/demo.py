@@ -15,7 +15,8 @@ def run(args: argparse.Namespace) -> int:
 
     数据完全虚构且可重现：同样的参数总是生成同样的内容。基准测试可用 --per-item 生成百万行。
     --history：不写台账，而是在登记簿中补上今天以前各个工作日的提醒记录（演示科员登记，大多已告知或已发送，
-    少数未接通、号码有误），让演示的“今日提醒”像平常的一天。只应写入演示用的登记簿（--db 或 JIAOZAO_RECORD_DB）。
+    少数未接通、号码有误），让演示的“今日提醒”像平常的一天。只写入演示用的登记簿文件（--db 或 JIAOZAO_RECORD_DB），
+    即使设置了 JIAOZAO_DATABASE_URL 也不写共用数据库。
 
     示例：
       jiaozao demo-data

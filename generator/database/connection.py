@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from generator.database.errors import DatabaseError
 from generator.database.url import is_postgres, redacted
@@ -73,3 +75,18 @@ def open_postgres(url: str, *, check: bool = True) -> PgConnection:
             db.close()
             raise
     return db
+
+
+def with_statement_timeout(url: str, seconds: float) -> str:
+    """Return the URL with every session it opens limited to statements of `seconds` (0: no limit), in libpq's
+    options parameter (kept in URL form, so redacted() still hides the password); a limit already there is
+    replaced. Applied by the server at connect, to every connection made with it (requests, jobs, the queue)."""
+    if not is_postgres(url):
+        return url
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    options = " ".join(value for key, value in query if key == "options")
+    options = re.sub(r"\s*-c\s*statement_timeout=\S+", "", options).strip()
+    options = f"{options} -c statement_timeout={round(seconds * 1000)}".strip()
+    query = [(key, value) for key, value in query if key != "options"] + [("options", options)]
+    return urlunsplit(parts._replace(query=urlencode(query, quote_via=quote)))

@@ -1,5 +1,9 @@
 """Move a bureau's SQLite files into an empty PostgreSQL database: every table the schema has, in one transaction.
 
+The console's file (users, sessions, audit log, versions, jobs) and the 登记簿's (records, SMS files, the day's
+plans, the SMS outbox) go into the one database; ids are kept, so corrections still name what they correct and
+each outbox message its certificates.
+
 The counts of each table on both sides are returned for the operator to read; a table the files hold that the
 PostgreSQL schema does not have yet is named, not silently dropped; a database with rows is never written to.
 """
@@ -88,6 +92,10 @@ def copy_sqlite(target: PgConnection, files: list[Path]) -> CopyReport:
                     ) from None
             report.copied.append(Copied(table, path, rows, _count(target, table)))
         _restart_ids(target, list(found))
+        for table in found:  # statistics for the planner now, not when autovacuum comes round: without them
+            target.raw.execute(
+                f"ANALYZE {table}"
+            )  # a page of the 登记簿 took 1.2 s instead of 1 ms (100,000 rows)
     return report
 
 

@@ -1,9 +1,9 @@
 """SQLite's dialect as the code writes it, turned into PostgreSQL's: one place for every difference we bridge.
 
 Only what lies outside quoted text changes: `?` → `%s`, `:name` → `%(name)s`, a bare `user` column → `"user"`
-(a keyword in PostgreSQL: unquoted it means the current role), `IFNULL` → `COALESCE`, x'00' → bytea, `BEGIN IMMEDIATE` →
-`BEGIN` plus one database-wide write lock (SQLite's single writer, kept), `INSERT OR IGNORE` / `INSERT OR
-REPLACE` → `ON CONFLICT`. Every `%` is doubled, since psycopg reads `%` as a placeholder.
+(a keyword in PostgreSQL: unquoted it means the current role), `IFNULL` → `COALESCE`, `INSTR` → `STRPOS`,
+x'00' → bytea, `BEGIN IMMEDIATE` → `BEGIN` plus one database-wide write lock (SQLite's single writer, kept),
+`INSERT OR IGNORE` / `INSERT OR REPLACE` → `ON CONFLICT`. Every `%` is doubled, since psycopg reads `%` as a placeholder.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from typing import Any
 
 WRITE_LOCK = 7_366_431  # pg_advisory_xact_lock key of BEGIN IMMEDIATE: one writer at a time, as in SQLite
 _QUOTED = re.compile(r"(?<!\w)[xX]'[0-9A-Fa-f]*'|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"")
-_WORDS = re.compile(r"(?<![\w.:\"%])user(?![\w\"(])|\?|(?<![\w:]):([A-Za-z_]\w*)|\bIFNULL\s*\(", re.I)
+_WORDS = re.compile(
+    r"(?<![\w.:\"%])user(?![\w\"(])|\?|(?<![\w:]):([A-Za-z_]\w*)|\bIFNULL\s*\(|\bINSTR\s*\(", re.I
+)
 _BEGIN = re.compile(r"^\s*BEGIN(\s+(DEFERRED|IMMEDIATE|EXCLUSIVE))?(\s+TRANSACTION)?\s*;?\s*$", re.I)
 _OR = re.compile(r"^(\s*)INSERT\s+OR\s+(IGNORE|REPLACE)\s+INTO\s+(\w+)\s*\(([^)]*)\)", re.I)
 _INSERT = re.compile(r"^\s*INSERT\s+INTO\s+(\w+)", re.I)
@@ -82,7 +84,7 @@ def _words(part: str) -> str:
             return f"%({found.group(1)})s"
         if word.lower() == "user":
             return '"user"'
-        return "COALESCE("
+        return "STRPOS(" if word[:5].upper() == "INSTR" else "COALESCE("
 
     return _WORDS.sub(one, part)
 

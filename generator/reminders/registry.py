@@ -1,4 +1,5 @@
-"""登记簿: the service record of every reminder done, kept in SQLite (one transaction per batch, WAL).
+"""登记簿: the service record of every reminder done, in a SQLite file or the shared PostgreSQL database
+(generator/reminders/store.py; one transaction per batch).
 
 A reminder is identified by its certificate (部门, 证照编号 — or 持证人 and 证照名称 where there is no number —
 and 期满日期) and its kind (首次/二次). The same act (same channel, day, person and result) recorded twice is one
@@ -10,14 +11,23 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from typing import Any
 
-from generator.atomic import private_database
-from generator.problems import JiaozaoError
+from generator.reminders.store import (
+    RegistryError,
+    Target,
+    close_registry,
+    is_shared,
+    open_registry,
+    place_name,
+    registry_transaction,
+)
 from portal.rules.china import china_timestamp
+
+__all__ = ["RegistryError", "open_registry", "registry_transaction"]  # where the outbox finds them too
 
 KINDS = ("首次", "二次", "临期")  # 临期: staff phone or visit near expiry, whatever came before
 # 联系结果: the ones that count as the holder having been reminded.
@@ -117,10 +127,6 @@ _COLUMNS = (
 )
 
 
-class RegistryError(JiaozaoError):
-    """A 登记簿 that cannot be opened or written."""
-
-
 def certificate_key(number: str, holder: str, certificate: str) -> str:
     """Return how the 登记簿 names a certificate: its number, else holder and certificate name."""
     return number.strip() or f"{holder.strip()}|{certificate.strip()}"
@@ -193,41 +199,14 @@ class SmsFile:
     content: bytes
 
 
-def open_registry(path: Path, schema: str) -> sqlite3.Connection:
-    """Open the 登记簿 database (private: 0600 in a 0700 folder) with its tables from schema; RegistryError in
-    words when it cannot be opened. The reminders and the SMS outbox both live in it."""
-    try:
-        private_database(path)  # names and telephone numbers: 0600, its folder 0700
-        db = sqlite3.connect(path, isolation_level=None, timeout=30)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")
-        db.executescript(schema)
-        return db
-    except (OSError, sqlite3.Error) as error:
-        raise RegistryError(f"无法打开登记簿“{path}”：{error}。请检查路径和权限（可用 --db 指定）") from error
-
-
-@contextmanager
-def registry_transaction(db: sqlite3.Connection, path: Path) -> Iterator[sqlite3.Connection]:
-    """One IMMEDIATE transaction on the 登记簿: all of the block or, with a RegistryError in words, none."""
-    try:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
-    except sqlite3.Error as error:
-        raise RegistryError(f"写入登记簿“{path}”失败：{error}。登记簿保持原样，请重试") from error
-
-
 class Registry:
     """The 登记簿 database."""
 
-    def __init__(self, path: Path):
-        self.path = path
-        self._db = open_registry(path, _SCHEMA)
+    def __init__(self, path: Target):
+        self.path = path  # the SQLite file, or the PostgreSQL URL (Settings.registry)
+        self._db: Any = open_registry(path, _SCHEMA)
+        if is_shared(self._db):
+            return  # the tables come from the migrations, checked at open
         try:
             columns = {str(row[1]) for row in self._db.execute("PRAGMA table_info(reminders)")}
             if "supersedes" not in columns:  # a 登记簿 from before corrections existed
@@ -236,11 +215,11 @@ class Registry:
             self._allow_final_kind()
         except (OSError, sqlite3.Error) as error:
             raise RegistryError(
-                f"无法打开登记簿“{path}”：{error}。请检查路径和权限（可用 --db 指定）"
+                f"无法打开登记簿“{place_name(path)}”：{error}。请检查路径和权限（可用 --db 指定）"
             ) from error
 
     def close(self) -> None:
-        self._db.close()
+        close_registry(self._db, self.path)
 
     def _allow_final_kind(self) -> None:
         """Rebuild a 登记簿 table from before the 临期 stage, whose CHECK allows only 首次 and 二次 (one transaction)."""
@@ -263,7 +242,7 @@ class Registry:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+    def _transaction(self) -> AbstractContextManager[Any]:
         return registry_transaction(self._db, self.path)
 
     def add(self, records: Iterable[ReminderRecord]) -> int:
@@ -271,12 +250,11 @@ class Registry:
         now = china_timestamp()
         rows = [_row(record, now) for record in records]
         with self._transaction() as db:
-            before = db.total_changes
-            db.executemany(
+            cursor = db.executemany(
                 f"INSERT INTO reminders ({_COLUMNS}) VALUES ({', '.join('?' * 15)}) ON CONFLICT DO NOTHING",
                 rows,
             )
-            return db.total_changes - before
+            return max(int(cursor.rowcount), 0) if rows else 0  # the rows inserted, summed over the batch
 
     def add_each(self, records: Iterable[ReminderRecord]) -> list[int | None]:
         """Add records in one transaction; return each one's id (None for a repeat of a recorded act)."""
@@ -382,7 +360,8 @@ class Registry:
             f"{_COLUMNS} FROM reminders r WHERE department = ?" + (f" AND ({where})" if where else "")
         )
         order = " ORDER BY id DESC" if newest_first else " ORDER BY id"
-        rows = self._db.execute(query + order + " LIMIT ? OFFSET ?", (department, *values, limit, offset))
+        page = (limit if limit >= 0 else 2**62, offset)  # PostgreSQL takes no negative LIMIT for "all"
+        rows = self._db.execute(query + order + " LIMIT ? OFFSET ?", (department, *values, *page))
         return [
             Entry(int(i), s if s is None else int(s), str(at), c if c is None else int(c), _record(rest))
             for i, s, at, c, *rest in rows

@@ -1,9 +1,12 @@
-"""短信发件箱: every platform message in the 登记簿 database, so that nothing is ever sent twice.
+"""短信发件箱: every platform message in the 登记簿 database (a SQLite file or the shared PostgreSQL one), so that
+nothing is ever sent twice.
 
 A message is one row of sms_out, about the certificates (sms_out_items: one row per certificate, 期满日期,
 提醒类别 and number, unique) it reminds of. Its state moves 待发送 → 提交中 (committed before the call) → 已提交
 (BizId/SerialNo) → 已送达 / 失败 / 未回执. A row left 提交中 by a crash or a timeout is settled by asking the
-platform, never by sending again. Deciding what goes today and writing it here is one transaction.
+platform, never by sending again. Deciding what goes today and writing it here is one transaction. A message is
+claimed for a call by a conditional UPDATE (待发送 → 提交中 under the call's id) and the call carries only the
+rows that call claimed: two processes sending at once never both send one message.
 """
 
 from __future__ import annotations
@@ -14,12 +17,16 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from typing import Any
 
-from generator.reminders.registry import (
-    RegisteredCertificate,
+from generator.reminders.registry import RegisteredCertificate
+from generator.reminders.store import (
     RegistryError,
+    Target,
+    close_registry,
     open_registry,
+    place_name,
+    read_only,
     registry_transaction,
 )
 
@@ -123,12 +130,12 @@ class Held:
 class SmsOutbox:
     """The outbox tables of the 登记簿 database."""
 
-    def __init__(self, path: Path, provider: str = ""):
+    def __init__(self, path: Target, provider: str = ""):
         self.path, self.provider = path, provider
-        self._db = open_registry(path, _SCHEMA)  # private like the reminders beside it
+        self._db: Any = open_registry(path, _SCHEMA)  # private like the reminders beside it
 
     def close(self) -> None:
-        self._db.close()
+        close_registry(self._db, self.path)
 
     def __enter__(self) -> SmsOutbox:
         return self
@@ -136,7 +143,7 @@ class SmsOutbox:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+    def _transaction(self) -> AbstractContextManager[Any]:
         return registry_transaction(self._db, self.path)
 
     def queue(self, day: date, candidates: Iterable[Candidate], daily_cap: int) -> list[Held]:
@@ -165,7 +172,7 @@ class SmsOutbox:
                 )  # fmt: skip
         return held
 
-    def _held_reason(self, db: sqlite3.Connection, c: Candidate, today: str, cap: int) -> str:
+    def _held_reason(self, db: Any, c: Candidate, today: str, cap: int) -> str:
         for cert, kind in c.certificates:
             found = db.execute(
                 "SELECT m.state FROM sms_out_items i JOIN sms_out m ON m.id = i.message WHERE i.department = ? "
@@ -221,7 +228,7 @@ class SmsOutbox:
         return found
 
     def messages(self, department: str | None = None) -> list[Message]:
-        where, values = ("department = ?", (department,)) if department else ("1", ())
+        where, values = ("department = ?", (department,)) if department else ("1 = 1", ())
         return self._messages(where, values)
 
     def _messages(self, where: str, values: tuple[object, ...]) -> list[Message]:
@@ -374,17 +381,19 @@ def _message(row: tuple[object, ...]) -> Message:
                    text, state, int(attempt), out, serial, sub, failure, code)  # fmt: skip
 
 
-def day_batch(path: Path, department: str, day: date) -> list[Message]:
+def day_batch(path: Target, department: str, day: date) -> list[Message]:
     """Return the department's messages made, submitted or settled on a day, oldest first, reading only: no
     folder, file or table is made (a page view writes nothing); none when the outbox does not exist yet."""
-    if not path.is_file():
+    db = read_only(path)
+    if db is None:
         return []
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
-    except sqlite3.Error as error:
-        raise RegistryError(f"无法打开登记簿“{path}”：{error}。请检查路径和权限") from error
-    try:
-        if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sms_out'").fetchone():
+        if (
+            isinstance(db, sqlite3.Connection)
+            and not db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sms_out'"
+            ).fetchone()
+        ):
             return []
         on = day.isoformat()
         rows = db.execute(
@@ -394,6 +403,6 @@ def day_batch(path: Path, department: str, day: date) -> list[Message]:
         )
         return [_message(row) for row in rows]
     except sqlite3.Error as error:
-        raise RegistryError(f"读取登记簿“{path}”失败：{error}。请稍后重试") from error
+        raise RegistryError(f"读取登记簿“{place_name(path)}”失败：{error}。请稍后重试") from error
     finally:
-        db.close()
+        close_registry(db, path)

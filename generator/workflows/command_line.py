@@ -52,7 +52,13 @@ def add_setting_options(parser: argparse.ArgumentParser, *names: str) -> None:
 
 def settings_of(args: argparse.Namespace) -> Settings:
     """Return the settings of a run: options given, then JIAOZAO_* environment, then defaults."""
-    return Settings.from_values({o.name: getattr(args, o.name, None) for o in OPTIONS})
+    settings = Settings.from_values({o.name: getattr(args, o.name, None) for o in OPTIONS})
+    if getattr(args, "db", None) and settings.database_url:  # the 登记簿 would not be the file named
+        raise PhraseError(
+            "同时给了 --db 和 JIAOZAO_DATABASE_URL：设置了共用数据库时，登记簿和短信发件箱在 PostgreSQL 中，不用 --db 的文件",
+            "去掉 --db；要用 SQLite 文件时，不要设置 JIAOZAO_DATABASE_URL",
+        )
+    return settings
 
 
 def parse_day(text: str | None, option: str) -> date:

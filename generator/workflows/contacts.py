@@ -12,12 +12,13 @@ from generator.ledger.corrections import read_corrections as read_corrections
 from generator.ledger.identifiers import mask_number as mask_number
 from generator.ledger.identifiers import mask_person_name as mask_person_name
 from generator.reminders.smsoutbox import SmsOutbox
+from generator.reminders.store import Target, exists
 
 
-def record_correction(ledgers: Path, db: Path, correction: Correction) -> int:
+def record_correction(ledgers: Path, db: Target, correction: Correction) -> int:
     """Keep the correction; for a number, cancel the waiting SMS to the old one. Return how many were cancelled."""
     add_correction(ledgers, correction)
-    if correction.field != "phone" or not correction.old.strip() or not db.exists():
+    if correction.field != "phone" or not correction.old.strip() or not exists(db):
         return 0
     with SmsOutbox(db) as outbox:
         return outbox.cancel_to(correction.department, correction.key, correction.old)

@@ -14,14 +14,17 @@ from generator.database import (
     open_database,
     redacted,
 )
-from generator.database.connection import open_postgres
+from generator.database.connection import open_postgres, with_statement_timeout
+from generator.database.pool import PgPool
 from generator.database.postgres import PgConnection
+from generator.reminders.store import stamp as registry_stamp
 
 __all__ = [
     "Connection",
     "Cursor",
     "DatabaseError",
     "PgConnection",
+    "PgPool",
     "SchemaMismatch",
     "dialect",
     "is_postgres",
@@ -29,4 +32,6 @@ __all__ = [
     "open_postgres",
     "private_database",
     "redacted",
+    "registry_stamp",
+    "with_statement_timeout",
 ]

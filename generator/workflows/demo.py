@@ -60,14 +60,15 @@ class HistoryResult:
     records: int
     added: int
     done: int  # records that count as done (已告知, 已发送 …)
-    registry: Path
+    registry: str  # the file, or the database URL without its password
 
 
 def write_demo_history(settings: Settings, today: date, seed: int) -> HistoryResult:
     """Record in the 登记簿 the reminders of the working days before today, as an ordinary office would have.
 
     Written with the same Registry.add as `jiaozao record` (a repeated record is kept once), so writing the history
-    again, on the same or a later day, adds only the days and reminders missing.
+    again, on the same or a later day, adds only the days and reminders missing. Always the SQLite file settings.db:
+    made-up records never go into a shared database (JIAOZAO_DATABASE_URL).
     """
     inputs = load_inputs(settings, today)
     with Registry(settings.db) as registry:
@@ -75,4 +76,4 @@ def write_demo_history(settings: Settings, today: date, seed: int) -> HistoryRes
             inputs.ledger, inputs.catalogs, inputs.calendar, today, seed, registry.done_keys()
         )
         added = registry.add(records)
-    return HistoryResult(len(records), added, sum(r.done for r in records), settings.db)
+    return HistoryResult(len(records), added, sum(r.done for r in records), str(settings.db))

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from generator.catalog.model import Catalogs
 from generator.ledger.model import Ledger
 from generator.reminders.registry import KINDS, Registry, ReminderRecord
 from generator.reminders.renewals import APPLIED, RENEWED, Renewal, find_renewals
 from generator.reminders.smsoutbox import SmsOutbox
+from generator.reminders.store import Target
 
 CHANNEL = "台账"  # the 提醒方式 of a record the system writes from what a 台账 showed
 BY_SYSTEM = "系统（台账）"
@@ -39,7 +39,7 @@ class LoopClosed:
 
 
 def close_loop(
-    db: Path, catalogs: Catalogs, ledger: Ledger, today: date, departments: Iterable[str], shown: str = ""
+    db: Target, catalogs: Catalogs, ledger: Ledger, today: date, departments: Iterable[str], shown: str = ""
 ) -> LoopClosed:
     """Close the reminders of every certificate of these departments the ledger shows renewed or applied for.
 

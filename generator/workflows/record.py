@@ -18,6 +18,7 @@ from generator.reminders.registry import Entry, Registry, ReminderRecord, SmsFil
 from generator.reminders.results import check_result, results_for
 from generator.reminders.returned import returned_sms, returned_worklist
 from generator.reminders.smsbatch import LeftOut, SmsMessage, SmsSorting, sort_sms
+from generator.reminders.store import place_name
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class RecordResult:
     records: int
     added: int
     blank: int
-    registry: Path
+    registry: str  # the file, or the database URL without its password
     warnings: list[Problem] = field(default_factory=list)  # rows recorded that the 台账 no longer holds
     left_out: list[LeftOut] = field(default_factory=list)  # SMS messages not recorded, and why
 
@@ -66,10 +67,12 @@ def record_worklist(
     """
     _must_exist(path)
     inputs = inputs or load_inputs(settings, today, progress)
-    with Registry(settings.db) as registry:
+    with Registry(settings.registry) as registry:
         imported = returned_worklist(path, today, inputs.ledger, inputs.catalogs, registry, department, shown)
         added = registry.add(imported.records)
-    return RecordResult(path, len(imported.records), added, imported.blank, settings.db, imported.warnings)
+    return RecordResult(
+        path, len(imported.records), added, imported.blank, place_name(settings.registry), imported.warnings
+    )
 
 
 def record_sms(
@@ -79,16 +82,18 @@ def record_sms(
     leaving out those the confirmation must not record (see smsbatch)."""
     _must_exist(path)
     inputs = load_inputs(settings, today, progress)
-    with Registry(settings.db) as registry:
+    with Registry(settings.registry) as registry:
         kept = registry.sms_file_of(hashlib.sha256(path.read_bytes()).hexdigest())
         check = _check(registry, path, str(path), kept, sent_on, by_whom, inputs)
         added = registry.add(check.records)
-    return RecordResult(path, len(check.records), added, 0, settings.db, check.warnings, check.left_out)
+    return RecordResult(
+        path, len(check.records), added, 0, place_name(settings.registry), check.warnings, check.left_out
+    )
 
 
 def sms_file_to_confirm(settings: Settings, department: str, made_on: date, monthly: bool) -> SmsFile | None:
     """Return the department's SMS file handed out last that day (None: none handed out)."""
-    with Registry(settings.db) as registry:
+    with Registry(settings.registry) as registry:
         return registry.last_sms_file(department, made_on, monthly)
 
 
@@ -96,7 +101,7 @@ def check_sms(
     settings: Settings, department: str, file_id: int, sent_on: date, by_whom: str, inputs: Inputs
 ) -> SmsCheck:
     """Return what confirming a kept SMS file of the department would record and leave out; record nothing."""
-    with Registry(settings.db) as registry:
+    with Registry(settings.registry) as registry:
         return _check_kept(registry, department, file_id, sent_on, by_whom, inputs)
 
 
@@ -104,12 +109,12 @@ def confirm_sms(
     settings: Settings, department: str, file_id: int, sent_on: date, by_whom: str, inputs: Inputs
 ) -> tuple[SmsCheck, RecordResult]:
     """Record a kept SMS file of the department as uploaded: what check_sms says, as it says it now."""
-    with Registry(settings.db) as registry:
+    with Registry(settings.registry) as registry:
         check = _check_kept(registry, department, file_id, sent_on, by_whom, inputs)
         added = registry.add(check.records)
     path = Path(check.name)
     return check, RecordResult(
-        path, len(check.records), added, 0, settings.db, check.warnings, check.left_out
+        path, len(check.records), added, 0, place_name(settings.registry), check.warnings, check.left_out
     )
 
 
@@ -162,7 +167,7 @@ def record_results(settings: Settings, records: Sequence[ReminderRecord]) -> lis
 
     The same records as a filled worklist gives (same ON CONFLICT rule): a repeat gets None.
     """
-    with Registry(settings.db) as registry:
+    with Registry(settings.registry) as registry:
         return registry.add_each(records)
 
 
@@ -174,7 +179,7 @@ def correct_record(
     Never an edit in place: the old record stays in the 登记簿, marked as corrected by the new one.
     """
     check_result(result, channel, remark)
-    with Registry(settings.db) as registry:
+    with Registry(settings.registry) as registry:
         old = registry.entry(department, record_id)
         if old is None or old.superseded_by is not None:
             raise JiaozaoError(f"没有找到第 {record_id} 条记录，或它已被更正过：请刷新页面后重试")

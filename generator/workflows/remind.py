@@ -60,7 +60,7 @@ def remind(
     work = plan_today(settings, today, monthly=monthly, loaded=day)
     if sms_platform:
         work = without_platform_sms(work)
-    with Registry(settings.db) as registry:
+    with Registry(settings.registry) as registry:
         # Every file of the day is written beside the folder and swapped in at the end: all of them or none.
         with replacing_folder(out, whole=whole_folder, private=True) as stage:
             written = [out / p.relative_to(stage) for p in write_day(work, stage)]
@@ -83,7 +83,7 @@ def remind(
 def close_ledger_loop(settings: Settings, inputs: Inputs, today: date) -> LoopClosed:
     """Close the reminders the 台账 just read shows renewed or applied for (departments left out are not read)."""
     slugs = [slug for slug in inputs.catalogs.slugs if slug not in inputs.unusable]
-    return close_loop(settings.db, inputs.catalogs, inputs.ledger, today, slugs)
+    return close_loop(settings.registry, inputs.catalogs, inputs.ledger, today, slugs)
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def plan_today(
     """Return who is due today by the rule of `jiaozao remind` (or the monthly batch), writing and sending nothing."""
     day = loaded or load_day(settings, today)
     batch = monthly_rows(day.inputs.ledger, day.inputs.catalogs, today) if monthly else None
-    with Registry(settings.db) as registry:
+    with Registry(settings.registry) as registry:
         return plan_day(day.inputs, day.schedule, registry, batch, departments)
 
 
@@ -130,7 +130,7 @@ def write_department_files(settings: Settings, work: DayWork, slug: str, monthly
         out, private=True
     ) as stage:  # the department's folder swapped in whole, the others left as they are
         write_day(day, stage)
-    with Registry(settings.db) as registry:
+    with Registry(settings.registry) as registry:
         keep_day(day, registry)
     return out / slug
 
@@ -140,14 +140,14 @@ def hand_out_sms(settings: Settings, work: DayWork, slug: str, monthly: bool = F
     path = write_department_files(settings, work, slug, monthly) / SMS_FILE
     if not path.is_file():
         return None
-    with Registry(settings.db) as registry:
+    with Registry(settings.registry) as registry:
         return keep_sms_file(registry, slug, work.today, monthly, path)
 
 
 def send_emails(settings: Settings, work: DayWork, slug: str, smtp: SmtpSettings | None) -> EmailReport:
     """Send one department's emails of the day over SMTP; each one sent is recorded at once, no other."""
     day = department_day(work, slug)
-    with Registry(settings.db) as registry:
+    with Registry(settings.registry) as registry:
         return email_day(
             day, default_remind_folder(settings, work.today, False), smtp, registry, dry_run=False
         )

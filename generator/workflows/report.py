@@ -48,6 +48,7 @@ from generator.reminders.report import DoneRows as DoneRows
 from generator.reminders.report import on_time_rate as on_time_rate
 from generator.reminders.report_files import totals, write_report_html, write_report_xlsx
 from generator.reminders.smsoutbox import SmsOutbox
+from generator.reminders.store import exists
 from generator.schedule import Schedule, compute_schedule
 from generator.site.incremental import MANIFEST
 from generator.workflows.loop import CHANNEL
@@ -188,9 +189,9 @@ def load_counting(settings: Settings, today: date, progress: Progress | None = N
 
 def read_done(settings: Settings, counting: Counting) -> DoneRows:
     """Return the 登记簿's done dates laid on the 台账 rows (no 登记簿 yet: nothing done)."""
-    if not settings.db.exists():  # counting never creates a 登记簿
+    if not exists(settings.registry):  # counting never creates a 登记簿
         return done_rows(counting.ledger, counting.catalogs, {}, counting.index)
-    with Registry(settings.db) as registry:
+    with Registry(settings.registry) as registry:
         dates, ways = done_dates_and_ways(registry)
         return done_rows(counting.ledger, counting.catalogs, dates, counting.index, ways)
 
@@ -272,9 +273,9 @@ def closing(
     """Return the period's 闭环 figures per department: 闭环率, 联系不上, 全部提醒后过期未续证 (with their lines)."""
     refuse_bad_period(start, end)
     c = counting
-    if not settings.db.exists():  # counting never creates a 登记簿
+    if not exists(settings.registry):  # counting never creates a 登记簿
         return count_loop(c.ledger, c.schedule, c.catalogs, done, {}, [], [], start, end)
-    with Registry(settings.db) as registry:
+    with Registry(settings.registry) as registry:
         closures, records = registry.results_by(CHANNEL), registry.records()
         tracked = registry.tracked(d.slug for d in c.catalogs.departments)
         history = load_history(registry)
@@ -288,7 +289,7 @@ def sms_states(
     未回执 — apart, since only delivered ones count as done. Departments are named as in reports (a department
     left out of the report for broken files keeps its folder name)."""
     names = {r.department.slug: r.department.name for r in reports}
-    with SmsOutbox(settings.db) as outbox:
+    with SmsOutbox(settings.registry) as outbox:
         found = outbox.tally(start, end)
     shown = []
     for slug, states in found.items():

@@ -137,7 +137,7 @@ def send_sms(
     plan = plan_sms(settings, sms, today, platform, loaded)
     calendar = load_calendar(settings)
     next_day = _next_workday(calendar, today)
-    with SmsOutbox(settings.db, sms.provider) as outbox, Registry(settings.db) as registry:
+    with SmsOutbox(settings.registry, sms.provider) as outbox, Registry(settings.registry) as registry:
         before = _settle(outbox, registry, platform, sms, today, next_day, only_submitting=True)
         sent = Sent(plan, before)
         for department in plan.departments:
@@ -188,7 +188,7 @@ def settle_sms(
     """Ask the platform what became of every message not settled yet, and record each settled one."""
     platform = platform or platform_for(sms)
     next_day = _next_workday(load_calendar(settings), today)
-    with SmsOutbox(settings.db, sms.provider) as outbox, Registry(settings.db) as registry:
+    with SmsOutbox(settings.registry, sms.provider) as outbox, Registry(settings.registry) as registry:
         return _settle(outbox, registry, platform, sms, today, next_day, only_submitting=False)
 
 
@@ -359,7 +359,7 @@ def settle_pushed(
     settled = Settled()
     next_day = _next_workday(load_calendar(settings), today)
     final = [r for r in receipts if r.kind]
-    with SmsOutbox(settings.db, sms.provider) as outbox, Registry(settings.db) as registry:
+    with SmsOutbox(settings.registry, sms.provider) as outbox, Registry(settings.registry) as registry:
         messages = outbox.to_numbers(r.phone for r in final)
         outcomes: list[tuple[int, Failure | None, date]] = []
         known: set[int] = set()  # the receipts that name a message, settled or not

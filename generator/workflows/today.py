@@ -34,6 +34,7 @@ from generator.reminders.results import due_groups as due_groups
 from generator.reminders.results import pick_of as pick_of
 from generator.reminders.sms import fill, sign
 from generator.reminders.smsplatform import on_platform as on_platform
+from generator.reminders.store import Target
 from generator.reminders.unreachable import unreachable_content
 from generator.reminders.worklist import worklist_content, worklist_rows
 from generator.workdays import WorkdayCalendar
@@ -43,7 +44,7 @@ Mask = Callable[[HolderGroup], HolderGroup]  # a holder's contacts as the viewer
 
 
 def brought_up_to_date(
-    db: Path, previous: tuple[DayWork, int, int] | None
+    db: Target, previous: tuple[DayWork, int, int] | None
 ) -> tuple[int, int, DayWork | None]:
     """Return the 登记簿's last record id and record count, and the previous plan (its work, last id and count)
     with the records added since applied to it; None when the day must be planned again (no previous plan, or a
@@ -160,7 +161,7 @@ def unreachable_bytes(title: str, groups: list[HolderGroup]) -> bytes:
 
 
 def entries(
-    db: Path, slug: str, where: str = "", values: tuple[object, ...] = (), *,
+    db: Target, slug: str, where: str = "", values: tuple[object, ...] = (), *,
     newest_first: bool = False, limit: int = -1, offset: int = 0,
 ) -> list[Entry]:  # fmt: skip
     """Return the department's 登记簿 records matching an SQL condition (values bound), oldest first or newest."""
@@ -168,6 +169,6 @@ def entries(
         return registry.entries(slug, where, values, newest_first=newest_first, limit=limit, offset=offset)
 
 
-def count(db: Path, slug: str, where: str = "", values: tuple[object, ...] = ()) -> int:
+def count(db: Target, slug: str, where: str = "", values: tuple[object, ...] = ()) -> int:
     with Registry(db) as registry:
         return registry.count(slug, where, values)

@@ -67,11 +67,19 @@ SETTINGS: tuple[Setting, ...] = (
     _run("JIAOZAO_OUT", "out", "out", "`out/`", "工作人员文件（提醒清单、督促检查）的输出文件夹（默认：out/）"),
     _run("JIAOZAO_RECORD_DB", "db", "var/登记簿.sqlite", "`var/登记簿.sqlite`", "登记簿（默认：var/登记簿.sqlite）"),
     _run("JIAOZAO_DATABASE_URL", "database_url", "",
-         "不设：各自的 SQLite 文件；`postgresql://用户@主机:端口/库名`：工作台的用户、会话、操作日志等放进一个 "
-         "PostgreSQL 数据库，多个工作台进程共用（见“省级部署”；登记簿和短信发件箱暂时仍是 SQLite 文件）",
-         "共用数据库：不设 = 各自的 SQLite 文件（单机默认）；postgresql://用户@主机:端口/库名 = 工作台的用户、会话和"
-         "操作日志放在一个 PostgreSQL 数据库里，多个工作台进程共用（先运行 jiaozao db upgrade；登记簿和短信发件箱"
-         "暂时仍是 SQLite 文件）", "url"),
+         "不设：各自的 SQLite 文件；`postgresql://用户@主机:端口/库名`：工作台的用户、会话、操作日志等，以及登记簿和"
+         "短信发件箱，都放进一个 PostgreSQL 数据库，多个工作台进程和命令行共用（见“省级部署”）",
+         "共用数据库：不设 = 各自的 SQLite 文件（单机默认）；postgresql://用户@主机:端口/库名 = 工作台的用户、会话、"
+         "操作日志，以及登记簿和短信发件箱都放在一个 PostgreSQL 数据库里，多个工作台进程共用（先运行 jiaozao db "
+         "upgrade；设置后不再使用 JIAOZAO_RECORD_DB 的文件）", "url"),
+    _run("JIAOZAO_DATABASE_POOL_SIZE", "database_pool_size", "4",
+         "`4`：每个工作台进程处理请求时最多同时用几个 PostgreSQL 连接（见“省级部署”）",
+         "每个工作台进程同时用于处理请求的 PostgreSQL 连接数（默认 4；只在设置了 JIAOZAO_DATABASE_URL 时有用）",
+         "count"),
+    _run("JIAOZAO_DATABASE_STATEMENT_TIMEOUT", "database_statement_timeout", "30",
+         "`30`（秒）：工作台的一条 SQL 语句超过这么久由 PostgreSQL 中止；`0` 不限；命令行（`db copy` 等）不受限",
+         "工作台的一条 SQL 语句最多执行多少秒，超过由 PostgreSQL 中止（默认 30；0 表示不限；命令行不受限）",
+         "number"),
     _run("JIAOZAO_CACHE", "cache", "~/.cache/jiaozao", "`~/.cache/jiaozao`（`off` 关闭）",
          "台账解析结果的缓存文件夹，未改动的台账不再重读（默认：~/.cache/jiaozao；off 表示不用缓存）"),
     _run("JIAOZAO_DEBUG", "", "", "不设（程序内部错误只显示一行说明）",

@@ -84,10 +84,18 @@ def people_database(postgres: Cluster) -> str:
     return url.rsplit("/", 1)[1]
 
 
-def _settings(root: Path, **extra: object) -> ConsoleSettings:
+def _settings(root: Path, database_url: str = "", **extra: object) -> ConsoleSettings:
+    """The console's settings over root; with database_url its state, the 登记簿 and the SMS outbox live there."""
     catalogs = root / "catalogs"
+    inputs = Settings(
+        catalogs,
+        catalogs / "_ledgers",
+        db=root / "var" / "登记簿.sqlite",
+        out=root / "out",
+        database_url=database_url,
+    )
     return ConsoleSettings(
-        inputs=Settings(catalogs, catalogs / "_ledgers", db=root / "var" / "登记簿.sqlite", out=root / "out"),
+        inputs=inputs, database_url=database_url,
         site=root / "site", src=root / "src",
         index=root / "site-index", db=root / "var" / "console.sqlite", public_url="http://127.0.0.1:8000/",
         today=TODAY, **extra,  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ from console.app import create_app
 from console.settings import ConsoleSettings
 from console.store.audit import now_text
 from console.store.db import connect
+from generator.reminders.store import read_only
 from tests.console.conftest import Clients
 
 ROLES = ("anonymous", "clerk_a", "clerk_b", "inspector", "admin")
@@ -165,11 +166,16 @@ def snapshot(settings: ConsoleSettings) -> tuple[object, ...]:
 
 
 def registry_rows(settings: ConsoleSettings) -> tuple[object, ...]:
-    """Return every row of the 登记簿 (empty when there is none yet)."""
-    if not settings.inputs.db.is_file():
+    """Return every row of the 登记簿, in its file or in PostgreSQL (empty when there is none yet)."""
+    db = read_only(settings.inputs.registry)
+    if db is None:
         return ()
-    with closing(sqlite3.connect(settings.inputs.db)) as db:
-        return tuple(db.execute("SELECT * FROM reminders ORDER BY id"))
+    try:
+        return tuple(tuple(row) for row in db.execute("SELECT * FROM reminders ORDER BY id"))
+    except sqlite3.OperationalError:  # a file with no records table yet
+        return ()
+    finally:
+        db.close()
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -37,12 +37,12 @@ def test_a_clerk_corrects_a_number_used_everywhere_until_a_newer_ledger_override
         "anshan", number, str(sheet.cell(8, 3).value), str(sheet.cell(8, 2).value), TODAY
     )
     to_old = Candidate("anshan", c.holder, old, "签名", "SMS_1", (), "提醒", ((c, "首次"),))
-    with SmsOutbox(settings.inputs.db) as outbox:  # a message to the wrong number, not sent yet
+    with SmsOutbox(settings.inputs.registry) as outbox:  # a message to the wrong number, not sent yet
         assert outbox.queue(TODAY, [to_old], 10) == []
     done = clerk.submit(page + "/contact", {"field": "phone", "value": FIXED})
     assert done.status_code == 303 and done.headers["location"] == page
     assert FIXED in clerk.get(page).text
-    with SmsOutbox(settings.inputs.db) as outbox:
+    with SmsOutbox(settings.inputs.registry) as outbox:
         assert [m.state for m in outbox.messages("anshan")] == [CANCELLED]  # the new number gets it instead
     assert FIXED in clerk.get("/departments/anshan/today").text
     (detail,) = audit_rows(settings, "correct_contact")

@@ -19,14 +19,18 @@ from pathlib import Path
 
 import httpx
 import openpyxl
+from huey import PostgresHuey
 from starlette.applications import Starlette
 
 from console.app import create_app
-from console.background.jobs import HOLD_BUILD
+from console.background.jobs import HOLD_BUILD, QUEUE
 from console.settings import ConsoleSettings
 from console.store.db import connect
+from generator.database import schema
+from generator.database.connection import open_postgres
 from tests.browser import free_port
 from tests.console.conftest import PASSWORD, Clients, edited_catalog, text_of
+from tests.pg import Cluster
 
 FIRST_LEAD = 6  # column F of a 目录 (header on row 2)
 KILLED_LEAD = "到期前67个工作日"  # only in the version that is killed while it is published
@@ -179,3 +183,25 @@ def test_a_ledger_accept_cut_off_is_put_back_when_the_console_starts_again(
         assert "网站发布失败" in page and "网站发布中" not in page
     finally:
         restarted.state.console.close()
+
+
+_HUEY_TABLES = (
+    "SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns "
+    "WHERE table_name LIKE 'huey%' ORDER BY 1, 2"
+)
+_HUEY_INDEXES = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename LIKE 'huey%' ORDER BY 1"
+
+
+def test_the_queue_tables_made_by_db_upgrade_are_the_ones_huey_makes(postgres: Cluster, pg_url: str) -> None:
+    """0002_queue.sql spells out huey's own tables: a huey upgrade that changes them fails here, not in a publish."""
+    by_huey = postgres.create()
+    try:
+        PostgresHuey(QUEUE, dsn=by_huey).storage.close()  # huey makes its tables itself
+        with closing(open_postgres(by_huey, check=False)) as db:
+            made = db.raw.execute(_HUEY_TABLES).fetchall(), db.raw.execute(_HUEY_INDEXES).fetchall()
+    finally:
+        postgres.drop(by_huey)
+    with closing(open_postgres(pg_url, check=False)) as db:
+        schema.upgrade(db)
+        assert (db.raw.execute(_HUEY_TABLES).fetchall(), db.raw.execute(_HUEY_INDEXES).fetchall()) == made
+    assert made[0] and made[1]

@@ -23,7 +23,7 @@ def _told(settings: ConsoleSettings, row: int) -> RegisteredCertificate:
     expires = sheet.cell(row, 7).value
     assert isinstance(expires, datetime)
     c = RegisteredCertificate("anshan", number, certificate, holder, expires.date())
-    with Registry(settings.inputs.db) as registry:
+    with Registry(settings.inputs.registry) as registry:
         registry.add([ReminderRecord(c, "首次", "电话", date(2026, 11, 2), "clerk_a", "已告知", "", "测试")])
     return c
 
@@ -36,7 +36,7 @@ def test_accepting_a_ledger_closes_a_renewed_certificate_as_renewed(
     location = uploaded(clerk, edited_ledger(settings, {(8, 7): datetime(2029, 11, 28)}))
     upload = location.rsplit("/", 1)[-1]
     assert clerk.submit(location + "/accept").status_code == 303
-    with Registry(settings.inputs.db) as registry:
+    with Registry(settings.inputs.registry) as registry:
         closed = [r for r in registry.records("anshan") if r.channel == CHANNEL]
     assert {(r.certificate.key, r.kind, r.result, r.reminded_on, r.by_whom) for r in closed} == {
         (told.key, kind, "已续证", TODAY, BY_SYSTEM) for kind in ("首次", "二次", "临期")

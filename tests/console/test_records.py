@@ -22,6 +22,7 @@ from tests.console.today_helpers import holder_forms
 from tests.generator.reminders.test_mail import Inbox
 
 D = "/departments/anshan"
+BOTH_BACKENDS = True  # the 登记簿 and the SMS outbox in SQLite files, then in PostgreSQL
 
 
 def _record(client: object, picks: list[str], result: str, remark: str = "") -> None:
@@ -116,7 +117,7 @@ def test_the_days_emails_are_sent_over_smtp_and_each_one_sent_is_recorded(
         sent = clerk.submit("/departments/dongli/today/email")
         assert sent.status_code == 200 and f"已发送并登记 {count} 封；失败 0 封" in sent.text
         assert len(smtp.inbox.messages) == count
-        with Registry(settings.inputs.db) as registry:
+        with Registry(settings.inputs.registry) as registry:
             mailed = {r.certificate.holder for r in registry.records("dongli") if r.channel == "电子邮件"}
         assert len(mailed) == count
         again = clerk.submit("/departments/dongli/today/email")  # the ones sent have left the list
@@ -133,7 +134,7 @@ def test_nothing_is_marked_sent_when_the_server_is_down(settings: ConsoleSetting
         assert (
             sent.status_code == 200 and "已发送并登记 0 封" in sent.text and "无法连接邮件服务器" in sent.text
         )
-        with Registry(settings.inputs.db) as registry:
+        with Registry(settings.inputs.registry) as registry:
             assert registry.records("dongli") == []
     finally:
         app.state.console.close()

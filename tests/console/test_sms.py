@@ -23,6 +23,7 @@ from generator.sms.settings import SmsSettings
 from tests.console.conftest import TODAY, Clients, text_of
 from tests.smsfake import FakeSms
 
+BOTH_BACKENDS = True  # the 登记簿 and the SMS outbox in SQLite files, then in PostgreSQL
 SECRET = "s" * 32
 TEMPLATE = """
 短信签名: 鞍山审批
@@ -59,7 +60,7 @@ def _at(day: date, hour: int, minute: int) -> datetime:
 
 
 def _audit(settings: ConsoleSettings, action: str) -> list[str]:
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         return [e.detail for e in audit.search(db, action=action)]
 
 
@@ -69,7 +70,7 @@ def _audit(settings: ConsoleSettings, action: str) -> list[str]:
 def test_sends_once_at_the_set_time_on_a_working_day_then_pulls_receipts(
     on_fake: ConsoleSettings, fake: FakeSms
 ) -> None:
-    with closing(connect(on_fake.db)) as db:
+    with closing(connect(on_fake.database)) as db:
         assert sms_auto.tick(on_fake, db, _at(TODAY, 9, 29)) == ""
         assert fake.sent == []
         assert sms_auto.tick(on_fake, db, _at(TODAY, 9, 30)).startswith("已提交")
@@ -79,7 +80,7 @@ def test_sends_once_at_the_set_time_on_a_working_day_then_pulls_receipts(
         assert sms_auto.tick(on_fake, db, _at(TODAY, 14, 0)).startswith("已送达")  # receipts, N minutes on
         assert len(fake.sent) == sent
     assert _audit(on_fake, "sms_send") and _audit(on_fake, "sms_receipts")
-    with Registry(on_fake.inputs.db) as registry:
+    with Registry(on_fake.inputs.registry) as registry:
         delivered = [r for r in registry.records() if r.result == "已送达"]
     assert len(delivered) >= sent and {r.by_whom for r in delivered} == {"短信平台（阿里云）"}
 
@@ -88,7 +89,7 @@ def test_nothing_on_a_rest_day_nor_after_eight_in_the_evening(
     on_fake: ConsoleSettings, fake: FakeSms
 ) -> None:
     saturday = date(2026, 11, 28)
-    with closing(connect(on_fake.db)) as db:
+    with closing(connect(on_fake.database)) as db:
         assert sms_auto.tick(replace(on_fake, today=saturday), db, _at(saturday, 10, 0)) == ""
         assert sms_auto.tick(on_fake, db, _at(TODAY, 20, 1)) == ""
     assert fake.sent == [] and fake.calls == 0
@@ -98,7 +99,7 @@ def test_a_balance_error_stops_the_batch_shows_a_banner_and_is_tried_again(
     on_fake: ConsoleSettings, fake: FakeSms, clients: Clients
 ) -> None:
     fake.refuse_call = [("isv.AMOUNT_NOT_ENOUGH", "余额不足")]
-    with closing(connect(on_fake.db)) as db:
+    with closing(connect(on_fake.database)) as db:
         sms_auto.tick(on_fake, db, _at(TODAY, 9, 30))
         assert fake.sent == [] and "充值" in sms_auto.alert(db)
         assert sms_auto.tick(on_fake, db, _at(TODAY, 9, 45)) == ""  # not every minute
@@ -109,7 +110,7 @@ def test_a_balance_error_stops_the_batch_shows_a_banner_and_is_tried_again(
     finally:
         app.state.console.close()
     assert len(_audit(on_fake, "sms_stopped")) == 1
-    with closing(connect(on_fake.db)) as db:
+    with closing(connect(on_fake.database)) as db:
         assert sms_auto.tick(on_fake, db, _at(TODAY, 10, 0)).startswith("已提交")
         assert sms_auto.alert(db) == ""
     assert fake.sent and set(fake.per_number().values()) == {1}
@@ -149,7 +150,7 @@ def _queue(
 ) -> list[tuple[int, str]]:
     """Queue and submit one message per number for 鞍山 (as a call the platform took); return (key, out_id)."""
     candidates = [_candidate(i, phone) for i, phone in enumerate(phones)]
-    with SmsOutbox(settings.inputs.db, provider) as outbox:
+    with SmsOutbox(settings.inputs.registry, provider) as outbox:
         outbox.queue(TODAY, candidates, 3)
         keys = [m.id for m in outbox.waiting(TODAY)]
         out_id = outbox.begin_call(keys, TODAY)
@@ -242,20 +243,20 @@ def test_pushed_receipts_settle_each_message_once(
             assert answer.json() == ACKS[provider] if provider in ACKS else answer.text == "ok"
     finally:
         app.state.console.close()
-    with SmsOutbox(settings.inputs.db, provider) as outbox:
+    with SmsOutbox(settings.inputs.registry, provider) as outbox:
         states = {m.phone: (m.state, m.failure) for m in outbox.messages()}
     assert states == {
         "13800138000": ("已送达", ""),
         "13900139000": ("失败", "空号"),
         "13700137000": ("待发送", "停机或关机"),  # temporary: one retry on the next working day
     }
-    with Registry(settings.inputs.db) as registry:
+    with Registry(settings.inputs.registry) as registry:
         records = sorted((r.certificate.number, r.result) for r in registry.records())
     assert records == [("N-0", "已送达"), ("N-1", "号码有误")]
     assert (
         len(_audit(settings, "sms_push")) == 3
     )  # a row for each push that settled a message, none for repeats
-    with closing(connect(settings.db)) as db:  # repeats for settled messages are not kept to try again
+    with closing(connect(settings.database)) as db:  # repeats for settled messages are not kept to try again
         assert sms_early.count(db) == 0
 
 
@@ -272,7 +273,7 @@ def test_a_wrong_secret_is_a_404_and_written_down(
     assert client.post(f"/sms/receipts/aliyun/{SECRET}", content=b"not json").status_code == 400
     assert client.post(f"/sms/receipts/aliyun/{SECRET}", content=b"[1]").status_code == 400
     assert client.post(f"/sms/receipts/aliyun/{SECRET}", content=b"[]").json() == ACKS["aliyun"]
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         refused = [e.detail for e in audit.search(db, action="refused")]
     assert any("/sms/receipts/aliyun/xxxx" in d for d in refused)
 
@@ -284,12 +285,15 @@ def test_two_console_processes_at_once_send_each_message_once(
     read = SmsOutbox.waiting
     seen: list[list[Message]] = []
     monkeypatch.setattr(SmsOutbox, "waiting", lambda self, day: seen.append(read(self, day)) or seen[-1])
-    with closing(connect(on_fake.db)) as db:
+    with closing(connect(on_fake.database)) as db:
         assert sms_auto.tick(on_fake, db, _at(TODAY, 9, 30)).startswith("已提交")
     sent = len(fake.sent)
     monkeypatch.setattr(SmsOutbox, "waiting", lambda self, day: seen[0])  # as read before the first one sent
-    other = replace(on_fake, db=tmp_path / "other-console.sqlite")
-    with closing(connect(other.db)) as db:
+    other = replace(
+        on_fake, db=tmp_path / "other-console.sqlite", database_url=""
+    )  # its own 'send done' state,
+    # the same 登记簿 and outbox (on PostgreSQL too: on_fake.inputs.registry)
+    with closing(connect(other.database)) as db:
         assert sms_auto.tick(other, db, _at(TODAY, 9, 30)).startswith("已提交 0 条")
     assert len(fake.sent) == sent and set(fake.per_number().values()) == {1}
 
@@ -324,7 +328,7 @@ def test_a_department_whose_files_cannot_be_read_is_a_banner_not_a_silent_failur
     on_fake: ConsoleSettings, fake: FakeSms
 ) -> None:
     (on_fake.inputs.catalogs / "holidays.csv").write_text("日期,类型\n2026-13-45,休息日\n", encoding="utf-8")
-    with closing(connect(on_fake.db)) as db:
+    with closing(connect(on_fake.database)) as db:
         assert sms_auto.tick(on_fake, db, _at(TODAY, 9, 30)) == ""
         assert sms_auto.alert(db).startswith("短信自动发送没有运行")
     assert fake.sent == [] and len(_audit(on_fake, "sms_stopped")) == 1
@@ -358,17 +362,17 @@ def test_a_receipt_pushed_before_the_sends_answer_was_written_still_settles_it(
         assert clients(app).post(f"/sms/receipts/{provider}/{SECRET}", json=body).status_code == 200
     finally:
         app.state.console.close()
-    with SmsOutbox(settings.inputs.db, provider) as outbox:
+    with SmsOutbox(settings.inputs.registry, provider) as outbox:
         early = [m.state for m in outbox.messages()]
         outbox.submitted([(key, f"B-{key}")])  # the answer is written after the receipt came
     assert early == (
         ["提交中"] if provider == "cmas" else ["已送达"]
     )  # 云MAS names it by the answer's msgGroup
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         sms_auto.tick(platform, db, _at(TODAY, 9, 0))  # a receipts pull tries the kept receipt again
-    with SmsOutbox(settings.inputs.db, provider) as outbox:
+    with SmsOutbox(settings.inputs.registry, provider) as outbox:
         assert [m.state for m in outbox.messages()] == ["已送达"]
-    with Registry(settings.inputs.db) as registry:
+    with Registry(settings.inputs.registry) as registry:
         assert [(r.certificate.number, r.result) for r in registry.records()] == [("N-0", "已送达")]
 
 

@@ -64,6 +64,9 @@ def registry_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def recorded(settings: ConsoleSettings, registry_file: Path, workdir: Path) -> ConsoleSettings:
     db = workdir / "var" / "登记簿.sqlite"
     shutil.copy(registry_file, db)
+    if settings.inputs.database_url:  # the console's 登记簿 is in PostgreSQL: the same records there
+        with Registry(registry_file) as kept, Registry(settings.inputs.database_url) as shared:
+            shared.add(kept.records())
     return replace(settings, inputs=settings.inputs.replace(db=db))
 
 
@@ -77,9 +80,12 @@ def app(recorded: ConsoleSettings) -> Iterator[Starlette]:
 def cli_report(settings: ConsoleSettings, tmp_path: Path, span: tuple[str, str]) -> openpyxl.Workbook:
     out = tmp_path / "cli" / "report.xlsx"
     inputs = settings.inputs
-    assert main(["report", "--catalogs", str(inputs.catalogs), "--ledgers", str(inputs.ledgers),
-                 "--db", str(inputs.db), "--from", span[0], "--to", span[1], "--today", TODAY.isoformat(),
-                 "--out", str(out)]) == 0  # fmt: skip
+    where = ["--db", str(inputs.db)] if not inputs.database_url else []  # else JIAOZAO_DATABASE_URL, as set
+    with pytest.MonkeyPatch.context() as environment:
+        if inputs.database_url:
+            environment.setenv("JIAOZAO_DATABASE_URL", inputs.database_url)
+        assert main(["report", "--catalogs", str(inputs.catalogs), "--ledgers", str(inputs.ledgers), *where,
+                     "--from", span[0], "--to", span[1], "--today", TODAY.isoformat(), "--out", str(out)]) == 0  # fmt: skip
     return openpyxl.load_workbook(out)
 
 
@@ -246,7 +252,7 @@ def record_one_not_done(admin: Any, recorded: ConsoleSettings) -> None:
         unescape(c) for c in re.findall(r'<td[^>]*data-label="[^"]+">([^<]*)</td>', row.group(1))[:5]
     )
     c = RegisteredCertificate("anshan", number, certificate, holder, date.fromisoformat(expires))
-    with Registry(recorded.inputs.db) as registry:
+    with Registry(recorded.inputs.registry) as registry:
         assert registry.add([ReminderRecord(c, kind, "电话", TODAY, "李四", "已告知", "", "t")]) == 1
 
 

@@ -79,7 +79,7 @@ def test_a_result_leaves_the_list_or_stays_as_if_the_worklist_had_been_imported(
     after = holder_forms(clerk.get(f"{D}/today").text)
     assert told not in after and missed in after
     assert "今天已记：未接通（电话，clerk_a" in clerk.get(f"{D}/today").text
-    with Registry(settings.inputs.db) as registry:
+    with Registry(settings.inputs.registry) as registry:
         records = registry.records("anshan")
     assert {(r.by_whom, r.result, r.reminded_on, r.channel) for r in records} == {
         ("clerk_a", "已告知", TODAY, "电话"), ("clerk_a", "未接通", TODAY, "电话")
@@ -102,7 +102,7 @@ def test_no_result_is_preselected_and_a_record_without_one_is_refused(
     forms = holder_forms(page)
     answer = _record(clerk, forms[0], "")
     assert answer.status_code == 400 and "没有选择联系结果" in answer.text  # type: ignore[attr-defined]
-    with Registry(settings.inputs.db) as registry:
+    with Registry(settings.inputs.registry) as registry:
         assert registry.records("anshan") == []
     with closing(connect(settings.database)) as db:
         assert search(db, action="record_reminder") == []
@@ -134,14 +134,14 @@ def test_a_correction_is_a_new_record_that_supersedes_and_the_audit_log_shows_bo
     clerk = clients(quiet_app, "clerk_a")
     picks = holder_forms(clerk.get(f"{D}/today").text)[0]
     _record(clerk, picks[:1] if len(picks) == 1 else picks, "已告知")
-    with Registry(settings.inputs.db) as registry:
+    with Registry(settings.inputs.registry) as registry:
         first = registry.entries("anshan")[0]
     response = clerk.submit(
         f"{D}/records/{first.id}/correct", {"result": "未接通", "channel": "电话", "remark": "记错了"}
     )
     assert response.status_code == 303
     assert picks in holder_forms(clerk.get(f"{D}/today").text)  # not done after all: due again
-    with Registry(settings.inputs.db) as registry:
+    with Registry(settings.inputs.registry) as registry:
         entries = registry.entries("anshan")
     old = next(e for e in entries if e.id == first.id)
     new = next(e for e in entries if e.supersedes == first.id)
@@ -181,8 +181,8 @@ def test_the_command_line_and_the_console_give_the_same_registry_and_the_same_ne
         assert groups[number] in on_page
         assert _record(clerk, groups[number], result, remark, channel).status_code == 303
 
-    assert registry_rows(settings.inputs.db) == registry_rows(cli.inputs.db)
-    assert len(registry_rows(settings.inputs.db)) == sum(len(groups[n]) for n in results)
+    assert registry_rows(settings.inputs.registry) == registry_rows(cli.inputs.db)
+    assert len(registry_rows(settings.inputs.registry)) == sum(len(groups[n]) for n in results)
     assert _due(settings, TOMORROW) == _due(cli, TOMORROW)
     missed = {p for p in (*groups[2], *groups[4]) if p.split("\t")[1] >= TOMORROW.isoformat()}  # not expired
     tomorrow = {
@@ -214,18 +214,18 @@ def test_an_uploaded_worklist_is_checked_against_the_ledger_and_refused_whole(
     book.save(bad)
     refused = clerk.submit(f"{D}/today/worklist", files={"file": ("有错.xlsx", bad.read_bytes())})
     assert refused.status_code == 400 and "整个文件未登记" in refused.text and "AS-NO-SUCH-1" in refused.text
-    assert registry_rows(settings.inputs.db) == []
+    assert registry_rows(settings.inputs.registry) == []
     other = clients(quiet_app, "clerk_b")  # dongli's clerk cannot import anshan's list through dongli's page
     wrong = other.submit(
         "/departments/dongli/today/worklist", files={"file": ("清单.xlsx", path.read_bytes())}
     )
-    assert wrong.status_code == 400 and registry_rows(settings.inputs.db) == []
+    assert wrong.status_code == 400 and registry_rows(settings.inputs.registry) == []
     accepted = clerk.submit(f"{D}/today/worklist", files={"file": ("清单.xlsx", path.read_bytes())})
     assert accepted.status_code == 200 and "清单已登记" in accepted.text
-    rows = registry_rows(settings.inputs.db)
+    rows = registry_rows(settings.inputs.registry)
     assert rows and {r[10] for r in rows} == {"已告知", "未接通"}
     again = clerk.submit(f"{D}/today/worklist", files={"file": ("清单.xlsx", path.read_bytes())})
-    assert "此前已登记" in again.text and registry_rows(settings.inputs.db) == rows
+    assert "此前已登记" in again.text and registry_rows(settings.inputs.registry) == rows
     with closing(connect(settings.database)) as db:
         assert len(search(db, action="import_worklist", department="anshan")) == 3
 
@@ -258,10 +258,10 @@ def test_confirming_the_sms_file_names_it_shows_what_it_leaves_out_and_records_o
     (wrong_phone, wrong), (_, told) = texted[0], texted[1]
     assert _record(clerk, wrong, "号码有误", "空号").status_code == 303  # after the download
     assert _record(clerk, told, "已告知").status_code == 303
-    before = registry_rows(settings.inputs.db)
+    before = registry_rows(settings.inputs.registry)
 
     first = clerk.submit(f"{D}/today/sms")  # the first click: what will be recorded, nothing written
-    assert first.status_code == 200 and registry_rows(settings.inputs.db) == before
+    assert first.status_code == 200 and registry_rows(settings.inputs.registry) == before
     text = text_of(first.text)
     assert re.search(rf"短信\.csv ，{TODAY} \d\d:\d\d 生成，共 {len(lines)} 条短信", text), text
     assert "今天已登记为“号码有误”：这个号码收不到短信" in text and "短信文件生成后已登记为“已告知”" in text
@@ -277,7 +277,7 @@ def test_confirming_the_sms_file_names_it_shows_what_it_leaves_out_and_records_o
     assert len(later.content.decode("utf-8-sig").strip().splitlines()) - 1 == len(lines) - 2
     second = clerk.submit(f"{D}/today/sms", {"file": chosen.group(1)})  # the file named on the first page
     assert second.status_code == 200 and "已登记短信发送（已发送，未核实送达）" in second.text
-    with Registry(settings.inputs.db) as registry:
+    with Registry(settings.inputs.registry) as registry:
         sms = [r for r in registry.records("anshan") if r.channel == "短信"]
     assert sms and {(r.result, r.by_whom, r.reminded_on) for r in sms} == {
         ("已发送（未核实送达）", "clerk_a", TODAY)
@@ -288,7 +288,9 @@ def test_confirming_the_sms_file_names_it_shows_what_it_leaves_out_and_records_o
     assert shown and len(sms) == int(shown.group(1)) and f"{len(sms)} 条新记录" in second.text
     assert wrong_phone not in "".join(r.remark for r in sms)
     again = clerk.submit(f"{D}/today/sms", {"file": chosen.group(1)})
-    assert "0 条新记录" in again.text and len(registry_rows(settings.inputs.db)) == len(before) + len(sms)
+    assert "0 条新记录" in again.text and len(registry_rows(settings.inputs.registry)) == len(before) + len(
+        sms
+    )
     with closing(connect(settings.database)) as db:
         assert len(search(db, action="confirm_sms")) == 2
     assert clerk.submit(f"{D}/today/sms", {"file": "99999"}).status_code == 400
@@ -319,7 +321,7 @@ def test_a_ledger_dropping_a_row_mid_day_does_not_break_the_mornings_worklist(
     warnings = re.findall(r'<tr class="warn">(.*?)</tr>', returned.text, re.S)
     assert len(warnings) == 1 and f">{filled[-1][0].row}<" in warnings[0] and dropped in warnings[0]
     assert "仍按清单登记了这一行" in warnings[0] and "证照编号（F 列）" in warnings[0]
-    rows = registry_rows(settings.inputs.db)
+    rows = registry_rows(settings.inputs.registry)
     assert len(rows) == len(filled) == sum(len(groups[n]) for n in (1, 2, 3))
     assert dropped in {r[3] for r in rows}
 
@@ -346,7 +348,7 @@ def test_the_worklist_result_starts_empty_and_a_date_without_a_result_is_reporte
         (error,) = [e for e in errors if f">{row}<" in e]
         assert "联系结果（Q 列）" in error and "填了提醒日期，但没有选择联系结果" in error
         assert "请在这一行的“联系结果”中选出实际结果" in error
-    assert registry_rows(settings.inputs.db) == []
+    assert registry_rows(settings.inputs.registry) == []
 
 
 def test_letters_one_per_holder_and_all_as_one_document(quiet_app: Starlette, clients: Clients) -> None:
@@ -403,7 +405,7 @@ def test_refused_and_forged_records_change_nothing(
     assert clerk.submit(f"{D}/today/record", {**form, "c": ["AS-FAKE\t2026-12-01\t首次"]}).status_code == 400
     assert clerk.submit(f"{D}/today/record", {**form, "result": "已发送了"}).status_code == 400
     assert clerk.submit(f"{D}/today/record", {**form, "remark": "长" * 201}).status_code == 400
-    assert registry_rows(settings.inputs.db) == []
+    assert registry_rows(settings.inputs.registry) == []
     assert "Traceback" not in clerk.submit(f"{D}/records/abc/correct", form).text
 
 

@@ -1,11 +1,14 @@
-"""Two `jiaozao console` processes on one PostgreSQL database, as behind a load balancer: one sign-in for both,
-one lockout counted across both, and a process that refuses a database not upgraded."""
+"""Two `jiaozao console` processes on one PostgreSQL database, as behind a load balancer on two machines (each
+its own folder): one sign-in for both, one lockout counted across both, one publish queue (huey's tables in that
+database) run by one of them at a time, one SMS sender, and a process that refuses a database not upgraded."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -20,9 +23,10 @@ from console.background.jobs import HOLD_BUILD
 from console.settings import ConsoleSettings
 from console.store.db import connect
 from tests.browser import free_port
-from tests.console.conftest import PASSWORD, edited_catalog
+from tests.console.conftest import PASSWORD, edited_catalog, text_of
 from tests.console.test_jobs import FIRST_LEAD, KILLED_LEAD, publish, signed_in, traces, wait_until
 from tests.pg import Cluster
+from tests.smsfake import FakeSms
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 WRONG = "Wrong-password-123"
@@ -33,23 +37,23 @@ def _args(settings: ConsoleSettings, own: Path, port: int) -> list[str]:
     return [
         sys.executable, "-m", "generator", "console", "--catalogs", str(settings.inputs.catalogs),
         "--site", str(settings.site), "--src", str(settings.src), "--index", str(settings.index),
-        "--console-db", str(own / "console.sqlite"),  # only its local job queue file lives beside it
+        "--console-db", str(own / "console.sqlite"),  # unused: all its state is in the database
         "--today", str(settings.today), "--host", "127.0.0.1", "--port", str(port),
     ]  # fmt: skip
 
 
 @contextmanager
 def consoles(
-    settings: ConsoleSettings, tmp_path: Path, count: int, *extra: dict[str, str], one_queue: bool = False
+    settings: ConsoleSettings, tmp_path: Path, count: int, *extra: dict[str, str]
 ) -> Iterator[list[str]]:
-    """Run count console processes on free ports of 127.0.0.1, all on settings.database_url (extra[i]: more
-    environment for process i; one_queue: one machine's processes sharing one queue file); yield their URLs."""
+    """Run count console processes on free ports of 127.0.0.1, all on settings.database_url, each with a folder
+    of its own as on another machine (extra[i]: more environment for process i); yield their URLs."""
     env = {**os.environ, "PYTHONWARNINGS": "ignore", "JIAOZAO_DATABASE_URL": settings.database_url}
     started: list[tuple[subprocess.Popen[bytes], str]] = []
     try:
         for number in range(count):
             port = free_port()
-            own = tmp_path / ("machine" if one_queue else f"process-{number}")
+            own = tmp_path / f"process-{number}"
             process = subprocess.Popen(
                 _args(settings, own, port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 env={**env, **(extra[number] if number < len(extra) else {})},
@@ -146,7 +150,7 @@ def test_one_console_publishes_for_all_and_another_takes_over_when_it_is_killed(
     killed = edited_catalog(settings, "anshan", {(3, FIRST_LEAD): KILLED_LEAD})
     second_version = edited_catalog(settings, "lvliang", {(3, 3): "企业登记注册（第二次发布）"})
     # The first process starts first and so publishes; its builds wait a minute: time to see the queue, then kill it.
-    with consoles(settings, tmp_path, 2, {HOLD_BUILD: "60"}, one_queue=True) as (_, second):
+    with consoles(settings, tmp_path, 2, {HOLD_BUILD: "60"}) as (_, second):
         publisher = processes[0]
         clerk, csrf = signed_in(
             second, "clerk_a"
@@ -169,5 +173,83 @@ def test_one_console_publishes_for_all_and_another_takes_over_when_it_is_killed(
         assert wait_until(admin, queued, "done", "failed", seconds=240)["state"] == "done"
         assert catalog.read_bytes() == original
         assert traces(settings.site, "企业登记注册（第二次发布）") and not traces(settings.site, KILLED_LEAD)
+        with closing(connect(settings.database)) as db:
+            (settle,) = db.execute("SELECT id FROM jobs WHERE kind = 'settle'").fetchone()
+        assert wait_until(admin, f"/jobs/{settle}", "done", "failed")["state"] == "done"
         clerk.close()
         admin.close()
+
+
+def _upload(client: httpx.Client, csrf: str, slug: str, content: bytes) -> str:
+    """Upload a 目录 to be published; return its page."""
+    upload = client.post(
+        f"/departments/{slug}/catalog", data={"csrf": csrf}, files={"file": ("目录.xlsx", content)}
+    )
+    assert upload.status_code == 303, text_of(upload.text)
+    return str(upload.headers["location"])
+
+
+def _publish(client: httpx.Client, csrf: str, upload: str) -> str:
+    job = client.post(upload + "/publish", data={"csrf": csrf, "accept_warnings": "1"})
+    assert job.status_code == 303, text_of(job.text)
+    return str(job.headers["location"])
+
+
+def test_two_publishes_asked_of_two_consoles_at_once_run_one_after_the_other(
+    settings: ConsoleSettings, tmp_path: Path
+) -> None:
+    first_text, second_text = "企业登记注册（甲机发布）", "企业登记注册（乙机发布）"
+    hold = {HOLD_BUILD: "5"}  # each build waits a little: the second publish is asked while the first runs
+    with consoles(settings, tmp_path, 2, hold, hold) as (first, second):
+        clerk, csrf = signed_in(first, "clerk_a")
+        admin, admin_csrf = signed_in(second, "admin")
+        one = _upload(clerk, csrf, "anshan", edited_catalog(settings, "anshan", {(3, 3): first_text}))
+        two = _upload(
+            admin, admin_csrf, "lvliang", edited_catalog(settings, "lvliang", {(3, 3): second_text})
+        )
+        one, two = _publish(clerk, csrf, one), _publish(admin, admin_csrf, two)
+        waiting = admin.get(two + ".json").json()
+        assert waiting["state"] == "queued" and waiting["position"] == 1, waiting
+        assert "前面还有 1 个任务" in text_of(admin.get(two).text)  # the place, counted from the database
+        assert wait_until(clerk, one, "done", "failed")["state"] == "done"
+        assert wait_until(admin, two, "done", "failed")["state"] == "done"
+        clerk.close()
+        admin.close()
+    ids = (int(one.rsplit("/", 1)[1]), int(two.rsplit("/", 1)[1]))
+    with closing(connect(settings.database)) as db:
+        runs = db.execute("SELECT started, finished FROM jobs WHERE id IN (?, ?) ORDER BY id", ids).fetchall()
+    assert runs[0]["finished"] <= runs[1]["started"]  # one after the other, never both at once
+    assert traces(settings.site, first_text) and traces(settings.site, second_text)
+
+
+def _sms_ticker(settings: ConsoleSettings) -> str:
+    """Return which process ran the SMS sender's last tick (host:pid), "" before the first."""
+    with closing(connect(settings.database)) as db:
+        row = db.execute("SELECT value FROM meta WHERE key = 'sms_tick'").fetchone()
+    return str(json.loads(row["value"])["by"]) if row else ""
+
+
+def test_the_sms_sender_runs_in_one_console_only_and_another_takes_it_over(
+    settings: ConsoleSettings, tmp_path: Path
+) -> None:
+    fake = FakeSms("aliyun")
+    fake.start()
+    sms = {
+        "JIAOZAO_SMS_PROVIDER": "aliyun", "JIAOZAO_SMS_KEY_ID": "id", "JIAOZAO_SMS_KEY_SECRET": "key",
+        "JIAOZAO_SMS_ENDPOINT": f"http://127.0.0.1:{fake.server.server_address[1]}",
+    }  # fmt: skip
+    host = socket.gethostname()
+    try:
+        with consoles(settings, tmp_path, 2, sms, sms):
+            first, second = processes
+            # Each worker ticks as it starts, then each minute: had the second started one, its tick came last.
+            time.sleep(3)
+            assert _sms_ticker(settings) == f"{host}:{first.pid}"
+            first.send_signal(signal.SIGKILL)
+            first.wait(timeout=30)
+            deadline = time.monotonic() + 60
+            while _sms_ticker(settings) != f"{host}:{second.pid}":
+                assert time.monotonic() < deadline, "the SMS sender did not move to the other console"
+                time.sleep(0.2)
+    finally:
+        fake.stop()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 from contextlib import closing
 from datetime import date
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import openpyxl
 
 from console.settings import ConsoleSettings
+from generator.database import open_database
 from generator.reminders.worklist import HEADERS
 
 COLUMN = {name: index for index, name in enumerate(HEADERS)}
@@ -35,11 +35,13 @@ def holder_forms(page: str) -> list[list[str]]:
     return [re.findall(r'name="c" value="([^"]+)"', form) for form in _FORM.findall(page)]
 
 
-def registry_rows(db: Path) -> list[tuple[object, ...]]:
-    """Return the 登记簿 as comparable rows: everything but where and when each record was entered."""
-    with closing(sqlite3.connect(db)) as connection:
+def registry_rows(db: Path | str) -> list[tuple[object, ...]]:
+    """Return the 登记簿 (a file, or PostgreSQL at a URL) as comparable rows: everything but where and when each
+    record was entered."""
+    with closing(open_database(db)) as connection:
         return sorted(
-            connection.execute(
+            tuple(row)
+            for row in connection.execute(
                 "SELECT department, certificate_key, expires, number, certificate, holder, kind, channel, "
                 "reminded_on, by_whom, result, done, remark FROM reminders"
             )

@@ -33,6 +33,7 @@ def _pg(sql: str) -> str:
         ("SELECT user, users.id, user_id FROM audit", 'SELECT "user", users.id, user_id FROM audit'),
         ("SELECT 'user' FROM t WHERE note LIKE '%x%'", "SELECT 'user' FROM t WHERE note LIKE '%%x%%'"),
         ("SELECT IFNULL(a, 0) FROM t", "SELECT COALESCE(a, 0) FROM t"),
+        ("SELECT 1 FROM t WHERE instr(number, ?) > 0", "SELECT 1 FROM t WHERE STRPOS(number, %s) > 0"),
         ("INSERT INTO t (c) VALUES (x'00ff')", "INSERT INTO t (c) VALUES ('\\x00ff'::bytea)"),
         ("SELECT '12:30', a::text FROM t", "SELECT '12:30', a::text FROM t"),
         (
@@ -81,9 +82,11 @@ def test_upgrade_applies_each_migration_once_and_the_version_is_checked(
     assert main(["db", "upgrade", "--database-url", pg_url]) == 0
     assert main(["db", "upgrade", "--database-url", pg_url]) == 0
     said = capsys.readouterr().err
-    assert "已执行第 1 版：0001_console.sql" in said and "已是最新，未做改动" in said
+    assert "已执行第 1 版：0001_console.sql" in said and "已执行第 3 版：0003_registry.sql" in said
+    assert "已是最新，未做改动" in said
     with closing(open_database(pg_url)) as db:
-        assert db.execute("SELECT version FROM schema_version").fetchall() == [(1,)]
+        versions = db.execute("SELECT version FROM schema_version ORDER BY version").fetchall()
+    assert versions == [(number,) for number in range(1, schema.latest() + 1)]
 
 
 def test_a_process_refuses_a_schema_older_or_newer_than_its_own(
@@ -91,13 +94,17 @@ def test_a_process_refuses_a_schema_older_or_newer_than_its_own(
 ) -> None:
     newer = tmp_path / "migrations"
     shutil.copytree(schema.FOLDER, newer)
-    (newer / "0002_more.sql").write_text("CREATE TABLE more (id INTEGER PRIMARY KEY);", encoding="utf-8")
+    have = schema.latest()
+    more = f"{have + 1:04d}_more.sql"
+    (newer / more).write_text("CREATE TABLE more (id INTEGER PRIMARY KEY);", encoding="utf-8")
     monkeypatch.setattr(schema, "FOLDER", newer)
-    with pytest.raises(SchemaMismatch, match=r"第 1 版，本程序需要第 2 版.*jiaozao db upgrade"):
+    with pytest.raises(
+        SchemaMismatch, match=rf"第 {have} 版，本程序需要第 {have + 1} 版.*jiaozao db upgrade"
+    ):
         open_database(pg_url)
-    assert [m.version for m in schema.upgrade(pg)] == [2]
+    assert [m.version for m in schema.upgrade(pg)] == [have + 1]
     monkeypatch.undo()
-    with pytest.raises(SchemaMismatch, match="第 2 版，比本程序（第 1 版）新"):
+    with pytest.raises(SchemaMismatch, match=f"第 {have + 1} 版，比本程序（第 {have} 版）新"):
         open_database(pg_url)
 
 

@@ -20,8 +20,8 @@ KEY = ("anshan", "C-1", "2026-12-01", "首次")
 TOLD = ReminderRecord(CERT, "首次", "电话", date(2026, 11, 23), "张三", "已告知", "", "t")
 
 
-def test_a_correction_supersedes_and_only_standing_records_count(tmp_path: Path) -> None:
-    with Registry(tmp_path / "db.sqlite") as registry:
+def test_a_correction_supersedes_and_only_standing_records_count(registry_at: Path | str) -> None:
+    with Registry(registry_at) as registry:
         (first,) = registry.add_each([TOLD])
         assert first is not None and KEY in registry.done_keys()
         second = registry.correct(replace(TOLD, result="未接通", source="更正"), first)
@@ -37,9 +37,12 @@ def test_a_correction_supersedes_and_only_standing_records_count(tmp_path: Path)
         assert (done, added, undone) == (set(), 1, True)  # a done record corrected: plan again
 
 
-def test_correct_record_checks_the_department_and_the_choices(tmp_path: Path) -> None:
-    settings = Settings(tmp_path, tmp_path, db=tmp_path / "db.sqlite")
-    with Registry(settings.db) as registry:
+def test_correct_record_checks_the_department_and_the_choices(
+    tmp_path: Path, registry_at: Path | str
+) -> None:
+    shared = registry_at if isinstance(registry_at, str) else ""
+    settings = Settings(tmp_path, tmp_path, db=tmp_path / "db.sqlite", database_url=shared)
+    with Registry(settings.registry) as registry:
         (first,) = registry.add_each([TOLD])
     assert first is not None
     with pytest.raises(JiaozaoError, match="没有找到"):
@@ -62,8 +65,8 @@ def test_a_registry_from_before_corrections_is_upgraded_in_place(tmp_path: Path)
         assert registry.done_keys() == {KEY} and len(registry.entries("anshan")) == 1
 
 
-def test_a_corrected_record_no_longer_counts_for_supervision(tmp_path: Path) -> None:
-    with Registry(tmp_path / "db.sqlite") as registry:
+def test_a_corrected_record_no_longer_counts_for_supervision(registry_at: Path | str) -> None:
+    with Registry(registry_at) as registry:
         (first,) = registry.add_each([TOLD])
         assert first is not None
         assert [row[:4] for row in registry.done_reminders()] == [KEY]

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from generator.cli import main
 from generator.reminders.registry import RegisteredCertificate, Registry, ReminderRecord
@@ -19,11 +20,18 @@ WEIJIAN = "anshan-weijian"
 LATER = "2026-11-25"
 
 
+@pytest.fixture
+def remind_args(catalogs_dir: Path, ledger_dir: Path, registry_at: Path | str) -> list[str]:
+    """As the folder's remind_args, the 登记簿 on each backend in turn (the URL from the environment)."""
+    where = ["--db", str(registry_at)] if isinstance(registry_at, Path) else []
+    return ["--catalogs", str(catalogs_dir), "--ledgers", str(ledger_dir), *where]
+
+
 def _remind(args: list[str], out: Path, today: str) -> int:
     return main(["remind", *args, "--today", today, "--out", str(out)])
 
 
-def _queue(db: Path, number: str, holder: str, expires: str, phone: str) -> None:
+def _queue(db: Path | str, number: str, holder: str, expires: str, phone: str) -> None:
     c = RegisteredCertificate(WEIJIAN, number, "公共场所卫生许可证", holder, date.fromisoformat(expires))
     candidate = Candidate(WEIJIAN, holder, phone, "签名", "SMS_1", (), f"提醒 {number}", ((c, "首次"),))
     with SmsOutbox(db) as outbox:
@@ -39,9 +47,9 @@ def _later_ledger(folder: Path) -> None:
 
 
 def test_a_later_ledger_closes_renewed_and_applied_reminders_once(
-    remind_args: list[str], ledger_dir: Path, tmp_path: Path
+    remind_args: list[str], ledger_dir: Path, tmp_path: Path, registry_at: Path | str
 ) -> None:
-    db = Path(remind_args[remind_args.index("--db") + 1])
+    db = registry_at
     assert _remind(remind_args, tmp_path / "day1", TODAY) == 0  # the plan names WJ-1, WJ-2, WJ-3, WJ-7
     with Registry(db) as registry:
         certificate = {c.number: c.certificate for c in registry.tracked([WEIJIAN])}
@@ -70,7 +78,7 @@ def test_a_later_ledger_closes_renewed_and_applied_reminders_once(
     assert len(again) == len(closed) == 9
 
 
-def _record(db: Path, number: str, holder: str, expires: str, kind: str, on: str, result: str) -> None:
+def _record(db: Path | str, number: str, holder: str, expires: str, kind: str, on: str, result: str) -> None:
     with Registry(db) as registry:
         name = {c.number: c.certificate for c in registry.tracked([WEIJIAN])}.get(
             number, "公共场所卫生许可证"
@@ -80,9 +88,9 @@ def _record(db: Path, number: str, holder: str, expires: str, kind: str, on: str
 
 
 def test_the_report_counts_the_loop_per_department_and_for_the_province(
-    remind_args: list[str], ledger_dir: Path, tmp_path: Path
+    remind_args: list[str], ledger_dir: Path, tmp_path: Path, registry_at: Path | str
 ) -> None:
-    db = Path(remind_args[remind_args.index("--db") + 1])
+    db = registry_at
     assert _remind(remind_args, tmp_path / "day1", TODAY) == 0
     _record(db, "WJ-7", "己超市", "2026-12-20", "首次", TODAY, "号码有误")  # 联系不上
     _record(db, "WJ-6", "戊商场", "2027-03-01", "首次", "2026-11-20", "未接通")  # twice only: still reachable

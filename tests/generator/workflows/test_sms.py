@@ -46,7 +46,14 @@ def fake(request: pytest.FixtureRequest) -> Iterator[FakeSms]:
 
 
 @pytest.fixture
-def args(fake: FakeSms, catalogs_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def args(
+    fake: FakeSms,
+    catalogs_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    registry_at: Path | str,
+) -> list[str]:
+    """The options of every command a test runs; its 登记簿 on each backend in turn (registry_at)."""
     yaml = catalogs_dir / "anshan-weijian" / "department.yaml"
     names = ("name", "cert", "date") if fake.provider == "aliyun" else ("1", "2", "3")
     code = "SMS_100" if fake.provider == "aliyun" else "1234567"
@@ -70,20 +77,21 @@ def args(fake: FakeSms, catalogs_dir: Path, tmp_path: Path, monkeypatch: pytest.
         str(catalogs_dir),
         "--ledgers",
         str(tmp_path / "ledgers"),
-        "--db",
-        str(tmp_path / "登记簿.sqlite"),
+        *(
+            ["--db", str(registry_at)] if isinstance(registry_at, Path) else []
+        ),  # the URL: from the environment
     ]
 
 
 def test_sent_once_even_when_run_twice_then_receipts_go_to_the_registry(
-    fake: FakeSms, args: list[str], tmp_path: Path
+    fake: FakeSms, args: list[str], tmp_path: Path, registry_at: Path | str
 ) -> None:
     fake.receipts = {"13900139000": "MN:0001", "13900139001": NO_RECEIPT}
     assert main(["sms", "send", "--today", TODAY, *args]) == 0
     assert main(["sms", "send", "--today", TODAY, *args]) == 0
     assert fake.per_number() == {"13800138000": 1, "13900139000": 1, "13900139001": 1, "13900139002": 1}
     assert main(["sms", "receipts", "--today", TODAY, *args]) == 0
-    with Registry(tmp_path / "登记簿.sqlite") as registry:
+    with Registry(registry_at) as registry:
         records = {(r.certificate.number, r.result, r.by_whom) for r in registry.records()}
     platform = "短信平台（阿里云）" if fake.provider == "aliyun" else "短信平台（腾讯云）"
     assert records == {
@@ -91,7 +99,7 @@ def test_sent_once_even_when_run_twice_then_receipts_go_to_the_registry(
         ("WJ-3", "号码有误", platform),
         ("WJ-5", "已送达", platform),
     }
-    with SmsOutbox(tmp_path / "登记簿.sqlite") as outbox:
+    with SmsOutbox(registry_at) as outbox:
         assert sorted(m.state for m in outbox.messages()) == ["失败", "已提交", "已送达", "已送达"]
 
 
@@ -183,14 +191,18 @@ def test_killed_mid_batch_then_run_again_sends_each_number_once(
 
 
 def test_dry_run_shows_each_department_messages_and_billed_parts_and_sends_nothing(
-    fake: FakeSms, args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    fake: FakeSms,
+    args: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    registry_at: Path | str,
 ) -> None:
     capsys.readouterr()
     assert main(["sms", "send", "--today", TODAY, "--dry-run", *args]) == 0
     shown = capsys.readouterr().err + capsys.readouterr().out
     assert "4 条短信" in shown and "计费" in shown and "13800138000" in shown
     assert fake.sent == [] and fake.calls == 0
-    with SmsOutbox(tmp_path / "登记簿.sqlite") as outbox:
+    with SmsOutbox(registry_at) as outbox:
         assert list(outbox.messages()) == []
 
 
@@ -214,23 +226,23 @@ def test_flow_control_backs_off_to_the_next_working_day(
 
 
 def test_duplicate_and_out_of_order_receipts_settle_each_message_once(
-    fake: FakeSms, args: list[str], tmp_path: Path
+    fake: FakeSms, args: list[str], tmp_path: Path, registry_at: Path | str
 ) -> None:
     fake.receipts = {"13900139000": "MN:0001"}
     fake.duplicate_receipts = True  # every receipt twice, the second time in reverse order
     assert main(["sms", "send", "--today", TODAY, *args]) == 0
     assert main(["sms", "receipts", "--today", TODAY, *args]) == 0
     assert main(["sms", "receipts", "--today", "2026-11-24", *args]) == 0  # asked again: nothing new
-    with Registry(tmp_path / "登记簿.sqlite") as registry:
+    with Registry(registry_at) as registry:
         records = sorted((r.certificate.number, r.result) for r in registry.records())
     assert records == [("WJ-1", "已送达"), ("WJ-3", "号码有误"), ("WJ-4", "已送达"), ("WJ-5", "已送达")]
-    with SmsOutbox(tmp_path / "登记簿.sqlite") as outbox:
+    with SmsOutbox(registry_at) as outbox:
         assert sorted(m.state for m in outbox.messages()) == ["失败", "已送达", "已送达", "已送达"]
     assert set(fake.per_number().values()) == {1}
 
 
 def test_receipts_that_never_come_become_no_receipt_after_the_query_window(
-    fake: FakeSms, args: list[str], tmp_path: Path
+    fake: FakeSms, args: list[str], tmp_path: Path, registry_at: Path | str
 ) -> None:
     from datetime import date, timedelta
 
@@ -242,16 +254,16 @@ def test_receipts_that_never_come_become_no_receipt_after_the_query_window(
     assert main(["sms", "send", "--today", TODAY, *args]) == 0
     inside = (date.fromisoformat(TODAY) + timedelta(days=window)).isoformat()
     assert main(["sms", "receipts", "--today", inside, *args]) == 0
-    with SmsOutbox(tmp_path / "登记簿.sqlite") as outbox:
+    with SmsOutbox(registry_at) as outbox:
         assert [m.state for m in outbox.messages() if m.phone == "13900139001"] == ["已提交"]
     after = (date.fromisoformat(TODAY) + timedelta(days=window + 1)).isoformat()
     assert main(["sms", "receipts", "--today", after, *args]) == 0
-    with SmsOutbox(tmp_path / "登记簿.sqlite") as outbox:
+    with SmsOutbox(registry_at) as outbox:
         assert [m.state for m in outbox.messages() if m.phone == "13900139001"] == ["未回执"]
-    with Registry(tmp_path / "登记簿.sqlite") as registry:
+    with Registry(registry_at) as registry:
         assert [r.result for r in registry.records() if r.certificate.number == "WJ-4"] == ["短信未回执"]
     assert main(["sms", "receipts", "--today", after, *args]) == 0
-    with Registry(tmp_path / "登记簿.sqlite") as registry:
+    with Registry(registry_at) as registry:
         assert len([r for r in registry.records() if r.certificate.number == "WJ-4"]) == 1
     assert fake.per_number()["13900139001"] == 1
 
