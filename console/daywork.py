@@ -28,6 +28,7 @@ from generator.workflows.remind import (
     LoadedDay,
     department_day,
     hand_out_sms,
+    plan_again,
     plan_today,
     send_emails,
     without_platform_sms,
@@ -86,7 +87,6 @@ class _Plan:
 
     day: LoadedDay
     last: int  # the last record id it has seen
-    count: int  # how many records there were then
     work: DayWork
 
 
@@ -94,18 +94,19 @@ _plans: dict[tuple[str, bool], _Plan] = {}
 
 
 def _current(settings: ConsoleSettings, monthly: bool) -> DayWork:
-    """Return the day's plan for every department: records added since are applied to it; a correction of a done
-    record (which can make a reminder due again) plans the day again."""
+    """Return the day's plan for every department: records added since are applied to it; the departments where a
+    record changes who is due or reachable (a correction, a failed call) are planned again, the others kept."""
     day = loaded_day(settings)
     key = (str(settings.inputs.registry), monthly)
     plan = _plans.get(key)
-    previous = (plan.work, plan.last, plan.count) if plan is not None and plan.day is day else None
-    last, count, work = today_work.brought_up_to_date(settings.inputs.registry, previous)
+    previous = (plan.work, plan.last) if plan is not None and plan.day is day else None
+    last, work, again = today_work.brought_up_to_date(settings.inputs.registry, previous)
     if plan is not None and work is not None:
-        plan.work, plan.last, plan.count = work, last, count
-        return work
+        plan.work = plan_again(settings.inputs, work, again, day, monthly=monthly)
+        plan.last = last
+        return plan.work
     work = plan_today(settings.inputs, day.schedule.today, monthly=monthly, loaded=day)
-    _plans[key] = _Plan(day, last, count, work)
+    _plans[key] = _Plan(day, last, work)
     return work
 
 
