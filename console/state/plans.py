@@ -1,7 +1,8 @@
 """The day's plan for every department (the remind workflow), kept in the console's memory.
 
 Loading 目录 and 台账 and scheduling them takes seconds at province scale; the plan is kept per day and per state
-of the input files and of the 登记簿 (its last record id), so a page view after a record only re-plans.
+of the input files and of the 登记簿 (its last record id), so a page view after a record only applies the records added since (and plans again the departments whose
+records change who is due or reachable).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from console.settings import ConsoleSettings
 from console.state.province import loaded_day
 from generator.workflows import today as today_work
-from generator.workflows.remind import LoadedDay, department_day, plan_today, without_platform_sms
+from generator.workflows.remind import LoadedDay, department_day, plan_again, plan_today, without_platform_sms
 from generator.workflows.today import DayWork, department_work, due_groups
 
 __all__ = ["day_plan", "department_work", "due_groups", "warm"]
@@ -33,25 +34,25 @@ class _Plan:
 
     day: LoadedDay
     last: int  # the last record id it has seen
-    count: int  # how many records there were then
     work: DayWork
 
 
 def _current(settings: ConsoleSettings, monthly: bool) -> DayWork:
-    """Return the day's plan for every department: records added since are applied to it; a correction of a done
-    record (which can make a reminder due again) plans the day again."""
+    """Return the day's plan for every department: records added since are applied to it; the departments where a
+    record changes who is due or reachable (a correction, a failed call) are planned again, the others kept."""
     day = loaded_day(settings)
     memory, key = settings.memory, ("plan", monthly)
     with memory.turn(_TURN):
         found = memory.get(key)
         plan = found[1] if found is not None and isinstance(found[1], _Plan) else None
-        previous = (plan.work, plan.last, plan.count) if plan is not None and plan.day is day else None
-        last, count, work = today_work.brought_up_to_date(settings.inputs.registry, previous)
+        previous = (plan.work, plan.last) if plan is not None and plan.day is day else None
+        last, work, again = today_work.brought_up_to_date(settings.inputs.registry, previous)
         if plan is not None and work is not None:
-            plan.work, plan.last, plan.count = work, last, count
-            return work
+            plan.work = plan_again(settings.inputs, work, again, day, monthly=monthly)
+            plan.last = last
+            return plan.work
         work = plan_today(settings.inputs, day.schedule.today, monthly=monthly, loaded=day)
-        memory.put(key, None, _Plan(day, last, count, work))
+        memory.put(key, None, _Plan(day, last, work))
     return work
 
 

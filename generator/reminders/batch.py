@@ -59,6 +59,7 @@ class DepartmentWork:
     template: Template
     groups: list[HolderGroup]
     sms: list[tuple[str, str, HolderGroup]] = field(default_factory=list)  # phone, text, group
+    problems: ProblemList = field(default_factory=ProblemList)  # its share of the day's problems
 
     @property
     def certificates(self) -> int:
@@ -106,8 +107,8 @@ def plan_day(
 
     departments: plan only these (all when None).
     """
-    done = registry.done_keys()
-    history = load_history(registry)
+    done = registry.done_keys(departments)
+    history = load_history(registry, departments)
     history.phone_corrected = inputs.phone_corrected  # a corrected number starts with no failed calls
     failed = history.sms_failed
     reminders = due_reminders(inputs.ledger, schedule, inputs.catalogs, done, batch, departments, history)
@@ -120,12 +121,13 @@ def plan_day(
         if not mine:
             continue
         template, template_problems = load_template(Path(inputs.catalogs.root), department)
-        problems.extend(template_problems)
         item = DepartmentWork(department, template, mine)
+        item.problems.extend(template_problems)
         for group in mine:
             for reminder in group.reminders:
-                problems.extend(contact_problems(reminder))
-            _add_sms(item, group, problems, failed)
+                item.problems.extend(contact_problems(reminder))
+            _add_sms(item, group, item.problems, failed)
+        problems.extend(item.problems)
         work.append(item)
     return DayWork(schedule.today, work, problems)
 
@@ -156,12 +158,14 @@ def replan(work: DayWork, done: set[DoneKey]) -> DayWork:
         groups.sort(key=holder_order)
         fresh = DepartmentWork(item.department, item.template, groups)
         scratch = ProblemList()
+        rows = {(r.file, r.row) for group in groups for r in group.reminders}
+        kept |= rows
         for group in groups:
-            kept |= {(r.file, r.row) for r in group.reminders}
             if id(group) in messages:
                 fresh.sms.append(messages[id(group)])
             else:
                 _add_sms(fresh, group, scratch)
+        fresh.problems.extend(p for p in item.problems if p.row is None or (p.file, p.row) in rows)
         departments.append(fresh)
     problems = ProblemList([p for p in work.problems if p.row is None or (p.file, p.row) in kept])
     return DayWork(work.today, departments, problems)

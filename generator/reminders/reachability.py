@@ -14,7 +14,7 @@ when stays in the 登记簿, and the plan reads it from there.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -51,12 +51,13 @@ class ContactHistory:
         return records if fixed is None else [r for r in records if r.reminded_on > fixed]
 
 
-def load_history(registry: Registry) -> ContactHistory:
-    """Return the contact history the reachability rule reads (the 登记簿 and the SMS outbox beside it)."""
+def load_history(registry: Registry, departments: Collection[str] | None = None) -> ContactHistory:
+    """Return the contact history the reachability rule reads (the 登记簿 and the SMS outbox beside it); of
+    these departments only, when given."""
     with SmsOutbox(registry.path) as outbox:
         failed = {k: v for k, v in outbox.failed_numbers().items() if v in PERMANENT}
-    history = ContactHistory(sms_failed=failed, reached=registry.last_reached())
-    for record in registry.records_with(REACH_RESULTS):
+    history = ContactHistory(sms_failed=failed, reached=registry.last_reached(departments))
+    for record in registry.records_with(REACH_RESULTS, departments):
         key = record.certificate.key
         if record.result == DECLINED:
             history.declined.setdefault(key, record)

@@ -10,7 +10,7 @@ that names the one it supersedes (更正), and only records nothing supersedes c
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
@@ -290,41 +290,59 @@ class Registry:
         last, count = self._db.execute("SELECT COALESCE(MAX(id), 0), COUNT(*) FROM reminders").fetchone()
         return int(last), int(count)
 
-    def since(self, last: int) -> tuple[set[DoneKey], int, bool]:
-        """Return what the records after id last add: the reminders they make done, how many records, and
-        whether any of them corrects a done record (which can make a reminder due again)."""
+    def last_id(self) -> int:
+        """Return the last record id: it changes whenever a record is added (records are never changed or deleted,
+        and one writer at a time adds them, so ids become visible in order)."""
+        (last,) = self._db.execute("SELECT COALESCE(MAX(id), 0) FROM reminders").fetchone()
+        return int(last)
+
+    def since(self, last: int, upto: int | None = None) -> tuple[set[DoneKey], int, set[str]]:
+        """Return what the records after id last (up to id upto) add: the reminders they make done, how many
+        records, and the departments whose day must be planned again — those where a record corrects a done one
+        (which can make a reminder due again) or says a call failed, a number is wrong or a holder declined
+        (which changes who is reachable or due)."""
         rows = self._db.execute(
             "SELECT department, certificate_key, expires, kind, done, "
             "(SELECT o.done FROM reminders o WHERE o.id = r.supersedes), "
-            "result IN (?, ?, ?) OR supersedes IS NOT NULL FROM reminders r WHERE id > ?",
-            (*REACH_RESULTS, last),
+            "result IN (?, ?, ?) OR supersedes IS NOT NULL FROM reminders r WHERE id > ? AND id <= ?",
+            (*REACH_RESULTS, last, upto if upto is not None else 2**62),
         ).fetchall()
         done = {(str(d), str(k), str(e), str(t)) for d, k, e, t, ok, _, _ in rows if ok}
-        # A failed call, a wrong number or a holder declining changes who is reachable or due: plan again.
-        return done, len(rows), any(undone == 1 or bool(reach) for *_, undone, reach in rows)
+        again = {str(row[0]) for row in rows if row[5] == 1 or bool(row[6])}
+        return done, len(rows), again
 
-    def done_keys(self) -> set[DoneKey]:
-        """Return (department, certificate key, expires, kind) of every reminder done (corrections applied)."""
+    def done_keys(self, departments: Collection[str] | None = None) -> set[DoneKey]:
+        """Return (department, certificate key, expires, kind) of every reminder done (corrections applied);
+        of these departments only, when given."""
+        where, values = _of_departments(departments)
         query = (
             "SELECT DISTINCT department, certificate_key, expires, kind FROM reminders "
-            f"WHERE done = 1 AND {_CURRENT}"
+            f"WHERE done = 1 AND {_CURRENT}{where}"
         )
-        return {(str(d), str(k), str(e), str(t)) for d, k, e, t in self._db.execute(query)}
+        return {(str(d), str(k), str(e), str(t)) for d, k, e, t in self._db.execute(query, values)}
 
-    def records_with(self, results: tuple[str, ...]) -> list[ReminderRecord]:
-        """Return every standing record with one of these results, oldest first."""
+    def records_with(
+        self, results: tuple[str, ...], departments: Collection[str] | None = None
+    ) -> list[ReminderRecord]:
+        """Return every standing record with one of these results, oldest first (of these departments, if given)."""
         marks = ", ".join("?" * len(results))
-        query = f"SELECT {_COLUMNS} FROM reminders WHERE result IN ({marks}) AND {_CURRENT} ORDER BY id"
-        return [_record(row) for row in self._db.execute(query, results)]
+        where, values = _of_departments(departments)
+        query = (
+            f"SELECT {_COLUMNS} FROM reminders WHERE result IN ({marks}) AND {_CURRENT}{where} ORDER BY id"
+        )
+        return [_record(row) for row in self._db.execute(query, (*results, *values))]
 
-    def last_reached(self) -> dict[CertificateKey, date]:
-        """Return, per certificate, the latest day a standing record says the holder was reached (a done result)."""
+    def last_reached(self, departments: Collection[str] | None = None) -> dict[CertificateKey, date]:
+        """Return, per certificate, the latest day a standing record says the holder was reached (a done result);
+        of these departments only, when given."""
+        where, values = _of_departments(departments)
         query = (
             "SELECT department, certificate_key, expires, MAX(reminded_on) FROM reminders "
-            f"WHERE done = 1 AND {_CURRENT} GROUP BY department, certificate_key, expires"
+            f"WHERE done = 1 AND {_CURRENT}{where} GROUP BY department, certificate_key, expires"
         )
         return {
-            (str(d), str(k), str(e)): date.fromisoformat(str(on)) for d, k, e, on in self._db.execute(query)
+            (str(d), str(k), str(e)): date.fromisoformat(str(on))
+            for d, k, e, on in self._db.execute(query, values)
         }
 
     def attempts(self, keys: Iterable[CertificateKey]) -> dict[CertificateKey, list[ReminderRecord]]:
@@ -544,6 +562,14 @@ class Registry:
             # counts; nor does what a 台账 showed (续证闭环): it closes reminders, it is not one done
         )
         yield from self._db.execute(query)
+
+
+def _of_departments(departments: Collection[str] | None) -> tuple[str, tuple[str, ...]]:
+    """Return the condition and values that keep the records of these departments (all when None)."""
+    if departments is None:
+        return "", ()
+    chosen = tuple(sorted(departments))
+    return f" AND department IN ({', '.join('?' * len(chosen)) or 'NULL'})", chosen
 
 
 def _row(record: ReminderRecord, now: str) -> tuple[object, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -117,6 +118,20 @@ def department_day(work: DayWork, slug: str) -> DayWork:
     files = {r.file for d in mine for g in d.groups for r in g.reminders}
     problems = ProblemList([p for p in work.problems if p.file in files or slug in p.file])
     return DayWork(work.today, mine, problems)
+
+
+def plan_again(
+    settings: Settings, work: DayWork, slugs: Collection[str], loaded: LoadedDay, *, monthly: bool = False
+) -> DayWork:
+    """Return the day's plan with these departments planned afresh from the 登记簿, the others kept as they are."""
+    if not slugs:
+        return work
+    fresh = plan_today(settings, work.today, monthly=monthly, departments=set(slugs), loaded=loaded)
+    order = {d.slug: n for n, d in enumerate(loaded.inputs.catalogs.departments)}
+    kept = [d for d in work.departments if d.department.slug not in slugs]
+    departments = sorted([*kept, *fresh.departments], key=lambda d: order.get(d.department.slug, len(order)))
+    problems = ProblemList([p for d in departments for p in d.problems])
+    return DayWork(work.today, departments, problems)
 
 
 def write_department_files(settings: Settings, work: DayWork, slug: str, monthly: bool = False) -> Path:

@@ -44,23 +44,26 @@ Mask = Callable[[HolderGroup], HolderGroup]  # a holder's contacts as the viewer
 
 
 def brought_up_to_date(
-    db: Target, previous: tuple[DayWork, int, int] | None
-) -> tuple[int, int, DayWork | None]:
-    """Return the 登记簿's last record id and record count, and the previous plan (its work, last id and count)
-    with the records added since applied to it; None when the day must be planned again (no previous plan, or a
-    correction of a done record, which can make a reminder due again)."""
+    db: Target, previous: tuple[DayWork, int] | None
+) -> tuple[int, DayWork | None, set[str]]:
+    """Return the 登记簿's last record id; the previous plan (its work and the last id it saw) with the records added
+    since applied to it (None: plan the whole day again — no previous plan, or the 登记簿 went back); and the
+    departments whose day must be planned again (a correction of a done record can make a reminder due again; a
+    failed call, a wrong number or a declining holder changes who is reachable or due).
+
+    Records are never changed or deleted and one writer at a time adds them, so the last id says what the plan has
+    seen: reading it is one index lookup, and only the records after it are read."""
     with Registry(db) as registry:
-        last, count = registry.state()
+        last = registry.last_id()
         if previous is None:
-            return last, count, None
-        work, plan_last, plan_count = previous
-        if (plan_last, plan_count) == (last, count):
-            return last, count, work
-        if last >= plan_last:
-            done, added, corrected = registry.since(plan_last)
-            if not corrected and plan_count + added == count:
-                return last, count, replan(work, done)
-        return last, count, None
+            return last, None, set()
+        work, plan_last = previous
+        if last == plan_last:
+            return last, work, set()
+        if last < plan_last:
+            return last, None, set()
+        done, _, again = registry.since(plan_last, last)
+        return last, replan(work, done), again
 
 
 def department_work(work: DayWork, slug: str) -> DepartmentWork | None:

@@ -33,8 +33,12 @@ def test_a_correction_supersedes_and_only_standing_records_count(registry_at: Pa
         ]  # fmt: skip
         with pytest.raises(RegistryError, match="已被更正"):
             registry.correct(TOLD, first)  # the old record is corrected once
-        done, added, undone = registry.since(first)
-        assert (done, added, undone) == (set(), 1, True)  # a done record corrected: plan again
+        done, added, again = registry.since(first)
+        assert (done, added, again) == (
+            set(),
+            1,
+            {"anshan"},
+        )  # a done record corrected: plan its department again
 
 
 def test_correct_record_checks_the_department_and_the_choices(
