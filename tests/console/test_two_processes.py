@@ -25,6 +25,7 @@ from console.store.db import connect
 from tests.browser import free_port
 from tests.console.conftest import PASSWORD, edited_catalog, text_of
 from tests.console.test_jobs import FIRST_LEAD, KILLED_LEAD, publish, signed_in, traces, wait_until
+from tests.console.today_helpers import holder_forms, registry_rows
 from tests.pg import Cluster
 from tests.smsfake import FakeSms
 
@@ -253,3 +254,36 @@ def test_the_sms_sender_runs_in_one_console_only_and_another_takes_it_over(
                 time.sleep(0.2)
     finally:
         fake.stop()
+
+
+def test_a_result_recorded_on_one_console_is_seen_on_the_other(
+    settings: ConsoleSettings, tmp_path: Path
+) -> None:
+    """The 登记簿 is in the one database: the other process's 今日提醒 drops the holder told, keeps the one whose
+    call failed (saying so), and both records are in PostgreSQL once, with their audit rows."""
+    with (
+        consoles(settings, tmp_path, 2) as (first, second),
+        httpx.Client(base_url=first, timeout=60) as one,
+        httpx.Client(base_url=second, timeout=60) as two,
+    ):
+        assert sign_in(one, "clerk_a") == 303
+        two.cookies = one.cookies
+        today = "/departments/anshan/today"
+        forms = holder_forms(
+            two.get(today).text
+        )  # the other process plans the day before anything is recorded
+        told, missed = forms[0], forms[1]
+        page = one.get(today).text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert csrf
+        for picks, result in ((told, "已告知"), (missed, "未接通")):
+            form = {"csrf": csrf.group(1), "c": picks, "result": result, "channel": "电话", "remark": ""}
+            assert one.post(today + "/record", data=form).status_code == 303
+        after = two.get(today).text
+        assert told not in holder_forms(after) and missed in holder_forms(after)
+        assert "今天已记：未接通（电话，clerk_a" in after
+    rows = registry_rows(settings.inputs.registry)
+    assert sorted(str(row[10]) for row in rows) == sorted(["已告知"] * len(told) + ["未接通"] * len(missed))
+    with closing(connect(settings.database)) as db:
+        (audited,) = db.execute("SELECT COUNT(*) FROM audit WHERE action = 'record_reminder'").fetchone()
+    assert audited == 2
