@@ -45,7 +45,7 @@ def _threads(rows: int, target: Path | str) -> float:
     def write() -> None:
         with closing(connect(target)) as db:
             for i in range(rows // 4):
-                audit.record(db, "bench", "127.0.0.1", "login", detail=str(i))
+                audit.log(db, "bench", "127.0.0.1", "login", detail=str(i))
 
     workers = [threading.Thread(target=write) for _ in range(4)]
     begun = time.perf_counter()
@@ -62,7 +62,7 @@ def measure(target: Path | str, rows: int) -> dict[str, tuple[float, float]]:
         cookie = sessions.start(db, admin)
         figures = {
             "audit append": _timed(
-                rows, lambda i: audit.record(db, "admin", "127.0.0.1", "login", detail=str(i))
+                rows, lambda i: audit.log(db, "admin", "127.0.0.1", "login", detail=str(i))
             ),
             "session resume": _timed(rows, lambda i: sessions.resume(db, cookie, 1800, 28800)),
             "sign-in count": _timed(

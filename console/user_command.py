@@ -71,16 +71,16 @@ def run(args: argparse.Namespace) -> int:
             user = users.add_user(
                 db, args.name, role, args.department or [], _password(args), department_slugs(settings)
             )
-            audit.record(db, "命令行", "本机", "user_add", detail=f"{user.name}（{role.value}）")
+            audit.log(db, "命令行", "本机", "user_add", detail=f"{user.name}（{role.value}）")
             terminal.print(f"已新增用户 {user.name}（{role.value}）", markup=False)
         elif args.action == "passwd":
             users.require(db, args.name)
             users.set_password(db, args.name, _password(args))
-            audit.record(db, "命令行", "本机", "user_passwd", detail=args.name)
+            audit.log(db, "命令行", "本机", "user_passwd", detail=args.name)
             terminal.print(f"已修改 {args.name} 的密码，其登录已结束", markup=False)
         elif args.action == "disable":
             users.disable_user(db, args.name)
-            audit.record(db, "命令行", "本机", "user_disable", detail=args.name)
+            audit.log(db, "命令行", "本机", "user_disable", detail=args.name)
             terminal.print(f"已停用 {args.name}，其登录已结束", markup=False)
     except (users.UserError, WeakPassword) as error:
         raise JiaozaoError(str(error)) from None

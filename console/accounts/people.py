@@ -45,7 +45,7 @@ async def add(console: Console, request: Request) -> Response:
     except (users.UserError, WeakPassword) as error:
         return await users_page(console, request, f"没有新增：{error}", 400)
     detail = f"{user.name}（{user.role.value}，部门：{'、'.join(user.departments) or '全部'}）"
-    audit.record(console.db, visit.user.name, visit.address, "user_add", detail=detail)
+    audit.log(console.db, visit.user.name, visit.address, "user_add", detail=detail)
     return console.redirect(request, "/users")
 
 
@@ -57,7 +57,7 @@ async def disable(console: Console, request: Request) -> Response:
         users.disable_user(console.db, name)
     except users.UserError as error:
         return await users_page(console, request, str(error), 404)
-    audit.record(console.db, visit.user.name, visit.address, "user_disable", detail=name)
+    audit.log(console.db, visit.user.name, visit.address, "user_disable", detail=name)
     return console.redirect(request, "/users")
 
 
@@ -69,5 +69,5 @@ async def password(console: Console, request: Request) -> Response:
         await run_in_threadpool(users.set_password, console.db, name, str(form.get("password") or ""))
     except (users.UserError, WeakPassword) as error:
         return await users_page(console, request, f"密码没有修改：{error}", 400)
-    audit.record(console.db, visit.user.name, visit.address, "user_passwd", detail=name)
+    audit.log(console.db, visit.user.name, visit.address, "user_passwd", detail=name)
     return console.redirect(request, "/users")

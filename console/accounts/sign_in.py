@@ -68,14 +68,14 @@ async def login(console: Console, request: Request) -> Response:
     user = await users.authenticate(console.db, name, password, address)
     back = str(form.get("next") or "/")
     if user is None:
-        audit.record(console.db, _failed_name(console, name), address, "login_failed")
+        audit.log(console.db, _failed_name(console, name), address, "login_failed")
         return _login_form(console, request, FAILED, back, 401)
     old = request.cookies.get(console.cookie)
     if old:
         sessions.end(console.db, old)  # a new id at every sign-in
     sessions.prune(console.db, console.settings.idle_seconds, console.settings.max_seconds)
     session = sessions.start(console.db, user)
-    audit.record(console.db, user.name, address, "login")
+    audit.log(console.db, user.name, address, "login")
     response = console.redirect(request, _landing(user, _next(back)))
     console.set_cookie(response, session)
     response.delete_cookie(cookie, path=path, secure=console.settings.https, httponly=True, samesite="strict")
@@ -86,7 +86,7 @@ async def logout(console: Console, request: Request) -> Response:
     visit = console.require(request)
     await console.form(request, visit)
     sessions.end(console.db, request.cookies.get(console.cookie, ""))
-    audit.record(console.db, visit.user.name, visit.address, "logout")
+    audit.log(console.db, visit.user.name, visit.address, "logout")
     response = console.redirect(request, "/login")
     response.delete_cookie(console.cookie, path="/")
     return response

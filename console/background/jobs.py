@@ -135,7 +135,7 @@ class JobQueue:
             if version:
                 db.execute("UPDATE catalog_versions SET state = 'failed' WHERE id = ?", (version,))
             named = f"（第 {version} 版）" if version else ""
-            audit.record(
+            audit.log(
                 db, "工作台", "后台任务", "publish", row["department"], f"任务 {row['id']}{named}：{reason}"
             )
         if cut_off:
@@ -162,17 +162,17 @@ class JobQueue:
         self, db: sqlite3.Connection, kind: str, department: str, user: str, payload: dict[str, Any],
         before: inputs.Files | None = None,
     ) -> int:  # fmt: skip
-        """Record a job and queue it; return its id. before: the input files as they were before the request
+        """Add a job and queue it; return its id. before: the input files as they were before the request
         wrote them, put back if the job fails or the console is killed before it ends."""
-        job_id = self.record(db, kind, department, user, payload, before)
+        job_id = self.add(db, kind, department, user, payload, before)
         self.queue(job_id)
         return job_id
 
-    def record(
+    def add(
         self, db: sqlite3.Connection, kind: str, department: str, user: str, payload: dict[str, Any],
         before: inputs.Files | None = None,
     ) -> int:  # fmt: skip
-        """Record a job without queueing it (part of the caller's transaction; queue it after the commit)."""
+        """Add a job row without queueing it (part of the caller's transaction; queue it after the commit)."""
         cursor = db.execute(
             "INSERT INTO jobs (kind, department, user, created_at, payload) VALUES (?, ?, ?, ?, ?)",
             (kind, department, user, audit.now_text(), json.dumps(payload)),
@@ -281,7 +281,7 @@ class _Run:
             self.update("失败", 100, "failed", message=inputs.failure_text(error), finished=time.time())
             if version:
                 self.db.execute("UPDATE catalog_versions SET state = 'failed' WHERE id = ?", (version,))
-            audit.record(self.db, self.user, "后台任务", "publish", self.slug, f"任务 {self.job_id} 失败")
+            audit.log(self.db, self.user, "后台任务", "publish", self.slug, f"任务 {self.job_id} 失败")
             return
         seconds = time.time() - started
         self.db.execute(
@@ -293,9 +293,7 @@ class _Run:
         link = layout.absolute(base, layout.department_page(self.slug)) if self.slug else base
         self.update("完成", 100, "done", message=summary, link=link, finished=time.time())
         undo.forget(self.db, self.job_id)
-        audit.record(
-            self.db, self.user, "后台任务", "publish", self.slug, f"任务 {self.job_id} 完成，{summary}"
-        )
+        audit.log(self.db, self.user, "后台任务", "publish", self.slug, f"任务 {self.job_id} 完成，{summary}")
         warmup.start(self.settings)  # the pages' copy of the inputs is out of date now
 
     def _build(self) -> str:

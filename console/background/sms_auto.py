@@ -130,7 +130,7 @@ def _send(settings: ConsoleSettings, db: sqlite3.Connection, now: datetime, plat
     done = not sent.stopped or flow  # flow control: the rest goes on the next working day, not again today
     _write(db, _SEND, {**claim, "done": done, "summary": summary, **_per_department(sent)})
     _write(db, _RECEIPTS, {"at": _at(now)})
-    audit.record(db, WHO, WHERE, "sms_send", "", f"{day.isoformat()}：{summary}")
+    audit.log(db, WHO, WHERE, "sms_send", "", f"{day.isoformat()}：{summary}")
     if sent.stopped and not flow:
         _alert(db, now, f"短信自动发送已停止（{day.isoformat()} {now:%H:%M}）：{sent.stopped}")
     elif alert(db):
@@ -147,7 +147,7 @@ def _receipts(
     early = sms_early.retry(settings, db, now)  # pushed before their message's answer was written
     summary = "，".join(t for t in (settled_text(settled), settled_text(early) if early else "") if t)
     if summary or settled.stopped:
-        audit.record(db, WHO, WHERE, "sms_receipts", "", summary or settled.stopped)
+        audit.log(db, WHO, WHERE, "sms_receipts", "", summary or settled.stopped)
     return summary
 
 
@@ -192,7 +192,7 @@ def _alert(db: sqlite3.Connection, now: datetime, text: str) -> None:
     if _read(db, _ALERT).get("reason") == text.split("：", 1)[-1]:
         return
     _write(db, _ALERT, {"text": text, "reason": text.split("：", 1)[-1], "at": _at(now)})
-    audit.record(db, WHO, WHERE, "sms_stopped", "", text)
+    audit.log(db, WHO, WHERE, "sms_stopped", "", text)
     log.warning("%s", text)
 
 

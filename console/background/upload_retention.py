@@ -19,7 +19,7 @@ def delete_old_uploads(db: SharedConnection, days: int, now: str) -> int:
     )
     gone = db.execute("DELETE FROM uploads WHERE created_at < ? AND state != 'accepting'", (cutoff,)).rowcount
     if gone:
-        audit.record(
+        audit.log(
             db, "系统", "", "delete_old_uploads", "", f"删除 {cutoff} 以前的上传 {gone} 个（保留 {days} 天）"
         )
     return int(gone)

@@ -97,7 +97,7 @@ async def save_facts(console: Console, request: Request) -> Response:
     before = facts.facts_now(console.settings, slug)
     await run_in_threadpool(facts.write_facts, console.settings, slug, new_department, new_renewal)
     job_id = console.jobs.submit(console.db, "facts", slug, visit.user.name, {}, before)
-    audit.record(
+    audit.log(
         console.db,
         visit.user.name,
         visit.address,

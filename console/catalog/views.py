@@ -105,7 +105,7 @@ async def publish(console: Console, request: Request) -> Response:
         if claim(console, found["id"]):
             row = console.db.execute("SELECT content FROM uploads WHERE id = ?", (found["id"],)).fetchone()
             note = f"上传“{found['client_name']}”"
-            job_id = versions.record_publish(console, visit, "catalog", slug, row["content"], ext, sha, note)
+            job_id = versions.queue_publish(console, visit, "catalog", slug, row["content"], ext, sha, note)
             mark_published(console, found["id"], job_id)
     if not job_id:  # the same upload published again at once: one of them goes on
         return await to_its_job(console, request, found["id"], "目录")
@@ -122,7 +122,7 @@ async def restore(console: Console, request: Request) -> Response:
     job_id = versions.publish(
         console, visit, "catalog", slug, content, ext, sha, f"恢复第 {version['id']} 版"
     )
-    audit.record(
+    audit.log(
         console.db,
         visit.user.name,
         visit.address,

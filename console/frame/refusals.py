@@ -44,7 +44,7 @@ class RefusalLog:
         self._windows: dict[str, _Window] = {}
         self._lock = threading.Lock()
 
-    def record(self, user: str, address: str, action: str, detail: str) -> None:
+    def note(self, user: str, address: str, action: str, detail: str) -> None:
         """Write one refusal, or count it when its address (or everyone) has had its rows this minute."""
         with self._lock:
             now = self.clock()
@@ -59,7 +59,7 @@ class RefusalLog:
                 return
             mine.written += 1
             everyone.written += 1
-            audit.record(self.db, user, address, action, detail=detail)
+            audit.log(self.db, user, address, action, detail=detail)
 
     def close(self) -> None:
         """Write the rows saying how many refusals were left out, for every window still open."""
@@ -79,4 +79,4 @@ class RefusalLog:
                 )
                 where = "这个地址" if key else "所有地址"
                 detail = f"{where}一分钟内另有 {window.left_out} 次被拒绝的请求没有逐条记录（{limit}）"
-                audit.record(self.db, SIGNED_OUT, key or "（全部）", "refused_left_out", detail=detail)
+                audit.log(self.db, SIGNED_OUT, key or "（全部）", "refused_left_out", detail=detail)

@@ -107,7 +107,7 @@ class Console:
         if not name:
             return ""
         if not self.settings.proxy_secret or not self.through_proxy(request):
-            self.refusals.record(
+            self.refusals.note(
                 SIGNED_OUT, self.address(request), "login_failed",
                 f"统一身份认证请求头（{name[:40]}）不是经 nginx 转发来的，不予采信：{request.method} {request.url.path[:200]}",
             )  # fmt: skip
@@ -120,7 +120,7 @@ class Console:
         user = users.find(self.db, name)
         address = self.address(request)
         if user is None or user.disabled or user.locked_until > time.time():
-            self.refusals.record(
+            self.refusals.note(
                 name[:40], address, "login_failed", "统一身份认证：用户不存在、已停用或已锁定，没有登录"
             )
             return None
@@ -129,7 +129,7 @@ class Console:
         if found is None or found.user.id != user.id:
             cookie = sessions.start(self.db, user)
             self._by_header[user.id] = cookie
-            audit.record(self.db, user.name, address, "login", detail="统一身份认证")
+            audit.log(self.db, user.name, address, "login", detail="统一身份认证")
             found = sessions.resume(self.db, cookie, self.settings.idle_seconds, self.settings.max_seconds)
             assert found is not None
         request.state.new_cookie = cookie
@@ -148,7 +148,7 @@ class Console:
         """Write a refused request to the audit log (within the per-address limits): who, from where, what, why."""
         action = "forbidden" if error.code == "forbidden" else "refused"
         detail = f"{error.message}：{request.method} {request.url.path[:200]}"
-        self.refusals.record(self.who(request), self.address(request), action, detail)
+        self.refusals.note(self.who(request), self.address(request), action, detail)
 
     def require(self, request: Request) -> Visit:
         """Return the signed-in user, or send them to the sign-in page (GET) / refuse (POST)."""

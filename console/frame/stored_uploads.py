@@ -48,7 +48,7 @@ def store_upload(
     )  # fmt: skip
     upload_id = int(cursor.lastrowid or 0)
     detail = f"文件“{upload.client_name}”，{len(upload.content)} 字节，SHA-256 {upload.sha256}，上传编号 {upload_id}"
-    audit.record(console.db, visit.user.name, visit.address, f"upload_{kind}", slug, detail)
+    audit.log(console.db, visit.user.name, visit.address, f"upload_{kind}", slug, detail)
     return upload_id
 
 

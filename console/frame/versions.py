@@ -33,12 +33,12 @@ def publish(
 
     before: the files as they were when the request has already written content (a 台账), put back if the
     publish fails or is cut off."""
-    job_id = record_publish(console, visit, kind, slug, content, ext, sha, note, before)
+    job_id = queue_publish(console, visit, kind, slug, content, ext, sha, note, before)
     console.jobs.queue(job_id)
     return job_id
 
 
-def record_publish(
+def queue_publish(
     console: Console, visit: Visit, kind: str, slug: str, content: bytes, ext: str, sha: str, note: str,
     before: Files | None = None,
 ) -> int:  # fmt: skip
@@ -51,10 +51,10 @@ def record_publish(
             (slug, kind, ext, sha, content, visit.user.name, now_text(), note),
         )
         version = int(cursor.lastrowid or 0)
-        job_id = console.jobs.record(console.db, kind, slug, visit.user.name, {"version": version}, before)
+        job_id = console.jobs.add(console.db, kind, slug, visit.user.name, {"version": version}, before)
         console.db.execute("UPDATE catalog_versions SET job_id = ? WHERE id = ?", (job_id, version))
         detail = f"{KINDS[kind]}第 {version} 版（{note}），SHA-256 {sha}，任务 {job_id}"
-        audit.record(console.db, visit.user.name, visit.address, "publish", slug, detail)
+        audit.log(console.db, visit.user.name, visit.address, "publish", slug, detail)
     return job_id
 
 

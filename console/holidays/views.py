@@ -46,7 +46,7 @@ async def preview(console: Console, request: Request) -> Response:
     except InputError as error:
         problems = [problem_row(p) for p in error.problems]
         detail = f"{len(problems)} 个问题，{len(text)} 字，SHA-256 {sha}"
-        audit.record(console.db, visit.user.name, visit.address, "holidays_refused", detail=detail)
+        audit.log(console.db, visit.user.name, visit.address, "holidays_refused", detail=detail)
         message = f"发现 {len(problems)} 个问题，没有写入任何文件。请对照通知原文修改后重新预览。"
         return await _page(console, request, 400, text, problems, message)
     cursor = console.db.execute(
@@ -88,7 +88,7 @@ async def import_notice(console: Console, request: Request) -> Response:
 def _publish(console: Console, visit: Visit, found: StoredNotice, done: calls.NoticePreview) -> int:
     job_id = console.jobs.submit(console.db, KIND, "", visit.user.name, {"upload": found.id})
     detail = f"{done.title}，{done.counts}SHA-256 {found.sha256}，预览编号 {found.id}，任务 {job_id}"
-    audit.record(console.db, visit.user.name, visit.address, "holidays_import", detail=detail)
+    audit.log(console.db, visit.user.name, visit.address, "holidays_import", detail=detail)
     return job_id
 
 

@@ -29,7 +29,7 @@ async def correct(console: Console, request: Request) -> Response:
         raise errors.bad_request(str(error), "没有做任何修改，请回到证照页重新填写。") from None
     # The values stay in the department's corrections file: the audit log names the act, not the number.
     detail = f"更正证照 {number} 的{FIELDS[done.field]}（更正记录 {done.at}）"
-    audit.record(console.db, visit.user.name, visit.address, "correct_contact", slug, detail)
+    audit.log(console.db, visit.user.name, visit.address, "correct_contact", slug, detail)
     return console.redirect(request, f"/departments/{slug}/certificates/{quote(number)}")
 
 
@@ -48,7 +48,7 @@ async def correct_household(console: Console, request: Request) -> Response:
                 contacts.correct, console.settings, slug, number, field, value, visit.user.name
             )
             detail = f"在今日提醒更正证照 {number} 的{FIELDS[done.field]}（更正记录 {done.at}）"
-            audit.record(console.db, visit.user.name, visit.address, "correct_contact", slug, detail)
+            audit.log(console.db, visit.user.name, visit.address, "correct_contact", slug, detail)
     except JiaozaoError as error:
         raise errors.bad_request(str(error), "请回到今日提醒重新填写。") from None
     anchor = f"#h{card}" if card.isdigit() else ""

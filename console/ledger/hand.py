@@ -47,7 +47,7 @@ async def add(console: Console, request: Request) -> Response:
             "补录的证照有错误，没有补录：" + "；".join(refused), "请回到台账页改正后重新填写。"
         )
     detail = f"手工补录证照 {values[2] or '（无编号）'}：{values[1]}，期满日期 {values[3]}"
-    audit.record(console.db, visit.user.name, visit.address, "add_certificate", slug, detail)
+    audit.log(console.db, visit.user.name, visit.address, "add_certificate", slug, detail)
     return console.redirect(request, f"/departments/{slug}/ledger#hand")
 
 
@@ -63,5 +63,5 @@ async def remove(console: Console, request: Request) -> Response:
     except (ValueError, JiaozaoError) as error:
         raise errors.bad_request(str(error), "没有删除任何补录。") from None
     detail = f"删除手工补录的证照 {removed[2] or '（无编号）'}：{removed[1]}，期满日期 {removed[3]}"
-    audit.record(console.db, visit.user.name, visit.address, "remove_certificate", slug, detail)
+    audit.log(console.db, visit.user.name, visit.address, "remove_certificate", slug, detail)
     return console.redirect(request, f"/departments/{slug}/ledger#hand")

@@ -172,7 +172,7 @@ async def accept(console: Console, request: Request) -> Response:
         calls.close, console.settings, slug, f"工作台上传编号 {found['id']}"
     )
     with console.db.transaction():  # the version, its job, the mark and the audit row
-        job_id = versions.record_publish(console, visit, "ledger", slug, content, ext, sha, note, before)
+        job_id = versions.queue_publish(console, visit, "ledger", slug, content, ext, sha, note, before)
         mark_published(console, found["id"], job_id)
         consent = f"，已勾选“{preview['consent_label']}”" if preview.get("needs_consent") else ""
         detail = (
@@ -181,7 +181,7 @@ async def accept(console: Console, request: Request) -> Response:
             f"台账显示已续证 {closed.renewed} 张、已申请延续 {closed.applied} 张，提醒自动结束，"
             f"取消待发送短信 {closed.sms_cancelled} 条"
         )
-        audit.record(console.db, visit.user.name, visit.address, "accept_ledger", slug, detail)
+        audit.log(console.db, visit.user.name, visit.address, "accept_ledger", slug, detail)
     console.jobs.queue(job_id)
     return console.redirect(request, f"/jobs/{job_id}")
 
@@ -224,7 +224,7 @@ async def version_file(console: Console, request: Request) -> Response:
     slug = request.path_params["slug"]
     visit = console.readable(request, slug)
     if not privacy.sees_contacts(visit.user, slug):
-        audit.record(
+        audit.log(
             console.db,
             visit.user.name,
             visit.address,
@@ -247,7 +247,7 @@ async def restore(console: Console, request: Request) -> Response:
     report = await _checked(console, slug, content, ext, f"第 {number} 版")
     upload_id = _store_restore(console, visit, slug, version, {**report, "restored": number})
     detail = f"台账第 {number} 版已与当前台账核对，待确认接受（上传编号 {upload_id}）"
-    audit.record(console.db, visit.user.name, visit.address, "restore", slug, detail)
+    audit.log(console.db, visit.user.name, visit.address, "restore", slug, detail)
     return console.redirect(request, f"/departments/{slug}/ledger/uploads/{upload_id}")
 
 

@@ -40,5 +40,5 @@ async def save_site(console: Console, request: Request) -> Response:
         return console.redirect(request, "/settings")
     await run_in_threadpool(site.write_site, console.settings, new)
     job_id = console.jobs.submit(console.db, "site", "", visit.user.name, {})
-    audit.record(console.db, visit.user.name, visit.address, "edit_site", detail=f"site.yaml，任务 {job_id}")
+    audit.log(console.db, visit.user.name, visit.address, "edit_site", detail=f"site.yaml，任务 {job_id}")
     return console.redirect(request, f"/jobs/{job_id}")

@@ -130,6 +130,6 @@ async def receipts_push(console: Console, request: Request) -> Response:
 
     summary = await run_in_threadpool(settle)
     if summary:
-        audit.record(console.db, sms_auto.WHO, console.address(request), "sms_push", "", summary)
+        audit.log(console.db, sms_auto.WHO, console.address(request), "sms_push", "", summary)
     body, media = ACKNOWLEDGEMENTS[provider]
     return Response(body, 200, media_type=media)

@@ -59,7 +59,7 @@ class Entry:
         return ACTIONS.get(self.action, self.action)
 
 
-def record(
+def log(
     db: sqlite3.Connection, user: str, address: str, action: str, department: str = "", detail: str = ""
 ) -> None:
     """Append one entry to the audit log, chained to the one before (console/store/audit_chain.py)."""

@@ -210,7 +210,7 @@ async def record(console: Console, request: Request) -> Response:
     numbers = "、".join(r.certificate.number or r.certificate.certificate for r in records)
     made = ", ".join(f"第 {i} 条" for i in ids if i is not None) or "与已有记录相同，未重复登记"
     detail = f"{holder}：{result}（{channel}）{len(records)} 张证照 {numbers}；登记簿 {made}"
-    audit.record(console.db, visit.user.name, visit.address, "record_reminder", slug, detail)
+    audit.log(console.db, visit.user.name, visit.address, "record_reminder", slug, detail)
     return console.redirect(
         request, _after_record(slug, str(form.get("back", "")), ids, str(form.get("next", "")))
     )
@@ -253,7 +253,7 @@ async def correct(console: Console, request: Request) -> Response:
             else f"→ {result}（{channel}）与已有记录相同，未登记"
         )
     )
-    audit.record(console.db, visit.user.name, visit.address, "correct_reminder", slug, detail)
+    audit.log(console.db, visit.user.name, visit.address, "correct_reminder", slug, detail)
     back = str(form.get("back", ""))
     to = back if back in ("records", "today") else "today"
     if to == "records" and r.certificate.number:
@@ -300,7 +300,7 @@ async def upload_worklist(console: Console, request: Request) -> Response:
         )
     except calls.InputError as error:
         rows = [problem_row(p) for p in error.problems]
-        audit.record(
+        audit.log(
             console.db, visit.user.name, visit.address, "import_worklist", slug,
             f"“{got.client_name}” SHA-256 {got.sha256}：有 {len(rows) - 1} 处问题，整个文件未登记",
         )  # fmt: skip
@@ -311,7 +311,7 @@ async def upload_worklist(console: Console, request: Request) -> Response:
         f"“{got.client_name}” SHA-256 {got.sha256}：登记 {result.added} 条，此前已登记 {result.repeated} 条，"
         f"未填 {result.blank} 行" + "".join(f"；警告：{p.location()} {p.message}" for p in result.warnings)
     )
-    audit.record(console.db, visit.user.name, visit.address, "import_worklist", slug, detail)
+    audit.log(console.db, visit.user.name, visit.address, "import_worklist", slug, detail)
     message = (
         f"清单已登记：{result.added} 条新记录"
         + (f"，{result.repeated} 条此前已登记（未重复登记）" if result.repeated else "")
@@ -348,7 +348,7 @@ async def confirm_sms(console: Console, request: Request) -> Response:
         f"短信已上传短信平台（短信.csv，{check.made_at} 生成，{check.messages} 条）：登记 {result.added} 条，"
         f"此前已登记 {result.repeated} 条，未登记 {len(check.left_out)} 项"
     )
-    audit.record(console.db, visit.user.name, visit.address, "confirm_sms", slug, detail)
+    audit.log(console.db, visit.user.name, visit.address, "confirm_sms", slug, detail)
     message = (
         f"已登记短信发送（已发送，未核实送达）：{result.added} 条新记录（{result.records} 张证照）"
         + (f"；{len(check.left_out)} 项未登记，原因见确认页" if check.left_out else "")
@@ -370,7 +370,7 @@ async def send_email(console: Console, request: Request) -> Response:
     detail = (
         f"发送邮件：成功 {report.sent} 封，失败 {len(report.failed)} 封，未设置服务器未发 {report.unsent} 封"
     )
-    audit.record(console.db, visit.user.name, visit.address, "send_email", slug, detail)
+    audit.log(console.db, visit.user.name, visit.address, "send_email", slug, detail)
     return await _today(console, request, visit, slug, "", sent=report)
 
 
@@ -389,7 +389,7 @@ async def make_files(console: Console, request: Request) -> Response:
     monthly = form.get("monthly") == "1"
     kept = await run_in_threadpool(calls.make_files, console.settings, slug, monthly)
     made = f"短信 {kept.messages} 条（{kept.made_at[11:16]} 生成）" if kept else "今天没有短信"
-    audit.record(console.db, visit.user.name, visit.address, "make_files", slug, f"生成今天的文件：{made}")
+    audit.log(console.db, visit.user.name, visit.address, "make_files", slug, f"生成今天的文件：{made}")
     return console.redirect(request, f"/departments/{slug}/today?made=1" + ("&monthly=1" if monthly else ""))
 
 

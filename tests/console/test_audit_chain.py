@@ -138,7 +138,7 @@ def test_a_log_from_before_the_chain_is_chained_once(
     code, said = verify(path, capsys)
     assert code == 1 and "没有哈希列" in said
     with closing(connect(path)) as db:
-        audit.record(db, "admin", "127.0.0.1", "logout")
+        audit.log(db, "admin", "127.0.0.1", "logout")
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             db.execute("UPDATE audit SET user = 'x' WHERE id = 1")
     code, said = verify(path, capsys)
@@ -157,7 +157,7 @@ def test_parallel_appends_from_threads_and_processes_keep_one_chain(
     writer = (
         "import sys; from console.store import audit; from console.store.db import connect\n"
         "db = connect(__import__('pathlib').Path(sys.argv[1]))\n"
-        "for i in range(60): audit.record(db, 'process', '127.0.0.1', 'login', detail=str(i))\n"
+        "for i in range(60): audit.log(db, 'process', '127.0.0.1', 'login', detail=str(i))\n"
     )
     processes = [
         subprocess.Popen([sys.executable, "-c", writer, str(log)], env=dict(os.environ)) for _ in range(2)
@@ -167,7 +167,7 @@ def test_parallel_appends_from_threads_and_processes_keep_one_chain(
     def write(own: bool) -> None:
         db = connect(log) if own else shared
         for i in range(60):
-            audit.record(db, "thread", "127.0.0.1", "logout", detail=str(i))
+            audit.log(db, "thread", "127.0.0.1", "logout", detail=str(i))
         if own:
             db.close()
 

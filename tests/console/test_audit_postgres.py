@@ -39,7 +39,7 @@ def test_parallel_appends_from_threads_and_processes_keep_one_chain(upgraded: st
     writer = (
         "import sys; from console.store import audit; from console.store.db import connect\n"
         "db = connect(sys.argv[1])\n"
-        "for i in range(60): audit.record(db, 'process', '127.0.0.1', 'login', detail=str(i))\n"
+        "for i in range(60): audit.log(db, 'process', '127.0.0.1', 'login', detail=str(i))\n"
         "db.close()\n"
     )
     processes = [
@@ -50,7 +50,7 @@ def test_parallel_appends_from_threads_and_processes_keep_one_chain(upgraded: st
     def write(own: bool) -> None:
         db = connect(upgraded) if own else shared
         for i in range(60):
-            audit.record(db, "thread", "127.0.0.1", "logout", detail=str(i))
+            audit.log(db, "thread", "127.0.0.1", "logout", detail=str(i))
         if own:
             db.close()
 
@@ -82,7 +82,7 @@ def test_the_console_account_appends_but_cannot_change_the_log_or_drop_its_trigg
 ) -> None:
     with closing(connect(console_account)) as db:
         users.add_user(db, "admin", users.Role.ADMIN, [], PASSWORD, SLUGS)
-        audit.record(db, "admin", "127.0.0.1", "login")
+        audit.log(db, "admin", "127.0.0.1", "login")
         for tamper in (
             "UPDATE audit SET user = 'x'",
             "DELETE FROM audit",

@@ -185,7 +185,7 @@ def test_publishing_one_upload_eight_times_at_once_makes_one_job(
 def test_a_publish_cut_off_halfway_leaves_nothing_and_can_be_made_again(
     quiet_app: Starlette, settings: ConsoleSettings, clients: Clients, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Taking the upload, keeping the version, recording its job, marking the upload: one transaction."""
+    """Taking the upload, keeping the version, adding its job, marking the upload: one transaction."""
     clerk = clients(quiet_app, "clerk_a")
     content = edited_catalog(settings, "anshan", {(3, FIRST_LEAD): "到期前64个工作日"})
     upload = clerk.submit(D, files={"file": ("目录.xlsx", content)}).headers["location"]
@@ -194,7 +194,7 @@ def test_a_publish_cut_off_halfway_leaves_nothing_and_can_be_made_again(
         raise RuntimeError("the database went away after the version was kept")
 
     console = quiet_app.state.console
-    monkeypatch.setattr(console.jobs, "record", cut_off)
+    monkeypatch.setattr(console.jobs, "add", cut_off)
     assert clerk.submit(upload + "/publish", {"accept_warnings": "1"}).status_code == 500
     with closing(connect(settings.db)) as db:
         assert db.execute("SELECT COUNT(*) FROM catalog_versions").fetchone()[0] == 0
