@@ -176,12 +176,7 @@ def _sent_text(sent: Sent) -> str:
 
 
 def settled_text(settled: Settled) -> str:
-    parts = [f"已送达 {settled.delivered} 条"] if settled.delivered else []
-    parts += [f"失败（{kind}）{n} 条" for kind, n in settled.failed.items()]
-    if settled.retry:
-        parts.append(f"下一个工作日重发 {settled.retry} 条")
-    if settled.no_receipt:
-        parts.append(f"未回执 {settled.no_receipt} 条")
+    parts = settled.parts(pending=False)
     if settled.stopped:
         parts.append(settled.stopped)
     return "，".join(parts)

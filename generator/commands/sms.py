@@ -114,16 +114,7 @@ def _show_plan(plan: SmsPlan, sms: SmsSettings, brief: bool = False) -> None:
 
 
 def _show_settled(settled: Settled, what: str) -> None:
-    parts = [f"已送达 {settled.delivered} 条"] if settled.delivered else []
-    parts += [f"失败（{kind}）{n} 条" for kind, n in settled.failed.items()]
-    if settled.retry:
-        parts.append(f"下一个工作日重发 {settled.retry} 条")
-    if settled.no_receipt:
-        parts.append(f"未回执 {settled.no_receipt} 条")
-    if settled.taken:
-        parts.append(f"平台确认已收到 {settled.taken} 条")
-    if settled.waiting:
-        parts.append(f"已提交未回执 {settled.waiting} 条")
+    parts = settled.parts(pending=True)
     if parts:
         terminal.print(f"{what}：" + "，".join(parts) + "。", markup=False)
 

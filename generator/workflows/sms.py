@@ -81,6 +81,21 @@ class Settled:
     waiting: int = 0  # still without a receipt
     stopped: str = ""
 
+    def parts(self, pending: bool) -> list[str]:
+        """Return what was settled as staff read it (已送达 3 条, 失败（空号）1 条…); pending: also the messages the
+        platform has taken or that still wait for a receipt."""
+        parts = [f"已送达 {self.delivered} 条"] if self.delivered else []
+        parts += [f"失败（{kind}）{n} 条" for kind, n in self.failed.items()]
+        if self.retry:
+            parts.append(f"下一个工作日重发 {self.retry} 条")
+        if self.no_receipt:
+            parts.append(f"未回执 {self.no_receipt} 条")
+        if pending and self.taken:
+            parts.append(f"平台确认已收到 {self.taken} 条")
+        if pending and self.waiting:
+            parts.append(f"已提交未回执 {self.waiting} 条")
+        return parts
+
 
 @dataclass
 class Sent:
