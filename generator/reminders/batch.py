@@ -140,9 +140,14 @@ def replan(work: DayWork, done: set[DoneKey]) -> DayWork:
     """
     if not done:
         return work
-    kept: set[tuple[str, int]] = set()
+    touched = {key[0] for key in done}  # the departments these reminders are of: the others stay as they are
+    removed: set[tuple[str, int]] = set()
     departments = []
     for item in work.departments:
+        if item.department.slug not in touched:
+            departments.append(item)
+            continue
+        before = {(r.file, r.row) for group in item.groups for r in group.reminders}
         messages = {id(g): (phone, text, g) for phone, text, g in item.sms}
         groups = []
         for group in item.groups:
@@ -154,12 +159,13 @@ def replan(work: DayWork, done: set[DoneKey]) -> DayWork:
                     HolderGroup(group.department, group.holder, group.contact, group.phone, group.email, left)
                 )
         if not groups:
+            removed |= before
             continue
         groups.sort(key=holder_order)
         fresh = DepartmentWork(item.department, item.template, groups)
         scratch = ProblemList()
         rows = {(r.file, r.row) for group in groups for r in group.reminders}
-        kept |= rows
+        removed |= before - rows
         for group in groups:
             if id(group) in messages:
                 fresh.sms.append(messages[id(group)])
@@ -167,7 +173,7 @@ def replan(work: DayWork, done: set[DoneKey]) -> DayWork:
                 _add_sms(fresh, group, scratch)
         fresh.problems.extend(p for p in item.problems if p.row is None or (p.file, p.row) in rows)
         departments.append(fresh)
-    problems = ProblemList([p for p in work.problems if p.row is None or (p.file, p.row) in kept])
+    problems = ProblemList([p for p in work.problems if p.row is None or (p.file, p.row) not in removed])
     return DayWork(work.today, departments, problems)
 
 
