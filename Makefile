@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo demo-prepare test check lint types pytest dates browser postgres bench clean
+.PHONY: setup demo demo-prepare test check lint types pytest pytest-postgresql dates browser postgres bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -63,12 +63,17 @@ postgres:
 pytest: $(STAMP) browser postgres
 	$(BIN)/pytest -q -n auto --maxprocesses=4
 
+# Every console test again with the console's state and the 登记簿 on PostgreSQL (a throw-away cluster per worker):
+# the modules marked BOTH_BACKENDS already ran on both above; here all of them do.
+pytest-postgresql: $(STAMP) browser postgres
+	JIAOZAO_TEST_BACKEND=postgresql $(BIN)/pytest -q -n auto --maxprocesses=4 tests/console
+
 # The date-sensitive tests again, as if the clock said four other days (a working day, a Saturday, the last
 # working day before 春节 2027, 2028-02-29): no test may depend on the day it runs.
 dates: $(STAMP) browser
 	bash .ci/test-dates
 
-test: lint types pytest dates
+test: lint types pytest pytest-postgresql dates
 
 # The edit loop: lint, types and every test but the browser ones, stopping at the first failure.
 check: lint types

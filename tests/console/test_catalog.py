@@ -196,12 +196,12 @@ def test_a_publish_cut_off_halfway_leaves_nothing_and_can_be_made_again(
     console = quiet_app.state.console
     monkeypatch.setattr(console.jobs, "add", cut_off)
     assert clerk.submit(upload + "/publish", {"accept_warnings": "1"}).status_code == 500
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         assert db.execute("SELECT COUNT(*) FROM catalog_versions").fetchone()[0] == 0
         assert db.execute("SELECT COUNT(*) FROM jobs").fetchone()[0] == 0
         assert db.execute("SELECT COUNT(*) FROM audit WHERE action = 'publish'").fetchone()[0] == 0
     monkeypatch.undo()
     again = clerk.submit(upload + "/publish", {"accept_warnings": "1"})
     assert again.status_code == 303 and again.headers["location"].startswith("/jobs/")
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         assert db.execute("SELECT COUNT(*) FROM catalog_versions").fetchone()[0] == 1

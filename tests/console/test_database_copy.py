@@ -19,6 +19,10 @@ from generator.reminders.registry import RegisteredCertificate, Registry, Remind
 from generator.reminders.smsoutbox import Candidate, SmsOutbox
 from tests.console.conftest import Clients
 
+pytestmark = pytest.mark.parametrize(
+    "backend", ["sqlite"], indirect=True
+)  # copies a bureau's SQLite files into PostgreSQL: the console under test runs on its SQLite files
+
 
 def _sqlite_counts(path: Path) -> dict[str, int]:
     with closing(sqlite3.connect(path)) as db:

@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from console.settings import ConsoleSettings
 from console.state.province import loaded_day
+from generator.database import open_database
 from generator.reminders.registry import Registry
 from tests.console.conftest import PEOPLE, Clients, Staff, text_of
 from tests.console.today_helpers import holder_forms
@@ -163,8 +164,23 @@ def _out_files(settings: ConsoleSettings) -> dict[str, str]:
     }
 
 
-def _registry(db: Path) -> tuple[list[str], str, list[str]]:
-    """Return the 登记簿's content (every row of every table), its file's digest and its files (-wal, -shm)."""
+def _registry(db: Path | str) -> object:
+    """Return the 登记簿's content (every row of every table), its file's digest and its files (-wal, -shm); on
+    PostgreSQL, every row of its tables."""
+    if isinstance(db, str):
+        with closing(open_database(db)) as connection:
+            return [
+                sorted(map(tuple, connection.execute(f"SELECT * FROM {table}").fetchall()))
+                for table in (
+                    "reminders",
+                    "planned",
+                    "sms_files",
+                    "sms_out",
+                    "sms_out_items",
+                    "sms_pending",
+                    "sms_calls",
+                )
+            ]
     with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as connection:
         content = list(connection.iterdump())
     beside = sorted(p.name for p in db.parent.iterdir() if p.name.startswith(db.name))
@@ -187,7 +203,7 @@ def test_get_and_head_of_every_page_and_download_by_every_role_write_nothing(
     extra = [f"{D}/today/worklist.xlsx?monthly=1", f"{D}/today/sms.csv?monthly=1", "/departments/dongli/today/worklist.xlsx",
              "/departments/dongli/today/sms.csv", "/departments/lvliang/today/worklist.xlsx"]  # fmt: skip
     visitors = [clients(quiet_app, name) for name in PEOPLE] + [clients(quiet_app)]
-    out, registry = _out_files(settings), _registry(settings.inputs.db)
+    out, registry = _out_files(settings), _registry(settings.inputs.registry)
     assert out and any(name.endswith("短信.csv") for name in out)  # the clerk's POST made the day's files
     for visitor in visitors:
         for url in [*urls.values(), *extra]:
@@ -195,8 +211,10 @@ def test_get_and_head_of_every_page_and_download_by_every_role_write_nothing(
                 response = visitor.request(method, url)
                 assert response.status_code < 500, (method, url, response.status_code)
     assert _out_files(settings) == out
-    assert _registry(settings.inputs.db) == registry
-    with Registry(settings.inputs.db) as kept:  # the SMS file the clerk made is still the one to confirm
+    assert _registry(settings.inputs.registry) == registry
+    with Registry(
+        settings.inputs.registry
+    ) as kept:  # the SMS file the clerk made is still the one to confirm
         assert kept.last_sms_file("anshan", settings.today, False) is not None  # type: ignore[arg-type]
     confirm = clerk.submit(f"{D}/today/sms")
     assert confirm.status_code == 200 and re.search(r'name="file" value="\d+"', confirm.text)

@@ -7,12 +7,17 @@ from __future__ import annotations
 import io
 
 import openpyxl
+import pytest
 
 from console.app import create_app
 from console.settings import ConsoleSettings
 from tests.console.conftest import Clients, wait_for_job
 from tests.console.today_helpers import holder_forms
 from tests.modes import database_files, loose_umask, mode, not_private
+
+pytestmark = pytest.mark.parametrize(
+    "backend", ["sqlite"], indirect=True
+)  # file modes of the SQLite files that hold personal data
 
 D = "/departments/anshan"
 

@@ -64,7 +64,7 @@ def test_declined_leaves_the_list_and_stays_on_record(
     _record(clerk, picks, "持证人表示不再延续", "上门")
     left = [p for form in holder_forms(clerk.get(f"{D}/today").text) for p in form]
     assert not {p.rsplit("\t", 1)[0] for p in picks} & {p.rsplit("\t", 1)[0] for p in left}
-    with Registry(settings.inputs.db) as registry:
+    with Registry(settings.inputs.registry) as registry:
         kept = [r for r in registry.records("anshan") if r.result == "持证人表示不再延续"]
     assert len(kept) == len(picks) and {(r.channel, r.by_whom) for r in kept} == {("上门", "clerk_a")}
 

@@ -67,10 +67,10 @@ def test_old_uploads_are_deleted_at_start_and_the_database_size_is_shown(
     clerk.submit(C, files={"file": ("旧目录.xlsx", content)})
     clerk.submit(C, files={"file": ("新目录.xlsx", content)})
     app.state.console.close()
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         db.execute("UPDATE uploads SET created_at = '2020-01-01 08:00:00' WHERE client_name = '旧目录.xlsx'")
     app = create_app(replace(settings, upload_days=90), start_jobs=False)  # the console starts again
-    with closing(connect(settings.db)) as db:
+    with closing(connect(settings.database)) as db:
         names = [r[0] for r in db.execute("SELECT client_name FROM uploads")]
         (detail,) = [r[0] for r in db.execute("SELECT detail FROM audit WHERE action = 'delete_old_uploads'")]
     assert names == ["新目录.xlsx"] and "上传 1 个（保留 90 天）" in detail
