@@ -34,6 +34,7 @@ from console.frame.security import BodyLimit, SecurityHeaders
 from console.holidays import views as holiday_views
 from console.ledger import contact_views, hand
 from console.ledger import views as ledger_views
+from console.memory import inputs_looked_at_once
 from console.publishing import job_views, site_views
 from console.records import views as record_views
 from console.settings import ConsoleSettings
@@ -170,6 +171,9 @@ async def _to_catalog(console: Console, request: Request) -> Response:
 async def _guarded(console: Console, handler: Handler, request: Request) -> Response:
     """Run an endpoint; domain errors become the one error page (or JSON), sign-in needs a redirect."""
     try:
+        if request.method in ("GET", "HEAD"):  # writes no input file: the folders' state is taken once
+            with inputs_looked_at_once():
+                return console.finish(request, await handler(console, request))
         return console.finish(request, await handler(console, request))  # a session single sign-on started
     except SignIn as sign_in:
         return RedirectResponse(sign_in.to, 303)

@@ -11,9 +11,37 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TypeVar, cast
 
 T = TypeVar("T")
+
+# The stamps of the input files as this request first looked at them (None: not inside such a request). A page
+# asks for the state of the 目录 and 台账 folders several times (the day, the plan, the department's facts, its
+# refused rows): one walk of a province's folders per request instead of six or more.
+_LOOKED: ContextVar[dict[Hashable, object] | None] = ContextVar("jiaozao_looked", default=None)
+
+
+@contextmanager
+def inputs_looked_at_once() -> Iterator[None]:
+    """Within this block (a request that writes no input file: a page view, recording a result), each state of
+    the input files is taken once and reused; the threads the request runs its work in see the same."""
+    token = _LOOKED.set({})
+    try:
+        yield
+    finally:
+        _LOOKED.reset(token)
+
+
+def looked_at(key: Hashable, look: Callable[[], T]) -> T:
+    """Return the state look() takes (a walk of the input folders): taken once per request inside
+    inputs_looked_at_once, every time elsewhere (background work, requests that write files)."""
+    seen = _LOOKED.get()
+    if seen is None:
+        return look()
+    if key not in seen:
+        seen[key] = look()
+    return cast(T, seen[key])
 
 
 class Memory:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from console.memory import looked_at
 from console.settings import ConsoleSettings
 from generator.problems import InputError, JiaozaoError, Level, Problem, Unusable
 from generator.workflows import catalog_upload
@@ -44,7 +45,7 @@ def today_of(settings: ConsoleSettings) -> date:
 
 
 def _stamp(root: Path) -> object:
-    return files_stamp(root, own_folders_only=True)
+    return looked_at(("catalogs", root), lambda: files_stamp(root, own_folders_only=True))
 
 
 def published(settings: ConsoleSettings) -> tuple[Catalogs | None, list[Problem]]:
@@ -70,7 +71,8 @@ def _published(settings: ConsoleSettings) -> tuple[CatalogsApart | None, list[Pr
 
 def department_slugs(settings: ConsoleSettings) -> tuple[str, ...]:
     """Return the department folders, even when a 目录 has errors."""
-    return published_inputs.department_slugs(settings.inputs.catalogs)
+    root = settings.inputs.catalogs
+    return looked_at(("department folders", root), lambda: published_inputs.department_slugs(root))
 
 
 def department(settings: ConsoleSettings, slug: str) -> Department | None:

@@ -29,8 +29,15 @@ def refused_count(settings: ConsoleSettings, slug: str) -> int:
     """Return how many certificates of the department's 台账 are not scheduled for errors (今日提醒 says so):
     from the province's 台账 already in memory when it is (reading the department's file again made the first
     今日提醒 of a million-row 台账 take 11 s), else from the department's file."""
-    day = loaded_if_ready(settings)
+    stamp = (today_of(settings), input_stamp(settings))
+    day = loaded_if_ready(settings, stamp)
     if day is None:
         return refused_rows(settings, slug)[0]
-    files = workflow.department_files(settings.inputs.ledgers, day.inputs.catalogs, slug)
-    return workflow.refused_row_count(day.inputs.problems.items, files)
+
+    def count() -> (
+        int
+    ):  # a walk of the 台账 folder and of the province's problems: once per state of the files
+        files = workflow.department_files(settings.inputs.ledgers, day.inputs.catalogs, slug)
+        return workflow.refused_row_count(day.inputs.problems.items, files)
+
+    return settings.memory.kept(("refused count", slug), stamp, count)

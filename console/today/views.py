@@ -15,6 +15,7 @@ from console.frame.paging import page_of
 from console.frame.problems import ProblemRow, problem_row
 from console.frame.requests import Console, Visit
 from console.frame.stored_uploads import received
+from console.memory import inputs_looked_at_once
 from console.state import inputs, plans, province
 from console.state.refused import refused_count
 from console.store import audit
@@ -201,9 +202,10 @@ async def record(console: Console, request: Request) -> Response:
             "请在“联系结果”中选出这次联系的实际结果（如已告知、未接通、号码有误），再点“登记”。",
         )
     try:
-        records, ids = await run_in_threadpool(
-            calls.record, console.settings, slug, monthly, picks, result, channel, remark, visit.user.name
-        )
+        with inputs_looked_at_once():  # recording writes the 登记簿 only, no input file
+            records, ids = await run_in_threadpool(
+                calls.record, console.settings, slug, monthly, picks, result, channel, remark, visit.user.name
+            )
     except calls.JiaozaoError as error:
         raise errors.bad_request(str(error), "请回到今日提醒页面，刷新后重试。") from None
     holder = records[0].certificate.holder

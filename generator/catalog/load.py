@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -27,7 +28,8 @@ _SINGLE_LINE = (
 
 def department_dirs(root: Path) -> list[Path]:
     """Return the department folders under root (folders starting with _ or . are not departments)."""
-    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+    with os.scandir(root) as entries:  # a page view asks: one call, no stat of its own per entry
+        return sorted(Path(e.path) for e in entries if e.is_dir() and not e.name.startswith(("_", ".")))
 
 
 @dataclass(frozen=True)

@@ -28,23 +28,33 @@ def files_stamp(root: Path, *, own_folders_only: bool = False) -> tuple[tuple[st
     """Return (path, modified, size) of every file under root (or of root, a file): one stat per file.
 
     With own_folders_only, folders at the top whose names start with _ (the 台账 folder _ledgers) are left out.
-    Page views compute this often, so it walks with scandir and stats each file once.
+    Page views compute this often, so it walks with scandir and stats each file once (a link to a folder is not
+    followed, as os.walk does not).
     """
     if root.is_file():
         found = os.stat(root)
         return ((str(root), found.st_mtime_ns, found.st_size),)
-    stamps = []
-    for folder, subfolders, names in os.walk(root):
-        if own_folders_only and folder == str(root):
-            subfolders[:] = [d for d in subfolders if not d.startswith("_")]
-        for name in names:
-            path = os.path.join(folder, name)
-            try:
-                found = os.stat(path)
-            except OSError:  # removed meanwhile: the next stamp will differ anyway
-                continue
-            if stat.S_ISREG(found.st_mode):
-                stamps.append((path, found.st_mtime_ns, found.st_size))
+    stamps: list[tuple[str, int, int]] = []
+
+    def walk(folder: str, top: bool) -> None:
+        try:
+            entries = os.scandir(folder)
+        except OSError:  # removed meanwhile: the next stamp will differ anyway
+            return
+        with entries:
+            for entry in entries:
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        if not (top and own_folders_only and entry.name.startswith("_")):
+                            walk(entry.path, False)
+                        continue
+                    found = entry.stat()  # a link is stamped as the file it points to
+                except OSError:
+                    continue
+                if stat.S_ISREG(found.st_mode):
+                    stamps.append((entry.path, found.st_mtime_ns, found.st_size))
+
+    walk(str(root), True)
     return tuple(sorted(stamps))
 
 

@@ -7,9 +7,14 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+from starlette.applications import Starlette
+
 from console.app import create_app
-from console.memory import Memory
+from console.memory import Memory, inputs_looked_at_once, looked_at
 from console.settings import ConsoleSettings
+from console.state import inputs, province
+from tests.console.conftest import Clients
 
 CONSOLE = Path(__file__).parents[2] / "console"
 
@@ -101,3 +106,49 @@ def test_no_console_module_keeps_state_of_its_own() -> None:
     """Caches and their locks live in the one Memory object an app holds, not in modules."""
     found = [where for path in sorted(CONSOLE.rglob("*.py")) for where in _module_level_state(path)]
     assert found == []
+
+
+def test_inside_one_look_the_state_is_taken_once_and_outside_every_time() -> None:
+    looks: list[int] = []
+
+    def look() -> int:
+        looks.append(1)
+        return len(looks)
+
+    assert (looked_at("k", look), looked_at("k", look)) == (1, 2)  # no request: every time
+    with inputs_looked_at_once():
+        assert {looked_at("k", look) for _ in range(3)} == {3}
+        seen_in_thread: list[int] = []
+        import contextvars
+
+        worker = threading.Thread(
+            target=contextvars.copy_context().run, args=(lambda: seen_in_thread.append(looked_at("k", look)),)
+        )
+        worker.start()
+        worker.join()
+        assert seen_in_thread == [3]  # the threads a request runs its work in share its look
+    assert looked_at("k", look) == 4
+
+
+def test_a_page_walks_the_input_folders_once_and_the_next_page_sees_a_change(
+    quiet_app: Starlette, settings: ConsoleSettings, clients: Clients, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    walks: list[tuple[Path, bool]] = []
+    walk = province.files_stamp
+
+    def counted(root: Path, **options: bool) -> object:
+        walks.append((root, options.get("own_folders_only", False)))
+        return walk(root, **options)
+
+    monkeypatch.setattr(province, "files_stamp", counted)
+    monkeypatch.setattr(inputs, "files_stamp", counted)
+    clerk = clients(quiet_app, "clerk_a")
+    assert clerk.get("/departments/anshan/today").status_code == 200
+    walks.clear()
+    first = clerk.get("/departments/anshan/today")
+    assert first.status_code == 200
+    assert len(walks) == len(set(walks)) == 2  # each walk taken once: all the inputs, the 目录 folders
+    facts = settings.inputs.catalogs / "anshan" / "department.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("鞍山", "鞍山新", 1), encoding="utf-8")
+    second = clerk.get("/departments/anshan/today")
+    assert "鞍山新" in second.text and "鞍山新" not in first.text

@@ -10,7 +10,7 @@ import pytest
 from generator.catalog.load import load_catalogs
 from generator.cli import main
 from generator.config import DEMO_CATALOGS
-from generator.ledger.files import find_ledger_files
+from generator.ledger.files import department_of, find_ledger_files
 from generator.problems import Level
 from tests.conftest import write_xlsx
 
@@ -81,3 +81,25 @@ def test_an_empty_ledger_folder_is_said(
         ["check", "--catalogs", str(catalogs), "--ledgers", str(tmp_path / "台账"), "--today", "2026-11-23"]
     )
     assert code == 0 and "没有任何台账文件" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("relative", "expected"),
+    [
+        ("anshan-weijian-2026-11.xlsx", "anshan-weijian"),  # the longer slug first
+        ("anshan-weijian.xlsx", "anshan-weijian"),
+        ("anshan_2026.xlsx", "anshan"),
+        ("anshan 导出.xlsx", "anshan"),
+        ("anshan.weijian.xlsx", "anshan"),  # the stem "anshan.weijian": a dot ends the slug
+        ("anshanx.xlsx", None),  # a slug must end at a separator
+        ("dongli/导出.xlsx", "dongli"),  # a folder names it when the file does not
+        ("a.b+c/导出.xlsx", "a.b+c"),  # slugs are matched as written, not as patterns
+        ("aXb+c/导出.xlsx", None),
+    ],
+)
+def test_a_files_department_is_the_longest_slug_its_name_or_folder_starts_with(
+    tmp_path: Path, relative: str, expected: str | None
+) -> None:
+    slugs = ("anshan", "anshan-weijian", "dongli", "a.b+c")
+    assert department_of(tmp_path / relative, tmp_path, slugs) == expected
+    assert department_of(tmp_path / relative, tmp_path, ()) is None
