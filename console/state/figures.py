@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
+from console.memory import settle
 from console.settings import ConsoleSettings
 from console.state.inputs import today_of
 from console.state.province import input_stamp, stamped_day
@@ -88,6 +89,7 @@ def supervision(settings: ConsoleSettings, start: date, end: date) -> Supervisio
             while len(_periods) > _KEEP:
                 _periods.popitem(last=False)
             _keep_on_disk(settings, found, (_FORMAT, inputs, registry))
+            settle()  # the counting's row index and done dates: out of each full collection's walk
         _periods.move_to_end(key)
     return found
 

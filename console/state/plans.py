@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from console.memory import settle
 from console.settings import ConsoleSettings
 from console.state.province import loaded_day
 from generator.workflows import today as today_work
@@ -53,6 +54,7 @@ def _current(settings: ConsoleSettings, monthly: bool) -> DayWork:
             return plan.work
         work = plan_today(settings.inputs, day.schedule.today, monthly=monthly, loaded=day)
         memory.put(key, None, _Plan(day, last, work))
+        settle()  # the province's plan: out of each full garbage collection's walk (Memory.kept_long)
     return work
 
 

@@ -32,7 +32,7 @@ def stamped_day(settings: ConsoleSettings) -> tuple[object, LoadedDay]:
     """Return today's loaded inputs with the state of the input files they were loaded from."""
     stamp = (today_of(settings), input_stamp(settings))
     # One load at a time: a second caller waits for the first and shares its result.
-    return stamp, settings.memory.kept("province", stamp, lambda: load_day(settings.inputs, stamp[0]))
+    return stamp, settings.memory.kept_long("province", stamp, lambda: load_day(settings.inputs, stamp[0]))
 
 
 def loaded_if_ready(settings: ConsoleSettings, stamp: object | None = None) -> LoadedDay | None:

@@ -152,3 +152,20 @@ def test_a_page_walks_the_input_folders_once_and_the_next_page_sees_a_change(
     facts.write_text(facts.read_text(encoding="utf-8").replace("鞍山", "鞍山新", 1), encoding="utf-8")
     second = clerk.get("/departments/anshan/today")
     assert "鞍山新" in second.text and "鞍山新" not in first.text
+
+
+def test_what_is_kept_long_leaves_the_collectors_walk_and_is_still_freed_when_dropped() -> None:
+    import gc
+    import weakref
+
+    class Province:  # stands for a province's 台账: millions of objects
+        pass
+
+    memory = Memory()
+    made = memory.kept_long("province", 1, Province)
+    assert memory.kept_long("province", 1, Province) is made  # kept for its stamp, as kept()
+    assert gc.get_freeze_count() > 0  # out of each full collection's walk
+    gone = weakref.ref(made)
+    del made
+    memory.kept_long("province", 2, Province)  # another stamp: the old one is dropped
+    assert gone() is None  # freed by its reference count though frozen
