@@ -5,6 +5,7 @@ and rebuilding the site and index through the build workflow, exactly as `jiaoza
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -44,8 +45,27 @@ def today_of(settings: ConsoleSettings) -> date:
 # -- the published 目录 ------------------------------------------------------------------------------
 
 
-def _stamp(root: Path) -> object:
-    return looked_at(("catalogs", root), lambda: files_stamp(root, own_folders_only=True))
+def files_state(settings: ConsoleSettings) -> tuple[object, object]:
+    """Return what changes when a 目录, department file, holidays.csv or 台账 file changes: (the catalogs folder's
+    files, the 台账 folder's when it is elsewhere), walked once per request (console/memory.py)."""
+    catalogs, ledgers = settings.inputs.catalogs, settings.inputs.ledgers
+    inside = ledgers.is_relative_to(catalogs)  # the usual catalogs/_ledgers: walked once
+    return looked_at(
+        ("inputs", catalogs, ledgers), lambda: (files_stamp(catalogs), () if inside else files_stamp(ledgers))
+    )
+
+
+def _stamp(settings: ConsoleSettings) -> object:
+    """Return the state of the published 目录 files: the catalogs folder's files but those in its _ folders (the
+    台账), cut from the one walk of the inputs."""
+    root = str(settings.inputs.catalogs) + os.sep
+    everything = files_state(settings)[0]
+    assert isinstance(everything, tuple)
+    return tuple(
+        found
+        for found in everything
+        if not (found[0][len(root) :].startswith("_") and os.sep in found[0][len(root) :])
+    )
 
 
 def published(settings: ConsoleSettings) -> tuple[Catalogs | None, list[Problem]]:
@@ -66,7 +86,7 @@ def unusable_catalog(settings: ConsoleSettings, slug: str) -> Unusable | None:
 def _published(settings: ConsoleSettings) -> tuple[CatalogsApart | None, list[Problem]]:
     """Return the 目录 loaded apart (cached until a file changes)."""
     root = settings.inputs.catalogs
-    return settings.memory.kept("published", _stamp(root), lambda: published_inputs.load_published(root))
+    return settings.memory.kept("published", _stamp(settings), lambda: published_inputs.load_published(root))
 
 
 def department_slugs(settings: ConsoleSettings) -> tuple[str, ...]:

@@ -6,9 +6,8 @@ million rows, loading it takes seconds and each copy costs a gigabyte.
 
 from __future__ import annotations
 
-from console.memory import looked_at
 from console.settings import ConsoleSettings
-from console.state.inputs import department, files_stamp, today_of, unusable_catalog
+from console.state.inputs import department, files_state, today_of, unusable_catalog
 from generator.problems import DepartmentUnusable
 from generator.workflows.published import Department
 from generator.workflows.remind import LoadedDay, load_day
@@ -16,11 +15,7 @@ from generator.workflows.remind import LoadedDay, load_day
 
 def input_stamp(settings: ConsoleSettings) -> object:
     """Return what changes when a 目录, department file, holidays.csv or 台账 file changes."""
-    catalogs, ledgers = settings.inputs.catalogs, settings.inputs.ledgers
-    inside = ledgers.is_relative_to(catalogs)  # the usual catalogs/_ledgers: walked once
-    return looked_at(
-        ("inputs", catalogs, ledgers), lambda: (files_stamp(catalogs), () if inside else files_stamp(ledgers))
-    )
+    return files_state(settings)
 
 
 def loaded_day(settings: ConsoleSettings) -> LoadedDay:

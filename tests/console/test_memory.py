@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from console.app import create_app
 from console.memory import Memory, inputs_looked_at_once, looked_at
 from console.settings import ConsoleSettings
-from console.state import inputs, province
+from console.state import inputs
 from tests.console.conftest import Clients
 
 CONSOLE = Path(__file__).parents[2] / "console"
@@ -134,20 +134,19 @@ def test_a_page_walks_the_input_folders_once_and_the_next_page_sees_a_change(
     quiet_app: Starlette, settings: ConsoleSettings, clients: Clients, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     walks: list[tuple[Path, bool]] = []
-    walk = province.files_stamp
+    walk = inputs.files_stamp
 
     def counted(root: Path, **options: bool) -> object:
         walks.append((root, options.get("own_folders_only", False)))
         return walk(root, **options)
 
-    monkeypatch.setattr(province, "files_stamp", counted)
     monkeypatch.setattr(inputs, "files_stamp", counted)
     clerk = clients(quiet_app, "clerk_a")
     assert clerk.get("/departments/anshan/today").status_code == 200
     walks.clear()
     first = clerk.get("/departments/anshan/today")
     assert first.status_code == 200
-    assert len(walks) == len(set(walks)) == 2  # each walk taken once: all the inputs, the 目录 folders
+    assert walks == [(settings.inputs.catalogs, False)]  # one walk: the 目录 files are cut from it
     facts = settings.inputs.catalogs / "anshan" / "department.yaml"
     facts.write_text(facts.read_text(encoding="utf-8").replace("鞍山", "鞍山新", 1), encoding="utf-8")
     second = clerk.get("/departments/anshan/today")
