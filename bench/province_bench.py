@@ -1,7 +1,7 @@
 """Benchmark: a province on one console database — PostgreSQL beside SQLite at the same scale (issue 22 §4).
 
 Run: .venv/bin/python -m bench.province_bench [--certificates 10000000] [--departments 300] [--records 5000000]
-     [--clerks 20] [--rounds 4] [--no-answer 4] [--backends sqlite,postgresql]
+     [--clerks 20] [--rounds 4] [--no-answer 4] [--think 0] [--backends sqlite,postgresql]
 Writes into a temporary folder (deleted afterwards): the departments' 目录 and CSV 台账 (demo data, written in
 parallel), a 登记簿 of --records rows (the reminders worked up to yesterday, 3 in 7 of those due, then earlier
 certificates' reminders, inserted straight into its table), one clerk per department for --clerks departments and
@@ -109,8 +109,10 @@ def run_backend(
         bases = [c.base for c in running]
         warmed(bases, slug(args.departments), run.figures)
         print(f"[{backend}] 两个工作台启动并预热完毕 {time.perf_counter() - started:.1f} s", flush=True)
-        with step(f"[{backend}] {args.clerks} 名科员同时工作（每人登记 {args.rounds} 条）"):
-            run.holders = clerks_at_work(bases, people, args.rounds, args.no_answer, run.figures)
+        with step(
+            f"[{backend}] {args.clerks} 名科员同时工作（每人登记 {args.rounds} 条，两次之间停 {args.think:g} 秒）"
+        ):
+            run.holders = clerks_at_work(bases, people, args.rounds, args.no_answer, run.figures, args.think)
         with step(f"[{backend}] 督促检查"):
             supervision(bases, run.figures)
         run.peak_mb = [c.peak_mb() for c in running]
@@ -180,6 +182,10 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=5_000_000, help="登记簿记录数")
     parser.add_argument("--clerks", type=int, default=20, help="同时工作的科员（各属一个部门）")
     parser.add_argument("--rounds", type=int, default=4, help="每名科员登记几条结果")
+    parser.add_argument(
+        "--think", type=float, default=0.0,
+        help="科员两次登记之间读页面、打电话的秒数（在其 0.5–1.5 倍间随机；0：不停顿，尽快连续登记）",
+    )  # fmt: skip
     parser.add_argument(
         "--no-answer", type=int, default=4, help="每几条结果中有一条“未接通”（0：都是“已告知”）"
     )

@@ -7,6 +7,7 @@ turn (the session and its form token live in the shared database, so either proc
 from __future__ import annotations
 
 import os
+import random
 import re
 import subprocess
 import sys
@@ -117,11 +118,15 @@ FIRST, RECORD, AFTER = "今日提醒页 首次打开", "登记一条结果", "�
 
 
 def clerks_at_work(
-    bases: list[str], people: list[tuple[str, str]], rounds: int, no_answer: int, figures: Figures
-) -> int:
+    bases: list[str], people: list[tuple[str, str]], rounds: int, no_answer: int, figures: Figures,
+    think: float = 0.0,
+) -> int:  # fmt: skip
     """Sign the clerks in, then all at once: each opens its department's 今日提醒 for the first time, then
     records rounds results (every no_answer-th one 未接通, the others 已告知; 0: none 未接通), each followed by
-    the page it is sent back to; return the holders on the first pages."""
+    the page it is sent back to; return the holders on the first pages.
+
+    think: seconds a clerk spends between a page and the next record (reading, phoning), drawn between half and
+    one and a half of it (seeded: the same draws each run); 0 = none, every clerk records as fast as it can."""
     clients = [signed_in(bases[n % 2], name) for n, (name, _) in enumerate(people)]
     start, errors, holders = threading.Barrier(len(people)), [], []
 
@@ -129,6 +134,7 @@ def clerks_at_work(
         try:
             turn = n  # the load balancer's turn: requests go to the processes in turn
             page = f"/departments/{slug}/today"
+            pause = random.Random(n)
             start.wait()
             response, seconds = timed_get(client, bases[turn % 2] + page)
             figures.add(FIRST, seconds)
@@ -137,6 +143,8 @@ def clerks_at_work(
             )
             holders.append(int(shown.group(1).replace(",", "")) if shown else 0)
             for r in range(rounds):
+                if think:
+                    time.sleep(think * pause.uniform(0.5, 1.5))
                 forms = re.findall(r'<form class="inline record".*?</form>', response.text, re.S)
                 csrf = re.search(r'name="csrf" value="([^"]+)"', response.text)
                 if not forms or csrf is None:
