@@ -101,6 +101,13 @@ def load_day(settings: Settings, today: date, progress: Progress | None = None) 
     return LoadedDay(inputs, compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, today))
 
 
+def load_department_day(settings: Settings, today: date, slug: str) -> LoadedDay:
+    """Load every 目录 but only this department's 台账 and corrections, and schedule them for today: its day as
+    load_day has it, without reading the other departments' 台账 (a clerk works on their own department)."""
+    inputs = load_inputs(settings, today, only=slug)
+    return LoadedDay(inputs, compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, today))
+
+
 def plan_today(
     settings: Settings, today: date, *, monthly: bool = False, departments: set[str] | None = None,
     loaded: LoadedDay | None = None,
