@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 from console.settings import ConsoleSettings
+from console.state.department_day import department_day
 from console.state.inputs import department_ledger, published, today_of
-from console.state.province import input_stamp, loaded_if_ready
+from console.state.province import input_stamp
 from generator.problems import Problem
 from generator.workflows import ledger as workflow
 
@@ -27,10 +28,7 @@ def _refused(settings: ConsoleSettings, slug: str) -> tuple[int, list[Problem]]:
 
 def refused_count(settings: ConsoleSettings, slug: str) -> int:
     """Return how many certificates of the department's 台账 are not scheduled for errors (今日提醒 says so):
-    from the province's 台账 already in memory when it is (reading the department's file again made the first
-    今日提醒 of a million-row 台账 take 11 s), else from the department's file."""
-    day = loaded_if_ready(settings)
-    if day is None:
-        return refused_rows(settings, slug)[0]
+    from the department's day, the one 今日提醒 plans from (its files are not read again)."""
+    day = department_day(settings, slug)
     files = workflow.department_files(settings.inputs.ledgers, day.inputs.catalogs, slug)
     return workflow.refused_row_count(day.inputs.problems.items, files)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -117,6 +117,25 @@ def plan_today(
     batch = monthly_rows(day.inputs.ledger, day.inputs.catalogs, today) if monthly else None
     with Registry(settings.registry) as registry:
         return plan_day(day.inputs, day.schedule, registry, batch, departments)
+
+
+def plan_each(
+    settings: Settings,
+    today: date,
+    slugs: Iterable[str],
+    day_of: Callable[[str], LoadedDay | None] | None = None,
+) -> DayWork:
+    """Return the day's plan of these departments, each planned from its own day (day_of: the one already in memory,
+    else None and it is read), one department's 台账 at a time; a department whose inputs cannot be used has none."""
+    departments, problems = [], ProblemList()
+    for slug in slugs:
+        day = (day_of(slug) if day_of else None) or load_department_day(settings, today, slug)
+        if slug not in day.inputs.catalogs.slugs:  # its 目录 or 台账 cannot be used (Inputs.unusable)
+            continue
+        work = plan_today(settings, today, departments={slug}, loaded=day)
+        departments.extend(work.departments)
+        problems.extend(work.problems)
+    return DayWork(today, departments, problems)
 
 
 def department_day(work: DayWork, slug: str) -> DayWork:
