@@ -11,7 +11,7 @@ from datetime import date
 
 import numpy as np
 
-from generator.catalog.load import load_catalogs_apart
+from generator.catalog.load import CatalogsApart, load_catalogs_apart
 from generator.catalog.model import Catalogs
 from generator.config import Settings
 from generator.ledger.corrections import overridden_problems, read_corrections, with_corrections
@@ -63,25 +63,27 @@ def load_calendar(settings: Settings) -> WorkdayCalendar:
 
 
 def load_inputs(
-    settings: Settings, today: date, progress: Progress | None = None, only: str | None = None
-) -> Inputs:
+    settings: Settings, today: date, progress: Progress | None = None, only: str | None = None, *,
+    apart: CatalogsApart | None = None, calendar: WorkdayCalendar | None = None,
+) -> Inputs:  # fmt: skip
     """Return validated inputs; a bad holiday supplement or no department at all raises InputError.
 
     A department whose 目录 has an error, or with a 台账 file of which no row can be used, is left out and
     named in Inputs.unusable; its problems are among Inputs.problems.
 
     With only (a department's slug): every 目录 (item indices as in a load of all), but only that department's
-    台账 files, corrections and late-reminder warnings, and only it named in Inputs.unusable.
+    台账 files, corrections and late-reminder warnings, and only it named in Inputs.unusable. apart and calendar:
+    the 目录 and the calendar as already loaded from these settings (the console keeps them), else they are read.
     """
     problems = ProblemList()
     supplement, holiday_problems = load_holiday_supplement(settings.holidays)
     try:
-        apart = load_catalogs_apart(settings.catalogs)
+        apart = apart or load_catalogs_apart(settings.catalogs)
     except InputError as error:
         raise InputError([*holiday_problems, *error.problems]) from None
     if any(p.level is Level.ERROR for p in holiday_problems):
         raise InputError([*holiday_problems, *apart.problems])
-    calendar = WorkdayCalendar.build(supplement)
+    calendar = calendar or WorkdayCalendar.build(supplement)
     unusable = {
         slug: Unusable(slug, apart.names.get(slug) or slug, "目录", tuple(found))
         for slug, found in apart.broken.items()

@@ -13,9 +13,9 @@ from collections.abc import Hashable
 from datetime import date
 
 from console.settings import ConsoleSettings
-from console.state.inputs import department, today_of, unusable_catalog
+from console.state.inputs import calendar_of, department, published_apart, today_of, unusable_catalog
 from console.state.province import input_stamp
-from generator.problems import DepartmentUnusable
+from generator.problems import DepartmentUnusable, InputError
 from generator.workflows.published import Department
 from generator.workflows.remind import LoadedDay, load_department_day
 
@@ -31,8 +31,14 @@ def plan_key(slug: str, monthly: bool) -> tuple[str, str, bool]:
 
 
 def _keys(slug: str) -> tuple[Hashable, ...]:
-    """Return what is kept of a department and made from its day (the certificate table is cut from it)."""
-    return (day_key(slug), plan_key(slug, False), plan_key(slug, True), ("certificates", slug))
+    """Return what is kept of a department and made from its day (the certificate table, the refused count)."""
+    return (
+        day_key(slug),
+        plan_key(slug, False),
+        plan_key(slug, True),
+        ("certificates", slug),
+        ("refused count", slug),
+    )
 
 
 def stamp_of(settings: ConsoleSettings) -> tuple[date, object]:
@@ -45,11 +51,18 @@ def department_day(
 ) -> LoadedDay:
     """Return the department's day, loaded again only when an input file changed or the day did."""
     stamp = stamp or stamp_of(settings)
-    day = settings.memory.kept(
-        day_key(slug), stamp, lambda: load_department_day(settings.inputs, stamp[0], slug)
-    )
+    day = settings.memory.kept(day_key(slug), stamp, lambda: _load(settings, slug, stamp[0]))
     kept(settings, slug)
     return day
+
+
+def _load(settings: ConsoleSettings, slug: str, today: date) -> LoadedDay:
+    """Load the department's day with the 目录 and calendar the console keeps (reading 300 目录 takes seconds)."""
+    try:
+        calendar = calendar_of(settings)
+    except InputError:  # a bad holidays.csv: the load says so with every other problem
+        calendar = None
+    return load_department_day(settings.inputs, today, slug, published_apart(settings), calendar)
 
 
 def day_if_ready(settings: ConsoleSettings, slug: str) -> LoadedDay | None:

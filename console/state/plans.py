@@ -37,10 +37,9 @@ class _Plan:
     work: DayWork
 
 
-def _current(settings: ConsoleSettings, slug: str, monthly: bool) -> DayWork:
-    """Return the department's plan: its records added since are applied to it; when one changes who is due or
-    reachable (a correction, a failed call) it is planned again."""
-    day = department_day(settings, slug)
+def _current(settings: ConsoleSettings, slug: str, monthly: bool, day: LoadedDay) -> DayWork:
+    """Return the department's plan from its day: its records added since are applied to it; when one changes who
+    is due or reachable (a correction, a failed call) it is planned again."""
     memory, key, only = settings.memory, plan_key(slug, monthly), {slug}
     with memory.turn(_turn(slug)):
         found = memory.get(key)
@@ -58,10 +57,9 @@ def _current(settings: ConsoleSettings, slug: str, monthly: bool) -> DayWork:
 
 def day_plan(settings: ConsoleSettings, slug: str, monthly: bool = False) -> DayWork:
     """Return the department's plan for today (or its monthly batch), as `jiaozao remind` would make it now."""
-    department_day(settings, slug).inputs.require(
-        slug
-    )  # its 目录 or 台账 cannot be used: say so, not an empty day
-    work = department_cut(_current(settings, slug, monthly), slug)
+    day = department_day(settings, slug)
+    day.inputs.require(slug)  # its 目录 or 台账 cannot be used: say so, not an empty day
+    work = department_cut(_current(settings, slug, monthly, day), slug)
     kept(settings, slug)  # after the plan is in memory: a department let go meanwhile is noted again
     if settings.sms is None:
         return work

@@ -9,6 +9,7 @@ from console.state.inputs import department_ledger, published, today_of
 from console.state.province import input_stamp
 from generator.problems import Problem
 from generator.workflows import ledger as workflow
+from generator.workflows.remind import LoadedDay
 
 
 def refused_rows(settings: ConsoleSettings, slug: str) -> tuple[int, list[Problem]]:
@@ -28,7 +29,15 @@ def _refused(settings: ConsoleSettings, slug: str) -> tuple[int, list[Problem]]:
 
 def refused_count(settings: ConsoleSettings, slug: str) -> int:
     """Return how many certificates of the department's 台账 are not scheduled for errors (今日提醒 says so):
-    from the department's day, the one 今日提醒 plans from (its files are not read again)."""
-    day = department_day(settings, slug)
+    from the department's day, the one 今日提醒 plans from (its files are not read again), kept with it (finding
+    the department's files among a province's takes a tenth of a second)."""
+    day, key = department_day(settings, slug), ("refused count", slug)
+    found = settings.memory.get(key)
+    if found is not None and isinstance(found[1], tuple) and found[1][0] is day:
+        return int(found[1][1])
+    return settings.memory.put(key, None, (day, _count(settings, slug, day)))[1]
+
+
+def _count(settings: ConsoleSettings, slug: str, day: LoadedDay) -> int:
     files = workflow.department_files(settings.inputs.ledgers, day.inputs.catalogs, slug)
     return workflow.refused_row_count(day.inputs.problems.items, files)

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from generator.atomic import replacing_folder
+from generator.catalog.load import CatalogsApart
 from generator.config import Settings
 from generator.export import PROBLEM_HEADERS, problem_rows, write_table
 from generator.ledger.load import Progress
@@ -20,6 +21,7 @@ from generator.reminders.outbox import EmailReport, email_day
 from generator.reminders.registry import Registry, SmsFile
 from generator.reminders.smsplatform import on_platform
 from generator.schedule import Schedule, compute_schedule
+from generator.workdays import WorkdayCalendar
 from generator.workflows.loop import LoopClosed, close_loop
 
 PROBLEMS_FILE = "问题清单.csv"
@@ -101,10 +103,14 @@ def load_day(settings: Settings, today: date, progress: Progress | None = None) 
     return LoadedDay(inputs, compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, today))
 
 
-def load_department_day(settings: Settings, today: date, slug: str) -> LoadedDay:
+def load_department_day(
+    settings: Settings, today: date, slug: str, apart: CatalogsApart | None = None,
+    calendar: WorkdayCalendar | None = None,
+) -> LoadedDay:  # fmt: skip
     """Load every 目录 but only this department's 台账 and corrections, and schedule them for today: its day as
-    load_day has it, without reading the other departments' 台账 (a clerk works on their own department)."""
-    inputs = load_inputs(settings, today, only=slug)
+    load_day has it, without reading the other departments' 台账 (a clerk works on their own department).
+    apart, calendar: the 目录 and calendar already loaded from these settings, else they are read."""
+    inputs = load_inputs(settings, today, only=slug, apart=apart, calendar=calendar)
     return LoadedDay(inputs, compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, today))
 
 

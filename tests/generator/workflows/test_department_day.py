@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from generator.catalog.load import load_catalogs_apart
 from generator.config import DEMO_CATALOGS, Settings
 from generator.ledger.corrections import Correction, add_correction
 from generator.ledger.files import department_of
+from generator.pipeline import load_calendar
 from generator.problems import DepartmentUnusable
 from generator.reminders.results import pick_of
 from generator.workflows.record import record_holder
@@ -73,3 +75,17 @@ def test_a_department_day_reads_only_its_own_ledger_files(settings: Settings) ->
     assert {items[int(i)].department for i in day.inputs.ledger.item} == {"anshan"}
     assert day.inputs.catalogs.slugs == SLUGS  # every 目录 (lvliang's 台账 is not this day's to judge)
     assert BROKEN not in load_day(settings, TODAY).inputs.catalogs.slugs
+
+
+def test_the_catalogs_and_calendar_already_loaded_give_the_same_day(settings: Settings) -> None:
+    apart, calendar = load_catalogs_apart(settings.catalogs), load_calendar(settings)
+    for slug in ("dongli", BROKEN):
+        read = load_department_day(settings, TODAY, slug)
+        given = load_department_day(settings, TODAY, slug, apart, calendar)
+        assert given.inputs.unusable == read.inputs.unusable
+        assert sorted(map(str, given.inputs.problems)) == sorted(map(str, read.inputs.problems))
+        plans = [
+            department_day(plan_today(settings, TODAY, departments={slug}, loaded=d), slug)
+            for d in (read, given)
+        ]
+        assert plans[0].departments == plans[1].departments
