@@ -18,7 +18,7 @@ from generator.workflows.remind import LoadedDay, plan_again, plan_today, withou
 from generator.workflows.remind import department_day as department_cut
 from generator.workflows.today import DayWork, department_work, due_groups
 
-__all__ = ["day_plan", "department_work", "due_groups", "plan_if_ready"]
+__all__ = ["day_plan", "department_work", "due_groups", "plan_if_ready", "warm"]
 
 
 def _turn(slug: str) -> tuple[str, str]:
@@ -66,6 +66,14 @@ def day_plan(settings: ConsoleSettings, slug: str, monthly: bool = False) -> Day
     return without_platform_sms(
         work
     )  # as `jiaozao remind` with a platform set (console/background/sms_auto.py sends)
+
+
+def warm(settings: ConsoleSettings, slug: str) -> None:
+    """Load and plan the department's day before its clerk opens 今日提醒."""
+    try:
+        day_plan(settings, slug)
+    except Exception:  # the page will meet the same problem and say it properly
+        return
 
 
 def plan_if_ready(settings: ConsoleSettings, slug: str) -> bool:

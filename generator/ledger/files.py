@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection
 from pathlib import Path
@@ -49,11 +50,22 @@ def find_ledger_files(
 def department_of(file: Path, root: Path, slugs: tuple[str, ...]) -> str | None:
     """Return the slug that the file's name, or a folder between root and it, starts with."""
     folders = file.relative_to(root).parents if root != file else [file.parent]
+    pattern = _owners(tuple(slugs))
     for name in (file.stem, *(p.name for p in folders if p.name), file.parent.name if root == file else ""):
-        for slug in sorted(slugs, key=len, reverse=True):  # "anshan-weijian" before "anshan"
-            if re.match(rf"{re.escape(slug)}(?:$|[-_. ])", name):
-                return slug
+        found = pattern.match(name) if pattern else None
+        if found:
+            return found.group(1)
     return None
+
+
+@functools.lru_cache(maxsize=8)
+def _owners(slugs: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Return one pattern for every slug, the longest first ("anshan-weijian" before "anshan"): a province's
+    300 slugs tried one by one for each of its 300 files took a quarter second per department's load."""
+    if not slugs:
+        return None
+    choices = "|".join(re.escape(s) for s in sorted(slugs, key=len, reverse=True))
+    return re.compile(rf"({choices})(?:$|[-_. ])")
 
 
 def guess_department(file: Path, catalogs: Catalogs) -> tuple[str | None, Problem]:

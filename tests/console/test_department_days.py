@@ -10,8 +10,10 @@ import openpyxl
 from starlette.applications import Starlette
 
 from console.app import create_app
+from console.background import warmup
 from console.settings import ConsoleSettings
 from console.state.department_day import day_key, plan_key
+from console.state.plans import plan_if_ready
 from console.state.province import loaded_if_ready
 from tests.console.conftest import Clients, text_of
 from tests.console.test_ledger import edited_ledger, uploaded
@@ -76,3 +78,9 @@ def test_a_ledger_accepted_for_a_department_is_what_its_next_page_plans(
     assert clerk.submit(uploaded(clerk, content) + "/accept", {"consent": "1"}).status_code == 303
     names = _HOLDER.findall(clerk.get(A).text)
     assert renamed in names and holder not in names
+
+
+def test_warming_up_plans_the_departments_of_the_clerks_and_no_other(settings: ConsoleSettings) -> None:
+    warmup.warm(settings)
+    assert plan_if_ready(settings, "anshan") and plan_if_ready(settings, "dongli")  # clerk_a's, clerk_b's
+    assert not plan_if_ready(settings, "lvliang") and settings.memory.get(day_key("lvliang")) is None
