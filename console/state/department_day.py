@@ -65,9 +65,12 @@ def _load(settings: ConsoleSettings, slug: str, today: date) -> LoadedDay:
     return load_department_day(settings.inputs, today, slug, published_apart(settings), calendar)
 
 
-def day_if_ready(settings: ConsoleSettings, slug: str) -> LoadedDay | None:
-    """Return the department's day if it is in memory and current, without loading it."""
-    found = settings.memory.current(day_key(slug), stamp_of(settings))
+def day_if_ready(
+    settings: ConsoleSettings, slug: str, stamp: tuple[date, object] | None = None
+) -> LoadedDay | None:
+    """Return the department's day if it is in memory and current, without loading it (stamp: stamp_of, when the
+    caller has just taken it)."""
+    found = settings.memory.current(day_key(slug), stamp or stamp_of(settings))
     return found if isinstance(found, LoadedDay) else None
 
 

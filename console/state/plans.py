@@ -10,6 +10,7 @@ own turn: clerks of different departments never wait for each other.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from console.settings import ConsoleSettings
 from console.state.department_day import day_if_ready, department_day, kept, plan_key
@@ -76,7 +77,7 @@ def warm(settings: ConsoleSettings, slug: str) -> None:
         return
 
 
-def plan_if_ready(settings: ConsoleSettings, slug: str) -> bool:
+def plan_if_ready(settings: ConsoleSettings, slug: str, stamp: tuple[date, object] | None = None) -> bool:
     """Say whether the department's daily plan is in memory for its current day (no load, no wait)."""
-    day, found = day_if_ready(settings, slug), settings.memory.get(plan_key(slug, False))
+    day, found = day_if_ready(settings, slug, stamp), settings.memory.get(plan_key(slug, False))
     return day is not None and found is not None and isinstance(found[1], _Plan) and found[1].day is day
