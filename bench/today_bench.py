@@ -58,7 +58,7 @@ def bench_today(rows: int, client_class: Any, sign_in: Any) -> None:
         )  # fmt: skip
         with closing(connect(settings.db)) as db:
             users.add_user(db, "clerk001", users.Role.CLERK, ["anshan"], PASSWORD, ("anshan",))
-        _, load = _timed(lambda: plans.warm(settings))  # what the console does once, when it starts
+        _, load = _timed(lambda: plans.warm(settings, "anshan"))  # what the console does once, when it starts
         app = create_app(settings, start_jobs=False)
         client = client_class(app)
         try:

@@ -60,6 +60,9 @@ class ConsoleSettings:
     sms_send_at: time = time(9, 30)  # when the console sends the day's SMS on a working day
     sms_receipt_minutes: int = 30  # how often it asks the platform for receipts
     sms_push_secret: str = ""  # the secret part of /sms/receipts/{provider}/{secret}; empty: no push endpoint
+    departments_kept: int = (
+        64  # departments whose day and plans are kept in memory (the least recent go first)
+    )
     # What the console keeps in memory (console/memory.py): made with these settings, never read from
     # anywhere; the app that runs on them holds it as app.state.memory.
     memory: Memory = field(default_factory=Memory, init=False, repr=False, compare=False)
@@ -129,6 +132,7 @@ class ConsoleSettings:
             sms_send_at=env.clock("JIAOZAO_CONSOLE_SMS_SEND_AT"),
             sms_receipt_minutes=env.number("JIAOZAO_CONSOLE_SMS_RECEIPT_MINUTES"),
             sms_push_secret=env.secret("JIAOZAO_CONSOLE_SMS_PUSH_SECRET"),
+            departments_kept=env.number("JIAOZAO_CONSOLE_DEPARTMENTS_KEPT"),
             today=today,
         )
 

@@ -11,12 +11,12 @@ from datetime import date
 
 import numpy as np
 
-from generator.catalog.load import load_catalogs_apart
+from generator.catalog.load import CatalogsApart, load_catalogs_apart
 from generator.catalog.model import Catalogs
 from generator.config import Settings
 from generator.ledger.corrections import overridden_problems, read_corrections, with_corrections
 from generator.ledger.load import Progress, load_ledgers_apart
-from generator.ledger.model import Ledger
+from generator.ledger.model import Ledger, LedgerColumns
 from generator.problems import (
     DepartmentUnusable,
     InputError,
@@ -62,26 +62,40 @@ def load_calendar(settings: Settings) -> WorkdayCalendar:
     return WorkdayCalendar.build(supplement)
 
 
-def load_inputs(settings: Settings, today: date, progress: Progress | None = None) -> Inputs:
+def load_inputs(
+    settings: Settings, today: date, progress: Progress | None = None, only: str | None = None, *,
+    apart: CatalogsApart | None = None, calendar: WorkdayCalendar | None = None,
+) -> Inputs:  # fmt: skip
     """Return validated inputs; a bad holiday supplement or no department at all raises InputError.
 
     A department whose 目录 has an error, or with a 台账 file of which no row can be used, is left out and
     named in Inputs.unusable; its problems are among Inputs.problems.
+
+    With only (a department's slug): every 目录 (item indices as in a load of all), but only that department's
+    台账 files, corrections and late-reminder warnings, and only it named in Inputs.unusable. apart and calendar:
+    the 目录 and the calendar as already loaded from these settings (the console keeps them), else they are read.
     """
     problems = ProblemList()
     supplement, holiday_problems = load_holiday_supplement(settings.holidays)
     try:
-        apart = load_catalogs_apart(settings.catalogs)
+        apart = apart or load_catalogs_apart(settings.catalogs)
     except InputError as error:
         raise InputError([*holiday_problems, *error.problems]) from None
     if any(p.level is Level.ERROR for p in holiday_problems):
         raise InputError([*holiday_problems, *apart.problems])
-    calendar = WorkdayCalendar.build(supplement)
+    calendar = calendar or WorkdayCalendar.build(supplement)
     unusable = {
         slug: Unusable(slug, apart.names.get(slug) or slug, "目录", tuple(found))
         for slug, found in apart.broken.items()
+        if only in (None, slug)
     }
-    loaded = load_ledgers_apart(settings.ledgers, apart.catalogs, progress, settings.cache, apart.broken)
+    if only is not None and only not in apart.catalogs.slugs:  # its 目录 cannot be used: no 台账 to read
+        ledger = Ledger.from_columns([], LedgerColumns(), 0, 0)
+        problems.extend([*holiday_problems, *apart.problems])
+        return Inputs(apart.catalogs, calendar, ledger, problems, unusable)
+    loaded = load_ledgers_apart(
+        settings.ledgers, apart.catalogs, progress, settings.cache, apart.broken, only=only
+    )
     catalogs, ledger = apart.catalogs, loaded.ledger
     for slug, found in loaded.unread.items():
         unusable[slug] = Unusable(slug, catalogs.department(slug).name, "台账", tuple(found))
@@ -89,9 +103,9 @@ def load_inputs(settings: Settings, today: date, progress: Progress | None = Non
         catalogs, ledger = _without(catalogs, ledger, set(loaded.unread))
     problems.extend(holiday_problems)
     problems.extend(apart.problems)
-    problems.extend(late_reminder_problems(catalogs, calendar, today))
+    problems.extend(late_reminder_problems(catalogs, calendar, today, only))
     problems.extend(loaded.problems)
-    corrections = read_corrections(settings.ledgers, catalogs.slugs)
+    corrections = read_corrections(settings.ledgers, catalogs.slugs if only is None else [only])
     ledger, overridden = with_corrections(ledger, catalogs, corrections)
     problems.extend(overridden_problems(settings.ledgers, overridden))
     phones: dict[tuple[str, str], date] = {}

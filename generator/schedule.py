@@ -121,13 +121,16 @@ def compute_schedule(ledger: Ledger, catalogs: Catalogs, calendar: WorkdayCalend
     )
 
 
-def late_reminder_problems(catalogs: Catalogs, calendar: WorkdayCalendar, today: date) -> list[Problem]:
-    """Return a warning for each 目录 reminder that can fall after the statutory application deadline."""
+def late_reminder_problems(
+    catalogs: Catalogs, calendar: WorkdayCalendar, today: date, only: str | None = None
+) -> list[Problem]:
+    """Return a warning for each 目录 reminder that can fall after the statutory application deadline (of one
+    department's items, with only)."""
     expiries = np.arange(today.toordinal(), today.toordinal() + 366, dtype=np.int64)
     problems = []
     for item in catalogs.items:
         deadline = item.guide.deadline
-        if deadline is None:
+        if deadline is None or only not in (None, item.department):
             continue
         amounts = np.full(expiries.shape, deadline.amount)
         limit, _ = apply_rule(calendar, expiries, amounts, _unit(deadline), settle=False)

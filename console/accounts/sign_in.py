@@ -101,18 +101,18 @@ async def home(console: Console, request: Request) -> Response:
     return console.page(request, "home.html", slugs=slugs, due=due)
 
 
-def _due_today(console: Console, slugs: list[str]) -> dict[str, int | None] | None:
-    """Return how many households are on each department's 今日提醒 (None: its data cannot be used today).
+def _due_today(console: Console, slugs: list[str]) -> dict[str, int | None]:
+    """Return how many households are on each department's 今日提醒 whose plan is in memory (None: its data cannot
+    be used today); a department not opened yet today is left out: the home page never waits for a 台账."""
+    from console.state import department_day, plans
 
-    None while today's inputs are still being loaded: the home page never waits for a province's 台账."""
-    from console.state import plans, province
-
-    if province.loaded_if_ready(console.settings) is None:
-        return None
     due: dict[str, int | None] = {}
+    stamp = department_day.stamp_of(console.settings)  # one walk of the input folders for every department
     for slug in slugs:
+        if not plans.plan_if_ready(console.settings, slug, stamp):
+            continue
         try:
-            province.usable_department(console.settings, slug)
+            department_day.usable_department(console.settings, slug)
             due[slug] = len(plans.due_groups(plans.day_plan(console.settings, slug), slug))
         except JiaozaoError:  # its 目录 or 台账 cannot be used: the department's own page says why
             due[slug] = None

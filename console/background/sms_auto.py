@@ -22,12 +22,14 @@ from datetime import date, datetime, timedelta
 
 from console.background import sms_early
 from console.settings import SMS_LATEST, ConsoleSettings
-from console.state.inputs import today_of
-from console.state.province import loaded_day
+from console.state.department_day import day_if_ready
+from console.state.inputs import published, today_of
 from console.store import audit
 from generator.problems import JiaozaoError
 from generator.workflows.published import load_calendar
-from generator.workflows.sms import Platform, Sent, Settled, send_sms, settle_sms
+from generator.workflows.remind import plan_each
+from generator.workflows.sms import Platform, Sent, Settled, on_platform, send_sms, settle_sms
+from generator.workflows.today import DayWork
 from portal.rules.china import china_now
 
 log = logging.getLogger("jiaozao.console")
@@ -122,9 +124,7 @@ def _send(settings: ConsoleSettings, db: sqlite3.Connection, now: datetime, plat
     claim = {"day": day.isoformat(), "at": _at(now), "done": False, "summary": "正在发送"}
     if not _swap(db, _SEND, before, claim):
         return ""  # another console process took this run
-    # the province's 台账 the console already holds for today, not a second copy (a million rows: 10 s, 1 GB)
-    loaded = loaded_day(settings) if today_of(settings) == day else None
-    sent = send_sms(settings.inputs, settings.sms, day, platform, loaded)
+    sent = send_sms(settings.inputs, settings.sms, day, platform, _platform_work(settings, day))
     summary = _sent_text(sent)
     flow = sent.deferred > 0
     done = not sent.stopped or flow  # flow control: the rest goes on the next working day, not again today
@@ -136,6 +136,17 @@ def _send(settings: ConsoleSettings, db: sqlite3.Connection, now: datetime, plat
     elif alert(db):
         _write(db, _ALERT, {})
     return summary
+
+
+def _platform_work(settings: ConsoleSettings, day: date) -> DayWork:
+    """Return the day's plan of the departments whose SMS the platform sends, each from its own day: the one the
+    console holds for today when it does, else read and let go (never the province's 台账 at once)."""
+    catalogs, _ = published(settings)
+    slugs = [d.slug for d in catalogs.departments if on_platform(d)] if catalogs else []
+    current = today_of(settings) == day
+    return plan_each(
+        settings.inputs, day, slugs, lambda slug: day_if_ready(settings, slug) if current else None
+    )
 
 
 def _receipts(

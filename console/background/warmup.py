@@ -1,24 +1,39 @@
 """Load, before anyone asks, what the first page views need — at start and after each publish.
 
-One after another in one thread: the 目录 and the calendar, then the province's 台账 (shared by 督促检查, 今日提醒
-and the certificate tables), this quarter's figures, and today's plan. One thread, so that a page asked for
-meanwhile shares the processor with one task, not three.
+One after another in one thread: the 目录 and the calendar; then the day and plan of the clerks' departments, those
+of the most recently seen clerk first, as many as the console keeps (JIAOZAO_CONSOLE_DEPARTMENTS_KEPT; a department
+no clerk works on is read from its own 台账 when someone opens it, a fraction of a second); then the province's 台账
+and this quarter's figures (督促检查's alone). One thread, so that a page asked for meanwhile shares the processor
+with one task, not three.
 """
 
 from __future__ import annotations
 
 import threading
+from contextlib import closing
 
 from console.settings import ConsoleSettings
 from console.state import figures, inputs, plans
+from console.store import users
+from console.store.db import connect
 
 THREAD_NAME = "console-warm"
 
 
 def warm(settings: ConsoleSettings) -> None:
     inputs.warm(settings)
+    _warm_departments(settings)
     figures.warm(settings)
-    plans.warm(settings)
+
+
+def _warm_departments(settings: ConsoleSettings) -> None:
+    try:
+        with closing(connect(settings.database)) as db:
+            slugs = users.clerks_departments(db)
+    except Exception:  # no database yet, or it cannot be read: the pages say so properly
+        return
+    for slug in reversed(slugs[: settings.departments_kept]):  # the most recent last: the last to be let go
+        plans.warm(settings, slug)
 
 
 def start(settings: ConsoleSettings) -> None:

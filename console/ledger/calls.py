@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from console.frame.problems import ProblemRow, problem_row
 from console.settings import ConsoleSettings
 from console.state.inputs import Files, department_ledger, published, today_of
-from console.state.province import loaded_day
 from console.state.refused import refused_rows
 from generator.problems import JiaozaoError
 from generator.workflows import ledger as workflow
@@ -49,13 +48,12 @@ def check(settings: ConsoleSettings, slug: str, content: bytes, ext: str, shown:
     )  # fmt: skip
 
 
-def owners(settings: ConsoleSettings) -> dict[str, tuple[str, ...]] | None:
-    """Return 证照编号 → department over the province's loaded 台账 (None when it cannot be loaded)."""
-    try:
-        day = loaded_day(settings)
-    except JiaozaoError:
+def owners(settings: ConsoleSettings) -> workflow.Owners | None:
+    """Return where to ask which departments' current 台账 hold some 证照编号 (None: no 目录 can be used)."""
+    catalogs, _ = published(settings)
+    if catalogs is None:
         return None
-    return workflow.number_owners(day.inputs.catalogs, day.inputs.ledger)
+    return lambda numbers: workflow.owners_among(settings.inputs, catalogs, numbers)
 
 
 def fingerprint(settings: ConsoleSettings, slug: str) -> str:

@@ -16,7 +16,7 @@ from console.background import sms_auto, sms_early
 from console.frame import errors, privacy
 from console.frame.paging import page_of
 from console.frame.requests import Console
-from console.state import province
+from console.state import department_day
 from console.state.inputs import today_of
 from console.store import audit
 from console.store.db import connect
@@ -85,7 +85,7 @@ async def sms_page(console: Console, request: Request) -> Response:
     visit = console.readable(request, slug)
     settings = console.settings
     department = await run_in_threadpool(
-        province.usable_department, settings, slug
+        department_day.usable_department, settings, slug
     )  # else a 409 that says why
     day = _day(console, request.query_params.get("day", "").strip()[:10])
     shown = privacy.sees_contacts(visit.user, slug)

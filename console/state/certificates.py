@@ -1,7 +1,7 @@
 """A department's certificates as its staff see them: unmasked, with reminder dates and status.
 
-Cut from the console's one loaded copy of the province (console/state/province.py) when it is in memory; before that
-(the console just started), read from the department's own 台账 files only, which gives the same rows.
+Cut from the department's own day (console/state/department_day.py): its 台账 and corrections scheduled for today,
+the rows 今日提醒 plans from.
 """
 
 from __future__ import annotations
@@ -9,17 +9,15 @@ from __future__ import annotations
 from datetime import date
 
 from console.settings import ConsoleSettings
-from console.state.inputs import calendar_of, department_ledger, published, today_of, unusable_catalog
-from console.state.province import input_stamp, loaded_day, loaded_if_ready
+from console.state.department_day import department_day, stamp_of
+from console.state.inputs import published, unusable_catalog
 from generator.problems import DepartmentUnusable
 from generator.workflows.certificates import (
     CertificateRow,
     department_rows,
-    department_table,
     rows_with_number,
     table_rows,
 )
-from generator.workflows.published import Catalogs
 
 __all__ = ["CertificateRow", "certificates", "table_rows", "with_number"]
 
@@ -35,27 +33,15 @@ def certificates(settings: ConsoleSettings, slug: str) -> list[CertificateRow]:
     catalogs, _ = published(settings)
     if catalogs is None or slug not in catalogs.slugs:
         return []
-    stamp = (
-        today_of(settings),
-        input_stamp(settings),
-    )  # the loaded copy's own key: one walk of the input folders
-    return settings.memory.kept(
-        ("certificates", slug), stamp, lambda: _table(settings, catalogs, slug, stamp)
-    )
+    stamp = stamp_of(settings)  # the day's own stamp: one walk of the input folders
+    return settings.memory.kept(("certificates", slug), stamp, lambda: _table(settings, slug, stamp))
 
 
-def _table(
-    settings: ConsoleSettings, catalogs: Catalogs, slug: str, stamp: tuple[date, object]
-) -> list[CertificateRow]:
-    day = loaded_if_ready(settings, stamp)
-    if day is not None:
-        day.inputs.require(slug)
-        ledger, schedule, loaded = day.inputs.ledger, day.schedule, day.inputs.catalogs
-        rows = table_rows(ledger, schedule, loaded, department_rows(ledger, loaded, slug))
-    else:
-        ledger, _ = department_ledger(settings, catalogs, slug, usable=True)
-        rows = department_table(ledger, catalogs, calendar_of(settings), stamp[0])
-    return rows
+def _table(settings: ConsoleSettings, slug: str, stamp: tuple[date, object]) -> list[CertificateRow]:
+    day = department_day(settings, slug, stamp)
+    day.inputs.require(slug)
+    ledger, schedule, loaded = day.inputs.ledger, day.schedule, day.inputs.catalogs
+    return table_rows(ledger, schedule, loaded, department_rows(ledger, loaded, slug))
 
 
 def with_number(settings: ConsoleSettings, slug: str, number: str) -> list[CertificateRow]:
@@ -63,7 +49,7 @@ def with_number(settings: ConsoleSettings, slug: str, number: str) -> list[Certi
     broken = unusable_catalog(settings, slug)
     if broken is not None:
         raise DepartmentUnusable(broken)
-    day = loaded_day(settings)
+    day = department_day(settings, slug)
     day.inputs.require(slug)
     ledger, catalogs = day.inputs.ledger, day.inputs.catalogs
     return table_rows(ledger, day.schedule, catalogs, rows_with_number(ledger, catalogs, slug, number))

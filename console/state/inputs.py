@@ -83,6 +83,11 @@ def unusable_catalog(settings: ConsoleSettings, slug: str) -> Unusable | None:
     return published_inputs.unusable_catalog(apart, slug)
 
 
+def published_apart(settings: ConsoleSettings) -> CatalogsApart | None:
+    """Return every department's 目录 loaded apart, as kept (None when none can be used)."""
+    return _published(settings)[0]
+
+
 def _published(settings: ConsoleSettings) -> tuple[CatalogsApart | None, list[Problem]]:
     """Return the 目录 loaded apart (cached until a file changes)."""
     root = settings.inputs.catalogs

@@ -1,70 +1,85 @@
-"""The day's plan for every department (the remind workflow), kept in the console's memory.
+"""Each department's plan of the day (the remind workflow over its own day, console/state/department_day.py), kept
+in the console's memory under its own key.
 
-Loading 目录 and 台账 and scheduling them takes seconds at province scale; the plan is kept per day and per state
-of the input files and of the 登记簿 (its last record id), so a page view after a record only applies the records added since (and plans again the departments whose
-records change who is due or reachable).
+Loading a department's 台账 and scheduling it takes a fraction of a second; the plan is kept per day, per state of
+the input files and of the 登记簿 (its last record id), so a page view after a record only applies the department's
+records added since (and plans it again when a record changes who is due or reachable). Each department has its
+own turn: clerks of different departments never wait for each other.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from console.memory import settle
 from console.settings import ConsoleSettings
-from console.state.province import loaded_day
+from console.state.department_day import day_if_ready, department_day, kept, plan_key
 from generator.workflows import today as today_work
-from generator.workflows.remind import LoadedDay, department_day, plan_again, plan_today, without_platform_sms
+from generator.workflows.remind import LoadedDay, plan_again, plan_today, without_platform_sms
+from generator.workflows.remind import department_day as department_cut
 from generator.workflows.today import DayWork, department_work, due_groups
 
-__all__ = ["day_plan", "department_work", "due_groups", "warm"]
-_TURN = "plans"  # one thread plans or re-plans at a time, the daily and the monthly plan alike
+__all__ = ["day_plan", "department_work", "due_groups", "plan_if_ready", "warm"]
 
 
-def warm(settings: ConsoleSettings) -> None:
-    """Load and plan today before anyone opens 今日提醒 (seconds at province scale)."""
-    try:
-        with settings.memory.turn(_TURN):
-            _current(settings, False)
-    except Exception:  # the page will meet the same problem and say it properly
-        return
+def _turn(slug: str) -> tuple[str, str]:
+    return (
+        "plans",
+        slug,
+    )  # one thread plans or re-plans a department at a time, its daily and monthly plan alike
 
 
 @dataclass
 class _Plan:
-    """The day's plan for every department and the 登记簿 state it reflects."""
+    """A department's plan of the day and the 登记簿 state it reflects."""
 
     day: LoadedDay
     last: int  # the last record id it has seen
     work: DayWork
 
 
-def _current(settings: ConsoleSettings, monthly: bool) -> DayWork:
-    """Return the day's plan for every department: records added since are applied to it; the departments where a
-    record changes who is due or reachable (a correction, a failed call) are planned again, the others kept."""
-    day = loaded_day(settings)
-    memory, key = settings.memory, ("plan", monthly)
-    with memory.turn(_TURN):
+def _current(settings: ConsoleSettings, slug: str, monthly: bool, day: LoadedDay) -> DayWork:
+    """Return the department's plan from its day: its records added since are applied to it; when one changes who
+    is due or reachable (a correction, a failed call) it is planned again."""
+    memory, key, only = settings.memory, plan_key(slug, monthly), {slug}
+    with memory.turn(_turn(slug)):
         found = memory.get(key)
         plan = found[1] if found is not None and isinstance(found[1], _Plan) else None
         previous = (plan.work, plan.last) if plan is not None and plan.day is day else None
-        last, work, again = today_work.brought_up_to_date(settings.inputs.registry, previous)
+        last, work, again = today_work.brought_up_to_date(settings.inputs.registry, previous, only)
         if plan is not None and work is not None:
             plan.work = plan_again(settings.inputs, work, again, day, monthly=monthly)
             plan.last = last
             return plan.work
-        work = plan_today(settings.inputs, day.schedule.today, monthly=monthly, loaded=day)
+        work = plan_today(settings.inputs, day.schedule.today, monthly=monthly, departments=only, loaded=day)
         memory.put(key, None, _Plan(day, last, work))
-        settle()  # the province's plan: out of each full garbage collection's walk (Memory.kept_long)
+        settle()  # the department's day and plan: out of each full garbage collection's walk (Memory.kept_long)
     return work
 
 
 def day_plan(settings: ConsoleSettings, slug: str, monthly: bool = False) -> DayWork:
     """Return the department's plan for today (or its monthly batch), as `jiaozao remind` would make it now."""
-    loaded_day(settings).inputs.require(slug)  # its 目录 or 台账 cannot be used: say so, not an empty day
-    with settings.memory.turn(_TURN):
-        work = department_day(_current(settings, monthly), slug)
+    day = department_day(settings, slug)
+    day.inputs.require(slug)  # its 目录 or 台账 cannot be used: say so, not an empty day
+    work = department_cut(_current(settings, slug, monthly, day), slug)
+    kept(settings, slug)  # after the plan is in memory: a department let go meanwhile is noted again
     if settings.sms is None:
         return work
     return without_platform_sms(
         work
     )  # as `jiaozao remind` with a platform set (console/background/sms_auto.py sends)
+
+
+def warm(settings: ConsoleSettings, slug: str) -> None:
+    """Load and plan the department's day before its clerk opens 今日提醒."""
+    try:
+        day_plan(settings, slug)
+    except Exception:  # the page will meet the same problem and say it properly
+        return
+
+
+def plan_if_ready(settings: ConsoleSettings, slug: str, stamp: tuple[date, object] | None = None) -> bool:
+    """Say whether the department's daily plan is in memory for its current day (no load, no wait)."""
+    day, found = day_if_ready(settings, slug, stamp), settings.memory.get(plan_key(slug, False))
+    return day is not None and found is not None and isinstance(found[1], _Plan) and found[1].day is day

@@ -1,20 +1,18 @@
 """The province's 目录 and 台账 scheduled for today: one copy in the console, loaded once per state of the inputs.
 
-The day's reminders, 督促检查 and the departments' certificate tables all read this copy: a province's 台账 is a
-million rows, loading it takes seconds and each copy costs a gigabyte.
+Only 督促检查 (console/state/figures.py) reads this copy: a province's 台账 is millions of rows, loading it takes
+minutes and each copy costs gigabytes. A clerk's pages read their department's own day (department_day.py).
 """
 
 from __future__ import annotations
 
 from console.settings import ConsoleSettings
-from console.state.inputs import department, files_state, today_of, unusable_catalog
-from generator.problems import DepartmentUnusable
-from generator.workflows.published import Department
+from console.state.inputs import files_state, today_of
 from generator.workflows.remind import LoadedDay, load_day
 
 
 def input_stamp(settings: ConsoleSettings) -> object:
-    """Return what changes when a 目录, department file, holidays.csv or 台账 file changes."""
+    """Return what changes when a 目录, department file, holidays.csv or 台账 file changes (one walk a request)."""
     return files_state(settings)
 
 
@@ -39,14 +37,3 @@ def loaded_if_ready(settings: ConsoleSettings, stamp: object | None = None) -> L
         stamp = (today_of(settings), input_stamp(settings))
     found = settings.memory.current("province", stamp)
     return found if isinstance(found, LoadedDay) else None
-
-
-def usable_department(settings: ConsoleSettings, slug: str) -> Department:
-    """Return the department when its 目录 and 台账 can be used today; else raise DepartmentUnusable (a 409)."""
-    broken = unusable_catalog(settings, slug)
-    if broken is not None:
-        raise DepartmentUnusable(broken)
-    loaded_day(settings).inputs.require(slug)
-    found = department(settings, slug)
-    assert found is not None  # its 目录 loaded, or unusable_catalog would have said why
-    return found

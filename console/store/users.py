@@ -120,6 +120,17 @@ def list_users(db: sqlite3.Connection) -> list[User]:
     return [_user(r) for r in db.execute("SELECT * FROM users ORDER BY name").fetchall()]
 
 
+def clerks_departments(db: sqlite3.Connection) -> list[str]:
+    """Return the departments of the clerks who can sign in, those of the most recently seen clerk first."""
+    rows = db.execute(
+        "SELECT u.departments FROM users u LEFT JOIN sessions s ON s.user_id = u.id "
+        "WHERE u.role = ? AND u.disabled = 0 GROUP BY u.id, u.departments "
+        "ORDER BY COALESCE(MAX(s.seen), 0) DESC, u.id",
+        (Role.CLERK.value,),
+    ).fetchall()
+    return list(dict.fromkeys(d for row in rows for d in row["departments"].split(",") if d))
+
+
 def find(db: sqlite3.Connection, name: str) -> User | None:
     row = db.execute("SELECT * FROM users WHERE name = ?", (name.strip(),)).fetchone()
     return _user(row) if row else None

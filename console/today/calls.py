@@ -1,13 +1,13 @@
 """今日提醒's calls into the day's reminder workflows (remind, record), over the day's plan the console keeps in
-memory (console/state/plans.py): recording a holder's result, the day's files, SMS, letters and emails."""
+memory (console/state/plans.py, each department's own): recording a holder's result, the day's files, SMS, letters and emails."""
 
 from __future__ import annotations
 
 from console.frame.privacy import group_for, mask_phone
 from console.settings import ConsoleSettings
+from console.state.department_day import department_day
 from console.state.inputs import today_of
 from console.state.plans import day_plan
-from console.state.province import loaded_day
 from generator.problems import InputError, JiaozaoError
 from generator.workflows import today as today_work
 from generator.workflows.record import (
@@ -62,7 +62,9 @@ __all__ = [
 
 
 def batch_of(settings: ConsoleSettings, department: Department) -> BatchDay:
-    return today_work.batch_of(department, today_of(settings), loaded_day(settings).inputs.calendar)
+    return today_work.batch_of(
+        department, today_of(settings), department_day(settings, department.slug).inputs.calendar
+    )
 
 
 def record(
@@ -82,7 +84,7 @@ def correct(
 
 def import_worklist(settings: ConsoleSettings, slug: str, content: bytes, shown: str) -> RecordResult:
     """Record a filled worklist uploaded for the department (every row checked against its 台账), as `record`."""
-    day = loaded_day(settings)
+    day = department_day(settings, slug)
     return today_work.import_worklist(settings.inputs, slug, content, shown, today_of(settings), day.inputs)
 
 
@@ -96,7 +98,7 @@ def worklist_bytes(settings: ConsoleSettings, slug: str, monthly: bool, shown: b
     """Return the department's worklist of the day, made in memory (no file, no 登记簿 row); contacts masked
     unless shown (privacy.sees_contacts)."""
     work = day_plan(settings, slug, monthly)
-    title = loaded_day(settings).inputs.catalogs.department(slug).name
+    title = department_day(settings, slug).inputs.catalogs.department(slug).name
     return today_work.worklist_bytes(work, slug, title, lambda g: group_for(g, shown))
 
 
@@ -120,7 +122,7 @@ def sms_check(settings: ConsoleSettings, slug: str, monthly: bool, by_whom: str)
         raise JiaozaoError(
             "今天还没有生成本部门的短信文件：请先点“生成今天的文件”，下载短信.csv、上传到短信平台，再确认"
         )
-    return check_sms(settings.inputs, slug, kept.id, today, by_whom, loaded_day(settings).inputs)
+    return check_sms(settings.inputs, slug, kept.id, today, by_whom, department_day(settings, slug).inputs)
 
 
 def confirm_sms(
@@ -128,7 +130,9 @@ def confirm_sms(
 ) -> tuple[SmsCheck, RecordResult]:
     """Record the SMS file named by the confirmation page (as `record --sms` records a file)."""
     today = today_of(settings)
-    return confirm_sms_file(settings.inputs, slug, file_id, today, by_whom, loaded_day(settings).inputs)
+    return confirm_sms_file(
+        settings.inputs, slug, file_id, today, by_whom, department_day(settings, slug).inputs
+    )
 
 
 def letters(settings: ConsoleSettings, slug: str, monthly: bool, number: int | None = None) -> str | None:
@@ -156,6 +160,6 @@ def unreachable_groups(settings: ConsoleSettings, slug: str) -> list[HolderGroup
 
 def unreachable_bytes(settings: ConsoleSettings, slug: str, shown: bool) -> bytes:
     """Return 联系不上.xlsx of the department, made in memory; contacts masked unless shown (sees_contacts)."""
-    title = loaded_day(settings).inputs.catalogs.department(slug).name
+    title = department_day(settings, slug).inputs.catalogs.department(slug).name
     groups = [group_for(g, shown) for g in unreachable_groups(settings, slug)]
     return today_work.unreachable_bytes(title, groups)

@@ -16,7 +16,7 @@ from console.frame.problems import ProblemRow, problem_row
 from console.frame.requests import Console, Visit
 from console.frame.stored_uploads import received
 from console.memory import inputs_looked_at_once
-from console.state import inputs, plans, province
+from console.state import department_day, inputs, plans
 from console.state.refused import refused_count
 from console.store import audit
 from console.today import calls
@@ -117,7 +117,9 @@ async def _today(
     status: int = 200, sent: calls.EmailReport | None = None,
 ) -> Response:  # fmt: skip
     f = _filters(request)
-    department = await run_in_threadpool(province.usable_department, console.settings, slug)  # else a 409
+    department = await run_in_threadpool(
+        department_day.usable_department, console.settings, slug
+    )  # else a 409
     plan, tried, entries = await run_in_threadpool(_plan, console, slug, f["monthly"] == "1")
     holders = _holders(plan, slug, tried)
     shown = _shown(holders, f)
@@ -271,7 +273,7 @@ async def unreachable_page(console: Console, request: Request) -> Response:
     """联系不上: the department's holders every channel failed for, each attempt listed, for a letter or a visit."""
     slug = request.path_params["slug"]
     visit = console.readable(request, slug)
-    department = await run_in_threadpool(province.usable_department, console.settings, slug)
+    department = await run_in_threadpool(department_day.usable_department, console.settings, slug)
     groups = await run_in_threadpool(calls.unreachable_groups, console.settings, slug)
     sees = privacy.sees_contacts(visit.user, slug)
     return console.page(
@@ -284,7 +286,7 @@ async def unreachable_file(console: Console, request: Request) -> Response:
     """联系不上.xlsx, made in memory (contacts masked for all but the department's own staff)."""
     slug = request.path_params["slug"]
     visit = console.readable(request, slug)
-    await run_in_threadpool(province.usable_department, console.settings, slug)
+    await run_in_threadpool(department_day.usable_department, console.settings, slug)
     shown = privacy.sees_contacts(visit.user, slug)
     content = await run_in_threadpool(calls.unreachable_bytes, console.settings, slug, shown)
     return download(content, f"{slug}-联系不上.xlsx", "xlsx")

@@ -296,16 +296,19 @@ class Registry:
         (last,) = self._db.execute("SELECT COALESCE(MAX(id), 0) FROM reminders").fetchone()
         return int(last)
 
-    def since(self, last: int, upto: int | None = None) -> tuple[set[DoneKey], int, set[str]]:
+    def since(
+        self, last: int, upto: int | None = None, departments: Collection[str] | None = None
+    ) -> tuple[set[DoneKey], int, set[str]]:
         """Return what the records after id last (up to id upto) add: the reminders they make done, how many
         records, and the departments whose day must be planned again — those where a record corrects a done one
         (which can make a reminder due again) or says a call failed, a number is wrong or a holder declined
-        (which changes who is reachable or due)."""
+        (which changes who is reachable or due). With departments, the records of the others are not read."""
+        where, values = _of_departments(departments)
         rows = self._db.execute(
             "SELECT department, certificate_key, expires, kind, done, "
             "(SELECT o.done FROM reminders o WHERE o.id = r.supersedes), "
-            "result IN (?, ?, ?) OR supersedes IS NOT NULL FROM reminders r WHERE id > ? AND id <= ?",
-            (*REACH_RESULTS, last, upto if upto is not None else 2**62),
+            f"result IN (?, ?, ?) OR supersedes IS NOT NULL FROM reminders r WHERE id > ? AND id <= ?{where}",
+            (*REACH_RESULTS, last, upto if upto is not None else 2**62, *values),
         ).fetchall()
         done = {(str(d), str(k), str(e), str(t)) for d, k, e, t, ok, _, _ in rows if ok}
         again = {str(row[0]) for row in rows if row[5] == 1 or bool(row[6])}

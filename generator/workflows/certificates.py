@@ -11,8 +11,7 @@ import numpy as np
 
 from generator.catalog.model import Catalogs
 from generator.ledger.model import Ledger
-from generator.schedule import NO_DATE, Schedule, compute_schedule
-from generator.workdays import WorkdayCalendar
+from generator.schedule import NO_DATE, Schedule
 from portal.rules.status import staff_label
 
 
@@ -67,14 +66,6 @@ def department_rows(ledger: Ledger, catalogs: Catalogs, slug: str) -> list[int]:
     """Return the department's rows of the province's 台账, in 台账 order."""
     mine = np.array([n for n, item in enumerate(catalogs.items) if item.department == slug], dtype=np.int64)
     return np.flatnonzero(np.isin(ledger.item, mine)).tolist()
-
-
-def department_table(
-    ledger: Ledger, catalogs: Catalogs, calendar: WorkdayCalendar, today: date
-) -> list[CertificateRow]:
-    """Return the table of one department's own 台账 (read alone), scheduled for today."""
-    schedule = compute_schedule(ledger, catalogs, calendar, today)
-    return table_rows(ledger, schedule, catalogs, range(len(ledger)))
 
 
 def rows_with_number(ledger: Ledger, catalogs: Catalogs, slug: str, number: str) -> list[int]:

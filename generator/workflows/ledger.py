@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -104,13 +104,13 @@ class LedgerCheck:
 
 def check_upload(
     catalogs: Catalogs, slug: str, current: Ledger, content: bytes, ext: str, today: date, shown: str,
-    corrections: Sequence[Correction] = (), owners: dict[str, tuple[str, ...]] | None = None,
+    corrections: Sequence[Correction] = (), owners: Owners | None = None,
 ) -> LedgerCheck:  # fmt: skip
     """Read an uploaded 台账 of a department (nothing is written outside a scratch folder) and compare it.
 
     current: the department's 台账 as it is now; shown: how the uploaded file is named in problems;
-    owners: 证照编号 → department slug over every department's current 台账 (number_owners), to warn of
-    numbers that belong to another department.
+    owners: the departments whose current 台账 hold the uploaded 证照编号 (owners_among), to warn of numbers
+    that belong to another department.
     """
     if slug not in catalogs.slugs:
         raise JiaozaoError("本部门目录有错误，暂时无法检查台账：请先在“目录”页修正并发布目录")
@@ -121,20 +121,29 @@ def check_upload(
         named = relabelled(problems, {p.file: shown for p in problems})
     preview = compare(catalogs, current, uploaded, today)
     if owners is not None:
-        preview = replace(preview, foreign=foreign_numbers(catalogs, slug, uploaded, owners))
+        preview = replace(preview, foreign=foreign_numbers(catalogs, slug, uploaded, owners(uploaded.number)))
     _, overridden = with_corrections(uploaded, catalogs, corrections)
     return LedgerCheck(
         uploaded.rows_read, len(uploaded), named, preview, tuple(o.message() for o in overridden)
     )
 
 
-def number_owners(catalogs: Catalogs, province: Ledger) -> dict[str, tuple[str, ...]]:
-    """Return 证照编号 → the slugs of the departments whose current 台账 hold it."""
-    items = catalogs.items
+Owners = Callable[
+    [Collection[str]], dict[str, tuple[str, ...]]
+]  # 证照编号 asked → departments whose 台账 hold it
+
+
+def owners_among(
+    settings: Settings, catalogs: Catalogs, numbers: Collection[str]
+) -> dict[str, tuple[str, ...]]:
+    """Return 证照编号 → the slugs of the departments whose current 台账 hold it, for these numbers only: each
+    department's 台账 read in turn through the cache and let go (a province's numbers are a gigabyte)."""
+    wanted = set(numbers) - {""}
     owners: dict[str, dict[str, None]] = {}
-    for number, item in zip(province.number, province.item, strict=True):
-        if number:
-            owners.setdefault(number, {})[items[int(item)].department] = None
+    for slug in catalogs.slugs if wanted else ():
+        for number in department_ledger(settings, catalogs, slug).ledger.number:
+            if number in wanted:
+                owners.setdefault(number, {})[slug] = None
     return {number: tuple(slugs) for number, slugs in owners.items()}
 
 

@@ -11,12 +11,12 @@ from generator.config import Settings
 from generator.ledger.corrections import read_corrections
 from generator.ledger.model import Ledger
 from generator.workflows.hand_ledger import replaced_by_export
-from generator.workflows.ledger import LedgerCheck, check_upload, department_files, replace_ledger
+from generator.workflows.ledger import LedgerCheck, Owners, check_upload, department_files, replace_ledger
 
 
 def check_department_upload(
     inputs: Settings, catalogs: Catalogs, slug: str, current: Ledger, content: bytes, ext: str, today: date,
-    shown: str, owners: dict[str, tuple[str, ...]] | None,
+    shown: str, owners: Owners | None,
 ) -> LedgerCheck:  # fmt: skip
     """Return the uploaded 台账 checked and compared with the department's current one (current)."""
     corrections = read_corrections(inputs.ledgers, [slug])

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from generator.atomic import replacing_folder
+from generator.catalog.load import CatalogsApart
 from generator.config import Settings
 from generator.export import PROBLEM_HEADERS, problem_rows, write_table
 from generator.ledger.load import Progress
@@ -20,6 +21,7 @@ from generator.reminders.outbox import EmailReport, email_day
 from generator.reminders.registry import Registry, SmsFile
 from generator.reminders.smsplatform import on_platform
 from generator.schedule import Schedule, compute_schedule
+from generator.workdays import WorkdayCalendar
 from generator.workflows.loop import LoopClosed, close_loop
 
 PROBLEMS_FILE = "问题清单.csv"
@@ -101,6 +103,17 @@ def load_day(settings: Settings, today: date, progress: Progress | None = None) 
     return LoadedDay(inputs, compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, today))
 
 
+def load_department_day(
+    settings: Settings, today: date, slug: str, apart: CatalogsApart | None = None,
+    calendar: WorkdayCalendar | None = None,
+) -> LoadedDay:  # fmt: skip
+    """Load every 目录 but only this department's 台账 and corrections, and schedule them for today: its day as
+    load_day has it, without reading the other departments' 台账 (a clerk works on their own department).
+    apart, calendar: the 目录 and calendar already loaded from these settings, else they are read."""
+    inputs = load_inputs(settings, today, only=slug, apart=apart, calendar=calendar)
+    return LoadedDay(inputs, compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, today))
+
+
 def plan_today(
     settings: Settings, today: date, *, monthly: bool = False, departments: set[str] | None = None,
     loaded: LoadedDay | None = None,
@@ -110,6 +123,25 @@ def plan_today(
     batch = monthly_rows(day.inputs.ledger, day.inputs.catalogs, today) if monthly else None
     with Registry(settings.registry) as registry:
         return plan_day(day.inputs, day.schedule, registry, batch, departments)
+
+
+def plan_each(
+    settings: Settings,
+    today: date,
+    slugs: Iterable[str],
+    day_of: Callable[[str], LoadedDay | None] | None = None,
+) -> DayWork:
+    """Return the day's plan of these departments, each planned from its own day (day_of: the one already in memory,
+    else None and it is read), one department's 台账 at a time; a department whose inputs cannot be used has none."""
+    departments, problems = [], ProblemList()
+    for slug in slugs:
+        day = (day_of(slug) if day_of else None) or load_department_day(settings, today, slug)
+        if slug not in day.inputs.catalogs.slugs:  # its 目录 or 台账 cannot be used (Inputs.unusable)
+            continue
+        work = plan_today(settings, today, departments={slug}, loaded=day)
+        departments.extend(work.departments)
+        problems.extend(work.problems)
+    return DayWork(today, departments, problems)
 
 
 def department_day(work: DayWork, slug: str) -> DayWork:

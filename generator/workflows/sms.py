@@ -44,7 +44,7 @@ from generator.sms.pushed import PushUnreadable as PushUnreadable
 from generator.sms.pushed import read_push as read_push
 from generator.sms.settings import SmsSettings as SmsSettings
 from generator.workdays import WorkdayCalendar
-from generator.workflows.remind import LoadedDay, plan_today
+from generator.workflows.remind import plan_today
 
 # What a settled failure is recorded as in the 登记簿 (联系结果); the class goes in the remark (短信：空号).
 _RESULT_OF = {classify.BAD_NUMBER: WRONG_NUMBER, classify.REFUSED: "其他", classify.UNREACHABLE: "未接通"}
@@ -112,12 +112,12 @@ class Sent:
 
 def plan_sms(
     settings: Settings, sms: SmsSettings, today: date, platform: Platform | None = None,
-    loaded: LoadedDay | None = None,
+    work: DayWork | None = None,
 ) -> SmsPlan:  # fmt: skip
     """Return the messages due today through the platform, per department (checked, nothing written).
-    loaded: today's inputs already in memory (the console's), else they are read."""
+    work: the day's plan already made (the console's, department by department), else it is made here."""
     platform = platform or platform_for(sms)
-    work = plan_today(settings, today, loaded=loaded)
+    work = plan_today(settings, today) if work is None else work
     departments = []
     for item in work.departments:
         if not on_platform(item.department):
@@ -145,11 +145,11 @@ def plan_sms(
 
 def send_sms(
     settings: Settings, sms: SmsSettings, today: date, platform: Platform | None = None,
-    loaded: LoadedDay | None = None,
+    work: DayWork | None = None,
 ) -> Sent:  # fmt: skip
     """Settle what an earlier run left uncertain, queue today's messages and send every waiting one."""
     platform = platform or platform_for(sms)
-    plan = plan_sms(settings, sms, today, platform, loaded)
+    plan = plan_sms(settings, sms, today, platform, work)
     calendar = load_calendar(settings)
     next_day = _next_workday(calendar, today)
     with SmsOutbox(settings.registry, sms.provider) as outbox, Registry(settings.registry) as registry:

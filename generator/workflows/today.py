@@ -5,7 +5,7 @@ department's 登记簿 records."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -44,7 +44,7 @@ Mask = Callable[[HolderGroup], HolderGroup]  # a holder's contacts as the viewer
 
 
 def brought_up_to_date(
-    db: Target, previous: tuple[DayWork, int] | None
+    db: Target, previous: tuple[DayWork, int] | None, departments: Collection[str] | None = None
 ) -> tuple[int, DayWork | None, set[str]]:
     """Return the 登记簿's last record id; the previous plan (its work and the last id it saw) with the records added
     since applied to it (None: plan the whole day again — no previous plan, or the 登记簿 went back); and the
@@ -52,7 +52,8 @@ def brought_up_to_date(
     failed call, a wrong number or a declining holder changes who is reachable or due).
 
     Records are never changed or deleted and one writer at a time adds them, so the last id says what the plan has
-    seen: reading it is one index lookup, and only the records after it are read."""
+    seen: reading it is one index lookup, and only the records after it are read (of these departments only, when
+    the plan is of them)."""
     with Registry(db) as registry:
         last = registry.last_id()
         if previous is None:
@@ -62,7 +63,7 @@ def brought_up_to_date(
             return last, work, set()
         if last < plan_last:
             return last, None, set()
-        done, _, again = registry.since(plan_last, last)
+        done, _, again = registry.since(plan_last, last, departments)
         return last, replan(work, done), again
 
 

@@ -106,6 +106,8 @@ SETTINGS: tuple[Setting, ...] = (
     _console("PROXY_SECRET", "secret", "", "无", "代理密钥（至少 24 个字符），nginx 在每个请求中发送"),
     _console("PROXY_SECRET_FILE", "path", "", "无", "保存代理密钥的文件（读第一行）"),
     _console("PUBLIC_URL", "url", "", "`site.yaml` 的“网址”", "公开网站地址，用于发布完成后的链接"),
+    _console("DEPARTMENTS_KEPT", "count", "64", "64",
+             "每个工作台进程在内存中保留多少个部门的当天台账和提醒计划（最久没人打开的先放下）", "个"),
     _console("SMS_SEND_AT", "clock", "09:30", "09:30", "每个工作日自动发送短信的时刻（08:00 到 20:00 之间）"),
     _console("SMS_RECEIPT_MINUTES", "count", "30", "30", "每隔几分钟向短信平台收取一次回执", "分钟"),
     _console("SMS_PUSH_SECRET", "secret", "", "无（不接收推送）", "平台推送回执的地址中的密钥（至少 24 个字符）"),

@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 
 from console.ledger import calls
 from console.settings import ConsoleSettings
-from console.state.province import loaded_if_ready
+from console.state.department_day import day_if_ready
 from console.state.refused import refused_count
 from console.store.db import connect
 from tests.console.conftest import TODAY, Clients, Staff, text_of, wait_for_job
@@ -296,8 +296,8 @@ def test_refused_rows_are_listed_on_the_ledger_page_and_counted_on_today(
     today = clerk.get("/departments/anshan/today")
     assert today.status_code == 200
     assert re.search(r'<a href="/departments/anshan/ledger#refused">3 张证照因台账错误未排期</a>', today.text)
-    # counted from the province's 台账 in memory, as from the department's file read again
-    assert loaded_if_ready(settings) is not None
+    # counted from the department's day in memory, as from its file read again
+    assert day_if_ready(settings, "anshan") is not None
     assert refused_count(settings, "anshan") == calls.refused(settings, "anshan").rows == 3
     assert 'id="refused"' in page
     fixed = edited_ledger(

@@ -1,0 +1,86 @@
+"""Each department's day and plan kept apart in the console's memory: a record in one plans only that one again, at
+most JIAOZAO_CONSOLE_DEPARTMENTS_KEPT departments are kept, and a 台账 accepted for one is what its next page plans."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import openpyxl
+from starlette.applications import Starlette
+
+from console.app import create_app
+from console.background import warmup
+from console.settings import ConsoleSettings
+from console.state.department_day import day_key, plan_key
+from console.state.plans import plan_if_ready
+from console.state.province import loaded_if_ready
+from tests.console.conftest import Clients, text_of
+from tests.console.test_ledger import edited_ledger, uploaded
+from tests.console.today_helpers import holder_forms
+
+BOTH_BACKENDS = True
+A, B = "/departments/anshan/today", "/departments/dongli/today"
+_HOLDER = re.compile(r'<h2>([^<]+?) <span class="tag">')
+
+
+def _plan(settings: ConsoleSettings, slug: str) -> object:
+    found = settings.memory.get(plan_key(slug, False))
+    assert found is not None, slug
+    return found[1]
+
+
+def test_a_record_in_one_department_plans_only_that_one_again(
+    quiet_app: Starlette, settings: ConsoleSettings, clients: Clients
+) -> None:
+    a, b = clients(quiet_app, "clerk_a"), clients(quiet_app, "clerk_b")
+    page = a.get(A).text
+    assert b.get(B).status_code == 200
+    mine, theirs = _plan(settings, "anshan"), _plan(settings, "dongli")
+    mine_work, their_work = mine.work, theirs.work  # type: ignore[attr-defined]
+    picks = holder_forms(page)[0]
+    record = {"c": picks, "result": "未接通", "channel": "电话", "remark": ""}
+    assert a.submit(f"{A}/record", record).status_code == 303  # who is reachable changes: plan anshan again
+    assert "今天已记：未接通" in a.get(A).text and b.get(B).status_code == 200
+    assert _plan(settings, "anshan").work is not mine_work  # type: ignore[attr-defined]
+    assert _plan(settings, "dongli") is theirs and theirs.work is their_work  # type: ignore[attr-defined]
+    assert loaded_if_ready(settings) is None  # neither page loaded the province's 台账
+
+
+def test_past_the_bound_the_least_recently_opened_department_goes_and_comes_back_the_same(
+    settings: ConsoleSettings, clients: Clients
+) -> None:
+    one = replace(settings, departments_kept=1)  # its own memory
+    app = create_app(one, start_jobs=False)
+    try:
+        a, b = clients(app, "clerk_a"), clients(app, "clerk_b")
+        first = text_of(a.get(A).text)
+        assert one.memory.get(day_key("anshan")) is not None
+        assert "应提醒" in text_of(b.get(B).text)
+        assert one.memory.get(day_key("anshan")) is None and one.memory.get(plan_key("anshan", False)) is None
+        assert one.memory.get(day_key("dongli")) is not None
+        assert text_of(a.get(A).text) == first
+        assert one.memory.get(day_key("dongli")) is None
+    finally:
+        app.state.console.close()
+
+
+def test_a_ledger_accepted_for_a_department_is_what_its_next_page_plans(
+    quiet_app: Starlette, settings: ConsoleSettings, clients: Clients
+) -> None:
+    clerk = clients(quiet_app, "clerk_a")
+    holder = _HOLDER.findall(clerk.get(A).text)[0]
+    sheet = openpyxl.load_workbook(settings.inputs.ledgers / "anshan.xlsx").active
+    rows = [r for r in range(4, sheet.max_row + 1) if sheet.cell(r, 2).value == holder]
+    assert rows
+    renamed = f"{holder}（已改名）"
+    content = edited_ledger(settings, {(r, 2): renamed for r in rows})
+    assert clerk.submit(uploaded(clerk, content) + "/accept", {"consent": "1"}).status_code == 303
+    names = _HOLDER.findall(clerk.get(A).text)
+    assert renamed in names and holder not in names
+
+
+def test_warming_up_plans_the_departments_of_the_clerks_and_no_other(settings: ConsoleSettings) -> None:
+    warmup.warm(settings)
+    assert plan_if_ready(settings, "anshan") and plan_if_ready(settings, "dongli")  # clerk_a's, clerk_b's
+    assert not plan_if_ready(settings, "lvliang") and settings.memory.get(day_key("lvliang")) is None
