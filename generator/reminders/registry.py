@@ -554,17 +554,22 @@ class Registry:
             found.setdefault((str(d), str(k), str(e)), {})[str(r)] = date.fromisoformat(str(on))
         return found
 
-    def done_reminders(self) -> Iterator[tuple[str, str, str, str, str, str]]:
-        """Yield (department, certificate key, expires, kind, day, result) of every record with a done result.
+    def done_reminders(
+        self, departments: Collection[str] | None = None
+    ) -> Iterator[tuple[str, str, str, str, str, str]]:
+        """Yield (department, certificate key, expires, kind, day, result) of every record with a done result;
+        of these departments only, when given.
 
-        The same records as `records()` whose result counts as done: 督促检查 reads these at province scale.
+        The same records as `records()` whose result counts as done: 督促检查 reads these at province scale, or
+        one department at a time.
         """
+        where, values = _of_departments(departments)
         query = (
             "SELECT department, certificate_key, expires, kind, reminded_on, result FROM reminders "
-            f"WHERE done = 1 AND channel != '台账' AND {_CURRENT} ORDER BY id"  # a corrected record no longer
-            # counts; nor does what a 台账 showed (续证闭环): it closes reminders, it is not one done
+            f"WHERE done = 1 AND channel != '台账' AND {_CURRENT}{where} ORDER BY id"  # a corrected record no
+            # longer counts; nor does what a 台账 showed (续证闭环): it closes reminders, it is not one done
         )
-        yield from self._db.execute(query)
+        yield from self._db.execute(query, values)
 
 
 def _of_departments(departments: Collection[str] | None) -> tuple[str, tuple[str, ...]]:

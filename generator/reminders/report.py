@@ -14,7 +14,7 @@ the lines behind the figures (`Counted`) are made only for what is shown or writ
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -262,11 +262,14 @@ def done_dates(registry: Registry) -> DoneDates:
     return done_dates_and_ways(registry)[0]
 
 
-def done_dates_and_ways(registry: Registry) -> tuple[DoneDates, DoneDates]:
-    """Return the earliest done date of each reminder, and how that record was done (BY_PERSON …)."""
+def done_dates_and_ways(
+    registry: Registry, departments: Collection[str] | None = None
+) -> tuple[DoneDates, DoneDates]:
+    """Return the earliest done date of each reminder, and how that record was done (BY_PERSON …); of these
+    departments only, when given."""
     earliest: dict[tuple[str, str, str, str], str] = {}
     ways: DoneDates = {}
-    for department, key, expires, kind, day, result in registry.done_reminders():
+    for department, key, expires, kind, day, result in registry.done_reminders(departments):
         # A done 临期 settles both earlier stages, as in the plan (generator/reminders/due.py).
         settles = (FIRST,) if kind == FIRST else (FIRST, SECOND)
         for settled in ((department, key, expires, k) for k in settles):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -52,6 +52,7 @@ from generator.reminders.store import exists
 from generator.schedule import Schedule, compute_schedule
 from generator.site.incremental import MANIFEST
 from generator.workflows.loop import CHANNEL
+from generator.workflows.remind import LoadedDay, load_department_day
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,16 @@ class Supervision:
         return [d.report() for d in self.departments]
 
 
+@dataclass(frozen=True)
+class DepartmentCount:
+    """One department's period counted from its own day: its figures, or why it was not counted."""
+
+    counted: (
+        DepartmentSupervision | None
+    )  # None: not counted (unusable says why when its inputs are at fault)
+    unusable: tuple[Unusable, ...] = ()  # this department alone, when its 目录 or 台账 cannot be used
+
+
 def default_report_path(settings: Settings, start: date, end: date) -> Path:
     return settings.out / "staff" / f"督促检查-{start.isoformat()}-{end.isoformat()}.xlsx"
 
@@ -187,12 +198,18 @@ def load_counting(settings: Settings, today: date, progress: Progress | None = N
     return Counting(inputs.catalogs, inputs.ledger, schedule, tuple(inputs.unusable.values()))
 
 
-def read_done(settings: Settings, counting: Counting) -> DoneRows:
-    """Return the 登记簿's done dates laid on the 台账 rows (no 登记簿 yet: nothing done)."""
+def counting_of(day: LoadedDay) -> Counting:
+    """Return what a loaded day counts against: the province's day, or one department's (its own 台账 only)."""
+    return Counting(day.inputs.catalogs, day.inputs.ledger, day.schedule, tuple(day.inputs.unusable.values()))
+
+
+def read_done(settings: Settings, counting: Counting, departments: Collection[str] | None = None) -> DoneRows:
+    """Return the 登记簿's done dates laid on the 台账 rows (no 登记簿 yet: nothing done); with departments, only
+    their records are read (a department's own day: the others' records have no row in it)."""
     if not exists(settings.registry):  # counting never creates a 登记簿
         return done_rows(counting.ledger, counting.catalogs, {}, counting.index)
     with Registry(settings.registry) as registry:
-        dates, ways = done_dates_and_ways(registry)
+        dates, ways = done_dates_and_ways(registry, departments)
         return done_rows(counting.ledger, counting.catalogs, dates, counting.index, ways)
 
 
@@ -214,6 +231,24 @@ def supervise(counting: Counting, done: DoneRows, start: date, end: date) -> Sup
         ways = Counter(dict(zip(WAYS, how[n].tolist(), strict=True)))
         departments.append(DepartmentSupervision(d, figures, per_week, ways, n, counted, counting, done))
     return Supervision(start, end, counting.today, weeks, departments, counting.unusable)
+
+
+def supervise_department(
+    counting: Counting, done: DoneRows, slug: str, start: date, end: date
+) -> DepartmentSupervision | None:
+    """Return one department's figures over the period, counted from its own day (`counting_of` a department's
+    LoadedDay, `read_done` of its records): the same as its part of `supervise` over the province. None when the
+    department is not counted (its 目录 or 台账 cannot be used: counting.unusable says why; or it has no 目录 row)."""
+    found = supervise(counting, done, start, end).departments
+    return next((d for d in found if d.slug == slug), None)
+
+
+def count_department(settings: Settings, slug: str, start: date, end: date, today: date) -> DepartmentCount:
+    """Load one department's day (its own 台账) and count the period for it, reading only its 登记簿 records."""
+    refuse_bad_period(start, end)
+    counting = counting_of(load_department_day(settings, today, slug))
+    done = read_done(settings, counting, [slug])
+    return DepartmentCount(supervise_department(counting, done, slug, start, end), counting.unusable)
 
 
 def report_period(settings: Settings, start: date, end: date, today: date) -> Supervision:
