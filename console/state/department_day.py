@@ -74,6 +74,15 @@ def day_if_ready(
     return found if isinstance(found, LoadedDay) else None
 
 
+def read_department_day(
+    settings: ConsoleSettings, slug: str, stamp: tuple[date, object] | None = None
+) -> LoadedDay:
+    """Return the department's day as kept, else read it and let it go: counting every department (督促检查) must
+    not push the clerks' own days out of memory, nor hold the province's 台账 at once."""
+    stamp = stamp or stamp_of(settings)
+    return day_if_ready(settings, slug, stamp) or _load(settings, slug, stamp[0])
+
+
 def kept(settings: ConsoleSettings, slug: str) -> None:
     """Note the department as just opened; past settings.departments_kept, the least recently opened goes.
 

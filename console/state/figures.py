@@ -1,9 +1,11 @@
 """The console's calls into the report workflow (督促检查): the same figures as `jiaozao report`, kept warm.
 
-What the figures are counted against is the console's one loaded copy of the province (console/state/province.py);
-the 登记簿's done dates are kept until the 登记簿 changes, and each period's figures until either does. The
-figures of a period (not the lines behind them) are also kept on disk beside the console's database, so the
-first view after the console restarts does not wait for a province's 台账 to load.
+The figures are counted department by department, each from its own day (its own 台账, read and let go unless a
+clerk's page keeps it: console/state/department_day.py) and its own 登记簿 records; no console process holds the
+province's 台账. Each department's figures are kept per period, day and input files, and state of that
+department's records, so a record re-counts only its department. The lines behind a department's figures (and its
+闭环 lines) are counted again from its day when its list is opened. A period's figures are also kept on disk
+beside the console's database, so the first view after the console restarts does not count every department.
 """
 
 from __future__ import annotations
@@ -11,36 +13,38 @@ from __future__ import annotations
 import pickle
 from calendar import monthrange
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
 from console.memory import settle
 from console.settings import ConsoleSettings
-from console.state.inputs import today_of
-from console.state.province import input_stamp, stamped_day
-from generator.problems import Unusable
+from console.state.department_day import read_department_day, stamp_of
+from console.state.inputs import published, published_apart, today_of
+from generator.problems import InputError, Unusable
 from generator.workflows import report as report_workflow
 from generator.workflows.database import registry_stamp
 from generator.workflows.files import replacing
+from generator.workflows.published import CatalogsApart
 from generator.workflows.report import (
-    Counting,
+    DepartmentCount,
     DepartmentFigures,
+    DepartmentLines,
+    DepartmentRecounted,
     DepartmentSupervision,
-    DoneRows,
     LoopFigures,
     Supervision,
     Week,
-    closing,
-    read_done,
-    supervise,
+    department_states,
+    weeks_of,
 )
 
 T = TypeVar("T")
 _KEEP = 16  # periods kept (a supervisor clicks through weeks and lists of a few periods)
-_FORMAT = 3  # of the figures kept on disk; another value there is not read
+_FORMAT = 4  # of the figures kept on disk; another value there is not read
 _TURN = "figures"  # one thread counts at a time; what it counts is kept in the console's memory
 
 
@@ -64,34 +68,104 @@ def default_period(today: date) -> tuple[date, date]:
 
 def supervision(settings: ConsoleSettings, start: date, end: date) -> Supervision:
     """Return the period's figures, with the lines behind them, as `jiaozao report --from start --to end`."""
-    inputs, day = stamped_day(settings)
-    memory = settings.memory
-    with memory.turn(_TURN):
-        counting = memory.kept(
-            "counting",  # the one loaded day's Counting
-            inputs,
-            lambda: Counting(
-                day.inputs.catalogs, day.inputs.ledger, day.schedule, tuple(day.inputs.unusable.values())
-            ),
+    report_workflow.refuse_bad_period(start, end)
+    stamp, apart = stamp_of(settings), _catalogs(settings)
+    slugs = [*apart.broken, *(d.slug for d in apart.catalogs.departments)]
+    with settings.memory.turn(_TURN):
+        counted, registry, again = _each(settings, "periods", start, end, slugs, partial(_count, settings))
+        period = _assembled(settings, start, end, stamp[0], counted)
+        if again:
+            _keep_on_disk(settings, period, (_FORMAT, stamp, registry))
+            settle()  # each department's day and row index, read and let go: out of each full collection's walk
+    return period
+
+
+def _each(
+    settings: ConsoleSettings, kind: str, start: date, end: date, slugs: list[str],
+    count: Callable[[str, date, date, tuple[date, object]], T],
+) -> tuple[list[T], object, bool]:  # fmt: skip
+    """Return what count makes of each department for the period, as kept unless its day, the input files or its
+    登记簿 records changed (and the 登记簿's state it was read at, and whether any department was counted again)."""
+    memory, stamp = settings.memory, stamp_of(settings)
+    # The 登记簿's state is taken before it is read: a record added meanwhile means reading it again.
+    registry = registry_stamp(settings.inputs.registry)
+    states = memory.kept("records by department", registry, lambda: department_states(settings.inputs))
+    kept = memory.get(kind)
+    periods: OrderedDict[tuple[date, date], dict[str, tuple[object, T]]] = OrderedDict()
+    if kept is not None and isinstance(kept[1], OrderedDict):
+        periods = kept[1]
+    memory.put(kind, None, periods)
+    counted = periods.setdefault((start, end), {})
+    periods.move_to_end((start, end))
+    while len(periods) > _KEEP:
+        periods.popitem(last=False)
+    again = False
+    for slug in slugs:
+        own = (stamp, states.get(slug))
+        found = counted.get(slug)
+        if found is None or found[0] != own:
+            counted[slug], again = (own, count(slug, start, end, stamp)), True
+    for gone in set(counted) - set(slugs):
+        del counted[gone]
+    return [counted[slug][1] for slug in slugs], registry, again
+
+
+@dataclass(frozen=True)
+class Counted:
+    """One department's figures over a period (no line behind them), or why it was not counted."""
+
+    figures: DepartmentFigures | None
+    unusable: tuple[Unusable, ...]
+
+
+def _catalogs(settings: ConsoleSettings) -> CatalogsApart:
+    """Return every department's 目录 as the console keeps them; none usable at all raises InputError."""
+    apart = published_apart(settings)
+    if apart is None:
+        raise InputError(published(settings)[1])
+    return apart
+
+
+def _count(
+    settings: ConsoleSettings, slug: str, start: date, end: date, stamp: tuple[date, object]
+) -> Counted:
+    day = read_department_day(settings, slug, stamp)
+    found = report_workflow.count_day(settings.inputs, day, slug, start, end, loop=False)
+    return Counted(found.counted.figures_only() if found.counted else None, found.unusable)
+
+
+def _count_loop(
+    settings: ConsoleSettings, slug: str, start: date, end: date, stamp: tuple[date, object]
+) -> LoopFigures | None:
+    found = report_workflow.count_day(
+        settings.inputs, read_department_day(settings, slug, stamp), slug, start, end
+    )
+    return LoopFigures(found.loop.department, found.loop.figures) if found.loop else None
+
+
+def _recount(settings: ConsoleSettings, slug: str, start: date, end: date, loop: bool) -> DepartmentCount:
+    """Count one department again from its day as it is now (the lines behind its figures, or its 闭环 lines)."""
+    day = read_department_day(settings, slug)
+    return report_workflow.count_day(settings.inputs, day, slug, start, end, loop=loop)
+
+
+def _assembled(
+    settings: ConsoleSettings, start: date, end: date, today: date, counted: list[Counted]
+) -> Supervision:
+    departments = [
+        DepartmentRecounted(
+            c.figures.department, c.figures.figures, c.figures.weekly, c.figures.ways,
+            partial(_lines_of, settings, c.figures.slug, start, end),
         )
-        # The 登记簿's state is taken before it is read: a record added meanwhile means reading it again.
-        registry = registry_stamp(settings.inputs.registry)
-        done = memory.kept("done", (id(counting), registry), lambda: read_done(settings.inputs, counting))
-        key = (id(counting), id(done), start, end)
-        kept = memory.get("periods")
-        _periods: OrderedDict[tuple[object, ...], Supervision] = OrderedDict()
-        if kept is not None and isinstance(kept[1], OrderedDict):
-            _periods = kept[1]
-        memory.put("periods", None, _periods)
-        found = _periods.get(key)
-        if found is None:
-            found = _periods[key] = supervise(counting, done, start, end)
-            while len(_periods) > _KEEP:
-                _periods.popitem(last=False)
-            _keep_on_disk(settings, found, (_FORMAT, inputs, registry))
-            settle()  # the counting's row index and done dates: out of each full collection's walk
-        _periods.move_to_end(key)
-    return found
+        for c in counted
+        if c.figures is not None
+    ]  # fmt: skip
+    unusable = tuple(u for c in counted for u in c.unusable)
+    return Supervision(start, end, today, weeks_of(start, end), departments, unusable)
+
+
+def _lines_of(settings: ConsoleSettings, slug: str, start: date, end: date) -> DepartmentSupervision | None:
+    return _recount(settings, slug, start, end, loop=False).counted
 
 
 def overview(settings: ConsoleSettings, start: date, end: date) -> Overview:
@@ -104,28 +178,31 @@ def overview(settings: ConsoleSettings, start: date, end: date) -> Overview:
 
 
 def report_xlsx(
-    period: Supervision, shown: list[DepartmentSupervision], loop: list[LoopFigures] | None = None
+    period: Supervision, shown: Sequence[DepartmentLines], loop: list[LoopFigures] | None = None
 ) -> bytes:
     """Return the .xlsx `jiaozao report` writes for the period, with the departments shown (and their 闭环)."""
     return report_workflow.report_xlsx(period, shown, loop)
 
 
 def loop(settings: ConsoleSettings, start: date, end: date) -> tuple[Supervision, list[LoopFigures]]:
-    """Return the period's figures and its 闭环 figures per department, as `jiaozao report` writes them."""
+    """Return the period's figures and its 闭环 figures per department (without the lines behind them: loop_lines)."""
     period = supervision(settings, start, end)
+    slugs = [d.slug for d in period.departments]
     with settings.memory.turn(_TURN):
-        counting, done = _kept(settings, "counting", Counting), _kept(settings, "done", DoneRows)
-    return period, closing(settings.inputs, counting, done, start, end)
+        found, _, again = _each(settings, "loops", start, end, slugs, partial(_count_loop, settings))
+        if again:
+            settle()
+    return period, [f for f in found if f is not None]
 
 
-def _kept(settings: ConsoleSettings, key: str, kind: type[T]) -> T:
-    found = settings.memory.get(key)
-    assert found is not None and isinstance(found[1], kind)  # supervision() has just made it
-    return found[1]
+def loop_lines(settings: ConsoleSettings, start: date, end: date, slugs: Sequence[str]) -> list[LoopFigures]:
+    """Return these departments' 闭环 figures with the lines behind them, each counted again from its day."""
+    found = (_recount(settings, slug, start, end, loop=True).loop for slug in slugs)
+    return [f for f in found if f is not None]
 
 
 def warm(settings: ConsoleSettings) -> None:
-    """Count this quarter before anyone asks (a province's 台账 takes seconds to load)."""
+    """Count this quarter before anyone asks (every department's 台账 read in turn: seconds to minutes)."""
     try:
         supervision(settings, *default_period(today_of(settings)))
     except Exception:  # the page will meet the same problem and say it properly
@@ -141,7 +218,7 @@ def _kept_file(settings: ConsoleSettings, start: date, end: date) -> Path:
 
 def _disk_stamp(settings: ConsoleSettings) -> object:
     """Return the state of everything the figures depend on: the day, the input files, the 登记簿."""
-    return (_FORMAT, (today_of(settings), input_stamp(settings)), registry_stamp(settings.inputs.registry))
+    return (_FORMAT, stamp_of(settings), registry_stamp(settings.inputs.registry))
 
 
 def _keep_on_disk(settings: ConsoleSettings, period: Supervision, stamp: object) -> None:

@@ -42,9 +42,17 @@ async def loop_list(console: Console, request: Request) -> Response:
     visit = console.require(request) if slug == ALL else console.readable(request, slug)
     period, chosen = await _period(console, request, figures.supervision)
     _, loop = await run_in_threadpool(figures.loop, console.settings, period.start, period.end)
-    shown = [f for f in loop if visit.user.can_read(f.department.slug) and slug in (ALL, f.department.slug)]
-    if slug != ALL and not shown:
+    chosen_slugs = [
+        f.department.slug
+        for f in loop
+        if visit.user.can_read(f.department.slug) and slug in (ALL, f.department.slug)
+    ]
+    if slug != ALL and not chosen_slugs:
         raise errors.not_found("这个部门的目录（部门没有目录时不统计）")
+    # the lines behind the figures: each department counted again from its own day
+    shown = await run_in_threadpool(
+        figures.loop_lines, console.settings, period.start, period.end, chosen_slugs
+    )
     lines = sorted(
         ((f.department.name, line) for f in shown for line in f.behind(figure)),
         key=lambda pair: (pair[1].expires, pair[0], pair[1].holder),

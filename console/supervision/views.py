@@ -104,7 +104,8 @@ async def report_file(console: Console, request: Request) -> Response:
     period, _ = await _period(console, request, figures.supervision)
     _, loop = await run_in_threadpool(figures.loop, console.settings, period.start, period.end)
     shown = _readable(visit, period)
-    readable = [f for f in loop if visit.user.can_read(f.department.slug)]
+    slugs = [f.department.slug for f in loop if visit.user.can_read(f.department.slug)]
+    readable = await run_in_threadpool(figures.loop_lines, console.settings, period.start, period.end, slugs)
     content = await run_in_threadpool(figures.report_xlsx, period, shown, readable)
     return download(content, f"督促检查-{period.start.isoformat()}-{period.end.isoformat()}.xlsx", "xlsx")
 

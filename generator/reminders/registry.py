@@ -290,6 +290,12 @@ class Registry:
         last, count = self._db.execute("SELECT COALESCE(MAX(id), 0), COUNT(*) FROM reminders").fetchone()
         return int(last), int(count)
 
+    def department_states(self) -> dict[str, tuple[int, int]]:
+        """Return each department's (last record id, record count): it changes whenever a record of it is added
+        (a correction is a record of the department it corrects)."""
+        query = "SELECT department, MAX(id), COUNT(*) FROM reminders GROUP BY department"
+        return {str(d): (int(last), int(count)) for d, last, count in self._db.execute(query)}
+
     def last_id(self) -> int:
         """Return the last record id: it changes whenever a record is added (records are never changed or deleted,
         and one writer at a time adds them, so ids become visible in order)."""
@@ -542,15 +548,18 @@ class Registry:
                     found.setdefault(c.key, c)
         return list(found.values())
 
-    def results_by(self, channel: str) -> dict[CertificateKey, dict[str, date]]:
+    def results_by(
+        self, channel: str, departments: Collection[str] | None = None
+    ) -> dict[CertificateKey, dict[str, date]]:
         """Return the standing results recorded through a channel (as 台账 for what a 台账 showed), by certificate,
-        each with the first day it was recorded for."""
+        each with the first day it was recorded for; of these departments only, when given."""
+        where, values = _of_departments(departments)
         query = (
             "SELECT department, certificate_key, expires, result, MIN(reminded_on) FROM reminders "
-            f"WHERE channel = ? AND {_CURRENT} GROUP BY department, certificate_key, expires, result"
+            f"WHERE channel = ? AND {_CURRENT}{where} GROUP BY department, certificate_key, expires, result"
         )
         found: dict[CertificateKey, dict[str, date]] = {}
-        for d, k, e, r, on in self._db.execute(query, (channel,)):
+        for d, k, e, r, on in self._db.execute(query, (channel, *values)):
             found.setdefault((str(d), str(k), str(e)), {})[str(r)] = date.fromisoformat(str(on))
         return found
 

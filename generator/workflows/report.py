@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -113,13 +113,8 @@ class DepartmentFigures:
 
 
 @dataclass(frozen=True)
-class DepartmentSupervision(DepartmentFigures):
-    """One department's figures over a period, week by week; the lines behind them are made when asked for."""
-
-    _position: int  # in Catalogs.departments
-    _tally: Tally = field(repr=False)
-    _counting: Counting = field(repr=False)
-    _done: DoneRows = field(repr=False)
+class DepartmentLines(DepartmentFigures):
+    """One department's figures over a period, week by week, and the lines behind them (made when asked for)."""
 
     def figures_only(self) -> DepartmentFigures:
         """Return the figures without what is behind them (small: fit to keep on disk)."""
@@ -127,8 +122,7 @@ class DepartmentSupervision(DepartmentFigures):
 
     def lines(self) -> list[Counted]:
         """Return every line behind the figures, in 台账 order (as the .xlsx lists them)."""
-        c = self._counting
-        return list(lines(self._tally, c.ledger, c.schedule, c.catalogs, self._done, self._position))
+        raise NotImplementedError
 
     def behind(self, figure: str) -> list[Counted]:
         """Return the lines a figure counts, in date order."""
@@ -140,6 +134,31 @@ class DepartmentSupervision(DepartmentFigures):
 
 
 @dataclass(frozen=True)
+class DepartmentSupervision(DepartmentLines):
+    """One department's figures over a period, with what they were counted from."""
+
+    _position: int  # in Catalogs.departments
+    _tally: Tally = field(repr=False)
+    _counting: Counting = field(repr=False)
+    _done: DoneRows = field(repr=False)
+
+    def lines(self) -> list[Counted]:
+        c = self._counting
+        return list(lines(self._tally, c.ledger, c.schedule, c.catalogs, self._done, self._position))
+
+
+@dataclass(frozen=True)
+class DepartmentRecounted(DepartmentLines):
+    """One department's figures as kept; the lines behind them are counted again from its day when asked for."""
+
+    _recount: Callable[[], DepartmentSupervision | None] = field(repr=False, compare=False)
+
+    def lines(self) -> list[Counted]:
+        found = self._recount()
+        return found.lines() if found is not None else []
+
+
+@dataclass(frozen=True)
 class Supervision:
     """督促检查 of a period: the figures of `jiaozao report`, per department and week, and what is behind them."""
 
@@ -147,7 +166,7 @@ class Supervision:
     end: date
     today: date
     weeks: list[Week]
-    departments: list[DepartmentSupervision]
+    departments: Sequence[DepartmentLines]
     unusable: tuple[Unusable, ...] = ()  # departments not counted, and why (数据有误，未计入)
 
     @property
@@ -159,10 +178,9 @@ class Supervision:
 class DepartmentCount:
     """One department's period counted from its own day: its figures, or why it was not counted."""
 
-    counted: (
-        DepartmentSupervision | None
-    )  # None: not counted (unusable says why when its inputs are at fault)
+    counted: DepartmentSupervision | None  # None: not counted (unusable says why, if its inputs are at fault)
     unusable: tuple[Unusable, ...] = ()  # this department alone, when its 目录 or 台账 cannot be used
+    loop: LoopFigures | None = None  # its 闭环 figures, when counted
 
 
 def default_report_path(settings: Settings, start: date, end: date) -> Path:
@@ -233,6 +251,14 @@ def supervise(counting: Counting, done: DoneRows, start: date, end: date) -> Sup
     return Supervision(start, end, counting.today, weeks, departments, counting.unusable)
 
 
+def department_states(settings: Settings) -> dict[str, tuple[int, int]]:
+    """Return the state of each department's 登记簿 records: it changes when one of them is added (none: none)."""
+    if not exists(settings.registry):  # counting never creates a 登记簿
+        return {}
+    with Registry(settings.registry) as registry:
+        return registry.department_states()
+
+
 def supervise_department(
     counting: Counting, done: DoneRows, slug: str, start: date, end: date
 ) -> DepartmentSupervision | None:
@@ -240,15 +266,26 @@ def supervise_department(
     LoadedDay, `read_done` of its records): the same as its part of `supervise` over the province. None when the
     department is not counted (its 目录 or 台账 cannot be used: counting.unusable says why; or it has no 目录 row)."""
     found = supervise(counting, done, start, end).departments
-    return next((d for d in found if d.slug == slug), None)
+    return next((d for d in found if d.slug == slug and isinstance(d, DepartmentSupervision)), None)
 
 
 def count_department(settings: Settings, slug: str, start: date, end: date, today: date) -> DepartmentCount:
     """Load one department's day (its own 台账) and count the period for it, reading only its 登记簿 records."""
     refuse_bad_period(start, end)
-    counting = counting_of(load_department_day(settings, today, slug))
+    return count_day(settings, load_department_day(settings, today, slug), slug, start, end)
+
+
+def count_day(
+    settings: Settings, day: LoadedDay, slug: str, start: date, end: date, *, loop: bool = True
+) -> DepartmentCount:
+    """Count the period for one department from its day (load_department_day), and with loop its 闭环 figures."""
+    counting = counting_of(day)
     done = read_done(settings, counting, [slug])
-    return DepartmentCount(supervise_department(counting, done, slug, start, end), counting.unusable)
+    counted = supervise_department(counting, done, slug, start, end)
+    if counted is None or not loop:
+        return DepartmentCount(counted, counting.unusable)
+    closed = closing(settings, counting, done, start, end, [slug])
+    return DepartmentCount(counted, counting.unusable, next(f for f in closed if f.department.slug == slug))
 
 
 def report_period(settings: Settings, start: date, end: date, today: date) -> Supervision:
@@ -303,17 +340,24 @@ def write_report(
 
 
 def closing(
-    settings: Settings, counting: Counting, done: DoneRows, start: date, end: date
-) -> list[LoopFigures]:
-    """Return the period's 闭环 figures per department: 闭环率, 联系不上, 全部提醒后过期未续证 (with their lines)."""
+    settings: Settings, counting: Counting, done: DoneRows, start: date, end: date,
+    departments: Collection[str] | None = None,
+) -> list[LoopFigures]:  # fmt: skip
+    """Return the period's 闭环 figures per department: 闭环率, 联系不上, 全部提醒后过期未续证 (with their lines);
+    with departments (a department's own day), only their 登记簿 records are read: only their figures count."""
     refuse_bad_period(start, end)
     c = counting
     if not exists(settings.registry):  # counting never creates a 登记簿
         return count_loop(c.ledger, c.schedule, c.catalogs, done, {}, [], [], start, end)
     with Registry(settings.registry) as registry:
-        closures, records = registry.results_by(CHANNEL), registry.records()
-        tracked = registry.tracked(d.slug for d in c.catalogs.departments)
-        history = load_history(registry)
+        closures = registry.results_by(CHANNEL, departments)
+        if departments is None:
+            records = registry.records()
+        else:
+            records = [r for slug in sorted(departments) for r in registry.records(slug)]
+        chosen = [d.slug for d in c.catalogs.departments if departments is None or d.slug in departments]
+        tracked = registry.tracked(chosen)
+        history = load_history(registry, departments)
     return count_loop(c.ledger, c.schedule, c.catalogs, done, closures, records, tracked, start, end, history)
 
 
@@ -336,7 +380,7 @@ def sms_states(
 
 
 def report_xlsx(
-    period: Supervision, shown: Sequence[DepartmentSupervision], loop: list[LoopFigures] | None = None
+    period: Supervision, shown: Sequence[DepartmentLines], loop: list[LoopFigures] | None = None
 ) -> bytes:
     """Return the .xlsx `jiaozao report` writes for the period, with the departments shown (and their 闭环)."""
     with tempfile.TemporaryDirectory(prefix="jiaozao-console-") as scratch:

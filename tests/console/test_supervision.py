@@ -283,8 +283,6 @@ def test_a_broken_catalogue_is_left_out_and_said_in_chinese(
 def test_the_figures_are_kept_on_disk_for_the_first_view_after_a_restart(
     recorded: ConsoleSettings, clients: Clients
 ) -> None:
-    from console.state import province
-
     first = create_app(recorded, start_jobs=False)
     before = summary_rows(clients(first, "admin").get(f"/supervision?{SPAN}").text)
     first.state.console.close()
@@ -293,10 +291,10 @@ def test_the_figures_are_kept_on_disk_for_the_first_view_after_a_restart(
     try:
         admin = clients(again, "admin")
         assert summary_rows(admin.get(f"/supervision?{SPAN}").text) == before
-        assert province.loaded_if_ready(recorded) is None  # the 台账 was not loaded for it
+        assert recorded.memory.get("periods") is None  # no department was counted for it
         record_one_not_done(admin, recorded)  # the 登记簿 changes: the kept figures are not used
         recorded.memory.forget()
         after = summary_rows(admin.get(f"/supervision?{SPAN}").text)
-        assert province.loaded_if_ready(recorded) is not None and after["合计"] != before["合计"]
+        assert recorded.memory.get("periods") is not None and after["合计"] != before["合计"]
     finally:
         again.state.console.close()

@@ -12,6 +12,8 @@ from generator.config import DEMO_CATALOGS, Settings
 from generator.reminders.registry import UNVERIFIED_SMS, Registry, ReminderRecord
 from generator.workflows.remind import load_day, load_department_day, plan_today
 from generator.workflows.report import (
+    closing,
+    count_day,
     count_department,
     counting_of,
     read_done,
@@ -71,9 +73,13 @@ def test_each_department_counted_from_its_own_day_gives_its_part_of_the_province
     province = counting_of(load_day(settings, TODAY))
     whole = supervise(province, read_done(settings, province), start, end)
     expected = {d.slug: d for d in whole.departments}
+    province_loop = {
+        f.department.slug: f for f in closing(settings, province, read_done(settings, province), start, end)
+    }
     assert set(expected) == set(SLUGS) - {BROKEN, EMPTY}
     assert sum(d.figures["按时完成"] + d.figures["逾期完成"] for d in expected.values()) > 0
     assert sum(sum(d.ways.values()) for d in expected.values()) > 0
+    assert sum(f.figures["应闭环"] for f in province_loop.values()) > 0
     for slug in SLUGS:
         counting = counting_of(load_department_day(settings, TODAY, slug))
         own = supervise_department(counting, read_done(settings, counting, [slug]), slug, start, end)
@@ -92,6 +98,8 @@ def test_each_department_counted_from_its_own_day_gives_its_part_of_the_province
         assert own.ways == theirs.ways, slug
         assert own.lines() == theirs.lines(), slug
         assert own.report() == theirs.report(), slug
+        loop = count_day(settings, load_department_day(settings, TODAY, slug), slug, start, end).loop
+        assert loop == province_loop[slug], slug  # 闭环: figures and lines
 
 
 def test_a_department_s_count_reads_only_its_own_records(settings: Settings) -> None:
