@@ -1,7 +1,7 @@
 """What the console keeps in memory between requests: one object per app, one lock, one way to forget it.
 
 Each thing kept (the published 目录, the calendar, each department's day and plan, a department's certificate
-table, its refused 台账 rows, the province loaded for 督促检查 and its figures) sits under a key with the stamp of what it was made from
+table, its refused 台账 rows, 督促检查's figures per department) sits under a key with the stamp of what it was made from
 (the day, the state of the input files, of the 登记簿): a different stamp makes it again. One thread makes a key at a
 time; another thread asking for it meanwhile waits and shares what the first one made.
 """

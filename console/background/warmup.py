@@ -2,9 +2,9 @@
 
 One after another in one thread: the 目录 and the calendar; then the day and plan of the clerks' departments, those
 of the most recently seen clerk first, as many as the console keeps (JIAOZAO_CONSOLE_DEPARTMENTS_KEPT; a department
-no clerk works on is read from its own 台账 when someone opens it, a fraction of a second); then the province's 台账
-and this quarter's figures (督促检查's alone). One thread, so that a page asked for meanwhile shares the processor
-with one task, not three.
+no clerk works on is read from its own 台账 when someone opens it, a fraction of a second); then this quarter's
+督促检查 figures, department by department (each department's 台账 read and let go: the province is never held at
+once). One thread, so that a page asked for meanwhile shares the processor with one task, not three.
 """
 
 from __future__ import annotations

@@ -2,9 +2,10 @@
 memory under the department's own key until the day or an input file changes.
 
 A clerk only ever works on their own department: 今日提醒, its certificates and its 台账 page read this day, never
-the province's 台账 (console/state/province.py, 督促检查's alone). Reading one department's 台账 takes a fraction
-of a second where the province takes minutes and gigabytes. At most settings.departments_kept departments' days
-and plans are kept: opening one more lets the least recently opened go (read again when it is next opened).
+the province's 台账; 督促检查 counts department by department from these days too (console/state/figures.py).
+Reading one department's 台账 takes a fraction of a second where the province takes minutes and gigabytes. At
+most settings.departments_kept departments' days and plans are kept: opening one more lets the least recently
+opened go (read again when it is next opened).
 """
 
 from __future__ import annotations
@@ -13,8 +14,14 @@ from collections.abc import Hashable
 from datetime import date
 
 from console.settings import ConsoleSettings
-from console.state.inputs import calendar_of, department, published_apart, today_of, unusable_catalog
-from console.state.province import input_stamp
+from console.state.inputs import (
+    calendar_of,
+    department,
+    input_stamp,
+    published_apart,
+    today_of,
+    unusable_catalog,
+)
 from generator.problems import DepartmentUnusable, InputError
 from generator.workflows.published import Department
 from generator.workflows.remind import LoadedDay, load_department_day

@@ -45,6 +45,11 @@ def today_of(settings: ConsoleSettings) -> date:
 # -- the published 目录 ------------------------------------------------------------------------------
 
 
+def input_stamp(settings: ConsoleSettings) -> object:
+    """Return what changes when a 目录, department file, holidays.csv or 台账 file changes (one walk a request)."""
+    return files_state(settings)
+
+
 def files_state(settings: ConsoleSettings) -> tuple[object, object]:
     """Return what changes when a 目录, department file, holidays.csv or 台账 file changes: (the catalogs folder's
     files, the 台账 folder's when it is elsewhere), walked once per request (console/memory.py)."""

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from console.settings import ConsoleSettings
 from console.state.department_day import department_day
-from console.state.inputs import department_ledger, published, today_of
-from console.state.province import input_stamp
+from console.state.inputs import department_ledger, input_stamp, published, today_of
 from generator.problems import Problem
 from generator.workflows import ledger as workflow
 from generator.workflows.remind import LoadedDay

@@ -14,7 +14,6 @@ from console.background import warmup
 from console.settings import ConsoleSettings
 from console.state.department_day import day_key, plan_key
 from console.state.plans import plan_if_ready
-from console.state.province import loaded_if_ready
 from tests.console.conftest import Clients, text_of
 from tests.console.test_ledger import edited_ledger, uploaded
 from tests.console.today_helpers import holder_forms
@@ -44,7 +43,6 @@ def test_a_record_in_one_department_plans_only_that_one_again(
     assert "今天已记：未接通" in a.get(A).text and b.get(B).status_code == 200
     assert _plan(settings, "anshan").work is not mine_work  # type: ignore[attr-defined]
     assert _plan(settings, "dongli") is theirs and theirs.work is their_work  # type: ignore[attr-defined]
-    assert loaded_if_ready(settings) is None  # neither page loaded the province's 台账
 
 
 def test_past_the_bound_the_least_recently_opened_department_goes_and_comes_back_the_same(

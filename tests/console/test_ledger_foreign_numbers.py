@@ -9,14 +9,15 @@ import openpyxl
 from starlette.applications import Starlette
 
 from console.settings import ConsoleSettings
-from console.state.province import loaded_day
+from console.state.inputs import today_of
+from generator.workflows.remind import load_day
 from tests.console.conftest import Clients, text_of
 from tests.console.test_ledger import edited_ledger, rows_far_from_expiry, uploaded
 
 
 def numbers_of(settings: ConsoleSettings, slug: str, count: int) -> list[str]:
     """Return the first certificate numbers of a department's current 台账, as the console loaded it."""
-    inputs = loaded_day(settings).inputs
+    inputs = load_day(settings.inputs, today_of(settings)).inputs
     items = inputs.catalogs.items
     mine = [
         n

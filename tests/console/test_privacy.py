@@ -16,9 +16,10 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from console.settings import ConsoleSettings
-from console.state.province import loaded_day
+from console.state.inputs import today_of
 from generator.database import open_database
 from generator.reminders.registry import Registry
+from generator.workflows.remind import load_day
 from tests.console.conftest import PEOPLE, Clients, Staff, text_of
 from tests.console.today_helpers import holder_forms
 
@@ -107,7 +108,7 @@ def _text(response: httpx.Response) -> str:
 
 def _contacts(settings: ConsoleSettings) -> dict[str, set[str]]:
     """Return the department's contacts in its 台账, by field: names never part of a holder's name shown."""
-    inputs = loaded_day(settings).inputs
+    inputs = load_day(settings.inputs, today_of(settings)).inputs
     ledger, items = inputs.ledger, inputs.catalogs.items
     rows = [i for i in range(len(ledger)) if items[int(ledger.item[i])].department == "anshan"]
     holders = " ".join(ledger.holder[i] for i in rows)
