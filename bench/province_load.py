@@ -198,7 +198,7 @@ def supervision(bases: list[str], figures: Figures, again: int = 3) -> None:
 
 def warmed(bases: list[str], probe_slug: str, figures: Figures) -> None:
     """Wait for each process's warm-up: the inspector opens a department's 今日提醒 none of the clerks uses
-    (it waits for that department's plan), then 督促检查 (it waits for the province's figures); the time from the
+    (it waits for that department's plan), then 督促检查 (it waits for every department's figures); the time from the
     process answering /login is printed apart."""
     for base in bases:
         with closing(signed_in(base, "inspector")) as inspector:
@@ -206,6 +206,6 @@ def warmed(bases: list[str], probe_slug: str, figures: Figures) -> None:
                 "启动后首个今日提醒页（等预热完）",
                 timed_get(inspector, f"{base}/departments/{probe_slug}/today")[1],
             )
-            # The warm-up counts 督促检查 last (the province's 台账): wait for it, so the clerks' figures are
-            # not those of a console still loading the province at start.
+            # The warm-up counts 督促检查 last (every department's 台账 in turn): wait for it, so the clerks'
+            # figures are not those of a console still counting at start.
             figures.add("启动后等督促检查预热完", timed_get(inspector, f"{base}/supervision?{QUARTER}")[1])
