@@ -298,3 +298,24 @@ def test_the_figures_are_kept_on_disk_for_the_first_view_after_a_restart(
         assert recorded.memory.get("periods") is not None and after["合计"] != before["合计"]
     finally:
         again.state.console.close()
+
+
+def test_a_record_counts_again_only_its_own_department(
+    app: Starlette, recorded: ConsoleSettings, clients: Clients
+) -> None:
+    admin = clients(app, "admin")
+    quarter = (date(2026, 10, 1), date(2026, 12, 31))
+
+    def kept() -> dict[str, object]:
+        found = recorded.memory.get("periods")
+        assert found is not None
+        return dict(found[1][quarter])  # type: ignore[index]
+
+    admin.get(f"/supervision?{SPAN}")
+    before = kept()
+    assert len(before) >= 4  # every department, each counted from its own day
+    record_one_not_done(admin, recorded)
+    admin.get(f"/supervision?{SPAN}")
+    after = kept()
+    assert after["anshan"] is not before["anshan"]
+    assert all(after[slug] is before[slug] for slug in before if slug != "anshan")
