@@ -231,8 +231,11 @@ def read_done(settings: Settings, counting: Counting, departments: Collection[st
         return done_rows(counting.ledger, counting.catalogs, dates, counting.index, ways)
 
 
-def supervise(counting: Counting, done: DoneRows, start: date, end: date) -> Supervision:
-    """Return the period's figures per department and week, and the lines behind each (as `report` counts)."""
+def supervise(
+    counting: Counting, done: DoneRows, start: date, end: date, only: str | None = None
+) -> Supervision:
+    """Return the period's figures per department and week, and the lines behind each (as `report` counts);
+    with only, that department's alone (a department's own day: the others have no row in it)."""
     refuse_bad_period(start, end)
     ledger, schedule, catalogs = counting.ledger, counting.schedule, counting.catalogs
     counted = tally(ledger, schedule, catalogs, done, start, end)
@@ -242,7 +245,7 @@ def supervise(counting: Counting, done: DoneRows, start: date, end: date) -> Sup
     weekly = _weekly(counted, ledger, schedule, start, len(weeks), len(catalogs.departments))
     departments = []
     for n, d in enumerate(catalogs.departments):
-        if not d.items:
+        if not d.items or only not in (None, d.slug):
             continue
         figures = Counter(dict(zip(FIGURES, table[n].tolist(), strict=True)))
         per_week = {f: weekly[n, :, k].tolist() for k, f in enumerate(FIGURES)}
@@ -265,7 +268,7 @@ def supervise_department(
     """Return one department's figures over the period, counted from its own day (`counting_of` a department's
     LoadedDay, `read_done` of its records): the same as its part of `supervise` over the province. None when the
     department is not counted (its 目录 or 台账 cannot be used: counting.unusable says why; or it has no 目录 row)."""
-    found = supervise(counting, done, start, end).departments
+    found = supervise(counting, done, start, end, slug).departments
     return next((d for d in found if d.slug == slug and isinstance(d, DepartmentSupervision)), None)
 
 
