@@ -21,7 +21,6 @@ from generator.catalog.model import Catalogs, Department
 from generator.config import Settings
 from generator.ledger.load import Progress
 from generator.ledger.model import IntArray, Ledger
-from generator.pipeline import load_inputs
 from generator.problems import PhraseError, Unusable
 from generator.reminders.closing import LOOP_FIGURES as LOOP_FIGURES
 from generator.reminders.closing import LoopFigures as LoopFigures
@@ -49,10 +48,10 @@ from generator.reminders.report import on_time_rate as on_time_rate
 from generator.reminders.report_files import totals, write_report_html, write_report_xlsx
 from generator.reminders.smsoutbox import SmsOutbox
 from generator.reminders.store import exists
-from generator.schedule import Schedule, compute_schedule
+from generator.schedule import Schedule
 from generator.site.incremental import MANIFEST
 from generator.workflows.loop import CHANNEL
-from generator.workflows.remind import LoadedDay, load_department_day
+from generator.workflows.remind import LoadedDay, load_day, load_department_day
 
 
 @dataclass(frozen=True)
@@ -211,9 +210,7 @@ def published_site(path: Path) -> Path | None:
 
 def load_counting(settings: Settings, today: date, progress: Progress | None = None) -> Counting:
     """Load the 目录 and 台账 and schedule them as of today."""
-    inputs = load_inputs(settings, today, progress)
-    schedule = compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, today)
-    return Counting(inputs.catalogs, inputs.ledger, schedule, tuple(inputs.unusable.values()))
+    return counting_of(load_day(settings, today, progress))
 
 
 def counting_of(day: LoadedDay) -> Counting:
