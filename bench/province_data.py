@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
 from datetime import date, timedelta
@@ -17,13 +17,14 @@ from pathlib import Path
 
 from console.store import users
 from console.store.db import connect
-from generator.catalog.load import load_catalogs
+from generator.catalog.load import load_catalogs, load_catalogs_apart
 from generator.config import DEMO_CATALOGS, Settings
 from generator.demo import LAYOUTS, DemoItem, demo_rows, write_ledger
-from generator.pipeline import load_inputs
+from generator.pipeline import Inputs, load_inputs
 from generator.reminders.due import due_reminders
 from generator.reminders.registry import Registry, certificate_key
 from generator.schedule import compute_schedule
+from generator.workdays import WorkdayCalendar, load_holiday_supplement
 from generator.workflows.demo import DEMO_ANCHOR, demo_item
 
 TODAY = date(2026, 11, 23)  # a Monday; the demo's certificates expire from 90 days before 2026-12-01 on
@@ -83,16 +84,26 @@ def _write_ledger(job: tuple[Path, list[DemoItem], int, int]) -> None:
     write_ledger(path, LAYOUTS["anshan"], ledger, varied_dates=False)
 
 
-def registry_rows(settings: Settings, records: int) -> Iterator[tuple[object, ...]]:
-    """Yield records rows of the 登记簿: reminders worked up to yesterday (3 in 7 of those due, some late, some
-    未接通), then the earlier certificates' reminders (首次 and 二次, years back) until there are records."""
+def registry_rows(settings: Settings, records: int, departments: int) -> Iterator[tuple[object, ...]]:
+    """Yield records rows of the 登记簿, department by department (an equal share each, one department's 台账 in
+    memory at a time): its reminders worked up to yesterday (3 in 7 of those due, some late, some 未接通), then
+    its earlier certificates' reminders (首次 and 二次, years back) until it has its share."""
     day = TODAY - timedelta(1)
-    inputs = load_inputs(settings, day)
+    apart = load_catalogs_apart(settings.catalogs)
+    calendar = WorkdayCalendar.build(load_holiday_supplement(settings.holidays)[0])
+    now = f"{day.isoformat()} 18:00:00"
+    for n in range(1, departments + 1):
+        share = records // departments + (1 if n <= records % departments else 0)
+        inputs = load_inputs(settings, day, only=slug(n), apart=apart, calendar=calendar)
+        yield from _department_rows(inputs, day, share, now)
+
+
+def _department_rows(inputs: Inputs, day: date, share: int, now: str) -> Iterator[tuple[object, ...]]:
     schedule = compute_schedule(inputs.ledger, inputs.catalogs, inputs.calendar, day)
     due = due_reminders(inputs.ledger, schedule, inputs.catalogs, set())
-    now, made = f"{day.isoformat()} 18:00:00", 0
+    made = 0
     for k, reminder in enumerate(due):
-        if k % 7 >= 3 or made >= records:
+        if k % 7 >= 3 or made >= share:
             continue
         c, on = reminder.certificate, min(reminder.due_on + timedelta(k % 3 * 3), day)
         result = "未接通" if k % 10 == 0 else "已告知"
@@ -102,13 +113,13 @@ def registry_rows(settings: Settings, records: int) -> Iterator[tuple[object, ..
     del due, schedule
     ledger, items = inputs.ledger, inputs.catalogs.items
     years_back = 0
-    while made < records:
+    while made < share and len(ledger):
         years_back += 1
         for i in range(len(ledger)):
             item = items[ledger.item[i]]
             expires = date.fromordinal(int(ledger.expires[i]) - 3 * 365 * years_back)
             for kind, before in (("首次", 90), ("二次", 20)):
-                if made >= records:
+                if made >= share:
                     return
                 on = expires - timedelta(before)
                 result = "未接通" if (i + before) % 10 == 0 else "已告知"
@@ -119,7 +130,7 @@ def registry_rows(settings: Settings, records: int) -> Iterator[tuple[object, ..
                 made += 1
 
 
-def fill_sqlite(path: Path, rows: list[tuple[object, ...]]) -> None:
+def fill_sqlite(path: Path, rows: Iterable[tuple[object, ...]]) -> None:
     """Make the 登记簿 file (its tables as the registry makes them) and insert rows in one transaction."""
     Registry(path).close()
     with closing(sqlite3.connect(path, isolation_level=None)) as db:
@@ -128,7 +139,7 @@ def fill_sqlite(path: Path, rows: list[tuple[object, ...]]) -> None:
         db.execute("COMMIT")
 
 
-def fill_postgres(url: str, rows: list[tuple[object, ...]]) -> None:
+def fill_postgres(url: str, rows: Iterable[tuple[object, ...]]) -> None:
     """COPY rows into the reminders table of an upgraded PostgreSQL database, in one transaction; ANALYZE it."""
     import psycopg
 
