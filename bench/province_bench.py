@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import shutil
 import statistics
 import subprocess
@@ -55,6 +56,7 @@ class Run:
     notes: list[str] = field(default_factory=list)
     holders: int = 0
     peak_mb: list[float] = field(default_factory=list)
+    cpu: list[str] = field(default_factory=list)
 
 
 @contextmanager
@@ -113,10 +115,22 @@ def run_backend(
             with step(
                 f"[{backend}] {args.clerks} 名科员同时工作（每人登记 {args.rounds} 条，两次之间停 {think:g} 秒）"
             ):
+                before, mine, began = (
+                    sum(c.cpu_seconds() for c in running),
+                    time.process_time(),
+                    time.perf_counter(),
+                )
                 holders = clerks_at_work(
                     bases, people, args.rounds, args.no_answer, run.figures, think, again=n > 0
                 )
                 run.holders = run.holders or holders
+                used, wall = sum(c.cpu_seconds() for c in running) - before, time.perf_counter() - began
+                requests = args.clerks * (1 + 2 * args.rounds)
+                run.cpu.append(
+                    f"停约 {think:g} 秒的一轮：{requests} 个请求 {wall:.1f} s，两个工作台共用 CPU {used:.1f} s"
+                    f"（每个请求 {used / requests * 1000:.0f} ms），压测程序自身 {time.process_time() - mine:.1f} s；"
+                    f"机器 {os.cpu_count()} 核"
+                )
         with step(f"[{backend}] 督促检查"):
             supervision(bases, run.figures)
         run.peak_mb = [c.peak_mb() for c in running]
@@ -170,6 +184,8 @@ def print_table(runs: dict[str, Run], copy: tuple[float, str] | None) -> None:
     for backend, run in runs.items():
         memory = " / ".join(f"{m:,.0f} MB" for m in run.peak_mb)
         print(f"[{backend}] 两个工作台的内存峰值 {memory}；科员首页上共 {run.holders:,} 户待提醒")
+        for line in run.cpu:
+            print(f"[{backend}] {line}")
         for note in run.notes:
             print(f"[{backend}] 注：{note}")
     if copy:

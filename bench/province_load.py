@@ -44,6 +44,14 @@ class Console:
         found = re.search(r"VmHWM:\s+(\d+)", status)
         return int(found.group(1)) / 1024 if found else 0.0
 
+    def cpu_seconds(self) -> float:
+        """Return the CPU seconds (user and system) the process has used, 0 when it has gone."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
 
 @contextmanager
 def consoles(arguments: list[list[str]], env: dict[str, str], logs: Path) -> Iterator[list[Console]]:

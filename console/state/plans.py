@@ -37,9 +37,23 @@ class _Plan:
     day: LoadedDay
     last: int  # the last record id it has seen
     work: DayWork
+    shown: tuple[DayWork, DayWork] | None = (
+        None  # (work, what pages show of it): cut once per work, not per view
+    )
+
+    def shown_work(self, slug: str, platform_sends: bool) -> DayWork:
+        """Return the plan as the department's pages show it (its own part; without the SMS the platform sends),
+        made once for each state of the plan (the cut walks every reminder of the department)."""
+        work, shown = self.work, self.shown
+        if shown is not None and shown[0] is work:
+            return shown[1]
+        cut = department_cut(work, slug)
+        cut = without_platform_sms(cut) if platform_sends else cut  # as `jiaozao remind` with a platform set
+        self.shown = (work, cut)
+        return cut
 
 
-def _current(settings: ConsoleSettings, slug: str, monthly: bool, day: LoadedDay) -> DayWork:
+def _current(settings: ConsoleSettings, slug: str, monthly: bool, day: LoadedDay) -> _Plan:
     """Return the department's plan from its day: its records added since are applied to it; when one changes who
     is due or reachable (a correction, a failed call) it is planned again."""
     memory, key, only = settings.memory, plan_key(slug, monthly), {slug}
@@ -51,24 +65,20 @@ def _current(settings: ConsoleSettings, slug: str, monthly: bool, day: LoadedDay
         if plan is not None and work is not None:
             plan.work = plan_again(settings.inputs, work, again, day, monthly=monthly)
             plan.last = last
-            return plan.work
+            return plan
         work = plan_today(settings.inputs, day.schedule.today, monthly=monthly, departments=only, loaded=day)
-        memory.put(key, None, _Plan(day, last, work))
+        plan = memory.put(key, None, _Plan(day, last, work))
         settle()  # the department's day and plan: out of each full garbage collection's walk (Memory.kept_long)
-    return work
+    return plan
 
 
 def day_plan(settings: ConsoleSettings, slug: str, monthly: bool = False) -> DayWork:
     """Return the department's plan for today (or its monthly batch), as `jiaozao remind` would make it now."""
     day = department_day(settings, slug)
     day.inputs.require(slug)  # its 目录 or 台账 cannot be used: say so, not an empty day
-    work = department_cut(_current(settings, slug, monthly, day), slug)
+    work = _current(settings, slug, monthly, day).shown_work(slug, settings.sms is not None)
     kept(settings, slug)  # after the plan is in memory: a department let go meanwhile is noted again
-    if settings.sms is None:
-        return work
-    return without_platform_sms(
-        work
-    )  # as `jiaozao remind` with a platform set (console/background/sms_auto.py sends)
+    return work  # with a platform set, console/background/sms_auto.py sends the SMS
 
 
 def warm(settings: ConsoleSettings, slug: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.concurrency import run_in_threadpool
@@ -20,30 +19,15 @@ from console.state import department_day, inputs, plans
 from console.state.refused import refused_count
 from console.store import audit
 from console.today import calls
-from generator.workflows.today import CHANNELS, RESULTS, HolderGroup, gets_email
+from console.today.holders import REACH, day_list, holder, shown
+from generator.workflows.today import CHANNELS, RESULTS
 
 PAGE = 50
 KINDS = ("临期", "首次", "二次")
-REACH = {"电话": "有电话", "短信": "有手机号（可发短信）", "电子邮件": "有邮箱", "函告": "没有电话（函告）"}
 # The letters' own page style is inline (print layout); nothing in them runs, and they cannot be framed.
 LETTER_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'"
 )
-
-
-@dataclass(frozen=True)
-class Holder:
-    """One holder's row of the day: the group, its place in the day's list, what to read out, today's tries."""
-
-    number: int
-    group: HolderGroup
-    script: str
-    picks: list[str]
-    days_left: int
-    mobile: bool
-    email: bool
-    deadline: str
-    tried: list[str]
 
 
 def _filters(request: Request) -> dict[str, str]:
@@ -54,40 +38,6 @@ def _filters(request: Request) -> dict[str, str]:
         "mobile": q.get("mobile", "") if q.get("mobile") in ("有", "无") else "",
         "monthly": "1" if q.get("monthly") == "1" else "",
     }
-
-
-def _holders(work: calls.DayWork, slug: str, tried: dict[str, list[str]]) -> list[Holder]:
-    rows = []
-    for number, group in enumerate(calls.due_groups(work, slug), 1):
-        picks = [calls.pick_of(r) for r in group.reminders]
-        deadlines = {r.item.guide.deadline.text for r in group.reminders if r.item.guide.deadline}
-        rows.append(
-            Holder(
-                number, group, "", picks,
-                min(r.days_left for r in group.reminders), calls.has_mobile(group), calls.has_email(group),
-                "、".join(sorted(deadlines)), [t for p in picks for t in tried.get(p, [])],
-            )
-        )  # fmt: skip
-    # 临期 first (staff phone or visit, whatever came before), then by days left
-    return sorted(rows, key=lambda h: (h.group.kind != "临期", h.days_left, h.number))
-
-
-def _shown(holders: list[Holder], f: dict[str, str]) -> list[Holder]:
-    def keep(h: Holder) -> bool:
-        reach = f["reach"]
-        return (
-            (not f["kind"] or h.group.kind == f["kind"])
-            and (not f["mobile"] or h.mobile == (f["mobile"] == "有"))
-            and (
-                not reach
-                or (reach == "电话" and bool(h.group.phone.strip()))
-                or (reach == "短信" and h.mobile)
-                or (reach == "电子邮件" and h.email)
-                or (reach == "函告" and not h.group.phone.strip())
-            )
-        )
-
-    return [h for h in holders if keep(h)]
 
 
 def _plan(
@@ -121,39 +71,29 @@ async def _today(
         department_day.usable_department, console.settings, slug
     )  # else a 409
     plan, tried, entries = await run_in_threadpool(_plan, console, slug, f["monthly"] == "1")
-    holders = _holders(plan, slug, tried)
-    shown = _shown(holders, f)
+    listed = await run_in_threadpool(day_list, console.settings, plan, slug, f["monthly"] == "1")
+    rows = shown(listed.rows, f)
     query = request.query_params
     done = _done_message(entries, query.get("done", ""))
-    page = page_of(query.get("page"), len(shown), PAGE)
+    page = page_of(query.get("page"), len(rows), PAGE)
     batch = await run_in_threadpool(calls.batch_of, console.settings, department)
-    item = plans.department_work(plan, slug)
-    counts = {
-        "certificates": sum(len(h.group.reminders) for h in holders), "holders": len(holders),
-        "first": sum(1 for h in holders for r in h.group.reminders if r.kind == "首次"),
-        "second": sum(1 for h in holders for r in h.group.reminders if r.kind == "二次"),
-        "final": sum(1 for h in holders for r in h.group.reminders if r.kind == "临期"),
-        "unreachable": sum(1 for h in holders if h.group.unreachable),
-        "mobile": sum(h.mobile for h in holders), "email": sum(gets_email(h.group) for h in holders),
-        "sms": len(item.sms) if item else 0, "recorded": len(entries),
-    }  # fmt: skip
+    counts = {**listed.counts, "recorded": len(entries)}
     counts["ledger_refused"] = await run_in_threadpool(refused_count, console.settings, slug)  # 台账错误
     sees = privacy.sees_contacts(visit.user, slug)
     on_page = [  # the text to read out is made for the holders shown only, their contacts as the user may see
-        replace(
-            h,
-            group=privacy.group_for(h.group, sees),
-            script=calls.script_of(plan, slug, privacy.group_for(h.group, sees)),
+        holder(
+            row, seen := privacy.group_for(row[3], sees), calls.script_of(plan, slug, seen),
+            [t for p in row[4].picks for t in tried.get(p, [])],
         )
-        for h in shown[page.rows]
-    ]
+        for row in rows[page.rows]
+    ]  # fmt: skip
     made = (
         await run_in_threadpool(calls.kept_sms, console.settings, slug, f["monthly"] == "1") if sees else None
     )
     done_at = next((h.number for h in on_page if done and query.get("next", "") in h.picks), None)
     return console.page(
         request, "today.html", status, slug=slug, department=department, today=plan.today, holders=on_page,
-        matched=len(shown), counts=counts, f=f, kinds=KINDS, reach=REACH, page=page.number, pages=page.pages,
+        matched=len(rows), counts=counts, f=f, kinds=KINDS, reach=REACH, page=page.number, pages=page.pages,
         query=urlencode({k: v for k, v in f.items() if v}), results=tuple(RESULTS), channels=CHANNELS,
         can_change=visit.user.can_change(slug), batch=batch, message=message,
         problems=[privacy.problem_for(p, sees) for p in problems or []],

@@ -136,45 +136,68 @@ def replan(work: DayWork, done: set[DoneKey]) -> DayWork:
     """Return the plan as plan_day would make it once these reminders are done too (records correcting none).
 
     What is done leaves, a holder with nothing left leaves, a holder with fewer certificates gets its message
-    made again; everything else is kept as it was. A correction can bring a reminder back: plan again then.
+    made again; everything else is kept as it was (the same objects, in the same order). A correction can bring a
+    reminder back: plan again then. Only the holders with a certificate among those done are looked at: a record
+    costs the same in a department of 100 holders due as in one of 10,000.
     """
     if not done:
         return work
+    certificates = {key[:3] for key in done}
     touched = {key[0] for key in done}  # the departments these reminders are of: the others stay as they are
     removed: set[tuple[str, int]] = set()
     departments = []
     for item in work.departments:
-        if item.department.slug not in touched:
+        changed = _settled_groups(item.groups, certificates, done) if item.department.slug in touched else {}
+        if not changed:
             departments.append(item)
             continue
-        before = {(r.file, r.row) for group in item.groups for r in group.reminders}
-        messages = {id(g): (phone, text, g) for phone, text, g in item.sms}
-        groups = []
-        for group in item.groups:
-            left = [r for r in (settled(r, done) for r in group.reminders) if r is not None]
-            if left == group.reminders:
-                groups.append(group)
-            elif left:
-                groups.append(
-                    HolderGroup(group.department, group.holder, group.contact, group.phone, group.email, left)
-                )
+        for old, new in changed.values():
+            left = {(r.file, r.row) for r in new.reminders} if new is not None else set()
+            removed |= {(r.file, r.row) for r in old.reminders} - left
+        groups = [
+            g for g in (changed[id(g)][1] if id(g) in changed else g for g in item.groups) if g is not None
+        ]
         if not groups:
-            removed |= before
             continue
-        groups.sort(key=holder_order)
+        remade = {id(new) for _, new in changed.values() if new is not None}
+        if remade:
+            groups.sort(
+                key=holder_order
+            )  # a holder left with fewer certificates may move (stable: others stay)
         fresh = DepartmentWork(item.department, item.template, groups)
         scratch = ProblemList()
-        rows = {(r.file, r.row) for group in groups for r in group.reminders}
-        removed |= before - rows
+        for phone, text, group in item.sms:  # in the groups' order, as plan_day made them
+            if id(group) not in changed:
+                fresh.sms.append((phone, text, group))
         for group in groups:
-            if id(group) in messages:
-                fresh.sms.append(messages[id(group)])
-            else:
+            if id(group) in remade:
                 _add_sms(fresh, group, scratch)
-        fresh.problems.extend(p for p in item.problems if p.row is None or (p.file, p.row) in rows)
+        if remade:
+            position = {id(g): n for n, g in enumerate(groups)}
+            fresh.sms.sort(key=lambda m: position[id(m[2])])
+        fresh.problems.extend(p for p in item.problems if p.row is None or (p.file, p.row) not in removed)
         departments.append(fresh)
+    if not removed:
+        return DayWork(work.today, departments, work.problems)
     problems = ProblemList([p for p in work.problems if p.row is None or (p.file, p.row) not in removed])
     return DayWork(work.today, departments, problems)
+
+
+def _settled_groups(
+    groups: list[HolderGroup], certificates: set[tuple[str, str, str]], done: set[DoneKey]
+) -> dict[int, tuple[HolderGroup, HolderGroup | None]]:
+    """Return, by id of the old group, the groups these done reminders change: the old group, and the group with
+    what is left of it or None when nothing is left."""
+    changed: dict[int, tuple[HolderGroup, HolderGroup | None]] = {}
+    for group in groups:
+        if not any(r.certificate.key in certificates for r in group.reminders):
+            continue
+        left = [r for r in (settled(r, done) for r in group.reminders) if r is not None]
+        if left == group.reminders:
+            continue
+        new = HolderGroup(group.department, group.holder, group.contact, group.phone, group.email, left)
+        changed[id(group)] = (group, new if left else None)
+    return changed
 
 
 def with_attempts(reminders: list[DueReminder], registry: Registry) -> list[DueReminder]:

@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from generator.reminders.store import (
@@ -142,8 +143,9 @@ class RegisteredCertificate:
     holder: str
     expires: date
 
-    @property
-    def key(self) -> tuple[str, str, str]:
+    @cached_property
+    def key(self) -> CertificateKey:
+        """The 登记簿's name of the certificate (worked out once: every plan and page asks it of thousands)."""
         return (
             self.department,
             certificate_key(self.number, self.holder, self.certificate),

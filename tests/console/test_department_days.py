@@ -82,3 +82,34 @@ def test_warming_up_plans_the_departments_of_the_clerks_and_no_other(settings: C
     warmup.warm(settings)
     assert plan_if_ready(settings, "anshan") and plan_if_ready(settings, "dongli")  # clerk_a's, clerk_b's
     assert not plan_if_ready(settings, "lvliang") and settings.memory.get(day_key("lvliang")) is None
+
+
+def test_the_page_kept_up_to_date_by_records_is_the_page_a_fresh_console_makes(
+    quiet_app: Starlette, settings: ConsoleSettings, clients: Clients
+) -> None:
+    """The list after records reuses what it worked out for the holders no record touched; every page of it, with
+    its filters and counts, reads as a console starting afresh on the same 登记簿 makes it."""
+    a = clients(quiet_app, "clerk_a")
+    forms = holder_forms(a.get(A).text)
+    several = next(picks for picks in forms if len(picks) > 1)
+    not_final = next(picks for picks in forms[3:] if not any(p.endswith("临期") for p in picks))
+    records = [
+        (forms[0], "已告知"), (several[:1], "已告知"), (forms[2], "未接通"), (not_final, "号码有误"),
+    ]  # fmt: skip
+    for picks, result in records:
+        assert (
+            a.submit(
+                f"{A}/record", {"c": picks, "result": result, "channel": "电话", "remark": ""}
+            ).status_code
+            == 303
+        )
+    fresh_settings = replace(settings, departments_kept=settings.departments_kept)  # its own memory
+    fresh = create_app(fresh_settings, start_jobs=False)
+    try:
+        b = clients(fresh, "clerk_a")
+        for query in ("", "?page=2", "?kind=临期", "?reach=函告", "?mobile=有&kind=首次"):
+            kept, afresh = text_of(a.get(A + query).text), text_of(b.get(A + query).text)
+            assert kept == afresh, query
+        assert "今天已记：未接通" in text_of(a.get(A).text)
+    finally:
+        fresh.state.console.close()

@@ -56,3 +56,24 @@ def test_replanning_after_records_is_planning_again(tmp_path: Path) -> None:
     assert _shape(replan(before, keys)) == _shape(again)
     assert _shape(again) != _shape(before)
     assert [p.file for p in replan(before, keys).problems] == [p.file for p in again.problems]
+
+
+def test_replanning_leaves_every_untouched_holder_as_it_was(tmp_path: Path) -> None:
+    """Only the holders a record is about are looked at again: every other group, its message and its place stay
+    the very objects they were (the console's page reuses what it worked out for them)."""
+    settings = Settings(DEMO_CATALOGS, DEMO_CATALOGS / LEDGER_FOLDER, db=tmp_path / "db.sqlite", out=tmp_path)
+    before = plan_today(settings, TODAY, loaded=load_day(settings, TODAY))
+    department = max(before.departments, key=lambda d: len(d.groups))
+    gone = department.groups[1]
+    keys = {(*r.certificate.key, r.kind) for r in gone.reminders}
+    after = replan(before, keys)
+    mine = next(d for d in after.departments if d.department.slug == department.department.slug)
+    assert mine.groups == [g for g in department.groups if g is not gone]
+    assert all(
+        a is b for a, b in zip(mine.groups, [g for g in department.groups if g is not gone], strict=True)
+    )
+    assert [m for m in mine.sms] == [m for m in department.sms if m[2] is not gone]
+    others = [d for d in after.departments if d is not mine]
+    assert others == [d for d in before.departments if d is not department]
+    assert all(any(o is d for d in before.departments) for o in others)
+    assert replan(before, set()) is before
