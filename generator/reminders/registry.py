@@ -566,15 +566,18 @@ class Registry:
         return found
 
     def done_reminders(
-        self, departments: Collection[str] | None = None
+        self, departments: Collection[str] | None = None, expiring_from: date | None = None
     ) -> Iterator[tuple[str, str, str, str, str, str]]:
         """Yield (department, certificate key, expires, kind, day, result) of every record with a done result;
-        of these departments only, when given.
+        of these departments only, when given; of certificates expiring on or after expiring_from only, when given
+        (a 台账's earliest expiry: the records of certificates expired before it, years of them, match no row).
 
         The same records as `records()` whose result counts as done: 督促检查 reads these at province scale, or
         one department at a time.
         """
         where, values = _of_departments(departments)
+        if expiring_from is not None:
+            where, values = f"{where} AND expires >= ?", (*values, expiring_from.isoformat())  # ISO: as dates sort
         query = (
             "SELECT department, certificate_key, expires, kind, reminded_on, result FROM reminders "
             f"WHERE done = 1 AND channel != '台账' AND {_CURRENT}{where} ORDER BY id"  # a corrected record no

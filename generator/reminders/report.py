@@ -263,13 +263,13 @@ def done_dates(registry: Registry) -> DoneDates:
 
 
 def done_dates_and_ways(
-    registry: Registry, departments: Collection[str] | None = None
+    registry: Registry, departments: Collection[str] | None = None, expiring_from: date | None = None
 ) -> tuple[DoneDates, DoneDates]:
     """Return the earliest done date of each reminder, and how that record was done (BY_PERSON …); of these
-    departments only, when given."""
+    departments only, when given; of certificates expiring on or after expiring_from only, when given."""
     earliest: dict[tuple[str, str, str, str], str] = {}
     ways: DoneDates = {}
-    for department, key, expires, kind, day, result in registry.done_reminders(departments):
+    for department, key, expires, kind, day, result in registry.done_reminders(departments, expiring_from):
         # A done 临期 settles both earlier stages, as in the plan (generator/reminders/due.py).
         settles = (FIRST,) if kind == FIRST else (FIRST, SECOND)
         for settled in ((department, key, expires, k) for k in settles):

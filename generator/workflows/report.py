@@ -220,11 +220,14 @@ def counting_of(day: LoadedDay) -> Counting:
 
 def read_done(settings: Settings, counting: Counting, departments: Collection[str] | None = None) -> DoneRows:
     """Return the 登记簿's done dates laid on the 台账 rows (no 登记簿 yet: nothing done); with departments, only
-    their records are read (a department's own day: the others' records have no row in it)."""
+    their records are read (a department's own day: the others' records have no row in it); only records of
+    certificates expiring no earlier than the 台账's earliest, for those of any other match no row."""
     if not exists(settings.registry):  # counting never creates a 登记簿
         return done_rows(counting.ledger, counting.catalogs, {}, counting.index)
+    expires = counting.ledger.expires[counting.ledger.expires > 0]  # a record matches a row by its 期满日期 too
+    earliest = date.fromordinal(int(expires.min())) if len(expires) else None
     with Registry(settings.registry) as registry:
-        dates, ways = done_dates_and_ways(registry, departments)
+        dates, ways = done_dates_and_ways(registry, departments, earliest)
         return done_rows(counting.ledger, counting.catalogs, dates, counting.index, ways)
 
 

@@ -25,3 +25,24 @@ def test_since_reads_only_the_records_of_the_departments_asked_for(registry_at: 
         assert registry.since(0, last, {"dongli"}) == (set(), 1, {"dongli"})  # a failed call: plan it again
         assert registry.since(0, last, set()) == (set(), 0, set())
         assert registry.since(last, None, {"anshan"}) == (set(), 0, set())
+
+
+def test_done_reminders_of_certificates_expiring_from_a_day_leave_out_earlier_expiries(
+    registry_at: Path | str,
+) -> None:
+    """督促检查 reads the done records of the 台账's expiries only: the same certificate's records of an expiry
+    years back (its earlier licence) match no row of the 台账 and are not read."""
+    earlier = replace(ANSHAN, expires=date(2023, 12, 1))
+    with Registry(registry_at) as registry:
+        registry.add_each([
+            TOLD, replace(TOLD, certificate=earlier, reminded_on=date(2023, 9, 1)),
+            replace(TOLD, certificate=DONGLI, kind="二次"),
+        ])  # fmt: skip
+        every = [row[:4] for row in registry.done_reminders()]
+        assert every == [
+            ("anshan", "C-1", "2026-12-01", "首次"), ("anshan", "C-1", "2023-12-01", "首次"),
+            ("dongli", "D-1", "2026-12-02", "二次"),
+        ]  # fmt: skip
+        assert [row[:4] for row in registry.done_reminders(None, date(2026, 12, 1))] == [every[0], every[2]]
+        assert [row[:4] for row in registry.done_reminders({"anshan"}, date(2026, 12, 2))] == []
+        assert [row[:4] for row in registry.done_reminders({"anshan"}, date(2023, 12, 1))] == every[:2]
