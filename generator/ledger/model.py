@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 import numpy.typing as npt
@@ -55,6 +56,12 @@ class Ledger:
 
     def __len__(self) -> int:
         return len(self.item)
+
+    def earliest_expiry(self) -> date | None:
+        """Return the earliest 期满日期 of its certificates (None: no certificate). The 登记簿 names a certificate by
+        its 期满日期 too: a record of an earlier expiry (the licence before this one) is about none of these."""
+        known = self.expires[self.expires > 0]
+        return date.fromordinal(int(known.min())) if len(known) else None
 
     @classmethod
     def from_columns(cls, files: list[str], columns: LedgerColumns, rows_read: int, rejected: int) -> Ledger:

@@ -107,8 +107,9 @@ def plan_day(
 
     departments: plan only these (all when None).
     """
-    done = registry.done_keys(departments)
-    history = load_history(registry, departments)
+    earliest = inputs.ledger.earliest_expiry()  # records of earlier expiries are about no certificate here
+    done = registry.done_keys(departments, earliest)
+    history = load_history(registry, departments, earliest)
     history.phone_corrected = inputs.phone_corrected  # a corrected number starts with no failed calls
     failed = history.sms_failed
     reminders = due_reminders(inputs.ledger, schedule, inputs.catalogs, done, batch, departments, history)

@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from generator.reminders.store import (
     RegistryError,
@@ -322,10 +322,12 @@ class Registry:
         again = {str(row[0]) for row in rows if row[5] == 1 or bool(row[6])}
         return done, len(rows), again
 
-    def done_keys(self, departments: Collection[str] | None = None) -> set[DoneKey]:
+    def done_keys(
+        self, departments: Collection[str] | None = None, expiring_from: date | None = None
+    ) -> set[DoneKey]:
         """Return (department, certificate key, expires, kind) of every reminder done (corrections applied);
-        of these departments only, when given."""
-        where, values = _of_departments(departments)
+        of these departments only, when given; of certificates expiring on or after expiring_from, when given."""
+        where, values = _of_departments(departments, expiring_from)
         query = (
             "SELECT DISTINCT department, certificate_key, expires, kind FROM reminders "
             f"WHERE done = 1 AND {_CURRENT}{where}"
@@ -333,20 +335,24 @@ class Registry:
         return {(str(d), str(k), str(e), str(t)) for d, k, e, t in self._db.execute(query, values)}
 
     def records_with(
-        self, results: tuple[str, ...], departments: Collection[str] | None = None
-    ) -> list[ReminderRecord]:
-        """Return every standing record with one of these results, oldest first (of these departments, if given)."""
+        self, results: tuple[str, ...], departments: Collection[str] | None = None,
+        expiring_from: date | None = None,
+    ) -> list[ReminderRecord]:  # fmt: skip
+        """Return every standing record with one of these results, oldest first (of these departments, and of
+        certificates expiring on or after expiring_from, if given)."""
         marks = ", ".join("?" * len(results))
-        where, values = _of_departments(departments)
+        where, values = _of_departments(departments, expiring_from)
         query = (
             f"SELECT {_COLUMNS} FROM reminders WHERE result IN ({marks}) AND {_CURRENT}{where} ORDER BY id"
         )
         return [_record(row) for row in self._db.execute(query, (*results, *values))]
 
-    def last_reached(self, departments: Collection[str] | None = None) -> dict[CertificateKey, date]:
+    def last_reached(
+        self, departments: Collection[str] | None = None, expiring_from: date | None = None
+    ) -> dict[CertificateKey, date]:
         """Return, per certificate, the latest day a standing record says the holder was reached (a done result);
-        of these departments only, when given."""
-        where, values = _of_departments(departments)
+        of these departments only, and of certificates expiring on or after expiring_from, when given."""
+        where, values = _of_departments(departments, expiring_from)
         query = (
             "SELECT department, certificate_key, expires, MAX(reminded_on) FROM reminders "
             f"WHERE done = 1 AND {_CURRENT}{where} GROUP BY department, certificate_key, expires"
@@ -575,9 +581,7 @@ class Registry:
         The same records as `records()` whose result counts as done: 督促检查 reads these at province scale, or
         one department at a time.
         """
-        where, values = _of_departments(departments)
-        if expiring_from is not None:
-            where, values = f"{where} AND expires >= ?", (*values, expiring_from.isoformat())  # ISO: as dates sort
+        where, values = _of_departments(departments, expiring_from)
         query = (
             "SELECT department, certificate_key, expires, kind, reminded_on, result FROM reminders "
             f"WHERE done = 1 AND channel != '台账' AND {_CURRENT}{where} ORDER BY id"  # a corrected record no
@@ -586,12 +590,18 @@ class Registry:
         yield from self._db.execute(query, values)
 
 
-def _of_departments(departments: Collection[str] | None) -> tuple[str, tuple[str, ...]]:
-    """Return the condition and values that keep the records of these departments (all when None)."""
-    if departments is None:
-        return "", ()
-    chosen = tuple(sorted(departments))
-    return f" AND department IN ({', '.join('?' * len(chosen)) or 'NULL'})", chosen
+def _of_departments(
+    departments: Collection[str] | None, expiring_from: date | None = None
+) -> tuple[str, tuple[str, ...]]:
+    """Return the condition and values that keep the records of these departments (all when None), and of
+    certificates expiring on or after expiring_from (all when None; ISO dates sort as dates)."""
+    where, values = "", cast(tuple[str, ...], ())
+    if departments is not None:
+        chosen = tuple(sorted(departments))
+        where, values = f" AND department IN ({', '.join('?' * len(chosen)) or 'NULL'})", chosen
+    if expiring_from is not None:
+        where, values = f"{where} AND expires >= ?", (*values, expiring_from.isoformat())
+    return where, values
 
 
 def _row(record: ReminderRecord, now: str) -> tuple[object, ...]:

@@ -224,10 +224,8 @@ def read_done(settings: Settings, counting: Counting, departments: Collection[st
     certificates expiring no earlier than the 台账's earliest, for those of any other match no row."""
     if not exists(settings.registry):  # counting never creates a 登记簿
         return done_rows(counting.ledger, counting.catalogs, {}, counting.index)
-    expires = counting.ledger.expires[counting.ledger.expires > 0]  # a record matches a row by its 期满日期 too
-    earliest = date.fromordinal(int(expires.min())) if len(expires) else None
     with Registry(settings.registry) as registry:
-        dates, ways = done_dates_and_ways(registry, departments, earliest)
+        dates, ways = done_dates_and_ways(registry, departments, counting.ledger.earliest_expiry())
         return done_rows(counting.ledger, counting.catalogs, dates, counting.index, ways)
 
 

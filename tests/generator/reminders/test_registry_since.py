@@ -46,3 +46,26 @@ def test_done_reminders_of_certificates_expiring_from_a_day_leave_out_earlier_ex
         assert [row[:4] for row in registry.done_reminders(None, date(2026, 12, 1))] == [every[0], every[2]]
         assert [row[:4] for row in registry.done_reminders({"anshan"}, date(2026, 12, 2))] == []
         assert [row[:4] for row in registry.done_reminders({"anshan"}, date(2023, 12, 1))] == every[:2]
+
+
+def test_the_plans_reads_of_certificates_expiring_from_a_day_leave_out_earlier_expiries(
+    registry_at: Path | str,
+) -> None:
+    earlier = replace(ANSHAN, expires=date(2023, 12, 1))
+    with Registry(registry_at) as registry:
+        registry.add_each([
+            TOLD, replace(TOLD, certificate=earlier, reminded_on=date(2023, 9, 1)),
+            replace(TOLD, certificate=earlier, reminded_on=date(2023, 9, 2), result="号码有误"),
+        ])  # fmt: skip
+        since = date(2024, 1, 1)
+        assert registry.done_keys() == {
+            ("anshan", "C-1", "2026-12-01", "首次"),
+            ("anshan", "C-1", "2023-12-01", "首次"),
+        }
+        assert registry.done_keys({"anshan"}, since) == {("anshan", "C-1", "2026-12-01", "首次")}
+        assert registry.done_keys({"anshan"}, date(2026, 12, 1)) == {("anshan", "C-1", "2026-12-01", "首次")}
+        assert registry.done_keys({"anshan"}, date(2026, 12, 2)) == set()
+        assert registry.last_reached(None, since) == {("anshan", "C-1", "2026-12-01"): date(2026, 11, 23)}
+        assert len(registry.last_reached()) == 2
+        assert [r.result for r in registry.records_with(("号码有误",))] == ["号码有误"]
+        assert registry.records_with(("号码有误",), {"anshan"}, since) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -77,3 +78,27 @@ def test_replanning_leaves_every_untouched_holder_as_it_was(tmp_path: Path) -> N
     assert others == [d for d in before.departments if d is not department]
     assert all(any(o is d for d in before.departments) for o in others)
     assert replan(before, set()) is before
+
+
+def test_records_of_a_certificates_earlier_expiry_change_nothing_in_the_day(tmp_path: Path) -> None:
+    """The plan reads the 登记簿 from the 台账's earliest expiry on: the records of the licences before these
+    (done, a wrong number, a failed call — years of them in a bureau) are about none of today's certificates."""
+    settings = Settings(DEMO_CATALOGS, DEMO_CATALOGS / LEDGER_FOLDER, db=tmp_path / "db.sqlite", out=tmp_path)
+    day = load_day(settings, TODAY)
+    before = plan_today(settings, TODAY, loaded=day)
+    earlier = [
+        replace(r.certificate, expires=r.certificate.expires.replace(year=r.certificate.expires.year - 3))
+        for d in before.departments for g in d.groups for r in g.reminders
+    ]  # fmt: skip
+    assert (
+        min(c.expires for c in earlier)
+        < day.inputs.ledger.earliest_expiry()
+        <= min(r.certificate.expires for d in before.departments for g in d.groups for r in g.reminders)
+    )
+    with Registry(settings.db) as registry:
+        registry.add([
+            ReminderRecord(c, kind, "电话", c.expires.replace(day=1), "测试", result, "", "test")
+            for n, c in enumerate(earlier)
+            for kind, result in ((FIRST, ("已告知", "号码有误", "未接通")[n % 3]), (SECOND, "已告知"))
+        ])  # fmt: skip
+    assert _shape(plan_today(settings, TODAY, loaded=day)) == _shape(before)
