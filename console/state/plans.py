@@ -16,7 +16,13 @@ from console.memory import settle
 from console.settings import ConsoleSettings
 from console.state.department_day import day_if_ready, department_day, kept, plan_key
 from generator.workflows import today as today_work
-from generator.workflows.remind import LoadedDay, plan_again, plan_today, without_platform_sms
+from generator.workflows.remind import (
+    LoadedDay,
+    plan_again,
+    plan_holders_again,
+    plan_today,
+    without_platform_sms,
+)
 from generator.workflows.remind import department_day as department_cut
 from generator.workflows.today import DayWork, department_work, due_groups
 
@@ -63,7 +69,10 @@ def _current(settings: ConsoleSettings, slug: str, monthly: bool, day: LoadedDay
         previous = (plan.work, plan.last) if plan is not None and plan.day is day else None
         last, work, again = today_work.brought_up_to_date(settings.inputs.registry, previous, only)
         if plan is not None and work is not None:
-            plan.work = plan_again(settings.inputs, work, again, day, monthly=monthly)
+            if monthly:  # the monthly batch's rows are due whatever their dates: plan the department again
+                plan.work = plan_again(settings.inputs, work, again, day, monthly=True)
+            else:  # a failed call, a wrong number, a decline: its holder planned again (a correction: all)
+                plan.work = plan_holders_again(settings.inputs, work, again, plan.last, last, day)
             plan.last = last
             return plan
         work = plan_today(settings.inputs, day.schedule.today, monthly=monthly, departments=only, loaded=day)

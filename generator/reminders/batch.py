@@ -25,12 +25,14 @@ from generator.reminders.due import (
     contact_problems,
     due_reminders,
     group_by_holder,
+    holder_key,
     holder_order,
+    holder_rows,
     settled,
 )
 from generator.reminders.letters import LETTER_FOLDER, write_letters
 from generator.reminders.reachability import load_history
-from generator.reminders.registry import DoneKey, Registry, ReminderRecord, SmsFile
+from generator.reminders.registry import CertificateKey, DoneKey, Registry, ReminderRecord, SmsFile
 from generator.reminders.sms import (
     LONGEST,
     SINGLE,
@@ -182,6 +184,65 @@ def replan(work: DayWork, done: set[DoneKey]) -> DayWork:
         return DayWork(work.today, departments, work.problems)
     problems = ProblemList([p for p in work.problems if p.row is None or (p.file, p.row) not in removed])
     return DayWork(work.today, departments, problems)
+
+
+def replan_holders(
+    inputs: Inputs, schedule: Schedule, registry: Registry, work: DayWork, certificates: set[CertificateKey]
+) -> DayWork:
+    """Return the plan as plan_day would make it now, the holders of these certificates planned afresh from the
+    登记簿 (a failed call, a wrong number or a decline recorded about them changes who is reachable or due), every
+    other holder kept as it was (the same objects). Not for a monthly batch, nor after a correction: plan again."""
+    if not certificates:
+        return work
+    slugs = {slug for slug, _, _ in certificates}
+    rows, holders = holder_rows(inputs.ledger, schedule, inputs.catalogs, certificates)
+    earliest = inputs.ledger.earliest_expiry()
+    history = load_history(registry, slugs, earliest)
+    history.phone_corrected = inputs.phone_corrected
+    due = due_reminders(
+        inputs.ledger,
+        schedule,
+        inputs.catalogs,
+        registry.done_keys(slugs, earliest),
+        None,
+        slugs,
+        history,
+        rows,
+    )
+    fresh = group_by_holder(with_attempts(due, registry), inputs.catalogs)
+    departments = []
+    for item in work.departments:
+        slug = item.department.slug
+        if slug not in slugs:
+            departments.append(item)
+            continue
+        mine = [g for g in fresh if g.department.slug == slug]
+        gone = [g for g in item.groups if _key_of(g) in holders]
+        rows_gone = {(r.file, r.row) for g in gone for r in g.reminders}
+        kept = [g for g in item.groups if _key_of(g) not in holders]
+        groups = sorted([*kept, *mine], key=holder_order)  # stable: the kept ones stay in their order
+        if not groups:
+            continue
+        remade = DepartmentWork(item.department, item.template, groups)
+        remade.problems.extend(p for p in item.problems if p.row is None or (p.file, p.row) not in rows_gone)
+        made = {id(g) for g in mine}
+        old = {id(g): (phone, text, g) for phone, text, g in item.sms}
+        for group in groups:
+            if id(group) in made:
+                for reminder in group.reminders:
+                    remade.problems.extend(contact_problems(reminder))
+                _add_sms(remade, group, remade.problems, history.sms_failed)
+            elif id(group) in old:
+                remade.sms.append(old[id(group)])
+        departments.append(remade)
+    return DayWork(work.today, departments, ProblemList([p for d in departments for p in d.problems]))
+
+
+def _key_of(group: HolderGroup) -> tuple[str, str, str]:
+    first = group.reminders[0]  # every reminder of a group has the holder's key (group_by_holder)
+    return holder_key(
+        group.department.slug, first.certificate.holder, first.contact, first.phone, first.email
+    )
 
 
 def _settled_groups(

@@ -30,7 +30,7 @@ from generator.ledger.identifiers import is_email_address, is_landline, is_mobil
 from generator.ledger.model import Ledger
 from generator.problems import Level, Problem
 from generator.reminders.reachability import ContactHistory, declined, unreachable_reasons
-from generator.reminders.registry import DoneKey, RegisteredCertificate, certificate_key
+from generator.reminders.registry import CertificateKey, DoneKey, RegisteredCertificate, certificate_key
 from generator.schedule import NO_DATE, Schedule
 from portal.rules.china import chinese_date
 from portal.rules.status import deadline_passed as passed_on
@@ -132,16 +132,21 @@ def due_reminders(
     batch: np.ndarray | None = None,
     departments: Collection[str] | None = None,
     history: ContactHistory | None = None,
+    rows: np.ndarray | None = None,
 ) -> list[DueReminder]:
     """Return the reminders due on the schedule's day that the 登记簿 does not show as done.
 
     batch: rows of a monthly batch (每月叫早), whose first reminder is due today whatever its own date.
     departments: only these departments' certificates (all when None).
     history: who is 联系不上 or declined (none when None).
+    rows: only these of the rows that may be due (`holder_rows`: every such row of some holders, so that each
+    holder's reachability is worked out as in a plan of all).
     """
     history = history or ContactHistory()
     today = schedule.today.toordinal()
     candidates = due_rows(ledger, schedule, schedule.today) if batch is None else batch
+    if rows is not None:
+        candidates = np.intersect1d(candidates, rows)
     if departments is not None and len(candidates):
         wanted = np.array([item.department in departments for item in catalogs.items] or [False])
         candidates = candidates[wanted[ledger.item[candidates]]]
@@ -171,6 +176,32 @@ def due_reminders(
             first = min(int(schedule.first[i]), today)
             due.append(_reminder(ledger, schedule, i, certificate, item, FIRST, first, False))
     return due
+
+
+def holder_rows(
+    ledger: Ledger, schedule: Schedule, catalogs: Catalogs, certificates: Collection[CertificateKey]
+) -> tuple[np.ndarray, set[tuple[str, str, str]]]:
+    """Return the rows that may be due today of the holders of these certificates (every such row of each holder,
+    not only those of the certificates), and those holders (holder_key)."""
+    candidates = due_rows(ledger, schedule, schedule.today)
+    wanted = {key for _, key, _ in certificates}
+    holders: set[tuple[str, str, str]] = set()
+    names = set()
+    for i in candidates.tolist():
+        number = ledger.number[i].strip()
+        if number and number not in wanted:  # a numbered certificate's key is its number
+            continue
+        item = catalogs.items[ledger.item[i]]
+        key = certificate_key(ledger.number[i], ledger.holder[i], item.certificate)
+        expires = date.fromordinal(int(ledger.expires[i])).isoformat()
+        if (item.department, key, expires) in certificates:
+            holders.add(_holder_of(ledger, item, i))
+            names.add(ledger.holder[i].strip())
+    found = [
+        i for i in candidates.tolist()
+        if ledger.holder[i].strip() in names and _holder_of(ledger, catalogs.items[ledger.item[i]], i) in holders
+    ]  # fmt: skip
+    return np.asarray(found, dtype=np.int64), holders
 
 
 def holder_key(department: str, holder: str, contact: str, phone: str, email: str) -> tuple[str, str, str]:

@@ -322,6 +322,20 @@ class Registry:
         again = {str(row[0]) for row in rows if row[5] == 1 or bool(row[6])}
         return done, len(rows), again
 
+    def reach_changes(
+        self, last: int, upto: int, departments: Collection[str] | None = None
+    ) -> tuple[set[CertificateKey], bool]:
+        """Return, of the records after id last up to id upto (of these departments, when given), the certificates
+        of those that say a call failed, a number is wrong or a holder declined, and whether one corrects another
+        record (then the whole day is planned again: a reminder can be due again)."""
+        where, values = _of_departments(departments)
+        rows = self._db.execute(
+            "SELECT department, certificate_key, expires, supersedes IS NOT NULL FROM reminders "
+            f"WHERE id > ? AND id <= ? AND (result IN (?, ?, ?) OR supersedes IS NOT NULL){where}",
+            (last, upto, *REACH_RESULTS, *values),
+        ).fetchall()
+        return {(str(d), str(k), str(e)) for d, k, e, _ in rows}, any(bool(row[3]) for row in rows)
+
     def done_keys(
         self, departments: Collection[str] | None = None, expiring_from: date | None = None
     ) -> set[DoneKey]:

@@ -14,7 +14,15 @@ from generator.export import PROBLEM_HEADERS, problem_rows, write_table
 from generator.ledger.load import Progress
 from generator.pipeline import Inputs, load_calendar, load_inputs
 from generator.problems import ProblemList
-from generator.reminders.batch import SMS_FILE, DayWork, keep_day, keep_sms_file, plan_day, write_day
+from generator.reminders.batch import (
+    SMS_FILE,
+    DayWork,
+    keep_day,
+    keep_sms_file,
+    plan_day,
+    replan_holders,
+    write_day,
+)
 from generator.reminders.mail import SmtpSettings as SmtpSettings
 from generator.reminders.monthly import batch_day, monthly_rows
 from generator.reminders.outbox import EmailReport, email_day
@@ -164,6 +172,21 @@ def plan_again(
     departments = sorted([*kept, *fresh.departments], key=lambda d: order.get(d.department.slug, len(order)))
     problems = ProblemList([p for d in departments for p in d.problems])
     return DayWork(work.today, departments, problems)
+
+
+def plan_holders_again(
+    settings: Settings, work: DayWork, slugs: Collection[str], since: int, upto: int, loaded: LoadedDay
+) -> DayWork:
+    """Return the day's plan brought up to the records after id since (up to upto) that change who is reachable or
+    due in these departments: only the holders they are about are planned afresh — a failed call in a department of
+    thousands of holders due costs what one holder costs. A correction among them plans the departments again."""
+    if not slugs:
+        return work
+    with Registry(settings.registry) as registry:
+        certificates, corrected = registry.reach_changes(since, upto, slugs)
+        if corrected:
+            return plan_again(settings, work, slugs, loaded)
+        return replan_holders(loaded.inputs, loaded.schedule, registry, work, certificates)
 
 
 def write_department_files(settings: Settings, work: DayWork, slug: str, monthly: bool = False) -> Path:

@@ -10,7 +10,7 @@ from generator.config import DEMO_CATALOGS, LEDGER_FOLDER, Settings
 from generator.reminders.batch import DayWork, replan
 from generator.reminders.due import FIRST, SECOND
 from generator.reminders.registry import Registry, ReminderRecord
-from generator.workflows.remind import load_day, plan_today
+from generator.workflows.remind import load_day, plan_holders_again, plan_today
 
 TODAY = date(2026, 11, 23)
 
@@ -102,3 +102,61 @@ def test_records_of_a_certificates_earlier_expiry_change_nothing_in_the_day(tmp_
             for kind, result in ((FIRST, ("已告知", "号码有误", "未接通")[n % 3]), (SECOND, "已告知"))
         ])  # fmt: skip
     assert _shape(plan_today(settings, TODAY, loaded=day)) == _shape(before)
+
+
+def _full_shape(work: DayWork) -> list[object]:
+    return [
+        (
+            d.department.slug,
+            [
+                (
+                    g.holder,
+                    g.phone,
+                    g.kind,
+                    g.unreachable,
+                    g.sms_note,
+                    [(r.certificate, r.kind, r.first_missed, r.unreachable, r.attempts) for r in g.reminders],
+                )
+                for g in d.groups
+            ],
+            [(phone, text) for phone, text, _ in d.sms],
+            sorted((p.file, p.row or 0, p.message) for p in d.problems),
+        )
+        for d in work.departments
+    ]
+
+
+def test_planning_the_holders_of_failed_calls_again_is_planning_the_day_again(tmp_path: Path) -> None:
+    """A failed call, a wrong number or a decline plans only its holder again; the day reads as a plan made
+    from scratch, and every other holder is the very object it was."""
+    settings = Settings(DEMO_CATALOGS, DEMO_CATALOGS / LEDGER_FOLDER, db=tmp_path / "db.sqlite", out=tmp_path)
+    day = load_day(settings, TODAY)
+    before = plan_today(settings, TODAY, loaded=day)
+    department = max(before.departments, key=lambda d: len(d.groups))
+    groups = department.groups
+    mobile = [g for g in groups if g.phone.startswith("1") and g.kind != "临期"]
+    several = next(g for g in groups if len(g.reminders) > 1)
+
+    def record(group: object, result: str, n: int = 0) -> ReminderRecord:
+        r = group.reminders[n]  # type: ignore[attr-defined]
+        return ReminderRecord(r.certificate, r.kind, "电话", TODAY, "测试", result, "", "test")
+
+    records = [
+        record(mobile[0], "号码有误"), record(mobile[1], "未接通"), record(mobile[1], "未接通"),
+        record(several, "持证人表示不再延续", 1), record(mobile[2], "已告知"),
+    ]  # fmt: skip
+    with Registry(settings.db) as registry:
+        last = registry.last_id()
+        registry.add_each(records)
+        upto = registry.last_id()
+        done, _, again = registry.since(last, upto)
+    assert again == {department.department.slug}
+    kept = replan(before, done)
+    after = plan_holders_again(settings, kept, again, last, upto, day)
+    assert _full_shape(after) == _full_shape(plan_today(settings, TODAY, loaded=day))
+    touched = {id(g) for g in (mobile[0], mobile[1], mobile[2], several)}
+    untouched = [
+        g for g in groups if id(g) not in touched and g.holder not in {mobile[0].holder, several.holder}
+    ]
+    mine = next(d for d in after.departments if d.department.slug == department.department.slug)
+    assert all(any(g is h for h in mine.groups) for g in untouched)
