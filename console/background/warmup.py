@@ -1,7 +1,7 @@
 """Load, before anyone asks, what the first page views need — at start and after each publish.
 
-One after another in one thread: the 目录 and the calendar; then the day and plan of the clerks' departments, those
-of the most recently seen clerk first, as many as the console keeps (JIAOZAO_CONSOLE_DEPARTMENTS_KEPT; a department
+One after another in one thread: the 目录 and the calendar; then the day, plan and 今日提醒 list of the clerks'
+departments, those of the most recently seen clerk first, as many as the console keeps (JIAOZAO_CONSOLE_DEPARTMENTS_KEPT; a department
 no clerk works on is read from its own 台账 when someone opens it, a fraction of a second); then this quarter's
 督促检查 figures, department by department (each department's 台账 read and let go: the province is never held at
 once). One thread, so that a page asked for meanwhile shares the processor with one task, not three.
@@ -14,6 +14,7 @@ from contextlib import closing
 
 from console.settings import ConsoleSettings
 from console.state import figures, inputs, plans
+from console.state.holders import day_list
 from console.store import users
 from console.store.db import connect
 
@@ -34,6 +35,10 @@ def _warm_departments(settings: ConsoleSettings) -> None:
         return
     for slug in reversed(slugs[: settings.departments_kept]):  # the most recent last: the last to be let go
         plans.warm(settings, slug)
+        try:  # and the 今日提醒 list of its holders (thousands in a province's department), as the page shows it
+            day_list(settings, plans.day_plan(settings, slug), slug, False)
+        except Exception:  # the page will meet the same problem and say it properly
+            continue
 
 
 def start(settings: ConsoleSettings) -> None:

@@ -16,10 +16,10 @@ from console.frame.requests import Console, Visit
 from console.frame.stored_uploads import received
 from console.memory import inputs_looked_at_once
 from console.state import department_day, inputs, plans
+from console.state.holders import REACH, day_list, holder, shown
 from console.state.refused import refused_count
 from console.store import audit
 from console.today import calls
-from console.today.holders import REACH, day_list, holder, shown
 from generator.workflows.today import CHANNELS, RESULTS
 
 PAGE = 50

@@ -13,7 +13,8 @@ from console.app import create_app
 from console.background import warmup
 from console.settings import ConsoleSettings
 from console.state.department_day import day_key, plan_key
-from console.state.plans import plan_if_ready
+from console.state.holders import day_list
+from console.state.plans import day_plan, plan_if_ready
 from tests.console.conftest import Clients, text_of
 from tests.console.test_ledger import edited_ledger, uploaded
 from tests.console.today_helpers import holder_forms
@@ -82,6 +83,12 @@ def test_warming_up_plans_the_departments_of_the_clerks_and_no_other(settings: C
     warmup.warm(settings)
     assert plan_if_ready(settings, "anshan") and plan_if_ready(settings, "dongli")  # clerk_a's, clerk_b's
     assert not plan_if_ready(settings, "lvliang") and settings.memory.get(day_key("lvliang")) is None
+    listed = day_list(
+        settings, day_plan(settings, "anshan"), "anshan", False
+    )  # 今日提醒's list, made at warm-up
+    assert listed.rows and day_list(settings, day_plan(settings, "anshan"), "anshan", False) is listed
+    found = settings.memory.get(("today holders", "anshan", False))
+    assert found is not None and found[1] is listed
 
 
 def test_the_page_kept_up_to_date_by_records_is_the_page_a_fresh_console_makes(

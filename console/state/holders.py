@@ -11,8 +11,16 @@ from dataclasses import dataclass
 from typing import cast
 
 from console.settings import ConsoleSettings
-from console.today import calls
-from generator.workflows.today import HolderGroup, gets_email
+from generator.workflows.today import (
+    DayWork,
+    HolderGroup,
+    department_work,
+    due_groups,
+    gets_email,
+    has_email,
+    has_mobile,
+    pick_of,
+)
 
 FINAL = "临期"
 REACH = {"电话": "有电话", "短信": "有手机号（可发短信）", "电子邮件": "有邮箱", "函告": "没有电话（函告）"}
@@ -55,8 +63,8 @@ def facts_of(group: HolderGroup) -> Facts:
     kinds = [r.kind for r in group.reminders]
     deadlines = {r.item.guide.deadline.text for r in group.reminders if r.item.guide.deadline}
     return Facts(
-        [calls.pick_of(r) for r in group.reminders], min(r.days_left for r in group.reminders),
-        calls.has_mobile(group), calls.has_email(group), "、".join(sorted(deadlines)), group.kind,
+        [pick_of(r) for r in group.reminders], min(r.days_left for r in group.reminders),
+        has_mobile(group), has_email(group), "、".join(sorted(deadlines)), group.kind,
         bool(group.phone.strip()), kinds.count("首次"), kinds.count("二次"), kinds.count(FINAL),
         bool(group.unreachable), gets_email(group),
     )  # fmt: skip
@@ -70,13 +78,13 @@ Row = tuple[bool, int, int, HolderGroup, Facts]
 class DayList:
     """The department's holders of one plan, in the page's order, with their counts."""
 
-    work: calls.DayWork
+    work: DayWork
     rows: list[Row]
     counts: dict[str, int]
     facts: dict[int, tuple[HolderGroup, Facts]]  # by id of the group (the group kept: its id stays its own)
 
 
-def day_list(settings: ConsoleSettings, work: calls.DayWork, slug: str, monthly: bool) -> DayList:
+def day_list(settings: ConsoleSettings, work: DayWork, slug: str, monthly: bool) -> DayList:
     """Return the department's holders of this plan in the page's order: 临期 first (staff phone or visit,
     whatever came before), then by days left; kept until the plan changes, the facts of unchanged groups reused."""
     key = ("today holders", slug, monthly)
@@ -87,13 +95,13 @@ def day_list(settings: ConsoleSettings, work: calls.DayWork, slug: str, monthly:
     known = before.facts if before is not None else {}
     facts: dict[int, tuple[HolderGroup, Facts]] = {}
     rows: list[Row] = []
-    for number, group in enumerate(calls.due_groups(work, slug), 1):
+    for number, group in enumerate(due_groups(work, slug), 1):
         seen = known.get(id(group))
         fact = seen[1] if seen is not None and seen[0] is group else facts_of(group)
         facts[id(group)] = (group, fact)
         rows.append((fact.kind != FINAL, fact.days_left, number, group, fact))
     rows.sort(key=lambda row: row[:3])
-    item = calls.department_work(work, slug)
+    item = department_work(work, slug)
     every = [row[4] for row in rows]
     counts = {
         "certificates": sum(len(f.picks) for f in every), "holders": len(rows),
