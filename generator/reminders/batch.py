@@ -32,7 +32,14 @@ from generator.reminders.due import (
 )
 from generator.reminders.letters import LETTER_FOLDER, write_letters
 from generator.reminders.reachability import load_history
-from generator.reminders.registry import CertificateKey, DoneKey, Registry, ReminderRecord, SmsFile
+from generator.reminders.registry import (
+    CertificateKey,
+    DoneKey,
+    Registry,
+    ReminderRecord,
+    SmsFile,
+    certificate_key,
+)
 from generator.reminders.sms import (
     LONGEST,
     SINGLE,
@@ -196,19 +203,15 @@ def replan_holders(
         return work
     slugs = {slug for slug, _, _ in certificates}
     rows, holders = holder_rows(inputs.ledger, schedule, inputs.catalogs, certificates)
-    earliest = inputs.ledger.earliest_expiry()
-    history = load_history(registry, slugs, earliest)
+    earliest, ledger, items = inputs.ledger.earliest_expiry(), inputs.ledger, inputs.catalogs.items
+    keys = {
+        certificate_key(ledger.number[i], ledger.holder[i], items[ledger.item[i]].certificate)
+        for i in rows.tolist()
+    }
+    history = load_history(registry, slugs, earliest, keys)  # the records of these holders' certificates only
     history.phone_corrected = inputs.phone_corrected
-    due = due_reminders(
-        inputs.ledger,
-        schedule,
-        inputs.catalogs,
-        registry.done_keys(slugs, earliest),
-        None,
-        slugs,
-        history,
-        rows,
-    )
+    done = registry.done_keys(slugs, earliest, keys)
+    due = due_reminders(ledger, schedule, inputs.catalogs, done, None, slugs, history, rows)
     fresh = group_by_holder(with_attempts(due, registry), inputs.catalogs)
     departments = []
     for item in work.departments:
@@ -217,9 +220,10 @@ def replan_holders(
             departments.append(item)
             continue
         mine = [g for g in fresh if g.department.slug == slug]
-        gone = [g for g in item.groups if _key_of(g) in holders]
-        rows_gone = {(r.file, r.row) for g in gone for r in g.reminders}
-        kept = [g for g in item.groups if _key_of(g) not in holders]
+        named = {name for department, name, _ in holders if department == slug}
+        gone = {id(g) for g in item.groups if g.holder in named and _key_of(g) in holders}
+        rows_gone = {(r.file, r.row) for g in item.groups if id(g) in gone for r in g.reminders}
+        kept = [g for g in item.groups if id(g) not in gone]
         groups = sorted([*kept, *mine], key=holder_order)  # stable: the kept ones stay in their order
         if not groups:
             continue
@@ -252,7 +256,10 @@ def _settled_groups(
     what is left of it or None when nothing is left."""
     changed: dict[int, tuple[HolderGroup, HolderGroup | None]] = {}
     for group in groups:
-        if not any(r.certificate.key in certificates for r in group.reminders):
+        for reminder in group.reminders:
+            if reminder.certificate.key in certificates:
+                break
+        else:  # none of its certificates is among them (a plain loop: this runs over every holder due)
             continue
         left = [r for r in (settled(r, done) for r in group.reminders) if r is not None]
         if left == group.reminders:

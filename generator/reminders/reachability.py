@@ -52,15 +52,19 @@ class ContactHistory:
 
 
 def load_history(
-    registry: Registry, departments: Collection[str] | None = None, expiring_from: date | None = None
-) -> ContactHistory:
+    registry: Registry, departments: Collection[str] | None = None, expiring_from: date | None = None,
+    keys: Collection[str] | None = None,
+) -> ContactHistory:  # fmt: skip
     """Return the contact history the reachability rule reads (the 登记簿 and the SMS outbox beside it); of
     these departments only, when given; with expiring_from (a 台账's earliest expiry), only the records of
-    certificates expiring from then (the rule looks certificates up by their 期满日期 too)."""
+    certificates expiring from then (the rule looks certificates up by their 期满日期 too); with keys, only the
+    records of certificates with these certificate keys (some holders' certificates, planned again)."""
     with SmsOutbox(registry.path) as outbox:
         failed = {k: v for k, v in outbox.failed_numbers().items() if v in PERMANENT}
-    history = ContactHistory(sms_failed=failed, reached=registry.last_reached(departments, expiring_from))
-    for record in registry.records_with(REACH_RESULTS, departments, expiring_from):
+    history = ContactHistory(
+        sms_failed=failed, reached=registry.last_reached(departments, expiring_from, keys)
+    )
+    for record in registry.records_with(REACH_RESULTS, departments, expiring_from, keys):
         key = record.certificate.key
         if record.result == DECLINED:
             history.declined.setdefault(key, record)

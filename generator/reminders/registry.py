@@ -337,11 +337,13 @@ class Registry:
         return {(str(d), str(k), str(e)) for d, k, e, _ in rows}, any(bool(row[3]) for row in rows)
 
     def done_keys(
-        self, departments: Collection[str] | None = None, expiring_from: date | None = None
-    ) -> set[DoneKey]:
+        self, departments: Collection[str] | None = None, expiring_from: date | None = None,
+        keys: Collection[str] | None = None,
+    ) -> set[DoneKey]:  # fmt: skip
         """Return (department, certificate key, expires, kind) of every reminder done (corrections applied);
-        of these departments only, when given; of certificates expiring on or after expiring_from, when given."""
-        where, values = _of_departments(departments, expiring_from)
+        of these departments only, when given; of certificates expiring on or after expiring_from, and of those
+        with these certificate keys, when given."""
+        where, values = _of_departments(departments, expiring_from, keys)
         query = (
             "SELECT DISTINCT department, certificate_key, expires, kind FROM reminders "
             f"WHERE done = 1 AND {_CURRENT}{where}"
@@ -350,23 +352,25 @@ class Registry:
 
     def records_with(
         self, results: tuple[str, ...], departments: Collection[str] | None = None,
-        expiring_from: date | None = None,
+        expiring_from: date | None = None, keys: Collection[str] | None = None,
     ) -> list[ReminderRecord]:  # fmt: skip
-        """Return every standing record with one of these results, oldest first (of these departments, and of
-        certificates expiring on or after expiring_from, if given)."""
+        """Return every standing record with one of these results, oldest first (of these departments, of
+        certificates expiring on or after expiring_from, and with these certificate keys, if given)."""
         marks = ", ".join("?" * len(results))
-        where, values = _of_departments(departments, expiring_from)
+        where, values = _of_departments(departments, expiring_from, keys)
         query = (
             f"SELECT {_COLUMNS} FROM reminders WHERE result IN ({marks}) AND {_CURRENT}{where} ORDER BY id"
         )
         return [_record(row) for row in self._db.execute(query, (*results, *values))]
 
     def last_reached(
-        self, departments: Collection[str] | None = None, expiring_from: date | None = None
-    ) -> dict[CertificateKey, date]:
+        self, departments: Collection[str] | None = None, expiring_from: date | None = None,
+        keys: Collection[str] | None = None,
+    ) -> dict[CertificateKey, date]:  # fmt: skip
         """Return, per certificate, the latest day a standing record says the holder was reached (a done result);
-        of these departments only, and of certificates expiring on or after expiring_from, when given."""
-        where, values = _of_departments(departments, expiring_from)
+        of these departments only, of certificates expiring on or after expiring_from, and with these certificate
+        keys, when given."""
+        where, values = _of_departments(departments, expiring_from, keys)
         query = (
             "SELECT department, certificate_key, expires, MAX(reminded_on) FROM reminders "
             f"WHERE done = 1 AND {_CURRENT}{where} GROUP BY department, certificate_key, expires"
@@ -605,16 +609,25 @@ class Registry:
 
 
 def _of_departments(
-    departments: Collection[str] | None, expiring_from: date | None = None
+    departments: Collection[str] | None,
+    expiring_from: date | None = None,
+    keys: Collection[str] | None = None,
 ) -> tuple[str, tuple[str, ...]]:
-    """Return the condition and values that keep the records of these departments (all when None), and of
-    certificates expiring on or after expiring_from (all when None; ISO dates sort as dates)."""
+    """Return the condition and values that keep the records of these departments (all when None), of
+    certificates expiring on or after expiring_from (all when None; ISO dates sort as dates), and of certificates
+    named by these keys (certificate_key; all when None)."""
     where, values = "", cast(tuple[str, ...], ())
     if departments is not None:
         chosen = tuple(sorted(departments))
         where, values = f" AND department IN ({', '.join('?' * len(chosen)) or 'NULL'})", chosen
     if expiring_from is not None:
         where, values = f"{where} AND expires >= ?", (*values, expiring_from.isoformat())
+    if keys is not None:
+        named = tuple(sorted(keys))
+        where, values = (
+            f"{where} AND certificate_key IN ({', '.join('?' * len(named)) or 'NULL'})",
+            (*values, *named),
+        )
     return where, values
 
 

@@ -46,7 +46,15 @@ def results_for(
 ) -> list[ReminderRecord]:  # fmt: skip
     """Return a record per picked reminder, each of which must be due today in the department's plan."""
     check_result(result, channel, remark)
-    due = {pick_of(r): r for g in due_groups(work, department) for r in g.reminders}
+    wanted = {
+        p.split("\t", 1)[0] for p in picks
+    }  # the picks' certificate keys: a department has thousands due
+    due = {
+        pick_of(r): r
+        for g in due_groups(work, department)
+        for r in g.reminders
+        if r.certificate.key[1] in wanted
+    }
     missing = [p for p in picks if p not in due]
     if not picks or missing:
         raise JiaozaoError(
