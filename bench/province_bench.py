@@ -15,11 +15,12 @@ Prints each figure's median and 95th percentile on both backends and their ratio
 Targets (issue 22, PostgreSQL at full scale): 今日提醒 first view ≤ 500 ms, recording ≤ 200 ms, 督促检查 ≤ 2 s after
 the first computation, db copy of 5,000,000 records ≤ 5 minutes.
 
-Measured here (2 shared cores, 24 GB): 1,000,000 certificates, 300 departments, 500,000 records, 20 clerks,
-2 rounds, --no-answer 0 — 7 min for both backends at load ~3 (16.5 min at load 6–11); the same with 1 clerk and 4
-rounds — 6 min. The tables are in the commit messages. The full scale does not fit this machine: each console held
-~1.9 GB at 1,000,000 certificates (two per backend), so ~19 GB each at 10,000,000, and the bench itself loads
-the province once to plan the 登记簿's worked records.
+Measured here (2 shared cores, 24 GB), the full scale (the defaults: 10,000,000 certificates in 300 departments,
+5,000,000 records, 20 clerks, 4 rounds, 1 in 4 未接通) with --think 0,3: about 15 minutes for both backends, each
+console process ~0.8 GB (a department's day is read from its own 台账; at most JIAOZAO_CONSOLE_DEPARTMENTS_KEPT
+departments are kept), the 登记簿 rows made department by department and streamed into each backend. The tables
+are in the commit messages and the README (省级部署). For each clerk round the consoles' CPU seconds per request are
+printed beside the wall time: with 20 clerks and no pause the two cores are the limit, not the waiting.
 """
 
 from __future__ import annotations
