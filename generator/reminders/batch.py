@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Collection
+from bisect import insort
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -69,6 +70,44 @@ class DepartmentWork:
     groups: list[HolderGroup]
     sms: list[tuple[str, str, HolderGroup]] = field(default_factory=list)  # phone, text, group
     problems: ProblemList = field(default_factory=ProblemList)  # its share of the day's problems
+    # the groups by certificate (made once for these groups; carried over, changed, by replan): a record finds its
+    # holder without a walk over the thousands due
+    index: dict[CertificateKey, tuple[HolderGroup, ...]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    def groups_of(self, certificates: Iterable[CertificateKey]) -> list[HolderGroup]:
+        """Return the groups with any of these certificates due, each once."""
+        if self.index is None:
+            index: dict[CertificateKey, tuple[HolderGroup, ...]] = {}
+            for group in self.groups:
+                for reminder in group.reminders:
+                    key = reminder.certificate.key
+                    index[key] = (*index.get(key, ()), group)
+            self.index = index
+        found = {id(g): g for key in certificates for g in self.index.get(key, ())}
+        return list(found.values())
+
+    def reindexed(
+        self, gone: Iterable[HolderGroup], made: Iterable[HolderGroup]
+    ) -> dict[CertificateKey, tuple[HolderGroup, ...]] | None:
+        """Return the index once these groups are gone and these made (None when none was made yet)."""
+        if self.index is None:
+            return None
+        index = dict(self.index)
+        for group in gone:
+            for reminder in group.reminders:
+                key = reminder.certificate.key
+                left = tuple(g for g in index.get(key, ()) if g is not group)
+                if left:
+                    index[key] = left
+                else:
+                    index.pop(key, None)
+        for group in made:
+            for reminder in group.reminders:
+                key = reminder.certificate.key
+                index[key] = (*index.get(key, ()), group)
+        return index
 
     @property
     def certificates(self) -> int:
@@ -147,8 +186,8 @@ def replan(work: DayWork, done: set[DoneKey]) -> DayWork:
 
     What is done leaves, a holder with nothing left leaves, a holder with fewer certificates gets its message
     made again; everything else is kept as it was (the same objects, in the same order). A correction can bring a
-    reminder back: plan again then. Only the holders with a certificate among those done are looked at: a record
-    costs the same in a department of 100 holders due as in one of 10,000.
+    reminder back: plan again then. Only the holders with a certificate among those done are looked at (found by
+    the department's index): a record costs the same in a department of 100 holders due as in one of 10,000.
     """
     if not done:
         return work
@@ -157,32 +196,27 @@ def replan(work: DayWork, done: set[DoneKey]) -> DayWork:
     removed: set[tuple[str, int]] = set()
     departments = []
     for item in work.departments:
-        changed = _settled_groups(item.groups, certificates, done) if item.department.slug in touched else {}
+        changed = _settled_groups(item, certificates, done) if item.department.slug in touched else {}
         if not changed:
             departments.append(item)
             continue
         for old, new in changed.values():
             left = {(r.file, r.row) for r in new.reminders} if new is not None else set()
             removed |= {(r.file, r.row) for r in old.reminders} - left
-        groups = [
-            g for g in (changed[id(g)][1] if id(g) in changed else g for g in item.groups) if g is not None
-        ]
+        remade = [new for _, new in changed.values() if new is not None]
+        groups = _placed([g for g in item.groups if id(g) not in changed], remade)
         if not groups:
             continue
-        remade = {id(new) for _, new in changed.values() if new is not None}
-        if remade:
-            groups.sort(
-                key=holder_order
-            )  # a holder left with fewer certificates may move (stable: others stay)
-        fresh = DepartmentWork(item.department, item.template, groups)
+        index = item.reindexed([old for old, _ in changed.values()], remade)
+        fresh = DepartmentWork(item.department, item.template, groups, index=index)
         scratch = ProblemList()
+        made = {id(g) for g in remade}
         for phone, text, group in item.sms:  # in the groups' order, as plan_day made them
             if id(group) not in changed:
                 fresh.sms.append((phone, text, group))
-        for group in groups:
-            if id(group) in remade:
-                _add_sms(fresh, group, scratch)
-        if remade:
+        for group in remade:
+            _add_sms(fresh, group, scratch)
+        if made:
             position = {id(g): n for n, g in enumerate(groups)}
             fresh.sms.sort(key=lambda m: position[id(m[2])])
         fresh.problems.extend(p for p in item.problems if p.row is None or (p.file, p.row) not in removed)
@@ -191,6 +225,13 @@ def replan(work: DayWork, done: set[DoneKey]) -> DayWork:
         return DayWork(work.today, departments, work.problems)
     problems = ProblemList([p for p in work.problems if p.row is None or (p.file, p.row) not in removed])
     return DayWork(work.today, departments, problems)
+
+
+def _placed(groups: list[HolderGroup], made: list[HolderGroup]) -> list[HolderGroup]:
+    """Return the groups (in holder_order already) with these made groups put in their places."""
+    for group in made:
+        insort(groups, group, key=holder_order)
+    return groups
 
 
 def replan_holders(
@@ -204,10 +245,12 @@ def replan_holders(
     slugs = {slug for slug, _, _ in certificates}
     rows, holders = holder_rows(inputs.ledger, schedule, inputs.catalogs, certificates)
     earliest, ledger, items = inputs.ledger.earliest_expiry(), inputs.ledger, inputs.catalogs.items
-    keys = {
-        certificate_key(ledger.number[i], ledger.holder[i], items[ledger.item[i]].certificate)
+    due_keys = {
+        (items[ledger.item[i]].department, certificate_key(ledger.number[i], ledger.holder[i],
+         items[ledger.item[i]].certificate), date.fromordinal(int(ledger.expires[i])).isoformat())
         for i in rows.tolist()
-    }
+    }  # fmt: skip
+    keys = {key for _, key, _ in due_keys}
     history = load_history(registry, slugs, earliest, keys)  # the records of these holders' certificates only
     history.phone_corrected = inputs.phone_corrected
     done = registry.done_keys(slugs, earliest, keys)
@@ -220,14 +263,13 @@ def replan_holders(
             departments.append(item)
             continue
         mine = [g for g in fresh if g.department.slug == slug]
-        named = {name for department, name, _ in holders if department == slug}
-        gone = {id(g) for g in item.groups if g.holder in named and _key_of(g) in holders}
-        rows_gone = {(r.file, r.row) for g in item.groups if id(g) in gone for r in g.reminders}
-        kept = [g for g in item.groups if id(g) not in gone]
-        groups = sorted([*kept, *mine], key=holder_order)  # stable: the kept ones stay in their order
+        gone = [g for g in item.groups_of(c for c in due_keys if c[0] == slug) if _key_of(g) in holders]
+        rows_gone = {(r.file, r.row) for g in gone for r in g.reminders}
+        gone_ids = {id(g) for g in gone}
+        groups = _placed([g for g in item.groups if id(g) not in gone_ids], mine)
         if not groups:
             continue
-        remade = DepartmentWork(item.department, item.template, groups)
+        remade = DepartmentWork(item.department, item.template, groups, index=item.reindexed(gone, mine))
         remade.problems.extend(p for p in item.problems if p.row is None or (p.file, p.row) not in rows_gone)
         made = {id(g) for g in mine}
         old = {id(g): (phone, text, g) for phone, text, g in item.sms}
@@ -250,17 +292,12 @@ def _key_of(group: HolderGroup) -> tuple[str, str, str]:
 
 
 def _settled_groups(
-    groups: list[HolderGroup], certificates: set[tuple[str, str, str]], done: set[DoneKey]
+    item: DepartmentWork, certificates: set[tuple[str, str, str]], done: set[DoneKey]
 ) -> dict[int, tuple[HolderGroup, HolderGroup | None]]:
     """Return, by id of the old group, the groups these done reminders change: the old group, and the group with
     what is left of it or None when nothing is left."""
     changed: dict[int, tuple[HolderGroup, HolderGroup | None]] = {}
-    for group in groups:
-        for reminder in group.reminders:
-            if reminder.certificate.key in certificates:
-                break
-        else:  # none of its certificates is among them (a plain loop: this runs over every holder due)
-            continue
+    for group in item.groups_of(certificates):
         left = [r for r in (settled(r, done) for r in group.reminders) if r is not None]
         if left == group.reminders:
             continue
