@@ -37,12 +37,19 @@ def plan_key(slug: str, monthly: bool) -> tuple[str, str, bool]:
     return ("plan", slug, monthly)
 
 
+def holders_key(slug: str, monthly: bool) -> tuple[str, str, bool]:
+    return ("today holders", slug, monthly)
+
+
 def _keys(slug: str) -> tuple[Hashable, ...]:
-    """Return what is kept of a department and made from its day (the certificate table, the refused count)."""
+    """Return what is kept of a department and made from its day (plans, 今日提醒's lists, the certificate table,
+    the refused count)."""
     return (
         day_key(slug),
         plan_key(slug, False),
         plan_key(slug, True),
+        holders_key(slug, False),
+        holders_key(slug, True),
         ("certificates", slug),
         ("refused count", slug),
     )

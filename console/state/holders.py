@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from console.settings import ConsoleSettings
+from console.state.department_day import holders_key, kept
 from generator.workflows.today import (
     DayWork,
     HolderGroup,
@@ -87,7 +88,7 @@ class DayList:
 def day_list(settings: ConsoleSettings, work: DayWork, slug: str, monthly: bool) -> DayList:
     """Return the department's holders of this plan in the page's order: 临期 first (staff phone or visit,
     whatever came before), then by days left; kept until the plan changes, the facts of unchanged groups reused."""
-    key = ("today holders", slug, monthly)
+    key = holders_key(slug, monthly)
     found = settings.memory.get(key)
     before = cast(DayList, found[1]) if found is not None else None
     if before is not None and before.work is work:  # made from this very plan
@@ -110,7 +111,9 @@ def day_list(settings: ConsoleSettings, work: DayWork, slug: str, monthly: bool)
         "mobile": sum(f.mobile for f in every), "email": sum(f.gets_email for f in every),
         "sms": len(item.sms) if item else 0,
     }  # fmt: skip
-    return settings.memory.put(key, None, DayList(work, rows, counts, facts))
+    made = settings.memory.put(key, None, DayList(work, rows, counts, facts))
+    kept(settings, slug)  # let go with the department's day, past settings.departments_kept
+    return made
 
 
 def shown(rows: list[Row], f: dict[str, str]) -> list[Row]:

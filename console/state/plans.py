@@ -43,9 +43,8 @@ class _Plan:
     day: LoadedDay
     last: int  # the last record id it has seen
     work: DayWork
-    shown: tuple[DayWork, DayWork] | None = (
-        None  # (work, what pages show of it): cut once per work, not per view
-    )
+    # (work, what pages show of it): cut once per state of the plan, not per view
+    shown: tuple[DayWork, DayWork] | None = None
 
     def shown_work(self, slug: str, platform_sends: bool) -> DayWork:
         """Return the plan as the department's pages show it (its own part; without the SMS the platform sends),

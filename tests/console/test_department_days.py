@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from console.app import create_app
 from console.background import warmup
 from console.settings import ConsoleSettings
-from console.state.department_day import day_key, plan_key
+from console.state.department_day import day_key, holders_key, plan_key
 from console.state.holders import day_list
 from console.state.plans import day_plan, plan_if_ready
 from tests.console.conftest import Clients, text_of
@@ -57,6 +57,8 @@ def test_past_the_bound_the_least_recently_opened_department_goes_and_comes_back
         assert one.memory.get(day_key("anshan")) is not None
         assert "应提醒" in text_of(b.get(B).text)
         assert one.memory.get(day_key("anshan")) is None and one.memory.get(plan_key("anshan", False)) is None
+        assert one.memory.get(holders_key("anshan", False)) is None  # 今日提醒's list goes with its day
+        assert one.memory.get(holders_key("dongli", False)) is not None
         assert one.memory.get(day_key("dongli")) is not None
         assert text_of(a.get(A).text) == first
         assert one.memory.get(day_key("dongli")) is None
@@ -83,7 +85,7 @@ def test_warming_up_plans_the_departments_of_the_clerks_and_no_other(settings: C
     warmup.warm(settings)
     assert plan_if_ready(settings, "anshan") and plan_if_ready(settings, "dongli")  # clerk_a's, clerk_b's
     assert not plan_if_ready(settings, "lvliang") and settings.memory.get(day_key("lvliang")) is None
-    found = settings.memory.get(("today holders", "anshan", False))  # 今日提醒's list, made at warm-up
+    found = settings.memory.get(holders_key("anshan", False))  # 今日提醒's list, made at warm-up
     assert found is not None and found[1].rows  # type: ignore[attr-defined]
     assert day_list(settings, day_plan(settings, "anshan"), "anshan", False) is found[1]
 
