@@ -34,8 +34,7 @@ def _warm_departments(settings: ConsoleSettings) -> None:
     except Exception:  # no database yet, or it cannot be read: the pages say so properly
         return
     for slug in reversed(slugs[: settings.departments_kept]):  # the most recent last: the last to be let go
-        plans.warm(settings, slug)
-        try:  # and the 今日提醒 list of its holders (thousands in a province's department), as the page shows it
+        try:  # its day and plan, and the 今日提醒 list of its holders (thousands in a province's department)
             day_list(settings, plans.day_plan(settings, slug), slug, False)
         except Exception:  # the page will meet the same problem and say it properly
             continue

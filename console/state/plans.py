@@ -26,7 +26,7 @@ from generator.workflows.remind import (
 from generator.workflows.remind import department_day as department_cut
 from generator.workflows.today import DayWork, department_work, due_groups
 
-__all__ = ["day_plan", "department_work", "due_groups", "plan_if_ready", "warm"]
+__all__ = ["day_plan", "department_work", "due_groups", "plan_if_ready"]
 
 
 def _turn(slug: str) -> tuple[str, str]:
@@ -87,14 +87,6 @@ def day_plan(settings: ConsoleSettings, slug: str, monthly: bool = False) -> Day
     work = _current(settings, slug, monthly, day).shown_work(slug, settings.sms is not None)
     kept(settings, slug)  # after the plan is in memory: a department let go meanwhile is noted again
     return work  # with a platform set, console/background/sms_auto.py sends the SMS
-
-
-def warm(settings: ConsoleSettings, slug: str) -> None:
-    """Load and plan the department's day before its clerk opens 今日提醒."""
-    try:
-        day_plan(settings, slug)
-    except Exception:  # the page will meet the same problem and say it properly
-        return
 
 
 def plan_if_ready(settings: ConsoleSettings, slug: str, stamp: tuple[date, object] | None = None) -> bool:
