@@ -209,16 +209,7 @@ def replan(work: DayWork, done: set[DoneKey]) -> DayWork:
             continue
         index = item.reindexed([old for old, _ in changed.values()], remade)
         fresh = DepartmentWork(item.department, item.template, groups, index=index)
-        scratch = ProblemList()
-        made = {id(g) for g in remade}
-        for phone, text, group in item.sms:  # in the groups' order, as plan_day made them
-            if id(group) not in changed:
-                fresh.sms.append((phone, text, group))
-        for group in remade:
-            _add_sms(fresh, group, scratch)
-        if made:
-            position = {id(g): n for n, g in enumerate(groups)}
-            fresh.sms.sort(key=lambda m: position[id(m[2])])
+        _messages_again(fresh, item, changed.keys(), remade, ProblemList())  # its rows' problems are kept
         fresh.problems.extend(p for p in item.problems if p.row is None or (p.file, p.row) not in removed)
         departments.append(fresh)
     if not removed:
@@ -271,17 +262,28 @@ def replan_holders(
             continue
         remade = DepartmentWork(item.department, item.template, groups, index=item.reindexed(gone, mine))
         remade.problems.extend(p for p in item.problems if p.row is None or (p.file, p.row) not in rows_gone)
-        made = {id(g) for g in mine}
-        old = {id(g): (phone, text, g) for phone, text, g in item.sms}
-        for group in groups:
-            if id(group) in made:
-                for reminder in group.reminders:
-                    remade.problems.extend(contact_problems(reminder))
-                _add_sms(remade, group, remade.problems, history.sms_failed)
-            elif id(group) in old:
-                remade.sms.append(old[id(group)])
+        _messages_again(remade, item, gone_ids, mine, remade.problems, history.sms_failed, contacts=True)
         departments.append(remade)
     return DayWork(work.today, departments, ProblemList([p for d in departments for p in d.problems]))
+
+
+def _messages_again(
+    fresh: DepartmentWork, old: DepartmentWork, gone: Collection[int], made: list[HolderGroup],
+    problems: ProblemList, failed: dict[tuple[str, str], str] | None = None, *, contacts: bool = False,
+) -> None:  # fmt: skip
+    """Give fresh the messages of old's groups it kept (by id, those not gone) and new ones for the groups made,
+    in the groups' order as plan_day makes them; the made groups' problems go to problems (with contacts, their
+    reminders' contact problems first, each group's before its message's)."""
+    fresh.sms.extend(m for m in old.sms if id(m[2]) not in gone)
+    if not made:
+        return
+    position = {id(g): n for n, g in enumerate(fresh.groups)}
+    for group in sorted(made, key=lambda g: position[id(g)]):
+        if contacts:
+            for reminder in group.reminders:
+                problems.extend(contact_problems(reminder))
+        _add_sms(fresh, group, problems, failed)
+    fresh.sms.sort(key=lambda m: position[id(m[2])])
 
 
 def _key_of(group: HolderGroup) -> tuple[str, str, str]:
