@@ -311,7 +311,7 @@ class Registry:
         records, and the departments whose day must be planned again — those where a record corrects a done one
         (which can make a reminder due again) or says a call failed, a number is wrong or a holder declined
         (which changes who is reachable or due). With departments, the records of the others are not read."""
-        where, values = _of_departments(departments)
+        where, values = _chosen_records(departments)
         rows = self._db.execute(
             "SELECT department, certificate_key, expires, kind, done, "
             "(SELECT o.done FROM reminders o WHERE o.id = r.supersedes), "
@@ -328,7 +328,7 @@ class Registry:
         """Return, of the records after id last up to id upto (of these departments, when given), the certificates
         of those that say a call failed, a number is wrong or a holder declined, and whether one corrects another
         record (then the whole day is planned again: a reminder can be due again)."""
-        where, values = _of_departments(departments)
+        where, values = _chosen_records(departments)
         rows = self._db.execute(
             "SELECT department, certificate_key, expires, supersedes IS NOT NULL FROM reminders "
             f"WHERE id > ? AND id <= ? AND (result IN (?, ?, ?) OR supersedes IS NOT NULL){where}",
@@ -343,7 +343,7 @@ class Registry:
         """Return (department, certificate key, expires, kind) of every reminder done (corrections applied);
         of these departments only, when given; of certificates expiring on or after expiring_from, and of those
         with these certificate keys, when given."""
-        where, values = _of_departments(departments, expiring_from, keys)
+        where, values = _chosen_records(departments, expiring_from, keys)
         query = (
             "SELECT DISTINCT department, certificate_key, expires, kind FROM reminders "
             f"WHERE done = 1 AND {_CURRENT}{where}"
@@ -357,7 +357,7 @@ class Registry:
         """Return every standing record with one of these results, oldest first (of these departments, of
         certificates expiring on or after expiring_from, and with these certificate keys, if given)."""
         marks = ", ".join("?" * len(results))
-        where, values = _of_departments(departments, expiring_from, keys)
+        where, values = _chosen_records(departments, expiring_from, keys)
         query = (
             f"SELECT {_COLUMNS} FROM reminders WHERE result IN ({marks}) AND {_CURRENT}{where} ORDER BY id"
         )
@@ -370,7 +370,7 @@ class Registry:
         """Return, per certificate, the latest day a standing record says the holder was reached (a done result);
         of these departments only, of certificates expiring on or after expiring_from, and with these certificate
         keys, when given."""
-        where, values = _of_departments(departments, expiring_from, keys)
+        where, values = _chosen_records(departments, expiring_from, keys)
         query = (
             "SELECT department, certificate_key, expires, MAX(reminded_on) FROM reminders "
             f"WHERE done = 1 AND {_CURRENT}{where} GROUP BY department, certificate_key, expires"
@@ -579,7 +579,7 @@ class Registry:
     ) -> dict[CertificateKey, dict[str, date]]:
         """Return the standing results recorded through a channel (as 台账 for what a 台账 showed), by certificate,
         each with the first day it was recorded for; of these departments only, when given."""
-        where, values = _of_departments(departments)
+        where, values = _chosen_records(departments)
         query = (
             "SELECT department, certificate_key, expires, result, MIN(reminded_on) FROM reminders "
             f"WHERE channel = ? AND {_CURRENT}{where} GROUP BY department, certificate_key, expires, result"
@@ -599,7 +599,7 @@ class Registry:
         The same records as `records()` whose result counts as done: 督促检查 reads these at province scale, or
         one department at a time.
         """
-        where, values = _of_departments(departments, expiring_from)
+        where, values = _chosen_records(departments, expiring_from)
         query = (
             "SELECT department, certificate_key, expires, kind, reminded_on, result FROM reminders "
             f"WHERE done = 1 AND channel != '台账' AND {_CURRENT}{where} ORDER BY id"  # a corrected record no
@@ -608,7 +608,7 @@ class Registry:
         yield from self._db.execute(query, values)
 
 
-def _of_departments(
+def _chosen_records(
     departments: Collection[str] | None,
     expiring_from: date | None = None,
     keys: Collection[str] | None = None,
