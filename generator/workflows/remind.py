@@ -153,11 +153,11 @@ def plan_each(
 
 
 def department_day(work: DayWork, slug: str) -> DayWork:
-    """Return the plan cut down to one department (its problems included)."""
+    """Return the plan cut down to one department, with its own problems (those its planning found: its SMS
+    template's, its holders' contacts' and messages') — not another department's, even about a 台账 file both
+    departments' rows are in. Walks the departments, not their reminders: a page after a record cuts again."""
     mine = [d for d in work.departments if d.department.slug == slug]
-    files = {r.file for d in mine for g in d.groups for r in g.reminders}
-    problems = ProblemList([p for p in work.problems if p.file in files or slug in p.file])
-    return DayWork(work.today, mine, problems)
+    return DayWork(work.today, mine, ProblemList([p for d in mine for p in d.problems]))
 
 
 def plan_again(
