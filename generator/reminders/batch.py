@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from bisect import insort
-from collections.abc import Collection, Iterable
+from bisect import bisect_left, insort
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -59,6 +60,7 @@ from generator.schedule import Schedule
 from generator.spreadsheet import csv_row
 
 WORKLIST_FILE, SMS_FILE, UNREACHABLE_FILE = "电话提醒清单.xlsx", "短信.csv", "联系不上.xlsx"
+T = TypeVar("T")
 
 
 @dataclass
@@ -76,8 +78,8 @@ class DepartmentWork:
         default=None, repr=False, compare=False
     )
 
-    def groups_of(self, certificates: Iterable[CertificateKey]) -> list[HolderGroup]:
-        """Return the groups with any of these certificates due, each once."""
+    def indexed(self) -> dict[CertificateKey, tuple[HolderGroup, ...]]:
+        """Return the index, made now if it is not yet (a plan kept for records makes it with the plan)."""
         if self.index is None:
             index: dict[CertificateKey, tuple[HolderGroup, ...]] = {}
             for group in self.groups:
@@ -85,7 +87,12 @@ class DepartmentWork:
                     key = reminder.certificate.key
                     index[key] = (*index.get(key, ()), group)
             self.index = index
-        found = {id(g): g for key in certificates for g in self.index.get(key, ())}
+        return self.index
+
+    def groups_of(self, certificates: Iterable[CertificateKey]) -> list[HolderGroup]:
+        """Return the groups with any of these certificates due, each once."""
+        index = self.indexed()
+        found = {id(g): g for key in certificates for g in index.get(key, ())}
         return list(found.values())
 
     def reindexed(
@@ -204,12 +211,12 @@ def replan(work: DayWork, done: set[DoneKey]) -> DayWork:
             left = {(r.file, r.row) for r in new.reminders} if new is not None else set()
             removed |= {(r.file, r.row) for r in old.reminders} - left
         remade = [new for _, new in changed.values() if new is not None]
-        groups = _placed([g for g in item.groups if id(g) not in changed], remade)
+        gone = [old for old, _ in changed.values()]
+        groups = _placed(_without(item.groups, gone), remade)
         if not groups:
             continue
-        index = item.reindexed([old for old, _ in changed.values()], remade)
-        fresh = DepartmentWork(item.department, item.template, groups, index=index)
-        _messages_again(fresh, item, changed.keys(), remade, ProblemList())  # its rows' problems are kept
+        fresh = DepartmentWork(item.department, item.template, groups, index=item.reindexed(gone, remade))
+        _messages_again(fresh, item, gone, remade, ProblemList())  # its rows' problems are kept
         fresh.problems.extend(p for p in item.problems if p.row is None or (p.file, p.row) not in removed)
         departments.append(fresh)
     if not removed:
@@ -223,6 +230,35 @@ def _placed(groups: list[HolderGroup], made: list[HolderGroup]) -> list[HolderGr
     for group in made:
         insort(groups, group, key=holder_order)
     return groups
+
+
+def _without(groups: list[HolderGroup], gone: Iterable[HolderGroup]) -> list[HolderGroup]:
+    """Return a copy of the groups (in holder_order) without these, each found by bisection, not by a walk."""
+    left = list(groups)
+    for group in gone:
+        if not _drop(left, group, _itself):  # not where its order says: a walk, never a group left behind
+            left = [g for g in left if g is not group]
+    return left
+
+
+def _itself(group: HolderGroup) -> HolderGroup:
+    return group
+
+
+def _group_of(message: tuple[str, str, HolderGroup]) -> HolderGroup:
+    return message[2]
+
+
+def _drop(items: list[T], group: HolderGroup, of: Callable[[T], HolderGroup]) -> bool:
+    """Remove the item of this group from items in holder_order of their groups; say whether it was there."""
+    order = holder_order(group)
+    at = bisect_left(items, order, key=lambda item: holder_order(of(item)))
+    while at < len(items) and holder_order(of(items[at])) == order:  # groups of one order: few, if any
+        if of(items[at]) is group:
+            del items[at]
+            return True
+        at += 1
+    return False
 
 
 def replan_holders(
@@ -256,34 +292,35 @@ def replan_holders(
         mine = [g for g in fresh if g.department.slug == slug]
         gone = [g for g in item.groups_of(c for c in due_keys if c[0] == slug) if _key_of(g) in holders]
         rows_gone = {(r.file, r.row) for g in gone for r in g.reminders}
-        gone_ids = {id(g) for g in gone}
-        groups = _placed([g for g in item.groups if id(g) not in gone_ids], mine)
+        groups = _placed(_without(item.groups, gone), mine)
         if not groups:
             continue
         remade = DepartmentWork(item.department, item.template, groups, index=item.reindexed(gone, mine))
         remade.problems.extend(p for p in item.problems if p.row is None or (p.file, p.row) not in rows_gone)
-        _messages_again(remade, item, gone_ids, mine, remade.problems, history.sms_failed, contacts=True)
+        _messages_again(remade, item, gone, mine, remade.problems, history.sms_failed, contacts=True)
         departments.append(remade)
     return DayWork(work.today, departments, ProblemList([p for d in departments for p in d.problems]))
 
 
 def _messages_again(
-    fresh: DepartmentWork, old: DepartmentWork, gone: Collection[int], made: list[HolderGroup],
+    fresh: DepartmentWork, old: DepartmentWork, gone: Iterable[HolderGroup], made: list[HolderGroup],
     problems: ProblemList, failed: dict[tuple[str, str], str] | None = None, *, contacts: bool = False,
 ) -> None:  # fmt: skip
-    """Give fresh the messages of old's groups it kept (by id, those not gone) and new ones for the groups made,
-    in the groups' order as plan_day makes them; the made groups' problems go to problems (with contacts, their
-    reminders' contact problems first, each group's before its message's)."""
-    fresh.sms.extend(m for m in old.sms if id(m[2]) not in gone)
-    if not made:
-        return
-    position = {id(g): n for n, g in enumerate(fresh.groups)}
-    for group in sorted(made, key=lambda g: position[id(g)]):
+    """Give fresh the messages of old's groups it kept (those not gone) and new ones for the groups made, in the
+    groups' order (holder_order) as plan_day makes them; the made groups' problems go to problems (with contacts,
+    their reminders' contact problems first, each group's before its message's). Each message gone or made is
+    found by bisection: a record costs the same whatever the number of messages."""
+    fresh.sms.extend(old.sms)
+    for group in gone:
+        _drop(fresh.sms, group, _group_of)  # a group without a mobile number had none
+    for group in sorted(made, key=holder_order):  # as _placed put them: stable among groups of one order
         if contacts:
             for reminder in group.reminders:
                 problems.extend(contact_problems(reminder))
+        before = len(fresh.sms)
         _add_sms(fresh, group, problems, failed)
-    fresh.sms.sort(key=lambda m: position[id(m[2])])
+        if len(fresh.sms) > before:
+            insort(fresh.sms, fresh.sms.pop(), key=lambda m: holder_order(m[2]))
 
 
 def _key_of(group: HolderGroup) -> tuple[str, str, str]:
