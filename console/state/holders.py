@@ -7,8 +7,9 @@ it reuses every other group's facts and only the page's 50 rows are made into Ho
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import cast, overload
 
 from console.settings import ConsoleSettings
 from console.state.department_day import holders_key, kept
@@ -71,54 +72,100 @@ def facts_of(group: HolderGroup) -> Facts:
     )  # fmt: skip
 
 
-# (not 临期, days left, place in the day's list, group, facts): sorted as the page lists them
-Row = tuple[bool, int, int, HolderGroup, Facts]
+# (place in the day's list, group, facts)
+Row = tuple[int, HolderGroup, Facts]
+COUNTED = ("first", "second", "final", "unreachable", "mobile")
 
 
 @dataclass
 class DayList:
-    """The department's holders of one plan, in the page's order, with their counts."""
+    """The department's holders of one plan, in the page's order, with their counts.
+
+    The page's order is the plan's own (holder_order: 临期 first — staff phone or visit, whatever came before —
+    then earliest expiry, name, phone), so the list is the plan's list of groups, not a copy sorted again."""
 
     work: DayWork
-    rows: list[Row]
+    groups: list[HolderGroup]
     counts: dict[str, int]
     facts: dict[int, tuple[HolderGroup, Facts]]  # by id of the group (the group kept: its id stays its own)
 
+    def row(self, at: int) -> Row:
+        group = self.groups[at]
+        return at + 1, group, self.facts[id(group)][1]
+
 
 def day_list(settings: ConsoleSettings, work: DayWork, slug: str, monthly: bool) -> DayList:
-    """Return the department's holders of this plan in the page's order: 临期 first (staff phone or visit,
-    whatever came before), then by days left; kept until the plan changes, the facts of unchanged groups reused."""
+    """Return the department's holders of this plan in the page's order, kept until the plan changes; a plan
+    changed by records reuses the facts and counts of the groups it kept and works out those of the groups it
+    made: the walk over the thousands due is a look-up per group, not their facts made, summed and sorted again."""
     key = holders_key(slug, monthly)
     found = settings.memory.get(key)
     before = cast(DayList, found[1]) if found is not None else None
     if before is not None and before.work is work:  # made from this very plan
         return before
+    groups = due_groups(work, slug)
     known = before.facts if before is not None else {}
-    facts: dict[int, tuple[HolderGroup, Facts]] = {}
-    rows: list[Row] = []
-    for number, group in enumerate(due_groups(work, slug), 1):
-        seen = known.get(id(group))
-        fact = seen[1] if seen is not None and seen[0] is group else facts_of(group)
-        facts[id(group)] = (group, fact)
-        rows.append((fact.kind != FINAL, fact.days_left, number, group, fact))
-    rows.sort(key=lambda row: row[:3])
+    made = [g for g in groups if id(g) not in known]  # the facts hold their groups: an id is not reused
     item = department_work(work, slug)
-    every = [row[4] for row in rows]
-    counts = {
-        "certificates": sum(len(f.picks) for f in every), "holders": len(rows),
-        "first": sum(f.first for f in every), "second": sum(f.second for f in every),
-        "final": sum(f.final for f in every), "unreachable": sum(f.unreachable for f in every),
-        "mobile": sum(f.mobile for f in every), "email": sum(f.gets_email for f in every),
-        "sms": len(item.sms) if item else 0,
-    }  # fmt: skip
-    made = settings.memory.put(key, None, DayList(work, rows, counts, facts))
+    if before is None or len(made) == len(groups):
+        facts = {id(g): (g, facts_of(g)) for g in groups}
+        counts = _counted(f for _, f in facts.values())
+    else:
+        facts, counts = dict(known), dict(before.counts)
+        if len(known) + len(made) != len(groups):  # some groups are gone
+            present = {id(g) for g in groups}
+            for gone in [n for n in known if n not in present]:
+                _tally(counts, facts.pop(gone)[1], -1)
+        for group in made:
+            fact = facts_of(group)
+            facts[id(group)] = (group, fact)
+            _tally(counts, fact, 1)
+    counts["sms"] = len(item.sms) if item else 0
+    made_list = settings.memory.put(key, None, DayList(work, groups, counts, facts))
     kept(settings, slug)  # let go with the department's day, past settings.departments_kept
-    return made
+    return made_list
 
 
-def shown(rows: list[Row], f: dict[str, str]) -> list[Row]:
+def _counted(every: Iterable[Facts]) -> dict[str, int]:
+    counts = dict.fromkeys(("certificates", "holders", *COUNTED, "email"), 0)
+    for fact in every:
+        _tally(counts, fact, 1)
+    return counts
+
+
+def _tally(counts: dict[str, int], fact: Facts, sign: int) -> None:
+    """Count one holder's facts in (sign 1) or out (sign -1) of the page's counts."""
+    counts["certificates"] += sign * len(fact.picks)
+    counts["holders"] += sign
+    for name in COUNTED:
+        counts[name] += sign * int(getattr(fact, name))
+    counts["email"] += sign * fact.gets_email
+
+
+class _Every(Sequence[Row]):
+    """Every holder of the list as rows, a row made only when asked for (a page asks for 50)."""
+
+    def __init__(self, listed: DayList) -> None:
+        self.listed = listed
+
+    def __len__(self) -> int:
+        return len(self.listed.groups)
+
+    @overload
+    def __getitem__(self, at: int) -> Row: ...
+    @overload
+    def __getitem__(self, at: slice) -> list[Row]: ...
+    def __getitem__(self, at: int | slice) -> Row | list[Row]:
+        if isinstance(at, slice):
+            return [self.listed.row(n) for n in range(*at.indices(len(self)))]
+        return self.listed.row(range(len(self))[at])
+
+
+def shown(listed: DayList, f: dict[str, str]) -> Sequence[Row]:
     """Return the rows the page's filters keep (kind, mobile, how the holder can be reached)."""
     kind, reach, mobile = f["kind"], f["reach"], f["mobile"]
+    if not (kind or reach or mobile):
+        return _Every(listed)
 
     def keep(fact: Facts) -> bool:
         return (
@@ -133,12 +180,13 @@ def shown(rows: list[Row], f: dict[str, str]) -> list[Row]:
             )
         )
 
-    return rows if not (kind or reach or mobile) else [row for row in rows if keep(row[4])]
+    every = (listed.row(n) for n in range(len(listed.groups)))
+    return [row for row in every if keep(row[2])]
 
 
 def holder(row: Row, group: HolderGroup, script: str, tried: list[str]) -> Holder:
     """Return the page's row of a holder (group: as the user may see it)."""
-    _, _, number, _, fact = row
+    number, _, fact = row
     return Holder(
         number, group, script, fact.picks, fact.days_left, fact.mobile, fact.email, fact.deadline, tried
     )

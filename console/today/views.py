@@ -72,7 +72,7 @@ async def _today(
     )  # else a 409
     plan, tried, entries = await run_in_threadpool(_plan, console, slug, f["monthly"] == "1")
     listed = await run_in_threadpool(day_list, console.settings, plan, slug, f["monthly"] == "1")
-    rows = shown(listed.rows, f)
+    rows = shown(listed, f)
     query = request.query_params
     done = _done_message(entries, query.get("done", ""))
     page = page_of(query.get("page"), len(rows), PAGE)
@@ -82,8 +82,8 @@ async def _today(
     sees = privacy.sees_contacts(visit.user, slug)
     on_page = [  # the text to read out is made for the holders shown only, their contacts as the user may see
         holder(
-            row, seen := privacy.group_for(row[3], sees), calls.script_of(plan, slug, seen),
-            [t for p in row[4].picks for t in tried.get(p, [])],
+            row, seen := privacy.group_for(row[1], sees), calls.script_of(plan, slug, seen),
+            [t for p in row[2].picks for t in tried.get(p, [])],
         )
         for row in rows[page.rows]
     ]  # fmt: skip

@@ -86,7 +86,7 @@ def test_warming_up_plans_the_departments_of_the_clerks_and_no_other(settings: C
     assert plan_if_ready(settings, "anshan") and plan_if_ready(settings, "dongli")  # clerk_a's, clerk_b's
     assert not plan_if_ready(settings, "lvliang") and settings.memory.get(day_key("lvliang")) is None
     found = settings.memory.get(holders_key("anshan", False))  # 今日提醒's list, made at warm-up
-    assert found is not None and found[1].rows  # type: ignore[attr-defined]
+    assert found is not None and found[1].groups  # type: ignore[attr-defined]
     assert day_list(settings, day_plan(settings, "anshan"), "anshan", False) is found[1]
 
 
@@ -117,5 +117,8 @@ def test_the_page_kept_up_to_date_by_records_is_the_page_a_fresh_console_makes(
             kept, afresh = text_of(a.get(A + query).text), text_of(b.get(A + query).text)
             assert kept == afresh, query
         assert "今天已记：未接通" in text_of(a.get(A).text)
+        listed = day_list(settings, day_plan(settings, "anshan"), "anshan", False)
+        order = [(f.kind != "临期", f.days_left) for _, f in (listed.facts[id(g)] for g in listed.groups)]
+        assert order == sorted(order) and len(listed.facts) == len(listed.groups)  # the plan's order is the page's
     finally:
         fresh.state.console.close()
