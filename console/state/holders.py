@@ -34,6 +34,7 @@ class Holder:
 
     number: int
     group: HolderGroup
+    kind: str  # the group's (worked out once, with its facts)
     script: str
     picks: list[str]
     days_left: int
@@ -188,5 +189,14 @@ def holder(row: Row, group: HolderGroup, script: str, tried: list[str]) -> Holde
     """Return the page's row of a holder (group: as the user may see it)."""
     number, _, fact = row
     return Holder(
-        number, group, script, fact.picks, fact.days_left, fact.mobile, fact.email, fact.deadline, tried
+        number,
+        group,
+        fact.kind,
+        script,
+        fact.picks,
+        fact.days_left,
+        fact.mobile,
+        fact.email,
+        fact.deadline,
+        tried,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode
 
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -20,10 +21,16 @@ from console.state.holders import REACH, day_list, holder, shown
 from console.state.refused import refused_count
 from console.store import audit
 from console.today import calls
-from generator.workflows.today import CHANNELS, RESULTS
+from generator.workflows.today import CHANNELS, MACHINE_RESULTS, RESULTS
 
 PAGE = 50
 KINDS = ("临期", "首次", "二次")
+# what a clerk picks from on each holder's record form (a machine's results are not a person's to pick): the
+# same for every holder, so made once, not 50 times a page
+RESULT_OPTIONS = Markup("").join(
+    Markup("<option>{}</option>").format(r) for r in RESULTS if r not in MACHINE_RESULTS
+)
+CHANNEL_OPTIONS = Markup("").join(Markup("<option>{}</option>").format(c) for c in CHANNELS)
 # The letters' own page style is inline (print layout); nothing in them runs, and they cannot be framed.
 LETTER_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'"
@@ -95,6 +102,7 @@ async def _today(
         request, "today.html", status, slug=slug, department=department, today=plan.today, holders=on_page,
         matched=len(rows), counts=counts, f=f, kinds=KINDS, reach=REACH, page=page.number, pages=page.pages,
         query=urlencode({k: v for k, v in f.items() if v}), results=tuple(RESULTS), channels=CHANNELS,
+        result_options=RESULT_OPTIONS, channel_options=CHANNEL_OPTIONS,
         can_change=visit.user.can_change(slug), batch=batch, message=message,
         problems=[privacy.problem_for(p, sees) for p in problems or []],
         entries=[privacy.entry_for(e, sees) for e in entries[-50:][::-1]], sent=sent, smtp=console.settings.smtp is not None,

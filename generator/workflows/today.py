@@ -25,6 +25,7 @@ from generator.reminders.mail import Outcome as Outcome
 from generator.reminders.monthly import batch_day, next_batch_day
 from generator.reminders.outbox import EmailReport as EmailReport
 from generator.reminders.registry import CHANNELS as CHANNELS
+from generator.reminders.registry import MACHINE_RESULTS as MACHINE_RESULTS
 from generator.reminders.registry import RESULTS as RESULTS
 from generator.reminders.registry import Entry as Entry
 from generator.reminders.registry import Registry
