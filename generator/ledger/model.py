@@ -53,9 +53,33 @@ class Ledger:
     credit_code: list[str]
     rows_read: int  # data rows in all files: scheduled + rejected
     rows_rejected: int
+    # the hashes of the stripped 证照编号 and 持证人 of each row (made once, when first asked for: see rows_named)
+    _hashes: tuple[IntArray, IntArray] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.item)
+
+    def rows_named(self, number: str = "", holder: str = "") -> list[int]:
+        """Return the rows (ascending) whose 证照编号 is this number or whose 持证人 is this holder (each compared
+        stripped; an empty one matches nothing): a holder's rows found by a vectorised look over one hash per
+        row (8 bytes a row, made once), not by a walk over the 台账's texts each time."""
+        if self._hashes is None:
+            self._hashes = (
+                np.fromiter((hash(n.strip()) for n in self.number), dtype=np.int64, count=len(self.number)),
+                np.fromiter((hash(h.strip()) for h in self.holder), dtype=np.int64, count=len(self.holder)),
+            )
+        numbers, holders = self._hashes
+        number, holder = number.strip(), holder.strip()
+        hits = np.zeros(len(numbers), dtype=np.bool_)
+        if number:
+            hits |= numbers == hash(number)
+        if holder:
+            hits |= holders == hash(holder)
+        return [  # a hash two texts share: the text decides
+            i
+            for i in np.flatnonzero(hits).tolist()
+            if (number and self.number[i].strip() == number) or (holder and self.holder[i].strip() == holder)
+        ]
 
     def earliest_expiry(self) -> date | None:
         """Return the earliest 期满日期 of its certificates (None: no certificate). The 登记簿 names a certificate by

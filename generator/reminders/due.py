@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
+import numpy.typing as npt
 
 from generator.catalog.model import CatalogItem, Catalogs, Department
 from generator.ledger.identifiers import is_email_address, is_landline, is_mobile, normalize_phone
@@ -119,9 +120,13 @@ class HolderGroup:
 
 def due_rows(ledger: Ledger, schedule: Schedule, today: date) -> np.ndarray:
     """Return the ledger rows that may be due: first date come, not expired, not renewed."""
+    return np.flatnonzero(_due_mask(ledger, schedule, today))
+
+
+def _due_mask(ledger: Ledger, schedule: Schedule, today: date) -> npt.NDArray[np.bool_]:
     mask = (schedule.first != NO_DATE) & (schedule.first <= today.toordinal())
     mask &= (schedule.days_left >= 0) & ~ledger.applied
-    return np.flatnonzero(mask)
+    return np.asarray(mask, dtype=np.bool_)
 
 
 def due_reminders(
@@ -182,26 +187,30 @@ def holder_rows(
     ledger: Ledger, schedule: Schedule, catalogs: Catalogs, certificates: Collection[CertificateKey]
 ) -> tuple[np.ndarray, set[tuple[str, str, str]]]:
     """Return the rows that may be due today of the holders of these certificates (every such row of each holder,
-    not only those of the certificates), and those holders (holder_key)."""
-    candidates = due_rows(ledger, schedule, schedule.today)
-    wanted = {key for _, key, _ in certificates}
+    not only those of the certificates), and those holders (holder_key). The rows are found by number and by
+    holder name (Ledger.rows_named): a few holders cost what they have, not what the department has due."""
+    due = _due_mask(ledger, schedule, schedule.today)
     holders: set[tuple[str, str, str]] = set()
     names = set()
-    for i in candidates.tolist():
-        number = ledger.number[i].strip()
-        if number and number not in wanted:  # a numbered certificate's key is its number
-            continue
-        item = catalogs.items[ledger.item[i]]
-        key = certificate_key(ledger.number[i], ledger.holder[i], item.certificate)
-        expires = date.fromordinal(int(ledger.expires[i])).isoformat()
-        if (item.department, key, expires) in certificates:
-            holders.add(_holder_of(ledger, item, i))
-            names.add(ledger.holder[i].strip())
-    found = [
-        i for i in candidates.tolist()
-        if ledger.holder[i].strip() in names and _holder_of(ledger, catalogs.items[ledger.item[i]], i) in holders
-    ]  # fmt: skip
-    return np.asarray(found, dtype=np.int64), holders
+    for department, key, expires in certificates:
+        named = key.split("|", 1)[0] if "|" in key else ""  # a certificate without a number: holder|name
+        for i in ledger.rows_named(key, named):
+            if not due[i]:
+                continue
+            item = catalogs.items[ledger.item[i]]
+            found = certificate_key(ledger.number[i], ledger.holder[i], item.certificate)
+            if (item.department, found, date.fromordinal(int(ledger.expires[i])).isoformat()) == (
+                department,
+                key,
+                expires,
+            ):
+                holders.add(_holder_of(ledger, item, i))
+                names.add(ledger.holder[i].strip())
+    found_rows = {
+        i for name in names for i in ledger.rows_named(holder=name)
+        if due[i] and _holder_of(ledger, catalogs.items[ledger.item[i]], i) in holders
+    }  # fmt: skip
+    return np.asarray(sorted(found_rows), dtype=np.int64), holders
 
 
 def holder_key(department: str, holder: str, contact: str, phone: str, email: str) -> tuple[str, str, str]:

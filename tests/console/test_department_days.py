@@ -119,6 +119,8 @@ def test_the_page_kept_up_to_date_by_records_is_the_page_a_fresh_console_makes(
         assert "今天已记：未接通" in text_of(a.get(A).text)
         listed = day_list(settings, day_plan(settings, "anshan"), "anshan", False)
         order = [(f.kind != "临期", f.days_left) for _, f in (listed.facts[id(g)] for g in listed.groups)]
-        assert order == sorted(order) and len(listed.facts) == len(listed.groups)  # the plan's order is the page's
+        assert order == sorted(order) and len(listed.facts) == len(
+            listed.groups
+        )  # the plan's order is the page's
     finally:
         fresh.state.console.close()

@@ -137,7 +137,7 @@ def _rows_of(ledger: Ledger, catalogs: Catalogs, slug: str) -> np.ndarray:  # ty
 def _pick(ledger: Ledger, schedule: Schedule, rows: np.ndarray) -> tuple[Ledger, Schedule]:  # type: ignore[type-arg]
     """Return the ledger and schedule of only these rows."""
     picked = rows.tolist()
-    columns = {f.name: getattr(ledger, f.name) for f in fields(ledger)}
+    columns = {f.name: getattr(ledger, f.name) for f in fields(ledger) if f.init}
     ledger = replace(ledger, **{
         k: ([v[i] for i in picked] if isinstance(v, list) and k != "files" else v[rows] if isinstance(v, np.ndarray)
             else v) for k, v in columns.items()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from generator.config import DEMO_CATALOGS, LEDGER_FOLDER, Settings
 from generator.reminders.batch import DayWork, replan
-from generator.reminders.due import FIRST, SECOND
-from generator.reminders.registry import Registry, ReminderRecord
+from generator.reminders.due import FIRST, SECOND, due_rows, holder_key, holder_rows
+from generator.reminders.registry import CertificateKey, Registry, ReminderRecord, certificate_key
 from generator.workflows.remind import load_day, plan_holders_again, plan_today
 
 TODAY = date(2026, 11, 23)
@@ -160,3 +160,48 @@ def test_planning_the_holders_of_failed_calls_again_is_planning_the_day_again(tm
     ]
     mine = next(d for d in after.departments if d.department.slug == department.department.slug)
     assert all(any(g is h for h in mine.groups) for g in untouched)
+
+
+def test_a_holder_s_rows_found_by_name_are_the_rows_a_walk_over_the_ledger_finds(tmp_path: Path) -> None:
+    """holder_rows finds a holder's rows by number and by name (Ledger.rows_named): the same rows, and holders, as
+    walking every row that may be due, for certificates due in the demo 台账 (a third without a 证照编号) and for
+    keys of none."""
+    settings = Settings(DEMO_CATALOGS, DEMO_CATALOGS / LEDGER_FOLDER, db=tmp_path / "db.sqlite", out=tmp_path)
+    day = load_day(settings, TODAY)
+    schedule, catalogs = day.schedule, day.inputs.catalogs
+    numbers = [
+        n if i % 3 else " " for i, n in enumerate(day.inputs.ledger.number)
+    ]  # a third without a number
+    ledger = replace(day.inputs.ledger, number=numbers)
+
+    def walked(certificates: set[CertificateKey]) -> tuple[list[int], set[tuple[str, str, str]]]:
+        candidates = due_rows(ledger, schedule, TODAY).tolist()
+        holders = set()
+        for i in candidates:
+            item = catalogs.items[ledger.item[i]]
+            key = certificate_key(ledger.number[i], ledger.holder[i], item.certificate)
+            if (item.department, key, date.fromordinal(int(ledger.expires[i])).isoformat()) in certificates:
+                holders.add(holder_key(item.department, ledger.holder[i], ledger.contact[i], ledger.phone[i],
+                                       ledger.email[i]))  # fmt: skip
+        rows = [
+            i for i in candidates
+            if holder_key(catalogs.items[ledger.item[i]].department, ledger.holder[i], ledger.contact[i],
+                          ledger.phone[i], ledger.email[i]) in holders
+        ]  # fmt: skip
+        return rows, holders
+
+    def key_of(i: int) -> CertificateKey:
+        item = catalogs.items[ledger.item[i]]
+        key = certificate_key(ledger.number[i], ledger.holder[i], item.certificate)
+        return item.department, key, date.fromordinal(int(ledger.expires[i])).isoformat()
+
+    due = [key_of(i) for i in due_rows(ledger, schedule, TODAY).tolist()]
+    assert any("|" in key for _, key, _ in due) and any("|" not in key for _, key, _ in due)
+    for certificate in due[::5]:
+        found, holders = holder_rows(ledger, schedule, catalogs, {certificate})
+        assert holders and (found.tolist(), holders) == walked({certificate}), certificate
+    several = set(due[:40])
+    found, holders = holder_rows(ledger, schedule, catalogs, several)
+    assert (found.tolist(), holders) == walked(several)
+    for none in [("anshan", "NO-SUCH", "2026-12-01"), ("anshan", "没有这个人|营业执照", "2026-12-01")]:
+        assert holder_rows(ledger, schedule, catalogs, {none})[0].tolist() == []
