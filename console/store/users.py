@@ -55,7 +55,11 @@ class User:
         return self.role is Role.ADMIN
 
 
-def _user(row: sqlite3.Row) -> User:
+# what user_of reads, from users as u
+USER_COLUMNS = "u.id, u.name, u.role, u.departments, u.disabled, u.locked_until"
+
+
+def user_of(row: sqlite3.Row) -> User:
     departments = tuple(d for d in row["departments"].split(",") if d)
     return User(
         row["id"], row["name"], Role(row["role"]), departments, bool(row["disabled"]), row["locked_until"]
@@ -117,7 +121,7 @@ def disable_user(db: sqlite3.Connection, name: str) -> None:
 
 
 def list_users(db: sqlite3.Connection) -> list[User]:
-    return [_user(r) for r in db.execute("SELECT * FROM users ORDER BY name").fetchall()]
+    return [user_of(r) for r in db.execute("SELECT * FROM users ORDER BY name").fetchall()]
 
 
 def clerks_departments(db: sqlite3.Connection) -> list[str]:
@@ -133,12 +137,7 @@ def clerks_departments(db: sqlite3.Connection) -> list[str]:
 
 def find(db: sqlite3.Connection, name: str) -> User | None:
     row = db.execute("SELECT * FROM users WHERE name = ?", (name.strip(),)).fetchone()
-    return _user(row) if row else None
-
-
-def by_id(db: sqlite3.Connection, user_id: int) -> User | None:
-    row = db.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
-    return _user(row) if row else None
+    return user_of(row) if row else None
 
 
 def require(db: sqlite3.Connection, name: str) -> User:
@@ -176,7 +175,7 @@ async def authenticate(db: sqlite3.Connection, name: str, password: str, address
     if not signed:
         return None  # locked by a parallel wrong try meanwhile
     db.execute("DELETE FROM address_failures WHERE rowid = ?", (row_id,))
-    return _user(signed[0])
+    return user_of(signed[0])
 
 
 def _count_try(db: sqlite3.Connection, name: str, address: str) -> tuple[int, str, int | None] | None:
