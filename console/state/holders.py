@@ -35,6 +35,9 @@ class Holder:
     number: int
     group: HolderGroup
     kind: str  # the group's (worked out once, with its facts)
+    unreachable: tuple[
+        str, ...
+    ]  # why the holder is 联系不上 (empty: not; looked for only where its facts say so)
     script: str
     picks: list[str]
     days_left: int
@@ -189,14 +192,6 @@ def holder(row: Row, group: HolderGroup, script: str, tried: list[str]) -> Holde
     """Return the page's row of a holder (group: as the user may see it)."""
     number, _, fact = row
     return Holder(
-        number,
-        group,
-        fact.kind,
-        script,
-        fact.picks,
-        fact.days_left,
-        fact.mobile,
-        fact.email,
-        fact.deadline,
-        tried,
-    )
+        number, group, fact.kind, group.unreachable if fact.unreachable else (), script, fact.picks,
+        fact.days_left, fact.mobile, fact.email, fact.deadline, tried,
+    )  # fmt: skip

@@ -59,16 +59,21 @@ class Ledger:
     def __len__(self) -> int:
         return len(self.item)
 
-    def rows_named(self, number: str = "", holder: str = "") -> list[int]:
-        """Return the rows (ascending) whose 证照编号 is this number or whose 持证人 is this holder (each compared
-        stripped; an empty one matches nothing): a holder's rows found by a vectorised look over one hash per
-        row (8 bytes a row, made once), not by a walk over the 台账's texts each time."""
+    def names_hashed(self) -> tuple[IntArray, IntArray]:
+        """Return the hashes rows_named looks in, made now if they are not yet (the console makes them with a
+        department's plan, at warm-up for the clerks' departments)."""
         if self._hashes is None:
             self._hashes = (
                 np.fromiter((hash(n.strip()) for n in self.number), dtype=np.int64, count=len(self.number)),
                 np.fromiter((hash(h.strip()) for h in self.holder), dtype=np.int64, count=len(self.holder)),
             )
-        numbers, holders = self._hashes
+        return self._hashes
+
+    def rows_named(self, number: str = "", holder: str = "") -> list[int]:
+        """Return the rows (ascending) whose 证照编号 is this number or whose 持证人 is this holder (each compared
+        stripped; an empty one matches nothing): a holder's rows found by a vectorised look over one hash per
+        row (8 bytes a row, made once), not by a walk over the 台账's texts each time."""
+        numbers, holders = self.names_hashed()
         number, holder = number.strip(), holder.strip()
         hits = np.zeros(len(numbers), dtype=np.bool_)
         if number:
