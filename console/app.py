@@ -174,7 +174,13 @@ async def _guarded(console: Console, handler: Handler, request: Request) -> Resp
         if request.method in ("GET", "HEAD"):  # writes no input file: the folders' state is taken once
             with inputs_looked_at_once():
                 return console.finish(request, await handler(console, request))
-        return console.finish(request, await handler(console, request))  # a session single sign-on started
+        try:
+            return console.finish(
+                request, await handler(console, request)
+            )  # a session single sign-on started
+        finally:  # it may have written input files: the next page view walks them, not another's walk
+            if not getattr(request.state, "writes_no_inputs", False):
+                console.settings.memory.forget_looks()
     except SignIn as sign_in:
         return RedirectResponse(sign_in.to, 303)
     except ConsoleError as error:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -34,14 +35,20 @@ def inputs_looked_at_once() -> Iterator[None]:
         _LOOKED.reset(token)
 
 
-def looked_at(key: Hashable, look: Callable[[], T]) -> T:
+def looked_at(key: Hashable, look: Callable[[], T], reuse: tuple[Memory, float] | None = None) -> T:
     """Return the state look() takes (a walk of the input folders): taken once per request inside
-    inputs_looked_at_once, every time elsewhere (background work, requests that write files)."""
+    inputs_looked_at_once, every time elsewhere (background work, requests that write files).
+
+    reuse (the memory, seconds): such a request takes the state another such request took less than that long
+    ago, not a walk of its own — a province's folders hold hundreds of files and each page view asked. What the
+    console itself writes is seen at once (a request or job that writes input files forgets what was taken:
+    Memory.forget_looks); a change made elsewhere (the command line, another process, a hand edit) within the
+    seconds given, as if the request had come that much earlier."""
     seen = _LOOKED.get()
     if seen is None:
         return look()
     if key not in seen:
-        seen[key] = look()
+        seen[key] = look() if reuse is None else reuse[0].recent(key, reuse[1], look)
     return cast(T, seen[key])
 
 
@@ -49,9 +56,32 @@ class Memory:
     """The console's in-memory state: what is kept, by key, with the stamp it was made from."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()  # guards the two dictionaries below, held only to read or change them
+        self._lock = threading.Lock()  # guards the dictionaries below, held only to read or change them
         self._kept: dict[Hashable, tuple[object, object]] = {}  # key → (stamp, what was made)
         self._turns: dict[Hashable, threading.RLock] = {}  # key → the turn of the one thread making it
+        # key → (when it was taken, the state): looked_at's reuse; when input files were last written here
+        self._looks: dict[Hashable, tuple[float, object]] = {}
+        self._written = 0.0
+
+    def recent(self, key: Hashable, seconds: float, look: Callable[[], T]) -> T:
+        """Return the state look() took less than seconds ago (by any thread; the time it started counts), else
+        take it now and keep it."""
+        started = time.monotonic()
+        with self._lock:
+            found = self._looks.get(key)
+        if found is not None and started - found[0] < seconds:
+            return cast(T, found[1])
+        state = look()
+        with self._lock:  # a walk begun before the files were last written here is not kept
+            if started >= self._written and (key not in self._looks or self._looks[key][0] <= started):
+                self._looks[key] = (started, state)
+        return state
+
+    def forget_looks(self) -> None:
+        """Forget every state taken for reuse, and keep none taken before now: input files were written here."""
+        with self._lock:
+            self._looks.clear()
+            self._written = time.monotonic()
 
     @contextmanager
     def turn(self, key: Hashable) -> Iterator[None]:

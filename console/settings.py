@@ -63,6 +63,9 @@ class ConsoleSettings:
     departments_kept: int = (
         64  # departments whose day and plans are kept in memory (the least recent go first)
     )
+    # seconds a page view reuses the state of the input folders another page view took (console/memory.py,
+    # looked_at): what the console writes is seen at once, a change made elsewhere within this long
+    inputs_recheck: float = 1.0
     # What the console keeps in memory (console/memory.py): made with these settings, never read from
     # anywhere; the app that runs on them holds it as app.state.memory.
     memory: Memory = field(default_factory=Memory, init=False, repr=False, compare=False)

@@ -278,6 +278,7 @@ class _Run:
             summary = self._build()
         except BaseException as error:
             undo.put_back(self.db, self.job_id)
+            self.settings.memory.forget_looks()
             self.update("失败", 100, "failed", message=inputs.failure_text(error), finished=time.time())
             if version:
                 self.db.execute("UPDATE catalog_versions SET state = 'failed' WHERE id = ?", (version,))
@@ -294,6 +295,7 @@ class _Run:
         self.update("完成", 100, "done", message=summary, link=link, finished=time.time())
         undo.forget(self.db, self.job_id)
         audit.log(self.db, self.user, "后台任务", "publish", self.slug, f"任务 {self.job_id} 完成，{summary}")
+        self.settings.memory.forget_looks()  # the input files were written: the next page walks them again
         warmup.start(self.settings)  # the pages' copy of the inputs is out of date now
 
     def _build(self) -> str:

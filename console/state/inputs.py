@@ -52,11 +52,14 @@ def input_stamp(settings: ConsoleSettings) -> object:
 
 def files_state(settings: ConsoleSettings) -> tuple[object, object]:
     """Return what changes when a 目录, department file, holidays.csv or 台账 file changes: (the catalogs folder's
-    files, the 台账 folder's when it is elsewhere), walked once per request (console/memory.py)."""
+    files, the 台账 folder's when it is elsewhere), walked once per request and reused by the requests of the
+    next settings.inputs_recheck seconds (console/memory.py, looked_at)."""
     catalogs, ledgers = settings.inputs.catalogs, settings.inputs.ledgers
     inside = ledgers.is_relative_to(catalogs)  # the usual catalogs/_ledgers: walked once
     return looked_at(
-        ("inputs", catalogs, ledgers), lambda: (files_stamp(catalogs), () if inside else files_stamp(ledgers))
+        ("inputs", catalogs, ledgers),
+        lambda: (files_stamp(catalogs), () if inside else files_stamp(ledgers)),
+        (settings.memory, settings.inputs_recheck),
     )
 
 
@@ -102,7 +105,11 @@ def _published(settings: ConsoleSettings) -> tuple[CatalogsApart | None, list[Pr
 def department_slugs(settings: ConsoleSettings) -> tuple[str, ...]:
     """Return the department folders, even when a 目录 has errors."""
     root = settings.inputs.catalogs
-    return looked_at(("department folders", root), lambda: published_inputs.department_slugs(root))
+    return looked_at(
+        ("department folders", root),
+        lambda: published_inputs.department_slugs(root),
+        (settings.memory, settings.inputs_recheck),
+    )
 
 
 def department(settings: ConsoleSettings, slug: str) -> Department | None:

@@ -140,6 +140,7 @@ def _back(slug: str, form_query: str) -> str:
 
 
 async def record(console: Console, request: Request) -> Response:
+    request.state.writes_no_inputs = True  # recording writes the 登记簿 only, no input file
     slug = request.path_params["slug"]
     visit = console.changeable(request, slug)
     form = await console.form(request, visit, max_fields=1000)
@@ -152,7 +153,7 @@ async def record(console: Console, request: Request) -> Response:
             "请在“联系结果”中选出这次联系的实际结果（如已告知、未接通、号码有误），再点“登记”。",
         )
     try:
-        with inputs_looked_at_once():  # recording writes the 登记簿 only, no input file
+        with inputs_looked_at_once():
             records, ids = await run_in_threadpool(
                 calls.record, console.settings, slug, monthly, picks, result, channel, remark, visit.user.name
             )

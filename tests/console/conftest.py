@@ -95,11 +95,16 @@ def _settings(root: Path, database_url: str = "", **extra: object) -> ConsoleSet
         database_url=database_url,
     )
     return ConsoleSettings(
-        inputs=inputs, database_url=database_url,
-        site=root / "site", src=root / "src",
-        index=root / "site-index", db=root / "var" / "console.sqlite", public_url="http://127.0.0.1:8000/",
-        today=TODAY, **extra,  # type: ignore[arg-type]
-    )  # fmt: skip
+        inputs=inputs,
+        database_url=database_url,
+        site=root / "site",
+        src=root / "src",
+        index=root / "site-index",
+        db=root / "var" / "console.sqlite",
+        public_url="http://127.0.0.1:8000/",
+        today=TODAY,
+        **{"inputs_recheck": 0.0, **extra},  # type: ignore[arg-type]
+    )  # fmt: skip  (a file a test edits by hand stands for an edit made before the next page: seen at once)
 
 
 @pytest.fixture

@@ -168,3 +168,55 @@ def test_what_is_kept_long_leaves_the_collectors_walk_and_is_still_freed_when_dr
     del made
     memory.kept_long("province", 2, Province)  # another stamp: the old one is dropped
     assert gone() is None  # freed by its reference count though frozen
+
+
+def test_page_views_reuse_the_folders_state_until_the_console_writes_an_input_file(
+    settings: ConsoleSettings, clients: Clients, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Within settings.inputs_recheck a page view takes the input folders' state another page view took (a hand
+    edit is seen that much later); a record does not end the reuse, any other form posted does (it may have
+    written an input file), so what the console writes is seen by the next page."""
+    patient = replace(settings, inputs_recheck=3600.0)  # its own memory
+    app = create_app(patient, start_jobs=False)
+    walks: list[Path] = []
+    walk = inputs.files_stamp
+
+    def counted(root: Path, **options: bool) -> object:
+        walks.append(root)
+        return walk(root, **options)
+
+    monkeypatch.setattr(inputs, "files_stamp", counted)
+    try:
+        clerk, other = clients(app, "clerk_a"), clients(app, "clerk_b")
+        first = clerk.get("/departments/anshan/today")
+        walks.clear()
+        facts = patient.inputs.catalogs / "anshan" / "department.yaml"
+        facts.write_text(facts.read_text(encoding="utf-8").replace("鞍山", "鞍山新", 1), encoding="utf-8")
+        again = clerk.get("/departments/anshan/today")
+        assert walks == [] and "鞍山新" not in again.text and "鞍山新" not in first.text
+        refused = clerk.submit(
+            "/departments/anshan/today/record", {"c": ["x"], "result": "", "channel": "电话"}
+        )
+        assert refused.status_code == 400  # a record writes no input file: the reuse goes on (its error page,
+        walks.clear()  # made outside the request's look, walks: what it reads, it reads afresh)
+        assert clerk.get("/departments/anshan/today").status_code == 200 and walks == []
+        assert other.submit("/logout", {}).status_code in (200, 303)
+        after = clerk.get("/departments/anshan/today")
+        assert walks == [patient.inputs.catalogs] and "鞍山新" in after.text
+    finally:
+        app.state.console.close()
+
+
+def test_a_walk_begun_before_the_console_wrote_an_input_file_is_not_reused() -> None:
+    memory = Memory()
+
+    def written_meanwhile() -> str:
+        memory.forget_looks()  # a request wrote an input file while this walk ran
+        return "old"
+
+    assert memory.recent("inputs", 60, written_meanwhile) == "old"
+    assert memory.recent("inputs", 60, lambda: "new") == "new"  # the old state was not kept
+    assert memory.recent("inputs", 60, lambda: "newer") == "new"  # within the seconds: reused
+    assert memory.recent("inputs", 0, lambda: "now") == "now"
+    memory.forget_looks()
+    assert memory.recent("inputs", 60, lambda: "written") == "written"
