@@ -175,12 +175,11 @@ async def _guarded(console: Console, handler: Handler, request: Request) -> Resp
             with inputs_looked_at_once():
                 return console.finish(request, await handler(console, request))
         try:
-            return console.finish(
-                request, await handler(console, request)
-            )  # a session single sign-on started
+            response = await handler(console, request)
         finally:  # it may have written input files: the next page view walks them, not another's walk
             if not getattr(request.state, "writes_no_inputs", False):
                 console.settings.memory.forget_looks()
+        return console.finish(request, response)  # a session single sign-on started
     except SignIn as sign_in:
         return RedirectResponse(sign_in.to, 303)
     except ConsoleError as error:
