@@ -75,9 +75,9 @@ def _current(settings: ConsoleSettings, slug: str, monthly: bool, day: LoadedDay
             plan.last = last
             return plan
         work = plan_today(settings.inputs, day.schedule.today, monthly=monthly, departments=only, loaded=day)
-        for (
-            item
-        ) in work.departments:  # with the plan (at warm-up for the clerks' departments), not in a record
+        # the certificate index and the 台账's name hashes a record looks in: made with the plan (at warm-up for
+        # the clerks' departments), not in the first record
+        for item in work.departments:
             item.indexed()
         day.inputs.ledger.names_hashed()
         plan = memory.put(key, None, _Plan(day, last, work))

@@ -193,17 +193,15 @@ def holder_rows(
     holders: set[tuple[str, str, str]] = set()
     names = set()
     for department, key, expires in certificates:
-        named = key.split("|", 1)[0] if "|" in key else ""  # a certificate without a number: holder|name
-        for i in ledger.rows_named(key, named):
+        # a key without a number is holder|certificate name, and either may hold a | itself: each split is tried
+        named = {i for at, c in enumerate(key) if c == "|" for i in ledger.rows_named(holder=key[:at])}
+        for i in sorted(named.union(ledger.rows_named(key))):
             if not due[i]:
                 continue
             item = catalogs.items[ledger.item[i]]
             found = certificate_key(ledger.number[i], ledger.holder[i], item.certificate)
-            if (item.department, found, date.fromordinal(int(ledger.expires[i])).isoformat()) == (
-                department,
-                key,
-                expires,
-            ):
+            expiry = date.fromordinal(int(ledger.expires[i])).isoformat()
+            if (item.department, found, expiry) == (department, key, expires):
                 holders.add(_holder_of(ledger, item, i))
                 names.add(ledger.holder[i].strip())
     found_rows = {

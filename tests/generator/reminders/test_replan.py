@@ -172,7 +172,10 @@ def test_a_holder_s_rows_found_by_name_are_the_rows_a_walk_over_the_ledger_finds
     numbers = [
         n if i % 3 else " " for i, n in enumerate(day.inputs.ledger.number)
     ]  # a third without a number
-    ledger = replace(day.inputs.ledger, number=numbers)
+    holders = [
+        f"甲|{h}" if i % 5 == 0 else h for i, h in enumerate(day.inputs.ledger.holder)
+    ]  # a | in a name
+    ledger = replace(day.inputs.ledger, number=numbers, holder=holders)
 
     def walked(certificates: set[CertificateKey]) -> tuple[list[int], set[tuple[str, str, str]]]:
         candidates = due_rows(ledger, schedule, TODAY).tolist()
@@ -197,7 +200,8 @@ def test_a_holder_s_rows_found_by_name_are_the_rows_a_walk_over_the_ledger_finds
 
     due = [key_of(i) for i in due_rows(ledger, schedule, TODAY).tolist()]
     assert any("|" in key for _, key, _ in due) and any("|" not in key for _, key, _ in due)
-    for certificate in due[::5]:
+    assert any(key.count("|") > 1 for _, key, _ in due)  # holder|certificate where the holder holds a | too
+    for certificate in due[::5] + [c for c in due if c[1].count("|") > 1][:20]:
         found, holders = holder_rows(ledger, schedule, catalogs, {certificate})
         assert holders and (found.tolist(), holders) == walked({certificate}), certificate
     several = set(due[:40])
