@@ -41,7 +41,8 @@ def run(args: argparse.Namespace) -> int:
     """启动工作台：工作人员登录后维护本部门的目录和台账，检查、预览并发布到公开网站。
 
     工作台是独立于查询门户的网站，只应在内网（或本机，由 nginx 加 https 转发）提供。
-    用户、会话、操作日志、目录版本和发布任务都保存在一个 SQLite 文件中（--console-db，默认 var/console.sqlite）。
+    用户、会话、操作日志、目录版本和发布任务都保存在一个 SQLite 文件中（--console-db，默认 var/console.sqlite）；
+    设置了 JIAOZAO_DATABASE_URL 时保存在那个 PostgreSQL 数据库中，多个工作台进程共用（先运行 jiaozao db upgrade）。
     先用 jiaozao user add 建立管理员账户；安全设置见 README 的“工作台”一节（JIAOZAO_CONSOLE_* 环境变量）。
 
     示例：

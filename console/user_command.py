@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sqlite3
+import sys
 from pathlib import Path
 
 from generator.config import Settings
@@ -27,6 +28,15 @@ def _password(args: argparse.Namespace) -> str:
             return Path(args.password_file).read_text(encoding="utf-8").strip("\r\n")
         except OSError as error:
             raise JiaozaoError(f"无法读取密码文件“{args.password_file}”：{error.strerror}") from None
+    if (
+        not sys.stdin.isatty()
+    ):  # piped by a script: one line, or the same line twice; no prompt, no echo warning
+        lines = [line.strip("\r\n") for line in sys.stdin.read().splitlines()[:2]]
+        if not lines or not lines[0]:
+            raise JiaozaoError("没有读到密码：请在终端中输入，或用 --password-file 指定密码文件，没有修改")
+        if len(lines) == 2 and lines[1] and lines[1] != lines[0]:
+            raise JiaozaoError("两次输入的密码不一致，没有修改")
+        return lines[0]
     first = getpass.getpass("密码（至少 10 个字符）：")
     if first != getpass.getpass("再输一次："):
         raise JiaozaoError("两次输入的密码不一致，没有修改")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from contextlib import closing
@@ -228,6 +229,7 @@ def test_the_user_command_prompts_twice_without_a_file(
 ) -> None:
     answers = iter(["Copper-kettle-5521", "Copper-kettle-5522"])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)  # typed at a terminal
     args = [
         "user",
         "add",
@@ -241,6 +243,37 @@ def test_the_user_command_prompts_twice_without_a_file(
     assert main(args) == 1  # the two differ
     answers = iter(["Copper-kettle-5521", "Copper-kettle-5521"])
     assert main(args) == 0
+
+
+def test_the_user_command_reads_a_piped_password_without_prompting(
+    settings: ConsoleSettings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def add(name: str, piped: str) -> int:
+        monkeypatch.setattr("sys.stdin", io.StringIO(piped))
+        return main(
+            ["user", "add", name, "--role", "督查", *database, "--catalogs", str(settings.inputs.catalogs)]
+        )
+
+    database = _database_option(settings, monkeypatch)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": pytest.fail("prompted"))
+    assert add("wu", "Copper-kettle-5521\n") == 0  # echo 密码 | jiaozao user add …
+    assert (
+        add("zheng", "Copper-kettle-5521\r\nCopper-kettle-5521\r\n") == 0
+    )  # printf '密码\n密码\n' |, CRLF too
+    assert add("wang", "Copper-kettle-5521\nCopper-kettle-5522\n") == 1
+    assert add("feng", "") == 1
+    out, err = capsys.readouterr()
+    assert "不一致" in err and "没有读到密码" in err and "Traceback" not in err and "Warning" not in err
+    assert "Copper" not in out + err
+    with closing(connect(settings.database)) as db:
+        assert [users.find(db, name) is not None for name in ("wu", "zheng", "wang", "feng")] == [
+            True,
+            True,
+            False,
+            False,
+        ]
+        (stored,) = db.execute("SELECT password FROM users WHERE name = ?", ("zheng",)).fetchone()
+        assert passwords.verify_password(stored, "Copper-kettle-5521")  # no \r kept from the pipe
 
 
 def test_sessions_store_only_a_hash_of_the_cookie(settings: ConsoleSettings) -> None:
