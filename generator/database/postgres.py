@@ -106,6 +106,11 @@ class PgConnection:
             self._raw = self._open()
 
     @property
+    def url(self) -> str:
+        """The URL this connection was opened with (print it with redacted())."""
+        return self._url
+
+    @property
     def raw(self) -> psycopg.Connection[Row]:
         """Return the psycopg connection beneath, for PostgreSQL-only work (migrations, copy)."""
         return self._raw

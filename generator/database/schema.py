@@ -86,7 +86,7 @@ def upgrade(db: PgConnection) -> list[Migration]:
         )
         have = current(db)
         if have > latest():
-            check(db, db.raw.info.dsn)
+            check(db, db.url)
         pending = [m for m in migrations() if m.version > have]
         for migration in pending:
             db.raw.execute(migration.sql.encode())

@@ -14,5 +14,9 @@ def is_postgres(target: str | Path) -> bool:
 
 
 def redacted(url: str) -> str:
-    """Return the URL with its password replaced by ***, for messages and logs."""
-    return re.sub(r"^(postgres(?:ql)?://[^:/@]*:)[^@]*@", r"\1***@", url)
+    """Return the URL as the operator wrote it, for messages and logs: its password replaced by ***, and without
+    the statement timeout the console adds to it (connection.with_statement_timeout)."""
+    url = re.sub(r"^(postgres(?:ql)?://[^:/@]*:)[^@]*@", r"\1***@", url)
+    url = re.sub(r"([?&]password=)[^&]*", r"\1***", url)  # libpq takes it as a parameter too
+    url = re.sub(r"(%20|\+)?-c(%20|\+)statement_timeout%3D\d+", "", url)  # in options=…, encoded
+    return re.sub(r"([?&])options=(&|$)", lambda m: m.group(1) if m.group(2) else "", url).rstrip("?&")

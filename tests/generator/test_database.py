@@ -13,7 +13,7 @@ import pytest
 
 from generator.cli import main
 from generator.database import SchemaMismatch, open_database, redacted, schema
-from generator.database.connection import open_postgres
+from generator.database.connection import open_postgres, with_statement_timeout
 from generator.database.postgres import PgConnection
 from generator.database.sql import WRITE_LOCK, translate
 
@@ -63,6 +63,16 @@ def test_sqlite_statements_are_translated(sqlite: str, postgresql: str) -> None:
 
 def test_a_password_is_never_printed() -> None:
     assert redacted("postgresql://jiaozao:s3cret@db:5432/j") == "postgresql://jiaozao:***@db:5432/j"
+    assert (
+        redacted("postgresql://db/j?user=jiaozao&password=s3cret")
+        == "postgresql://db/j?user=jiaozao&password=***"
+    )
+    for url in (
+        "postgresql://jiaozao:s3cret@db/j",
+        "postgresql://db/j?sslmode=require&options=-c%20search_path%3Dx",
+    ):
+        # the console's statement timeout is not the operator's: messages show the URL as they set it
+        assert redacted(with_statement_timeout(url, 30)) == redacted(url)
 
 
 @pytest.fixture
@@ -90,7 +100,11 @@ def test_upgrade_applies_each_migration_once_and_the_version_is_checked(
 
 
 def test_a_process_refuses_a_schema_older_or_newer_than_its_own(
-    pg: PgConnection, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    pg: PgConnection,
+    pg_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     newer = tmp_path / "migrations"
     shutil.copytree(schema.FOLDER, newer)
@@ -104,8 +118,12 @@ def test_a_process_refuses_a_schema_older_or_newer_than_its_own(
         open_database(pg_url)
     assert [m.version for m in schema.upgrade(pg)] == [have + 1]
     monkeypatch.undo()
-    with pytest.raises(SchemaMismatch, match=f"第 {have + 1} 版，比本程序（第 {have} 版）新"):
-        open_database(pg_url)
+    with pytest.raises(SchemaMismatch, match=f"第 {have + 1} 版，比本程序（第 {have} 版）新") as refused:
+        open_database(with_statement_timeout(pg_url, 30))  # as the console opens it
+    assert f"数据库 {redacted(pg_url)} 的结构" in str(refused.value)  # the URL as the operator set it
+    assert main(["db", "upgrade", "--database-url", pg_url]) == 1  # an upgrade does not downgrade either
+    said = capsys.readouterr().err
+    assert f"数据库 {redacted(pg_url)} 的结构是第 {have + 1} 版" in said and "Traceback" not in said
 
 
 def test_a_server_that_does_not_answer_is_named_without_its_password(
