@@ -31,11 +31,16 @@ from generator.workflows.database import private_database
 from portal.rules import site_layout as layout
 
 STATES = {"queued": "排队中", "running": "进行中", "done": "已完成", "failed": "失败"}
-KILLED = {  # why a publish cut off by a killed console failed; its files are put back when it starts again
-    "facts": "发布中工作台被中止，部门信息和办事指南已恢复到修改前；公开网站保持原样。请重新修改并保存",
-    "": "发布中工作台被中止，已恢复到上一个已发布的版本；公开网站保持原样。请重新发布",
+# A publish cut off by a killed console (kill -9, power cut, out of memory) is run again once, by the process
+# that takes over (or by this one when it starts again), from the start; cut off a second time, it is failed
+# and its files are put back: it may be what kills the processes.
+RETRIED = "发布中工作台被中止（第 1 次），已自动重新排队，由{who}从头重新发布"
+KILLED = {  # why a publish cut off twice failed; its files are put back
+    "facts": "发布中工作台两次被中止，部门信息和办事指南已恢复到修改前；公开网站保持原样。请重新修改并保存",
+    "": "发布中工作台两次被中止，已恢复到上一个已发布的版本；公开网站保持原样。请重新发布",
 }
-KILLED_SUPERSEDED = "发布中工作台被中止；本部门之后提交的版本还在排队，由它的任务发布"
+KILLED_SUPERSEDED = "发布中工作台两次被中止；本部门之后提交的版本还在排队，由它的任务发布"
+TRIES = 2  # runs of one job: the first, and one more after it was cut off
 # Tests only: seconds the build waits before it starts, so a test can kill the console mid-publish. Unset: none.
 HOLD_BUILD = "JIAOZAO_TEST_HOLD_BUILD_SECONDS"
 QUEUE = "jiaozao-console"  # huey's name for the queue (its rows' queue column)
@@ -119,10 +124,14 @@ class JobQueue:
         self._consumer.start()
 
     def _settle(self, db: sqlite3.Connection) -> None:
-        """Fail each job left running: put its files back, fail its version, audit it; then rebuild the site
-        from the files put back (the build may have been cut off after the site was replaced)."""
+        """Queue again each job left running for the first time (from the start, before the jobs queued after
+        it); fail each one cut off a second time: put its files back, fail its version, audit it; then rebuild
+        the site from the files put back (the build may have been cut off after the site was replaced)."""
         cut_off: list[str] = []  # their departments: the rebuild is listed with them
         for row in db.execute("SELECT * FROM jobs WHERE state = 'running' ORDER BY id DESC").fetchall():
+            if json.loads(row["payload"]).get("tries", 1) < TRIES:
+                self._retry(db, row)
+                continue
             whole = undo.put_back(db, row["id"])
             cut_off.append(row["department"])
             reason = KILLED.get(row["kind"], KILLED[""]) if whole else KILLED_SUPERSEDED
@@ -140,6 +149,24 @@ class JobQueue:
             )
         if cut_off:
             self.submit(db, "settle", cut_off[0], "工作台", {})
+
+    def _retry(self, db: sqlite3.Connection, row: sqlite3.Row) -> None:
+        """Queue a job cut off for the first time again, to run from the start.
+
+        A 目录 publish writes its 目录 file itself: that file is put back first, so the run again keeps what was
+        there before it (and a second cut-off puts that back). The other jobs only rebuild from files their
+        request wrote: those stay, and so does what the files held before, kept for a failure.
+        """
+        if row["kind"] == "catalog":
+            undo.put_back(db, row["id"])
+        payload = {**json.loads(row["payload"]), "tries": json.loads(row["payload"]).get("tries", 1) + 1}
+        message = RETRIED.format(who="接手的工作台进程" if self.settings.database_url else "重新启动的工作台")
+        db.execute(
+            "UPDATE jobs SET state = 'queued', stage = '排队等候', percent = 0, message = ?, payload = ? "
+            "WHERE id = ? AND state = 'running'",
+            (message, json.dumps(payload), row["id"]),
+        )
+        audit.log(db, "工作台", "后台任务", "publish", row["department"], f"任务 {row['id']}：{message}")
 
     def _lose(self) -> None:
         """The publisher lock is gone (its connection broke): take no more jobs; another process runs them."""

@@ -1,12 +1,14 @@
 """The publish queue when the console is killed (kill -9) in the middle of a publish: a real `jiaozao console`.
 
-When it starts again, the cut-off publish's files are put back, its version failed with the reason and audited,
-the site rebuilt from the files put back, and the queue runs on.
+When it starts again, the cut-off publish is run again from the start, once; cut off a second time, its files are
+put back, its version failed with the reason and audited, the site rebuilt from the files put back, and the queue
+runs on.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import signal
@@ -19,6 +21,7 @@ from pathlib import Path
 
 import httpx
 import openpyxl
+import pytest
 from huey import PostgresHuey
 from starlette.applications import Starlette
 
@@ -112,7 +115,19 @@ def traces(root: Path, text: str) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file() and needle in p.read_bytes()]
 
 
-def test_a_publish_killed_mid_build_is_put_back_failed_and_never_reaches_the_site(
+def _kill_while_building(process: subprocess.Popen[bytes], client: httpx.Client, job: str) -> None:
+    """Wait until the job is building the site, then kill the console running it (kill -9)."""
+    running = wait_until(client, job, "running", "done", "failed")
+    while running["stage"] != "生成网站和查询索引":
+        time.sleep(0.1)
+        running = wait_until(client, job, "running", "done", "failed")
+    assert running["state"] == "running"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    client.close()
+
+
+def test_a_publish_killed_once_is_run_again_and_killed_twice_is_put_back_failed_and_never_reaches_the_site(
     settings: ConsoleSettings, workdir: Path
 ) -> None:
     catalog = settings.inputs.catalogs / "anshan" / "catalog.xlsx"
@@ -122,28 +137,33 @@ def test_a_publish_killed_mid_build_is_put_back_failed_and_never_reaches_the_sit
     with console_process(settings, workdir, **{HOLD_BUILD: "60"}) as (process, base):
         clerk, csrf = signed_in(base, "clerk_a")
         job = publish(clerk, csrf, "anshan", killed)
-        running = wait_until(clerk, job, "running", "done", "failed")
-        while running["stage"] != "生成网站和查询索引":
+        running = wait_until(clerk, job, "running")
+        while catalog.read_bytes() != killed:  # the publish writes the 目录, then builds
             time.sleep(0.1)
-            running = wait_until(clerk, job, "running", "done", "failed")
-        assert running["state"] == "running"
-        assert catalog.read_bytes() == killed  # the publish has written the 目录 and is building
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
-        clerk.close()
+        _kill_while_building(process, clerk, job)
 
+    # Started again, the console runs the cut-off publish again from the start, once.
+    with console_process(settings, workdir, **{HOLD_BUILD: "60"}) as (process, base):
+        clerk, csrf = signed_in(base, "clerk_a")
+        running = wait_until(clerk, job, "running")
+        assert "被中止（第 1 次），已自动重新排队" in str(running["message"])
+        assert "被中止（第 1 次）" in text_of(clerk.get(job).text)  # the job's page says why it runs again
+        _kill_while_building(process, clerk, job)
+
+    # Cut off a second time: put back and failed (it may be what kills the console), the queue runs on.
     with console_process(settings, workdir) as (_, base):
         assert catalog.read_bytes() == original  # put back before the console answers anything
         clerk, csrf = signed_in(base, "clerk_a")
         state = clerk.get(job + ".json").json()
         assert state["state"] == "failed"
-        assert "发布中工作台被中止，已恢复到上一个已发布的版本" in state["message"]
+        assert "发布中工作台两次被中止，已恢复到上一个已发布的版本" in state["message"]
         page = text_of(clerk.get("/departments/anshan/catalog").text)
-        assert "发布失败" in page and "发布中工作台被中止，已恢复到上一个已发布的版本" in page
-        assert "发布中" not in page.replace("发布中工作台被中止", "")
+        assert "发布失败" in page and "发布中工作台两次被中止，已恢复到上一个已发布的版本" in page
+        assert "发布中" not in page.replace("发布中工作台两次被中止", "")
         with closing(connect(settings.database)) as db:
             (settle,) = db.execute("SELECT id FROM jobs WHERE kind = 'settle'").fetchone()
             audited = [r["detail"] for r in db.execute("SELECT detail FROM audit WHERE user = '工作台'")]
+        assert any("已自动重新排队" in line for line in audited), audited
         assert any("已恢复到上一个已发布的版本" in line for line in audited), audited
         assert wait_until(clerk, f"/jobs/{settle}", "done", "failed")["state"] == "done"
         assert not traces(settings.site, KILLED_LEAD) and not traces(settings.index, KILLED_LEAD)
@@ -159,8 +179,9 @@ def test_a_publish_killed_mid_build_is_put_back_failed_and_never_reaches_the_sit
         other.close()
 
 
-def test_a_ledger_accept_cut_off_is_put_back_when_the_console_starts_again(
-    quiet_app: Starlette, settings: ConsoleSettings, clients: Clients
+@pytest.mark.parametrize("tries", [1, 2])
+def test_a_ledger_accept_cut_off_is_run_again_once_then_put_back_when_the_console_starts_again(
+    quiet_app: Starlette, settings: ConsoleSettings, clients: Clients, tries: int
 ) -> None:
     ledger = settings.inputs.ledgers / "anshan.xlsx"
     original = ledger.read_bytes()
@@ -172,10 +193,20 @@ def test_a_ledger_accept_cut_off_is_put_back_when_the_console_starts_again(
     upload = clerk.submit("/departments/anshan/ledger", files={"file": ("导出.xlsx", out.getvalue())})
     job = clerk.submit(upload.headers["location"] + "/accept").headers["location"]
     assert ledger.read_bytes() == out.getvalue()  # written when accepted; the job publishes it
+    job_id = int(job.rsplit("/", 1)[1])
     with closing(connect(settings.database)) as db:  # the worker took the job, then the console was killed
-        db.execute("UPDATE jobs SET state = 'running' WHERE id = ?", (int(job.rsplit("/", 1)[1]),))
+        (payload,) = db.execute("SELECT payload FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        payload = json.dumps({**json.loads(payload), "tries": tries})  # tries 2: it is the run again
+        db.execute("UPDATE jobs SET state = 'running', payload = ? WHERE id = ?", (payload, job_id))
     restarted = create_app(settings)
     try:
+        if tries == 1:  # run again, from the 台账 the clerk accepted
+            state = wait_until(clerk, job, "done", "failed")  # type: ignore[arg-type]
+            assert state["state"] == "done", state
+            assert ledger.read_bytes() == out.getvalue()
+            page = text_of(clerk.get("/departments/anshan/ledger").text)
+            assert "网站发布失败" not in page and "网站发布中" not in page
+            return
         assert ledger.read_bytes() == original
         state = clerk.get(job + ".json").json()
         assert state["state"] == "failed" and "已恢复到上一个已发布的版本" in state["message"]
