@@ -107,9 +107,8 @@ def _due_today(console: Console, slugs: list[str]) -> dict[str, int | None]:
     from console.state import department_day, plans
 
     due: dict[str, int | None] = {}
-    stamp = department_day.stamp_of(console.settings)  # one walk of the input folders for every department
-    for slug in slugs:
-        if not plans.plan_if_ready(console.settings, slug, stamp):
+    for slug in slugs:  # one walk of the input folders for every department (once per request)
+        if not plans.plan_if_ready(console.settings, slug):
             continue
         try:
             department_day.usable_department(console.settings, slug)

@@ -33,7 +33,7 @@ def certificates(settings: ConsoleSettings, slug: str) -> list[CertificateRow]:
     catalogs, _ = published(settings)
     if catalogs is None or slug not in catalogs.slugs:
         return []
-    stamp = stamp_of(settings)  # the day's own stamp: one walk of the input folders
+    stamp = stamp_of(settings, slug)  # the day's own stamp: one walk of the input folders
     return settings.memory.kept(("certificates", slug), stamp, lambda: _table(settings, slug, stamp))
 
 

@@ -10,13 +10,15 @@ opened go (read again when it is next opened).
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from datetime import date
 
 from console.settings import ConsoleSettings
 from console.state.inputs import (
     calendar_of,
     department,
+    department_stamp,
+    department_stamps,
     input_stamp,
     published_apart,
     today_of,
@@ -55,8 +57,20 @@ def _keys(slug: str) -> tuple[Hashable, ...]:
     )
 
 
-def stamp_of(settings: ConsoleSettings) -> tuple[date, object]:
-    """Return what a day is loaded from: the day and the state of the input files."""
+def stamp_of(settings: ConsoleSettings, slug: str) -> tuple[date, object]:
+    """Return what the department's day is loaded from: the day and the state of the files it reads (every 目录,
+    its own 台账: console/state/inputs.py, department_stamp)."""
+    return (today_of(settings), department_stamp(settings, slug))
+
+
+def stamps_of(settings: ConsoleSettings) -> Callable[[str], tuple[date, object]]:
+    """Return stamp_of for every department from one walk of the input folders."""
+    today, stamps = today_of(settings), department_stamps(settings)
+    return lambda slug: (today, stamps(slug))
+
+
+def inputs_stamp(settings: ConsoleSettings) -> tuple[date, object]:
+    """Return what every department's day is loaded from: the day and the state of all the input files."""
     return (today_of(settings), input_stamp(settings))
 
 
@@ -64,7 +78,7 @@ def department_day(
     settings: ConsoleSettings, slug: str, stamp: tuple[date, object] | None = None
 ) -> LoadedDay:
     """Return the department's day, loaded again only when an input file changed or the day did."""
-    stamp = stamp or stamp_of(settings)
+    stamp = stamp or stamp_of(settings, slug)
     day = settings.memory.kept(day_key(slug), stamp, lambda: _load(settings, slug, stamp[0]))
     kept(settings, slug)
     return day
@@ -82,9 +96,9 @@ def _load(settings: ConsoleSettings, slug: str, today: date) -> LoadedDay:
 def day_if_ready(
     settings: ConsoleSettings, slug: str, stamp: tuple[date, object] | None = None
 ) -> LoadedDay | None:
-    """Return the department's day if it is in memory and current, without loading it (stamp: stamp_of, when the
-    caller has just taken it)."""
-    found = settings.memory.current(day_key(slug), stamp or stamp_of(settings))
+    """Return the department's day if it is in memory and current, without loading it (stamp: its stamp_of, when
+    the caller has just taken it)."""
+    found = settings.memory.current(day_key(slug), stamp or stamp_of(settings, slug))
     return found if isinstance(found, LoadedDay) else None
 
 
@@ -93,7 +107,7 @@ def read_department_day(
 ) -> LoadedDay:
     """Return the department's day as kept, else read it and let it go: counting every department (督促检查) must
     not push the clerks' own days out of memory, nor hold the province's 台账 at once."""
-    stamp = stamp or stamp_of(settings)
+    stamp = stamp or stamp_of(settings, slug)
     return day_if_ready(settings, slug, stamp) or _load(settings, slug, stamp[0])
 
 

@@ -22,7 +22,7 @@ from typing import TypeVar
 
 from console.memory import settle
 from console.settings import ConsoleSettings
-from console.state.department_day import read_department_day, stamp_of
+from console.state.department_day import inputs_stamp, read_department_day, stamps_of
 from console.state.inputs import published, published_apart, today_of
 from generator.problems import InputError, Unusable
 from generator.workflows import report as report_workflow
@@ -69,13 +69,16 @@ def default_period(today: date) -> tuple[date, date]:
 def supervision(settings: ConsoleSettings, start: date, end: date) -> Supervision:
     """Return the period's figures, with the lines behind them, as `jiaozao report --from start --to end`."""
     report_workflow.refuse_bad_period(start, end)
-    stamp, apart = stamp_of(settings), _catalogs(settings)
+    whole, apart = (
+        inputs_stamp(settings),
+        _catalogs(settings),
+    )  # taken before counting: a change meanwhile shows
     slugs = [*apart.broken, *(d.slug for d in apart.catalogs.departments)]
     with settings.memory.turn(_TURN):
         counted, registry, again = _each(settings, "periods", start, end, slugs, partial(_count, settings))
-        period = _assembled(settings, start, end, stamp[0], counted)
+        period = _assembled(settings, start, end, whole[0], counted)
         if again:
-            _keep_on_disk(settings, period, (_FORMAT, stamp, registry))
+            _keep_on_disk(settings, period, (_FORMAT, whole, registry))
             settle()  # each department's day and row index, read and let go: out of each full collection's walk
     return period
 
@@ -86,7 +89,7 @@ def _each(
 ) -> tuple[list[T], object, bool]:  # fmt: skip
     """Return what count makes of each department for the period, as kept unless its day, the input files or its
     登记簿 records changed (and the 登记簿's state it was read at, and whether any department was counted again)."""
-    memory, stamp = settings.memory, stamp_of(settings)
+    memory = settings.memory
     # The 登记簿's state is taken before it is read: a record added meanwhile means reading it again.
     registry = registry_stamp(settings.inputs.registry)
     states = memory.kept("records by department", registry, lambda: department_states(settings.inputs))
@@ -100,7 +103,9 @@ def _each(
     while len(periods) > _KEEP:
         periods.popitem(last=False)
     again = False
-    for slug in slugs:
+    stamp_of = stamps_of(settings)  # one walk of the input folders
+    for slug in slugs:  # a department is counted again when its own day, files or records changed
+        stamp = stamp_of(slug)
         own = (stamp, states.get(slug))
         found = counted.get(slug)
         if found is None or found[0] != own:
@@ -218,7 +223,7 @@ def _kept_file(settings: ConsoleSettings, start: date, end: date) -> Path:
 
 def _disk_stamp(settings: ConsoleSettings) -> object:
     """Return the state of everything the figures depend on: the day, the input files, the 登记簿."""
-    return (_FORMAT, stamp_of(settings), registry_stamp(settings.inputs.registry))
+    return (_FORMAT, inputs_stamp(settings), registry_stamp(settings.inputs.registry))
 
 
 def _keep_on_disk(settings: ConsoleSettings, period: Supervision, stamp: object) -> None:

@@ -6,6 +6,8 @@ and rebuilding the site and index through the build workflow, exactly as `jiaoza
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +17,14 @@ from generator.problems import InputError, JiaozaoError, Level, Problem, Unusabl
 from generator.workflows import catalog_upload
 from generator.workflows import published as published_inputs
 from generator.workflows.build import build_site
-from generator.workflows.published import Catalogs, CatalogsApart, Department, Ledger, WorkdayCalendar
+from generator.workflows.published import (
+    Catalogs,
+    CatalogsApart,
+    Department,
+    Ledger,
+    WorkdayCalendar,
+    department_of,
+)
 from generator.workflows.published import files_stamp as files_stamp
 from portal.rules.china import china_today
 
@@ -61,6 +70,64 @@ def files_state(settings: ConsoleSettings) -> tuple[object, object]:
         lambda: (files_stamp(catalogs), () if inside else files_stamp(ledgers)),
         (settings.memory, settings.inputs_recheck),
     )
+
+
+@dataclass(frozen=True)
+class _InputParts:
+    """The one walk of the input folders cut by what each department's day is read from."""
+
+    catalogs: tuple[
+        object, ...
+    ]  # the catalogs folder's files outside its _ folders: every day loads every 目录
+    ledgers: dict[str, tuple[object, ...]]  # each department's 台账-folder files, by the name they start with
+    unnamed: tuple[object, ...]  # 台账-folder files naming no department (found by content), other _ files
+
+
+def department_stamp(settings: ConsoleSettings, slug: str) -> object:
+    """Return what changes when a file the department's day is read from changes: a 目录, department file or
+    holidays.csv (every day loads every 目录), the department's own 台账 files and 联系方式更正 (their names, or
+    their folder's, start with its code, as the 台账 loader finds them), or a 台账-folder file whose name names no
+    department (the loader may find it the department's by its content). Another department's 台账 accepted
+    leaves this department's day, plans and 督促检查 figures as they are."""
+    return department_stamps(settings)(slug)
+
+
+def department_stamps(settings: ConsoleSettings) -> Callable[[str], object]:
+    """Return department_stamp for every department from one walk of the input folders (counting 300 of them)."""
+    parts = _input_parts(settings)
+    return lambda slug: (parts.catalogs, parts.ledgers.get(slug, ()), parts.unnamed)
+
+
+def _input_parts(settings: ConsoleSettings) -> _InputParts:
+    state = files_state(settings)
+    return settings.memory.kept("input parts", state, lambda: _parts(settings, state))
+
+
+def _parts(settings: ConsoleSettings, state: tuple[object, object]) -> _InputParts:
+    catalogs, ledgers = settings.inputs.catalogs, settings.inputs.ledgers
+    root, folder = str(catalogs) + os.sep, str(ledgers) + os.sep
+    inside, outside = state
+    assert isinstance(inside, tuple) and isinstance(outside, tuple)
+    mine: list[object] = []
+    in_ledgers: list[tuple[str, int, int]] = list(outside)
+    unnamed: list[object] = []
+    for found in inside:
+        path = found[0]
+        if not (path[len(root) :].startswith("_") and os.sep in path[len(root) :]):
+            mine.append(found)
+        elif path == str(ledgers) or path.startswith(folder):
+            in_ledgers.append(found)
+        else:
+            unnamed.append(found)
+    slugs, folder_of_files = department_slugs(settings), ledgers.is_dir()  # else one file: everyone's
+    by_slug: dict[str, list[object]] = {}
+    for found in in_ledgers:
+        slug = department_of(Path(found[0]), ledgers, slugs) if folder_of_files else None
+        if slug is None:
+            unnamed.append(found)
+        else:
+            by_slug.setdefault(slug, []).append(found)
+    return _InputParts(tuple(mine), {s: tuple(f) for s, f in by_slug.items()}, tuple(unnamed))
 
 
 def _stamp(settings: ConsoleSettings) -> object:

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from console.settings import ConsoleSettings
-from console.state.department_day import department_day
-from console.state.inputs import department_ledger, input_stamp, published, today_of
+from console.state.department_day import department_day, stamp_of
+from console.state.inputs import department_ledger, published
 from generator.problems import Problem
 from generator.workflows import ledger as workflow
 from generator.workflows.remind import LoadedDay
@@ -14,7 +14,7 @@ from generator.workflows.remind import LoadedDay
 def refused_rows(settings: ConsoleSettings, slug: str) -> tuple[int, list[Problem]]:
     """Return how many data rows of the current 台账 are refused, and their problems (made again when a file
     changes): rows read = rows scheduled + rows refused."""
-    stamp = (today_of(settings), input_stamp(settings))
+    stamp = stamp_of(settings, slug)
     return settings.memory.kept(("refused", slug), stamp, lambda: _refused(settings, slug))
 
 

@@ -14,6 +14,7 @@ from generator.catalog.load import department_dirs, load_catalogs_apart
 from generator.catalog.model import Catalogs as Catalogs
 from generator.catalog.model import Department as Department
 from generator.config import Settings
+from generator.ledger.files import department_of as department_of  # whose 台账 a file is, by its name
 from generator.ledger.model import Ledger as Ledger
 from generator.pipeline import load_calendar as load_calendar
 from generator.problems import DepartmentUnusable, InputError, Problem, Unusable

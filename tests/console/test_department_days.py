@@ -3,16 +3,21 @@ most JIAOZAO_CONSOLE_DEPARTMENTS_KEPT departments are kept, and a 台账 accepte
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import replace
+from datetime import date
+from pathlib import Path
 
 import openpyxl
+import pytest
 from starlette.applications import Starlette
 
 from console.app import create_app
 from console.background import warmup
 from console.settings import ConsoleSettings
-from console.state.department_day import day_key, holders_key, plan_key
+from console.state import figures
+from console.state.department_day import day_key, department_day, holders_key, plan_key
 from console.state.holders import day_list
 from console.state.plans import day_plan, plan_if_ready
 from tests.console.conftest import Clients, text_of
@@ -79,6 +84,57 @@ def test_a_ledger_accepted_for_a_department_is_what_its_next_page_plans(
     assert clerk.submit(uploaded(clerk, content) + "/accept", {"consent": "1"}).status_code == 303
     names = _HOLDER.findall(clerk.get(A).text)
     assert renamed in names and holder not in names
+
+
+def _touch(path: Path) -> None:
+    """Change a file as an edit would: a new modification time (its bytes as they were)."""
+    found = path.stat()
+    os.utime(path, ns=(found.st_atime_ns, found.st_mtime_ns + 1_000_000_000))
+
+
+def test_a_file_of_one_departments_台账_loads_that_department_again_and_a_目录_or_unnamed_file_every_one(
+    settings: ConsoleSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A province's clerks accept 台账 all day: one department's leaves the others' days, plans and 督促检查 figures
+    as they are. What every department's day reads (a 目录, holidays.csv) or may read (a 台账-folder file whose name
+    names no department: the loader finds its department by content) loads every department again."""
+    slugs = ("anshan", "anshan-weijian", "dongli")  # anshan-weijian's files start with anshan too
+    counted: list[str] = []
+    count = figures._count
+    monkeypatch.setattr(
+        figures, "_count", lambda s, slug, *rest: counted.append(slug) or count(s, slug, *rest)
+    )
+    period = figures.default_period(settings.today or date.today())
+
+    def days() -> dict[str, object]:
+        return {slug: department_day(settings, slug) for slug in slugs}
+
+    def again() -> set[str]:
+        """Return the departments whose day was loaded again and which 督促检查 counted again."""
+        counted.clear()
+        figures.supervision(settings, *period)
+        now = days()
+        loaded = {slug for slug in slugs if now[slug] is not before[slug]}
+        assert loaded == set(counted) & set(slugs), (loaded, counted)
+        before.update(now)
+        return loaded
+
+    before = days()
+    figures.supervision(settings, *period)
+    assert again() == set()
+    ledgers = settings.inputs.ledgers
+    _touch(ledgers / "dongli.csv")
+    assert again() == {"dongli"}
+    _touch(ledgers / "anshan.xlsx")
+    assert again() == {"anshan"}  # not anshan-weijian
+    corrections = ledgers / ".联系方式更正"
+    corrections.mkdir(exist_ok=True)
+    (corrections / "anshan-weijian.jsonl").write_text("", encoding="utf-8")
+    assert again() == {"anshan-weijian"}
+    (ledgers / "新导出的台账.csv").write_text("证照编号\n", encoding="utf-8")  # named for no department
+    assert again() == set(slugs)
+    _touch(settings.inputs.catalogs / "lvliang" / "department.yaml")  # every day loads every 目录
+    assert again() == set(slugs)
 
 
 def test_warming_up_plans_the_departments_of_the_clerks_and_no_other(settings: ConsoleSettings) -> None:
