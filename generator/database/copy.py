@@ -67,16 +67,13 @@ def copy_sqlite(target: PgConnection, files: list[Path]) -> CopyReport:
     report, columns = CopyReport(), _target_columns(target)
     found: dict[str, tuple[Path, int]] = {}
     for path in files:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as source:
-            for table, rows in _tables(source):
-                if table not in columns:
-                    report.left.append((path, table, rows))
-                elif table in found:
-                    raise DatabaseError(
-                        f"表 {table} 同时在“{found[table][0]}”和“{path}”中：请只给其中一个文件"
-                    )
-                else:
-                    found[table] = (path, rows)
+        for table, rows in _tables_of(path):
+            if table not in columns:
+                report.left.append((path, table, rows))
+            elif table in found:
+                raise DatabaseError(f"表 {table} 同时在“{found[table][0]}”和“{path}”中：请只给其中一个文件")
+            else:
+                found[table] = (path, rows)
     with target.raw.transaction():
         target.raw.execute(f"SELECT pg_advisory_xact_lock({_LOCK})")
         _refuse_filled(target, columns)
@@ -135,6 +132,18 @@ def _refuse_filled(target: PgConnection, columns: dict[str, list[str]]) -> None:
             f"目标数据库已有数据：{named}。jiaozao db copy 只往刚用 jiaozao db upgrade 建好的空数据库里复制，"
             "不会覆盖或合并；若要重来，请删除并重建这个数据库"
         )
+
+
+def _tables_of(path: Path) -> list[tuple[str, int]]:
+    """Return the file's tables and their rows; DatabaseError, in words, when it is not a readable SQLite file."""
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as source:
+            return list(_tables(source))
+    except sqlite3.Error as error:
+        raise DatabaseError(
+            f"“{path}”不是可读的 SQLite 数据库文件（{error}）：--from 应是工作台的 console.sqlite、登记簿.sqlite，"
+            "或它们所在的文件夹；没有复制任何数据"
+        ) from None
 
 
 def _tables(source: sqlite3.Connection) -> Iterator[tuple[str, int]]:

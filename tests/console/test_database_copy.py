@@ -110,3 +110,20 @@ def test_copy_refuses_a_database_not_upgraded(
 ) -> None:
     assert main(["db", "copy", "--from", str(settings.db), "--to", pg_url]) == 1
     assert "jiaozao db upgrade" in capsys.readouterr().err
+
+
+def test_copy_refuses_a_file_that_is_not_sqlite_in_words_and_copies_nothing(
+    settings: ConsoleSettings, pg_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "upgrade", "--database-url", pg_url]) == 0
+    folder = tmp_path / "var"
+    folder.mkdir()
+    (folder / "console.sqlite").write_bytes(settings.db.read_bytes())
+    (folder / "登记簿.sqlite").write_text("用户名,密码\n", encoding="utf-8")  # a CSV saved under the name
+    capsys.readouterr()
+    assert main(["db", "copy", "--from", str(folder), "--to", pg_url]) == 1
+    said = capsys.readouterr().err
+    assert f"“{folder / '登记簿.sqlite'}”不是可读的 SQLite 数据库文件" in said and "没有复制任何数据" in said
+    assert "程序内部错误" not in said and "Traceback" not in said
+    with closing(connect(pg_url)) as db:
+        assert db.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 0
