@@ -69,10 +69,8 @@ def default_period(today: date) -> tuple[date, date]:
 def supervision(settings: ConsoleSettings, start: date, end: date) -> Supervision:
     """Return the period's figures, with the lines behind them, as `jiaozao report --from start --to end`."""
     report_workflow.refuse_bad_period(start, end)
-    whole, apart = (
-        inputs_stamp(settings),
-        _catalogs(settings),
-    )  # taken before counting: a change meanwhile shows
+    # The whole state of the input files is taken before counting: a change meanwhile means counting again.
+    whole, apart = inputs_stamp(settings), _catalogs(settings)
     slugs = [*apart.broken, *(d.slug for d in apart.catalogs.departments)]
     with settings.memory.turn(_TURN):
         counted, registry, again = _each(settings, "periods", start, end, slugs, partial(_count, settings))

@@ -76,11 +76,12 @@ def files_state(settings: ConsoleSettings) -> tuple[object, object]:
 class _InputParts:
     """The one walk of the input folders cut by what each department's day is read from."""
 
-    catalogs: tuple[
-        object, ...
-    ]  # the catalogs folder's files outside its _ folders: every day loads every 目录
-    ledgers: dict[str, tuple[object, ...]]  # each department's 台账-folder files, by the name they start with
-    unnamed: tuple[object, ...]  # 台账-folder files naming no department (found by content), other _ files
+    # the catalogs folder's files outside its _ folders: every day loads every 目录
+    catalogs: tuple[object, ...]
+    # each department's 台账-folder files, by the name they (or their folder) start with
+    ledgers: dict[str, tuple[object, ...]]
+    # 台账-folder files naming no department (the loader finds theirs by content), files of other _ folders
+    unnamed: tuple[object, ...]
 
 
 def department_stamp(settings: ConsoleSettings, slug: str) -> object:
