@@ -28,9 +28,8 @@ def _password(args: argparse.Namespace) -> str:
             return Path(args.password_file).read_text(encoding="utf-8").strip("\r\n")
         except OSError as error:
             raise JiaozaoError(f"无法读取密码文件“{args.password_file}”：{error.strerror}") from None
-    if (
-        not sys.stdin.isatty()
-    ):  # piped by a script: one line, or the same line twice; no prompt, no echo warning
+    # Piped by a script: one line, or the same line twice; no prompt, no warning that it may be echoed.
+    if not sys.stdin.isatty():
         lines = [line.strip("\r\n") for line in sys.stdin.read().splitlines()[:2]]
         if not lines or not lines[0]:
             raise JiaozaoError("没有读到密码：请在终端中输入，或用 --password-file 指定密码文件，没有修改")

@@ -159,7 +159,8 @@ class JobQueue:
         """
         if row["kind"] == "catalog":
             undo.put_back(db, row["id"])
-        payload = {**json.loads(row["payload"]), "tries": json.loads(row["payload"]).get("tries", 1) + 1}
+        payload = json.loads(row["payload"])
+        payload["tries"] = payload.get("tries", 1) + 1
         message = RETRIED.format(who="接手的工作台进程" if self.settings.database_url else "重新启动的工作台")
         db.execute(
             "UPDATE jobs SET state = 'queued', stage = '排队等候', percent = 0, message = ?, payload = ? "
