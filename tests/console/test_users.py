@@ -257,9 +257,8 @@ def test_the_user_command_reads_a_piped_password_without_prompting(
     database = _database_option(settings, monkeypatch)
     monkeypatch.setattr("getpass.getpass", lambda prompt="": pytest.fail("prompted"))
     assert add("wu", "Copper-kettle-5521\n") == 0  # echo 密码 | jiaozao user add …
-    assert (
-        add("zheng", "Copper-kettle-5521\r\nCopper-kettle-5521\r\n") == 0
-    )  # printf '密码\n密码\n' |, CRLF too
+    twice = "Copper-kettle-5521\r\nCopper-kettle-5521\r\n"  # printf '密码\n密码\n' |, with CRLF too
+    assert add("zheng", twice) == 0
     assert add("wang", "Copper-kettle-5521\nCopper-kettle-5522\n") == 1
     assert add("feng", "") == 1
     out, err = capsys.readouterr()
