@@ -286,9 +286,12 @@ class _Run:
         self.payload: dict[str, Any] = json.loads(row["payload"])
 
     def update(self, stage: str, percent: int, state: str = "running", **extra: object) -> None:
+        """Write the job's progress while it is running: a process that lost the publisher lock mid-job and
+        runs on does not overwrite the job another process queued again meanwhile (it runs it again)."""
         columns = ", ".join(f"{k} = ?" for k in ("stage", "percent", "state", *extra))
         self.db.execute(
-            f"UPDATE jobs SET {columns} WHERE id = ?", (stage, percent, state, *extra.values(), self.job_id)
+            f"UPDATE jobs SET {columns} WHERE id = ? AND state = 'running'",
+            (stage, percent, state, *extra.values(), self.job_id),
         )
 
     def run(self) -> None:

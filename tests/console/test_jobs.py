@@ -26,7 +26,7 @@ from huey import PostgresHuey
 from starlette.applications import Starlette
 
 from console.app import create_app
-from console.background.jobs import HOLD_BUILD, QUEUE
+from console.background.jobs import HOLD_BUILD, QUEUE, _Run
 from console.settings import ConsoleSettings
 from console.store.db import connect
 from generator.database import schema
@@ -214,6 +214,28 @@ def test_a_ledger_accept_cut_off_is_run_again_once_then_put_back_when_the_consol
         assert "网站发布失败" in page and "网站发布中" not in page
     finally:
         restarted.state.console.close()
+
+
+def test_a_run_whose_job_another_process_queued_again_does_not_overwrite_it(
+    settings: ConsoleSettings,
+) -> None:
+    """A publisher that lost its lock mid-job runs on; the process that took over queued the job again (to run it
+    from the start): the old run's progress and end are not written over it."""
+    with closing(connect(settings.database)) as db:
+        (job_id,) = db.execute(
+            "INSERT INTO jobs (kind, department, user, created_at, state) "
+            "VALUES ('catalog', 'anshan', 'clerk_a', '2026-11-23 09:00:00', 'running') RETURNING id"
+        ).fetchone()
+        old_run = _Run(settings, db, job_id)
+        db.execute("UPDATE jobs SET state = 'queued', stage = '排队等候' WHERE id = ?", (job_id,))
+        old_run.update("完成", 100, "done", message="网站已更新")
+        assert tuple(
+            db.execute("SELECT state, stage, message FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        ) == (
+            "queued",
+            "排队等候",
+            "",
+        )
 
 
 _HUEY_TABLES = (
