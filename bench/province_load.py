@@ -25,6 +25,7 @@ from tests.browser import free_port
 
 TIMEOUT = 3600  # s: a page on a 2-core machine under 20 clerks and a warming console can take minutes
 QUARTER, LAST_QUARTER = "from=2026-10-01&to=2026-12-31", "from=2026-07-01&to=2026-09-30"
+ANY_PERIOD = "from=2026-08-15&to=2026-11-14"  # not one of the one-click periods counted with this quarter
 
 
 @dataclass
@@ -197,11 +198,12 @@ def clerks_at_work(
 
 
 def supervision(bases: list[str], figures: Figures, again: int = 3) -> None:
-    """督促检查 on each process: this quarter (first computation after the clerks' records, then again), and
-    the previous quarter (first computation, then again)."""
+    """督促检查 on each process: this quarter (first computation after the clerks' records, then again), the
+    previous quarter (a one-click period, counted with this quarter), and a period of the supervisor's own
+    (first computation, then again)."""
     for base in bases:
         with closing(signed_in(base, "inspector")) as inspector:
-            for period, label in ((QUARTER, "本季度"), (LAST_QUARTER, "上一季度")):
+            for period, label in ((QUARTER, "本季度"), (LAST_QUARTER, "上一季度"), (ANY_PERIOD, "任意期间")):
                 figures.add(
                     f"督促检查 {label} 首次计算", timed_get(inspector, f"{base}/supervision?{period}")[1]
                 )

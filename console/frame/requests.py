@@ -22,7 +22,7 @@ from console.frame.security import BodyTooLarge
 from console.frame.upload_slots import UploadSlots
 from console.frame.uploads import too_large
 from console.settings import PROXY_SECRET_HEADER, ConsoleSettings
-from console.state import inputs
+from console.state import figures, inputs
 from console.store import audit, sessions, users
 from console.store.db import SharedConnection, connect
 from console.store.users import User
@@ -59,6 +59,7 @@ class Console:
         # A fixed day (jiaozao console --today, for training or checking a past or future day) is shown
         # on every page for as long as it is set, so nobody mistakes it for the real day's work.
         self.templates.globals["fixed_day"] = chinese_date(settings.today) if settings.today else ""
+        self.templates.globals["standard_periods"] = figures.standard_periods  # 督促检查's one-click periods
         self.cookie = "__Host-jiaozao" if settings.https else "jiaozao_session"
 
     def close(self) -> None:

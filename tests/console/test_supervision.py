@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 
 from console.app import create_app
 from console.settings import ConsoleSettings
+from console.state import figures
 from generator.cli import main
 from generator.config import DEMO_CATALOGS, Settings
 from generator.pipeline import load_inputs
@@ -319,3 +320,51 @@ def test_a_record_counts_again_only_its_own_department(
     after = kept()
     assert after["anshan"] is not before["anshan"]
     assert all(after[slug] is before[slug] for slug in before if slug != "anshan")
+
+
+def test_one_click_periods_are_counted_with_the_period_asked_for_and_read_as_the_report_writes(
+    app: Starlette,
+    recorded: ConsoleSettings,
+    clients: Clients,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """本月、上月、本季度、上季度、本年、去年 are one click away; a department read for one period is counted for the
+    others at the same time, so the next click reads no 台账 — and shows what `jiaozao report` writes for it."""
+    inspector = clients(app, "inspector")
+    page = inspector.get(f"/supervision?{SPAN}").text  # this quarter: 2026-10-01 to 2026-12-31 (TODAY 11-23)
+    links = dict(
+        (label, unescape(href))
+        for href, label in re.findall(r'<li><a href="(/supervision\?[^"]+)"[^>]*>([^<]+)</a></li>', page)
+    )
+    assert links == {
+        "本月": "/supervision?from=2026-11-01&to=2026-11-30",
+        "上月": "/supervision?from=2026-10-01&to=2026-10-31",
+        "本季度": "/supervision?from=2026-10-01&to=2026-12-31",
+        "上季度": "/supervision?from=2026-07-01&to=2026-09-30",
+        "本年": "/supervision?from=2026-01-01&to=2026-12-31",
+        "去年": "/supervision?from=2025-01-01&to=2025-12-31",
+    }
+    assert re.search(
+        r'<a href="/supervision\?from=2026-10-01&amp;to=2026-12-31" aria-current="page">本季度', page
+    )
+    read: list[str] = []
+    day = figures.read_department_day
+    monkeypatch.setattr(
+        figures, "read_department_day", lambda s, slug, *rest: read.append(slug) or day(s, slug, *rest)
+    )
+    for label in ("上季度", "本月", "上月", "本年"):
+        shown = inspector.get(links[label])
+        assert shown.status_code == 200 and read == [], label  # counted with this quarter: no 台账 read
+        start, end = re.findall(r"\d{4}-\d{2}-\d{2}", links[label])
+        book = cli_report(recorded, tmp_path / label, (start, end))
+        expected = {
+            str(r[0]): [str(v) for v in r[1:]] for r in book["汇总"].iter_rows(min_row=3, values_only=True)
+        }
+        assert summary_rows(shown.text) == expected, label
+    assert 'aria-current="page">上季度' not in page
+    department = inspector.get(links["上季度"].replace("/supervision?", "/supervision/anshan?")).text
+    assert (
+        '<a href="/supervision/anshan?from=2026-07-01&amp;to=2026-09-30" aria-current="page">上季度'
+        in department
+    )
