@@ -21,7 +21,7 @@ console process ~0.85-0.9 GB (a department's day is read from its own 台账; at
 departments are kept), the 登记簿 rows made department by department and streamed into each backend. The tables
 are in the commit messages and the README (省级部署). For each clerk round the consoles' CPU seconds per request are
 printed beside the wall time: with 20 clerks and no pause the two cores are the limit, not the waiting (last run:
-35 ms of console CPU per request; recording back to back 119 / 186 ms on PostgreSQL, median / 95th percentile).
+34-35 ms of console CPU per request; recording back to back 109 / 192 ms on PostgreSQL, median / 95th percentile).
 """
 
 from __future__ import annotations
