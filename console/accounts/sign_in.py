@@ -107,8 +107,10 @@ def _due_today(console: Console, slugs: list[str]) -> dict[str, int | None]:
     from console.state import department_day, plans
 
     due: dict[str, int | None] = {}
-    for slug in slugs:  # one walk of the input folders for every department (once per request)
-        if not plans.plan_if_ready(console.settings, slug):
+    # One walk of the input folders, cut once, for every department.
+    stamp_of = department_day.stamps_of(console.settings)
+    for slug in slugs:
+        if not plans.plan_if_ready(console.settings, slug, stamp_of(slug)):
             continue
         try:
             department_day.usable_department(console.settings, slug)

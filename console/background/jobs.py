@@ -129,8 +129,9 @@ class JobQueue:
         the site from the files put back (the build may have been cut off after the site was replaced)."""
         cut_off: list[str] = []  # their departments: the rebuild is listed with them
         for row in db.execute("SELECT * FROM jobs WHERE state = 'running' ORDER BY id DESC").fetchall():
-            if json.loads(row["payload"]).get("tries", 1) < TRIES:
-                self._retry(db, row)
+            payload = json.loads(row["payload"])
+            if payload.get("tries", 1) < TRIES:
+                self._retry(db, row, payload)
                 continue
             whole = undo.put_back(db, row["id"])
             cut_off.append(row["department"])
@@ -140,7 +141,7 @@ class JobQueue:
                 "WHERE id = ?",
                 (reason, time.time(), row["id"]),
             )
-            version = json.loads(row["payload"]).get("version")
+            version = payload.get("version")
             if version:
                 db.execute("UPDATE catalog_versions SET state = 'failed' WHERE id = ?", (version,))
             named = f"（第 {version} 版）" if version else ""
@@ -150,7 +151,7 @@ class JobQueue:
         if cut_off:
             self.submit(db, "settle", cut_off[0], "工作台", {})
 
-    def _retry(self, db: sqlite3.Connection, row: sqlite3.Row) -> None:
+    def _retry(self, db: sqlite3.Connection, row: sqlite3.Row, payload: dict[str, Any]) -> None:
         """Queue a job cut off for the first time again, to run from the start.
 
         A 目录 publish writes its 目录 file itself: that file is put back first, so the run again keeps what was
@@ -159,8 +160,7 @@ class JobQueue:
         """
         if row["kind"] == "catalog":
             undo.put_back(db, row["id"])
-        payload = json.loads(row["payload"])
-        payload["tries"] = payload.get("tries", 1) + 1
+        payload = {**payload, "tries": payload.get("tries", 1) + 1}
         message = RETRIED.format(who="接手的工作台进程" if self.settings.database_url else "重新启动的工作台")
         db.execute(
             "UPDATE jobs SET state = 'queued', stage = '排队等候', percent = 0, message = ?, payload = ? "

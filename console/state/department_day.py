@@ -17,7 +17,6 @@ from console.settings import ConsoleSettings
 from console.state.inputs import (
     calendar_of,
     department,
-    department_stamp,
     department_stamps,
     input_stamp,
     published_apart,
@@ -59,12 +58,12 @@ def _keys(slug: str) -> tuple[Hashable, ...]:
 
 def stamp_of(settings: ConsoleSettings, slug: str) -> tuple[date, object]:
     """Return what the department's day is loaded from: the day and the state of the files it reads (every 目录,
-    its own 台账: console/state/inputs.py, department_stamp)."""
-    return (today_of(settings), department_stamp(settings, slug))
+    its own 台账: console/state/inputs.py, department_stamps)."""
+    return stamps_of(settings)(slug)
 
 
 def stamps_of(settings: ConsoleSettings) -> Callable[[str], tuple[date, object]]:
-    """Return stamp_of for every department from one walk of the input folders."""
+    """Return stamp_of for every department from one walk of the input folders (the home page, 督促检查)."""
     today, stamps = today_of(settings), department_stamps(settings)
     return lambda slug: (today, stamps(slug))
 

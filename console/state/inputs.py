@@ -84,17 +84,12 @@ class _InputParts:
     unnamed: tuple[object, ...]
 
 
-def department_stamp(settings: ConsoleSettings, slug: str) -> object:
-    """Return what changes when a file the department's day is read from changes: a 目录, department file or
-    holidays.csv (every day loads every 目录), the department's own 台账 files and 联系方式更正 (their names, or
-    their folder's, start with its code, as the 台账 loader finds them), or a 台账-folder file whose name names no
-    department (the loader may find it the department's by its content). Another department's 台账 accepted
-    leaves this department's day, plans and 督促检查 figures as they are."""
-    return department_stamps(settings)(slug)
-
-
 def department_stamps(settings: ConsoleSettings) -> Callable[[str], object]:
-    """Return department_stamp for every department from one walk of the input folders (counting 300 of them)."""
+    """Return, for any department, what changes when a file its day is read from changes — from one walk of the
+    input folders: a 目录, department file or holidays.csv (every day loads every 目录), the department's own 台账
+    files and 联系方式更正 (their names, or their folder's, start with its code, as the 台账 loader finds them), or
+    a 台账-folder file whose name names no department (the loader may find it the department's by its content).
+    Another department's 台账 accepted leaves this department's day, plans and 督促检查 figures as they are."""
     parts = _input_parts(settings)
     return lambda slug: (parts.catalogs, parts.ledgers.get(slug, ()), parts.unnamed)
 
@@ -134,14 +129,7 @@ def _parts(settings: ConsoleSettings, state: tuple[object, object]) -> _InputPar
 def _stamp(settings: ConsoleSettings) -> object:
     """Return the state of the published 目录 files: the catalogs folder's files but those in its _ folders (the
     台账), cut from the one walk of the inputs."""
-    root = str(settings.inputs.catalogs) + os.sep
-    everything = files_state(settings)[0]
-    assert isinstance(everything, tuple)
-    return tuple(
-        found
-        for found in everything
-        if not (found[0][len(root) :].startswith("_") and os.sep in found[0][len(root) :])
-    )
+    return _input_parts(settings).catalogs
 
 
 def published(settings: ConsoleSettings) -> tuple[Catalogs | None, list[Problem]]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -20,7 +19,7 @@ from console.state import figures
 from console.state.department_day import day_key, department_day, holders_key, plan_key
 from console.state.holders import day_list
 from console.state.plans import day_plan, plan_if_ready
-from tests.console.conftest import Clients, text_of
+from tests.console.conftest import TODAY, Clients, text_of
 from tests.console.test_ledger import edited_ledger, uploaded
 from tests.console.today_helpers import holder_forms
 
@@ -104,7 +103,7 @@ def test_a_file_of_one_departments_台账_loads_that_department_again_and_a_目�
     monkeypatch.setattr(
         figures, "_count", lambda s, slug, *rest: counted.append(slug) or count(s, slug, *rest)
     )
-    period = figures.default_period(settings.today or date.today())
+    period = figures.default_period(TODAY)  # the console's fixed day (settings.today)
 
     def days() -> dict[str, object]:
         return {slug: department_day(settings, slug) for slug in slugs}
